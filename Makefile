@@ -1,0 +1,51 @@
+# Top-level entry points (see README.md). CMake does the real work underneath.
+#   make          build the library, build/chorus and build/chorus-synth
+#   make run      install dependencies (Debian 12, apt-get), build, generate the example
+#                 scenario and run chorus on it
+#   make test     install dependencies, build, run every test (ctest), then rebuild under
+#                 AddressSanitizer + UndefinedBehaviorSanitizer and run them again, then run
+#                 each fuzz target for a bounded time
+#   make bench    run the benchmarks (bench/)
+#   make clean    remove build directories
+
+BUILD      ?= build
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+FUZZ_SECONDS ?= 20
+EXAMPLE    ?= $(BUILD)/example
+
+.PHONY: all deps build run test test-fast test-asan test-fuzz bench clean
+
+all: build
+
+deps:
+	@bash scripts/setup-deps.sh
+
+build:
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release > /dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+run: deps build
+	@bash scripts/run-example.sh $(BUILD) $(EXAMPLE)
+
+test: deps build test-fast test-asan test-fuzz
+
+test-fast: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan:
+	@cmake -S . -B $(BUILD)-asan -DCMAKE_BUILD_TYPE=Debug -DCHORUS_SANITIZE=ON > /dev/null
+	@cmake --build $(BUILD)-asan -j $(JOBS)
+	cd $(BUILD)-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+test-fuzz:
+	@cmake -S . -B $(BUILD)-fuzz -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+		-DCMAKE_CXX_COMPILER=clang++ -DCHORUS_FUZZ=ON -DCHORUS_FUZZ_SECONDS=$(FUZZ_SECONDS) > /dev/null
+	@cmake --build $(BUILD)-fuzz -j $(JOBS)
+	cd $(BUILD)-fuzz && ctest --output-on-failure -j $(JOBS) -L fuzz
+
+bench: deps build
+	@bash scripts/bench.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz

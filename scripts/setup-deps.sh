@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what chorus needs to build, test and run on Debian 12. Idempotent and silent when
+# everything is already present; otherwise one `apt-get update` and one `apt-get install`.
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
+      libsimdjson-dev libutf8proc-dev libxxhash-dev libzstd-dev zlib1g-dev
+      libsqlite3-dev sqlite3 libigraph-dev libcmocka-dev
+      zstd gzip python3 python3-networkx)
+[ "${CHORUS_WITH_BROWSER:-0}" = 1 ] && pkgs+=(chromium)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "setup: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,54 @@
+/* main.c — the `chorus` command: dispatches to one subcommand per file (cmd_*.c). */
+#include <stdio.h>
+#include <string.h>
+
+#include "chorus.h"
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *what;
+} commands[] = {
+    {"ingest", cmd_ingest, "read inputs and print what they hold (posts, accounts, errors)"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: chorus COMMAND [OPTIONS] ...\n"
+            "\n"
+            "chorus finds accounts that act in concert to push a message, and the evidence.\n"
+            "\n"
+            "commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
+    fprintf(f,
+            "\n"
+            "Run 'chorus COMMAND --help' for the options of a command.\n"
+            "Inputs may be plain, .gz or .zst; '-' reads standard input.\n"
+            "Exit status: 0 success, 1 runtime error, 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+        printf("chorus %s\n", chorus_version());
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (!strcmp(cmd, commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    }
+    cli_err("unknown command '%s' (see 'chorus --help')", cmd);
+    return EXIT_USAGE;
+}

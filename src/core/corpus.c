@@ -1,0 +1,399 @@
+/* corpus.c — post store with id deduplication and an account table (see post.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/post.h"
+
+struct chorus_corpus {
+    ch_pool pool;
+    ch_arena arena;               /* post texts and entity arrays */
+    ch_post *posts;
+    size_t nposts, cap_posts;
+    ch_account *accounts;
+    size_t naccounts, cap_accounts;
+    uint32_t *post_of_sid;        /* pool id -> post index + 1 (0 = none) */
+    uint32_t *account_of_sid;     /* pool id -> account index + 1 (0 = none) */
+    size_t cap_sid;
+    char **files;
+    size_t nfiles, cap_files;
+    ch_corpus_stats stats;
+};
+
+static const char *const kind_names[CH_KIND__COUNT] = {"post", "repost", "reply", "quote"};
+
+const char *ch_kind_name(ch_kind k)
+{
+    return (unsigned)k < CH_KIND__COUNT ? kind_names[k] : "?";
+}
+
+int ch_kind_parse(const char *s, size_t n, ch_kind *out)
+{
+    for (int k = 0; k < CH_KIND__COUNT; k++) {
+        if (strlen(kind_names[k]) == n && memcmp(kind_names[k], s, n) == 0) {
+            *out = (ch_kind)k;
+            return CHORUS_OK;
+        }
+    }
+    if (n == 7 && memcmp(s, "retweet", 7) == 0) {
+        *out = CH_KIND_REPOST;
+        return CHORUS_OK;
+    }
+    return CHORUS_EPARSE;
+}
+
+static const char *const reason_names[CH_R__COUNT] = {
+    "bad_json", "too_deep", "bad_csv", "wrong_column_count", "bad_utf8", "too_long",
+    "missing_id", "missing_author", "missing_time", "bad_time", "bad_field",
+    "truncated", "not_a_post",
+};
+
+const char *ch_reason_name(ch_reason r)
+{
+    return (unsigned)r < CH_R__COUNT ? reason_names[r] : "unknown";
+}
+
+const char *chorus_strerror(chorus_err e)
+{
+    switch (e) {
+    case CHORUS_OK: return "success";
+    case CHORUS_ENOMEM: return "out of memory";
+    case CHORUS_EIO: return "input/output error";
+    case CHORUS_EFORMAT: return "unknown input format";
+    case CHORUS_EPARSE: return "malformed record";
+    case CHORUS_ELIMIT: return "input exceeds a limit";
+    case CHORUS_EUSAGE: return "invalid argument";
+    case CHORUS_EDB: return "results database error";
+    case CHORUS_EINTERNAL: return "internal error";
+    }
+    return "unknown error";
+}
+
+const char *chorus_version(void)
+{
+    return CHORUS_VERSION;
+}
+
+void ch_rawpost_clear(ch_rawpost *r)
+{
+    /* Only the scalar parts: entity arrays are guarded by their counts. */
+    memset(r, 0, offsetof(ch_rawpost, urls));
+    r->created_at = CH_UNKNOWN_I64;
+    memset(&r->meta, 0, sizeof r->meta);
+    r->meta.created_at = r->meta.followers = r->meta.following = r->meta.statuses = CH_UNKNOWN_I64;
+    r->meta.default_profile = r->meta.default_profile_image = r->meta.verified = -1;
+}
+
+#define ADD_ENTITY(arr, cnt)                     \
+    do {                                         \
+        if (n == 0 || r->cnt >= CH_MAX_ENTITIES) \
+            return;                              \
+        r->arr[r->cnt].p = p;                    \
+        r->arr[r->cnt].n = n;                    \
+        r->cnt++;                                \
+    } while (0)
+
+void ch_rawpost_add_url(ch_rawpost *r, const char *p, size_t n) { ADD_ENTITY(urls, n_urls); }
+void ch_rawpost_add_hashtag(ch_rawpost *r, const char *p, size_t n) { ADD_ENTITY(hashtags, n_hashtags); }
+void ch_rawpost_add_mention(ch_rawpost *r, const char *p, size_t n) { ADD_ENTITY(mentions, n_mentions); }
+
+chorus_err chorus_corpus_new(chorus_corpus **out)
+{
+    *out = NULL;
+    ch_corpus *c = ch_calloc(1, sizeof *c);
+    if (!c)
+        return CHORUS_ENOMEM;
+    if (ch_pool_init(&c->pool)) {
+        ch_free(c);
+        return CHORUS_ENOMEM;
+    }
+    ch_arena_init(&c->arena);
+    c->stats.min_time = c->stats.max_time = CH_UNKNOWN_I64;
+    *out = c;
+    return CHORUS_OK;
+}
+
+void chorus_corpus_free(chorus_corpus *c)
+{
+    if (!c)
+        return;
+    ch_pool_free(&c->pool);
+    ch_arena_free(&c->arena);
+    ch_free(c->posts);
+    ch_free(c->accounts);
+    ch_free(c->post_of_sid);
+    ch_free(c->account_of_sid);
+    for (size_t i = 0; i < c->nfiles; i++)
+        ch_free(c->files[i]);
+    ch_free(c->files);
+    ch_free(c);
+}
+
+size_t chorus_corpus_posts(const chorus_corpus *c) { return c->nposts; }
+size_t chorus_corpus_accounts(const chorus_corpus *c) { return c->naccounts; }
+size_t ch_corpus_nposts(const ch_corpus *c) { return c->nposts; }
+size_t ch_corpus_naccounts(const ch_corpus *c) { return c->naccounts; }
+const ch_post *ch_corpus_post(const ch_corpus *c, size_t i) { return &c->posts[i]; }
+const ch_account *ch_corpus_account(const ch_corpus *c, size_t i) { return &c->accounts[i]; }
+const ch_pool *ch_corpus_pool(const ch_corpus *c) { return &c->pool; }
+const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c) { return &c->stats; }
+
+size_t ch_corpus_bytes(const ch_corpus *c)
+{
+    return c->arena.total + c->pool.arena.total + c->pool.cap_ents * sizeof *c->pool.ents +
+           ((size_t)c->pool.mask + 1) * sizeof(uint32_t) + c->cap_posts * sizeof(ch_post) +
+           c->cap_accounts * sizeof(ch_account) + 2 * c->cap_sid * sizeof(uint32_t);
+}
+
+int ch_corpus_add_file(ch_corpus *c, const char *name, uint32_t *out)
+{
+    if (ch_grow((void **)&c->files, &c->cap_files, c->nfiles + 1, sizeof *c->files))
+        return CHORUS_ENOMEM;
+    char *copy = ch_strndup(name, strlen(name));
+    if (!copy)
+        return CHORUS_ENOMEM;
+    c->files[c->nfiles] = copy;
+    *out = (uint32_t)c->nfiles++;
+    return CHORUS_OK;
+}
+
+const char *ch_corpus_file(const ch_corpus *c, uint32_t file)
+{
+    return file < c->nfiles ? c->files[file] : "?";
+}
+
+void ch_corpus_count_error(ch_corpus *c, ch_reason r)
+{
+    if ((unsigned)r < CH_R__COUNT)
+        c->stats.errors[r]++;
+    c->stats.records++;
+}
+
+/* Keeps the sid-indexed lookup arrays as long as the pool. */
+static int sync_sid_arrays(ch_corpus *c)
+{
+    size_t need = (size_t)ch_pool_count(&c->pool) + 1;
+    if (need <= c->cap_sid)
+        return CHORUS_OK;
+    size_t cap = c->cap_sid ? c->cap_sid : 1024;
+    while (cap < need)
+        cap *= 2;
+    uint32_t *a = ch_realloc(c->post_of_sid, cap * sizeof *a);
+    if (!a)
+        return CHORUS_ENOMEM;
+    c->post_of_sid = a;
+    uint32_t *b = ch_realloc(c->account_of_sid, cap * sizeof *b);
+    if (!b)
+        return CHORUS_ENOMEM;
+    c->account_of_sid = b;
+    memset(a + c->cap_sid, 0, (cap - c->cap_sid) * sizeof *a);
+    memset(b + c->cap_sid, 0, (cap - c->cap_sid) * sizeof *b);
+    c->cap_sid = cap;
+    return CHORUS_OK;
+}
+
+static int intern(ch_corpus *c, ch_slice s, ch_sid *out)
+{
+    if (s.n == 0) {
+        *out = 0;
+        return CHORUS_OK;
+    }
+    return ch_pool_intern(&c->pool, s.p, s.n, out);
+}
+
+/* Twitter's v1.1 text escapes only &, < and >; &quot; and &#39; appear in some exports. */
+static size_t html_unescape(char *dst, const char *s, size_t n)
+{
+    static const struct { const char *ent; size_t len; char ch; } ents[] = {
+        {"&amp;", 5, '&'}, {"&lt;", 4, '<'}, {"&gt;", 4, '>'}, {"&quot;", 6, '"'},
+        {"&#39;", 5, '\''}, {"&apos;", 6, '\''},
+    };
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        if (s[i] == '&') {
+            size_t k;
+            for (k = 0; k < sizeof ents / sizeof ents[0]; k++) {
+                if (n - i >= ents[k].len && memcmp(s + i, ents[k].ent, ents[k].len) == 0)
+                    break;
+            }
+            if (k < sizeof ents / sizeof ents[0]) {
+                dst[o++] = ents[k].ch;
+                i += ents[k].len;
+                continue;
+            }
+        }
+        dst[o++] = s[i++];
+    }
+    dst[o] = '\0';
+    return o;
+}
+
+static int intern_list(ch_corpus *c, const ch_slice *in, size_t n, ch_sid **out, uint8_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    if (n == 0)
+        return CHORUS_OK;
+    ch_sid *arr = ch_arena_alloc(&c->arena, n * sizeof *arr, _Alignof(ch_sid));
+    if (!arr)
+        return CHORUS_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        ch_sid id;
+        int rc = intern(c, in[i], &id);
+        if (rc)
+            return rc;
+        if (id)
+            arr[k++] = id;
+    }
+    *out = arr;
+    *count = (uint8_t)k;
+    return CHORUS_OK;
+}
+
+static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint32_t *out)
+{
+    ch_sid id, handle;
+    int rc = intern(c, r->author_id.n ? r->author_id : r->author, &id);
+    if (!rc)
+        rc = intern(c, r->author, &handle);
+    if (!rc)
+        rc = sync_sid_arrays(c);
+    if (rc)
+        return rc;
+    uint32_t idx = c->account_of_sid[id];
+    if (idx == 0) {
+        if (c->naccounts >= UINT32_MAX - 1)
+            return CHORUS_ELIMIT;
+        if (ch_grow((void **)&c->accounts, &c->cap_accounts, c->naccounts + 1, sizeof *c->accounts))
+            return CHORUS_ENOMEM;
+        ch_account *a = &c->accounts[c->naccounts];
+        memset(a, 0, sizeof *a);
+        a->id = id;
+        a->meta.created_at = a->meta.followers = a->meta.following = a->meta.statuses =
+            CH_UNKNOWN_I64;
+        a->meta.default_profile = a->meta.default_profile_image = a->meta.verified = -1;
+        a->meta.observed_at = CH_UNKNOWN_I64;
+        idx = (uint32_t)++c->naccounts;
+        c->account_of_sid[id] = idx;
+    }
+    ch_account *a = &c->accounts[idx - 1];
+    if (handle)
+        a->handle = handle;
+    /* Keep the most recent profile snapshot: it is what the platform showed last. */
+    if (r->meta.present && (!a->meta.present || r->created_at >= a->meta.observed_at)) {
+        a->meta.present = true;
+        a->meta.created_at = r->meta.created_at;
+        a->meta.followers = r->meta.followers;
+        a->meta.following = r->meta.following;
+        a->meta.statuses = r->meta.statuses;
+        a->meta.default_profile = r->meta.default_profile;
+        a->meta.default_profile_image = r->meta.default_profile_image;
+        a->meta.verified = r->meta.verified;
+        a->meta.observed_at = r->created_at;
+        if ((rc = intern(c, r->meta.display_name, &a->meta.display_name)) ||
+            (rc = intern(c, r->meta.description, &a->meta.description)))
+            return rc;
+    }
+    *out = idx - 1;
+    return CHORUS_OK;
+}
+
+int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, ch_reason *reason)
+{
+    *kept = false;
+    if (r->id.n == 0) {
+        *reason = CH_R_NO_ID;
+        ch_corpus_count_error(c, *reason);
+        return CHORUS_EPARSE;
+    }
+    if (r->author_id.n == 0 && r->author.n == 0) {
+        *reason = CH_R_NO_AUTHOR;
+        ch_corpus_count_error(c, *reason);
+        return CHORUS_EPARSE;
+    }
+    if (r->created_at == CH_UNKNOWN_I64) {
+        *reason = CH_R_NO_TIME;
+        ch_corpus_count_error(c, *reason);
+        return CHORUS_EPARSE;
+    }
+    if (r->text.n > UINT32_MAX - 1) {
+        *reason = CH_R_TOO_LONG;
+        ch_corpus_count_error(c, *reason);
+        return CHORUS_EPARSE;
+    }
+    c->stats.records++;
+    ch_sid pid;
+    int rc = intern(c, r->id, &pid);
+    if (!rc)
+        rc = sync_sid_arrays(c);
+    if (rc)
+        return rc;
+    if (c->post_of_sid[pid]) {
+        c->stats.duplicates++;
+        return CHORUS_OK;
+    }
+    if (c->nposts >= UINT32_MAX - 1)
+        return CHORUS_ELIMIT;
+    uint32_t acct;
+    if ((rc = find_or_add_account(c, r, &acct)))
+        return rc;
+    if (ch_grow((void **)&c->posts, &c->cap_posts, c->nposts + 1, sizeof *c->posts))
+        return CHORUS_ENOMEM;
+    ch_post *p = &c->posts[c->nposts];
+    memset(p, 0, sizeof *p);
+    p->id = pid;
+    p->account = acct;
+    p->created_at = r->created_at;
+    p->kind = (uint8_t)r->kind;
+    p->file = file;
+    if ((rc = intern(c, r->ref_id, &p->ref_id)) ||
+        (rc = intern(c, r->ref_author_id, &p->ref_account)) ||
+        (rc = intern(c, r->ref_author, &p->ref_handle)) ||
+        (rc = intern(c, r->lang, &p->lang)) ||
+        (rc = intern(c, r->client, &p->client)) ||
+        (rc = intern_list(c, r->urls, r->n_urls, &p->urls, &p->n_urls)) ||
+        (rc = intern_list(c, r->hashtags, r->n_hashtags, &p->hashtags, &p->n_hashtags)) ||
+        (rc = intern_list(c, r->mentions, r->n_mentions, &p->mentions, &p->n_mentions)))
+        return rc;
+    char *text = ch_arena_alloc(&c->arena, r->text.n + 1, 1);
+    if (!text)
+        return CHORUS_ENOMEM;
+    if (r->text_html_escaped) {
+        p->text_len = (uint32_t)html_unescape(text, r->text.p, r->text.n);
+    } else {
+        if (r->text.n)
+            memcpy(text, r->text.p, r->text.n);
+        text[r->text.n] = '\0';
+        p->text_len = (uint32_t)r->text.n;
+    }
+    p->text = text;
+    /* sync again: interning above may have grown the pool */
+    if ((rc = sync_sid_arrays(c)))
+        return rc;
+    c->post_of_sid[pid] = (uint32_t)++c->nposts;
+    c->accounts[acct].n_posts++;
+    c->stats.posts_by_kind[p->kind < CH_KIND__COUNT ? p->kind : 0]++;
+    if (c->stats.min_time == CH_UNKNOWN_I64 || p->created_at < c->stats.min_time)
+        c->stats.min_time = p->created_at;
+    if (c->stats.max_time == CH_UNKNOWN_I64 || p->created_at > c->stats.max_time)
+        c->stats.max_time = p->created_at;
+    *kept = true;
+    return CHORUS_OK;
+}
+
+size_t ch_corpus_find_post(const ch_corpus *c, const char *id, size_t len)
+{
+    ch_sid s = ch_pool_find(&c->pool, id, len);
+    if (!s || s >= c->cap_sid || !c->post_of_sid[s])
+        return SIZE_MAX;
+    return c->post_of_sid[s] - 1;
+}
+
+size_t ch_corpus_find_account(const ch_corpus *c, const char *id, size_t len)
+{
+    ch_sid s = ch_pool_find(&c->pool, id, len);
+    if (!s || s >= c->cap_sid || !c->account_of_sid[s])
+        return SIZE_MAX;
+    return c->account_of_sid[s] - 1;
+}

@@ -1,0 +1,39 @@
+/*
+ * pool.h — string interning: each distinct byte string gets a small integer id.
+ *
+ * Ids are dense, start at 1 (0 means "no string") and stay valid for the pool's lifetime, so
+ * records store 4-byte ids instead of pointers and equal strings compare by id. Strings are
+ * copied into the pool's arena with a trailing NUL. Hashing is XXH3; the table is open
+ * addressing with linear probing, resized at 50% load. Cost: O(len) per intern.
+ */
+#ifndef CH_POOL_H
+#define CH_POOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+
+typedef uint32_t ch_sid;  /* interned string id; 0 = none */
+
+typedef struct ch_pool {
+    ch_arena arena;
+    struct ch_pool_ent { const char *s; uint32_t len; uint32_t hash; } *ents; /* by id; [0] unused */
+    uint32_t n, cap_ents;
+    uint32_t *table;      /* slot -> id, 0 = empty */
+    uint32_t mask;        /* table size - 1 */
+} ch_pool;
+
+int ch_pool_init(ch_pool *p);
+void ch_pool_free(ch_pool *p);
+/* Interns s[0..len) and stores its id in *out (0 only when len == 0 and s is NULL).
+ * Returns 0 or CHORUS_ENOMEM. */
+int ch_pool_intern(ch_pool *p, const char *s, size_t len, ch_sid *out);
+/* Id of s if already interned, else 0. */
+ch_sid ch_pool_find(const ch_pool *p, const char *s, size_t len);
+/* The string of an id (NUL-terminated); "" for 0. */
+const char *ch_pool_str(const ch_pool *p, ch_sid id);
+uint32_t ch_pool_len(const ch_pool *p, ch_sid id);
+static inline uint32_t ch_pool_count(const ch_pool *p) { return p->n; }
+
+#endif

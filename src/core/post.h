@@ -1,0 +1,159 @@
+/*
+ * post.h — the canonical post record, the account table and the corpus that owns them.
+ *
+ * Readers of every format fill a ch_rawpost whose strings borrow from the reader's buffer and
+ * hand it to ch_corpus_add(), which validates it, interns ids, copies text into the corpus
+ * arena and drops duplicate post ids (the same post in two files, or a repost's embedded
+ * original that also appears as its own line: the first copy read is kept).
+ *
+ * Ownership: the corpus owns every ch_post, ch_account and string; pointers into it stay valid
+ * until chorus_corpus_free(). Not thread-safe: one writer at a time.
+ */
+#ifndef CH_POST_H
+#define CH_POST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chorus.h"
+#include "core/arena.h"
+#include "core/pool.h"
+
+typedef enum ch_kind {
+    CH_KIND_POST = 0,
+    CH_KIND_REPOST,
+    CH_KIND_REPLY,
+    CH_KIND_QUOTE,
+    CH_KIND__COUNT
+} ch_kind;
+
+const char *ch_kind_name(ch_kind k);           /* "post", "repost", "reply", "quote" */
+int ch_kind_parse(const char *s, size_t n, ch_kind *out);  /* 0 or CHORUS_EPARSE */
+
+#define CH_UNKNOWN_I64 INT64_MIN               /* unknown count or time */
+
+/* Account metadata snapshot as an export gives it; unknown fields stay CH_UNKNOWN_I64 / -1 / 0. */
+typedef struct ch_account_meta {
+    bool present;                 /* the export carried a profile for this account */
+    int64_t created_at;           /* account creation, Unix seconds UTC */
+    int64_t followers, following, statuses;
+    int8_t default_profile;       /* -1 unknown, 0 no, 1 yes */
+    int8_t default_profile_image;
+    int8_t verified;
+    ch_sid display_name;
+    ch_sid description;
+    int64_t observed_at;          /* time of the post the snapshot came with */
+} ch_account_meta;
+
+typedef struct ch_account {
+    ch_sid id;                    /* account id; the handle when the export has no id */
+    ch_sid handle;                /* screen name without '@', 0 if unknown */
+    uint32_t n_posts;
+    ch_account_meta meta;
+} ch_account;
+
+typedef struct ch_post {
+    ch_sid id;
+    uint32_t account;             /* index into the corpus account table */
+    int64_t created_at;           /* Unix seconds UTC */
+    uint8_t kind;                 /* ch_kind */
+    uint8_t n_urls, n_hashtags, n_mentions;
+    ch_sid ref_id;                /* referenced post (reposted, replied to, quoted), 0 if none */
+    ch_sid ref_account;           /* account id of the referenced post, 0 if unknown */
+    ch_sid ref_handle;            /* handle of the referenced account, 0 if unknown */
+    ch_sid lang;
+    ch_sid client;                /* posting client / source, e.g. "Twitter for iPhone" */
+    uint32_t file;                /* index of the input file (ch_corpus_file) */
+    uint32_t text_len;
+    const char *text;             /* original text, UTF-8, NUL-terminated, HTML entities decoded */
+    ch_sid *urls;                 /* expanded where the export has them */
+    ch_sid *hashtags;             /* without '#', as written */
+    ch_sid *mentions;             /* handles without '@' */
+} ch_post;
+
+typedef struct ch_slice {
+    const char *p;
+    size_t n;
+} ch_slice;
+
+#define CH_MAX_ENTITIES 64        /* URLs, hashtags, mentions kept per post; more are dropped */
+
+/* What a reader hands to the corpus. Every slice borrows from the reader; empty = absent. */
+typedef struct ch_rawpost {
+    ch_slice id, author_id, author, text, lang, client;
+    ch_slice ref_id, ref_author_id, ref_author;
+    int64_t created_at;           /* CH_UNKNOWN_I64 if missing */
+    ch_kind kind;
+    bool text_html_escaped;       /* decode &amp; &lt; &gt; &quot; &#39; (v1.1 text) */
+    size_t n_urls, n_hashtags, n_mentions;
+    ch_slice urls[CH_MAX_ENTITIES], hashtags[CH_MAX_ENTITIES], mentions[CH_MAX_ENTITIES];
+    struct {
+        bool present;
+        int64_t created_at, followers, following, statuses;
+        int8_t default_profile, default_profile_image, verified;
+        ch_slice display_name, description;
+    } meta;
+} ch_rawpost;
+
+/* Reset to "everything absent". */
+void ch_rawpost_clear(ch_rawpost *r);
+/* Append an entity, ignoring it once CH_MAX_ENTITIES are held. */
+void ch_rawpost_add_url(ch_rawpost *r, const char *p, size_t n);
+void ch_rawpost_add_hashtag(ch_rawpost *r, const char *p, size_t n);
+void ch_rawpost_add_mention(ch_rawpost *r, const char *p, size_t n);
+
+/* Why a record was not kept. Reasons are counted per run and named by ch_reason_name. */
+typedef enum ch_reason {
+    CH_R_JSON = 0,       /* malformed JSON */
+    CH_R_DEPTH,          /* nesting deeper than the parser's limit */
+    CH_R_CSV,            /* malformed CSV (e.g. unterminated quote) */
+    CH_R_COLUMNS,        /* wrong number of CSV columns */
+    CH_R_UTF8,           /* invalid UTF-8 */
+    CH_R_TOO_LONG,       /* record longer than the limit */
+    CH_R_NO_ID,          /* missing post id */
+    CH_R_NO_AUTHOR,      /* missing author id and handle */
+    CH_R_NO_TIME,        /* missing creation time */
+    CH_R_BAD_TIME,       /* unparseable creation time */
+    CH_R_BAD_FIELD,      /* a field of the wrong type or value */
+    CH_R_TRUNCATED,      /* compressed stream or file ended mid-record */
+    CH_R_NOT_POST,       /* a well-formed record that holds no post (counts, compliance...) */
+    CH_R__COUNT
+} ch_reason;
+
+const char *ch_reason_name(ch_reason r);  /* short snake_case name, e.g. "bad_json" */
+
+typedef struct ch_corpus_stats {
+    uint64_t posts_by_kind[CH_KIND__COUNT];
+    uint64_t duplicates;          /* records dropped because their post id was already held */
+    uint64_t records;             /* records read (kept, duplicate or skipped) */
+    uint64_t errors[CH_R__COUNT]; /* records skipped, by reason */
+    int64_t min_time, max_time;   /* over kept posts; CH_UNKNOWN_I64 when none */
+} ch_corpus_stats;
+
+typedef struct chorus_corpus ch_corpus;
+
+/* Adds a record. Returns 0 (kept or duplicate: *kept says which), or CHORUS_EPARSE with
+ * *reason set when a required field is missing/invalid, or CHORUS_ENOMEM. `file` is the
+ * index from ch_corpus_add_file. */
+int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, ch_reason *reason);
+/* Registers an input file name; returns its index in *out. */
+int ch_corpus_add_file(ch_corpus *c, const char *name, uint32_t *out);
+const char *ch_corpus_file(const ch_corpus *c, uint32_t file);
+/* Records a skipped record against the run's counters. */
+void ch_corpus_count_error(ch_corpus *c, ch_reason r);
+
+size_t ch_corpus_nposts(const ch_corpus *c);
+size_t ch_corpus_naccounts(const ch_corpus *c);
+const ch_post *ch_corpus_post(const ch_corpus *c, size_t i);     /* in insertion order */
+const ch_account *ch_corpus_account(const ch_corpus *c, size_t i);
+/* Index of the post with this id, or SIZE_MAX. */
+size_t ch_corpus_find_post(const ch_corpus *c, const char *id, size_t len);
+/* Index of the account with this id, or SIZE_MAX. */
+size_t ch_corpus_find_account(const ch_corpus *c, const char *id, size_t len);
+const ch_pool *ch_corpus_pool(const ch_corpus *c);
+const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c);
+/* Bytes held by the corpus (arenas, tables), for memory reports. */
+size_t ch_corpus_bytes(const ch_corpus *c);
+
+#endif

@@ -1,0 +1,249 @@
+/* test_core.c — arena, string pool, corpus (dedup, accounts, HTML unescape), time parsing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "core/arena.h"
+#include "core/pool.h"
+#include "core/post.h"
+#include "core/timeparse.h"
+
+static ch_slice S(const char *s) { return (ch_slice){s, strlen(s)}; }
+
+static void test_arena(void **state)
+{
+    (void)state;
+    ch_arena a;
+    ch_arena_init(&a);
+    char *p = ch_arena_strndup(&a, "hello", 5);
+    assert_string_equal(p, "hello");
+    void *big = ch_arena_alloc(&a, 1 << 20, 8);  /* bigger than a block */
+    assert_non_null(big);
+    memset(big, 1, 1 << 20);
+    for (int i = 0; i < 10000; i++) {
+        uint64_t *x = ch_arena_alloc(&a, sizeof *x, 8);
+        assert_non_null(x);
+        assert_int_equal((uintptr_t)x % 8, 0);
+        *x = (uint64_t)i;
+    }
+    assert_string_equal(p, "hello");  /* earlier allocations stay valid */
+    ch_arena_free(&a);
+}
+
+static void test_pool(void **state)
+{
+    (void)state;
+    ch_pool p;
+    assert_int_equal(ch_pool_init(&p), 0);
+    ch_sid a, b, c;
+    assert_int_equal(ch_pool_intern(&p, "alpha", 5, &a), 0);
+    assert_int_equal(ch_pool_intern(&p, "beta", 4, &b), 0);
+    assert_int_equal(ch_pool_intern(&p, "alpha", 5, &c), 0);
+    assert_int_equal(a, c);
+    assert_int_not_equal(a, b);
+    assert_string_equal(ch_pool_str(&p, b), "beta");
+    assert_int_equal(ch_pool_len(&p, a), 5);
+    assert_string_equal(ch_pool_str(&p, 0), "");
+    /* many strings force rehashing; ids stay stable */
+    char buf[32];
+    for (int i = 0; i < 100000; i++) {
+        int n = snprintf(buf, sizeof buf, "s%d", i);
+        ch_sid id;
+        assert_int_equal(ch_pool_intern(&p, buf, (size_t)n, &id), 0);
+    }
+    assert_int_equal(ch_pool_find(&p, "alpha", 5), a);
+    assert_int_equal(ch_pool_find(&p, "s99999", 6), ch_pool_count(&p));
+    assert_int_equal(ch_pool_find(&p, "nope", 4), 0);
+    /* embedded NUL bytes are part of the string */
+    ch_sid z1, z2;
+    assert_int_equal(ch_pool_intern(&p, "a\0b", 3, &z1), 0);
+    assert_int_equal(ch_pool_intern(&p, "a\0c", 3, &z2), 0);
+    assert_int_not_equal(z1, z2);
+    ch_pool_free(&p);
+}
+
+static void test_pool_oom(void **state)
+{
+    (void)state;
+    /* Fail each allocation in turn: every failure is reported, nothing leaks or crashes. */
+    for (uint64_t k = 1; k < 40; k++) {
+        ch_pool p;
+        ch_alloc_fail_after(k);
+        if (ch_pool_init(&p) != 0) {
+            ch_alloc_fail_after(0);
+            continue;
+        }
+        char buf[16];
+        int failed = 0;
+        for (int i = 0; i < 3000 && !failed; i++) {
+            ch_sid id;
+            int n = snprintf(buf, sizeof buf, "%d", i);
+            failed = ch_pool_intern(&p, buf, (size_t)n, &id) != 0;
+        }
+        ch_alloc_fail_after(0);
+        ch_pool_free(&p);
+    }
+}
+
+static void raw_basic(ch_rawpost *r, const char *id, const char *author, int64_t t,
+                      const char *text)
+{
+    ch_rawpost_clear(r);
+    r->id = S(id);
+    r->author_id = S(author);
+    r->created_at = t;
+    r->text = S(text);
+}
+
+static void test_corpus(void **state)
+{
+    (void)state;
+    chorus_corpus *c;
+    assert_int_equal(chorus_corpus_new(&c), 0);
+    uint32_t f;
+    assert_int_equal(ch_corpus_add_file(c, "a.jsonl", &f), 0);
+    static ch_rawpost r;
+    bool kept;
+    ch_reason why;
+
+    raw_basic(&r, "1", "u1", 100, "Tom &amp; Jerry &lt;3 &gt; &quot;x&quot; &amp;amp;");
+    r.text_html_escaped = true;
+    r.author = S("tom");
+    ch_rawpost_add_hashtag(&r, "tag", 3);
+    ch_rawpost_add_url(&r, "https://example.com/a", 21);
+    ch_rawpost_add_mention(&r, "jerry", 5);
+    r.meta.present = true;
+    r.meta.followers = 10;
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    assert_true(kept);
+
+    /* same id again: kept once */
+    raw_basic(&r, "1", "u1", 100, "other text");
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    assert_false(kept);
+
+    raw_basic(&r, "2", "u2", 50, "a repost");
+    r.kind = CH_KIND_REPOST;
+    r.ref_id = S("1");
+    r.ref_author_id = S("u1");
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    assert_true(kept);
+
+    /* missing fields are rejected with a reason */
+    raw_basic(&r, "", "u1", 1, "x");
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), CHORUS_EPARSE);
+    assert_int_equal(why, CH_R_NO_ID);
+    raw_basic(&r, "3", "", 1, "x");
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), CHORUS_EPARSE);
+    assert_int_equal(why, CH_R_NO_AUTHOR);
+    raw_basic(&r, "3", "u1", CH_UNKNOWN_I64, "x");
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), CHORUS_EPARSE);
+    assert_int_equal(why, CH_R_NO_TIME);
+
+    /* a handle alone identifies an account */
+    ch_rawpost_clear(&r);
+    r.id = S("4");
+    r.author = S("onlyhandle");
+    r.created_at = 7;
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+
+    assert_int_equal(chorus_corpus_posts(c), 3);
+    assert_int_equal(chorus_corpus_accounts(c), 3);
+    const ch_pool *pool = ch_corpus_pool(c);
+    const ch_post *p = ch_corpus_post(c, 0);
+    assert_string_equal(p->text, "Tom & Jerry <3 > \"x\" &amp;");
+    assert_int_equal(p->n_hashtags, 1);
+    assert_string_equal(ch_pool_str(pool, p->hashtags[0]), "tag");
+    assert_string_equal(ch_pool_str(pool, p->urls[0]), "https://example.com/a");
+    assert_string_equal(ch_pool_str(pool, p->mentions[0]), "jerry");
+    const ch_account *a = ch_corpus_account(c, p->account);
+    assert_string_equal(ch_pool_str(pool, a->handle), "tom");
+    assert_true(a->meta.present);
+    assert_int_equal(a->meta.followers, 10);
+    assert_int_equal(a->meta.following, CH_UNKNOWN_I64);
+    const ch_post *rp = ch_corpus_post(c, ch_corpus_find_post(c, "2", 1));
+    assert_int_equal(rp->kind, CH_KIND_REPOST);
+    assert_string_equal(ch_pool_str(pool, rp->ref_id), "1");
+    assert_int_equal(ch_corpus_find_post(c, "99", 2), SIZE_MAX);
+    size_t ai = ch_corpus_find_account(c, "onlyhandle", 10);
+    assert_int_not_equal(ai, SIZE_MAX);
+    assert_string_equal(ch_pool_str(pool, ch_corpus_account(c, ai)->handle), "onlyhandle");
+
+    const ch_corpus_stats *st = ch_corpus_stats_get(c);
+    assert_int_equal(st->duplicates, 1);
+    assert_int_equal(st->errors[CH_R_NO_ID], 1);
+    assert_int_equal(st->errors[CH_R_NO_AUTHOR], 1);
+    assert_int_equal(st->errors[CH_R_NO_TIME], 1);
+    assert_int_equal(st->posts_by_kind[CH_KIND_POST], 2);
+    assert_int_equal(st->posts_by_kind[CH_KIND_REPOST], 1);
+    assert_int_equal(st->min_time, 7);
+    assert_int_equal(st->max_time, 100);
+    chorus_corpus_free(c);
+    chorus_corpus_free(NULL);
+}
+
+static int64_t T(const char *s)
+{
+    int64_t t = -1;
+    if (ch_time_parse(s, strlen(s), &t) != 0)
+        return -1;
+    return t;
+}
+
+static void test_time(void **state)
+{
+    (void)state;
+    assert_int_equal(T("Wed Oct 10 20:19:24 +0000 2018"), 1539202764);
+    assert_int_equal(T("Wed Oct 10 22:19:24 +0200 2018"), 1539202764);
+    assert_int_equal(T("2018-10-10T20:19:24Z"), 1539202764);
+    assert_int_equal(T("2018-10-10T20:19:24.000Z"), 1539202764);
+    assert_int_equal(T("2018-10-10T22:19:24+02:00"), 1539202764);
+    assert_int_equal(T("2018-10-10T22:19:24+0200"), 1539202764);
+    assert_int_equal(T("2018-10-10 20:19:24"), 1539202764);
+    assert_int_equal(T("2018-10-10 20:19"), 1539202740);
+    assert_int_equal(T("2018-10-10"), 1539129600);
+    assert_int_equal(T(" 1539202764 "), 1539202764);
+    assert_int_equal(T("1539202764.75"), 1539202764);
+    assert_int_equal(T("1539202764123"), 1539202764);
+    assert_int_equal(T("1970-01-01T00:00:00Z"), 0);
+    assert_int_equal(T("2000-02-29T00:00:00Z"), 951782400);
+    assert_int_equal(T(""), -1);
+    assert_int_equal(T("yesterday"), -1);
+    assert_int_equal(T("2018-13-10T20:19:24Z"), -1);
+    assert_int_equal(T("2018-02-30"), -1);
+    assert_int_equal(T("Wed Foo 10 20:19:24 +0000 2018"), -1);
+    assert_int_equal(T("2018-10-10T20:19:24Zjunk"), -1);
+    char buf[48];
+    ch_time_format(1539202764, buf);
+    assert_string_equal(buf, "2018-10-10T20:19:24Z");
+    ch_time_format(-1, buf);
+    assert_string_equal(buf, "1969-12-31T23:59:59Z");
+}
+
+static void test_kind(void **state)
+{
+    (void)state;
+    ch_kind k;
+    assert_int_equal(ch_kind_parse("quote", 5, &k), 0);
+    assert_int_equal(k, CH_KIND_QUOTE);
+    assert_int_equal(ch_kind_parse("retweet", 7, &k), 0);
+    assert_int_equal(k, CH_KIND_REPOST);
+    assert_int_equal(ch_kind_parse("like", 4, &k), CHORUS_EPARSE);
+    assert_string_equal(ch_kind_name(CH_KIND_REPLY), "reply");
+    assert_string_equal(ch_reason_name(CH_R_JSON), "bad_json");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arena), cmocka_unit_test(test_pool),
+        cmocka_unit_test(test_pool_oom), cmocka_unit_test(test_corpus),
+        cmocka_unit_test(test_time), cmocka_unit_test(test_kind),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
