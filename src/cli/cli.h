@@ -66,5 +66,6 @@ int cli_input_option(int c, const char *arg, cli_input_opts *o);
 int cli_read_inputs(chorus_corpus *c, const cli_input_opts *o, cli_diag *d, double *seconds);
 
 int cmd_ingest(int argc, char **argv);
+int cmd_match(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "core/alloc.h"
+#include "core/json.h"
 
 static const char *const format_names[CH_FMT__COUNT] = {
     "auto", "twitter-v1", "twitter-v2", "io-csv", "csv", "chorus",
@@ -152,6 +153,15 @@ ch_format ch_detect_format(const char *data, size_t len)
             return CH_FMT_CHORUS;
         return CH_FMT_AUTO;
     }
+    /* A table's first line is a header: printable text. Anything else (binary, control
+     * bytes) is not a format we know. */
+    for (size_t k = 0; k < n; k++) {
+        unsigned char ch = (unsigned char)s[k];
+        if (ch < 0x20 && ch != '\t' && ch != '\r')
+            return CH_FMT_AUTO;
+    }
+    if (!ch_json_validate_utf8(s, n))
+        return CH_FMT_AUTO;
     if (header_has(s, n, "tweetid") && header_has(s, n, "userid") && header_has(s, n, "tweet_text"))
         return CH_FMT_IO_CSV;
     if (memchr(s, ',', n) || memchr(s, '\t', n))

@@ -168,10 +168,14 @@ static int setup(ch_input *in, size_t max_line)
     in->max_line = max_line ? max_line : CH_INPUT_MAX_LINE_DEFAULT;
     in->raw = ch_malloc(RAW_CHUNK);
     in->cap = BUF_INITIAL;
+    /* Small in-memory inputs (tests, fuzzers) start with a small window; it grows anyway. */
+    if (in->fd < 0 && in->mem_len < BUF_INITIAL / 4)
+        in->cap = 4096;
     in->buf = ch_malloc(in->cap + CH_INPUT_PADDING);
     if (!in->raw || !in->buf)
         return CHORUS_ENOMEM;
-    memset(in->buf, 0, in->cap + CH_INPUT_PADDING);
+    /* Only the padding needs defined bytes: parsers may read it but never use its value. */
+    memset(in->buf + in->cap, 0, CH_INPUT_PADDING);
     int rc = read_raw(in);
     if (rc)
         return rc;
@@ -283,7 +287,7 @@ static int make_room(ch_input *in)
         unsigned char *nb = ch_realloc(in->buf, ncap + CH_INPUT_PADDING);
         if (!nb)
             return CHORUS_ENOMEM;
-        memset(nb + in->cap, 0, ncap - in->cap + CH_INPUT_PADDING);
+        memset(nb + ncap, 0, CH_INPUT_PADDING);
         in->buf = nb;
         in->cap = ncap;
     }

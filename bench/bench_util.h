@@ -1,0 +1,79 @@
+/*
+ * bench_util.h — helpers shared by the benchmarks: wall clock, peak RSS, and running one
+ * measurement in a child process so each gets its own peak-RSS figure.
+ */
+#ifndef CHORUS_BENCH_UTIL_H
+#define CHORUS_BENCH_UTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct bench_result {
+    double seconds;
+    double bytes;     /* input bytes processed (decompressed) */
+    double items;     /* records / posts */
+    long peak_rss_kb;
+    int ok;
+} bench_result;
+
+static inline double bench_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static inline long bench_peak_rss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+/* Runs fn(arg, &r) in a forked child and returns what it measured (peak RSS of the child). */
+static inline bench_result bench_in_child(void (*fn)(void *, bench_result *), void *arg)
+{
+    bench_result r;
+    memset(&r, 0, sizeof r);
+    int fds[2];
+    if (pipe(fds) != 0)
+        return r;
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        bench_result c;
+        memset(&c, 0, sizeof c);
+        fn(arg, &c);
+        c.peak_rss_kb = bench_peak_rss_kb();
+        ssize_t w = write(fds[1], &c, sizeof c);
+        _exit(w == (ssize_t)sizeof c ? 0 : 1);
+    }
+    close(fds[1]);
+    if (pid > 0) {
+        ssize_t n = read(fds[0], &r, sizeof r);
+        if (n != (ssize_t)sizeof r)
+            memset(&r, 0, sizeof r);
+        int st;
+        waitpid(pid, &st, 0);
+    }
+    close(fds[0]);
+    return r;
+}
+
+static inline void bench_print(const char *what, const bench_result *r, const char *unit,
+                               const bench_result *base)
+{
+    printf("%-28s %8.2f s %9.1f MB/s %12.0f %s/s %8.1f MB peak", what, r->seconds,
+           r->bytes / 1e6 / r->seconds, r->items / r->seconds, unit, r->peak_rss_kb / 1024.0);
+    if (base && base->seconds > 0)
+        printf("  %.2fx of %s speed", base->seconds / r->seconds, "baseline");
+    printf("\n");
+    fflush(stdout);
+}
+
+#endif

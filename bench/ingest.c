@@ -1,0 +1,123 @@
+/*
+ * bench/ingest.c — ingest throughput and peak memory per file, against a baseline measured in
+ * the same run: the time to merely read the lines and parse each with simdjson (JSON formats)
+ * or to read the lines and validate their UTF-8 (CSV formats).
+ *
+ * usage: bench_ingest FILE [FORMAT]     (FORMAT as for chorus --format; default auto)
+ * Each measurement runs in its own child process so peak RSS is its own.
+ */
+#include <stdbool.h>
+
+#include "bench_util.h"
+#include "chorus.h"
+#include "core/json.h"
+#include "ingest/ingest.h"
+
+typedef struct job {
+    const char *path;
+    ch_format format;
+    bool json;
+} job;
+
+static void parse_only(void *arg, bench_result *r)
+{
+    job *j = arg;
+    char err[256];
+    ch_input *in;
+    if (ch_input_open(j->path, 0, &in, err, sizeof err))
+        return;
+    ch_json_parser *p = NULL;
+    if (ch_json_parser_new(0, &p)) {
+        ch_input_close(in);
+        return;
+    }
+    double t0 = bench_now();
+    const char *line;
+    size_t len;
+    uint64_t no;
+    int rc;
+    double items = 0, good = 0;
+    while ((rc = ch_input_line(in, &line, &len, &no)) != CH_LINE_EOF) {
+        if (rc != CH_LINE_OK)
+            continue;
+        items++;
+        if (j->json) {
+            ch_json_val root;
+            if (ch_json_parse(p, line, len, true, &root, NULL) == CH_JSON_OK)
+                good++;
+        } else if (ch_json_validate_utf8(line, len)) {
+            good++;
+        }
+    }
+    r->seconds = bench_now() - t0;
+    r->bytes = (double)ch_input_bytes(in);
+    r->items = items;
+    r->ok = good > 0;
+    ch_json_parser_free(p);
+    ch_input_close(in);
+}
+
+static void ingest(void *arg, bench_result *r)
+{
+    job *j = arg;
+    chorus_corpus *c;
+    if (chorus_corpus_new(&c))
+        return;
+    ch_ingest_opts o = {.format = j->format};
+    double t0 = bench_now();
+    int rc = ch_ingest_file(c, j->path, &o);
+    r->seconds = bench_now() - t0;
+    r->items = (double)chorus_corpus_posts(c);
+    r->ok = rc == 0;
+    /* bytes: re-measure the decompressed size cheaply from the line reader */
+    ch_input *in;
+    char err[256];
+    if (ch_input_open(j->path, 0, &in, err, sizeof err) == 0) {
+        const char *line;
+        size_t len;
+        uint64_t no;
+        while (ch_input_line(in, &line, &len, &no) != CH_LINE_EOF)
+            ;
+        r->bytes = (double)ch_input_bytes(in);
+        ch_input_close(in);
+    }
+    chorus_corpus_free(c);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_ingest FILE [FORMAT]\n");
+        return 2;
+    }
+    job j = {.path = argv[1], .format = CH_FMT_AUTO};
+    if (argc > 2 && ch_format_parse(argv[2], &j.format)) {
+        fprintf(stderr, "bench_ingest: unknown format '%s'\n", argv[2]);
+        return 2;
+    }
+    ch_format f = j.format;
+    if (f == CH_FMT_AUTO) {
+        ch_input *in;
+        char err[256];
+        const char *data;
+        size_t len;
+        if (ch_input_open(j.path, 0, &in, err, sizeof err)) {
+            fprintf(stderr, "bench_ingest: %s\n", err);
+            return 1;
+        }
+        ch_input_peek(in, &data, &len);
+        f = ch_detect_format(data, len);
+        ch_input_close(in);
+    }
+    j.json = f == CH_FMT_TWITTER_V1 || f == CH_FMT_TWITTER_V2 || f == CH_FMT_CHORUS;
+    printf("file %s (format %s)\n", j.path, ch_format_name(f));
+    bench_result base = bench_in_child(parse_only, &j);
+    bench_print(j.json ? "baseline: simdjson parse" : "baseline: lines + utf8", &base, "rec", NULL);
+    bench_result ing = bench_in_child(ingest, &j);
+    bench_print("chorus ingest", &ing, "post", &base);
+    if (!ing.ok) {
+        fprintf(stderr, "bench_ingest: ingest failed\n");
+        return 1;
+    }
+    return 0;
+}

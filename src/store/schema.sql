@@ -1,0 +1,83 @@
+-- chorus results database (contract: docs/DESIGN.md, "Results database").
+-- Times are Unix seconds UTC; offsets are UTF-8 byte offsets into the original text.
+PRAGMA foreign_keys = OFF;
+
+CREATE TABLE run (key TEXT PRIMARY KEY, value TEXT);
+
+CREATE TABLE statements (
+  statement_id TEXT PRIMARY KEY,
+  source TEXT,
+  published_at INTEGER,
+  text TEXT,
+  lang TEXT
+);
+
+CREATE TABLE posts (
+  post_id TEXT PRIMARY KEY,
+  account_id TEXT,
+  created_at INTEGER,
+  kind TEXT,
+  ref_id TEXT,
+  text TEXT,
+  narrative_id INTEGER
+);
+
+CREATE TABLE accounts (
+  account_id TEXT PRIMARY KEY,
+  handle TEXT,
+  n_posts INTEGER,
+  score REAL,
+  cluster_id INTEGER,
+  reasons TEXT
+);
+
+CREATE TABLE clusters (
+  cluster_id INTEGER PRIMARY KEY,
+  size INTEGER,
+  score REAL,
+  behaviours TEXT,
+  first_seen INTEGER,
+  last_seen INTEGER,
+  summary TEXT
+);
+
+CREATE TABLE edges (
+  account_a TEXT,
+  account_b TEXT,
+  behaviour TEXT,
+  weight REAL,
+  n_events INTEGER,
+  n_objects INTEGER,
+  pvalue REAL
+);
+
+CREATE TABLE matches (
+  post_id TEXT,
+  statement_id TEXT,
+  similarity REAL,
+  post_start INTEGER,
+  post_end INTEGER,
+  stmt_start INTEGER,
+  stmt_end INTEGER,
+  before_publication INTEGER
+);
+
+CREATE TABLE narratives (
+  narrative_id INTEGER PRIMARY KEY,
+  size INTEGER,
+  n_accounts INTEGER,
+  first_seen INTEGER,
+  last_seen INTEGER,
+  text TEXT
+);
+
+-- Evidence of an edge: the two posts that acted on the same object.
+CREATE TABLE evidence (
+  account_a TEXT,
+  account_b TEXT,
+  behaviour TEXT,
+  post_a TEXT,
+  post_b TEXT
+);
+
+CREATE TABLE ingest_errors (file TEXT, line INTEGER, reason TEXT);

@@ -1,0 +1,327 @@
+/* store.c — SQLite results writer: one transaction, prepared statements, atomic rename. */
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chorus.h"
+#include "core/alloc.h"
+#include "store_sql.h"
+
+enum { Q_RUN, Q_STMT, Q_POST, Q_ACCT, Q_CLUSTER, Q_EDGE, Q_EVID, Q_MATCH, Q_NARR, Q_ERR, Q__N };
+
+static const char *const sql_insert[Q__N] = {
+    "INSERT OR REPLACE INTO run VALUES (?1, ?2)",
+    "INSERT OR REPLACE INTO statements VALUES (?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO posts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO accounts VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO clusters VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO edges VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO evidence VALUES (?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO matches VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    "INSERT INTO narratives VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO ingest_errors VALUES (?1, ?2, ?3)",
+};
+
+struct ch_store {
+    sqlite3 *db;
+    sqlite3_stmt *q[Q__N];
+    char *path, *tmp;
+};
+
+static void set_err(char *err, size_t errlen, const char *what, sqlite3 *db)
+{
+    if (err && errlen)
+        snprintf(err, errlen, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
+}
+
+static void close_all(ch_store *s)
+{
+    for (int i = 0; i < Q__N; i++)
+        sqlite3_finalize(s->q[i]);
+    memset(s->q, 0, sizeof s->q);
+    if (s->db)
+        sqlite3_close(s->db);
+    s->db = NULL;
+}
+
+static void destroy(ch_store *s)
+{
+    ch_free(s->path);
+    ch_free(s->tmp);
+    ch_free(s);
+}
+
+void ch_store_abort(ch_store *s)
+{
+    if (!s)
+        return;
+    close_all(s);
+    unlink(s->tmp);
+    destroy(s);
+}
+
+int ch_store_open(const char *path, ch_store **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    ch_store *s = ch_calloc(1, sizeof *s);
+    size_t n = strlen(path) + 32;
+    if (!s || !(s->path = ch_strndup(path, strlen(path))) || !(s->tmp = ch_malloc(n))) {
+        if (s)
+            destroy(s);
+        set_err(err, errlen, "cannot create the results database", NULL);
+        return CHORUS_ENOMEM;
+    }
+    snprintf(s->tmp, n, "%s.tmp-%ld", path, (long)getpid());
+    unlink(s->tmp);
+    int rc = sqlite3_open_v2(s->tmp, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        char what[600];
+        snprintf(what, sizeof what, "cannot create '%s'", s->tmp);
+        set_err(err, errlen, what, s->db);
+        goto fail;
+    }
+    /* The file is private until renamed, so durability during the bulk load buys nothing:
+     * no journal, no syncs; one fsync happens at commit. */
+    if (sqlite3_exec(s->db,
+                     "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=65536;"
+                     "PRAGMA cache_size=-65536;",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(s->db, ch_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        set_err(err, errlen, "cannot create the schema", s->db);
+        goto fail;
+    }
+    for (int i = 0; i < Q__N; i++) {
+        if (sqlite3_prepare_v2(s->db, sql_insert[i], -1, &s->q[i], NULL) != SQLITE_OK) {
+            set_err(err, errlen, "cannot prepare statements", s->db);
+            goto fail;
+        }
+    }
+    *out = s;
+    return CHORUS_OK;
+fail:
+    ch_store_abort(s);
+    return CHORUS_EDB;
+}
+
+int ch_store_commit(ch_store *s, char *err, size_t errlen)
+{
+    int rc = CHORUS_OK;
+    if (sqlite3_exec(s->db, ch_indexes_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        set_err(err, errlen, "cannot write the results database", s->db);
+        rc = CHORUS_EDB;
+        goto out;
+    }
+    /* Make the content durable before the rename publishes it. */
+    sqlite3_exec(s->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
+    for (int i = 0; i < Q__N; i++)
+        sqlite3_finalize(s->q[i]);
+    memset(s->q, 0, sizeof s->q);
+    if (sqlite3_close(s->db) != SQLITE_OK) {
+        set_err(err, errlen, "cannot close the results database", s->db);
+        rc = CHORUS_EDB;
+        goto out;
+    }
+    s->db = NULL;
+    FILE *f = fopen(s->tmp, "rb+");
+    if (f) {
+        fflush(f);
+        fsync(fileno(f));
+        fclose(f);
+    }
+    if (rename(s->tmp, s->path) != 0) {
+        if (err && errlen)
+            snprintf(err, errlen, "cannot rename '%s' to '%s'", s->tmp, s->path);
+        rc = CHORUS_EDB;
+    }
+out:
+    if (rc) {
+        ch_store_abort(s);
+        return rc;
+    }
+    destroy(s);
+    return CHORUS_OK;
+}
+
+/* Binding helpers: text NULL when s is NULL; integers NULL when CH_UNKNOWN_I64. */
+static void bind_text(sqlite3_stmt *q, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(q, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(q, i);
+}
+static void bind_textn(sqlite3_stmt *q, int i, const char *s, size_t n)
+{
+    sqlite3_bind_text(q, i, s, (int)n, SQLITE_STATIC);
+}
+static void bind_i64(sqlite3_stmt *q, int i, int64_t v)
+{
+    if (v == CH_UNKNOWN_I64)
+        sqlite3_bind_null(q, i);
+    else
+        sqlite3_bind_int64(q, i, v);
+}
+
+static int step(ch_store *s, sqlite3_stmt *q)
+{
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    return rc == SQLITE_DONE ? CHORUS_OK : CHORUS_EDB;
+}
+
+int ch_store_run(ch_store *s, const char *key, const char *value)
+{
+    sqlite3_stmt *q = s->q[Q_RUN];
+    bind_text(q, 1, key);
+    bind_text(q, 2, value);
+    return step(s, q);
+}
+
+int ch_store_run_i64(ch_store *s, const char *key, int64_t value)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", (long long)value);
+    return ch_store_run(s, key, buf);
+}
+
+int ch_store_run_f64(ch_store *s, const char *key, double value)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.6g", value);
+    return ch_store_run(s, key, buf);
+}
+
+int ch_store_statement(ch_store *s, const ch_statement_row *r)
+{
+    sqlite3_stmt *q = s->q[Q_STMT];
+    bind_text(q, 1, r->id);
+    bind_text(q, 2, r->source);
+    bind_i64(q, 3, r->published_at);
+    bind_text(q, 4, r->text);
+    bind_text(q, 5, r->lang);
+    return step(s, q);
+}
+
+int ch_store_posts(ch_store *s, const ch_corpus *c, const uint32_t *narrative_of_post)
+{
+    const ch_pool *pool = ch_corpus_pool(c);
+    sqlite3_stmt *q = s->q[Q_POST];
+    for (size_t i = 0; i < ch_corpus_nposts(c); i++) {
+        const ch_post *p = ch_corpus_post(c, i);
+        const ch_account *a = ch_corpus_account(c, p->account);
+        bind_textn(q, 1, ch_pool_str(pool, p->id), ch_pool_len(pool, p->id));
+        bind_textn(q, 2, ch_pool_str(pool, a->id), ch_pool_len(pool, a->id));
+        sqlite3_bind_int64(q, 3, p->created_at);
+        bind_text(q, 4, ch_kind_name((ch_kind)p->kind));
+        if (p->ref_id)
+            bind_textn(q, 5, ch_pool_str(pool, p->ref_id), ch_pool_len(pool, p->ref_id));
+        bind_textn(q, 6, p->text, p->text_len);
+        if (narrative_of_post && narrative_of_post[i] != UINT32_MAX)
+            sqlite3_bind_int64(q, 7, narrative_of_post[i]);
+        if (step(s, q))
+            return CHORUS_EDB;
+    }
+    return CHORUS_OK;
+}
+
+int ch_store_accounts(ch_store *s, const ch_corpus *c, const ch_account_row *rows)
+{
+    const ch_pool *pool = ch_corpus_pool(c);
+    sqlite3_stmt *q = s->q[Q_ACCT];
+    for (size_t i = 0; i < ch_corpus_naccounts(c); i++) {
+        const ch_account *a = ch_corpus_account(c, i);
+        bind_textn(q, 1, ch_pool_str(pool, a->id), ch_pool_len(pool, a->id));
+        if (a->handle)
+            bind_textn(q, 2, ch_pool_str(pool, a->handle), ch_pool_len(pool, a->handle));
+        sqlite3_bind_int64(q, 3, a->n_posts);
+        if (rows) {
+            if (rows[i].score >= 0)
+                sqlite3_bind_double(q, 4, rows[i].score);
+            if (rows[i].cluster != UINT32_MAX)
+                sqlite3_bind_int64(q, 5, rows[i].cluster);
+            bind_text(q, 6, rows[i].reasons);
+        }
+        if (step(s, q))
+            return CHORUS_EDB;
+    }
+    return CHORUS_OK;
+}
+
+int ch_store_cluster(ch_store *s, const ch_cluster_row *r)
+{
+    sqlite3_stmt *q = s->q[Q_CLUSTER];
+    sqlite3_bind_int64(q, 1, r->id);
+    sqlite3_bind_int64(q, 2, r->size);
+    sqlite3_bind_double(q, 3, r->score);
+    bind_text(q, 4, r->behaviours);
+    bind_i64(q, 5, r->first_seen);
+    bind_i64(q, 6, r->last_seen);
+    bind_text(q, 7, r->summary);
+    return step(s, q);
+}
+
+int ch_store_edge(ch_store *s, const ch_edge_row *r)
+{
+    sqlite3_stmt *q = s->q[Q_EDGE];
+    bind_text(q, 1, r->a);
+    bind_text(q, 2, r->b);
+    bind_text(q, 3, r->behaviour);
+    sqlite3_bind_double(q, 4, r->weight);
+    sqlite3_bind_int64(q, 5, r->n_events);
+    sqlite3_bind_int64(q, 6, r->n_objects);
+    sqlite3_bind_double(q, 7, r->pvalue);
+    return step(s, q);
+}
+
+int ch_store_evidence(ch_store *s, const ch_evidence_row *r)
+{
+    sqlite3_stmt *q = s->q[Q_EVID];
+    bind_text(q, 1, r->a);
+    bind_text(q, 2, r->b);
+    bind_text(q, 3, r->behaviour);
+    bind_text(q, 4, r->post_a);
+    bind_text(q, 5, r->post_b);
+    return step(s, q);
+}
+
+int ch_store_match(ch_store *s, const ch_match_row *r)
+{
+    sqlite3_stmt *q = s->q[Q_MATCH];
+    bind_text(q, 1, r->post_id);
+    bind_text(q, 2, r->statement_id);
+    sqlite3_bind_double(q, 3, r->similarity);
+    sqlite3_bind_int64(q, 4, r->post_start);
+    sqlite3_bind_int64(q, 5, r->post_end);
+    sqlite3_bind_int64(q, 6, r->stmt_start);
+    sqlite3_bind_int64(q, 7, r->stmt_end);
+    if (r->before_publication >= 0)
+        sqlite3_bind_int(q, 8, r->before_publication);
+    return step(s, q);
+}
+
+int ch_store_narrative(ch_store *s, const ch_narrative_row *r)
+{
+    sqlite3_stmt *q = s->q[Q_NARR];
+    sqlite3_bind_int64(q, 1, r->id);
+    sqlite3_bind_int64(q, 2, r->size);
+    sqlite3_bind_int64(q, 3, r->n_accounts);
+    bind_i64(q, 4, r->first_seen);
+    bind_i64(q, 5, r->last_seen);
+    bind_text(q, 6, r->text);
+    return step(s, q);
+}
+
+int ch_store_ingest_error(ch_store *s, const char *file, uint64_t line, const char *reason)
+{
+    sqlite3_stmt *q = s->q[Q_ERR];
+    bind_text(q, 1, file);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)line);
+    bind_text(q, 3, reason);
+    return step(s, q);
+}

@@ -1,0 +1,229 @@
+/* main.c — command line of chorus-synth, the seeded scenario generator.
+ *
+ *   chorus-synth [--seed N] [--posts N] [--accounts N] [--format F[,F...]] [--campaigns N]
+ *                [--campaign-size MIN:MAX] [--days N] [--start UNIX] [--noise 0..1]
+ *                [--statements N] [--compress none|gz|zst] [--quiet] -o OUTDIR
+ *
+ * Same seed and parameters give byte-identical files. Exit 0 on success, 1 on a runtime
+ * error, 2 on a usage error. */
+#include "synth.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <time.h>
+
+Scenario S;
+
+static void usage(FILE *f)
+{
+    fputs("usage: chorus-synth [options] -o OUTDIR\n"
+          "  --seed N               scenario seed (default 1)\n"
+          "  --posts N              approximate number of posts (default 50000)\n"
+          "  --accounts N           number of accounts (default posts/10, at least 300)\n"
+          "  --format LIST          twitter-v1, twitter-v2, io-csv, csv, chorus or all; comma-separated\n"
+          "                         or repeated (default twitter-v1)\n"
+          "  --campaigns N          planted coordinated networks (default 6)\n"
+          "  --campaign-size A:B    members per network, log-uniform in [A, B] (default 5:60)\n"
+          "  --days N               length of the period in days (default 14)\n"
+          "  --start UNIX           start of the period (default 1677628800 = 2023-03-01T00:00Z)\n"
+          "  --noise X              0..1, share of evasive paraphrases and obfuscation (default 0.5)\n"
+          "  --statements N         number of official statements (default about 1.3 per day, 4..30)\n"
+          "  --compress none|gz|zst compress post files through the gzip/zstd commands (default none)\n"
+          "  --quiet                no summary on stderr\n"
+          "  -o, --out DIR          output directory (created if missing)\n"
+          "Outputs: posts.v1.jsonl, posts.v2.jsonl, posts.io.csv, posts.csv, posts.chorus.jsonl (as\n"
+          "requested), statements.jsonl, statements/<id>.txt, truth.jsonl. See docs/generator.md.\n",
+          f);
+}
+
+static void usage_error(const char *fmt, const char *arg)
+{
+    fputs("chorus-synth: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n", stderr);
+    usage(stderr);
+    exit(2);
+}
+
+static long parse_long(const char *opt, const char *v, long lo, long hi)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || *end || end == v || x < lo || x > hi) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "invalid value for %s: '%%s' (expected %ld..%ld)", opt, lo, hi);
+        usage_error(msg, v);
+    }
+    return x;
+}
+
+static int parse_formats(const char *v)
+{
+    int f = 0;
+    char tmp[256];
+    snprintf(tmp, sizeof tmp, "%s", v);
+    for (char *tok = strtok(tmp, ","); tok; tok = strtok(NULL, ",")) {
+        if (!strcmp(tok, "twitter-v1") || !strcmp(tok, "v1"))
+            f |= FMT_V1;
+        else if (!strcmp(tok, "twitter-v2") || !strcmp(tok, "v2"))
+            f |= FMT_V2;
+        else if (!strcmp(tok, "io-csv") || !strcmp(tok, "io"))
+            f |= FMT_IO;
+        else if (!strcmp(tok, "csv"))
+            f |= FMT_CSV;
+        else if (!strcmp(tok, "chorus"))
+            f |= FMT_CHORUS;
+        else if (!strcmp(tok, "all"))
+            f |= FMT_V1 | FMT_V2 | FMT_IO | FMT_CSV | FMT_CHORUS;
+        else
+            usage_error("unknown format '%s'", tok);
+    }
+    return f;
+}
+
+static void mkdirs(const char *path)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", path);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+                die("cannot create '%s': %s", tmp, strerror(errno));
+            *p = '/';
+        }
+    }
+    if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+        die("cannot create '%s': %s", tmp, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+    Params *p = &S.p;
+    p->seed = 1;
+    p->posts = 50000;
+    p->accounts = 0;
+    p->formats = 0;
+    p->campaigns = 6;
+    p->csize_min = 5;
+    p->csize_max = 60;
+    p->days = 14;
+    p->start = 1677628800;
+    p->noise = 0.5;
+    p->compress = "none";
+    p->outdir = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define NEED()                                              \
+    do {                                                    \
+        if (!v)                                             \
+            usage_error("option '%s' needs a value", a);    \
+        i++;                                                \
+    } while (0)
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--seed")) {
+            NEED();
+            char *end;
+            errno = 0;
+            unsigned long long s = strtoull(v, &end, 10);
+            if (errno || *end || end == v)
+                usage_error("invalid seed '%s'", v);
+            p->seed = s;
+        } else if (!strcmp(a, "--posts")) {
+            NEED();
+            p->posts = parse_long(a, v, 100, 2000000000L);
+        } else if (!strcmp(a, "--accounts")) {
+            NEED();
+            p->accounts = parse_long(a, v, 100, 200000000L);
+        } else if (!strcmp(a, "--format")) {
+            NEED();
+            p->formats |= parse_formats(v);
+        } else if (!strcmp(a, "--campaigns")) {
+            NEED();
+            p->campaigns = (int)parse_long(a, v, 0, 64);
+        } else if (!strcmp(a, "--campaign-size")) {
+            NEED();
+            char *colon = strchr(v, ':');
+            if (!colon)
+                usage_error("invalid --campaign-size '%s' (expected MIN:MAX)", v);
+            char lo[32];
+            snprintf(lo, sizeof lo, "%.*s", (int)(colon - v), v);
+            p->csize_min = (int)parse_long(a, lo, 2, 5000);
+            p->csize_max = (int)parse_long(a, colon + 1, 2, 5000);
+            if (p->csize_max < p->csize_min)
+                usage_error("invalid --campaign-size '%s' (MAX < MIN)", v);
+        } else if (!strcmp(a, "--days")) {
+            NEED();
+            p->days = (int)parse_long(a, v, 1, 366);
+        } else if (!strcmp(a, "--start")) {
+            NEED();
+            p->start = parse_long(a, v, 1230768000L, 4102444800L);
+        } else if (!strcmp(a, "--noise")) {
+            NEED();
+            char *end;
+            double x = strtod(v, &end);
+            if (*end || end == v || x < 0 || x > 1)
+                usage_error("invalid --noise '%s' (expected 0..1)", v);
+            p->noise = x;
+        } else if (!strcmp(a, "--statements")) {
+            NEED();
+            p->statements = (int)parse_long(a, v, 1, 60);
+        } else if (!strcmp(a, "--compress")) {
+            NEED();
+            if (strcmp(v, "none") && strcmp(v, "gz") && strcmp(v, "zst"))
+                usage_error("invalid --compress '%s' (expected none, gz or zst)", v);
+            p->compress = v;
+        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+            p->quiet = true;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
+            NEED();
+            p->outdir = v;
+        } else {
+            usage_error("unknown option '%s'", a);
+        }
+#undef NEED
+    }
+    if (!p->outdir)
+        usage_error("%s", "missing -o OUTDIR");
+    if (!p->formats)
+        p->formats = FMT_V1;
+    if (!p->accounts)
+        p->accounts = p->posts / 10 < 300 ? 300 : p->posts / 10;
+
+    struct timespec ts0, ts1;
+    clock_gettime(CLOCK_MONOTONIC, &ts0); /* timing of the run only, never a source of randomness */
+
+    mkdirs(p->outdir);
+    S.t0 = p->start;
+    S.t1 = p->start + (int64_t)p->days * 86400;
+    gram_init();
+    campaigns_setup();
+    accounts_build();
+    statements_build();
+    plan_build();
+    writers_open();
+    sim_run();
+    writers_close();
+    statements_write();
+    truth_write();
+
+    clock_gettime(CLOCK_MONOTONIC, &ts1);
+    if (!p->quiet) {
+        double secs = (double)(ts1.tv_sec - ts0.tv_sec) + (double)(ts1.tv_nsec - ts0.tv_nsec) / 1e9;
+        long camp_members = 0;
+        for (int i = 0; i < S.n_camp; i++)
+            camp_members += S.camp[i].size;
+        fprintf(stderr,
+                "chorus-synth: %llu posts (%llu posts, %llu reposts, %llu replies, %llu quotes), %u accounts "
+                "(%ld in %d campaigns), %d statements, %u planted posts, %.2f s\n",
+                (unsigned long long)S.n_posts_out, (unsigned long long)S.n_kind[0], (unsigned long long)S.n_kind[1],
+                (unsigned long long)S.n_kind[2], (unsigned long long)S.n_kind[3], S.n_acct, camp_members, S.n_camp,
+                S.n_st, S.n_pl, secs);
+    }
+    return 0;
+}
