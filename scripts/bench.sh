@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # `make bench`: generates benchmark inputs once (in BUILD/bench-data) and runs every benchmark.
-# BENCH_POSTS sets the size of the v1.1 file (default 300000 posts, about 1.2 GB).
+# BENCH_POSTS sets the size of the v1.1 file (default 340000 posts, about 1.1 GB).
 set -euo pipefail
 build=${1:-build}
 data=$build/bench-data
-posts=${BENCH_POSTS:-300000}
+posts=${BENCH_POSTS:-340000}
 mkdir -p "$data"
 if [ ! -s "$data/big/posts.v1.jsonl" ] || [ "$(cat "$data/big/.posts" 2>/dev/null)" != "$posts" ]; then
   echo "generating $posts posts of benchmark data in $data/big ..."

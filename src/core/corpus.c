@@ -141,7 +141,7 @@ const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c) { return &c->stat
 size_t ch_corpus_bytes(const ch_corpus *c)
 {
     return c->arena.total + c->pool.arena.total + c->pool.cap_ents * sizeof *c->pool.ents +
-           ((size_t)c->pool.mask + 1) * sizeof(uint32_t) + c->cap_posts * sizeof(ch_post) +
+           ((size_t)c->pool.mask + 1) * sizeof(uint64_t) + c->cap_posts * sizeof(ch_post) +
            c->cap_accounts * sizeof(ch_account) + 2 * c->cap_sid * sizeof(uint32_t);
 }
 
@@ -251,12 +251,18 @@ static int intern_list(ch_corpus *c, const ch_slice *in, size_t n, ch_sid **out,
     return CHORUS_OK;
 }
 
+/* Profiles repeat on every post of an account: compare with the string held before hashing. */
+static int intern_if_changed(ch_corpus *c, ch_slice s, ch_sid *id)
+{
+    if (*id && ch_pool_len(&c->pool, *id) == s.n && memcmp(ch_pool_str(&c->pool, *id), s.p, s.n) == 0)
+        return CHORUS_OK;
+    return intern(c, s, id);
+}
+
 static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint32_t *out)
 {
-    ch_sid id, handle;
+    ch_sid id;
     int rc = intern(c, r->author_id.n ? r->author_id : r->author, &id);
-    if (!rc)
-        rc = intern(c, r->author, &handle);
     if (!rc)
         rc = sync_sid_arrays(c);
     if (rc)
@@ -278,8 +284,8 @@ static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint32_t *out)
         c->account_of_sid[id] = idx;
     }
     ch_account *a = &c->accounts[idx - 1];
-    if (handle)
-        a->handle = handle;
+    if (r->author.n && (rc = intern_if_changed(c, r->author, &a->handle)))
+        return rc;
     /* Keep the most recent profile snapshot: it is what the platform showed last. */
     if (r->meta.present && (!a->meta.present || r->created_at >= a->meta.observed_at)) {
         a->meta.present = true;
@@ -291,8 +297,8 @@ static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint32_t *out)
         a->meta.default_profile_image = r->meta.default_profile_image;
         a->meta.verified = r->meta.verified;
         a->meta.observed_at = r->created_at;
-        if ((rc = intern(c, r->meta.display_name, &a->meta.display_name)) ||
-            (rc = intern(c, r->meta.description, &a->meta.description)))
+        if ((rc = intern_if_changed(c, r->meta.display_name, &a->meta.display_name)) ||
+            (rc = intern_if_changed(c, r->meta.description, &a->meta.description)))
             return rc;
     }
     *out = idx - 1;

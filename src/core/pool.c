@@ -43,12 +43,14 @@ static uint32_t lookup_slot(const ch_pool *p, const char *s, size_t len, uint32_
 {
     uint32_t i = h & p->mask;
     for (;;) {
-        uint32_t id = p->table[i];
-        if (id == 0)
+        uint64_t slot = p->table[i];
+        if (slot == 0)
             return i;
-        const struct ch_pool_ent *e = &p->ents[id];
-        if (e->hash == h && e->len == len && memcmp(e->s, s, len) == 0)
-            return i;
+        if ((uint32_t)(slot >> 32) == h) {
+            const struct ch_pool_ent *e = &p->ents[(uint32_t)slot];
+            if (e->len == len && memcmp(e->s, s, len) == 0)
+                return i;
+        }
         i = (i + 1) & p->mask;
     }
 }
@@ -58,7 +60,7 @@ static int rehash(ch_pool *p)
     size_t nsize = ((size_t)p->mask + 1) * 2;
     if (nsize > ((size_t)1 << 31))
         return CHORUS_ENOMEM;
-    uint32_t *nt = ch_calloc(nsize, sizeof *nt);
+    uint64_t *nt = ch_calloc(nsize, sizeof *nt);
     if (!nt)
         return CHORUS_ENOMEM;
     uint32_t nmask = (uint32_t)(nsize - 1);
@@ -66,7 +68,7 @@ static int rehash(ch_pool *p)
         uint32_t i = p->ents[id].hash & nmask;
         while (nt[i])
             i = (i + 1) & nmask;
-        nt[i] = id;
+        nt[i] = (uint64_t)p->ents[id].hash << 32 | id;
     }
     ch_free(p->table);
     p->table = nt;
@@ -83,7 +85,7 @@ int ch_pool_intern(ch_pool *p, const char *s, size_t len, ch_sid *out)
     uint32_t h = hash_of(s, len);
     uint32_t slot = lookup_slot(p, s, len, h);
     if (p->table[slot]) {
-        *out = p->table[slot];
+        *out = (uint32_t)p->table[slot];
         return CHORUS_OK;
     }
     if (p->n + 2 > p->cap_ents) {
@@ -101,7 +103,7 @@ int ch_pool_intern(ch_pool *p, const char *s, size_t len, ch_sid *out)
     p->ents[id].s = copy;
     p->ents[id].len = (uint32_t)len;
     p->ents[id].hash = h;
-    p->table[slot] = id;
+    p->table[slot] = (uint64_t)h << 32 | id;
     if ((size_t)p->n * 2 > (size_t)p->mask + 1) {
         int rc = rehash(p);
         if (rc)
@@ -116,7 +118,7 @@ ch_sid ch_pool_find(const ch_pool *p, const char *s, size_t len)
     if (!s)
         s = "";
     uint32_t h = hash_of(s, len);
-    return p->table[lookup_slot(p, s, len, h)];
+    return (uint32_t)p->table[lookup_slot(p, s, len, h)];
 }
 
 const char *ch_pool_str(const ch_pool *p, ch_sid id)

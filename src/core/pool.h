@@ -4,7 +4,8 @@
  * Ids are dense, start at 1 (0 means "no string") and stay valid for the pool's lifetime, so
  * records store 4-byte ids instead of pointers and equal strings compare by id. Strings are
  * copied into the pool's arena with a trailing NUL. Hashing is XXH3; the table is open
- * addressing with linear probing, resized at 50% load. Cost: O(len) per intern.
+ * addressing with linear probing, resized at 50% load. Cost: O(len) per intern, usually one
+ * cache miss for the slot and one for the string.
  */
 #ifndef CH_POOL_H
 #define CH_POOL_H
@@ -20,7 +21,8 @@ typedef struct ch_pool {
     ch_arena arena;
     struct ch_pool_ent { const char *s; uint32_t len; uint32_t hash; } *ents; /* by id; [0] unused */
     uint32_t n, cap_ents;
-    uint32_t *table;      /* slot -> id, 0 = empty */
+    uint64_t *table;      /* slot -> (hash << 32 | id), 0 = empty: the hash in the slot
+                             rejects most mismatches without touching ents or the string */
     uint32_t mask;        /* table size - 1 */
 } ch_pool;
 

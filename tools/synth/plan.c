@@ -433,6 +433,7 @@ static void plan_officials(void)
             if (in_period(t)) {
                 Planted *p = add_post(to_ms(&r, t), S.officials[k], K_POST, RO_OFFICIAL, &c);
                 p->appeal = 2;
+                p->lang = LANG_EN;
             }
         }
     }
@@ -645,6 +646,7 @@ static void plan_ring(Campaign *c)
         content_scan(&cc);
         Planted *p = add_post(to_ms(&r, T), c->hub, K_POST, RO_SEED, &cc);
         p->campaign = (int16_t)c->id;
+        p->lang = c->lang == LANG_ZH ? LANG_ZH : LANG_EN;
         p->appeal = 1.0f;
         c->n_posts++;
         ring_reposts(&r, c, pl_index(p), T, c->size, 0.75);
@@ -710,6 +712,7 @@ static void plan_links(Campaign *c)
             content_scan(&cc);
             Planted *p = add_post(to_ms(&r, t), c->members[m], K_POST, RO_LINK, &cc);
             p->campaign = (int16_t)c->id;
+            p->lang = c->lang == LANG_ZH ? LANG_ZH : LANG_EN;
             c->n_posts++;
         }
     }
@@ -778,6 +781,7 @@ static void plan_hashtags(Campaign *c)
             content_scan(&cc);
             Planted *p = add_post(to_ms(&r, t), c->members[m], K_POST, RO_HASHTAG, &cc);
             p->campaign = (int16_t)c->id;
+            p->lang = c->lang == LANG_ZH ? LANG_ZH : LANG_EN;
             c->n_posts++;
         }
     }
@@ -881,8 +885,10 @@ static void plan_viral(void)
         T = S.t0 + (S.t1 - S.t0) / 2;
     Content c;
     static const int topics[] = {TOP_DAILY, TOP_SPORTS, TOP_ENT};
-    text_organic(&c, rng_next(&r), author, K_POST, topics[rng_below(&r, 3)], 0, T, NULL, NULL);
+    uint8_t vlang = LANG_EN;
+    text_organic(&c, rng_next(&r), author, K_POST, topics[rng_below(&r, 3)], 0, T, NULL, &vlang);
     Planted *p = add_post(to_ms(&r, T), author, K_POST, RO_VIRAL, &c);
+    p->lang = vlang;
     p->appeal = 500;
     int32_t vi = pl_index(p);
     S.viral_t0 = T;
@@ -932,8 +938,9 @@ static void plan_news_url(void)
         char url[URL_MAX];
         static const double w[8] = {0.55, 0.22, 0.04, 0.0, 0.03, 0.10, 0.04, 0.02};
         url_variant(&r, canon, aseed, (int)rng_weighted(&r, w, 8), url, sizeof url);
-        text_organic_with(&c, rng_next(&r), a, rng_chance(&r, 0.7) ? TOP_INTERF : TOP_CDNPOLI, url, NULL, 0, t, NULL);
-        add_post(to_ms(&r, t), a, K_POST, RO_NEWSURL, &c);
+        uint8_t lang = LANG_EN;
+        text_organic_with(&c, rng_next(&r), a, rng_chance(&r, 0.7) ? TOP_INTERF : TOP_CDNPOLI, url, NULL, 0, t, &lang);
+        add_post(to_ms(&r, t), a, K_POST, RO_NEWSURL, &c)->lang = lang;
         relabel(a, LBL_NEWSSHARE);
         S.n_newsshare++;
     }
@@ -966,8 +973,9 @@ static void plan_trend(void)
         int64_t t = S.trend_t0 + (int64_t)(rng_u01(&r) * 36 * 3600);
         if (!in_period(t))
             continue;
-        text_organic_with(&c, rng_next(&r), a, rng_chance(&r, 0.75) ? TOP_INTERF : TOP_CDNPOLI, NULL, tags, 2, t, NULL);
-        add_post(to_ms(&r, t), a, K_POST, RO_TREND, &c);
+        uint8_t lang = LANG_EN;
+        text_organic_with(&c, rng_next(&r), a, rng_chance(&r, 0.75) ? TOP_INTERF : TOP_CDNPOLI, NULL, tags, 2, t, &lang);
+        add_post(to_ms(&r, t), a, K_POST, RO_TREND, &c)->lang = lang;
         relabel(a, LBL_TREND);
         S.n_trend++;
     }

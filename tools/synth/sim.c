@@ -30,6 +30,7 @@ typedef struct {
     int32_t planted, q_planted;
     uint8_t kind, topic, q_kind, q_topic;
     uint8_t in_ds, q_in_ds;
+    uint8_t lang, q_lang; /* language the text was written in */
     uint32_t n_rt, n_reply, n_quote;
 } Rec;
 
@@ -331,7 +332,7 @@ static void post_from_rec(Post *p, Content *c, Post *p2, Content *c2, const Rec 
     p->in_dataset = rc->in_ds;
     content_render(c, rc->cseed, rc->author, rc->kind, rc->topic, rc->ref_author, rc->t_ms, rc->planted);
     p->c = c;
-    p->lang = rc->planted >= 0 ? S.pl[rc->planted].lang : S.acct[rc->author].lang;
+    p->lang = rc->lang;
     p->ref_id = rc->ref_id;
     p->ref_author = rc->ref_author;
     p->n_rt = rc->n_rt;
@@ -348,7 +349,7 @@ static void post_from_rec(Post *p, Content *c, Post *p2, Content *c2, const Rec 
         content_render(c2, rc->q_cseed, rc->q_author, rc->q_kind, rc->q_topic, rc->q_ref_author, rc->q_t_ms,
                        rc->q_planted);
         p2->c = c2;
-        p2->lang = S.acct[rc->q_author].lang;
+        p2->lang = rc->q_lang;
         p2->ref_id = 0;
         p->ref = p2;
     }
@@ -384,6 +385,7 @@ static void fill_quote_info(Rec *rc, const Rec *target)
     rc->q_kind = target->kind;
     rc->q_topic = target->topic;
     rc->q_in_ds = target->in_ds;
+    rc->q_lang = target->lang;
 }
 
 static void organic_action(uint32_t ai, int64_t t_ms)
@@ -405,12 +407,23 @@ static void organic_action(uint32_t ai, int64_t t_ms)
         target = pick_target(g, r, t_ms, 7200, 1.5, ai);
     if (kind != K_POST && !target)
         kind = K_POST;
+    /* the target's ring slot may be overwritten by the push below: work on a copy */
+    Rec tcopy;
+    if (target) {
+        if (kind == K_REPOST)
+            target->n_rt++;
+        else if (kind == K_REPLY)
+            target->n_reply++;
+        else if (kind == K_QUOTE)
+            target->n_quote++;
+        tcopy = *target;
+        target = &tcopy;
+    }
 
     uint64_t id = snowflake(t_ms, ai & 511, org_counter++);
     uint64_t cseed = hash3(S.p.seed, id, 0xc0e7);
 
     if (kind == K_REPOST) {
-        target->n_rt++;
         if (!out)
             return;
         Post *p = &pbuf[0];
@@ -443,13 +456,11 @@ static void organic_action(uint32_t ai, int64_t t_ms)
         rc.ref_id = target->id;
         rc.ref_author = target->author;
         topic = target->planted < 0 ? target->topic : TOP_INTERF;
-        target->n_reply++;
     } else if (kind == K_QUOTE) {
         rc.ref_id = target->id;
         rc.ref_author = target->author;
         fill_quote_info(&rc, target);
         topic = target->planted < 0 ? target->topic : TOP_INTERF;
-        target->n_quote++;
     }
     if (topic < 0)
         topic = text_pick_topic(cseed, a);
@@ -457,6 +468,7 @@ static void organic_action(uint32_t ai, int64_t t_ms)
     uint8_t lang = a->lang;
     Content *c = &cbuf[0];
     text_organic(c, cseed, ai, kind, topic, rc.ref_author, t_ms / 1000, NULL, &lang);
+    rc.lang = lang;
     double w = a->appeal * rng_pareto(r, 1.0, 1.3);
     push_rec(ring_for_lang(lang), &rc, w);
     if (!out)
@@ -510,6 +522,7 @@ static void planted_action(uint32_t k)
             tmp.in_ds = true;
             tmp.ref_id = o->ref_id;
             tmp.ref_author = o->ref_author;
+            tmp.lang = o->lang;
             post_from_rec(&pbuf[1], &cbuf[1], NULL, NULL, &tmp);
         }
         p->ref = &pbuf[1];
@@ -531,6 +544,7 @@ static void planted_action(uint32_t k)
     rc.ref_id = pl->ref_id;
     rc.ref_author = pl->ref_author;
     rc.topic = TOP_INTERF;
+    rc.lang = pl->lang;
     if (pl->kind == K_QUOTE && pl->ref >= 0) {
         const Planted *q = &S.pl[pl->ref];
         rc.q_id = q->id;
@@ -539,6 +553,7 @@ static void planted_action(uint32_t k)
         rc.q_planted = pl->ref;
         rc.q_kind = q->kind;
         rc.q_in_ds = true;
+        rc.q_lang = q->lang;
         content_from_planted(&cbuf[1], q);
         memset(&pbuf[1], 0, sizeof pbuf[1]);
         pbuf[1].id = q->id;
