@@ -8,6 +8,7 @@
 struct chorus_corpus {
     ch_pool pool;
     ch_arena arena;               /* post texts and entity arrays */
+    ch_arena worker[CH_CORPUS_WORKERS]; /* derived data written by worker threads */
     ch_post *posts;
     size_t nposts, cap_posts;
     ch_account *accounts;
@@ -108,6 +109,8 @@ chorus_err chorus_corpus_new(chorus_corpus **out)
         return CHORUS_ENOMEM;
     }
     ch_arena_init(&c->arena);
+    for (int i = 0; i < CH_CORPUS_WORKERS; i++)
+        ch_arena_init(&c->worker[i]);
     c->stats.min_time = c->stats.max_time = CH_UNKNOWN_I64;
     *out = c;
     return CHORUS_OK;
@@ -119,6 +122,8 @@ void chorus_corpus_free(chorus_corpus *c)
         return;
     ch_pool_free(&c->pool);
     ch_arena_free(&c->arena);
+    for (int i = 0; i < CH_CORPUS_WORKERS; i++)
+        ch_arena_free(&c->worker[i]);
     ch_free(c->posts);
     ch_free(c->accounts);
     ch_free(c->post_of_sid);
@@ -134,13 +139,18 @@ size_t chorus_corpus_accounts(const chorus_corpus *c) { return c->naccounts; }
 size_t ch_corpus_nposts(const ch_corpus *c) { return c->nposts; }
 size_t ch_corpus_naccounts(const ch_corpus *c) { return c->naccounts; }
 const ch_post *ch_corpus_post(const ch_corpus *c, size_t i) { return &c->posts[i]; }
+ch_post *ch_corpus_post_mut(ch_corpus *c, size_t i) { return &c->posts[i]; }
+ch_arena *ch_corpus_worker_arena(ch_corpus *c, int worker) { return &c->worker[worker]; }
 const ch_account *ch_corpus_account(const ch_corpus *c, size_t i) { return &c->accounts[i]; }
 const ch_pool *ch_corpus_pool(const ch_corpus *c) { return &c->pool; }
 const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c) { return &c->stats; }
 
 size_t ch_corpus_bytes(const ch_corpus *c)
 {
-    return c->arena.total + c->pool.arena.total + c->pool.cap_ents * sizeof *c->pool.ents +
+    size_t workers = 0;
+    for (int i = 0; i < CH_CORPUS_WORKERS; i++)
+        workers += c->worker[i].total;
+    return workers + c->arena.total + c->pool.arena.total + c->pool.cap_ents * sizeof *c->pool.ents +
            ((size_t)c->pool.mask + 1) * sizeof(uint64_t) + c->cap_posts * sizeof(ch_post) +
            c->cap_accounts * sizeof(ch_account) + 2 * c->cap_sid * sizeof(uint32_t);
 }

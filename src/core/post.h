@@ -67,6 +67,8 @@ typedef struct ch_post {
     uint32_t file;                /* index of the input file (ch_corpus_file) */
     uint32_t text_len;
     const char *text;             /* original text, UTF-8, NUL-terminated, HTML entities decoded */
+    const char *norm;             /* normalized text for matching (ch_corpus_normalize), or NULL */
+    uint32_t norm_len;
     ch_sid *urls;                 /* expanded where the export has them */
     ch_sid *hashtags;             /* without '#', as written */
     ch_sid *mentions;             /* handles without '@' */
@@ -153,6 +155,13 @@ size_t ch_corpus_find_post(const ch_corpus *c, const char *id, size_t len);
 size_t ch_corpus_find_account(const ch_corpus *c, const char *id, size_t len);
 const ch_pool *ch_corpus_pool(const ch_corpus *c);
 const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c);
+/* Mutable access for the stages that annotate posts (normalization). */
+ch_post *ch_corpus_post_mut(ch_corpus *c, size_t i);
+/* An arena owned by the corpus for derived per-post data, one per worker thread
+ * (0 <= worker < CH_CORPUS_WORKERS), so workers can allocate without locks. */
+#define CH_CORPUS_WORKERS 16
+ch_arena *ch_corpus_worker_arena(ch_corpus *c, int worker);
+
 /* Bytes held by the corpus (arenas, tables), for memory reports. */
 size_t ch_corpus_bytes(const ch_corpus *c);
 
