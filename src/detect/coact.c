@@ -1,0 +1,1003 @@
+/*
+ * coact.c — the co-action stage: window, per-object sweeps, candidate pairs, significance,
+ * evidence (see coact.h for the definitions, docs/coordination.md for the reasoning).
+ *
+ * Phases of ch_coact_run:
+ *   1. extract events (coact_events.c), serially — one pass over the posts;
+ *   2. per behaviour, in parallel: group by object and sort by time, gap histogram;
+ *   3. windows (given, or estimated per behaviour and pooled);
+ *   4. per behaviour, in parallel: per-account k (events) and D (co-occurrence slots within
+ *      the window), per-object actors and rarity weight, an upper bound on generated pairs;
+ *   5a. prefilter, chunks of objects in parallel: one sweep marks the pairs generated twice
+ *      or more in a bit array (a pair generated once shares one object at most);
+ *   5. tasks (behaviour, partition) in parallel: sweep every object, generate the bounded
+ *      pairs, count those that pass the prefilter and whose hash falls in the partition in an
+ *      open-addressing table with a "last object" stamp per pair (so objects are counted
+ *      once), keep the pairs with enough objects and compute their Poisson p-values;
+ *   6. Benjamini–Hochberg over all account pairs, edges sorted by (behaviour, a, b);
+ *   7. per behaviour, in parallel: sweep again to collect evidence posts of the edges.
+ * Every task writes only its own output slot and outputs are merged in task order, then sorted
+ * on a total order: the result does not depend on the number of threads or partitions.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/alloc.h"
+#include "detect/coact_int.h"
+
+#define DEFAULT_K 20
+#define DEFAULT_TABLE_BYTES ((size_t)256 << 20)
+#define MAX_THREADS 64
+/* Bytes one candidate pair may take in a table: a 24-byte entry at load <= 0.7, doubled for
+ * the power-of-two rounding of the capacity. Used to size partitions. */
+#define PAIR_BYTES 70
+/* Behaviours generating fewer pairs are counted without the prefilter (phase 5a). */
+#define FILTER_MIN_PAIRS 100000
+
+static const char *const beh_names[CH_B__COUNT] = {
+    "repost", "reply", "quote", "link", "hashtag", "narrative", "statement",
+};
+
+const char *ch_behaviour_name(ch_behaviour b)
+{
+    return (unsigned)b < CH_B__COUNT ? beh_names[b] : "?";
+}
+
+void ch_coact_opts_default(ch_coact_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->window = 0;
+    o->min_objects = 2;
+    o->alpha = 1e-3;
+    o->max_pairs_per_event = DEFAULT_K;
+    o->threads = 0;
+    o->behaviours = 0;
+    o->max_table_bytes = DEFAULT_TABLE_BYTES;
+}
+
+void ch_coact_result_free(ch_coact_result *r)
+{
+    if (!r)
+        return;
+    ch_free(r->edges);
+    ch_free(r->shared);
+    ch_free(r);
+}
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= UINT64_C(0xbf58476d1ce4e5b9);
+    x ^= x >> 27;
+    x *= UINT64_C(0x94d049bb133111eb);
+    x ^= x >> 31;
+    return x;
+}
+
+/* b - a for a <= b, without signed overflow even when the two are 2^63 apart (times come
+ * from input); compared against a window, which is positive. */
+static inline uint64_t tdiff(int64_t b, int64_t a)
+{
+    return (uint64_t)b - (uint64_t)a;
+}
+
+/* ---- tasks on threads ------------------------------------------------------------------- */
+
+typedef void (*task_fn)(void *ctx, size_t i);
+
+typedef struct tpool {
+    task_fn fn;
+    void *ctx;
+    size_t n;
+    atomic_size_t next;
+} tpool;
+
+static void *worker(void *arg)
+{
+    tpool *p = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&p->next, 1);
+        if (i >= p->n)
+            break;
+        p->fn(p->ctx, i);
+    }
+    return NULL;
+}
+
+/* Runs fn(ctx, 0..n-1) on up to `threads` threads (the caller's included). A thread that
+ * cannot be created just leaves its share to the others. */
+static void parallel(int threads, size_t n, task_fn fn, void *ctx)
+{
+    tpool p = {.fn = fn, .ctx = ctx, .n = n};
+    atomic_init(&p.next, 0);
+    pthread_t th[MAX_THREADS];
+    int started = 0;
+    int want = threads < 1 ? 1 : threads;
+    if ((size_t)want > n)
+        want = (int)n;
+    for (int i = 1; i < want; i++) {
+        if (pthread_create(&th[started], NULL, worker, &p) == 0)
+            started++;
+    }
+    worker(&p);
+    for (int i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+}
+
+static int resolve_threads(int t)
+{
+    if (t <= 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        t = n > 0 ? (int)n : 1;
+    }
+    return t > MAX_THREADS ? MAX_THREADS : t;
+}
+
+/* ---- state ------------------------------------------------------------------------------- */
+
+/* A candidate pair kept for the significance test. */
+typedef struct cand {
+    ch_edge e;
+    double logp;
+} cand;
+
+typedef struct cands {
+    cand *v;
+    size_t n, cap;
+} cands;
+
+/* Per behaviour. */
+typedef struct bstate {
+    ch_evset es;
+    double hist[CH_GAP_BINS];
+    int64_t window;
+    uint32_t *k;        /* events per account */
+    double *D;          /* per account: other events within the window of its events */
+    float *idf;         /* per object: ln(1 + N / actors) */
+    double E;           /* events */
+    uint64_t est_pairs; /* upper bound on pairs the sweep generates */
+    uint64_t capped;    /* objects where the rank bound cut pairs */
+    uint32_t nactive;   /* accounts with at least one event */
+    _Atomic uint64_t *fa, *fb;  /* prefilter bit arrays (NULL: not filtered) */
+    uint64_t fmask;     /* bits - 1 */
+    size_t fwords;
+    double distinct_est; /* distinct pairs seen, estimated from the prefilter */
+    uint32_t nparts;
+    int rc;
+} bstate;
+
+/* Per (behaviour, partition) task. */
+typedef struct ptask {
+    uint8_t beh;
+    uint32_t part;
+    cands out;
+    uint64_t candidates, tested, generated;
+    int rc;
+} ptask;
+
+typedef struct run {
+    const ch_corpus *c;
+    ch_coact_opts o;
+    uint32_t mask;
+    uint32_t nacc;
+    uint32_t keep_min;  /* pairs with fewer objects are dropped at extraction */
+    int threads;
+    ch_evraw raw[CH_B__COUNT];
+    bstate b[CH_B__COUNT];
+    size_t budget;      /* bytes for one table (and for both filter arrays) */
+    struct ftask *ftasks;
+    size_t nftasks;
+    ptask *tasks;
+    size_t ntasks;
+    /* evidence phase */
+    ch_edge *edges;
+    size_t nedges;
+    size_t ebeg[CH_B__COUNT + 1];   /* edges of behaviour b: [ebeg[b], ebeg[b+1]) */
+    ch_shared *ev;                  /* CH_SHARED_PER_EDGE slots per edge */
+    uint8_t *nev;                   /* slots used per edge */
+    int erc[CH_B__COUNT];
+} run;
+
+static void run_free(run *r)
+{
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        ch_free(r->raw[b].ev);
+        ch_evset_free(&r->b[b].es);
+        ch_free(r->b[b].k);
+        ch_free(r->b[b].D);
+        ch_free(r->b[b].idf);
+        ch_free((void *)r->b[b].fa);
+        ch_free((void *)r->b[b].fb);
+    }
+    ch_free(r->ftasks);
+    for (size_t i = 0; i < r->ntasks; i++)
+        ch_free(r->tasks[i].out.v);
+    ch_free(r->tasks);
+    ch_free(r->ev);
+    ch_free(r->nev);
+}
+
+/* ---- phase 2: group and sort ---------------------------------------------------------- */
+
+static void build_task(void *ctx, size_t i)
+{
+    run *r = ctx;
+    bstate *bs = &r->b[i];
+    if (!(r->mask & (1u << i)))
+        return;
+    bs->rc = ch_evset_build(&r->raw[i], &bs->es);
+    if (!bs->rc)
+        ch_gap_hist_add(&bs->es, bs->hist);
+}
+
+/* ---- phase 3: windows -------------------------------------------------------------------- */
+
+static int64_t pooled_window(const run *r)
+{
+    double pool[CH_GAP_BINS] = {0};
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        for (int k = 0; k < CH_GAP_BINS; k++)
+            pool[k] += r->b[b].hist[k];
+    }
+    int64_t w = ch_gap_hist_window(pool, NULL);
+    return w ? w : CH_WINDOW_FALLBACK;
+}
+
+static int64_t set_windows(run *r)
+{
+    if (r->o.window > 0) {
+        for (int b = 0; b < CH_B__COUNT; b++)
+            r->b[b].window = r->o.window;
+        return r->o.window;
+    }
+    int64_t pooled = pooled_window(r);
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        int64_t w = ch_gap_hist_window(r->b[b].hist, NULL);
+        r->b[b].window = w ? w : pooled;
+    }
+    return pooled;
+}
+
+/* ---- phase 4: statistics for the null model and the partitioning ------------------------ */
+
+static void stats_task(void *ctx, size_t bi)
+{
+    run *r = ctx;
+    bstate *bs = &r->b[bi];
+    if (!(r->mask & (1u << bi)))
+        return;
+    const ch_evset *es = &bs->es;
+    const int64_t W = bs->window;
+    const uint32_t K = r->o.max_pairs_per_event;
+    uint32_t *stamp = NULL, *actors = NULL;
+    bs->rc = CHORUS_ENOMEM;
+    if (!(bs->k = ch_calloc(r->nacc, sizeof *bs->k)) ||
+        !(bs->D = ch_calloc(r->nacc, sizeof *bs->D)) ||
+        !(bs->idf = ch_malloc(((size_t)es->nobj + 1) * sizeof *bs->idf)) ||
+        !(actors = ch_malloc(((size_t)es->nobj + 1) * sizeof *actors)) ||
+        !(stamp = ch_calloc(r->nacc, sizeof *stamp)))
+        goto out;
+    /* Actors per object (distinct accounts), via a per-account stamp of the last object. */
+    uint32_t nactive = 0;
+    for (uint32_t o = 0; o < es->nobj; o++) {
+        uint32_t na = 0;
+        for (uint32_t i = es->ostart[o]; i < es->ostart[o + 1]; i++) {
+            const uint32_t a = es->acct[i];
+            if (bs->k[a]++ == 0)
+                nactive++;
+            if (stamp[a] != o + 1) {
+                stamp[a] = o + 1;
+                na++;
+            }
+        }
+        actors[o] = na;
+    }
+    bs->nactive = nactive;
+    const double N = nactive;
+    for (uint32_t o = 0; o < es->nobj; o++) {
+        uint32_t na = actors[o];
+        bs->idf[o] = (float)log1p(N / (na ? na : 1));
+    }
+    /* D and the generated-pair bound: two pointers over each object's time-sorted events. */
+    uint64_t est = 0, capped = 0;
+    for (uint32_t o = 0; o < es->nobj; o++) {
+        const uint32_t s = es->ostart[o], f = es->ostart[o + 1];
+        if (f - s < 2)
+            continue;
+        uint32_t lo = s, hi = s;
+        bool cut = false;
+        for (uint32_t i = s; i < f; i++) {
+            while (tdiff(es->t[i], es->t[lo]) > (uint64_t)W)
+                lo++;
+            if (hi < i + 1)
+                hi = i + 1;
+            while (hi < f && tdiff(es->t[hi], es->t[i]) <= (uint64_t)W)
+                hi++;
+            bs->D[es->acct[i]] += (double)(hi - lo - 1);
+            uint32_t fwd = hi - i - 1;
+            if (K && fwd > K) {
+                fwd = K;
+                cut = true;
+            }
+            est += fwd;
+        }
+        capped += cut;
+    }
+    bs->E = (double)es->n;
+    bs->est_pairs = est;
+    bs->capped = capped;
+    bs->rc = CHORUS_OK;
+out:
+    ch_free(stamp);
+    ch_free(actors);
+}
+
+/* ---- phase 5: candidate pairs ------------------------------------------------------------ */
+
+typedef struct pent {
+    uint64_t key;       /* a << 32 | b; EMPTY when free */
+    uint32_t last_obj;  /* last object counted, + 1 */
+    uint32_t n_obj, n_ev;
+    float w;
+} pent;
+
+#define EMPTY UINT64_MAX
+
+typedef struct ptable {
+    pent *e;
+    size_t mask, n;
+} ptable;
+
+static int pt_init(ptable *t, size_t cap)
+{
+    t->e = ch_malloc(cap * sizeof *t->e);
+    if (!t->e)
+        return CHORUS_ENOMEM;
+    for (size_t i = 0; i < cap; i++)
+        t->e[i].key = EMPTY;
+    t->mask = cap - 1;
+    t->n = 0;
+    return CHORUS_OK;
+}
+
+static int pt_grow(ptable *t)
+{
+    size_t cap = (t->mask + 1) * 2;
+    ptable nt;
+    if (pt_init(&nt, cap))
+        return CHORUS_ENOMEM;
+    for (size_t i = 0; i <= t->mask; i++) {
+        if (t->e[i].key == EMPTY)
+            continue;
+        size_t s = mix64(t->e[i].key) & nt.mask;
+        while (nt.e[s].key != EMPTY)
+            s = (s + 1) & nt.mask;
+        nt.e[s] = t->e[i];
+    }
+    nt.n = t->n;
+    ch_free(t->e);
+    *t = nt;
+    return CHORUS_OK;
+}
+
+static inline uint64_t pair_key(uint32_t x, uint32_t y)
+{
+    return x < y ? (uint64_t)x << 32 | y : (uint64_t)y << 32 | x;
+}
+
+/* Partition of a pair: high bits of its hash (the low bits pick the table slot). */
+static inline uint32_t part_of(uint64_t h, uint32_t nparts)
+{
+    return (uint32_t)((h >> 32) % nparts);
+}
+
+/* The pair generation rule, shared by every pass so they see the same pairs: for each event
+ * i of object o (in time order), the events j after it that are at most W seconds later and at
+ * most K positions later (K = 0: no rank bound), by another account. BODY runs with o, i, j,
+ * ai = acct[i], aj = acct[j] in scope. */
+#define SWEEP(es, o_begin, o_end, W, K, ...)                                            \
+    for (uint32_t o = (o_begin); o < (o_end); o++) {                                      \
+        const uint32_t s_ = (es)->ostart[o], f_ = (es)->ostart[o + 1];                    \
+        for (uint32_t i = s_; i + 1 < f_; i++) {                                          \
+            const int64_t ti_ = (es)->t[i];                                               \
+            const uint32_t ai = (es)->acct[i];                                            \
+            const uint32_t jmax_ = (K) && f_ - i - 1 > (K) ? i + 1 + (K) : f_;           \
+            for (uint32_t j = i + 1; j < jmax_ && tdiff((es)->t[j], ti_) <= (W); j++) {   \
+                const uint32_t aj = (es)->acct[j];                                        \
+                if (aj == ai)                                                             \
+                    continue;                                                             \
+                __VA_ARGS__                                                               \
+            }                                                                             \
+        }                                                                                 \
+    }
+
+/* ---- phase 5a: prefilter -------------------------------------------------------------------
+ * Most candidate pairs share one object only (two strangers on a popular post) and can never
+ * become edges, yet they would fill the counting tables: 8.9 million of them against 233,000
+ * pairs with two or more objects in the 1M-post benchmark at 3600 s. A first sweep marks every
+ * generated pair in bit array A (one hash, one bit) and, when A's bit was already set, in B.
+ * A pair seen twice always has its B bit set; the counting sweep then skips pairs whose B bit
+ * is clear, which are exactly seen once (or never). Collisions only let extra pairs through,
+ * and those are counted exactly and dropped: the result is the same as without the filter.
+ * The bits are set with atomic OR, so chunks of objects can run on several threads; the final
+ * bits (B set iff a bit was hit twice) do not depend on the order. */
+
+typedef struct ftask {
+    uint8_t beh;
+    uint32_t o0, o1;     /* objects [o0, o1) */
+    uint64_t generated;
+} ftask;
+
+static void filter_task(void *ctx, size_t ti)
+{
+    run *r = ctx;
+    ftask *ft = &r->ftasks[ti];
+    bstate *bs = &r->b[ft->beh];
+    const ch_evset *es = &bs->es;
+    const int64_t W = bs->window;
+    const uint32_t K = r->o.max_pairs_per_event;
+    _Atomic uint64_t *A = bs->fa, *B = bs->fb;
+    const uint64_t fmask = bs->fmask;
+    uint64_t generated = 0;
+    SWEEP(es, ft->o0, ft->o1, (uint64_t)W, K, {
+        generated++;
+        const uint64_t bit = mix64(pair_key(ai, aj)) & fmask;
+        const uint64_t m = UINT64_C(1) << (bit & 63);
+        if (atomic_fetch_or_explicit(&A[bit >> 6], m, memory_order_relaxed) & m)
+            atomic_fetch_or_explicit(&B[bit >> 6], m, memory_order_relaxed);
+    })
+    ft->generated = generated;
+}
+
+static uint64_t popcount_bits(_Atomic uint64_t *v, size_t words)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < words; i++)
+        n += (uint64_t)__builtin_popcountll(atomic_load_explicit(&v[i], memory_order_relaxed));
+    return n;
+}
+
+/* Allocates the filters, runs the first sweep and replaces est_pairs by a bound on the pairs
+ * that pass it. Behaviours too small to gain are left unfiltered (fa == NULL). */
+static int prefilter(run *r)
+{
+    const size_t budget = r->budget;
+    size_t nt = 0;
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        bstate *bs = &r->b[b];
+        if (!(r->mask & (1u << b)) || bs->est_pairs < FILTER_MIN_PAIRS)
+            continue;
+        /* 8 bits per generated pair: a single pair then finds its B bit set by a collision
+         * with probability ~1/8; both arrays together within half the table budget. */
+        uint64_t nbits = 1 << 16;
+        while (nbits < 8 * bs->est_pairs && nbits / 4 < budget / 2)
+            nbits *= 2;
+        const size_t words = (size_t)(nbits / 64);
+        if (!(bs->fa = ch_calloc(words, sizeof *bs->fa)) ||
+            !(bs->fb = ch_calloc(words, sizeof *bs->fb)))
+            return CHORUS_ENOMEM;
+        bs->fmask = nbits - 1;
+        bs->fwords = words;
+        /* chunks of about equal events, more than threads for balance */
+        const uint32_t chunks = r->threads > 1 ? (uint32_t)r->threads * 4 : 1;
+        nt += chunks;
+    }
+    if (!nt)
+        return CHORUS_OK;
+    if (!(r->ftasks = ch_calloc(nt, sizeof *r->ftasks)))
+        return CHORUS_ENOMEM;
+    size_t k = 0;
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        bstate *bs = &r->b[b];
+        if (!bs->fa)
+            continue;
+        const uint32_t chunks = r->threads > 1 ? (uint32_t)r->threads * 4 : 1;
+        const ch_evset *es = &bs->es;
+        uint32_t o = 0;
+        for (uint32_t c = 0; c < chunks; c++) {
+            const uint64_t upto = es->n * (uint64_t)(c + 1) / chunks;
+            uint32_t o1 = o;
+            while (o1 < es->nobj && (c + 1 == chunks || es->ostart[o1] < upto))
+                o1++;
+            r->ftasks[k++] = (ftask){(uint8_t)b, o, o1, 0};
+            o = o1;
+        }
+    }
+    r->nftasks = nt;
+    parallel(r->threads, nt, filter_task, r);
+    uint64_t gen[CH_B__COUNT] = {0};
+    for (size_t i = 0; i < nt; i++)
+        gen[r->ftasks[i].beh] += r->ftasks[i].generated;
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        bstate *bs = &r->b[b];
+        if (!bs->fa)
+            continue;
+        const uint64_t ones_a = popcount_bits(bs->fa, bs->fwords);
+        const uint64_t ones_b = popcount_bits(bs->fb, bs->fwords);
+        /* Sightings on bits hit twice or more bound the distinct pairs that pass. */
+        bs->est_pairs = gen[b] - (ones_a - ones_b);
+        /* Distinct pairs seen, by linear counting on A. */
+        const double m = (double)(bs->fmask + 1);
+        bs->distinct_est = ones_a < bs->fmask + 1 ? -m * log1p(-(double)ones_a / m) : (double)gen[b];
+    }
+    return CHORUS_OK;
+}
+
+static int cands_push(cands *c, const cand *x)
+{
+    if (c->n == c->cap && ch_grow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v))
+        return CHORUS_ENOMEM;
+    c->v[c->n++] = *x;
+    return CHORUS_OK;
+}
+
+/* Null model (coact.h): lambda = max(k_b D_a, k_a D_b) / E. */
+static void score(const bstate *bs, cand *x)
+{
+    const uint32_t a = x->e.a, b = x->e.b;
+    double la = (double)bs->k[b] * bs->D[a], lb = (double)bs->k[a] * bs->D[b];
+    double lam = (la > lb ? la : lb) / (bs->E > 0 ? bs->E : 1);
+    x->e.expected = lam;
+    x->logp = ch_poisson_log_sf(x->e.n_objects, lam);
+    x->e.pvalue = exp(x->logp);
+}
+
+static void pair_task(void *ctx, size_t ti)
+{
+    run *r = ctx;
+    ptask *pt = &r->tasks[ti];
+    const bstate *bs = &r->b[pt->beh];
+    const ch_evset *es = &bs->es;
+    const int64_t W = bs->window;
+    const uint32_t K = r->o.max_pairs_per_event;
+    const uint32_t P = bs->nparts, part = pt->part;
+    const _Atomic uint64_t *B = bs->fb;
+    const uint64_t fmask = bs->fmask;
+    ptable t = {0};
+    uint64_t generated = 0;
+    /* Sized for this partition's share of the pairs expected, so that growing (rehashing and
+     * faulting in fresh pages) is rare. */
+    size_t cap = 4096;
+    const uint64_t want = bs->est_pairs / (P ? P : 1) * 10 / 7 + 1;
+    while (cap < want && cap * sizeof(pent) < r->budget / 4)
+        cap *= 2;
+    int rc = pt_init(&t, cap);
+    if (rc)
+        goto out;
+    SWEEP(es, 0, es->nobj, (uint64_t)W, K, {
+        generated++;
+        const uint64_t key = pair_key(ai, aj);
+        const uint64_t h = mix64(key);
+        if (P > 1 && part_of(h, P) != part)
+            continue;
+        if (B && !(atomic_load_explicit(&B[(h & fmask) >> 6], memory_order_relaxed) &
+                   (UINT64_C(1) << (h & 63))))
+            continue;
+        size_t sl = h & t.mask;
+        while (t.e[sl].key != EMPTY && t.e[sl].key != key)
+            sl = (sl + 1) & t.mask;
+        pent *e = &t.e[sl];
+        if (e->key == EMPTY) {
+            *e = (pent){key, o + 1, 1, 1, bs->idf[o]};
+            if (++t.n * 10 > (t.mask + 1) * 7 && (rc = pt_grow(&t)))
+                goto out;
+            continue;
+        }
+        if (e->n_ev < UINT32_MAX)
+            e->n_ev++;
+        if (e->last_obj != o + 1) {
+            e->last_obj = o + 1;
+            e->n_obj++;
+            e->w += bs->idf[o];
+        }
+    })
+    pt->generated = generated;
+    pt->candidates = t.n;
+    for (size_t i = 0; i <= t.mask; i++) {
+        const pent *e = &t.e[i];
+        if (e->key == EMPTY)
+            continue;
+        if (e->n_obj >= r->o.min_objects)
+            pt->tested++;
+        if (e->n_obj < r->keep_min)
+            continue;
+        cand x = {.e = {.a = (uint32_t)(e->key >> 32), .b = (uint32_t)e->key,
+                        .behaviour = pt->beh, .n_objects = e->n_obj, .n_events = e->n_ev,
+                        .weight = e->w}};
+        score(bs, &x);
+        if ((rc = cands_push(&pt->out, &x)))
+            goto out;
+    }
+out:
+    ch_free(t.e);
+    pt->rc = rc;
+}
+
+/* Sets partitions per behaviour and creates the task list (behaviour-major). */
+static int make_tasks(run *r)
+{
+    const size_t budget = r->budget;
+    size_t n = 0;
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        bstate *bs = &r->b[b];
+        if (!(r->mask & (1u << b)) || bs->est_pairs == 0) {
+            bs->nparts = 0;
+            continue;
+        }
+        double need = (double)bs->est_pairs * PAIR_BYTES / (double)budget;
+        uint64_t p = (uint64_t)ceil(need);
+        if (p < 1)
+            p = 1;
+        /* Not split further for threads: every partition repeats the whole sweep, which after
+         * the prefilter costs about as much as the counting; threads take behaviours instead. */
+        if (p > 4096)
+            p = 4096;   /* beyond this the sweeps, not the tables, dominate */
+        bs->nparts = (uint32_t)p;
+        n += p;
+    }
+    if (n && !(r->tasks = ch_calloc(n, sizeof *r->tasks)))
+        return CHORUS_ENOMEM;
+    r->ntasks = n;
+    size_t i = 0;
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        for (uint32_t p = 0; p < r->b[b].nparts; p++) {
+            r->tasks[i].beh = (uint8_t)b;
+            r->tasks[i].part = p;
+            i++;
+        }
+    }
+    return CHORUS_OK;
+}
+
+/* Phases 1-5, shared by ch_coact_run, ch_coact_pairs and ch_coact_estimate_window. */
+static int run_front(run *r, bool windows_only)
+{
+    int rc = ch_coact_extract(r->c, &r->o, r->mask, r->raw);
+    if (rc)
+        return rc;
+    parallel(r->threads, CH_B__COUNT, build_task, r);
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        if (r->b[b].rc)
+            return r->b[b].rc;
+    }
+    set_windows(r);
+    if (windows_only)
+        return CHORUS_OK;
+    parallel(r->threads, CH_B__COUNT, stats_task, r);
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        if (r->b[b].rc)
+            return r->b[b].rc;
+    }
+    if (r->keep_min >= 2 && (rc = prefilter(r)))
+        return rc;
+    if ((rc = make_tasks(r)))
+        return rc;
+    parallel(r->threads, r->ntasks, pair_task, r);
+    for (size_t i = 0; i < r->ntasks; i++) {
+        if (r->tasks[i].rc)
+            return r->tasks[i].rc;
+    }
+    return CHORUS_OK;
+}
+
+static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
+{
+    memset(r, 0, sizeof *r);
+    if (!c || !o)
+        return CHORUS_EUSAGE;
+    r->c = c;
+    r->o = *o;
+    if (r->o.min_objects == 0)
+        r->o.min_objects = 1;
+    if (!(r->o.alpha > 0 && r->o.alpha <= 1))
+        return CHORUS_EUSAGE;
+    r->mask = o->behaviours ? o->behaviours & ((1u << CH_B__COUNT) - 1)
+                            : (1u << CH_B__COUNT) - 1;
+    if (ch_corpus_naccounts(c) > UINT32_MAX - 1 || ch_corpus_nposts(c) > UINT32_MAX - 1)
+        return CHORUS_ELIMIT;
+    r->nacc = (uint32_t)ch_corpus_naccounts(c);
+    r->threads = resolve_threads(o->threads);
+    r->keep_min = r->o.min_objects;
+    r->budget = o->max_table_bytes ? o->max_table_bytes : DEFAULT_TABLE_BYTES;
+    return CHORUS_OK;
+}
+
+/* ---- phase 6: significance --------------------------------------------------------------- */
+
+static int cmp_logp(const void *x, const void *y)
+{
+    const cand *a = *(cand *const *)x, *b = *(cand *const *)y;
+    if (a->logp != b->logp)
+        return a->logp < b->logp ? -1 : 1;
+    if (a->e.behaviour != b->e.behaviour)
+        return a->e.behaviour < b->e.behaviour ? -1 : 1;
+    if (a->e.a != b->e.a)
+        return a->e.a < b->e.a ? -1 : 1;
+    return (a->e.b > b->e.b) - (a->e.b < b->e.b);
+}
+
+static int cmp_edge(const void *x, const void *y)
+{
+    const ch_edge *a = x, *b = y;
+    if (a->behaviour != b->behaviour)
+        return a->behaviour < b->behaviour ? -1 : 1;
+    if (a->a != b->a)
+        return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
+/* Benjamini–Hochberg at level alpha. The family is every pair of accounts active in a
+ * behaviour, sum over behaviours of N(N-1)/2: a pair that never co-acted was tested too (its
+ * p-value is 1). Counting only the pairs that reached min_objects would select on the outcome
+ * (chance pairs with two coincidences enter, the thousands with one do not) and let through
+ * pairs whose p-value is small only because so many pairs were looked at. The k smallest
+ * p-values are accepted, k the largest rank with p_(k) <= alpha k / m. Compared in log space,
+ * so p-values far below the double range still order correctly. */
+static int significance(run *r, ch_coact_result *res)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < r->ntasks; i++)
+        m += r->tasks[i].out.n;
+    if (m == 0)
+        return CHORUS_OK;
+    double family = 0;
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        const double n = r->b[b].nactive;
+        family += n * (n - 1) / 2;
+    }
+    if (family < (double)m)
+        family = (double)m;
+    cand **v = ch_malloc(m * sizeof *v);
+    if (!v)
+        return CHORUS_ENOMEM;
+    size_t j = 0;
+    for (size_t i = 0; i < r->ntasks; i++) {
+        for (size_t k = 0; k < r->tasks[i].out.n; k++)
+            v[j++] = &r->tasks[i].out.v[k];
+    }
+    qsort(v, m, sizeof *v, cmp_logp);
+    const double la = log(r->o.alpha), lm = log(family);
+    size_t kmax = 0;
+    for (size_t k = m; k >= 1; k--) {
+        if (v[k - 1]->logp <= la + log((double)k) - lm) {
+            kmax = k;
+            break;
+        }
+    }
+    res->family = family;
+    int rc = CHORUS_OK;
+    if (kmax) {
+        res->p_cutoff = exp(v[kmax - 1]->logp);
+        if (!(res->edges = ch_malloc(kmax * sizeof *res->edges))) {
+            rc = CHORUS_ENOMEM;
+            goto out;
+        }
+        for (size_t k = 0; k < kmax; k++)
+            res->edges[k] = v[k]->e;
+        res->n_edges = kmax;
+        qsort(res->edges, kmax, sizeof *res->edges, cmp_edge);
+    }
+out:
+    ch_free(v);
+    return rc;
+}
+
+/* ---- phase 7: evidence ------------------------------------------------------------------- */
+
+typedef struct etab {
+    uint64_t *key;      /* pair key, EMPTY when free */
+    uint32_t *edge;     /* edge index */
+    uint32_t *last;     /* last object with evidence, + 1 */
+    size_t mask;
+} etab;
+
+static void evidence_task(void *ctx, size_t bi)
+{
+    run *r = ctx;
+    const size_t e0 = r->ebeg[bi], e1 = r->ebeg[bi + 1];
+    if (e0 == e1)
+        return;
+    const bstate *bs = &r->b[bi];
+    const ch_evset *es = &bs->es;
+    const int64_t W = bs->window;
+    const uint32_t K = r->o.max_pairs_per_event;
+    etab t = {0};
+    size_t cap = 16;
+    while (cap < 2 * (e1 - e0))
+        cap *= 2;
+    r->erc[bi] = CHORUS_ENOMEM;
+    if (!(t.key = ch_malloc(cap * sizeof *t.key)) || !(t.edge = ch_malloc(cap * sizeof *t.edge)) ||
+        !(t.last = ch_calloc(cap, sizeof *t.last)))
+        goto out;
+    t.mask = cap - 1;
+    for (size_t i = 0; i < cap; i++)
+        t.key[i] = EMPTY;
+    for (size_t e = e0; e < e1; e++) {
+        uint64_t key = pair_key(r->edges[e].a, r->edges[e].b);
+        size_t s = mix64(key) & t.mask;
+        while (t.key[s] != EMPTY)
+            s = (s + 1) & t.mask;
+        t.key[s] = key;
+        t.edge[s] = (uint32_t)e;
+    }
+    /* The same sweep as pair_task, so evidence is drawn from the pairs that were counted. */
+    SWEEP(es, 0, es->nobj, (uint64_t)W, K, {
+        const uint64_t key = pair_key(ai, aj);
+        size_t sl = mix64(key) & t.mask;
+        while (t.key[sl] != EMPTY && t.key[sl] != key)
+            sl = (sl + 1) & t.mask;
+        if (t.key[sl] == EMPTY || t.last[sl] == o + 1)
+            continue;
+        const uint32_t e = t.edge[sl];
+        t.last[sl] = o + 1;
+        if (r->nev[e] >= CH_SHARED_PER_EDGE)
+            continue;
+        const bool i_is_a = ai < aj;
+        r->ev[(size_t)e * CH_SHARED_PER_EDGE + r->nev[e]++] = (ch_shared){
+            e, i_is_a ? es->post[i] : es->post[j], i_is_a ? es->post[j] : es->post[i]};
+    })
+    r->erc[bi] = CHORUS_OK;
+out:
+    ch_free(t.key);
+    ch_free(t.edge);
+    ch_free(t.last);
+}
+
+static int evidence(run *r, ch_coact_result *res)
+{
+    if (res->n_edges == 0)
+        return CHORUS_OK;
+    size_t slots;
+    if (!ch_mul_ok(res->n_edges, CH_SHARED_PER_EDGE, &slots))
+        return CHORUS_ENOMEM;
+    r->edges = res->edges;
+    r->nedges = res->n_edges;
+    if (!(r->ev = ch_malloc(slots * sizeof *r->ev)) ||
+        !(r->nev = ch_calloc(res->n_edges, sizeof *r->nev)))
+        return CHORUS_ENOMEM;
+    size_t e = 0;
+    for (int b = 0; b <= CH_B__COUNT; b++) {
+        while (e < res->n_edges && res->edges[e].behaviour < b)
+            e++;
+        r->ebeg[b] = b == CH_B__COUNT ? res->n_edges : e;
+    }
+    parallel(r->threads, CH_B__COUNT, evidence_task, r);
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        if (r->erc[b])
+            return r->erc[b];
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < res->n_edges; i++)
+        n += r->nev[i];
+    if (!(res->shared = ch_malloc((n ? n : 1) * sizeof *res->shared)))
+        return CHORUS_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < res->n_edges; i++) {
+        for (uint8_t s = 0; s < r->nev[i]; s++)
+            res->shared[k++] = r->ev[i * CH_SHARED_PER_EDGE + s];
+    }
+    res->n_shared = n;
+    return CHORUS_OK;
+}
+
+/* ---- public entry points ----------------------------------------------------------------- */
+
+int ch_coact_run(const ch_corpus *c, const ch_coact_opts *o, ch_coact_result **out)
+{
+    if (!out)
+        return CHORUS_EUSAGE;
+    *out = NULL;
+    run r;
+    int rc = run_init(&r, c, o);
+    ch_coact_result *res = NULL;
+    if (rc)
+        goto out;
+    if (!(res = ch_calloc(1, sizeof *res))) {
+        rc = CHORUS_ENOMEM;
+        goto out;
+    }
+    if ((rc = run_front(&r, false)))
+        goto out;
+    res->window = r.o.window > 0 ? r.o.window : pooled_window(&r);
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        res->windows[b] = r.b[b].window;
+        res->events[b] = r.b[b].es.n;
+        res->objects[b] = r.b[b].es.nobj;
+        res->objects_capped[b] = r.b[b].capped;
+    }
+    for (size_t i = 0; i < r.ntasks; i++) {
+        const ptask *t = &r.tasks[i];
+        res->candidates[t->beh] += t->candidates;
+        res->pairs_tested[t->beh] += t->tested;
+        /* every partition sweeps every pair; count them once */
+        if (t->part == 0)
+            res->pairs_generated[t->beh] += t->generated;
+    }
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        if (r.b[b].fa)  /* the tables held only pairs that passed the prefilter */
+            res->candidates[b] = (uint64_t)llround(r.b[b].distinct_est);
+    }
+    if ((rc = significance(&r, res)) || (rc = evidence(&r, res)))
+        goto out;
+    for (size_t i = 0; i < res->n_edges; i++)
+        res->edges_by[res->edges[i].behaviour]++;
+out:
+    run_free(&r);
+    if (rc) {
+        ch_coact_result_free(res);
+        return rc;
+    }
+    *out = res;
+    return CHORUS_OK;
+}
+
+static int cmp_cand_ab(const void *x, const void *y)
+{
+    const ch_edge *a = x, *b = y;
+    if (a->a != b->a)
+        return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
+int ch_coact_pairs(const ch_corpus *c, const ch_coact_opts *o, ch_behaviour b, ch_edge **out,
+                   size_t *n, int64_t *window_used)
+{
+    if (!out || !n || (unsigned)b >= CH_B__COUNT)
+        return CHORUS_EUSAGE;
+    *out = NULL;
+    *n = 0;
+    run r;
+    int rc = run_init(&r, c, o);
+    if (rc)
+        goto out;
+    r.mask = 1u << b;
+    r.keep_min = 1;
+    if ((rc = run_front(&r, false)))
+        goto out;
+    if (window_used)
+        *window_used = r.b[b].window;
+    size_t m = 0;
+    for (size_t i = 0; i < r.ntasks; i++)
+        m += r.tasks[i].out.n;
+    ch_edge *e = ch_malloc((m ? m : 1) * sizeof *e);
+    if (!e) {
+        rc = CHORUS_ENOMEM;
+        goto out;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < r.ntasks; i++) {
+        for (size_t j = 0; j < r.tasks[i].out.n; j++)
+            e[k++] = r.tasks[i].out.v[j].e;
+    }
+    qsort(e, m, sizeof *e, cmp_cand_ab);
+    *out = e;
+    *n = m;
+out:
+    run_free(&r);
+    return rc;
+}
+
+int ch_coact_estimate_window(const ch_corpus *c, const ch_coact_opts *o,
+                             int64_t windows[CH_B__COUNT], int64_t *pooled)
+{
+    if (!o || !windows)
+        return CHORUS_EUSAGE;
+    run r;
+    ch_coact_opts oo = *o;
+    oo.window = 0;
+    int rc = run_init(&r, c, &oo);
+    if (!rc)
+        rc = run_front(&r, true);
+    if (!rc) {
+        for (int b = 0; b < CH_B__COUNT; b++)
+            windows[b] = r.b[b].window;
+        if (pooled)
+            *pooled = pooled_window(&r);
+    }
+    run_free(&r);
+    return rc;
+}

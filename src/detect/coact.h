@@ -1,0 +1,159 @@
+/*
+ * coact.h — co-actions: pairs of accounts that do the same thing to the same object within a
+ * time window, and the significance filter that keeps only pairs unlikely to be chance.
+ *
+ * Behaviours and their objects:
+ *   repost     the reposted post (its id; for "RT @handle: text" reposts without the original's
+ *              id, the original's handle — or account id — plus the hash of its normalized text)
+ *   reply      the parent post          quote      the quoted post
+ *   link       a canonical URL (ch_url_canon)
+ *   hashtag    the set of a post's hashtags, when it has ≥ 2 (folded like text, deduplicated)
+ *   narrative  a near-duplicate narrative id (from neardup; optional input)
+ *   statement  a parroted statement id (from parrot; optional input)
+ * Reposts take part in the repost behaviour only: their URLs, hashtags and text are the
+ * original's, and counting them again would double every co-repost.
+ *
+ * Definitions (docs/coordination.md has the reasoning and measurements):
+ *   - Two events (one post acting on one object) co-act when they are on the same object, by
+ *     different accounts, at most `window` seconds apart (|dt| <= window), and — when
+ *     max_pairs_per_event = K > 0 — at most K positions apart in the object's time order. The
+ *     rank bound caps the pairs of an object at K per event, so a viral post with m actors
+ *     yields at most K*m pairs instead of m²/2.
+ *   - A candidate pair (a, b, behaviour) collects n_objects = distinct objects with at least
+ *     one co-acting event pair (an account acting twice on an object counts it once),
+ *     n_events = co-acting event pairs, weight = sum over those objects of
+ *     ln(1 + N / actors(object)), N = accounts active in the behaviour.
+ *   - Null model: b's k_b events land on action slots of the behaviour independently of a.
+ *     D_a = number of (other event, a's event) pairs within the window on a's objects, E =
+ *     events of the behaviour; expected shared objects lambda = max(k_b D_a, k_a D_b) / E,
+ *     p = P(Poisson(lambda) >= n_objects). Popular objects and active accounts raise lambda.
+ *   - Edges: pairs with n_objects >= min_objects whose p passes Benjamini–Hochberg at level
+ *     alpha; the family is every pair of accounts active in a behaviour, summed over the
+ *     behaviours (pairs that never co-acted have p = 1).
+ *   - Window auto: per behaviour, Otsu's threshold on the log-histogram of gaps between
+ *     consecutive actions by different accounts on the same object (each object weighing 1):
+ *     the valley between the "together" and "independent" modes when there are two, else about
+ *     the typical gap; clamped to [10 s, 3600 s]. A behaviour with fewer than 30 such objects
+ *     takes the estimate pooled over all behaviours, or 60 s.
+ *
+ * Cost: events are extracted in O(posts), grouped by object with a radix sort in O(events),
+ * and swept per object in time order; pair generation is O(events * K) (never all pairs of
+ * posts, and not growing with the window once the window holds K events). A first sweep marks
+ * in a bit array the pairs generated twice or more; only those are counted, in hash tables of
+ * at most max_table_bytes each (when more pairs could pass, they are split by hash into
+ * partitions counted one table at a time). Memory: O(events + accounts) plus one table and the
+ * bit arrays. Threads work on tasks (behaviours, chunks of objects, partitions); results are
+ * merged in a fixed order and do not depend on the thread count. On 941k posts (a stress
+ * input with viral posts) the stage takes 0.15-0.3x the time of ingest at 60-3600 s.
+ *
+ * Ownership: results belong to the caller (ch_coact_result_free / ch_free for
+ * ch_coact_pairs). The corpus and the optional arrays are only read.
+ */
+#ifndef CH_COACT_H
+#define CH_COACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/post.h"
+
+typedef enum ch_behaviour {
+    CH_B_REPOST = 0,
+    CH_B_REPLY,
+    CH_B_QUOTE,
+    CH_B_LINK,
+    CH_B_HASHTAG,
+    CH_B_NARRATIVE,
+    CH_B_STATEMENT,
+    CH_B__COUNT
+} ch_behaviour;
+
+const char *ch_behaviour_name(ch_behaviour b);   /* "repost", "reply", ... */
+
+#define CH_NONE UINT32_MAX   /* "no narrative / no statement" in per-post arrays */
+
+typedef struct ch_coact_opts {
+    int64_t window;          /* seconds; <= 0 means estimate from the data (window auto) */
+    uint32_t min_objects;    /* distinct shared objects an edge needs (default 2) */
+    double alpha;            /* false discovery rate of the null-model test (default 1e-3,
+                                Benjamini–Hochberg over all account pairs) */
+    uint32_t max_pairs_per_event; /* rank bound K on pair generation (default 20); 0 = none */
+    int threads;             /* 0 = all cores; results do not depend on it */
+    /* Optional inputs, one entry per corpus post (CH_NONE = none): */
+    const uint32_t *narrative_of_post;
+    const uint32_t *statement_of_post;
+    uint32_t behaviours;     /* bit (1u << b) selects behaviour b; 0 = all */
+    size_t max_table_bytes;  /* bound on one candidate-pair table (default 256 MiB) */
+} ch_coact_opts;
+
+void ch_coact_opts_default(ch_coact_opts *o);
+
+/* One significant account pair for one behaviour (a < b, account indices of the corpus). */
+typedef struct ch_edge {
+    uint32_t a, b;
+    uint8_t behaviour;       /* ch_behaviour */
+    uint32_t n_objects;      /* distinct objects both acted on within the window */
+    uint32_t n_events;       /* co-action events (pairs of posts within the window) */
+    double weight;           /* sum over shared objects of the object's rarity weight (IDF) */
+    double expected;         /* shared objects expected under the null model */
+    double pvalue;           /* P(shared objects >= n_objects | null), not corrected */
+} ch_edge;
+
+/* Evidence: one shared object of an edge, for reports. */
+typedef struct ch_shared {
+    uint32_t edge;           /* index into edges */
+    uint32_t post_a, post_b; /* corpus post indices of the two co-acting posts (of a, of b) */
+} ch_shared;
+
+#define CH_SHARED_PER_EDGE 5 /* evidence kept per edge: the first shared objects in corpus order */
+
+typedef struct ch_coact_result {
+    ch_edge *edges;          /* significant edges, sorted by (behaviour, a, b) */
+    size_t n_edges;
+    ch_shared *shared;       /* up to CH_SHARED_PER_EDGE per edge, sorted by edge */
+    size_t n_shared;
+    int64_t window;          /* the window used (given, or estimated pooled over behaviours) */
+    uint64_t events[CH_B__COUNT];          /* events considered per behaviour */
+    uint64_t pairs_tested[CH_B__COUNT];    /* candidate pairs with >= min_objects objects, which
+                                              enter the significance test */
+    uint64_t objects_capped[CH_B__COUNT];  /* objects whose pair generation hit the bound */
+    /* Added by the co-action stage itself: */
+    int64_t windows[CH_B__COUNT];          /* window used per behaviour */
+    uint64_t objects[CH_B__COUNT];         /* distinct objects per behaviour */
+    uint64_t candidates[CH_B__COUNT];      /* pairs with >= 1 shared object (estimated by
+                                              linear counting when the prefilter ran) */
+    uint64_t pairs_generated[CH_B__COUNT]; /* co-acting event pairs generated (bounded) */
+    uint64_t edges_by[CH_B__COUNT];        /* significant edges per behaviour */
+    double p_cutoff;         /* largest p-value accepted by Benjamini–Hochberg (0 if none) */
+    double family;           /* number of hypotheses (account pairs) the correction counts */
+} ch_coact_result;
+
+/* Runs every selected behaviour. Returns 0, CHORUS_EUSAGE (bad options), CHORUS_ENOMEM or
+ * CHORUS_ELIMIT (more than 2^32-1 posts or events). *out is owned by the caller
+ * (ch_coact_result_free); on error *out is NULL. */
+int ch_coact_run(const ch_corpus *c, const ch_coact_opts *o, ch_coact_result **out);
+void ch_coact_result_free(ch_coact_result *r);   /* harmless on NULL */
+
+/* Candidate pairs of one behaviour before the significance test: every pair (a < b) with at
+ * least one shared object, all ch_edge fields filled (pvalue uncorrected), sorted by (a, b).
+ * o->behaviours is ignored. *window_used (may be NULL) receives the window. *out is owned by
+ * the caller (ch_free). For tests and diagnostics: the output can be large. */
+int ch_coact_pairs(const ch_corpus *c, const ch_coact_opts *o, ch_behaviour b, ch_edge **out,
+                   size_t *n, int64_t *window_used);
+
+/* The windows window-auto picks: per behaviour, and pooled (*pooled), without running the rest
+ * of the stage. Cost: extraction and sort of the events. */
+int ch_coact_estimate_window(const ch_corpus *c, const ch_coact_opts *o,
+                             int64_t windows[CH_B__COUNT], int64_t *pooled);
+
+/* Canonical form of a URL for co-link: lowercase scheme and host, http -> https, "www."
+ * and default ports dropped, utm_*, fbclid, gclid (and similar trackers) and the fragment
+ * removed, remaining query parameters kept in order, trailing slash removed, unreserved
+ * percent-escapes decoded and the others upper-cased, a few host aliases (x.com and
+ * mobile.twitter.com = twitter.com, youtu.be/ID = youtube.com/watch?v=ID) folded.
+ * Writes at most cap bytes (NUL included) like snprintf and returns the length of the whole
+ * canonical form (>= cap means it was truncated), or 0 if s is not an http(s) URL. */
+size_t ch_url_canon(const char *s, size_t n, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,297 @@
+/*
+ * coact_events.c — turns posts into co-action events: which object each post acts on, per
+ * behaviour (see coact.h for the behaviours and docs/coordination.md for the reasons).
+ *
+ * Keys: objects named by an id (reposted, replied-to and quoted posts, narratives,
+ * statements) are keyed by that id, a value below 2^32. Objects named by content (canonical
+ * URL, hashtag set, "RT @handle: text") are keyed by a 64-bit XXH3 hash with bit 63 set, so
+ * the two kinds never meet; hash collisions between distinct objects have probability ~n²/2^64.
+ *
+ * A repost carries its original's URLs, hashtags and text. Counting them again would turn
+ * every co-repost into a co-link, co-hashtag and co-narrative too, so reposts only take part
+ * in the repost behaviour.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "core/alloc.h"
+#include "detect/coact_int.h"
+
+#define KEY_HASHED (UINT64_C(1) << 63)
+
+static int push(ch_evraw *r, uint64_t key, const ch_post *p, uint32_t post)
+{
+    if (r->n == r->cap && ch_grow((void **)&r->ev, &r->cap, r->n + 1, sizeof *r->ev))
+        return CHORUS_ENOMEM;
+    r->ev[r->n++] = (ch_ev){key, p->created_at, p->account, post};
+    return CHORUS_OK;
+}
+
+static bool handle_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Matches "RT @handle:" at the start of text; [*h0, *h1) is the handle, *body the rest. */
+static bool rt_prefix(const char *s, size_t n, size_t *h0, size_t *h1, size_t *body)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (n - i < 5 || (s[i] != 'R' && s[i] != 'r') || (s[i + 1] != 'T' && s[i + 1] != 't') ||
+        s[i + 2] != ' ' || s[i + 3] != '@')
+        return false;
+    i += 4;
+    *h0 = i;
+    while (i < n && handle_char(s[i]))
+        i++;
+    *h1 = i;
+    if (*h1 == *h0)
+        return false;
+    while (i < n && s[i] == ' ')
+        i++;
+    if (i < n && s[i] == ':')
+        i++;
+    *body = i;
+    return true;
+}
+
+int ch_coact_rt_key(const ch_corpus *c, const ch_post *p, ch_normbuf *nb, uint64_t *key)
+{
+    *key = 0;
+    const ch_pool *pool = ch_corpus_pool(c);
+    const char *s = p->text ? p->text : "";
+    size_t n = p->text_len;
+    size_t h0 = 0, h1 = 0, body = 0;
+    char ident[256];
+    size_t ni = 0;
+    const char *who = NULL;
+    size_t whon = 0;
+    bool is_handle = true;
+    if (rt_prefix(s, n, &h0, &h1, &body)) {
+        who = s + h0;
+        whon = h1 - h0;
+    } else if (p->ref_handle) {
+        who = ch_pool_str(pool, p->ref_handle);
+        whon = ch_pool_len(pool, p->ref_handle);
+        if (whon && who[0] == '@') {
+            who++;
+            whon--;
+        }
+    } else if (p->ref_account) {
+        who = ch_pool_str(pool, p->ref_account);
+        whon = ch_pool_len(pool, p->ref_account);
+        is_handle = false;
+    }
+    if (!whon)
+        return CHORUS_OK;
+    /* Handles are case-insensitive on every platform we read; account ids are not handles,
+     * so they are tagged to keep "id:123" and a handle "123" apart. */
+    if (!is_handle) {
+        memcpy(ident, "id:", 3);
+        ni = 3;
+    }
+    for (size_t i = 0; i < whon && ni < sizeof ident; i++)
+        ident[ni++] = is_handle && who[i] >= 'A' && who[i] <= 'Z' ? (char)(who[i] + 32) : who[i];
+    /* (identities longer than the buffer — never real handles — are cut; still one key each) */
+    const uint64_t seed = XXH3_64bits(ident, ni);
+    /* The text after the prefix, normalized so that the truncation ellipsis, case, spacing and
+     * look-alike characters do not split one original into several objects. */
+    int rc = ch_normalize(s + body, n - body, 0, nb);
+    if (rc)
+        return rc == CHORUS_ELIMIT ? CHORUS_OK : rc;
+    *key = XXH3_64bits_withSeed(nb->s ? nb->s : "", nb->len, seed) | KEY_HASHED;
+    return CHORUS_OK;
+}
+
+typedef struct xctx {
+    const ch_corpus *c;
+    const ch_pool *pool;
+    ch_normbuf nb;
+    uint64_t *url_key;    /* pool id -> canonical URL key; 0 = not computed, 1 = not a URL */
+    uint64_t *tag_key;    /* pool id -> folded hashtag hash; 0 = not computed, 1 = empty */
+    char *buf;            /* canonical URL scratch */
+    size_t bufcap;
+} xctx;
+
+static int canon(xctx *x, ch_sid sid, size_t *len)
+{
+    size_t n = ch_pool_len(x->pool, sid);
+    size_t need = n + 32; /* the canonical form never outgrows the input by more than that */
+    if (need > x->bufcap) {
+        char *b = ch_realloc(x->buf, need);
+        if (!b)
+            return CHORUS_ENOMEM;
+        x->buf = b;
+        x->bufcap = need;
+    }
+    *len = ch_url_canon(ch_pool_str(x->pool, sid), n, x->buf, x->bufcap);
+    if (*len >= x->bufcap)
+        *len = x->bufcap - 1;
+    return CHORUS_OK;
+}
+
+static int url_key(xctx *x, ch_sid sid, uint64_t *out)
+{
+    if (!x->url_key[sid]) {
+        size_t len;
+        int rc = canon(x, sid, &len);
+        if (rc)
+            return rc;
+        x->url_key[sid] = len ? XXH3_64bits(x->buf, len) | KEY_HASHED : 1;
+    }
+    *out = x->url_key[sid];
+    return CHORUS_OK;
+}
+
+/* Is URL sid the permalink of the post this quote quotes? Such a link is the quote itself
+ * (v1.1 exports list it among the quote's URLs) and is not a separate co-link. */
+static int is_quoted_permalink(xctx *x, const ch_post *p, ch_sid sid, bool *yes)
+{
+    *yes = false;
+    if (p->kind != CH_KIND_QUOTE || !p->ref_id)
+        return CHORUS_OK;
+    size_t len;
+    int rc = canon(x, sid, &len);
+    if (rc)
+        return rc;
+    const char *id = ch_pool_str(x->pool, p->ref_id);
+    size_t idn = ch_pool_len(x->pool, p->ref_id);
+    static const char st[] = "/status/";
+    if (len >= idn + sizeof st - 1 && memcmp(x->buf + len - idn, id, idn) == 0 &&
+        memcmp(x->buf + len - idn - (sizeof st - 1), st, sizeof st - 1) == 0)
+        *yes = true;
+    return CHORUS_OK;
+}
+
+static int tag_key(xctx *x, ch_sid sid, uint64_t *out)
+{
+    if (!x->tag_key[sid]) {
+        const char *s = ch_pool_str(x->pool, sid);
+        size_t n = ch_pool_len(x->pool, sid);
+        if (n && s[0] == '#') {
+            s++;
+            n--;
+        }
+        /* Same folding as post text: case, NFKC, diacritics, look-alike letters. */
+        int rc = ch_normalize(s, n, 0, &x->nb);
+        if (rc && rc != CHORUS_ELIMIT)
+            return rc;
+        x->tag_key[sid] = !rc && x->nb.len ? XXH3_64bits(x->nb.s, x->nb.len) | 2 : 1;
+    }
+    *out = x->tag_key[sid];
+    return CHORUS_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static bool is_rt_text(const ch_post *p)
+{
+    size_t h0, h1, body;
+    return p->text && rt_prefix(p->text, p->text_len, &h0, &h1, &body);
+}
+
+int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
+                     ch_evraw raw[CH_B__COUNT])
+{
+    int rc = CHORUS_OK;
+    xctx x = {.c = c, .pool = ch_corpus_pool(c)};
+    ch_normbuf_init(&x.nb);
+    size_t nsid = (size_t)ch_pool_count(x.pool) + 1;
+    const size_t np = ch_corpus_nposts(c);
+    if (np > UINT32_MAX - 1)
+        return CHORUS_ELIMIT;
+    if (mask & (1u << CH_B_LINK)) {
+        if (!(x.url_key = ch_calloc(nsid, sizeof *x.url_key)))
+            return CHORUS_ENOMEM;
+    }
+    if (mask & (1u << CH_B_HASHTAG)) {
+        if (!(x.tag_key = ch_calloc(nsid, sizeof *x.tag_key))) {
+            rc = CHORUS_ENOMEM;
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < np; i++) {
+        const ch_post *p = ch_corpus_post(c, i);
+        const uint32_t pi = (uint32_t)i;
+        /* Old-style manual retweets ("RT @x: ...") read as plain posts are reposts too. */
+        bool repost = p->kind == CH_KIND_REPOST || (p->kind == CH_KIND_POST && is_rt_text(p));
+        if (repost && (mask & (1u << CH_B_REPOST))) {
+            uint64_t key = p->ref_id;
+            if (!key && (rc = ch_coact_rt_key(c, p, &x.nb, &key)))
+                goto out;
+            if (key && (rc = push(&raw[CH_B_REPOST], key, p, pi)))
+                goto out;
+        }
+        if (p->kind == CH_KIND_REPLY && p->ref_id && (mask & (1u << CH_B_REPLY)) &&
+            (rc = push(&raw[CH_B_REPLY], p->ref_id, p, pi)))
+            goto out;
+        if (p->kind == CH_KIND_QUOTE && p->ref_id && (mask & (1u << CH_B_QUOTE)) &&
+            (rc = push(&raw[CH_B_QUOTE], p->ref_id, p, pi)))
+            goto out;
+        if (repost)
+            continue;
+        if (x.url_key && p->n_urls) {
+            uint64_t seen[CH_MAX_ENTITIES];
+            size_t ns = 0;
+            for (size_t k = 0; k < p->n_urls; k++) {
+                uint64_t key;
+                bool skip;
+                if ((rc = url_key(&x, p->urls[k], &key)) ||
+                    (rc = is_quoted_permalink(&x, p, p->urls[k], &skip)))
+                    goto out;
+                if (key == 1 || skip)
+                    continue;
+                bool dup = false;   /* the same link twice in one post is one action */
+                for (size_t j = 0; j < ns; j++)
+                    dup |= seen[j] == key;
+                if (dup || ns == CH_MAX_ENTITIES)
+                    continue;
+                seen[ns++] = key;
+                if ((rc = push(&raw[CH_B_LINK], key, p, pi)))
+                    goto out;
+            }
+        }
+        if (x.tag_key && p->n_hashtags >= 2) {
+            uint64_t set[CH_MAX_ENTITIES];
+            size_t ns = 0;
+            for (size_t k = 0; k < p->n_hashtags && ns < CH_MAX_ENTITIES; k++) {
+                uint64_t h;
+                if ((rc = tag_key(&x, p->hashtags[k], &h)))
+                    goto out;
+                if (h != 1)
+                    set[ns++] = h;
+            }
+            qsort(set, ns, sizeof set[0], cmp_u64);
+            size_t u = 0;
+            for (size_t k = 0; k < ns; k++) {
+                if (u == 0 || set[u - 1] != set[k])
+                    set[u++] = set[k];
+            }
+            if (u >= 2 &&
+                (rc = push(&raw[CH_B_HASHTAG], XXH3_64bits(set, u * sizeof set[0]) | KEY_HASHED,
+                           p, pi)))
+                goto out;
+        }
+        if (o->narrative_of_post && o->narrative_of_post[i] != CH_NONE &&
+            (mask & (1u << CH_B_NARRATIVE)) &&
+            (rc = push(&raw[CH_B_NARRATIVE], o->narrative_of_post[i], p, pi)))
+            goto out;
+        if (o->statement_of_post && o->statement_of_post[i] != CH_NONE &&
+            (mask & (1u << CH_B_STATEMENT)) &&
+            (rc = push(&raw[CH_B_STATEMENT], o->statement_of_post[i], p, pi)))
+            goto out;
+    }
+out:
+    ch_normbuf_free(&x.nb);
+    ch_free(x.url_key);
+    ch_free(x.tag_key);
+    ch_free(x.buf);
+    return rc;
+}

@@ -1,0 +1,81 @@
+/*
+ * coact_int.h — internals of the co-action stage shared by coact.c, coact_events.c and
+ * coact_stats.c (and the unit tests). Not part of any public interface.
+ *
+ * Data flow: posts -> raw events per behaviour (object key, time, account, post) -> events
+ * grouped by object and sorted by time (ch_evset) -> window -> per-account/per-object
+ * statistics -> candidate pairs -> significance -> edges and evidence.
+ */
+#ifndef CH_COACT_INT_H
+#define CH_COACT_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "detect/coact.h"
+#include "text/normalize.h"
+
+/* One action on one object, as extracted from a post. */
+typedef struct ch_ev {
+    uint64_t key;     /* object key: a pool id (< 2^32) or a 64-bit hash with bit 63 set */
+    int64_t t;        /* created_at */
+    uint32_t acct;    /* corpus account index */
+    uint32_t post;    /* corpus post index */
+} ch_ev;
+
+/* Raw events of one behaviour, in post order (so ties in time keep post order). */
+typedef struct ch_evraw {
+    ch_ev *ev;
+    size_t n, cap;
+} ch_evraw;
+
+/* Events of one behaviour grouped by object (objects in order of first appearance in the
+ * corpus) and, inside an object, sorted by (time, post order). Structure of arrays, because
+ * the sweeps read times and accounts only. */
+typedef struct ch_evset {
+    size_t n;          /* events */
+    uint32_t nobj;     /* objects */
+    uint32_t *ostart;  /* nobj + 1 offsets: object o holds events [ostart[o], ostart[o+1]) */
+    int64_t *t;
+    uint32_t *acct;
+    uint32_t *post;
+} ch_evset;
+
+/* Extracts the events of the behaviours in `mask` (bit b = behaviour b) from every post.
+ * raw[b] are grown by this function; the caller frees raw[b].ev with ch_free.
+ * Returns 0 or CHORUS_ENOMEM / CHORUS_ELIMIT. Cost: O(posts + entities); every URL and
+ * hashtag string is canonicalized once (cached by pool id). */
+int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
+                     ch_evraw raw[CH_B__COUNT]);
+
+/* Key of a repost known only by "RT @handle: text" (ref_id empty): the original's handle
+ * (lower case) or account id, and the normalized text after the prefix. *key is 0 when the
+ * post gives neither a handle nor an account. Returns 0 or CHORUS_ENOMEM. */
+int ch_coact_rt_key(const ch_corpus *c, const ch_post *p, ch_normbuf *nb, uint64_t *key);
+
+/* Groups raw events by object and sorts each object's events by time (LSD radix sort on a
+ * packed (object, time) key; a comparison sort when the two do not fit in 64 bits).
+ * Consumes raw (freed on success and failure). Cost: O(n) time and memory. */
+int ch_evset_build(ch_evraw *raw, ch_evset *out);
+void ch_evset_free(ch_evset *es);
+
+/* Window estimate from the time-to-share distribution of one behaviour's events (see
+ * docs/coordination.md). The histogram is of log2 gaps (quarter octaves) between consecutive
+ * actions by different accounts on the same object, each object weighing 1.
+ * hist must have CH_GAP_BINS entries; it is added to, so several behaviours can be pooled. */
+#define CH_GAP_BINS 108
+void ch_gap_hist_add(const ch_evset *es, double hist[CH_GAP_BINS]);
+/* The window: Otsu's threshold on the histogram, clamped to [CH_WINDOW_MIN, CH_WINDOW_MAX];
+ * *eta (when eta is not NULL) receives Otsu's effectiveness, the share of the variance the
+ * split explains (2/pi = 0.64 for one normal mode, -> 1 for two separated modes). 0 when the
+ * histogram holds fewer than CH_WINDOW_MIN_OBJECTS objects. */
+int64_t ch_gap_hist_window(const double hist[CH_GAP_BINS], double *eta);
+#define CH_WINDOW_MIN 10
+#define CH_WINDOW_MAX 3600
+#define CH_WINDOW_FALLBACK 60
+#define CH_WINDOW_MIN_OBJECTS 30
+
+/* log P(X >= n) for X ~ Poisson(lam); 0 for n == 0, -INFINITY for lam <= 0 < n. */
+double ch_poisson_log_sf(uint64_t n, double lam);
+
+#endif

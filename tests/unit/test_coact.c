@@ -1,0 +1,1093 @@
+/* test_coact.c — co-actions: object keys of every behaviour, the window boundary, repeated
+ * accounts, the pair bound, the null model on scenarios that must not produce edges and on a
+ * ring that must, thread independence, allocation failures, the window estimate, and the
+ * CooRTweet reference (co-repost pairs equal to an all-pairs implementation). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chorus.h"
+#include "core/alloc.h"
+#include "core/post.h"
+#include "detect/coact.h"
+#include "detect/coact_int.h"
+#include "ingest/ingest.h"
+
+#define COORTWEET CHORUS_SHARED_DATA "/coortweet-russian-coord-retweets/russian_coord_tweets.csv"
+#define T0 INT64_C(1600000000)
+
+/* ---- building corpora in memory ---------------------------------------------------------- */
+
+typedef struct P {
+    const char *id, *author;
+    int64_t t;
+    ch_kind kind;
+    const char *ref, *ref_author, *text;
+    const char *urls[4];
+    const char *tags[6];
+} P;
+
+static size_t addp(ch_corpus *c, P p)
+{
+    ch_rawpost r;
+    ch_rawpost_clear(&r);
+    r.id = (ch_slice){p.id, strlen(p.id)};
+    r.author_id = (ch_slice){p.author, strlen(p.author)};
+    r.created_at = p.t;
+    r.kind = p.kind;
+    const char *text = p.text ? p.text : "text";
+    r.text = (ch_slice){text, strlen(text)};
+    if (p.ref)
+        r.ref_id = (ch_slice){p.ref, strlen(p.ref)};
+    if (p.ref_author)
+        r.ref_author = (ch_slice){p.ref_author, strlen(p.ref_author)};
+    for (int i = 0; i < 4 && p.urls[i]; i++)
+        ch_rawpost_add_url(&r, p.urls[i], strlen(p.urls[i]));
+    for (int i = 0; i < 6 && p.tags[i]; i++)
+        ch_rawpost_add_hashtag(&r, p.tags[i], strlen(p.tags[i]));
+    bool kept;
+    ch_reason why;
+    assert_int_equal(ch_corpus_add(c, &r, 0, &kept, &why), CHORUS_OK);
+    assert_true(kept);
+    return ch_corpus_nposts(c) - 1;
+}
+
+static unsigned next_id;
+
+/* A repost of `ref` by `author` at t. */
+static size_t rp(ch_corpus *c, const char *author, const char *ref, int64_t t)
+{
+    char id[32];
+    snprintf(id, sizeof id, "p%u", next_id++);
+    return addp(c, (P){.id = id, .author = author, .t = t, .kind = CH_KIND_REPOST, .ref = ref, .urls = {0}});
+}
+
+static ch_corpus *new_corpus(void)
+{
+    ch_corpus *c;
+    assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
+    next_id = 0;
+    return c;
+}
+
+static uint32_t acct(const ch_corpus *c, const char *id)
+{
+    size_t a = ch_corpus_find_account(c, id, strlen(id));
+    assert_true(a != SIZE_MAX);
+    return (uint32_t)a;
+}
+
+static ch_coact_opts opts(int64_t window, uint32_t k)
+{
+    ch_coact_opts o;
+    ch_coact_opts_default(&o);
+    o.window = window;
+    o.max_pairs_per_event = k;
+    o.threads = 1;
+    return o;
+}
+
+/* The candidate pair (a, b) of behaviour beh, or NULL. */
+static const ch_edge *find_pair(const ch_edge *e, size_t n, uint32_t a, uint32_t b)
+{
+    if (a > b) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (e[i].a == a && e[i].b == b)
+            return &e[i];
+    }
+    return NULL;
+}
+
+static void pairs(const ch_corpus *c, ch_behaviour b, int64_t w, ch_edge **e, size_t *n)
+{
+    ch_coact_opts o = opts(w, 0);
+    assert_int_equal(ch_coact_pairs(c, &o, b, e, n, NULL), CHORUS_OK);
+}
+
+/* Deterministic generator for scenarios. */
+static uint64_t rng_state;
+static uint64_t rnd(void)
+{
+    uint64_t x = rng_state += UINT64_C(0x9e3779b97f4a7c15);
+    x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return x ^ (x >> 31);
+}
+static double unif(void) { return (double)(rnd() >> 11) * 0x1.0p-53; }
+static int64_t expo(double mean) { return (int64_t)(-mean * log(1.0 - unif())); }
+
+static ch_corpus *mixed_corpus(void);
+
+/* ---- keys and definitions ---------------------------------------------------------------- */
+
+static void test_window_boundary(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    const int64_t W = 60;
+    /* o1, o2: B exactly W after A (counts); o3, o4: W + 1 (does not); o5: B before A by W. */
+    rp(c, "A", "o1", T0);
+    rp(c, "B", "o1", T0 + W);
+    rp(c, "A", "o2", T0 + 1000);
+    rp(c, "B", "o2", T0 + 1000 + W);
+    rp(c, "A", "o3", T0 + 2000);
+    rp(c, "B", "o3", T0 + 2000 + W + 1);
+    rp(c, "A", "o4", T0 + 3000 + W + 1);
+    rp(c, "B", "o4", T0 + 3000);
+    rp(c, "A", "o5", T0 + 4000 + W);
+    rp(c, "B", "o5", T0 + 4000);
+    ch_edge *e;
+    size_t n;
+    int64_t used;
+    ch_coact_opts o = opts(W, 0);
+    assert_int_equal(ch_coact_pairs(c, &o, CH_B_REPOST, &e, &n, &used), CHORUS_OK);
+    assert_int_equal(used, W);
+    assert_int_equal(n, 1);
+    assert_int_equal(e[0].a, acct(c, "A"));
+    assert_int_equal(e[0].b, acct(c, "B"));
+    assert_int_equal(e[0].n_objects, 3);
+    assert_int_equal(e[0].n_events, 3);
+    assert_int_equal(e[0].behaviour, CH_B_REPOST);
+    ch_free(e);
+    chorus_corpus_free(c);
+}
+
+/* Times from input can be anything: 2^64 apart they force the comparison-sort path and must
+ * not overflow the window arithmetic (UBSan checks it). */
+static void test_extreme_times(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    rp(c, "A", "o1", INT64_MIN + 1);
+    rp(c, "B", "o1", INT64_MIN + 61);
+    rp(c, "A", "o2", INT64_MAX - 100);
+    rp(c, "B", "o2", INT64_MAX - 40);
+    rp(c, "C", "o2", INT64_MIN + 1);
+    rp(c, "A", "o3", 0);
+    rp(c, "B", "o3", 60);
+    ch_edge *e;
+    size_t n;
+    pairs(c, CH_B_REPOST, 60, &e, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(e[0].n_objects, 3);
+    ch_free(e);
+    ch_coact_opts o = opts(0, 20);
+    ch_coact_result *r;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    assert_int_equal(r->window, CH_WINDOW_FALLBACK);
+    ch_coact_result_free(r);
+    chorus_corpus_free(c);
+}
+
+/* No posts, no events, or only some behaviours selected. */
+static void test_empty_and_mask(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    ch_coact_opts o = opts(0, 20);
+    ch_coact_result *r;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    assert_int_equal(r->n_edges, 0);
+    assert_int_equal(r->window, CH_WINDOW_FALLBACK);
+    ch_coact_result_free(r);
+    chorus_corpus_free(c);
+
+    c = mixed_corpus();
+    o = opts(60, 20);
+    o.behaviours = 1u << CH_B_LINK;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    assert_int_equal(r->events[CH_B_REPOST], 0);
+    assert_int_equal(r->events[CH_B_HASHTAG], 0);
+    assert_true(r->events[CH_B_LINK] > 0);
+    assert_true(r->n_edges > 0);
+    for (size_t i = 0; i < r->n_edges; i++)
+        assert_int_equal(r->edges[i].behaviour, CH_B_LINK);
+    ch_coact_result_free(r);
+    /* bad arguments */
+    int64_t w[CH_B__COUNT];
+    assert_int_equal(ch_coact_estimate_window(c, NULL, w, NULL), CHORUS_EUSAGE);
+    assert_int_equal(ch_coact_run(c, &o, NULL), CHORUS_EUSAGE);
+    ch_edge *e;
+    size_t n;
+    assert_int_equal(ch_coact_pairs(c, &o, CH_B__COUNT, &e, &n, NULL), CHORUS_EUSAGE);
+    chorus_corpus_free(c);
+}
+
+static void test_same_account_repeated(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    /* A acts three times on o1, B once: one object, three event pairs; A never pairs with
+     * itself; C acts alone twice on o2. */
+    rp(c, "A", "o1", T0);
+    rp(c, "A", "o1", T0 + 1);
+    rp(c, "A", "o1", T0 + 2);
+    rp(c, "B", "o1", T0 + 3);
+    rp(c, "C", "o2", T0);
+    rp(c, "C", "o2", T0 + 1);
+    ch_edge *e;
+    size_t n;
+    pairs(c, CH_B_REPOST, 60, &e, &n);
+    assert_int_equal(n, 1);
+    assert_int_equal(e[0].n_objects, 1);
+    assert_int_equal(e[0].n_events, 3);
+    ch_free(e);
+    chorus_corpus_free(c);
+}
+
+static void test_rt_handle_key(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    /* Reposts known only by their text: same handle (any case) + same normalized text = one
+     * object; another handle or another text = another object. */
+    addp(c, (P){"r1", "A", T0, CH_KIND_REPOST, NULL, "Source", "RT @Source: Hello, World!", .urls = {0}});
+    addp(c, (P){"r2", "B", T0 + 5, CH_KIND_REPOST, NULL, NULL, "RT @source:   hello world", .urls = {0}});
+    addp(c, (P){"r3", "C", T0 + 6, CH_KIND_REPOST, NULL, NULL, "RT @SOURCE: HELLO WORLD…", .urls = {0}});
+    addp(c, (P){"r4", "D", T0 + 7, CH_KIND_REPOST, NULL, NULL, "RT @other: Hello, World!", .urls = {0}});
+    addp(c, (P){"r5", "E", T0 + 8, CH_KIND_REPOST, NULL, NULL, "RT @Source: Goodbye", .urls = {0}});
+    /* A manual retweet read as a plain post counts too. */
+    addp(c, (P){"r6", "F", T0 + 9, CH_KIND_POST, NULL, NULL, "RT @source: hello WORLD", .urls = {0}});
+    /* No prefix: the ref handle names the original, the whole text is its text. */
+    addp(c, (P){"r7", "G", T0 + 10, CH_KIND_REPOST, NULL, "@Source", "Hello world", .urls = {0}});
+    /* Neither id, handle nor account: no object. */
+    addp(c, (P){"r8", "H", T0 + 11, CH_KIND_REPOST, NULL, NULL, "Hello world", .urls = {0}});
+    ch_edge *e;
+    size_t n;
+    pairs(c, CH_B_REPOST, 60, &e, &n);
+    const char *same[] = {"A", "B", "C", "F", "G"};
+    size_t ns = sizeof same / sizeof same[0];
+    assert_int_equal(n, ns * (ns - 1) / 2);
+    for (size_t i = 0; i < ns; i++) {
+        for (size_t j = i + 1; j < ns; j++) {
+            const ch_edge *p = find_pair(e, n, acct(c, same[i]), acct(c, same[j]));
+            assert_non_null(p);
+            assert_int_equal(p->n_objects, 1);
+        }
+    }
+    ch_free(e);
+    chorus_corpus_free(c);
+}
+
+static void test_reply_quote_keys(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    addp(c, (P){"a1", "A", T0, CH_KIND_REPLY, "parent1", .urls = {0}});
+    addp(c, (P){"b1", "B", T0 + 1, CH_KIND_REPLY, "parent1", .urls = {0}});
+    addp(c, (P){"c1", "C", T0 + 2, CH_KIND_QUOTE, "parent1", .urls = {0}});
+    addp(c, (P){"d1", "D", T0 + 3, CH_KIND_QUOTE, "parent1", .urls = {0}});
+    addp(c, (P){"e1", "E", T0 + 4, CH_KIND_REPOST, "parent1", .urls = {0}});
+    ch_edge *e;
+    size_t n;
+    pairs(c, CH_B_REPLY, 60, &e, &n);
+    assert_int_equal(n, 1);
+    assert_non_null(find_pair(e, n, acct(c, "A"), acct(c, "B")));
+    ch_free(e);
+    pairs(c, CH_B_QUOTE, 60, &e, &n);
+    assert_int_equal(n, 1);
+    assert_non_null(find_pair(e, n, acct(c, "C"), acct(c, "D")));
+    ch_free(e);
+    chorus_corpus_free(c);
+}
+
+static void test_link_keys(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    addp(c, (P){"1", "A", T0, CH_KIND_POST, .urls = {"http://www.News.example/story?utm_source=tw"}});
+    addp(c, (P){"2", "B", T0 + 1, CH_KIND_POST, .urls = {"https://news.example/story/#top"}});
+    /* the same URL twice in a post is one action */
+    addp(c, (P){"3", "C", T0 + 2, CH_KIND_POST,
+                .urls = {"https://news.example/story?fbclid=1", "news.example/story"}});
+    /* another story */
+    addp(c, (P){"4", "D", T0 + 3, CH_KIND_POST, .urls = {"https://news.example/story2"}});
+    /* a repost carries its original's URL: not a co-link */
+    addp(c, (P){"5", "E", T0 + 4, CH_KIND_REPOST, "1", .urls = {"https://news.example/story"}});
+    /* a quote's permalink to the quoted post is the quote itself, not a link */
+    addp(c, (P){"6", "F", T0 + 5, CH_KIND_QUOTE, "777",
+                .urls = {"https://twitter.com/someone/status/777"}});
+    addp(c, (P){"7", "G", T0 + 6, CH_KIND_POST, .urls = {"https://x.com/someone/status/777?s=20"}});
+    addp(c, (P){"8", "H", T0 + 7, CH_KIND_POST, .urls = {"not a url", "ftp://news.example/story"}});
+    ch_edge *e;
+    size_t n;
+    pairs(c, CH_B_LINK, 60, &e, &n);
+    assert_int_equal(n, 3);
+    assert_non_null(find_pair(e, n, acct(c, "A"), acct(c, "B")));
+    assert_non_null(find_pair(e, n, acct(c, "A"), acct(c, "C")));
+    const ch_edge *bc = find_pair(e, n, acct(c, "B"), acct(c, "C"));
+    assert_non_null(bc);
+    assert_int_equal(bc->n_events, 1);
+    ch_free(e);
+    chorus_corpus_free(c);
+}
+
+static void test_hashtag_sets(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    addp(c, (P){"1", "A", T0, CH_KIND_POST, .tags = {"Vote", "Now"}});
+    addp(c, (P){"2", "B", T0 + 1, CH_KIND_POST, .tags = {"now", "VOTE", "vote"}});
+    addp(c, (P){"3", "C", T0 + 2, CH_KIND_POST, .tags = {"#NOW", "Ｖｏｔｅ"}}); /* full width */
+    addp(c, (P){"4", "D", T0 + 3, CH_KIND_POST, .tags = {"vote", "now", "today"}});
+    addp(c, (P){"5", "E", T0 + 4, CH_KIND_POST, .tags = {"vote"}});
+    addp(c, (P){"6", "F", T0 + 5, CH_KIND_POST, .tags = {"vote", "vote"}}); /* one tag: no set */
+    addp(c, (P){"7", "G", T0 + 6, CH_KIND_REPOST, "1", .tags = {"vote", "now"}});
+    ch_edge *e;
+    size_t n;
+    pairs(c, CH_B_HASHTAG, 60, &e, &n);
+    assert_int_equal(n, 3);
+    assert_non_null(find_pair(e, n, acct(c, "A"), acct(c, "B")));
+    assert_non_null(find_pair(e, n, acct(c, "A"), acct(c, "C")));
+    assert_non_null(find_pair(e, n, acct(c, "B"), acct(c, "C")));
+    ch_free(e);
+    chorus_corpus_free(c);
+}
+
+static void test_narrative_statement(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    for (int i = 0; i < 6; i++) {
+        char id[8], au[8];
+        snprintf(id, sizeof id, "%d", i);
+        snprintf(au, sizeof au, "U%d", i % 3);
+        addp(c, (P){id, au, T0 + i, CH_KIND_POST, .urls = {0}});
+    }
+    /* posts 0..5 by U0 U1 U2 U0 U1 U2 */
+    const uint32_t narr[6] = {7, 7, CH_NONE, 0, 0, 9};
+    const uint32_t stmt[6] = {CH_NONE, 3, 3, CH_NONE, CH_NONE, 3};
+    ch_coact_opts o = opts(60, 0);
+    o.narrative_of_post = narr;
+    o.statement_of_post = stmt;
+    ch_edge *e;
+    size_t n;
+    assert_int_equal(ch_coact_pairs(c, &o, CH_B_NARRATIVE, &e, &n, NULL), CHORUS_OK);
+    /* narrative 7: U0, U1; narrative 0: U0, U1 (id 0 is a valid narrative) */
+    assert_int_equal(n, 1);
+    assert_int_equal(e[0].n_objects, 2);
+    ch_free(e);
+    assert_int_equal(ch_coact_pairs(c, &o, CH_B_STATEMENT, &e, &n, NULL), CHORUS_OK);
+    /* statement 3: U1 (post 1), U2 (posts 2 and 5) */
+    assert_int_equal(n, 1);
+    assert_int_equal(e[0].n_objects, 1);
+    assert_int_equal(e[0].n_events, 2);
+    ch_free(e);
+    /* Without the arrays the behaviours have no events. */
+    o.narrative_of_post = o.statement_of_post = NULL;
+    assert_int_equal(ch_coact_pairs(c, &o, CH_B_NARRATIVE, &e, &n, NULL), CHORUS_OK);
+    assert_int_equal(n, 0);
+    ch_free(e);
+    chorus_corpus_free(c);
+}
+
+/* The rank bound: a viral post with m actors in one burst yields at most K * m pairs. */
+static void test_pair_bound(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    const int m = 2000, K = 20;
+    for (int i = 0; i < m; i++) {
+        char au[16];
+        snprintf(au, sizeof au, "u%d", i);
+        rp(c, au, "viral", T0 + i % 600);
+    }
+    ch_coact_opts o = opts(3600, K);
+    ch_coact_result *r;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    assert_true(r->pairs_generated[CH_B_REPOST] <= (uint64_t)K * m);
+    assert_true(r->pairs_generated[CH_B_REPOST] >= (uint64_t)K * (m - K));
+    assert_int_equal(r->objects_capped[CH_B_REPOST], 1);
+    assert_int_equal(r->n_edges, 0);
+    ch_coact_result_free(r);
+    /* Unbounded: every pair. */
+    ch_edge *e;
+    size_t n;
+    pairs(c, CH_B_REPOST, 3600, &e, &n);
+    assert_int_equal(n, (size_t)m * (m - 1) / 2);
+    ch_free(e);
+    chorus_corpus_free(c);
+}
+
+static void test_poisson_tail(void **state)
+{
+    (void)state;
+    assert_true(ch_poisson_log_sf(0, 3.0) == 0.0);
+    assert_true(fabs(exp(ch_poisson_log_sf(1, 0.5)) - (1 - exp(-0.5))) < 1e-12);
+    assert_true(fabs(exp(ch_poisson_log_sf(2, 1.0)) - (1 - 2 * exp(-1.0))) < 1e-12);
+    /* lam >= n branch */
+    double p = 1 - exp(-5.0) * (1 + 5 + 12.5);
+    assert_true(fabs(exp(ch_poisson_log_sf(3, 5.0)) - p) < 1e-12);
+    /* far tail in log space: P(X >= 100 | 0.01) ~ 0.01^100 / 100! */
+    double lp = ch_poisson_log_sf(100, 0.01);
+    double want = -0.01 + 100 * log(0.01) - lgamma(101.0);
+    assert_true(lp >= want && lp - want < 1e-3);
+    assert_true(isfinite(lp));
+    /* continuity around lam = n and for large n */
+    double a = ch_poisson_log_sf(1000, 999.999), b = ch_poisson_log_sf(1000, 1000.0);
+    assert_true(fabs(a - b) < 1e-3 && exp(a) > 0.4 && exp(a) < 0.6);
+    assert_true(ch_poisson_log_sf(5, 0.0) == -INFINITY);
+    /* ln n! around the switch from sums to Stirling's series agrees with lgamma */
+    for (uint64_t n = 1; n < 200; n++) {
+        double got = ch_poisson_log_sf(n, 1e-3), ref = -1e-3 + n * log(1e-3) - lgamma(n + 1.0);
+        assert_true(got >= ref && got - ref < 1e-3 / n + 1e-9);
+    }
+}
+
+/* Calibration of the null model: the number of account pairs expected to share >= 2 objects
+ * by chance, sum over all pairs of P(Poisson(lambda_ab) >= 2) with lambda_ab = max(k_b D_a,
+ * k_a D_b) / E computed from the unbounded candidate pairs (D_a = sum of a's co-action events,
+ * k_a = a's events, E = all events). Returns it and *observed, the pairs that did. */
+static double chance_pairs(const ch_corpus *c, ch_behaviour beh, int64_t w, size_t *observed)
+{
+    ch_edge *e;
+    size_t n;
+    pairs(c, beh, w, &e, &n);
+    const size_t na = ch_corpus_naccounts(c);
+    double *D = calloc(na, sizeof *D), *k = calloc(na, sizeof *k);
+    assert_non_null(D);
+    assert_non_null(k);
+    *observed = 0;
+    for (size_t i = 0; i < n; i++) {
+        D[e[i].a] += e[i].n_events;
+        D[e[i].b] += e[i].n_events;
+        *observed += e[i].n_objects >= 2;
+    }
+    double E = 0;
+    for (size_t i = 0; i < ch_corpus_nposts(c); i++) {
+        const ch_post *p = ch_corpus_post(c, i);
+        if (beh == CH_B_REPOST && p->kind == CH_KIND_REPOST) {
+            k[p->account]++;
+            E++;
+        }
+    }
+    double expect = 0;
+    for (size_t a = 0; a < na; a++) {
+        if (!k[a])
+            continue;
+        for (size_t b = a + 1; b < na; b++) {
+            double la = k[b] * D[a], lb = k[a] * D[b];
+            double lam = (la > lb ? la : lb) / E;
+            if (lam > 0)
+                expect += exp(ch_poisson_log_sf(2, lam));
+        }
+    }
+    free(D);
+    free(k);
+    ch_free(e);
+    return expect;
+}
+
+/* ---- scenarios ------------------------------------------------------------------------- */
+
+/* Ordinary users: each reposts a few long-tail posts (rarely the same ones) at random times
+ * over a week, so the corpus has realistic background activity. */
+static void background(ch_corpus *c, int users, const char *prefix)
+{
+    char au[32], ref[32];
+    for (int u = 0; u < users; u++) {
+        snprintf(au, sizeof au, "%s%d", prefix, u);
+        int k = 3 + (int)(rnd() % 6);
+        for (int i = 0; i < k; i++) {
+            snprintf(ref, sizeof ref, "tail%u", (unsigned)(rnd() % 5000));
+            rp(c, au, ref, T0 + (int64_t)(rnd() % (7 * 86400)));
+        }
+    }
+}
+
+static ch_coact_result *run_all(const ch_corpus *c, int64_t w, const uint32_t *stmt)
+{
+    ch_coact_opts o;
+    ch_coact_opts_default(&o);
+    o.window = w;
+    o.threads = 2;
+    o.statement_of_post = stmt;
+    ch_coact_result *r;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    return r;
+}
+
+static void print_result(const char *name, const ch_coact_result *r)
+{
+    print_message("%-28s window %4lld  events %6llu  cand %7llu  tested %5llu  edges %3zu\n",
+                  name, (long long)r->window,
+                  (unsigned long long)(r->events[CH_B_REPOST] + r->events[CH_B_LINK] +
+                                       r->events[CH_B_QUOTE] + r->events[CH_B_STATEMENT]),
+                  (unsigned long long)(r->candidates[CH_B_REPOST] + r->candidates[CH_B_LINK] +
+                                       r->candidates[CH_B_QUOTE] + r->candidates[CH_B_STATEMENT]),
+                  (unsigned long long)(r->pairs_tested[CH_B_REPOST] + r->pairs_tested[CH_B_LINK] +
+                                       r->pairs_tested[CH_B_QUOTE] +
+                                       r->pairs_tested[CH_B_STATEMENT]),
+                  r->n_edges);
+}
+
+/* Windows every negative scenario is tried with: auto, a minute, an hour. */
+static const int64_t windows[] = {0, 60, 3600};
+
+/* Hundreds of ordinary users reposting one viral post within an hour. */
+static void test_negative_viral(void **state)
+{
+    (void)state;
+    rng_state = 1;
+    ch_corpus *c = new_corpus();
+    background(c, 600, "u");
+    char au[32];
+    for (int u = 0; u < 400; u++) {
+        snprintf(au, sizeof au, "u%d", u);
+        rp(c, au, "viral", T0 + 86400 + expo(900) % 3600);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        ch_coact_result *r = run_all(c, windows[i], NULL);
+        print_result("viral post", r);
+        assert_int_equal(r->n_edges, 0);
+        ch_coact_result_free(r);
+    }
+    chorus_corpus_free(c);
+}
+
+/* Many users sharing one popular news URL (in many spellings) in a day. */
+static void test_negative_news_url(void **state)
+{
+    (void)state;
+    rng_state = 2;
+    ch_corpus *c = new_corpus();
+    background(c, 600, "u");
+    const char *spell[] = {"https://news.example/big-story", "http://www.news.example/big-story/",
+                           "https://news.example/big-story?utm_source=twitter",
+                           "https://news.example/big-story?fbclid=x"};
+    char au[32], id[32];
+    for (int u = 0; u < 500; u++) {
+        snprintf(au, sizeof au, "u%d", u);
+        snprintf(id, sizeof id, "news%d", u);
+        addp(c, (P){id, au, T0 + 2 * 86400 + (int64_t)(rnd() % 86400), CH_KIND_POST,
+                    .urls = {spell[rnd() % 4]}});
+    }
+    for (size_t i = 0; i < 3; i++) {
+        ch_coact_result *r = run_all(c, windows[i], NULL);
+        print_result("popular news url", r);
+        assert_int_equal(r->events[CH_B_LINK], 500);
+        assert_int_equal(r->objects[CH_B_LINK], 1);
+        assert_int_equal(r->n_edges, 0);
+        ch_coact_result_free(r);
+    }
+    chorus_corpus_free(c);
+}
+
+/* Journalists quoting (and parroting) each statement of a ministry over the following days. */
+static void test_negative_journalists(void **state)
+{
+    (void)state;
+    rng_state = 3;
+    ch_corpus *c = new_corpus();
+    background(c, 600, "u");
+    const int J = 25, S = 6;
+    uint32_t *stmt = NULL;
+    size_t cap = 0;
+    char au[32], id[32], ref[32];
+    for (int s = 0; s < S; s++) {
+        snprintf(ref, sizeof ref, "ministry%d", s);
+        int64_t pub = T0 + s * 86400;
+        addp(c, (P){ref, "ministry", pub, CH_KIND_POST, .urls = {0}});
+        for (int j = 0; j < J; j++) {
+            if (rnd() % 10 == 0)
+                continue;    /* not every journalist covers every statement */
+            snprintf(au, sizeof au, "journalist%d", j);
+            snprintf(id, sizeof id, "q%d_%d", s, j);
+            size_t pi = addp(c, (P){id, au, pub + 600 + expo(8 * 3600), CH_KIND_QUOTE, ref, .urls = {0}});
+            assert_int_equal(ch_grow((void **)&stmt, &cap, pi + 1, sizeof *stmt), 0);
+            stmt[pi] = (uint32_t)s;
+        }
+    }
+    /* every other post: no statement */
+    size_t np = ch_corpus_nposts(c);
+    assert_int_equal(ch_grow((void **)&stmt, &cap, np, sizeof *stmt), 0);
+    for (size_t i = 0; i < np; i++) {
+        const ch_post *p = ch_corpus_post(c, i);
+        if (p->kind != CH_KIND_QUOTE)
+            stmt[i] = CH_NONE;
+    }
+    for (size_t i = 0; i < 3; i++) {
+        ch_coact_result *r = run_all(c, windows[i], stmt);
+        print_result("journalists quoting", r);
+        assert_int_equal(r->n_edges, 0);
+        ch_coact_result_free(r);
+    }
+    ch_free(stmt);
+    chorus_corpus_free(c);
+}
+
+/* Ordinary users who each repost a few of the day's popular posts: they share several objects
+ * with many others, often within minutes (the reposts come in the first hour of each post). */
+static void test_negative_popular_posts(void **state)
+{
+    (void)state;
+    rng_state = 4;
+    ch_corpus *c = new_corpus();
+    background(c, 800, "u");
+    const int NPOP = 20;
+    int64_t pub[20];
+    for (int i = 0; i < NPOP; i++)
+        pub[i] = T0 + (int64_t)(rnd() % (7 * 86400));
+    char au[32], ref[32];
+    for (int u = 0; u < 800; u++) {
+        snprintf(au, sizeof au, "u%d", u);
+        int k = 2 + (int)(rnd() % 4);
+        for (int i = 0; i < k; i++) {
+            /* popularity is skewed: low indices are the most popular */
+            int p = (int)(NPOP * unif() * unif());
+            snprintf(ref, sizeof ref, "pop%d", p);
+            rp(c, au, ref, pub[p] + expo(1200));
+        }
+    }
+    for (int64_t w = 60; w <= 3600; w *= 60) {
+        size_t obs;
+        double exp2 = chance_pairs(c, CH_B_REPOST, w, &obs);
+        print_message("  window %llds: pairs sharing >= 2 objects: observed %zu, chance "
+                      "(null model) %.0f\n", (long long)w, obs, exp2);
+        /* The null model must not expect less than happens by chance (that would make chance
+         * look significant); it may expect more: it is conservative. */
+        assert_true(obs <= exp2);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        ch_coact_result *r = run_all(c, windows[i], NULL);
+        print_result("few popular posts each", r);
+        assert_int_equal(r->n_edges, 0);
+        ch_coact_result_free(r);
+    }
+    chorus_corpus_free(c);
+}
+
+/* A ring of 10 accounts reposting the same 8 low-popularity posts within a minute each, inside
+ * the background and the negative scenarios above: edges between (nearly) all members, and
+ * none between anyone else. */
+static void test_ring_detected(void **state)
+{
+    (void)state;
+    rng_state = 5;
+    ch_corpus *c = new_corpus();
+    background(c, 800, "u");
+    char au[32], ref[32];
+    for (int u = 0; u < 300; u++) {   /* a viral post */
+        snprintf(au, sizeof au, "u%d", u);
+        rp(c, au, "viral", T0 + 86400 + expo(900) % 3600);
+    }
+    for (int u = 0; u < 800; u++) {   /* popular posts */
+        snprintf(au, sizeof au, "u%d", u);
+        for (int i = 0; i < 3; i++) {
+            int p = (int)(20 * unif() * unif());
+            snprintf(ref, sizeof ref, "pop%d", p);
+            rp(c, au, ref, T0 + p * 30000 + expo(1200));
+        }
+    }
+    background(c, 10, "ring");        /* the ring's own ordinary activity */
+    for (int o = 0; o < 8; o++) {
+        snprintf(ref, sizeof ref, "campaign%d", o);
+        int64_t t = T0 + o * 50000 + 777;
+        for (int m = 0; m < 10; m++) {
+            snprintf(au, sizeof au, "ring%d", m);
+            rp(c, au, ref, t + (int64_t)(rnd() % 60));
+        }
+        /* a few ordinary users also repost the campaign post, later */
+        for (int k = 0; k < 3; k++) {
+            snprintf(au, sizeof au, "u%u", (unsigned)(rnd() % 800));
+            rp(c, au, ref, t + 3600 + (int64_t)(rnd() % 86400));
+        }
+    }
+    for (size_t w = 0; w < 3; w++) {
+        ch_coact_result *r = run_all(c, windows[w], NULL);
+        print_result("ring of 10 in background", r);
+        size_t ring_edges = 0, other = 0;
+        for (size_t i = 0; i < r->n_edges; i++) {
+            const ch_account *a = ch_corpus_account(c, r->edges[i].a);
+            const ch_account *b = ch_corpus_account(c, r->edges[i].b);
+            const char *sa = ch_pool_str(ch_corpus_pool(c), a->id);
+            const char *sb = ch_pool_str(ch_corpus_pool(c), b->id);
+            if (strncmp(sa, "ring", 4) == 0 && strncmp(sb, "ring", 4) == 0)
+                ring_edges++;
+            else
+                other++;
+        }
+        print_message("  ring edges %zu / 45, other edges %zu, p cutoff %.3g\n", ring_edges,
+                      other, r->p_cutoff);
+        assert_true(ring_edges >= 41);
+        assert_int_equal(other, 0);
+        /* evidence: up to 5 per edge, naming posts of the two accounts on one object */
+        assert_true(r->n_shared >= r->n_edges * 2);
+        for (size_t i = 0; i < r->n_shared; i++) {
+            const ch_shared *s = &r->shared[i];
+            assert_true(s->edge < r->n_edges);
+            assert_true(i == 0 || r->shared[i - 1].edge <= s->edge);
+            const ch_post *pa = ch_corpus_post(c, s->post_a), *pb = ch_corpus_post(c, s->post_b);
+            assert_int_equal(pa->account, r->edges[s->edge].a);
+            assert_int_equal(pb->account, r->edges[s->edge].b);
+            assert_int_equal(pa->ref_id, pb->ref_id);
+            assert_true(llabs(pa->created_at - pb->created_at) <= r->windows[CH_B_REPOST]);
+        }
+        ch_coact_result_free(r);
+    }
+    chorus_corpus_free(c);
+}
+
+/* ---- determinism, partitions, failures --------------------------------------------------- */
+
+static ch_corpus *mixed_corpus(void)
+{
+    rng_state = 6;
+    ch_corpus *c = new_corpus();
+    background(c, 500, "u");
+    char au[32], ref[32], id[32], url[64], tag[16], tag2[16];
+    for (int u = 0; u < 500; u++) {   /* ordinary links and hashtags */
+        snprintf(au, sizeof au, "u%d", u);
+        for (int k = 0; k < 3; k++) {
+            snprintf(id, sizeof id, "own%d_%d", u, k);
+            snprintf(url, sizeof url, "https://site.example/%d", (int)(300 * unif() * unif()));
+            snprintf(tag, sizeof tag, "t%d", (int)(50 * unif() * unif()));
+            snprintf(tag2, sizeof tag2, "t%d", (int)(50 * unif() * unif()));
+            addp(c, (P){id, au, T0 + (int64_t)(rnd() % (7 * 86400)), CH_KIND_POST, .urls = {url},
+                        .tags = {tag, tag2}});
+        }
+    }
+    for (int g = 0; g < 4; g++) {     /* four rings of 8 over reposts, links, hashtags */
+        for (int o = 0; o < 10; o++) {
+            int64_t t = T0 + (g * 10 + o) * 7000;
+            snprintf(ref, sizeof ref, "camp%d_%d", g, o);
+            snprintf(url, sizeof url, "https://site%d.example/a%d?utm_source=%d", g, o, o);
+            snprintf(tag, sizeof tag, "tag%d", o);
+            for (int m = 0; m < 8; m++) {
+                snprintf(au, sizeof au, "g%dm%d", g, m);
+                rp(c, au, ref, t + (int64_t)(rnd() % 30));
+                snprintf(id, sizeof id, "l%d_%d_%d", g, o, m);
+                addp(c, (P){id, au, t + (int64_t)(rnd() % 30), CH_KIND_POST, .urls = {url},
+                            .tags = {"camp", tag}});
+            }
+        }
+    }
+    return c;
+}
+
+static int same_result(const ch_coact_result *x, const ch_coact_result *y)
+{
+    if (x->n_edges != y->n_edges || x->n_shared != y->n_shared || x->window != y->window)
+        return 0;
+    for (size_t i = 0; i < x->n_edges; i++) {
+        const ch_edge *a = &x->edges[i], *b = &y->edges[i];
+        if (a->a != b->a || a->b != b->b || a->behaviour != b->behaviour ||
+            a->n_objects != b->n_objects || a->n_events != b->n_events ||
+            a->weight != b->weight || a->pvalue != b->pvalue || a->expected != b->expected)
+            return 0;
+    }
+    return memcmp(x->shared, y->shared, x->n_shared * sizeof *x->shared) == 0 &&
+           memcmp(x->candidates, y->candidates, sizeof x->candidates) == 0 &&
+           memcmp(x->pairs_tested, y->pairs_tested, sizeof x->pairs_tested) == 0;
+}
+
+static void test_threads_and_partitions(void **state)
+{
+    (void)state;
+    ch_corpus *c = mixed_corpus();
+    ch_coact_opts o;
+    ch_coact_opts_default(&o);
+    o.threads = 1;
+    ch_coact_result *base;
+    assert_int_equal(ch_coact_run(c, &o, &base), CHORUS_OK);
+    assert_true(base->edges_by[CH_B_REPOST] > 0);
+    assert_true(base->edges_by[CH_B_LINK] > 0);
+    assert_true(base->edges_by[CH_B_HASHTAG] > 0);
+    const struct { int threads; size_t table; } cfg[] = {
+        {2, 0}, {3, 0}, {8, 0}, {1, 4096}, {2, 4096}, {3, 70000},
+    };
+    for (size_t i = 0; i < sizeof cfg / sizeof cfg[0]; i++) {
+        o.threads = cfg[i].threads;
+        o.max_table_bytes = cfg[i].table ? cfg[i].table : (size_t)256 << 20;
+        ch_coact_result *r;
+        assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+        assert_true(same_result(base, r));
+        ch_coact_result_free(r);
+    }
+    ch_coact_result_free(base);
+    chorus_corpus_free(c);
+}
+
+static void test_alloc_failures(void **state)
+{
+    (void)state;
+    ch_corpus *c = mixed_corpus();
+    ch_coact_opts o;
+    ch_coact_opts_default(&o);
+    o.threads = 1;   /* injection counts the calling thread's allocations */
+    ch_coact_result *ok;
+    assert_int_equal(ch_coact_run(c, &o, &ok), CHORUS_OK);
+    int failures = 0;
+    bool succeeded = false;
+    for (uint64_t k = 1; k < 2000 && !succeeded; k++) {
+        ch_coact_result *r = NULL;
+        ch_alloc_fail_after(k);
+        int rc = ch_coact_run(c, &o, &r);
+        ch_alloc_fail_after(0);
+        if (rc) {
+            assert_int_equal(rc, CHORUS_ENOMEM);
+            assert_null(r);
+            failures++;
+        } else {
+            assert_true(same_result(ok, r));
+            ch_coact_result_free(r);
+            succeeded = true;
+        }
+    }
+    assert_true(succeeded);
+    print_message("allocation failures injected: %d, each reported as CHORUS_ENOMEM\n", failures);
+    assert_true(failures > 10);
+    ch_coact_result_free(ok);
+    ch_coact_result_free(NULL);
+    /* bad options */
+    ch_coact_result *r;
+    o.alpha = 0;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_EUSAGE);
+    assert_null(r);
+    chorus_corpus_free(c);
+}
+
+/* Window auto on a corpus with bursts of coordinated reposts (seconds apart) and organic
+ * reposts (hours apart): the estimate separates the two. */
+static void test_window_auto(void **state)
+{
+    (void)state;
+    rng_state = 7;
+    ch_corpus *c = new_corpus();
+    char au[32], ref[32];
+    for (int o = 0; o < 300; o++) {   /* organic: gaps of hours */
+        snprintf(ref, sizeof ref, "org%d", o);
+        int64_t t = T0 + (int64_t)(rnd() % (30 * 86400));
+        for (int k = 0; k < 6; k++) {
+            snprintf(au, sizeof au, "u%u", (unsigned)(rnd() % 2000));
+            t += expo(4 * 3600);
+            rp(c, au, ref, t);
+        }
+    }
+    for (int o = 0; o < 100; o++) {   /* coordinated: gaps of seconds */
+        snprintf(ref, sizeof ref, "coord%d", o);
+        int64_t t = T0 + (int64_t)(rnd() % (30 * 86400));
+        for (int k = 0; k < 6; k++) {
+            snprintf(au, sizeof au, "bot%d", k);
+            t += expo(8);
+            rp(c, au, ref, t);
+        }
+    }
+    int64_t w[CH_B__COUNT], pooled;
+    ch_coact_opts o;
+    ch_coact_opts_default(&o);
+    assert_int_equal(ch_coact_estimate_window(c, &o, w, &pooled), CHORUS_OK);
+    print_message("window auto, seconds-vs-hours mixture: repost %lld, pooled %lld\n",
+                  (long long)w[CH_B_REPOST], (long long)pooled);
+    assert_true(w[CH_B_REPOST] >= 10 && w[CH_B_REPOST] <= 600);
+    /* behaviours without events take the pooled estimate */
+    assert_int_equal(w[CH_B_LINK], pooled);
+    chorus_corpus_free(c);
+
+    /* Too little data: the fallback. */
+    c = new_corpus();
+    rp(c, "a", "x", T0);
+    rp(c, "b", "x", T0 + 5);
+    assert_int_equal(ch_coact_estimate_window(c, &o, w, &pooled), CHORUS_OK);
+    assert_int_equal(pooled, CH_WINDOW_FALLBACK);
+    chorus_corpus_free(c);
+}
+
+/* ---- reference: CooRTweet co-reposts against all pairs ------------------------------------ */
+
+typedef struct trip {
+    uint32_t a, b, obj;
+} trip;
+
+static int cmp_trip(const void *x, const void *y)
+{
+    const trip *p = x, *q = y;
+    if (p->a != q->a)
+        return p->a < q->a ? -1 : 1;
+    if (p->b != q->b)
+        return p->b < q->b ? -1 : 1;
+    return (p->obj > q->obj) - (p->obj < q->obj);
+}
+
+static int cmp_by_ref(const void *x, const void *y)
+{
+    const ch_post *p = *(const ch_post *const *)x, *q = *(const ch_post *const *)y;
+    return (p->ref_id > q->ref_id) - (p->ref_id < q->ref_id);
+}
+
+static ch_corpus *load_coortweet(void)
+{
+    FILE *f = fopen(COORTWEET, "rb");
+    if (!f)
+        return NULL;
+    fclose(f);
+    ch_corpus *c;
+    assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
+    ch_csvmap map = {0};
+    char err[256];
+    assert_int_equal(ch_csvmap_parse(&map, "id=content_id,author_id=account_id,ref_id=object_id,"
+                                           "time=timestamp_share", err, sizeof err), CHORUS_OK);
+    ch_ingest_opts io = {.format = CH_FMT_CSV, .map = &map};
+    assert_int_equal(ch_ingest_file(c, COORTWEET, &io), CHORUS_OK);
+    return c;
+}
+
+static void test_reference_coortweet(void **state)
+{
+    (void)state;
+    ch_corpus *c = load_coortweet();
+    if (!c)
+        skip();
+    const int64_t W = 60;
+    const size_t np = ch_corpus_nposts(c);
+    assert_int_equal(np, 35085);   /* 35,125 rows, 40 repeated content ids */
+
+    /* All pairs, per object: every two reposts of one original by different accounts at most
+     * W apart is one event of the pair; the pair's objects are counted distinct. */
+    const ch_post **v = malloc(np * sizeof *v);
+    assert_non_null(v);
+    size_t nv = 0;
+    for (size_t i = 0; i < np; i++) {
+        const ch_post *p = ch_corpus_post(c, i);
+        if (p->kind == CH_KIND_REPOST && p->ref_id)
+            v[nv++] = p;
+    }
+    qsort(v, nv, sizeof *v, cmp_by_ref);
+    trip *tr = NULL;
+    size_t ntr = 0, cap = 0;
+    for (size_t s = 0; s < nv;) {
+        size_t f = s;
+        while (f < nv && v[f]->ref_id == v[s]->ref_id)
+            f++;
+        for (size_t i = s; i < f; i++) {
+            for (size_t j = s; j < f; j++) {
+                if (i >= j || v[i]->account == v[j]->account ||
+                    llabs(v[i]->created_at - v[j]->created_at) > W)
+                    continue;
+                if (ntr == cap) {
+                    cap = cap ? cap * 2 : 1024;
+                    tr = realloc(tr, cap * sizeof *tr);
+                    assert_non_null(tr);
+                }
+                uint32_t a = v[i]->account, b = v[j]->account;
+                tr[ntr++] = (trip){a < b ? a : b, a < b ? b : a, v[s]->ref_id};
+            }
+        }
+        s = f;
+    }
+    qsort(tr, ntr, sizeof *tr, cmp_trip);
+
+    ch_edge *e;
+    size_t n;
+    ch_coact_opts o = opts(W, 0);
+    o.threads = 2;
+    assert_int_equal(ch_coact_pairs(c, &o, CH_B_REPOST, &e, &n, NULL), CHORUS_OK);
+
+    size_t k = 0, npairs = 0, multi = 0;
+    uint64_t events = 0;
+    for (size_t i = 0; i < ntr;) {
+        size_t j = i;
+        uint32_t objs = 0;
+        while (j < ntr && tr[j].a == tr[i].a && tr[j].b == tr[i].b) {
+            if (j == i || tr[j].obj != tr[j - 1].obj)
+                objs++;
+            j++;
+        }
+        assert_true(k < n);
+        assert_int_equal(e[k].a, tr[i].a);
+        assert_int_equal(e[k].b, tr[i].b);
+        assert_int_equal(e[k].n_objects, objs);
+        assert_int_equal(e[k].n_events, j - i);
+        events += j - i;
+        multi += objs >= 2;
+        npairs++;
+        k++;
+        i = j;
+    }
+    assert_int_equal(k, n);
+    print_message("CooRTweet co-repost, window %llds: %zu candidate pairs (all-pairs agrees), "
+                  "%zu with >= 2 objects, %llu co-action events\n",
+                  (long long)W, npairs, multi, (unsigned long long)events);
+    size_t obs;
+    double chance = chance_pairs(c, CH_B_REPOST, W, &obs);
+    print_message("  pairs sharing >= 2 objects: observed %zu, chance (null model) %.1f\n", obs,
+                  chance);
+    ch_free(e);
+    free(tr);
+    free(v);
+
+    /* The significance test on the same data: at 60 s, then at the window auto picks. */
+    const int64_t wins[2] = {W, 0};
+    for (int wi = 0; wi < 2; wi++) {
+        ch_coact_opts ro;
+        ch_coact_opts_default(&ro);
+        ro.window = wins[wi];
+        ro.threads = 2;
+        ch_coact_result *r;
+        assert_int_equal(ch_coact_run(c, &ro, &r), CHORUS_OK);
+        /* accounts in at least one edge */
+        uint8_t *in = calloc(ch_corpus_naccounts(c), 1);
+        size_t nacc = 0;
+        for (size_t i = 0; i < r->n_edges; i++) {
+            nacc += !in[r->edges[i].a] + !in[r->edges[i].b];
+            in[r->edges[i].a] = in[r->edges[i].b] = 1;
+        }
+        free(in);
+        print_message("  window %llds: candidates %llu, tested %llu, significant edges %zu over "
+                      "%zu accounts (BH FDR %.0e over %.3g pairs, p cutoff %.3g)\n",
+                      (long long)r->windows[CH_B_REPOST],
+                      (unsigned long long)r->candidates[CH_B_REPOST],
+                      (unsigned long long)r->pairs_tested[CH_B_REPOST], r->n_edges, nacc,
+                      ro.alpha, r->family, r->p_cutoff);
+        if (wi == 0)
+            assert_int_equal(r->pairs_tested[CH_B_REPOST], multi);
+        else
+            assert_true(r->n_edges > 0);   /* coordination shows at minutes, not seconds */
+        assert_true(r->n_edges <= r->pairs_tested[CH_B_REPOST]);
+        ch_coact_result_free(r);
+    }
+    int64_t w[CH_B__COUNT], pooled;
+    ch_coact_opts wo;
+    ch_coact_opts_default(&wo);
+    assert_int_equal(ch_coact_estimate_window(c, &wo, w, &pooled), CHORUS_OK);
+    print_message("  window auto on CooRTweet: %lld s\n", (long long)w[CH_B_REPOST]);
+    assert_true(w[CH_B_REPOST] >= CH_WINDOW_MIN && w[CH_B_REPOST] <= CH_WINDOW_MAX);
+    chorus_corpus_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_window_boundary),
+        cmocka_unit_test(test_extreme_times),
+        cmocka_unit_test(test_empty_and_mask),
+        cmocka_unit_test(test_same_account_repeated),
+        cmocka_unit_test(test_rt_handle_key),
+        cmocka_unit_test(test_reply_quote_keys),
+        cmocka_unit_test(test_link_keys),
+        cmocka_unit_test(test_hashtag_sets),
+        cmocka_unit_test(test_narrative_statement),
+        cmocka_unit_test(test_pair_bound),
+        cmocka_unit_test(test_poisson_tail),
+        cmocka_unit_test(test_negative_viral),
+        cmocka_unit_test(test_negative_news_url),
+        cmocka_unit_test(test_negative_journalists),
+        cmocka_unit_test(test_negative_popular_posts),
+        cmocka_unit_test(test_ring_detected),
+        cmocka_unit_test(test_threads_and_partitions),
+        cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_window_auto),
+        cmocka_unit_test(test_reference_coortweet),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
