@@ -17,15 +17,27 @@ enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 
 /* Printer for ch_diag_fn: "chorus: FILE:LINE: message", at most `limit` lines per file, then
  * one line saying how many more were not shown. */
+typedef struct cli_diag_rec {
+    char *file;                   /* owned */
+    uint64_t line;
+    ch_reason reason;
+} cli_diag_rec;
+
 typedef struct cli_diag {
     bool quiet;
     unsigned limit;
     char file[512];
     uint64_t shown, hidden;
+    /* With keep > 0, the first `keep` bad records of each file are also recorded (for the
+     * ingest_errors table). */
+    unsigned keep;
+    cli_diag_rec *recs;
+    size_t nrecs, cap_recs, kept_this_file;
 } cli_diag;
 
 void cli_diag_cb(void *ctx, const char *file, uint64_t line, ch_reason reason, const char *msg);
 void cli_diag_flush(cli_diag *d);   /* prints the "N more not shown" line of the last file */
+void cli_diag_free(cli_diag *d);    /* releases recorded records */
 
 /* A progress line on stderr, redrawn at most 5 times a second, only when stderr is a tty. */
 typedef struct cli_progress {
@@ -67,5 +79,6 @@ int cli_read_inputs(chorus_corpus *c, const cli_input_opts *o, cli_diag *d, doub
 
 int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@ static const struct {
     const char *what;
 } commands[] = {
     {"ingest", cmd_ingest, "read inputs and print what they hold (posts, accounts, errors)"},
+    {"scan", cmd_scan, "the main job: parroting, narratives, co-actions, clusters, scores -> DB"},
     {"match", cmd_match, "find posts that copy or paraphrase statements (JSONL to stdout)"},
 };
 

@@ -1,5 +1,6 @@
 /* util.c — diagnostics, progress line and input reading shared by the subcommands. */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,13 +67,44 @@ void cli_diag_flush(cli_diag *d)
     d->shown = 0;
 }
 
+void cli_diag_free(cli_diag *d)
+{
+    for (size_t i = 0; i < d->nrecs; i++)
+        free(d->recs[i].file);
+    free(d->recs);
+    d->recs = NULL;
+    d->nrecs = d->cap_recs = 0;
+}
+
+static void diag_record(cli_diag *d, const char *file, uint64_t line, ch_reason reason)
+{
+    if (d->kept_this_file >= d->keep)
+        return;
+    if (d->nrecs == d->cap_recs) {
+        size_t cap = d->cap_recs ? d->cap_recs * 2 : 64;
+        cli_diag_rec *n = realloc(d->recs, cap * sizeof *n);
+        if (!n)
+            return; /* the record is only a copy of what was printed; losing it is harmless */
+        d->recs = n;
+        d->cap_recs = cap;
+    }
+    char *f = strdup(file);
+    if (!f)
+        return;
+    d->recs[d->nrecs++] = (cli_diag_rec){f, line, reason};
+    d->kept_this_file++;
+}
+
 void cli_diag_cb(void *ctx, const char *file, uint64_t line, ch_reason reason, const char *msg)
 {
     cli_diag *d = ctx;
     if (strncmp(d->file, file, sizeof d->file) != 0) {
         cli_diag_flush(d);
         snprintf(d->file, sizeof d->file, "%s", file);
+        d->kept_this_file = 0;
     }
+    if (d->keep && line > 0)
+        diag_record(d, file, line, reason);
     if (line == 0) { /* file-level problems are always shown */
         fprintf(stderr, "chorus: %s: %s\n", file, msg);
         return;

@@ -230,24 +230,29 @@ int ch_store_posts(ch_store *s, const ch_corpus *c, const uint32_t *narrative_of
     return CHORUS_OK;
 }
 
-int ch_store_accounts(ch_store *s, const ch_corpus *c, const ch_account_row *rows)
+int ch_store_account(ch_store *s, const ch_corpus *c, size_t i, const ch_account_row *row)
 {
     const ch_pool *pool = ch_corpus_pool(c);
     sqlite3_stmt *q = s->q[Q_ACCT];
+    const ch_account *a = ch_corpus_account(c, i);
+    bind_textn(q, 1, ch_pool_str(pool, a->id), ch_pool_len(pool, a->id));
+    if (a->handle)
+        bind_textn(q, 2, ch_pool_str(pool, a->handle), ch_pool_len(pool, a->handle));
+    sqlite3_bind_int64(q, 3, a->n_posts);
+    if (row) {
+        if (row->score >= 0)
+            sqlite3_bind_double(q, 4, row->score);
+        if (row->cluster != UINT32_MAX)
+            sqlite3_bind_int64(q, 5, row->cluster);
+        bind_text(q, 6, row->reasons);
+    }
+    return step(s, q);
+}
+
+int ch_store_accounts(ch_store *s, const ch_corpus *c, const ch_account_row *rows)
+{
     for (size_t i = 0; i < ch_corpus_naccounts(c); i++) {
-        const ch_account *a = ch_corpus_account(c, i);
-        bind_textn(q, 1, ch_pool_str(pool, a->id), ch_pool_len(pool, a->id));
-        if (a->handle)
-            bind_textn(q, 2, ch_pool_str(pool, a->handle), ch_pool_len(pool, a->handle));
-        sqlite3_bind_int64(q, 3, a->n_posts);
-        if (rows) {
-            if (rows[i].score >= 0)
-                sqlite3_bind_double(q, 4, rows[i].score);
-            if (rows[i].cluster != UINT32_MAX)
-                sqlite3_bind_int64(q, 5, rows[i].cluster);
-            bind_text(q, 6, rows[i].reasons);
-        }
-        if (step(s, q))
+        if (ch_store_account(s, c, i, rows ? &rows[i] : NULL))
             return CHORUS_EDB;
     }
     return CHORUS_OK;

@@ -47,6 +47,8 @@ typedef struct ch_account_row {
 } ch_account_row;
 /* Every account of the corpus; rows may be NULL (score and cluster NULL). */
 int ch_store_accounts(ch_store *s, const ch_corpus *c, const ch_account_row *rows);
+/* Account i of the corpus; row may be NULL. */
+int ch_store_account(ch_store *s, const ch_corpus *c, size_t i, const ch_account_row *row);
 
 typedef struct ch_cluster_row {
     int64_t id;

@@ -1,0 +1,492 @@
+/*
+ * cmd_scan.c — `chorus scan`: the main job. Reads the inputs, matches posts to statements,
+ * clusters near-duplicate posts into narratives, finds co-actions, builds the account network
+ * and its clusters, scores every account, and writes the results database.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "core/timeparse.h"
+#include "detect/coact.h"
+#include "detect/neardup.h"
+#include "detect/network.h"
+#include "detect/parrot.h"
+#include "detect/score.h"
+#include "detect/statements.h"
+#include "store/store.h"
+#include "text/features.h"
+
+static void help(FILE *f)
+{
+    fprintf(f,
+            "usage: chorus scan INPUT... [-s STATEMENTS]... [-o chorus.db]\n"
+            "                   [--window auto|SECONDS] [--format FORMAT] [--map SPEC]\n"
+            "                   [--split] [--threads N] [--strict] [--quiet] [--json]\n"
+            "\n"
+            "Finds accounts that act in concert and posts that parrot statements, scores every\n"
+            "account, and writes everything to a SQLite results database.\n"
+            "\n"
+            "  -s, --statements PATH  statements to match (.txt/.md file, .jsonl, or a directory);\n"
+            "                         repeatable; without it, co-actions only\n"
+            "  --split                .txt/.md statements: one statement per paragraph\n"
+            "  -o, --output PATH      results database (default chorus.db); written to a\n"
+            "                         temporary file and renamed into place\n"
+            "  --window auto|SECONDS  co-action window (default auto: estimated from the data)\n"
+            "  --threads N            worker threads (default: all cores); results do not\n"
+            "                         depend on it\n"
+            "  --format, --map, --strict, --quiet, --json   as for 'chorus ingest'\n"
+            "\n"
+            "examples:\n"
+            "  chorus scan tweets.jsonl.gz -s statements/ -o results.db\n"
+            "  chorus scan archive.csv --window 60 --json\n"
+            "  chorus inspect results.db            # then look at the evidence\n");
+}
+
+typedef struct scan_opts {
+    cli_input_opts in;
+    const char *stmts[64];
+    int nstmts;
+    bool split;
+    const char *out;
+    int64_t window;   /* <= 0: auto */
+    int threads;
+} scan_opts;
+
+typedef struct timings {
+    double ingest, normalize, parrot, neardup, coact, network, score, store;
+} timings;
+
+static int parse_args(int argc, char **argv, scan_opts *o)
+{
+    static const struct option longopts[] = {
+        {"format", required_argument, 0, 'f'}, {"map", required_argument, 0, 'm'},
+        {"strict", no_argument, 0, 'S'},       {"quiet", no_argument, 0, 'q'},
+        {"json", no_argument, 0, 'j'},         {"help", no_argument, 0, 'h'},
+        {"statements", required_argument, 0, 's'}, {"output", required_argument, 0, 'o'},
+        {"window", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
+        {"split", no_argument, 0, 'P'},        {"report", required_argument, 0, 'R'},
+        {0, 0, 0, 0},
+    };
+    memset(o, 0, sizeof *o);
+    o->out = "chorus.db";
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:m:qjhs:o:", longopts, NULL)) != -1) {
+        int r = cli_input_option(c, optarg, &o->in);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        char *end;
+        switch (c) {
+        case 'h': help(stdout); return -1;
+        case 's':
+            if (o->nstmts == (int)(sizeof o->stmts / sizeof o->stmts[0])) {
+                cli_err("scan: too many -s options (at most 64; pass a directory)");
+                return EXIT_USAGE;
+            }
+            o->stmts[o->nstmts++] = optarg;
+            break;
+        case 'o': o->out = optarg; break;
+        case 'P': o->split = true; break;
+        case 'w':
+            if (!strcmp(optarg, "auto")) {
+                o->window = 0;
+                break;
+            }
+            o->window = strtoll(optarg, &end, 10);
+            if (*end || o->window <= 0 || o->window > 30 * 86400) {
+                cli_err("scan: --window takes 'auto' or seconds between 1 and 2592000, not '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            break;
+        case 't':
+            o->threads = (int)strtol(optarg, &end, 10);
+            if (*end || o->threads < 1 || o->threads > CH_CORPUS_WORKERS) {
+                cli_err("scan: --threads takes a number from 1 to %d", CH_CORPUS_WORKERS);
+                return EXIT_USAGE;
+            }
+            break;
+        case 'R':
+            cli_err("scan: --report is not available yet; use 'chorus inspect'");
+            return EXIT_USAGE;
+        default: help(stderr); return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        cli_err("scan: no input files (see 'chorus scan --help')");
+        return EXIT_USAGE;
+    }
+    o->in.inputs = (const char **)argv + optind;
+    o->in.ninputs = argc - optind;
+    return EXIT_OK;
+}
+
+/* ---- results database ---------------------------------------------------------------- */
+
+static const char *sid_str(const ch_corpus *c, ch_sid s)
+{
+    return ch_pool_str(ch_corpus_pool(c), s);
+}
+
+static const char *acct_id(const ch_corpus *c, uint32_t a)
+{
+    return sid_str(c, ch_corpus_account(c, a)->id);
+}
+
+static const char *post_id(const ch_corpus *c, uint32_t p)
+{
+    return sid_str(c, ch_corpus_post(c, p)->id);
+}
+
+static void behaviours_text(uint32_t mask, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        if (!(mask & (1u << b)))
+            continue;
+        int n = snprintf(buf + o, cap - o, "%s%s", o ? "," : "", ch_behaviour_name((ch_behaviour)b));
+        if (n < 0 || (size_t)n >= cap - o)
+            break;
+        o += (size_t)n;
+    }
+}
+
+typedef struct results {
+    ch_stmtset *stmts;
+    ch_parrot_index *pix;
+    ch_parrot_result parrot;
+    ch_neardup_result *nd;
+    ch_coact_result *co;
+    ch_network *net;
+    ch_scores *scores;
+    int64_t *published;
+} results;
+
+static int write_db(const scan_opts *o, const chorus_corpus *c, const results *r,
+                    const cli_diag *d, const timings *t, char *err, size_t errlen)
+{
+    ch_store *s;
+    int rc = ch_store_open(o->out, &s, err, errlen);
+    if (rc)
+        return rc;
+    char buf[256];
+    const ch_corpus_stats *st = ch_corpus_stats_get(c);
+    uint64_t errors = 0;
+    for (int k = 0; k < CH_R__COUNT; k++)
+        errors += st->errors[k];
+    ch_store_run(s, "version", chorus_version());
+    for (int i = 0; i < o->in.ninputs; i++) {
+        snprintf(buf, sizeof buf, "input.%d", i);
+        ch_store_run(s, buf, o->in.inputs[i]);
+    }
+    for (int i = 0; i < o->nstmts; i++) {
+        snprintf(buf, sizeof buf, "statements.%d", i);
+        ch_store_run(s, buf, o->stmts[i]);
+    }
+    ch_store_run(s, "param.window", o->window > 0 ? "fixed" : "auto");
+    ch_store_run_i64(s, "param.window_seconds", r->co->window);
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        snprintf(buf, sizeof buf, "param.window.%s", ch_behaviour_name((ch_behaviour)b));
+        ch_store_run_i64(s, buf, r->co->windows[b]);
+    }
+    ch_store_run(s, "param.format", ch_format_name(o->in.format));
+    ch_store_run_i64(s, "param.threads", ch_threads_resolve(o->threads));
+    ch_store_run_i64(s, "count.posts", (int64_t)ch_corpus_nposts(c));
+    ch_store_run_i64(s, "count.accounts", (int64_t)ch_corpus_naccounts(c));
+    ch_store_run_i64(s, "count.records", (int64_t)st->records);
+    ch_store_run_i64(s, "count.duplicates", (int64_t)st->duplicates);
+    ch_store_run_i64(s, "count.ingest_errors", (int64_t)errors);
+    ch_store_run_i64(s, "count.statements", r->stmts ? (int64_t)ch_stmtset_count(r->stmts) : 0);
+    ch_store_run_i64(s, "count.matches", (int64_t)r->parrot.nrows);
+    ch_store_run_i64(s, "count.posts_matched", (int64_t)r->parrot.posts_matched);
+    ch_store_run_i64(s, "count.narratives", (int64_t)r->nd->n_narratives);
+    ch_store_run_i64(s, "count.edges", (int64_t)r->co->n_edges);
+    ch_store_run_i64(s, "count.clusters", (int64_t)r->net->n_clusters);
+    if (st->min_time != CH_UNKNOWN_I64) {
+        ch_store_run_i64(s, "data.first", st->min_time);
+        ch_store_run_i64(s, "data.last", st->max_time);
+    }
+    ch_store_run_f64(s, "time.ingest", t->ingest);
+    ch_store_run_f64(s, "time.normalize", t->normalize);
+    ch_store_run_f64(s, "time.parrot", t->parrot);
+    ch_store_run_f64(s, "time.neardup", t->neardup);
+    ch_store_run_f64(s, "time.coact", t->coact);
+    ch_store_run_f64(s, "time.network", t->network);
+    ch_store_run_f64(s, "time.score", t->score);
+
+    if (r->stmts) {
+        for (size_t i = 0; i < ch_stmtset_count(r->stmts); i++) {
+            const ch_statement *x = ch_stmtset_get(r->stmts, i);
+            ch_statement_row row = {x->id, x->source, x->text, x->lang, x->published_at};
+            if ((rc = ch_store_statement(s, &row)))
+                goto fail;
+        }
+    }
+    if ((rc = ch_store_posts(s, c, r->nd->narrative_of_post)))
+        goto fail;
+
+    /* Reasons are generated on demand, one account at a time, into one buffer. */
+    char *reasons = malloc(CH_SCORE_REASONS_MAX);
+    if (!reasons) {
+        rc = CHORUS_ENOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < ch_corpus_naccounts(c) && !rc; i++) {
+        ch_score_reasons(r->scores, i, reasons, CH_SCORE_REASONS_MAX);
+        ch_account_row row = {r->scores->score[i], r->net->cluster_of_account[i], reasons};
+        rc = ch_store_account(s, c, i, &row);
+    }
+    free(reasons);
+    if (rc)
+        goto fail;
+
+    for (size_t k = 0; k < r->net->n_clusters; k++) {
+        const ch_cluster *cl = &r->net->clusters[k];
+        char beh[160];
+        behaviours_text(cl->behaviours, beh, sizeof beh);
+        ch_cluster_row row = {(int64_t)k, cl->n_members, cl->score, beh,
+                              cl->first_seen, cl->last_seen, cl->summary};
+        if ((rc = ch_store_cluster(s, &row)))
+            goto fail;
+    }
+    for (size_t k = 0; k < r->co->n_edges; k++) {
+        const ch_edge *e = &r->co->edges[k];
+        ch_edge_row row = {acct_id(c, e->a), acct_id(c, e->b),
+                           ch_behaviour_name((ch_behaviour)e->behaviour), e->weight,
+                           e->n_events, e->n_objects, e->pvalue};
+        if ((rc = ch_store_edge(s, &row)))
+            goto fail;
+    }
+    for (size_t k = 0; k < r->co->n_shared; k++) {
+        const ch_shared *sh = &r->co->shared[k];
+        const ch_edge *e = &r->co->edges[sh->edge];
+        ch_evidence_row row = {acct_id(c, e->a), acct_id(c, e->b),
+                               ch_behaviour_name((ch_behaviour)e->behaviour),
+                               post_id(c, sh->post_a), post_id(c, sh->post_b)};
+        if ((rc = ch_store_evidence(s, &row)))
+            goto fail;
+    }
+    for (size_t k = 0; k < r->parrot.nrows; k++) {
+        const ch_parrot_row *m = &r->parrot.rows[k];
+        ch_match_row row = {post_id(c, m->post), ch_stmtset_get(r->stmts, m->m.stmt)->id,
+                            m->m.similarity, m->m.post_start, m->m.post_end,
+                            m->m.stmt_start, m->m.stmt_end, m->before_publication};
+        if ((rc = ch_store_match(s, &row)))
+            goto fail;
+    }
+    for (size_t k = 0; k < r->nd->n_narratives; k++) {
+        const ch_narrative *n = &r->nd->narratives[k];
+        ch_narrative_row row = {(int64_t)k, n->size, n->n_accounts, n->first_seen, n->last_seen,
+                                ch_corpus_post(c, n->rep_post)->text};
+        if ((rc = ch_store_narrative(s, &row)))
+            goto fail;
+    }
+    for (size_t k = 0; k < d->nrecs; k++) {
+        if ((rc = ch_store_ingest_error(s, d->recs[k].file, d->recs[k].line,
+                                        ch_reason_name(d->recs[k].reason))))
+            goto fail;
+    }
+    ch_store_run_f64(s, "time.store", cli_now() - t->store);
+    return ch_store_commit(s, err, errlen);
+fail:
+    snprintf(err, errlen, "cannot write '%s': %s", o->out, chorus_strerror((chorus_err)rc));
+    ch_store_abort(s);
+    return rc;
+}
+
+/* ---- summary ---------------------------------------------------------------------------- */
+
+static void print_summary(const scan_opts *o, const chorus_corpus *c, const results *r,
+                          double total)
+{
+    char a[32], b[32];
+    const ch_corpus_stats *st = ch_corpus_stats_get(c);
+    uint64_t errors = 0;
+    for (int k = 0; k < CH_R__COUNT; k++)
+        errors += st->errors[k];
+    size_t flagged = 0, clustered = 0;
+    for (size_t i = 0; i < ch_corpus_naccounts(c); i++) {
+        flagged += r->scores->score[i] >= CH_SCORE_FLAG;
+        clustered += r->net->cluster_of_account[i] != CH_NONE;
+    }
+    if (o->in.json) {
+        printf("{\"posts\":%zu,\"accounts\":%zu,\"errors\":%llu,\"statements\":%zu,"
+               "\"matches\":%zu,\"posts_matched\":%llu,\"narratives\":%zu,\"edges\":%zu,"
+               "\"clusters\":%zu,\"clustered_accounts\":%zu,\"flagged_accounts\":%zu,"
+               "\"window\":%lld,\"seconds\":%.3f,\"database\":",
+               ch_corpus_nposts(c), ch_corpus_naccounts(c), (unsigned long long)errors,
+               r->stmts ? ch_stmtset_count(r->stmts) : 0, r->parrot.nrows,
+               (unsigned long long)r->parrot.posts_matched, r->nd->n_narratives, r->co->n_edges,
+               r->net->n_clusters, clustered, flagged, (long long)r->co->window, total);
+        cli_json_str(stdout, o->out);
+        printf(",\"top_clusters\":[");
+        for (size_t k = 0; k < r->net->n_clusters && k < 10; k++) {
+            printf("%s{\"id\":%zu,\"size\":%u,\"score\":%.3f,\"summary\":", k ? "," : "", k,
+                   r->net->clusters[k].n_members, r->net->clusters[k].score);
+            cli_json_str(stdout, r->net->clusters[k].summary ? r->net->clusters[k].summary : "");
+            printf("}");
+        }
+        printf("]}\n");
+        return;
+    }
+    printf("posts        %s from %s accounts (%s bad records skipped)\n",
+           cli_num(ch_corpus_nposts(c), a), cli_num(ch_corpus_naccounts(c), b),
+           cli_num(errors, (char[32]){0}));
+    if (r->stmts)
+        printf("parroting    %s posts match %zu statements (%s matches)\n",
+               cli_num(r->parrot.posts_matched, a), ch_stmtset_count(r->stmts),
+               cli_num(r->parrot.nrows, b));
+    printf("narratives   %s groups of near-identical posts\n", cli_num(r->nd->n_narratives, a));
+    printf("co-actions   %s significant account pairs (window %llds)\n",
+           cli_num(r->co->n_edges, a), (long long)r->co->window);
+    printf("clusters     %s coordinated clusters, %s accounts; %s accounts score >= %.1f\n",
+           cli_num(r->net->n_clusters, a), cli_num(clustered, b),
+           cli_num(flagged, (char[32]){0}), CH_SCORE_FLAG);
+    for (size_t k = 0; k < r->net->n_clusters && k < 5; k++)
+        printf("  #%zu  score %.2f  %s\n", k, r->net->clusters[k].score,
+               r->net->clusters[k].summary ? r->net->clusters[k].summary : "");
+    if (r->net->n_clusters > 5)
+        printf("  ... %zu more\n", r->net->n_clusters - 5);
+    printf("results      %s  (%.1f s; see: chorus inspect %s)\n", o->out, total, o->out);
+}
+
+/* ---- the job ---------------------------------------------------------------------------- */
+
+static int load_statements(const scan_opts *o, cli_diag *d, results *r)
+{
+    if (o->nstmts == 0)
+        return CHORUS_OK;
+    int rc = ch_stmtset_new(&r->stmts);
+    if (rc)
+        return rc;
+    ch_stmt_opts so = {.split = o->split, .strict = o->in.strict, .diag = cli_diag_cb,
+                       .diag_ctx = d};
+    for (int i = 0; i < o->nstmts; i++) {
+        if ((rc = ch_stmtset_load(r->stmts, o->stmts[i], &so)))
+            return rc;
+    }
+    cli_diag_flush(d);
+    return CHORUS_OK;
+}
+
+int cmd_scan(int argc, char **argv)
+{
+    scan_opts o;
+    int status = parse_args(argc, argv, &o);
+    if (status != EXIT_OK)
+        return status < 0 ? EXIT_OK : status;
+    chorus_corpus *c = NULL;
+    results r;
+    memset(&r, 0, sizeof r);
+    timings t = {0};
+    cli_diag d = {.quiet = o.in.quiet, .limit = 20, .keep = 100};
+    double t0 = cli_now(), tt;
+    int rc;
+    char err[512];
+
+    if (chorus_corpus_new(&c)) {
+        cli_err("out of memory");
+        return EXIT_RUNTIME;
+    }
+    status = cli_read_inputs(c, &o.in, &d, &t.ingest);
+    if (status != EXIT_OK)
+        goto out;
+    if (ch_corpus_nposts(c) == 0 && !o.in.quiet)
+        cli_err("warning: the inputs hold no posts");
+
+    tt = cli_now();
+    if ((rc = ch_corpus_normalize(c, o.threads)))
+        goto fail;
+    t.normalize = cli_now() - tt;
+
+    tt = cli_now();
+    if ((rc = load_statements(&o, &d, &r))) {
+        status = EXIT_RUNTIME;
+        goto out;
+    }
+    if (r.stmts) {
+        ch_parrot_params pp;
+        ch_parrot_params_default(&pp);
+        if ((rc = ch_parrot_build(r.stmts, &pp, &r.pix)))
+            goto fail;
+        ch_parrot_corpus_opts po = {.threads = (unsigned)ch_threads_resolve(o.threads),
+                                    .max_per_post = 1};
+        if ((rc = ch_parrot_match_corpus(r.pix, c, &po, &r.parrot)))
+            goto fail;
+    }
+    t.parrot = cli_now() - tt;
+
+    tt = cli_now();
+    ch_neardup_opts no;
+    ch_neardup_opts_default(&no);
+    no.threads = o.threads;
+    if ((rc = ch_neardup_run(c, &no, &r.nd)))
+        goto fail;
+    t.neardup = cli_now() - tt;
+
+    tt = cli_now();
+    ch_coact_opts co;
+    ch_coact_opts_default(&co);
+    co.window = o.window;
+    co.threads = o.threads;
+    co.narrative_of_post = r.nd->narrative_of_post;
+    co.statement_of_post = r.stmts ? r.parrot.post_stmt : NULL;
+    if ((rc = ch_coact_run(c, &co, &r.co)))
+        goto fail;
+    t.coact = cli_now() - tt;
+
+    tt = cli_now();
+    ch_network_opts nopt;
+    ch_network_opts_default(&nopt);
+    nopt.narrative_of_post = co.narrative_of_post;
+    nopt.statement_of_post = co.statement_of_post;
+    if ((rc = ch_network_build(c, r.co, &nopt, &r.net)))
+        goto fail;
+    t.network = cli_now() - tt;
+
+    tt = cli_now();
+    size_t nst = r.stmts ? ch_stmtset_count(r.stmts) : 0;
+    r.published = calloc(nst ? nst : 1, sizeof *r.published);
+    if (!r.published) {
+        rc = CHORUS_ENOMEM;
+        goto fail;
+    }
+    for (size_t i = 0; i < nst; i++)
+        r.published[i] = ch_stmtset_get(r.stmts, i)->published_at;
+    ch_score_inputs si = {.statement_of_post = co.statement_of_post,
+                          .statement_published = r.published, .n_statements = nst,
+                          .narrative_of_post = co.narrative_of_post};
+    ch_score_opts sopt;
+    ch_score_opts_default(&sopt);
+    if ((rc = ch_score_run(c, r.net, &si, &sopt, &r.scores)))
+        goto fail;
+    t.score = cli_now() - tt;
+
+    t.store = cli_now();
+    if ((rc = write_db(&o, c, &r, &d, &t, err, sizeof err))) {
+        cli_err("%s", err);
+        status = EXIT_RUNTIME;
+        goto out;
+    }
+    print_summary(&o, c, &r, cli_now() - t0);
+    goto out;
+fail:
+    cli_err("scan: %s", chorus_strerror((chorus_err)rc));
+    status = EXIT_RUNTIME;
+out:
+    ch_scores_free(r.scores);
+    ch_network_free(r.net);
+    ch_coact_result_free(r.co);
+    ch_neardup_result_free(r.nd);
+    ch_parrot_result_free(&r.parrot);
+    ch_parrot_free(r.pix);
+    ch_stmtset_free(r.stmts);
+    free(r.published);
+    cli_diag_free(&d);
+    chorus_corpus_free(c);
+    return status;
+}
