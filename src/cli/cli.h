@@ -80,5 +80,6 @@ int cli_read_inputs(chorus_corpus *c, const cli_input_opts *o, cli_diag *d, doub
 int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@ static const struct {
 } commands[] = {
     {"ingest", cmd_ingest, "read inputs and print what they hold (posts, accounts, errors)"},
     {"scan", cmd_scan, "the main job: parroting, narratives, co-actions, clusters, scores -> DB"},
+    {"inspect", cmd_inspect, "print the evidence of a results database in the terminal"},
     {"match", cmd_match, "find posts that copy or paraphrase statements (JSONL to stdout)"},
 };
 
