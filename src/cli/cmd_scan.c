@@ -166,6 +166,61 @@ typedef struct results {
     int64_t *published;
 } results;
 
+/* The shared object of an evidence pair, in words, for reports. */
+static void describe_object(const ch_corpus *c, const results *r, ch_behaviour b,
+                            uint32_t pa, uint32_t pb, char *buf, size_t cap)
+{
+    const ch_post *a = ch_corpus_post(c, pa), *p2 = ch_corpus_post(c, pb);
+    buf[0] = '\0';
+    switch (b) {
+    case CH_B_REPOST:
+    case CH_B_REPLY:
+    case CH_B_QUOTE:
+        if (a->ref_id)
+            snprintf(buf, cap, "post %s", sid_str(c, a->ref_id));
+        else if (a->ref_handle)
+            snprintf(buf, cap, "a post of @%s", sid_str(c, a->ref_handle));
+        break;
+    case CH_B_LINK: {
+        /* the first URL of a whose canonical form is also one of b's */
+        char ca[400], cb[400];
+        for (uint8_t i = 0; i < a->n_urls && !buf[0]; i++) {
+            size_t na = ch_url_canon(sid_str(c, a->urls[i]), strlen(sid_str(c, a->urls[i])), ca,
+                                     sizeof ca);
+            for (uint8_t j = 0; na && j < p2->n_urls; j++) {
+                size_t nb = ch_url_canon(sid_str(c, p2->urls[j]), strlen(sid_str(c, p2->urls[j])),
+                                         cb, sizeof cb);
+                if (nb == na && memcmp(ca, cb, na) == 0) {
+                    snprintf(buf, cap, "%s", ca);
+                    break;
+                }
+            }
+        }
+        break;
+    }
+    case CH_B_HASHTAG: {
+        size_t o = 0;
+        for (uint8_t i = 0; i < a->n_hashtags && o + 2 < cap; i++) {
+            int n = snprintf(buf + o, cap - o, "%s#%s", i ? " " : "", sid_str(c, a->hashtags[i]));
+            if (n < 0)
+                break;
+            o += (size_t)n;
+        }
+        break;
+    }
+    case CH_B_NARRATIVE:
+        if (r->nd && r->nd->narrative_of_post[pa] != CH_NEARDUP_NONE)
+            snprintf(buf, cap, "narrative %u", r->nd->narrative_of_post[pa]);
+        break;
+    case CH_B_STATEMENT:
+        if (r->stmts && r->parrot.post_stmt && r->parrot.post_stmt[pa] != UINT32_MAX)
+            snprintf(buf, cap, "statement %s", ch_stmtset_get(r->stmts, r->parrot.post_stmt[pa])->id);
+        break;
+    default:
+        break;
+    }
+}
+
 static int write_db(const scan_opts *o, const chorus_corpus *c, const results *r,
                     const cli_diag *d, const timings *t, char *err, size_t errlen)
 {
@@ -264,9 +319,12 @@ static int write_db(const scan_opts *o, const chorus_corpus *c, const results *r
     for (size_t k = 0; k < r->co->n_shared; k++) {
         const ch_shared *sh = &r->co->shared[k];
         const ch_edge *e = &r->co->edges[sh->edge];
+        char object[512];
+        describe_object(c, r, (ch_behaviour)e->behaviour, sh->post_a, sh->post_b, object,
+                        sizeof object);
         ch_evidence_row row = {acct_id(c, e->a), acct_id(c, e->b),
                                ch_behaviour_name((ch_behaviour)e->behaviour),
-                               post_id(c, sh->post_a), post_id(c, sh->post_b)};
+                               post_id(c, sh->post_a), post_id(c, sh->post_b), object};
         if ((rc = ch_store_evidence(s, &row)))
             goto fail;
     }

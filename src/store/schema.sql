@@ -71,13 +71,16 @@ CREATE TABLE narratives (
   text TEXT
 );
 
--- Evidence of an edge: the two posts that acted on the same object.
+-- Evidence of an edge: the two posts that acted on the same object, and the object in words
+-- (the reposted/replied/quoted post id, the canonical URL, the hashtag set, the narrative or
+-- statement id).
 CREATE TABLE evidence (
   account_a TEXT,
   account_b TEXT,
   behaviour TEXT,
   post_a TEXT,
-  post_b TEXT
+  post_b TEXT,
+  object TEXT
 );
 
 CREATE TABLE ingest_errors (file TEXT, line INTEGER, reason TEXT);

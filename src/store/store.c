@@ -19,7 +19,7 @@ static const char *const sql_insert[Q__N] = {
     "INSERT INTO accounts VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO clusters VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO edges VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    "INSERT INTO evidence VALUES (?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO evidence VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO matches VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "INSERT INTO narratives VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO ingest_errors VALUES (?1, ?2, ?3)",
@@ -292,6 +292,7 @@ int ch_store_evidence(ch_store *s, const ch_evidence_row *r)
     bind_text(q, 3, r->behaviour);
     bind_text(q, 4, r->post_a);
     bind_text(q, 5, r->post_b);
+    bind_text(q, 6, r->object);
     return step(s, q);
 }
 

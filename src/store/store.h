@@ -69,7 +69,7 @@ typedef struct ch_edge_row {
 int ch_store_edge(ch_store *s, const ch_edge_row *r);
 
 typedef struct ch_evidence_row {
-    const char *a, *b, *behaviour, *post_a, *post_b;
+    const char *a, *b, *behaviour, *post_a, *post_b, *object;
 } ch_evidence_row;
 int ch_store_evidence(ch_store *s, const ch_evidence_row *r);
 
