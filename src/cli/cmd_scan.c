@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "core/timeparse.h"
@@ -414,6 +415,21 @@ static void print_summary(const scan_opts *o, const chorus_corpus *c, const resu
 
 /* ---- the job ---------------------------------------------------------------------------- */
 
+/* The stage being run, on one redrawn stderr line when it is a terminal. */
+static void stage(const scan_opts *o, const char *what)
+{
+    static int tty = -1;
+    if (tty < 0)
+        tty = isatty(STDERR_FILENO);
+    if (o->in.quiet || !tty)
+        return;
+    if (what)
+        fprintf(stderr, "\r\033[Kscan: %s ...", what);
+    else
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
 static int load_statements(const scan_opts *o, cli_diag *d, results *r)
 {
     if (o->nstmts == 0)
@@ -457,11 +473,13 @@ int cmd_scan(int argc, char **argv)
         cli_err("warning: the inputs hold no posts");
 
     tt = cli_now();
+    stage(&o, "normalizing texts");
     if ((rc = ch_corpus_normalize(c, o.threads)))
         goto fail;
     t.normalize = cli_now() - tt;
 
     tt = cli_now();
+    stage(&o, "matching posts to statements");
     if ((rc = load_statements(&o, &d, &r))) {
         status = EXIT_RUNTIME;
         goto out;
@@ -479,6 +497,7 @@ int cmd_scan(int argc, char **argv)
     t.parrot = cli_now() - tt;
 
     tt = cli_now();
+    stage(&o, "grouping near-identical posts");
     ch_neardup_opts no;
     ch_neardup_opts_default(&no);
     no.threads = o.threads;
@@ -487,6 +506,7 @@ int cmd_scan(int argc, char **argv)
     t.neardup = cli_now() - tt;
 
     tt = cli_now();
+    stage(&o, "finding co-actions");
     ch_coact_opts co;
     ch_coact_opts_default(&co);
     co.window = o.window;
@@ -498,6 +518,7 @@ int cmd_scan(int argc, char **argv)
     t.coact = cli_now() - tt;
 
     tt = cli_now();
+    stage(&o, "clustering the account network");
     ch_network_opts nopt;
     ch_network_opts_default(&nopt);
     nopt.narrative_of_post = co.narrative_of_post;
@@ -507,6 +528,7 @@ int cmd_scan(int argc, char **argv)
     t.network = cli_now() - tt;
 
     tt = cli_now();
+    stage(&o, "scoring accounts");
     size_t nst = r.stmts ? ch_stmtset_count(r.stmts) : 0;
     r.published = calloc(nst ? nst : 1, sizeof *r.published);
     if (!r.published) {
@@ -525,14 +547,17 @@ int cmd_scan(int argc, char **argv)
     t.score = cli_now() - tt;
 
     t.store = cli_now();
+    stage(&o, "writing the results database");
     if ((rc = write_db(&o, c, &r, &d, &t, err, sizeof err))) {
         cli_err("%s", err);
         status = EXIT_RUNTIME;
         goto out;
     }
+    stage(&o, NULL);
     print_summary(&o, c, &r, cli_now() - t0);
     goto out;
 fail:
+    stage(&o, NULL);
     cli_err("scan: %s", chorus_strerror((chorus_err)rc));
     status = EXIT_RUNTIME;
 out:
