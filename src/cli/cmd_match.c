@@ -30,14 +30,15 @@ static void help(FILE *f)
             "Markdown, the text after markup removal); [start, end) covers every aligned\n"
             "segment, and \"segments\" lists them as [post_start, post_end, stmt_start, stmt_end]\n"
             "(several when sentences or clauses were reordered). similarity is the share of the\n"
-            "post found in the statement (0..1). before_publication is true when the post is older\n"
-            "than the statement, null when the statement has no date. created_at is Unix seconds.\n"
+            "post found in the statement (0..1). before_publication is true when the post is\n"
+            "older than the statement, null when the statement has no date. created_at is Unix\n"
+            "seconds.\n"
             "A repost of a post in the inputs is attributed to that post and not printed again.\n"
             "A summary goes to stderr.\n"
             "\n"
             "  -s, --statements PATH  statements: a .txt or .md file (one statement, id = file\n"
-            "                    name), a .jsonl file ({\"id\",\"source\",\"published_at\",\"lang\",\n"
-            "                    \"text\"} per line) or a directory of them; repeatable\n"
+            "                    name), a .jsonl file ({\"id\",\"source\",\"published_at\",\n"
+            "                    \"lang\",\"text\"} per line) or a directory of them; repeatable\n"
             "  --split           .txt/.md: one statement per paragraph (ids NAME#1, NAME#2, ...)\n"
             "  --threshold X     minimum similarity, 0 < X <= 1 (default %.2f)\n"
             "  --all             every matching statement per post, not only the best\n"
@@ -247,7 +248,8 @@ int cmd_match(int argc, char **argv)
             goto out;
     }
     double tm = cli_now();
-    ch_parrot_corpus_opts co = {.threads = threads, .max_per_post = all ? params.max_candidates : 1};
+    ch_parrot_corpus_opts co = {.threads = threads,
+                                .max_per_post = all ? params.max_candidates : 1};
     rc = ch_parrot_match_corpus(ix, corpus, &co, &res);
     if (rc) {
         cli_err("match: %s", chorus_strerror((chorus_err)rc));

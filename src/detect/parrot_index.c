@@ -1,0 +1,421 @@
+/* parrot_index.c — building the statement index of the parroting matcher: normalized
+ * statement tokens, the shingle → (statement, position) inverted index and the token
+ * document frequencies (see parrot.h and parrot_int.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/alloc.h"
+#include "detect/parrot_int.h"
+
+void ch_parrot_params_default(ch_parrot_params *p)
+{
+    /* measured in docs/parroting.md ("Choosing the parameters") */
+    p->shingle = 2;
+    p->threshold = 0.60;
+    p->min_tokens = 6.0;
+    p->subst_credit = 0.5;
+    p->max_candidates = 8;
+    p->vote_budget = 4096;
+    p->max_post_tokens = 4096;
+}
+
+const ch_parrot_params *ch_parrot_params_of(const ch_parrot_index *ix) { return &ix->p; }
+const ch_stmtset *ch_parrot_statements(const ch_parrot_index *ix) { return ix->set; }
+size_t ch_parrot_bytes(const ch_parrot_index *ix) { return ix ? ix->bytes : 0; }
+
+bool px_is_cjk(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    uint32_t c;
+    if (n >= 3 && (u[0] & 0xF0) == 0xE0)
+        c = ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+    else if (n >= 4 && (u[0] & 0xF8) == 0xF0)
+        c = ((uint32_t)(u[0] & 0x07) << 18) | ((uint32_t)(u[1] & 0x3F) << 12) |
+            ((uint32_t)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+    else
+        return false;
+    return (c >= 0x2E80 && c <= 0x9FFF) ||   /* radicals, kana, bopomofo, CJK unified */
+           (c >= 0xAC00 && c <= 0xD7AF) ||   /* Hangul syllables */
+           (c >= 0xF900 && c <= 0xFAFF) ||   /* compatibility ideographs */
+           (c >= 0x20000 && c <= 0x3FFFF);   /* extensions B.. */
+}
+
+const px_slot *px_find(const ch_parrot_index *ix, uint64_t key)
+{
+    if (!ix->tcap)
+        return NULL;
+    size_t i = px_home(key, ix->tcap);
+    for (;;) {
+        const px_slot *s = &ix->tab[i];
+        if (s->key == key)
+            return s;
+        if (s->key == 0)
+            return NULL;
+        if (++i == ix->tcap)
+            i = 0;
+    }
+}
+
+uint32_t px_df(const ch_parrot_index *ix, uint64_t token_hash)
+{
+    uint64_t key = px_token_key(token_hash);
+    if (!ix->ucap)
+        return 0;
+    size_t i = px_home(key, ix->ucap);
+    for (;;) {
+        const px_uslot *s = &ix->utab[i];
+        if (s->key == key)
+            return s->df;
+        if (s->key == 0)
+            return 0;
+        if (++i == ix->ucap)
+            i = 0;
+    }
+}
+
+/* ---- build-time open-addressing tables (grown at 50% load) ---------------------------- */
+
+static int tab_grow(px_slot **tab, size_t *cap, size_t newcap)
+{
+    px_slot *t = ch_calloc(newcap, sizeof *t);
+    if (!t)
+        return CHORUS_ENOMEM;
+    for (size_t i = 0; i < *cap; i++) {
+        if (!(*tab)[i].key)
+            continue;
+        size_t j = px_home((*tab)[i].key, newcap);
+        while (t[j].key)
+            if (++j == newcap)
+                j = 0;
+        t[j] = (*tab)[i];
+    }
+    ch_free(*tab);
+    *tab = t;
+    *cap = newcap;
+    return CHORUS_OK;
+}
+
+/* Slot of key, inserted when absent. */
+static int tab_upsert(px_slot **tab, size_t *cap, size_t *nkeys, uint64_t key, px_slot **out)
+{
+    if ((*nkeys + 1) * 2 > *cap) {
+        size_t nc;
+        if (!ch_mul_ok(*cap ? *cap : 1024, 2, &nc) || tab_grow(tab, cap, nc))
+            return CHORUS_ENOMEM;
+    }
+    size_t i = px_home(key, *cap);
+    while ((*tab)[i].key && (*tab)[i].key != key)
+        if (++i == *cap)
+            i = 0;
+    if (!(*tab)[i].key) {
+        (*tab)[i].key = key;
+        (*nkeys)++;
+    }
+    *out = &(*tab)[i];
+    return CHORUS_OK;
+}
+
+static int utab_grow(px_uslot **tab, size_t *cap, size_t newcap)
+{
+    px_uslot *t = ch_calloc(newcap, sizeof *t);
+    if (!t)
+        return CHORUS_ENOMEM;
+    for (size_t i = 0; i < *cap; i++) {
+        if (!(*tab)[i].key)
+            continue;
+        size_t j = px_home((*tab)[i].key, newcap);
+        while (t[j].key)
+            if (++j == newcap)
+                j = 0;
+        t[j] = (*tab)[i];
+    }
+    ch_free(*tab);
+    *tab = t;
+    *cap = newcap;
+    return CHORUS_OK;
+}
+
+static int utab_count(ch_parrot_index *ix, uint64_t h, uint32_t stmt)
+{
+    uint64_t key = px_token_key(h);
+    if ((ix->ukeys + 1) * 2 > ix->ucap) {
+        size_t nc;
+        if (!ch_mul_ok(ix->ucap ? ix->ucap : 1024, 2, &nc) || utab_grow(&ix->utab, &ix->ucap, nc))
+            return CHORUS_ENOMEM;
+    }
+    size_t i = px_home(key, ix->ucap);
+    while (ix->utab[i].key && ix->utab[i].key != key)
+        if (++i == ix->ucap)
+            i = 0;
+    px_uslot *s = &ix->utab[i];
+    if (!s->key) {
+        s->key = key;
+        ix->ukeys++;
+    }
+    if (s->last != stmt + 1) { /* count each statement once */
+        s->last = stmt + 1;
+        s->df++;
+    }
+    return CHORUS_OK;
+}
+
+void ch_parrot_free(ch_parrot_index *ix)
+{
+    if (!ix)
+        return;
+    ch_free(ix->tok_base);
+    ch_free(ix->toks);
+    ch_free(ix->ntext);
+    ch_free(ix->nbase);
+    ch_free(ix->tab);
+    ch_free(ix->post);
+    ch_free(ix->fwd);
+    ch_free(ix->fwd_base);
+    ch_free(ix->utab);
+    ch_free(ix);
+}
+
+bool px_ends_sentence(const char *s, size_t a, size_t b)
+{
+    for (size_t i = a; i < b; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '.' || c == '!' || c == '?') {
+            unsigned char d = i + 1 < b ? (unsigned char)s[i + 1] : 'x'; /* b: the next word */
+            if (d == ' ' || d == '\n' || d == '\t' || d == '\r' || d == '"' || d == '\'' ||
+                d == 0xE2 /* ” ’ */)
+                return true;
+        }
+        if (c == 0xE3 && i + 2 < b && (unsigned char)s[i + 1] == 0x80 &&
+            (unsigned char)s[i + 2] == 0x82) /* 。 */
+            return true;
+        if (c == 0xEF && i + 2 < b && (unsigned char)s[i + 1] == 0xBC &&
+            ((unsigned char)s[i + 2] == 0x81 || (unsigned char)s[i + 2] == 0x9F)) /* ！ ？ */
+            return true;
+    }
+    return false;
+}
+
+/* A shingle starting at token i of toks spans a sentence end. Statements do not index such
+ * pairs: "diplomats. The" would otherwise tie a quotation's closing word to whatever sentence
+ * follows it in the post. Posts still look them up (and find nothing), so a copy of two
+ * sentences chains over the boundary through the DP's gap allowance. */
+static bool crosses_sentence(const px_tok *toks, size_t i, unsigned k)
+{
+    for (unsigned t = 1; t < k; t++)
+        if (toks[i + t].flags & PX_BREAK)
+            return true;
+    return false;
+}
+
+/* Pass 1: normalize and tokenize every statement; token hashes (64-bit) go to *hashes. */
+static int tokenize_all(ch_parrot_index *ix, uint64_t **hashes)
+{
+    ch_normbuf nb;
+    ch_normbuf_init(&nb);
+    size_t cap_tok = 0, cap_h = 0, cap_text = 0;
+    int rc = CHORUS_OK;
+    for (uint32_t s = 0; s < ix->nstmt; s++) {
+        const ch_statement *st = ch_stmtset_get(ix->set, s);
+        ix->tok_base[s] = (uint32_t)ix->ntoks;
+        ix->nbase[s] = ix->ntext_len;
+        if ((rc = ch_normalize(st->text, st->text_len, CH_NORM_MAP, &nb)))
+            goto out;
+        size_t need;
+        if (!ch_add_ok(ix->ntext_len, nb.len + 1, &need) ||
+            ch_grow((void **)&ix->ntext, &cap_text, need, 1)) {
+            rc = CHORUS_ENOMEM;
+            goto out;
+        }
+        memcpy(ix->ntext + ix->ntext_len, nb.s, nb.len + 1);
+        ix->ntext_len = need;
+        ch_tokiter it;
+        size_t a, e;
+        ch_tok_init(&it, nb.s, nb.len);
+        while (ch_tok_next(&it, &a, &e)) {
+            if (ix->ntoks >= UINT32_MAX - 1) {
+                rc = CHORUS_ELIMIT;
+                goto out;
+            }
+            if (ch_grow((void **)&ix->toks, &cap_tok, ix->ntoks + 1, sizeof *ix->toks) ||
+                ch_grow((void **)hashes, &cap_h, ix->ntoks + 1, sizeof **hashes)) {
+                rc = CHORUS_ENOMEM;
+                goto out;
+            }
+            uint64_t h = ch_tok_hash(nb.s + a, e - a);
+            size_t os, oe;
+            if (ch_norm_orig_range(&nb, st->text, st->text_len, a, e, &os, &oe)) {
+                os = nb.map[a];
+                oe = os + 1;
+            }
+            px_tok *t = &ix->toks[ix->ntoks];
+            t->hash = (uint32_t)h;
+            t->ostart = (uint32_t)os;
+            t->oend = (uint32_t)oe;
+            t->nstart = (uint32_t)a;
+            t->nlen = (uint8_t)(e - a > 255 ? 255 : e - a);
+            t->flags = px_is_cjk(nb.s + a, e - a) ? PX_CJK : 0;
+            if (ix->ntoks > ix->tok_base[s] && px_ends_sentence(st->text, t[-1].oend, os))
+                t->flags |= PX_BREAK;
+            (*hashes)[ix->ntoks] = h;
+            ix->ntoks++;
+        }
+    }
+    ix->tok_base[ix->nstmt] = (uint32_t)ix->ntoks;
+out:
+    ch_normbuf_free(&nb);
+    return rc;
+}
+
+static int cmp_fwd(const void *a, const void *b)
+{
+    const px_fwd *x = a, *y = b;
+    if (x->fp != y->fp)
+        return x->fp < y->fp ? -1 : 1;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Passes 2-5: token document frequencies; shingle document frequencies (slot.off holds the
+ * last statement counted + 1 while counting); the final table sized for ~60% load with the
+ * statement lists filled in statement order; the forward index. */
+static int build_tables(ch_parrot_index *ix, const uint64_t *h)
+{
+    const unsigned k = ix->p.shingle;
+    px_slot *tmp = NULL;
+    size_t tcap = 0, tkeys = 0;
+    int rc = CHORUS_OK;
+    for (uint32_t s = 0; s < ix->nstmt; s++) {
+        uint32_t b = ix->tok_base[s], e = ix->tok_base[s + 1];
+        for (uint32_t i = b; i < e; i++)
+            if ((rc = utab_count(ix, h[i], s)))
+                goto out;
+        for (uint32_t i = b; i + k <= e; i++) {
+            if (crosses_sentence(ix->toks, i, k))
+                continue;
+            px_slot *sl;
+            if ((rc = tab_upsert(&tmp, &tcap, &tkeys, px_shingle_key(h + i, k), &sl)))
+                goto out;
+            ix->nfwd++;
+            if (sl->off != s + 1) { /* each statement once */
+                sl->off = s + 1;
+                sl->cnt++;
+            }
+        }
+    }
+    /* final table: ~60% load keeps unsuccessful probes (most post shingles) short while
+     * the table stays well under the postings in size */
+    ix->tkeys = tkeys;
+    ix->tcap = tkeys ? tkeys + tkeys * 2 / 3 + 1 : 0;
+    if (ix->tcap) {
+        ix->tab = ch_calloc(ix->tcap, sizeof *ix->tab);
+        if (!ix->tab) {
+            rc = CHORUS_ENOMEM;
+            goto out;
+        }
+    }
+    size_t off = 0;
+    for (size_t i = 0; i < tcap; i++) {
+        if (!tmp[i].key)
+            continue;
+        size_t j = px_home(tmp[i].key, ix->tcap);
+        while (ix->tab[j].key)
+            if (++j == ix->tcap)
+                j = 0;
+        ix->tab[j].key = tmp[i].key;
+        ix->tab[j].off = (uint32_t)off;
+        ix->tab[j].cnt = 0; /* counts again while filling */
+        off += tmp[i].cnt;
+        if (off >= UINT32_MAX) {
+            rc = CHORUS_ELIMIT;
+            goto out;
+        }
+    }
+    ch_free(tmp);
+    tmp = NULL;
+    ix->npost = off;
+    ix->post = ch_malloc((off ? off : 1) * sizeof *ix->post);
+    ix->fwd = ch_malloc((ix->nfwd ? ix->nfwd : 1) * sizeof *ix->fwd);
+    ix->fwd_base = ch_malloc(((size_t)ix->nstmt + 1) * sizeof *ix->fwd_base);
+    if (!ix->post || !ix->fwd || !ix->fwd_base) {
+        rc = CHORUS_ENOMEM;
+        goto out;
+    }
+    size_t f = 0;
+    for (uint32_t s = 0; s < ix->nstmt; s++) {
+        uint32_t b = ix->tok_base[s], e = ix->tok_base[s + 1];
+        ix->fwd_base[s] = (uint32_t)f;
+        for (uint32_t i = b; i + k <= e; i++) {
+            if (crosses_sentence(ix->toks, i, k))
+                continue;
+            uint64_t key = px_shingle_key(h + i, k);
+            px_slot *sl = (px_slot *)px_find(ix, key);
+            if (sl->cnt == 0 || ix->post[sl->off + sl->cnt - 1] != s)
+                ix->post[sl->off + sl->cnt++] = s;
+            ix->fwd[f++] = (px_fwd){(uint32_t)key, i - b};
+        }
+        qsort(ix->fwd + ix->fwd_base[s], f - ix->fwd_base[s], sizeof *ix->fwd, cmp_fwd);
+    }
+    ix->fwd_base[ix->nstmt] = (uint32_t)f;
+    /* shrink the df table to ~60% load too; `last` is no longer needed but costs nothing */
+    if (ix->ukeys) {
+        size_t nc = ix->ukeys + ix->ukeys * 2 / 3 + 1;
+        if (nc < ix->ucap && (rc = utab_grow(&ix->utab, &ix->ucap, nc)))
+            goto out;
+    }
+out:
+    ch_free(tmp);
+    return rc;
+}
+
+int ch_parrot_build(const ch_stmtset *set, const ch_parrot_params *params, ch_parrot_index **out)
+{
+    ch_parrot_params p;
+    if (params)
+        p = *params;
+    else
+        ch_parrot_params_default(&p);
+    *out = NULL;
+    if (p.shingle < 2 || p.shingle > 3 || !(p.threshold > 0 && p.threshold <= 1) ||
+        p.min_tokens < 0 || p.subst_credit < 0 || p.subst_credit > 1 || p.max_candidates == 0 ||
+        p.max_post_tokens < p.shingle || p.max_post_tokens > 1u << 20)
+        return CHORUS_EUSAGE;
+    size_t n = ch_stmtset_count(set);
+    if (n >= UINT32_MAX - 1)
+        return CHORUS_ELIMIT;
+    ch_parrot_index *ix = ch_calloc(1, sizeof *ix);
+    if (!ix)
+        return CHORUS_ENOMEM;
+    ix->set = set;
+    ix->p = p;
+    ix->nstmt = (uint32_t)n;
+    ix->log_n1 = log((double)n + 1.0);
+    uint64_t *hashes = NULL;
+    int rc = CHORUS_ENOMEM;
+    ix->tok_base = ch_malloc((n + 1) * sizeof *ix->tok_base);
+    ix->nbase = ch_malloc((n ? n : 1) * sizeof *ix->nbase);
+    if (!ix->tok_base || !ix->nbase)
+        goto fail;
+    if ((rc = tokenize_all(ix, &hashes)) || (rc = build_tables(ix, hashes)))
+        goto fail;
+    ch_free(hashes);
+    /* the arrays grew by doubling: give the slack back, the index lives long */
+    if (ix->ntoks) {
+        px_tok *t = ch_realloc(ix->toks, ix->ntoks * sizeof *ix->toks);
+        if (t)
+            ix->toks = t;
+    }
+    if (ix->ntext_len) {
+        char *t = ch_realloc(ix->ntext, ix->ntext_len);
+        if (t)
+            ix->ntext = t;
+    }
+    ix->bytes = sizeof *ix + (n + 1) * sizeof *ix->tok_base + n * sizeof *ix->nbase +
+                ix->ntoks * sizeof *ix->toks + ix->ntext_len + ix->tcap * sizeof *ix->tab +
+                ix->npost * sizeof *ix->post + ix->nfwd * sizeof *ix->fwd +
+                (n + 1) * sizeof *ix->fwd_base + ix->ucap * sizeof *ix->utab;
+    *out = ix;
+    return CHORUS_OK;
+fail:
+    ch_free(hashes);
+    ch_parrot_free(ix);
+    return rc;
+}
