@@ -111,6 +111,7 @@ bool ch_neardup_is_repost(const ch_post *p)
 
 struct ch_neardup_sketcher {
     ch_normbuf nb;
+    bool prenormalized;      /* inputs are already ch_normalize output (ch_post.norm) */
     unsigned k, n;
     /* perm[i*k .. i*k+k): the order in which an empty bin i borrows from other bins (optimal
      * densification): the same for every text, so two texts borrow from the same bin. */
@@ -227,20 +228,27 @@ static inline uint64_t shingle_hash(const uint64_t *ring, unsigned n, size_t end
 static int shingles(ch_neardup_sketcher *s, const char *text, size_t len, bool collect,
                     size_t *ntok, uint32_t *units2)
 {
-    int rc = ch_normalize(text, len, 0, &s->nb);
-    if (rc)
-        return rc;
+    const char *ns = text;
+    size_t nl = len;
+    if (!s->prenormalized) {
+        int rc = ch_normalize(text, len, 0, &s->nb);
+        if (rc)
+            return rc;
+        ns = s->nb.s;
+        nl = s->nb.len;
+    }
+    int rc = CHORUS_OK;
     uint64_t ring[MAX_SHINGLE];
     size_t t = 0;
     uint32_t units = 0;
     ch_tokiter it;
     size_t a, e;
-    ch_tok_init(&it, s->nb.s, s->nb.len);
+    ch_tok_init(&it, ns, nl);
     while (ch_tok_next(&it, &a, &e)) {
-        const unsigned char *p = (const unsigned char *)s->nb.s + a;
+        const unsigned char *p = (const unsigned char *)ns + a;
         uint32_t u = p[0] < 0xE2 ? 2 : (cjk_cp(first_cp(p, e - a)) ? 1 : 2);
         units = units > UINT32_MAX - 2 ? UINT32_MAX : units + u;
-        ring[t % MAX_SHINGLE] = ch_tok_hash(s->nb.s + a, e - a);
+        ring[t % MAX_SHINGLE] = ch_tok_hash(ns + a, e - a);
         t++;
         if (t >= s->n) {
             uint64_t h = shingle_hash(ring, s->n, t);
@@ -409,7 +417,12 @@ static void *sketch_worker(void *arg)
                 continue;
             }
             uint32_t units2 = 0;
-            rc = p->text ? ch_neardup_sketch(s, p->text, p->text_len, sk, &units2) : 0;
+            /* The corpus keeps every post's normalized text (ch_corpus_normalize): use it. */
+            s->prenormalized = p->norm != NULL;
+            if (p->norm)
+                rc = ch_neardup_sketch(s, p->norm, p->norm_len, sk, &units2);
+            else
+                rc = p->text ? ch_neardup_sketch(s, p->text, p->text_len, sk, &units2) : 0;
             if (rc == CHORUS_ELIMIT)   /* cannot be normalized: too long to be a copy anyway */
                 rc = 0, units2 = 0;
             if (rc) {
@@ -543,8 +556,10 @@ static int post_set(band_ctx *bc, uint32_t i, size_t *n)
     const ch_post *p = ch_corpus_post(bc->c, i);
     size_t ntok;
     bc->vs->nset = 0;
-    int rc = shingles(bc->vs, p->text ? p->text : "", p->text ? p->text_len : 0, true, &ntok,
-                      NULL);
+    bc->vs->prenormalized = p->norm != NULL;
+    int rc = p->norm ? shingles(bc->vs, p->norm, p->norm_len, true, &ntok, NULL)
+                     : shingles(bc->vs, p->text ? p->text : "", p->text ? p->text_len : 0, true,
+                                &ntok, NULL);
     *n = rc ? 0 : uniq(bc->vs->set, bc->vs->nset);
     return rc;
 }
