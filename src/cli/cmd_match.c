@@ -266,10 +266,11 @@ int cmd_match(int argc, char **argv)
     if (!o.quiet) {
         char a[32], b[32], e[32], g[32];
         fprintf(stderr,
-                "chorus: match: %s posts read, %s matched (%s reposts of matched posts not "
+                "chorus: match: %s posts read, %s matched (%s repost%s of matched posts not "
                 "counted again), %s statements (index %.1f MB) in %.2f s (matching %.2f s)\n",
                 cli_num(chorus_corpus_posts(corpus), a), cli_num(res.posts_matched, b),
-                cli_num(res.reposts_of_matched, e), cli_num(ch_stmtset_count(set), g),
+                cli_num(res.reposts_of_matched, e), res.reposts_of_matched == 1 ? "" : "s",
+                cli_num(ch_stmtset_count(set), g),
                 (double)ch_parrot_bytes(ix) / 1e6, cli_now() - t0, match_s);
     }
 out:

@@ -27,14 +27,25 @@
  *     D_a = number of (other event, a's event) pairs within the window on a's objects, E =
  *     events of the behaviour; expected shared objects lambda = max(k_b D_a, k_a D_b) / E,
  *     p = P(Poisson(lambda) >= n_objects). Popular objects and active accounts raise lambda.
- *   - Edges: pairs with n_objects >= min_objects whose p passes Benjamini–Hochberg at level
- *     alpha; the family is every pair of accounts active in a behaviour, summed over the
- *     behaviours (pairs that never co-acted have p = 1).
- *   - Window auto: per behaviour, Otsu's threshold on the log-histogram of gaps between
- *     consecutive actions by different accounts on the same object (each object weighing 1):
- *     the valley between the "together" and "independent" modes when there are two, else about
- *     the typical gap; clamped to [10 s, 3600 s]. A behaviour with fewer than 30 such objects
- *     takes the estimate pooled over all behaviours, or 60 s.
+ *   - Two looks (window auto): each behaviour is evaluated at a short window (the estimate
+ *     below) and a long one (long_window[b]: 6 h for the actions, 3 days for narratives and
+ *     statements, which are text rather than moments). A pair keeps the better look, and its
+ *     p-value is corrected for having looked twice: p = min(1, 2 min(p_short, p_long)); its
+ *     n_objects, n_events, weight, expected and window are those of that look. A fixed window
+ *     (window > 0), or a long window not above the short one, is a single look (no factor).
+ *     Both looks come from one sweep at the long window (the short pairs are a subset).
+ *   - Screening: the result holds every pair with n_objects >= min_objects and (corrected)
+ *     p <= screen_p (default 0.01), at most max_edges of them (the smallest p-values first;
+ *     edges_capped counts the others). The network stage combines these per pair across
+ *     behaviours and bounds chance edges itself. Each edge says whether it is significant on
+ *     its own (CH_EDGE_SIGNIFICANT): Benjamini–Hochberg at level alpha over every pair of
+ *     accounts active in a behaviour, summed over the behaviours (pairs that never co-acted
+ *     have p = 1). screen_p = 0 returns the significant edges only.
+ *   - Window auto, short look: per behaviour, Otsu's threshold on the log-histogram of gaps
+ *     between consecutive actions by different accounts on the same object (each object
+ *     weighing 1): the valley between the "together" and "independent" modes when there are
+ *     two, else about the typical gap; clamped to [10 s, 3600 s]. A behaviour with fewer than
+ *     30 such objects takes the estimate pooled over all behaviours, or 60 s.
  *
  * Cost: events are extracted in O(posts), grouped by object with a radix sort in O(events),
  * and swept per object in time order; pair generation is O(events * K) (never all pairs of

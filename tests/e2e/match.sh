@@ -28,7 +28,7 @@ check "no statements loaded message" grep -q "no statements loaded" "$TMP/err"
 "$CHORUS" match -s "$D/statements" "$D/posts.jsonl" >"$TMP/out" 2>"$TMP/err"; eq "fixture exit" $? 0
 if cmp -s "$TMP/out" "$D/expected.jsonl"; then ok; else bad "fixture output differs"; diff "$D/expected.jsonl" "$TMP/out" >&2; fi
 check "bad statement line reported" grep -q "ministry.jsonl:3: " "$TMP/err"
-check "summary" grep -q "chorus: match: 11 posts read, 7 matched (1 reposts of matched posts not counted again), 4 statements" "$TMP/err"
+check "summary" grep -q "chorus: match: 11 posts read, 7 matched (1 repost of matched posts not counted again), 4 statements" "$TMP/err"
 "$CHORUS" match -q -s "$D/statements" "$D/posts.jsonl" >/dev/null 2>"$TMP/err"
 eq "quiet: nothing on stderr" "$(wc -c <"$TMP/err")" 0
 "$CHORUS" match --strict -q -s "$D/statements" "$D/posts.jsonl" >/dev/null 2>&1; eq "strict: bad statement exit" $? 1
