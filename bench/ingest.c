@@ -31,7 +31,7 @@ static void parse_only(void *arg, bench_result *r)
         ch_input_close(in);
         return;
     }
-    double t0 = bench_now();
+    double t0 = bench_now(), c0 = bench_cpu();
     const char *line;
     size_t len;
     uint64_t no;
@@ -50,6 +50,7 @@ static void parse_only(void *arg, bench_result *r)
         }
     }
     r->seconds = bench_now() - t0;
+    r->cpu = bench_cpu() - c0;
     r->bytes = (double)ch_input_bytes(in);
     r->items = items;
     r->ok = good > 0;
@@ -64,9 +65,10 @@ static void ingest(void *arg, bench_result *r)
     if (chorus_corpus_new(&c))
         return;
     ch_ingest_opts o = {.format = j->format};
-    double t0 = bench_now();
+    double t0 = bench_now(), c0 = bench_cpu();
     int rc = ch_ingest_file(c, j->path, &o);
     r->seconds = bench_now() - t0;
+    r->cpu = bench_cpu() - c0;
     r->items = (double)chorus_corpus_posts(c);
     r->ok = rc == 0;
     /* bytes: re-measure the decompressed size cheaply from the line reader */
@@ -111,9 +113,20 @@ int main(int argc, char **argv)
     }
     j.json = f == CH_FMT_TWITTER_V1 || f == CH_FMT_TWITTER_V2 || f == CH_FMT_CHORUS;
     printf("file %s (format %s)\n", j.path, ch_format_name(f));
-    bench_result base = bench_in_child(parse_only, &j);
+    /* Alternate the two measurements and keep the fastest of each: on a shared machine the
+     * minimum is the best estimate of the undisturbed cost. */
+    int reps = getenv("BENCH_REPS") ? atoi(getenv("BENCH_REPS")) : 3;
+    bench_result base = {0}, ing = {0};
+    for (int r = 0; r < (reps > 0 ? reps : 1); r++) {
+        bench_result b = bench_in_child(parse_only, &j);
+        bench_result i = bench_in_child(ingest, &j);
+        if (r == 0 || b.cpu < base.cpu)
+            base = b;
+        if (r == 0 || i.cpu < ing.cpu)
+            ing = i;
+    }
+    printf("best of %d runs each:\n", reps > 0 ? reps : 1);
     bench_print(j.json ? "baseline: simdjson parse" : "baseline: lines + utf8", &base, "rec", NULL);
-    bench_result ing = bench_in_child(ingest, &j);
     bench_print("chorus ingest", &ing, "post", &base);
     if (!ing.ok) {
         fprintf(stderr, "bench_ingest: ingest failed\n");

@@ -7,6 +7,7 @@
 
 #include "chorus.h"
 #include "core/post.h"
+#include "fuzz_reader.h"
 #include "ingest/csv.h"
 #include "ingest/ingest.h"
 
@@ -40,9 +41,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static ch_csvmap map;
     static int ready;
-    ch_corpus *c = NULL;
-    ch_input *in = NULL;
-    uint32_t file;
     char err[128];
     if (!ready) {
         if (ch_csvmap_parse(&map, "author=a,author_id=aid,time=t,text=x,kind=k,ref_id=r,"
@@ -52,15 +50,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ready = 1;
     }
     parse_only(data, size);
-    if (chorus_corpus_new(&c))
-        goto out;
-    if (ch_input_open_mem(data, size, 4096, &in) || ch_corpus_add_file(c, "fuzz.csv", &file))
-        goto out;
-    ch_ingest_opts o = {.format = CH_FMT_CSV, .map = &map, .max_line = 4096};
-    ch_ingest_ctx ctx = {.corpus = c, .opts = &o, .fname = "fuzz.csv", .file = file, .in = in};
-    (void)ch_read_csv(&ctx);
-out:
-    ch_input_close(in);
-    chorus_corpus_free(c);
+    fuzz_reader(data, size, CH_FMT_CSV, &map, ch_read_csv);
     return 0;
 }
