@@ -13,12 +13,16 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 20
 EXAMPLE    ?= $(BUILD)/example
 
-.PHONY: all deps build run test test-fast test-asan test-fuzz bench clean
+.PHONY: all deps deps-test build run test test-fast test-asan test-fuzz bench clean
 
 all: build
 
 deps:
 	@bash scripts/setup-deps.sh
+
+# The tests also render the report in headless Chromium.
+deps-test:
+	@CHORUS_WITH_BROWSER=1 bash scripts/setup-deps.sh
 
 build:
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release > /dev/null
@@ -27,7 +31,7 @@ build:
 run: deps build
 	@bash scripts/run-example.sh $(BUILD) $(EXAMPLE)
 
-test: deps build test-fast test-asan test-fuzz
+test: deps-test build test-fast test-asan test-fuzz
 
 test-fast: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

@@ -82,5 +82,6 @@ int cmd_match(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -16,13 +16,14 @@
 #include "detect/parrot.h"
 #include "detect/score.h"
 #include "detect/statements.h"
+#include "report/report.h"
 #include "store/store.h"
 #include "text/features.h"
 
 static void help(FILE *f)
 {
     fprintf(f,
-            "usage: chorus scan INPUT... [-s STATEMENTS]... [-o chorus.db]\n"
+            "usage: chorus scan INPUT... [-s STATEMENTS]... [-o chorus.db] [--report FILE]\n"
             "                   [--window auto|SECONDS] [--format FORMAT] [--map SPEC]\n"
             "                   [--split] [--threads N] [--strict] [--quiet] [--json]\n"
             "\n"
@@ -34,6 +35,7 @@ static void help(FILE *f)
             "  --split                .txt/.md statements: one statement per paragraph\n"
             "  -o, --output PATH      results database (default chorus.db); written to a\n"
             "                         temporary file and renamed into place\n"
+            "  --report FILE          also write the HTML report (as 'chorus report')\n"
             "  --window auto|SECONDS  co-action window (default auto: estimated from the data)\n"
             "  --threads N            worker threads (default: all cores); results do not\n"
             "                         depend on it\n"
@@ -51,6 +53,7 @@ typedef struct scan_opts {
     int nstmts;
     bool split;
     const char *out;
+    const char *report;   /* --report FILE, or NULL */
     int64_t window;   /* <= 0: auto */
     int threads;
 } scan_opts;
@@ -110,9 +113,7 @@ static int parse_args(int argc, char **argv, scan_opts *o)
                 return EXIT_USAGE;
             }
             break;
-        case 'R':
-            cli_err("scan: --report is not available yet; use 'chorus inspect'");
-            return EXIT_USAGE;
+        case 'R': o->report = optarg; break;
         default: help(stderr); return EXIT_USAGE;
         }
     }
@@ -553,8 +554,19 @@ int cmd_scan(int argc, char **argv)
         status = EXIT_RUNTIME;
         goto out;
     }
+    if (o.report) {
+        stage(&o, "writing the report");
+        if ((rc = ch_report_write(o.out, o.report, NULL, NULL, err, sizeof err))) {
+            stage(&o, NULL);
+            cli_err("scan: %s", err);
+            status = EXIT_RUNTIME;
+            goto out;
+        }
+    }
     stage(&o, NULL);
     print_summary(&o, c, &r, cli_now() - t0);
+    if (o.report && !o.in.json)
+        printf("report       %s\n", o.report);
     goto out;
 fail:
     stage(&o, NULL);

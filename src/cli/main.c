@@ -13,6 +13,7 @@ static const struct {
     {"ingest", cmd_ingest, "read inputs and print what they hold (posts, accounts, errors)"},
     {"scan", cmd_scan, "the main job: parroting, narratives, co-actions, clusters, scores -> DB"},
     {"inspect", cmd_inspect, "print the evidence of a results database in the terminal"},
+    {"report", cmd_report, "write the standalone HTML report of a results database"},
     {"export", cmd_export, "write the account network for Gephi, igraph, networkx (GraphML, GEXF, CSV, JSON)"},
     {"match", cmd_match, "find posts that copy or paraphrase statements (JSONL to stdout)"},
 };

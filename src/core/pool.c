@@ -17,6 +17,7 @@ int ch_pool_init(ch_pool *p)
     if (!p->ents || !p->table) {
         ch_free(p->ents);
         ch_free(p->table);
+        memset(p, 0, sizeof *p); /* so a later ch_pool_free is harmless */
         return CHORUS_ENOMEM;
     }
     p->mask = 2047;

@@ -209,6 +209,23 @@ void ch_report_passage(ch_report_out *o, const char *s, size_t n, int64_t start,
         ch_report_put(o, "…");
 }
 
+void ch_report_anchor(ch_report_out *o, const char *prefix, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    char buf[128];
+    size_t k = 0;
+    uint64_t h = 1469598103934665603ull;   /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    for (size_t i = 0; i < n && i < 24; i++) {
+        buf[k++] = hex[(unsigned char)s[i] >> 4];
+        buf[k++] = hex[(unsigned char)s[i] & 15];
+    }
+    snprintf(buf + k, sizeof buf - k, "-%08x", (unsigned)(h ^ (h >> 32)));
+    ch_report_put(o, prefix);
+    ch_report_put(o, buf);
+}
+
 /* ---- formats ----------------------------------------------------------------------------- */
 
 const char *ch_report_num(uint64_t n, char buf[32])
@@ -240,8 +257,9 @@ const char *ch_report_time(int64_t t, char buf[32])
     if (!utc(t, &tm))
         snprintf(buf, 32, "?");
     else
-        snprintf(buf, 32, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
-                 tm.tm_mday, tm.tm_hour, tm.tm_min);
+        snprintf(buf, 32, "%04u-%02u-%02u %02u:%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+                 (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u,
+                 (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
     return buf;
 }
 
@@ -251,7 +269,8 @@ const char *ch_report_date(int64_t t, char buf[32])
     if (!utc(t, &tm))
         snprintf(buf, 32, "?");
     else
-        snprintf(buf, 32, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+        snprintf(buf, 32, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+                 (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
     return buf;
 }
 

@@ -49,8 +49,8 @@ void ch_report_opts_default(ch_report_opts *o);
  * o may be NULL (defaults); info may be NULL.
  *
  * Returns CHORUS_OK, or: CHORUS_EIO (database missing or unreadable, output not writable),
- * CHORUS_EDB (not a chorus results database, or a query failed), CHORUS_ENOMEM,
- * CHORUS_EINTERNAL (the layout library failed). err gets a one-line message without a
+ * CHORUS_EDB (not a chorus results database, or a query failed), CHORUS_EUSAGE (out_path is
+ * the database itself), CHORUS_ENOMEM, CHORUS_EINTERNAL (the layout library failed). err gets a one-line message without a
  * "chorus:" prefix ("cannot open 'x.db': ..."). Never prints, exits or aborts.
  *
  * Cost: a few passes over the posts table (O(posts), no per-post memory) plus bounded work per

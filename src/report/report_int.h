@@ -47,6 +47,22 @@ size_t ch_report_utf8_len(const char *s, size_t n);
 /* Largest m <= n such that s[0..m) ends on a character boundary. */
 size_t ch_report_utf8_floor(const char *s, size_t n, size_t m);
 
+/* An id attribute value for data string s: prefix, then its first bytes in hex and a hash of
+ * all of it, so any id (spaces, quotes, any length) gives a safe and stable anchor. */
+void ch_report_anchor(ch_report_out *o, const char *prefix, const char *s, size_t n);
+
+/* a - b for times from the database: in double, so hostile values cannot overflow */
+static inline double ch_report_diff(int64_t a, int64_t b)
+{
+    return (double)a - (double)b;
+}
+
+/* A score or similarity for display: within 0..1 (the contract), 0 when not a number. */
+static inline double ch_report_unit(double v)
+{
+    return v > 0 ? (v < 1 ? v : 1) : 0;   /* NaN fails v > 0 */
+}
+
 /* ---- formatting (into caller buffers; ASCII only, safe as markup) --------------------------- */
 
 const char *ch_report_num(uint64_t n, char buf[32]);           /* 1,234,567 */
@@ -85,6 +101,8 @@ typedef struct ch_report_ctx {
     int64_t bin0, binw;
     size_t nbins;
     uint32_t *h_all, *h_clustered, *h_top;
+
+    sqlite3_stmt *q_reasons;      /* top_reasons of a reasons JSON (reused) */
 } ch_report_ctx;
 
 /* Records the first error with a message; returns rc. */
@@ -105,9 +123,26 @@ long ch_report_rank(const ch_report_ctx *c, int64_t cluster_id);
 /* Bin of time t in the activity histograms (clamped). */
 size_t ch_report_bin(const ch_report_ctx *c, int64_t t);
 
+/* The "top_reasons" sentences of an accounts.reasons JSON as a <ul> (at most max, leaving
+ * out the one starting with `skip` if not NULL); nothing when the JSON is missing or
+ * malformed. */
+void ch_report_reasons(ch_report_ctx *c, const char *json, size_t n, unsigned max,
+                       const char *skip);
+
 /* A handle as markup: "@handle" in <bdi> (a right-to-left handle cannot reorder the text
  * around it), falling back to the account id. */
 void ch_report_handle(ch_report_out *o, const char *handle, size_t hn, const char *id, size_t idn);
+
+/* A post beside the statement it repeats, with the matching passages highlighted in both. */
+typedef struct ch_report_match {
+    const char *post, *stmt, *handle, *account, *stmt_id, *source;
+    size_t post_n, stmt_n, handle_n, account_n, stmt_id_n, source_n;
+    int64_t ps, pe, ss, se;        /* byte spans from the matches table */
+    double similarity;
+    int64_t posted, published;
+    bool published_known, show_statement_id;
+} ch_report_match;
+void ch_report_pair(ch_report_ctx *c, const ch_report_match *m);   /* html_statements.c */
 
 /* ---- sections (one file each) -------------------------------------------------------------- */
 

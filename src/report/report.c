@@ -1,0 +1,870 @@
+/*
+ * report.c — ch_report_write: opens the results database read-only, checks it is one of ours,
+ * renders the page (header, overview, network, clusters, statements, accounts, how to read)
+ * into a temporary file and renames it into place. The sections live in html_*.c and svg_*.c;
+ * this file holds the page frame, the overview, the context they share and its helpers.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "chorus.h"
+#include "core/alloc.h"
+#include "report/report_int.h"
+
+void ch_report_opts_default(ch_report_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->top_clusters = 50;
+    o->top_statements = 50;
+    o->max_items = 25;
+    o->max_nodes = 30000;
+    o->max_neighbours = 5;
+    o->seed = 1;
+}
+
+/* ---- context helpers ---------------------------------------------------------------------- */
+
+int ch_report_fail(ch_report_ctx *c, int rc, const char *fmt, ...)
+{
+    if (c->rc)
+        return rc;
+    c->rc = rc;
+    if (c->err && c->errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(c->err, c->errlen, fmt, ap);
+        va_end(ap);
+    }
+    return rc;
+}
+
+sqlite3_stmt *ch_report_prep(ch_report_ctx *c, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    if (c->rc)
+        return NULL;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &q, NULL) != SQLITE_OK) {
+        ch_report_fail(c, CHORUS_EDB, "cannot read the results database: %s",
+                       sqlite3_errmsg(c->db));
+        sqlite3_finalize(q);
+        return NULL;
+    }
+    return q;
+}
+
+const char *ch_report_col(sqlite3_stmt *q, int i, size_t *len)
+{
+    const char *s = (const char *)sqlite3_column_text(q, i);
+    *len = s ? (size_t)sqlite3_column_bytes(q, i) : 0;
+    return s ? s : "";
+}
+
+bool ch_report_step_failed(ch_report_ctx *c, int rc)
+{
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return false;
+    ch_report_fail(c, CHORUS_EDB, "cannot read the results database: %s", sqlite3_errmsg(c->db));
+    return true;
+}
+
+/* Categorical colours that stay apart for most forms of colour blindness (Tableau 10 without
+ * its grey, which is reserved for accounts outside clusters). */
+static const char *const palette[] = {
+    "#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1",
+    "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#2f6f8f",
+};
+#define NPALETTE (sizeof palette / sizeof palette[0])
+
+static int cmp_rank(const void *a, const void *b)
+{
+    const struct ch_report_rank *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+long ch_report_rank(const ch_report_ctx *c, int64_t id)
+{
+    if (!c->rank_by_id)
+        return -1;
+    struct ch_report_rank key = {id, 0};
+    const struct ch_report_rank *r =
+        bsearch(&key, c->rank_by_id, c->ntop, sizeof key, cmp_rank);
+    return r ? (long)r->rank : -1;
+}
+
+const char *ch_report_colour(const ch_report_ctx *c, int64_t id, char buf[8])
+{
+    long r = ch_report_rank(c, id);
+    if (r >= 0 && (size_t)r < NPALETTE) {
+        memcpy(buf, palette[r], 8);
+        return buf;
+    }
+    /* golden-angle hues: neighbouring ids get distant hues; medium saturation and lightness
+     * so none is mistaken for the grey of unclustered accounts */
+    uint64_t k = (uint64_t)id * 0x9E3779B97F4A7C15ull;
+    double h = (double)(k >> 11) / 9007199254740992.0 * 6.0, s = 0.55, l = 0.5;
+    double ch = (1 - (2 * l - 1 < 0 ? -(2 * l - 1) : 2 * l - 1)) * s;
+    double hm = h - 2 * (double)(int)(h / 2);
+    double x = ch * (1 - (hm - 1 < 0 ? 1 - hm : hm - 1)), m = l - ch / 2, rgb[3];
+    int seg = (int)h;
+    switch (seg) {
+    case 0: rgb[0] = ch, rgb[1] = x, rgb[2] = 0; break;
+    case 1: rgb[0] = x, rgb[1] = ch, rgb[2] = 0; break;
+    case 2: rgb[0] = 0, rgb[1] = ch, rgb[2] = x; break;
+    case 3: rgb[0] = 0, rgb[1] = x, rgb[2] = ch; break;
+    case 4: rgb[0] = x, rgb[1] = 0, rgb[2] = ch; break;
+    default: rgb[0] = ch, rgb[1] = 0, rgb[2] = x; break;
+    }
+    snprintf(buf, 8, "#%02x%02x%02x", (unsigned)((rgb[0] + m) * 255 + 0.5) & 0xff,
+             (unsigned)((rgb[1] + m) * 255 + 0.5) & 0xff, (unsigned)((rgb[2] + m) * 255 + 0.5) & 0xff);
+    return buf;
+}
+
+size_t ch_report_bin(const ch_report_ctx *c, int64_t t)
+{
+    if (c->nbins == 0 || t <= c->bin0)
+        return 0;
+    uint64_t b = ((uint64_t)t - (uint64_t)c->bin0) / (uint64_t)c->binw;   /* t > bin0: no wrap */
+    return b < c->nbins ? (size_t)b : c->nbins - 1;
+}
+
+void ch_report_reasons(ch_report_ctx *c, const char *json, size_t n, unsigned max,
+                       const char *skip)
+{
+    if (!n || c->rc)
+        return;
+    if (!c->q_reasons) {
+        c->q_reasons = ch_report_prep(
+            c, "SELECT value FROM json_each(CASE WHEN json_valid(?1) THEN ?1 ELSE '{}' END, "
+               "'$.top_reasons') LIMIT ?2");
+        if (!c->q_reasons)
+            return;
+    }
+    sqlite3_stmt *q = c->q_reasons;
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, json, (int)n, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, (int)max + (skip != NULL));
+    int rc, k = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && (unsigned)k < max) {
+        size_t len;
+        const char *s = ch_report_col(q, 0, &len);
+        if (skip && len >= strlen(skip) && memcmp(s, skip, strlen(skip)) == 0)
+            continue;
+        ch_report_put(&c->out, k++ ? "<li>" : "<ul class=\"reasons\"><li>");
+        ch_report_excerpt(&c->out, s, len, 300);
+        ch_report_put(&c->out, "</li>");
+    }
+    if (k)
+        ch_report_put(&c->out, "</ul>");
+    /* a malformed top_reasons (e.g. not an array) is the data's problem, not a failure */
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+}
+
+/* ---- reading the database ----------------------------------------------------------------- */
+
+static int64_t scalar(ch_report_ctx *c, const char *sql, int64_t dflt)
+{
+    sqlite3_stmt *q = ch_report_prep(c, sql);
+    if (!q)
+        return dflt;
+    int rc = sqlite3_step(q);
+    int64_t v = dflt;
+    if (rc == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL)
+        v = sqlite3_column_int64(q, 0);
+    else
+        ch_report_step_failed(c, rc);
+    sqlite3_finalize(q);
+    return v;
+}
+
+static bool has_table(ch_report_ctx *c, const char *name)
+{
+    sqlite3_stmt *q = ch_report_prep(
+        c, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?1");
+    if (!q)
+        return false;
+    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+    bool yes = sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    return yes;
+}
+
+static bool has_column(ch_report_ctx *c, const char *table, const char *col)
+{
+    sqlite3_stmt *q = ch_report_prep(c, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2");
+    if (!q)
+        return false;
+    sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, col, -1, SQLITE_STATIC);
+    bool yes = sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    return yes;
+}
+
+static int open_db(ch_report_ctx *c, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return ch_report_fail(c, CHORUS_EIO, "cannot open '%s': %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return ch_report_fail(c, CHORUS_EIO, "cannot open '%s': not a file", path);
+    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        return ch_report_fail(c, CHORUS_EIO, "cannot open '%s': %s", path,
+                              c->db ? sqlite3_errmsg(c->db) : "out of memory");
+    sqlite3_busy_timeout(c->db, 5000);
+    /* A file that is not SQLite fails on its first read: say what it is not */
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM sqlite_master", -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW) {
+        sqlite3_finalize(q);
+        return ch_report_fail(c, CHORUS_EDB, "'%s' is not a chorus results database (%s)", path,
+                              sqlite3_errmsg(c->db));
+    }
+    sqlite3_finalize(q);
+    static const char *const need[] = {"run", "posts", "accounts", "clusters", "statements",
+                                       "matches", "edges"};
+    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
+        if (!has_table(c, need[i]))
+            return c->rc ? c->rc
+                         : ch_report_fail(c, CHORUS_EDB,
+                                          "'%s' is not a chorus results database (no table '%s')",
+                                          path, need[i]);
+    c->has_evidence = has_table(c, "evidence");
+    c->has_narratives = has_table(c, "narratives");
+    c->has_before_pub = has_column(c, "matches", "before_publication");
+    return c->rc;
+}
+
+static char *dup_col(sqlite3_stmt *q, int i)
+{
+    size_t n;
+    const char *s = ch_report_col(q, i, &n);
+    return ch_strndup(s, n);
+}
+
+static void load_top(ch_report_ctx *c)
+{
+    c->n_clusters = (uint64_t)scalar(c, "SELECT count(*) FROM clusters", 0);
+    c->n_clustered = (uint64_t)scalar(c, "SELECT count(*) FROM accounts WHERE cluster_id IS NOT NULL", 0);
+    size_t want = c->o.top_clusters < c->n_clusters ? c->o.top_clusters : (size_t)c->n_clusters;
+    if (c->rc || want == 0)
+        return;
+    c->top = ch_calloc(want, sizeof *c->top);
+    c->rank_by_id = ch_calloc(want, sizeof *c->rank_by_id);
+    if (!c->top || !c->rank_by_id) {
+        ch_report_fail(c, CHORUS_ENOMEM, "out of memory");
+        return;
+    }
+    sqlite3_stmt *q = ch_report_prep(
+        c, "SELECT cluster_id, size, score, behaviours, first_seen, last_seen, summary "
+           "FROM clusters ORDER BY score DESC, cluster_id LIMIT ?1");
+    if (!q)
+        return;
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)want);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && c->ntop < want) {
+        ch_report_cluster *k = &c->top[c->ntop];
+        k->id = sqlite3_column_int64(q, 0);
+        k->size = sqlite3_column_int64(q, 1);
+        k->score = ch_report_unit(sqlite3_column_double(q, 2));
+        k->first = sqlite3_column_int64(q, 4);
+        k->last = sqlite3_column_int64(q, 5);
+        k->behaviours = dup_col(q, 3);
+        k->summary = dup_col(q, 6);
+        c->rank_by_id[c->ntop] = (struct ch_report_rank){k->id, (uint32_t)c->ntop};
+        c->ntop++;
+        if (!k->behaviours || !k->summary) {
+            ch_report_fail(c, CHORUS_ENOMEM, "out of memory");
+            break;
+        }
+    }
+    ch_report_step_failed(c, rc);
+    sqlite3_finalize(q);
+    qsort(c->rank_by_id, c->ntop, sizeof *c->rank_by_id, cmp_rank);
+}
+
+/* Activity histograms: bins of a width that gives at most ~240 bars over the span of the
+ * data, on round boundaries (hours, days, weeks) so a bar means something to a reader. */
+static void histograms(ch_report_ctx *c)
+{
+    if (c->rc || c->n_posts == 0)
+        return;
+    static const int64_t widths[] = {600, 1800, 3600, 2 * 3600, 3 * 3600, 6 * 3600, 12 * 3600,
+                                     86400, 2 * 86400, 7 * 86400, 30 * 86400, 91 * 86400,
+                                     365 * 86400};
+    const int64_t span = c->t_last - c->t_first;
+    size_t i = 0;
+    while (i + 1 < sizeof widths / sizeof widths[0] && span / widths[i] >= 240)
+        i++;
+    c->binw = widths[i];
+    /* floor to the bin width (UTC) */
+    int64_t f = c->t_first;
+    c->bin0 = f - ((f % c->binw) + c->binw) % c->binw;
+    uint64_t nb = (uint64_t)(c->t_last - c->bin0) / (uint64_t)c->binw + 1;
+    c->nbins = nb > 4096 ? 4096 : (size_t)nb;   /* a hostile span is clamped into the last bin */
+    size_t ntop_bins;
+    if (!ch_mul_ok(c->ntop ? c->ntop : 1, c->nbins, &ntop_bins)) {
+        ch_report_fail(c, CHORUS_ENOMEM, "out of memory");
+        return;
+    }
+    c->h_all = ch_calloc(c->nbins, sizeof *c->h_all);
+    c->h_clustered = ch_calloc(c->nbins, sizeof *c->h_clustered);
+    c->h_top = ch_calloc(ntop_bins, sizeof *c->h_top);
+    if (!c->h_all || !c->h_clustered || !c->h_top) {
+        ch_report_fail(c, CHORUS_ENOMEM, "out of memory");
+        return;
+    }
+    sqlite3_stmt *q = ch_report_prep(c, "SELECT created_at FROM posts WHERE created_at IS NOT NULL");
+    if (!q)
+        return;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        c->h_all[ch_report_bin(c, sqlite3_column_int64(q, 0))]++;
+    ch_report_step_failed(c, rc);
+    sqlite3_finalize(q);
+    /* CROSS JOIN fixes the order: from the few clustered accounts to their posts by index
+     * (without statistics SQLite would scan every post and look its account up) */
+    q = ch_report_prep(c, "SELECT a.cluster_id, p.created_at FROM accounts a "
+                          "CROSS JOIN posts p ON p.account_id = a.account_id "
+                          "WHERE a.cluster_id IS NOT NULL AND p.created_at IS NOT NULL");
+    if (!q)
+        return;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        size_t b = ch_report_bin(c, sqlite3_column_int64(q, 1));
+        c->h_clustered[b]++;
+        long r = ch_report_rank(c, sqlite3_column_int64(q, 0));
+        if (r >= 0)
+            c->h_top[(size_t)r * c->nbins + b]++;
+    }
+    ch_report_step_failed(c, rc);
+    sqlite3_finalize(q);
+}
+
+/* ---- page --------------------------------------------------------------------------------- */
+
+static const char CSS[] =
+    ":root{--ink:#1d2330;--muted:#5b6474;--line:#e3e6eb;--soft:#f5f6f8;--accent:#c2412d;"
+    "--mark:#ffe27a}"
+    "*{box-sizing:border-box}"
+    "html{scroll-padding-top:52px}"
+    "body{margin:0;font:15px/1.55 system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',"
+    "Arial,'Noto Sans',sans-serif;color:var(--ink);background:#fff}"
+    ".wrap{max-width:1140px;margin:0 auto;padding:0 24px}"
+    "header.top{background:#1d2330;color:#fff;padding:26px 0 20px}"
+    "header.top h1{font-size:28px;margin:0 0 4px;letter-spacing:-.01em}"
+    "header.top p{margin:0;color:#b9c1cf;font-size:14px}"
+    "nav{position:sticky;top:0;background:rgba(255,255,255,.96);border-bottom:1px solid var(--line);"
+    "z-index:5}"
+    "nav a{display:inline-block;padding:11px 12px;color:var(--ink);text-decoration:none;"
+    "font-weight:600;font-size:14px}"
+    "nav a:hover{background:var(--soft)}"
+    "section{padding:30px 0 14px;border-bottom:1px solid var(--line)}"
+    "h2{font-size:23px;margin:0 0 8px;letter-spacing:-.01em}"
+    "h3{font-size:16px;margin:20px 0 8px}"
+    "h4{font-size:14px;margin:14px 0 6px;color:var(--muted);text-transform:uppercase;"
+    "letter-spacing:.04em}"
+    "p{max-width:860px}"
+    ".lead{font-size:18px;line-height:1.5}"
+    "ul.find{margin:6px 0 0;padding-left:20px;max-width:900px}ul.find li{margin:3px 0}"
+    ".cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(124px,1fr));gap:10px;"
+    "margin:18px 0}"
+    ".card{background:var(--soft);border-radius:10px;padding:12px 14px}"
+    ".card b{display:block;font-size:24px;font-variant-numeric:tabular-nums;line-height:1.2}"
+    ".card span{color:var(--muted);font-size:13px}"
+    ".card.hot b{color:var(--accent)}"
+    "table{border-collapse:collapse;width:100%;font-size:14px;margin:6px 0}"
+    "th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}"
+    "th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);"
+    "font-weight:600}"
+    "td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".kv{font-size:13px}.kv td{padding:3px 8px}.kv td:first-child{color:var(--muted);width:40%}"
+    ".grid2{display:grid;grid-template-columns:1fr 1fr;gap:24px}"
+    ".grid2 h3{font-size:14px;margin:14px 0 4px}"
+    ".muted{color:var(--muted)}.small{font-size:13px}"
+    "code,.id{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12.5px;"
+    "overflow-wrap:anywhere}"
+    ".id{color:var(--muted)}"
+    "a{color:#2a5d9f}"
+    "details.sec{border:1px solid var(--line);border-radius:10px;margin:14px 0;background:#fff}"
+    "details.sec>summary{cursor:pointer;padding:12px 16px;display:flex;gap:10px 14px;"
+    "align-items:center;flex-wrap:wrap;list-style:none}"
+    "details.sec>summary::-webkit-details-marker{display:none}"
+    "details.sec>summary:before{content:'\\25B8';color:var(--muted)}"
+    "details.sec[open]>summary:before{content:'\\25BE'}"
+    "details.sec[open]>summary{border-bottom:1px solid var(--line)}"
+    "details.sec>summary h3{margin:0;font-size:17px}"
+    "details.sec>.body{padding:4px 16px 16px}"
+    "details.more{margin:10px 0}details.more>summary{cursor:pointer;color:var(--muted)}"
+    ".sw{display:inline-block;width:12px;height:12px;border-radius:50%;vertical-align:-1px;"
+    "margin-right:4px}"
+    ".pill{display:inline-block;padding:1px 9px;border-radius:10px;background:var(--soft);"
+    "font-size:12.5px;color:var(--muted);white-space:nowrap}"
+    ".pill.hot{background:#fbe3de;color:#9b2c1c}"
+    ".bar{display:inline-block;width:56px;height:8px;background:#e6e8ec;border-radius:4px;"
+    "vertical-align:middle;margin-right:6px;overflow:hidden}"
+    ".bar i{display:block;height:100%;background:var(--accent)}"
+    ".pair{display:grid;grid-template-columns:1fr 1fr;gap:12px;margin:6px 0 16px}"
+    ".pair>div{background:var(--soft);border-radius:8px;padding:10px 12px;white-space:pre-wrap;"
+    "overflow-wrap:anywhere}"
+    ".lab{display:block;font-size:12.5px;color:var(--muted);margin-bottom:4px;white-space:normal}"
+    "mark{background:var(--mark);color:inherit;padding:0 1px;border-radius:2px}"
+    ".gap{color:var(--muted)}"
+    "blockquote{margin:6px 0;padding:8px 12px;border-left:3px solid #c9ced6;background:var(--soft);"
+    "white-space:pre-wrap;overflow-wrap:anywhere;border-radius:0 6px 6px 0}"
+    ".obj{margin:12px 0 18px}"
+    "ol.who{display:flex;flex-wrap:wrap;gap:4px 6px;margin:6px 0;padding:0;list-style:none;"
+    "font-size:13.5px}"
+    "ol.who li{background:var(--soft);border-radius:6px;padding:2px 8px}"
+    "ol.who li.wide{flex-basis:100%}"
+    ".post{white-space:pre-wrap;overflow-wrap:anywhere}"
+    "ul.reasons{margin:0;padding:0;list-style:none;font-size:13px;color:#3d4554}"
+    "ul.reasons li{display:inline}ul.reasons li+li:before{content:' \\00B7  ';color:#9aa2ae}"
+    "svg{display:block;max-width:100%;height:auto}"
+    "svg text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif}"
+    ".fig{margin:12px 0 6px}"
+    ".cap{font-size:13px;color:var(--muted);max-width:880px;margin:4px 0 12px}"
+    ".more{color:var(--muted);font-size:13.5px;font-style:italic}"
+    "bdi.h{font-weight:600}"
+    ".net{border:1px solid var(--line);border-radius:10px;background:#fcfcfd}"
+    ".net .node:hover,.net .nbr:hover{stroke:#1d2330;stroke-width:2}"
+    ".legend{display:flex;flex-wrap:wrap;gap:6px 16px;font-size:13px;margin:8px 0}"
+    "@media (max-width:760px){.pair,.grid2{grid-template-columns:1fr}}"
+    "@media print{nav{display:none}details.sec{break-inside:avoid}}";
+
+static void run_value(ch_report_ctx *c, const char *key, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    sqlite3_stmt *q = ch_report_prep(c, "SELECT value FROM run WHERE key = ?1");
+    if (!q)
+        return;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        size_t n;
+        const char *s = ch_report_col(q, 0, &n);
+        snprintf(buf, cap, "%.*s", (int)(n < cap ? n : cap - 1), s);
+    }
+    sqlite3_finalize(q);
+}
+
+static void page_head(ch_report_ctx *c)
+{
+    ch_report_out *o = &c->out;
+    char version[64], a[32], b[32];
+    run_value(c, "version", version, sizeof version);
+    /* default-src 'none': no script, font, image, frame or connection is allowed, so the page
+     * can never reach the network; styles are inline */
+    ch_report_put(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+                     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                     "style-src 'unsafe-inline'; img-src data:\">\n"
+                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                     "<meta name=\"generator\" content=\"chorus ");
+    ch_report_textz(o, version);
+    ch_report_put(o, "\">\n<title>chorus report: coordinated accounts and parroted statements"
+                     "</title>\n<style>");
+    ch_report_put(o, CSS);
+    ch_report_put(o, "</style></head>\n<body>\n<header class=\"top\"><div class=\"wrap\">"
+                     "<h1>Coordinated accounts and parroted statements</h1><p>");
+    if (c->n_posts)
+        ch_report_putf(o, "%s to %s (UTC) · ", ch_report_date(c->t_first, a),
+                       ch_report_date(c->t_last, b));
+    ch_report_put(o, "report of a chorus ");
+    ch_report_textz(o, version);
+    ch_report_put(o, " scan</p></div></header>\n<nav><div class=\"wrap\">"
+                     "<a href=\"#overview\">Overview</a><a href=\"#network\">Network</a>");
+    ch_report_putf(o, "<a href=\"#clusters\">Clusters (%s)</a>", ch_report_num(c->n_clusters, a));
+    ch_report_putf(o, "<a href=\"#statements\">Statements (%s)</a>",
+                   ch_report_num(c->n_statements, a));
+    ch_report_put(o, "<a href=\"#accounts\">Accounts</a><a href=\"#reading\">How to read</a>"
+                     "</div></nav>\n<main class=\"wrap\">\n");
+}
+
+static void card(ch_report_out *o, const char *value, const char *what, bool hot)
+{
+    ch_report_putf(o, "<div class=\"card%s\"><b>%s</b><span>%s</span></div>", hot ? " hot" : "",
+                   value, what);
+}
+
+/* key/value rows of the run table whose key starts with prefix, named `label` when given,
+ * else by the key without the prefix */
+static void run_rows(ch_report_ctx *c, const char *prefix, const char *label, bool seconds)
+{
+    sqlite3_stmt *q = ch_report_prep(c, "SELECT key, value FROM run WHERE substr(key, 1, ?2) = ?1 "
+                                        "ORDER BY length(key), key LIMIT 200");
+    if (!q)
+        return;
+    sqlite3_bind_text(q, 1, prefix, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, (int)strlen(prefix));
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        size_t kn, vn;
+        const char *k = ch_report_col(q, 0, &kn), *v = ch_report_col(q, 1, &vn);
+        size_t pl = strlen(prefix);
+        ch_report_put(&c->out, "<tr><td>");
+        if (label)
+            ch_report_put(&c->out, label);
+        else
+            ch_report_excerpt(&c->out, k + pl, kn - pl, 80);
+        ch_report_put(&c->out, "</td><td>");
+        if (seconds) {
+            ch_report_putf(&c->out, "%.2f s", sqlite3_column_double(q, 1));
+        } else {
+            ch_report_put(&c->out, "<code>");
+            ch_report_excerpt(&c->out, v, vn, 400);
+            ch_report_put(&c->out, "</code>");
+        }
+        ch_report_put(&c->out, "</td></tr>");
+    }
+    ch_report_step_failed(c, rc);
+    sqlite3_finalize(q);
+}
+
+static void overview(ch_report_ctx *c)
+{
+    ch_report_out *o = &c->out;
+    char a[32], b[32], d[32];
+    uint64_t pairs = (uint64_t)scalar(c, "SELECT count(*) FROM (SELECT DISTINCT account_a, "
+                                         "account_b FROM edges)", 0);
+    uint64_t flagged = (uint64_t)scalar(c, "SELECT count(*) FROM accounts WHERE score >= 0.5", 0);
+    uint64_t posts_matched = (uint64_t)scalar(c, "SELECT count(DISTINCT post_id) FROM matches", 0);
+    uint64_t stmts_matched = (uint64_t)scalar(c, "SELECT count(DISTINCT statement_id) FROM matches", 0);
+    uint64_t errors = (uint64_t)scalar(c, "SELECT CAST(value AS INTEGER) FROM run "
+                                          "WHERE key = 'count.ingest_errors'", 0);
+    double seconds = 0;
+    sqlite3_stmt *q = ch_report_prep(c, "SELECT total(CAST(value AS REAL)) FROM run "
+                                        "WHERE key LIKE 'time.%'");
+    if (q && sqlite3_step(q) == SQLITE_ROW)
+        seconds = sqlite3_column_double(q, 0);
+    sqlite3_finalize(q);
+    if (c->rc)
+        return;
+
+    ch_report_put(o, "<section id=\"overview\"><h2>Overview</h2><p class=\"lead\">");
+    ch_report_putf(o, "In <b>%s posts</b> by %s accounts", ch_report_num(c->n_posts, a),
+                   ch_report_num(c->n_accounts, b));
+    if (c->n_posts)
+        ch_report_putf(o, " (%s to %s)", ch_report_date(c->t_first, a), ch_report_date(c->t_last, b));
+    if (c->n_clusters)
+        ch_report_putf(o, ", chorus found <b>%s cluster%s</b> of accounts acting in concert "
+                          "(%s accounts in all)",
+                       ch_report_num(c->n_clusters, a), c->n_clusters == 1 ? "" : "s",
+                       ch_report_num(c->n_clustered, b));
+    else
+        ch_report_put(o, ", chorus found no cluster of accounts acting in concert");
+    if (c->n_statements)
+        ch_report_putf(o, ", and <b>%s post%s</b> repeating %s of the %s official statements "
+                          "it was given.</p>",
+                       ch_report_num(posts_matched, a), posts_matched == 1 ? "" : "s",
+                       ch_report_num(stmts_matched, b), ch_report_num(c->n_statements, d));
+    else
+        ch_report_put(o, "; no statements were given to match posts against.</p>");
+
+    /* the strongest clusters in one line each, for a reader who reads nothing else */
+    for (size_t i = 0; i < c->ntop && i < 3; i++) {
+        const ch_report_cluster *k = &c->top[i];
+        char col[8];
+        ch_report_putf(o, "%s<li><a href=\"#c%lld\"><span class=\"sw\" style=\"background:%s\">"
+                          "</span>cluster #%lld</a>: <b>%s accounts</b>, score %.2f, active %s to "
+                          "%s. <span class=\"muted\">",
+                       i ? "" : "<ul class=\"find\">", (long long)k->id,
+                       ch_report_colour(c, k->id, col), (long long)k->id,
+                       ch_report_num((uint64_t)(k->size < 0 ? 0 : k->size), a), k->score,
+                       ch_report_date(k->first, b), ch_report_date(k->last, d));
+        ch_report_excerpt(o, k->summary, strlen(k->summary), 160);
+        ch_report_put(o, "</span></li>");
+    }
+    if (c->ntop)
+        ch_report_put(o, "</ul>");
+    ch_report_put(o, "<div class=\"cards\">");
+    card(o, ch_report_num(c->n_posts, a), "posts", false);
+    card(o, ch_report_num(c->n_accounts, a), "accounts", false);
+    card(o, ch_report_num(c->n_clusters, a), "coordinated clusters", c->n_clusters > 0);
+    card(o, ch_report_num(c->n_clustered, a), "accounts in clusters", c->n_clustered > 0);
+    card(o, ch_report_num(flagged, a), "accounts scoring 0.5 or more", false);
+    snprintf(d, sizeof d, "%s / %s", ch_report_num(stmts_matched, a), ch_report_num(c->n_statements, b));
+    card(o, d, "statements repeated / given", false);
+    card(o, ch_report_num(posts_matched, a), "posts repeating a statement", posts_matched > 0);
+    card(o, ch_report_num(pairs, a), "account pairs acting together", false);
+    ch_report_put(o, "</div>");
+
+    if (c->nbins) {
+        uint32_t *bg = ch_calloc(c->nbins, sizeof *bg);
+        if (!bg) {
+            ch_report_fail(c, CHORUS_ENOMEM, "out of memory");
+            return;
+        }
+        for (size_t i = 0; i < c->nbins; i++)
+            bg[i] = c->h_all[i] - c->h_clustered[i];
+        ch_report_put(o, "<h3>Activity</h3>");
+        ch_svg_activity(c, bg, c->h_clustered, "#c2412d", "posts by accounts in clusters",
+                        "posts by all other accounts", NULL, 0);
+        ch_free(bg);
+    }
+
+    ch_report_put(o, "<div class=\"grid2\"><div><h3>Input</h3><table class=\"kv\">");
+    run_rows(c, "input.", "posts", false);
+    run_rows(c, "statements.", "statements", false);
+    ch_report_putf(o, "<tr><td>bad records skipped</td><td>%s</td></tr>",
+                   ch_report_num(errors, a));
+    ch_report_putf(o, "<tr><td>run time of the scan</td><td>%.1f s</td></tr></table>", seconds);
+    if (errors) {
+        q = ch_report_prep(c, "SELECT reason, count(*) FROM ingest_errors GROUP BY reason "
+                              "ORDER BY count(*) DESC, reason LIMIT 10");
+        if (q) {
+            ch_report_put(o, "<p class=\"small muted\">Bad records by reason (first ones of "
+                             "each file): ");
+            int rc, k = 0;
+            while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+                size_t n;
+                const char *s = ch_report_col(q, 0, &n);
+                ch_report_put(o, k++ ? ", " : "");
+                ch_report_excerpt(o, s, n, 60);
+                ch_report_putf(o, " %s", ch_report_num((uint64_t)sqlite3_column_int64(q, 1), a));
+            }
+            sqlite3_finalize(q);
+            ch_report_put(o, "</p>");
+        }
+    }
+    ch_report_put(o, "</div><div><h3>Parameters</h3><table class=\"kv\">");
+    run_rows(c, "param.", NULL, false);
+    ch_report_put(o, "</table></div></div>");
+    ch_report_put(o, "<details class=\"more\"><summary>Time per stage of the scan</summary>"
+                     "<table class=\"kv\">");
+    run_rows(c, "time.", NULL, true);
+    ch_report_put(o, "</table></details></section>\n");
+}
+
+static void accounts(ch_report_ctx *c)
+{
+    ch_report_out *o = &c->out;
+    char a[32], col[8];
+    ch_report_put(o, "<section id=\"accounts\"><h2>Accounts with the highest scores</h2>"
+                     "<p>The score (0 to 1) combines how strongly an account acts in concert "
+                     "with others and how it behaves on its own (timing, repetition, profile). "
+                     "Accounts outside clusters can score high too: they are worth a look.</p>");
+    sqlite3_stmt *q = ch_report_prep(
+        c, "SELECT account_id, handle, n_posts, score, cluster_id, reasons FROM accounts "
+           "WHERE score IS NOT NULL ORDER BY score DESC, account_id LIMIT ?1");
+    if (!q)
+        return;
+    sqlite3_bind_int(q, 1, (int)c->o.max_items);
+    int rc, k = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (!k++)
+            ch_report_put(o, "<table><tr><th>account</th><th class=\"n\">posts</th>"
+                             "<th>score</th><th>cluster</th><th>why</th></tr>");
+        size_t idn, hn, rn;
+        const char *id = ch_report_col(q, 0, &idn), *h = ch_report_col(q, 1, &hn);
+        const char *r = ch_report_col(q, 5, &rn);
+        double s = ch_report_unit(sqlite3_column_double(q, 3));
+        ch_report_put(o, "<tr><td>");
+        ch_report_handle(o, h, hn, id, idn);
+        ch_report_put(o, "<br><span class=\"id\">");
+        ch_report_excerpt(o, id, idn, 64);
+        ch_report_putf(o, "</span></td><td class=\"n\">%s</td>",
+                       ch_report_num((uint64_t)sqlite3_column_int64(q, 2), a));
+        ch_report_putf(o, "<td class=\"n\"><span class=\"bar\"><i style=\"width:%.0f%%\"></i>"
+                          "</span>%.2f</td><td>", 100 * s, s);
+        if (sqlite3_column_type(q, 4) != SQLITE_NULL) {
+            int64_t cl = sqlite3_column_int64(q, 4);
+            ch_report_colour(c, cl, col);
+            if (ch_report_rank(c, cl) >= 0)
+                ch_report_putf(o, "<a href=\"#c%lld\"><span class=\"sw\" style=\"background:%s\">"
+                                  "</span>#%lld</a>", (long long)cl, col, (long long)cl);
+            else
+                ch_report_putf(o, "<span class=\"sw\" style=\"background:%s\"></span>#%lld", col,
+                               (long long)cl);
+        } else {
+            ch_report_put(o, "<span class=\"muted\">none</span>");
+        }
+        ch_report_put(o, "</td><td>");
+        ch_report_reasons(c, r, rn, 3, NULL);
+        ch_report_put(o, "</td></tr>");
+    }
+    ch_report_step_failed(c, rc);
+    sqlite3_finalize(q);
+    ch_report_put(o, k ? "</table>" : "<p class=\"muted\">No account has a score.</p>");
+    ch_report_put(o, "</section>\n");
+}
+
+static void reading(ch_report_ctx *c)
+{
+    ch_report_put(
+        &c->out,
+        "<section id=\"reading\"><h2>How to read this report</h2>"
+        "<p><b>A cluster</b> is a group of accounts that did the same thing, again and again, "
+        "within a short time of each other, more often than chance explains: reposting the same "
+        "posts, replying to or quoting the same posts, sharing the same links or hashtag sets, "
+        "posting near-identical text, or repeating the same official statement. Each pair of "
+        "accounts is tested against what accounts of their activity would do by chance; "
+        "clusters are the densely connected groups of the pairs that pass.</p>"
+        "<p><b>The evidence</b> under each cluster is the concrete record: the posts that were "
+        "shared, who shared them and how many minutes apart. <b>Parroted statements</b> show the "
+        "post and the official statement side by side with the matching passage highlighted "
+        "in both.</p>"
+        "<p><b>Scores</b> run from 0 to 1 and summarise many signals; the listed reasons say "
+        "which ones mattered for each account. A score is a pointer for investigation, not a "
+        "verdict: fans of one account, newsrooms sharing wire copy and friends at one event "
+        "can also act together. Check the evidence, and look for what organic users would not "
+        "do: posting within seconds of each other day after day, copying a statement before it "
+        "was published, accounts created on the same day.</p>"
+        "<p class=\"small muted\">Times are UTC. Texts are shown as collected, escaped; links "
+        "from the data are shown as text and never loaded. This file makes no network "
+        "requests. Regenerate it with <code>chorus report DB -o report.html</code>; explore a "
+        "cluster in the terminal with <code>chorus inspect DB --cluster ID</code>.</p>"
+        "</section>\n");
+}
+
+static void render(ch_report_ctx *c)
+{
+    page_head(c);
+    if (!c->rc)
+        overview(c);
+    if (!c->rc)
+        ch_svg_network(c);
+    if (!c->rc)
+        ch_report_clusters(c);
+    if (!c->rc)
+        ch_report_statements(c);
+    if (!c->rc)
+        accounts(c);
+    if (!c->rc)
+        reading(c);
+    ch_report_put(&c->out, "</main>\n<footer class=\"wrap\"><p class=\"small muted\">Written by "
+                           "chorus report.</p></footer>\n</body></html>\n");
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void span(ch_report_ctx *c)
+{
+    int64_t lo = scalar(c, "SELECT CAST(value AS INTEGER) FROM run WHERE key = 'data.first'", 0);
+    int64_t hi = scalar(c, "SELECT CAST(value AS INTEGER) FROM run WHERE key = 'data.last'", 0);
+    if (!lo || !hi || hi < lo) {
+        sqlite3_stmt *q = ch_report_prep(c, "SELECT min(created_at), max(created_at) FROM posts");
+        if (q && sqlite3_step(q) == SQLITE_ROW) {
+            lo = sqlite3_column_int64(q, 0);
+            hi = sqlite3_column_int64(q, 1);
+        }
+        sqlite3_finalize(q);
+    }
+    /* years 1 to 9999: anything else is bad data, and would overflow the arithmetic */
+    const int64_t min_t = -62135596800LL, max_t = 253402300799LL;
+    lo = lo < min_t ? min_t : lo > max_t ? max_t : lo;
+    hi = hi < min_t ? min_t : hi > max_t ? max_t : hi;
+    c->t_first = lo;
+    c->t_last = hi < lo ? lo : hi;
+}
+
+int ch_report_write(const char *db_path, const char *out_path, const ch_report_opts *opts,
+                    ch_report_info *info, char *err, size_t errlen)
+{
+    const double t0 = now();
+    ch_report_ctx ctx;
+    ch_report_ctx *c = &ctx;
+    memset(c, 0, sizeof *c);
+    c->err = err;
+    c->errlen = errlen;
+    if (err && errlen)
+        err[0] = '\0';
+    if (opts)
+        c->o = *opts;
+    else
+        ch_report_opts_default(&c->o);
+    if (c->o.max_items == 0)
+        c->o.max_items = 1;
+    if (info)
+        memset(info, 0, sizeof *info);
+    c->info = info;
+
+    char *tmp = NULL;
+    const bool to_stdout = strcmp(out_path, "-") == 0;
+    if (open_db(c, db_path))
+        goto out;
+    c->n_posts = (uint64_t)scalar(c, "SELECT count(*) FROM posts", 0);
+    c->n_accounts = (uint64_t)scalar(c, "SELECT count(*) FROM accounts", 0);
+    c->n_statements = (uint64_t)scalar(c, "SELECT count(*) FROM statements", 0);
+    c->n_matches = (uint64_t)scalar(c, "SELECT count(*) FROM matches", 0);
+    if (c->n_posts)
+        span(c);
+    load_top(c);
+    histograms(c);
+    if (c->rc)
+        goto out;
+
+    struct stat sd, so;
+    if (!to_stdout && stat(db_path, &sd) == 0 && stat(out_path, &so) == 0 &&
+        sd.st_dev == so.st_dev && sd.st_ino == so.st_ino) {
+        /* `chorus report x.db -o x.db` would replace the evidence with its report */
+        ch_report_fail(c, CHORUS_EUSAGE, "'%s' is the results database; write the report "
+                                         "elsewhere", out_path);
+        goto out;
+    }
+    if (to_stdout) {
+        c->out.f = stdout;
+    } else {
+        size_t n = strlen(out_path) + 32;
+        if (!(tmp = ch_malloc(n))) {
+            ch_report_fail(c, CHORUS_ENOMEM, "out of memory");
+            goto out;
+        }
+        snprintf(tmp, n, "%s.tmp-%ld", out_path, (long)getpid());
+        if (!(c->out.f = fopen(tmp, "wb"))) {
+            ch_report_fail(c, CHORUS_EIO, "cannot create '%s': %s", tmp, strerror(errno));
+            goto out;
+        }
+        setvbuf(c->out.f, NULL, _IOFBF, 1 << 16);
+    }
+    render(c);
+    if (!c->rc && (c->out.err || fflush(c->out.f) != 0 || ferror(c->out.f)))
+        ch_report_fail(c, CHORUS_EIO, "cannot write '%s': %s", to_stdout ? "standard output" : tmp,
+                       strerror(errno));
+    if (!to_stdout) {
+        if (!c->rc && fsync(fileno(c->out.f)) != 0 && errno != EINVAL)
+            ch_report_fail(c, CHORUS_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+        if (fclose(c->out.f) != 0 && !c->rc)
+            ch_report_fail(c, CHORUS_EIO, "cannot write '%s': %s", tmp, strerror(errno));
+        c->out.f = NULL;
+        if (!c->rc && rename(tmp, out_path) != 0)
+            ch_report_fail(c, CHORUS_EIO, "cannot rename '%s' to '%s': %s", tmp, out_path,
+                           strerror(errno));
+        if (c->rc)
+            unlink(tmp);
+    }
+out:
+    if (info) {
+        info->bytes = c->out.bytes;
+        info->clusters = c->n_clusters;
+        info->clusters_detailed = c->ntop;
+        info->clustered = c->n_clustered;
+        info->statements = c->n_statements;
+        info->seconds = now() - t0;
+    }
+    if (c->out.f && !to_stdout) {
+        fclose(c->out.f);
+        unlink(tmp);
+    }
+    ch_free(tmp);
+    sqlite3_finalize(c->q_reasons);
+    for (size_t i = 0; i < c->ntop; i++) {
+        ch_free(c->top[i].behaviours);
+        ch_free(c->top[i].summary);
+    }
+    ch_free(c->top);
+    ch_free(c->rank_by_id);
+    ch_free(c->h_all);
+    ch_free(c->h_clustered);
+    ch_free(c->h_top);
+    if (c->db)
+        sqlite3_close(c->db);
+    return c->rc;
+}
