@@ -27,6 +27,7 @@
 #include "chorus.h"
 #include "core/timeparse.h"
 #include "ingest/csv.h"
+#include "ingest/csv_ingest.h"
 #include "ingest/ingest.h"
 
 enum {
@@ -90,16 +91,18 @@ static int quote_len(ch_slice s)
 }
 
 typedef struct row_ctx {
-    const int *col;
+    const ch_csvmap *map;
+    int col[F__N];                /* column of each field, -1 when not mapped */
     const char *base;             /* file basename, for synthesized ids */
     char id[320];                 /* "<base>:<line>" */
-    char msg[160];
-    ch_reason reason;
 } row_ctx;
 
-/* Fills r from one row. Returns 0, or CHORUS_EPARSE with rc->reason and rc->msg. */
-static int row_to_post(row_ctx *x, const ch_csv_rec *rec, ch_rawpost *r)
+/* Fills r from one row. Returns 0, or CHORUS_EPARSE with *reason and msg (a ch_csv_row_fn;
+ * `arg` is the row_ctx). */
+static int row_to_post(void *arg, const ch_csv_rec *rec, ch_rawpost *r, ch_reason *reason,
+                       char *msg, size_t msglen)
 {
+    row_ctx *x = arg;
     const int *col = x->col;
     ch_rawpost_clear(r);
     if (col[F_ID] >= 0) {
@@ -120,8 +123,8 @@ static int row_to_post(row_ctx *x, const ch_csv_rec *rec, ch_rawpost *r)
 
     ch_slice t = ch_csv_cell(rec, col[F_TIME]);
     if (t.n && ch_time_parse(t.p, t.n, &r->created_at) != CHORUS_OK) {
-        x->reason = CH_R_BAD_TIME;
-        snprintf(x->msg, sizeof x->msg, "unparseable time '%.*s'", quote_len(t), t.p);
+        *reason = CH_R_BAD_TIME;
+        snprintf(msg, msglen, "unparseable time '%.*s'", quote_len(t), t.p);
         return CHORUS_EPARSE;
     }
 
@@ -129,8 +132,8 @@ static int row_to_post(row_ctx *x, const ch_csv_rec *rec, ch_rawpost *r)
     ch_kind kind = CH_KIND_POST;
     int known = parse_kind(k, &kind);
     if (known < 0) {
-        x->reason = CH_R_BAD_FIELD;
-        snprintf(x->msg, sizeof x->msg, "unknown kind '%.*s'", quote_len(k), k.p);
+        *reason = CH_R_BAD_FIELD;
+        snprintf(msg, msglen, "unknown kind '%.*s'", quote_len(k), k.p);
         return CHORUS_EPARSE;
     }
     ch_slice rt_handle = {NULL, 0};
@@ -157,14 +160,26 @@ static const char *basename_of(const char *path)
     return slash && slash[1] ? slash + 1 : path;
 }
 
+/* Finds the mapped columns; every one must be in the header (a ch_csv_header_fn; `arg` is
+ * the row_ctx). */
+static int find_columns(void *arg, ch_ingest_ctx *ctx, const ch_csv *csv, uint64_t line)
+{
+    row_ctx *x = arg;
+    for (int f = 0; f < F__N; f++) {
+        const char *name = ch_csvmap_get(x->map, field_names[f]);
+        x->col[f] = name ? ch_csv_col(csv, name) : -1;
+        if (name && x->col[f] < 0) {
+            ch_ingest_reject(ctx, line, CH_R_BAD_FIELD,
+                             "column '%s' (--map %s=%s) is not in the header", name,
+                             field_names[f], name);
+            return CHORUS_EFORMAT;
+        }
+    }
+    return CHORUS_OK;
+}
+
 int ch_read_csv(ch_ingest_ctx *ctx)
 {
-    int rc = CHORUS_OK;
-    ch_csv *csv = NULL;
-    ch_csv_rec rec;
-    ch_rawpost r;                 /* ~3 KiB: one per file, reused for every row */
-    int col[F__N];
-    row_ctx x = {.col = col, .base = basename_of(ctx->fname)};
     const ch_csvmap *map = ctx->opts ? ctx->opts->map : NULL;
 
     /* The map is checked before reading so a bad one fails the same way on every file. */
@@ -179,58 +194,8 @@ int ch_read_csv(ch_ingest_ctx *ctx)
             snprintf(m, sizeof m, "the csv column map needs %s (--map)", need);
             ctx->opts->diag(ctx->opts->diag_ctx, ctx->fname, 0, CH_R__COUNT, m);
         }
-        rc = CHORUS_EUSAGE;
-        goto out;
+        return CHORUS_EUSAGE;
     }
-    if ((rc = ch_csv_open_ctx(ctx, &csv)))
-        goto out;
-    int hr = ch_csv_read_header(csv, &rec);
-    if (hr == CH_CSV_EOF)
-        goto out;                 /* an empty file holds no posts */
-    if (hr != CH_CSV_OK) {
-        rc = ch_csv_report(ctx, &rec, hr);
-        if (hr == CH_CSV_SKIP)
-            rc = CHORUS_EFORMAT;  /* without a header no row can be read */
-        goto out;
-    }
-    for (int f = 0; f < F__N; f++) {
-        const char *name = ch_csvmap_get(map, field_names[f]);
-        col[f] = name ? ch_csv_col(csv, name) : -1;
-        if (name && col[f] < 0) {
-            ch_ingest_reject(ctx, rec.line, CH_R_BAD_FIELD,
-                             "column '%s' (--map %s=%s) is not in the header", name,
-                             field_names[f], name);
-            rc = CHORUS_EFORMAT;
-            goto out;
-        }
-    }
-    const size_t ncols = ch_csv_ncols(csv);
-
-    while (!ctx->stop) {
-        int nr = ch_csv_next(csv, &rec);
-        if (nr == CH_CSV_EOF)
-            break;
-        ch_ingest_tick(ctx);
-        if (nr != CH_CSV_OK) {
-            if ((rc = ch_csv_report(ctx, &rec, nr)))
-                goto out;
-            continue;
-        }
-        if (rec.n != ncols) {
-            if ((rc = ch_ingest_reject(ctx, rec.line, CH_R_COLUMNS,
-                                       "expected %zu columns, got %zu", ncols, rec.n)))
-                goto out;
-            continue;
-        }
-        if (row_to_post(&x, &rec, &r) != CHORUS_OK) {
-            if ((rc = ch_ingest_reject(ctx, rec.line, x.reason, "%s", x.msg)))
-                goto out;
-            continue;
-        }
-        if ((rc = ch_ingest_emit(ctx, rec.line, &r)))
-            goto out;
-    }
-out:
-    ch_csv_close(csv);
-    return rc;
+    row_ctx x = {.map = map, .base = basename_of(ctx->fname)};
+    return ch_csv_each_row(ctx, find_columns, row_to_post, &x);
 }

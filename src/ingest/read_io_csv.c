@@ -23,6 +23,7 @@
 #include "chorus.h"
 #include "core/timeparse.h"
 #include "ingest/csv.h"
+#include "ingest/csv_ingest.h"
 #include "ingest/ingest.h"
 
 enum {
@@ -79,10 +80,12 @@ static void fill_meta(ch_rawpost *r, const ch_csv_rec *rec, const int *col)
                       r->meta.created_at != CH_UNKNOWN_I64;
 }
 
-/* Fills r from one row. Returns 0, or CHORUS_EPARSE with *reason and msg for a bad row. */
-static int row_to_post(const ch_csv_rec *rec, const int *col, ch_rawpost *r, ch_reason *reason,
+/* Fills r from one row. Returns 0, or CHORUS_EPARSE with *reason and msg for a bad row. `arg`
+ * is the column table (a ch_csv_row_fn). */
+static int row_to_post(void *arg, const ch_csv_rec *rec, ch_rawpost *r, ch_reason *reason,
                        char *msg, size_t msglen)
 {
+    const int *col = arg;
     ch_rawpost_clear(r);
     r->id = ch_csv_id(ch_csv_cell(rec, col[C_TWEETID]));
     r->author_id = ch_csv_id(ch_csv_cell(rec, col[C_USERID]));
@@ -130,26 +133,10 @@ static int row_to_post(const ch_csv_rec *rec, const int *col, ch_rawpost *r, ch_
     return CHORUS_OK;
 }
 
-int ch_read_io_csv(ch_ingest_ctx *ctx)
+/* Finds the columns by name (a ch_csv_header_fn; `arg` is the column table). */
+static int find_columns(void *arg, ch_ingest_ctx *ctx, const ch_csv *csv, uint64_t line)
 {
-    int rc = CHORUS_OK;
-    ch_csv *csv = NULL;
-    ch_csv_rec rec;
-    ch_rawpost r;                 /* ~3 KiB: one per file, reused for every row */
-    int col[C__N];
-    char msg[160];
-
-    if ((rc = ch_csv_open_ctx(ctx, &csv)))
-        goto out;
-    int hr = ch_csv_read_header(csv, &rec);
-    if (hr == CH_CSV_EOF)
-        goto out;                 /* an empty file holds no posts */
-    if (hr != CH_CSV_OK) {
-        rc = ch_csv_report(ctx, &rec, hr);
-        if (hr == CH_CSV_SKIP)
-            rc = CHORUS_EFORMAT;  /* without a header no row can be read */
-        goto out;
-    }
+    int *col = arg;
     for (int i = 0; i < C__N; i++)
         col[i] = ch_csv_col(csv, col_names[i]);
     const char *missing = col[C_TWEETID] < 0 ? "tweetid"
@@ -157,39 +144,15 @@ int ch_read_io_csv(ch_ingest_ctx *ctx)
                           : col[C_USERID] < 0 && col[C_SCREEN] < 0 ? "userid"
                                                                    : NULL;
     if (missing) {
-        ch_ingest_reject(ctx, rec.line, CH_R_BAD_FIELD,
+        ch_ingest_reject(ctx, line, CH_R_BAD_FIELD,
                          "not an io-csv file: the header has no '%s' column", missing);
-        rc = CHORUS_EFORMAT;
-        goto out;
+        return CHORUS_EFORMAT;
     }
-    const size_t ncols = ch_csv_ncols(csv);
+    return CHORUS_OK;
+}
 
-    while (!ctx->stop) {
-        int nr = ch_csv_next(csv, &rec);
-        if (nr == CH_CSV_EOF)
-            break;
-        ch_ingest_tick(ctx);
-        if (nr != CH_CSV_OK) {
-            if ((rc = ch_csv_report(ctx, &rec, nr)))
-                goto out;
-            continue;
-        }
-        if (rec.n != ncols) {
-            if ((rc = ch_ingest_reject(ctx, rec.line, CH_R_COLUMNS,
-                                       "expected %zu columns, got %zu", ncols, rec.n)))
-                goto out;
-            continue;
-        }
-        ch_reason reason;
-        if (row_to_post(&rec, col, &r, &reason, msg, sizeof msg) != CHORUS_OK) {
-            if ((rc = ch_ingest_reject(ctx, rec.line, reason, "%s", msg)))
-                goto out;
-            continue;
-        }
-        if ((rc = ch_ingest_emit(ctx, rec.line, &r)))
-            goto out;
-    }
-out:
-    ch_csv_close(csv);
-    return rc;
+int ch_read_io_csv(ch_ingest_ctx *ctx)
+{
+    int col[C__N];
+    return ch_csv_each_row(ctx, find_columns, row_to_post, col);
 }

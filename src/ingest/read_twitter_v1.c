@@ -37,12 +37,11 @@
 #include "core/timeparse.h"
 #include "ingest/ingest.h"
 #include "ingest/jsonl.h"
+#include "ingest/twitter_common.h"
 
 _Static_assert(CH_INPUT_PADDING >= CH_JSON_PADDING, "lines must be padded for simdjson");
 
 #define EMBED_MAX_DEPTH 2 /* retweeted_status -> quoted_status */
-
-#define KEY_IS(k, n, lit) ((n) == sizeof(lit) - 1 && memcmp((k), (lit), sizeof(lit) - 1) == 0)
 
 typedef struct v1_reader {
     ch_ingest_ctx *ctx;
@@ -245,10 +244,7 @@ static void read_user(ch_json_val user, ch_rawpost *r, v1_who *who)
     int64_t t;
     if (c.n && ch_time_parse(c.p, c.n, &t) == CHORUS_OK)
         r->meta.created_at = t;
-    r->meta.present = r->meta.followers != CH_UNKNOWN_I64 || r->meta.following != CH_UNKNOWN_I64 ||
-                      r->meta.statuses != CH_UNKNOWN_I64 || r->meta.created_at != CH_UNKNOWN_I64 ||
-                      r->meta.verified >= 0 || r->meta.default_profile >= 0 ||
-                      r->meta.default_profile_image >= 0;
+    r->meta.present = ch_tw_meta_present(r);
 }
 
 /* The id and author of an embedded status without reading the rest of it. */
@@ -262,37 +258,12 @@ static void who_of(ch_json_val status, v1_who *who)
     who->author = str_of(ch_json_get(user, "screen_name"));
 }
 
-static void read_entities(ch_json_val ent, ch_rawpost *r)
-{
-    ch_json_iter it, ai;
-    const char *k;
-    size_t n;
-    ch_json_val v, e;
-    ch_json_iter_init(ent, &it);
-    while (ch_json_obj_next(&it, &k, &n, &v)) {
-        if (KEY_IS(k, n, "urls")) {
-            ch_json_iter_init(v, &ai);
-            while (ch_json_arr_next(&ai, &e)) {
-                ch_slice u = str_of(ch_json_get(e, "expanded_url"));
-                if (!u.n)
-                    u = str_of(ch_json_get(e, "url"));
-                ch_rawpost_add_url(r, u.p, u.n);
-            }
-        } else if (KEY_IS(k, n, "hashtags")) {
-            ch_json_iter_init(v, &ai);
-            while (ch_json_arr_next(&ai, &e)) {
-                ch_slice h = str_of(ch_json_get(e, "text"));
-                ch_rawpost_add_hashtag(r, h.p, h.n);
-            }
-        } else if (KEY_IS(k, n, "user_mentions")) {
-            ch_json_iter_init(v, &ai);
-            while (ch_json_arr_next(&ai, &e)) {
-                ch_slice m = str_of(ch_json_get(e, "screen_name"));
-                ch_rawpost_add_mention(r, m.p, m.n);
-            }
-        }
-    }
-}
+static const ch_tw_entities entity_keys = {
+    .urls = {CH_JSON_KEY("urls"), {"expanded_url", "url"}},
+    .hashtags = {CH_JSON_KEY("hashtags"), {"text"}},
+    .mentions = {CH_JSON_KEY("user_mentions"), {"screen_name"}},
+    .str = str_of,
+};
 
 /* `<a href="..." rel="nofollow">Twitter for iPhone</a>` -> `Twitter for iPhone`. */
 static ch_slice client_of(ch_json_val source)
@@ -365,14 +336,8 @@ static int do_status(v1_reader *rd, const v1_status *st, int depth, bool top,
     r->id = who->id;
     read_user(ch_json_present(s.f[S_USER]) ? s.f[S_USER] : user_override, r, who);
 
-    ch_slice t = str_of(s.f[S_CREATED_AT]);
-    if (t.n && ch_time_parse(t.p, t.n, &r->created_at) != CHORUS_OK) {
-        if (top)
-            rc = ch_ingest_reject(rd->ctx, rd->line, CH_R_BAD_TIME,
-                                  "unparseable created_at '%.*s'", (int)(t.n > 64 ? 64 : t.n),
-                                  t.p);
+    if (!ch_tw_time(rd->ctx, rd->line, top, str_of(s.f[S_CREATED_AT]), &r->created_at, &rc))
         goto out;
-    }
 
     ch_json_val ext_text = ch_json_get(s.f[S_EXTENDED], "full_text");
     ch_json_val ext_ent = ch_json_get(s.f[S_EXTENDED], "entities");
@@ -407,12 +372,8 @@ static int do_status(v1_reader *rd, const v1_status *st, int depth, bool top,
         }
     }
 
-    read_entities(ch_json_present(ext_ent) ? ext_ent : s.f[S_ENTITIES], r);
-
-    if (!top && (!r->id.n || (!r->author_id.n && !r->author.n) ||
-                 r->created_at == CH_UNKNOWN_I64))
-        goto out;
-    rc = ch_ingest_emit(rd->ctx, rd->line, r);
+    ch_tw_read_entities(ch_json_present(ext_ent) ? ext_ent : s.f[S_ENTITIES], &entity_keys, r);
+    rc = ch_tw_emit(rd->ctx, rd->line, r, top);
 out:
     return rc;
 }
@@ -428,12 +389,9 @@ static bool looks_like_status(const v1_status *s)
 /* Reports a line that holds no status, naming its first key ("delete", "limit", ...). */
 static int not_a_post(v1_reader *rd, ch_json_val root)
 {
-    ch_json_iter it;
     const char *k;
     size_t n;
-    ch_json_val v;
-    if (ch_json_type_of(root) == CH_JSON_OBJECT && ch_json_iter_init(root, &it) &&
-        ch_json_obj_next(&it, &k, &n, &v))
+    if (ch_tw_first_key(root, &k, &n))
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_NOT_POST,
                                 "not a status (an object starting with '%.*s')",
                                 (int)(n > 40 ? 40 : n), k);
@@ -478,30 +436,22 @@ static int do_object(v1_reader *rd, ch_json_val obj, bool allow_page, size_t *fo
     return CHORUS_OK;
 }
 
-static int do_line(v1_reader *rd, ch_json_val root)
+/* A line's object, or an element of a line's array (ch_tw_object_fn). */
+static int line_object(void *arg, ch_json_val obj, size_t *found)
 {
-    size_t found = 0;
-    int rc = CHORUS_OK;
-    ch_json_type t = ch_json_type_of(root);
-    if (t == CH_JSON_ARRAY) {
-        ch_json_iter it;
-        ch_json_val e;
-        ch_json_iter_init(root, &it);
-        while (!rc && ch_json_arr_next(&it, &e))
-            rc = do_object(rd, e, true, &found);
-    } else if (t == CH_JSON_OBJECT) {
-        rc = do_object(rd, root, true, &found);
-    }
-    if (rc || found)
-        return rc;
-    ch_ingest_tick(rd->ctx);
-    return not_a_post(rd, root);
+    return do_object(arg, obj, true, found);
 }
 
 static int v1_line(void *arg, ch_json_val root, uint64_t line)
 {
     (void)line; /* kept in rd->line by the loop */
-    return do_line(arg, root);
+    v1_reader *rd = arg;
+    size_t found = 0;
+    int rc = ch_tw_each_object(root, line_object, rd, &found);
+    if (rc || found)
+        return rc;
+    ch_ingest_tick(rd->ctx);
+    return not_a_post(rd, root);
 }
 
 int ch_read_twitter_v1(ch_ingest_ctx *ctx)

@@ -43,6 +43,7 @@
 #include "core/timeparse.h"
 #include "ingest/ingest.h"
 #include "ingest/jsonl.h"
+#include "ingest/twitter_common.h"
 
 _Static_assert(CH_INPUT_PADDING >= CH_JSON_PADDING, "lines must be padded for simdjson");
 
@@ -246,45 +247,16 @@ static void read_user(ch_json_val user, ch_rawpost *r, char *id_buf, size_t cap)
     ch_slice img = str_of(image);
     if (img.n)
         r->meta.default_profile_image = contains(img, "default_profile_images") ? 1 : 0;
-    r->meta.present = r->meta.created_at != CH_UNKNOWN_I64 || r->meta.followers != CH_UNKNOWN_I64 ||
-                      r->meta.following != CH_UNKNOWN_I64 || r->meta.statuses != CH_UNKNOWN_I64 ||
-                      r->meta.verified >= 0 || r->meta.default_profile_image >= 0;
+    r->meta.present = ch_tw_meta_present(r); /* default_profile stays unknown (-1) in v2 */
 }
 
-static void read_entities(ch_json_val ent, ch_rawpost *r)
-{
-    ch_json_iter it, ai;
-    const char *k;
-    size_t n;
-    ch_json_val v, e;
-    ch_json_iter_init(ent, &it);
-    while (ch_json_obj_next(&it, &k, &n, &v)) {
-        if (KEY_IS(k, n, "urls")) {
-            ch_json_iter_init(v, &ai);
-            while (ch_json_arr_next(&ai, &e)) {
-                /* unwound_url is where the link finally lands (after redirects). */
-                ch_slice u = str_of(ch_json_get(e, "unwound_url"));
-                if (!u.n)
-                    u = str_of(ch_json_get(e, "expanded_url"));
-                if (!u.n)
-                    u = str_of(ch_json_get(e, "url"));
-                ch_rawpost_add_url(r, u.p, u.n);
-            }
-        } else if (KEY_IS(k, n, "hashtags")) {
-            ch_json_iter_init(v, &ai);
-            while (ch_json_arr_next(&ai, &e)) {
-                ch_slice h = str_of(ch_json_get(e, "tag"));
-                ch_rawpost_add_hashtag(r, h.p, h.n);
-            }
-        } else if (KEY_IS(k, n, "mentions")) {
-            ch_json_iter_init(v, &ai);
-            while (ch_json_arr_next(&ai, &e)) {
-                ch_slice m = str_of(ch_json_get(e, "username"));
-                ch_rawpost_add_mention(r, m.p, m.n);
-            }
-        }
-    }
-}
+static const ch_tw_entities entity_keys = {
+    /* unwound_url is where the link finally lands (after redirects). */
+    .urls = {CH_JSON_KEY("urls"), {"unwound_url", "expanded_url", "url"}},
+    .hashtags = {CH_JSON_KEY("hashtags"), {"tag"}},
+    .mentions = {CH_JSON_KEY("mentions"), {"username"}},
+    .str = str_of,
+};
 
 static int kind_rank(ch_slice type, ch_kind *kind)
 {
@@ -319,14 +291,8 @@ static int do_tweet(v2_reader *rd, const v2_tweet *t, bool top)
                            : idmap_get(&rd->users, r->author_id);
     read_user(user, r, author_buf, sizeof author_buf);
 
-    ch_slice c = str_of(t->f[T_CREATED_AT]);
-    if (c.n && ch_time_parse(c.p, c.n, &r->created_at) != CHORUS_OK) {
-        if (top)
-            rc = ch_ingest_reject(rd->ctx, rd->line, CH_R_BAD_TIME,
-                                  "unparseable created_at '%.*s'", (int)(c.n > 64 ? 64 : c.n),
-                                  c.p);
+    if (!ch_tw_time(rd->ctx, rd->line, top, str_of(t->f[T_CREATED_AT]), &r->created_at, &rc))
         goto out;
-    }
 
     ch_json_val note_text = ch_json_get(t->f[T_NOTE], "text");
     ch_json_val note_ent = ch_json_get(t->f[T_NOTE], "entities");
@@ -367,12 +333,8 @@ static int do_tweet(v2_reader *rd, const v2_tweet *t, bool top)
         r->ref_author = str_of(ch_json_get(ru, "username"));
     }
 
-    read_entities(ch_json_present(note_ent) ? note_ent : t->f[T_ENTITIES], r);
-
-    if (!top && (!r->id.n || (!r->author_id.n && !r->author.n) ||
-                 r->created_at == CH_UNKNOWN_I64))
-        goto out;
-    rc = ch_ingest_emit(rd->ctx, rd->line, r);
+    ch_tw_read_entities(ch_json_present(note_ent) ? note_ent : t->f[T_ENTITIES], &entity_keys, r);
+    rc = ch_tw_emit(rd->ctx, rd->line, r, top);
 out:
     return rc;
 }
@@ -419,9 +381,10 @@ static int index_includes(v2_reader *rd, ch_json_val users, ch_json_val tweets)
     return CHORUS_OK;
 }
 
-/* A page, a flattened tweet, or something else (found stays 0). */
-static int do_object(v2_reader *rd, ch_json_val obj, size_t *found)
+/* A page, a flattened tweet, or something else (found stays 0). A ch_tw_object_fn. */
+static int do_object(void *arg, ch_json_val obj, size_t *found)
 {
+    v2_reader *rd = arg;
     int rc = CHORUS_OK;
     ch_json_val data = ch_json_get(obj, "data");
     ch_json_type dt = ch_json_type_of(data);
@@ -482,38 +445,22 @@ static int do_object(v2_reader *rd, ch_json_val obj, size_t *found)
     return rc;
 }
 
-static int do_line(v2_reader *rd, ch_json_val root)
+static int v2_line(void *arg, ch_json_val root, uint64_t line)
 {
-    int rc = CHORUS_OK;
+    (void)line; /* kept in rd->line by the loop */
+    v2_reader *rd = arg;
     size_t found = 0;
-    ch_json_type t = ch_json_type_of(root);
-    if (t == CH_JSON_ARRAY) {
-        ch_json_iter it;
-        ch_json_val e;
-        ch_json_iter_init(root, &it);
-        while (!rc && ch_json_arr_next(&it, &e))
-            rc = do_object(rd, e, &found);
-    } else if (t == CH_JSON_OBJECT) {
-        rc = do_object(rd, root, &found);
-    }
+    int rc = ch_tw_each_object(root, do_object, rd, &found);
     if (rc || found)
         return rc;
     ch_ingest_tick(rd->ctx);
-    ch_json_iter it;
-    const char *k = NULL;
-    size_t n = 0;
-    ch_json_val v;
-    if (ch_json_iter_init(root, &it) && t == CH_JSON_OBJECT && ch_json_obj_next(&it, &k, &n, &v))
+    const char *k;
+    size_t n;
+    if (ch_tw_first_key(root, &k, &n))
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_NOT_POST,
                                 "no tweets in this line (an object starting with '%.*s')",
                                 (int)(n > 40 ? 40 : n), k);
     return ch_ingest_reject(rd->ctx, rd->line, CH_R_NOT_POST, "no tweets in this line");
-}
-
-static int v2_line(void *arg, ch_json_val root, uint64_t line)
-{
-    (void)line; /* kept in rd->line by the loop */
-    return do_line(arg, root);
 }
 
 int ch_read_twitter_v2(ch_ingest_ctx *ctx)

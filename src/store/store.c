@@ -37,11 +37,16 @@ static void set_err(char *err, size_t errlen, const char *what, sqlite3 *db)
         snprintf(err, errlen, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
 }
 
-static void close_all(ch_store *s)
+static void finalize_all(ch_store *s)
 {
     for (int i = 0; i < Q__N; i++)
         sqlite3_finalize(s->q[i]);
     memset(s->q, 0, sizeof s->q);
+}
+
+static void close_all(ch_store *s)
+{
+    finalize_all(s);
     if (s->db)
         sqlite3_close(s->db);
     s->db = NULL;
@@ -118,9 +123,7 @@ int ch_store_commit(ch_store *s, char *err, size_t errlen)
     }
     /* Make the content durable before the rename publishes it. */
     sqlite3_exec(s->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
-    for (int i = 0; i < Q__N; i++)
-        sqlite3_finalize(s->q[i]);
-    memset(s->q, 0, sizeof s->q);
+    finalize_all(s);
     if (sqlite3_close(s->db) != SQLITE_OK) {
         set_err(err, errlen, "cannot close the results database", s->db);
         rc = CHORUS_EDB;
@@ -158,6 +161,11 @@ static void bind_text(sqlite3_stmt *q, int i, const char *s)
 static void bind_textn(sqlite3_stmt *q, int i, const char *s, size_t n)
 {
     sqlite3_bind_text(q, i, s, (int)n, SQLITE_STATIC);
+}
+/* A string of the corpus pool; callers leave the parameter unbound (NULL) where id may be 0. */
+static void bind_sid(sqlite3_stmt *q, int i, const ch_pool *pool, ch_sid id)
+{
+    bind_textn(q, i, ch_pool_str(pool, id), ch_pool_len(pool, id));
 }
 static void bind_i64(sqlite3_stmt *q, int i, int64_t v)
 {
@@ -215,12 +223,12 @@ int ch_store_posts(ch_store *s, const ch_corpus *c, const uint32_t *narrative_of
     for (size_t i = 0; i < ch_corpus_nposts(c); i++) {
         const ch_post *p = ch_corpus_post(c, i);
         const ch_account *a = ch_corpus_account(c, p->account);
-        bind_textn(q, 1, ch_pool_str(pool, p->id), ch_pool_len(pool, p->id));
-        bind_textn(q, 2, ch_pool_str(pool, a->id), ch_pool_len(pool, a->id));
+        bind_sid(q, 1, pool, p->id);
+        bind_sid(q, 2, pool, a->id);
         sqlite3_bind_int64(q, 3, p->created_at);
         bind_text(q, 4, ch_kind_name((ch_kind)p->kind));
         if (p->ref_id)
-            bind_textn(q, 5, ch_pool_str(pool, p->ref_id), ch_pool_len(pool, p->ref_id));
+            bind_sid(q, 5, pool, p->ref_id);
         bind_textn(q, 6, p->text, p->text_len);
         if (narrative_of_post && narrative_of_post[i] != UINT32_MAX)
             sqlite3_bind_int64(q, 7, narrative_of_post[i]);
@@ -235,9 +243,9 @@ int ch_store_account(ch_store *s, const ch_corpus *c, size_t i, const ch_account
     const ch_pool *pool = ch_corpus_pool(c);
     sqlite3_stmt *q = s->q[Q_ACCT];
     const ch_account *a = ch_corpus_account(c, i);
-    bind_textn(q, 1, ch_pool_str(pool, a->id), ch_pool_len(pool, a->id));
+    bind_sid(q, 1, pool, a->id);
     if (a->handle)
-        bind_textn(q, 2, ch_pool_str(pool, a->handle), ch_pool_len(pool, a->handle));
+        bind_sid(q, 2, pool, a->handle);
     sqlite3_bind_int64(q, 3, a->n_posts);
     if (row) {
         if (row->score >= 0)

@@ -1,17 +1,5 @@
 /* test_json.c — unit tests of the simdjson adapter (src/core/json.h). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "chorus.h"
-#include "core/alloc.h"
-#include "core/json.h"
+#include "helpers.h"
 
 /* Parses a NUL-terminated literal without padding (the parser copies it). */
 static ch_json_val parse_ok(ch_json_parser *p, const char *s)
@@ -368,27 +356,6 @@ static void test_serialize_roundtrip(void **state)
     assert_int_equal(n, 0);
     ch_free(out);
     ch_json_parser_free(p);
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b) {
-        b[n] = '\0';
-        *len = (size_t)n;
-    }
-    return b;
 }
 
 /* A real recorded response: the v1.1 retweets of one status. */

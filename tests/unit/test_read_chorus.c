@@ -1,80 +1,15 @@
 /* test_read_chorus.c — the canonical chorus JSONL reader. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "chorus.h"
-#include "core/alloc.h"
-#include "core/post.h"
-#include "ingest/ingest.h"
-
-typedef struct diag_log {
-    int n;
-    uint64_t line[64];
-    ch_reason reason[64];
-    char msg[64][200];
-} diag_log;
-
-static void on_diag(void *ctx, const char *file, uint64_t line, ch_reason reason, const char *msg)
-{
-    (void)file;
-    diag_log *d = ctx;
-    if (d->n < 64) {
-        d->line[d->n] = line;
-        d->reason[d->n] = reason;
-        snprintf(d->msg[d->n], sizeof d->msg[0], "%s", msg);
-    }
-    d->n++;
-}
+#include "helpers.h"
 
 static int run(ch_corpus *c, const void *data, size_t len, size_t max_line, bool strict,
                diag_log *log)
 {
-    ch_ingest_opts opts = {.format = CH_FMT_CHORUS, .strict = strict, .max_line = max_line,
-                           .diag = on_diag, .diag_ctx = log};
-    ch_input *in;
-    int rc = ch_input_open_mem(data, len, max_line, &in);
-    if (rc)
-        return rc;
-    uint32_t file;
-    if ((rc = ch_corpus_add_file(c, "mem.jsonl", &file))) {
-        ch_input_close(in);
-        return rc;
-    }
-    ch_ingest_ctx ctx = {.corpus = c, .opts = &opts, .fname = "mem.jsonl", .file = file,
-                         .in = in};
-    rc = ch_read_chorus(&ctx);
-    ch_input_close(in);
-    return rc;
+    return run_reader(ch_read_chorus, CH_FMT_CHORUS, c, data, len, max_line, strict, log);
 }
 
 static int run_str(ch_corpus *c, const char *s, diag_log *log)
 {
     return run(c, s, strlen(s), 0, false, log);
-}
-
-static const char *S(const ch_corpus *c, ch_sid id)
-{
-    return ch_pool_str(ch_corpus_pool(c), id);
-}
-
-static const ch_post *post(const ch_corpus *c, const char *id)
-{
-    size_t i = ch_corpus_find_post(c, id, strlen(id));
-    if (i == SIZE_MAX)
-        fail_msg("post %s not found", id);
-    return ch_corpus_post(c, i);
-}
-
-static const ch_account *author(const ch_corpus *c, const ch_post *p)
-{
-    return ch_corpus_account(c, p->account);
 }
 
 /* The hand-written sample in tests/data, read through the driver with format detection. */

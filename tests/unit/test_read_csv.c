@@ -1,38 +1,9 @@
 /* test_read_csv.c — the generic csv reader with a column map: the real CooRTweet table
  * (35,125 retweets), maps without ids, "RT @handle:" rows, kind columns, list columns, and the
  * --map parser. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "chorus.h"
-#include "core/alloc.h"
-#include "core/post.h"
-#include "ingest/ingest.h"
+#include "helpers.h"
 
 #define COORTWEET CHORUS_SHARED_DATA "/coortweet-russian-coord-retweets/russian_coord_tweets.csv"
-
-typedef struct diags {
-    size_t n;
-    struct { uint64_t line; ch_reason reason; char msg[200]; } d[32];
-} diags;
-
-static void collect(void *ctx, const char *file, uint64_t line, ch_reason reason, const char *msg)
-{
-    diags *g = ctx;
-    (void)file;
-    if (g->n < 32) {
-        g->d[g->n].line = line;
-        g->d[g->n].reason = reason;
-        snprintf(g->d[g->n].msg, sizeof g->d[g->n].msg, "%s", msg);
-        g->n++;
-    }
-}
 
 static ch_csvmap map_of(const char *spec)
 {
@@ -55,18 +26,6 @@ static int run_mem(ch_corpus *c, const char *data, const char *spec, diags *g)
     int rc = ch_read_csv(&ctx);
     ch_input_close(in);
     return rc;
-}
-
-static const ch_post *post_by_id(const ch_corpus *c, const char *id)
-{
-    size_t i = ch_corpus_find_post(c, id, strlen(id));
-    assert_true(i != SIZE_MAX);
-    return ch_corpus_post(c, i);
-}
-
-static const char *str(const ch_corpus *c, ch_sid s)
-{
-    return ch_pool_str(ch_corpus_pool(c), s);
 }
 
 static void test_coortweet(void **state)

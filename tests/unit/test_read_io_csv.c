@@ -1,38 +1,9 @@
 /* test_read_io_csv.c — the X/Twitter information-operations archive reader, on a hand-written
  * fixture in the real 31-column layout (tests/data/io_csv_small.csv) and on in-memory
  * variants (omitted columns, TSV, strict mode, allocation failures). */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "chorus.h"
-#include "core/alloc.h"
-#include "core/post.h"
-#include "ingest/ingest.h"
+#include "helpers.h"
 
 #define FIXTURE CHORUS_TEST_DATA "/io_csv_small.csv"
-
-typedef struct diags {
-    size_t n;
-    struct { uint64_t line; ch_reason reason; char msg[160]; } d[32];
-} diags;
-
-static void collect(void *ctx, const char *file, uint64_t line, ch_reason reason, const char *msg)
-{
-    diags *g = ctx;
-    (void)file;
-    if (g->n < 32) {
-        g->d[g->n].line = line;
-        g->d[g->n].reason = reason;
-        snprintf(g->d[g->n].msg, sizeof g->d[g->n].msg, "%s", msg);
-        g->n++;
-    }
-}
 
 /* Runs the io-csv reader over a string. */
 static int run_mem(ch_corpus *c, const char *data, bool strict, diags *g)
@@ -48,23 +19,11 @@ static int run_mem(ch_corpus *c, const char *data, bool strict, diags *g)
     return rc;
 }
 
-static const ch_post *post_by_id(const ch_corpus *c, const char *id)
-{
-    size_t i = ch_corpus_find_post(c, id, strlen(id));
-    assert_true(i != SIZE_MAX);
-    return ch_corpus_post(c, i);
-}
-
 static const ch_account *account_by_id(const ch_corpus *c, const char *id)
 {
     size_t i = ch_corpus_find_account(c, id, strlen(id));
     assert_true(i != SIZE_MAX);
     return ch_corpus_account(c, i);
-}
-
-static const char *str(const ch_corpus *c, ch_sid s)
-{
-    return ch_pool_str(ch_corpus_pool(c), s);
 }
 
 #define HASHED "3c1f0a9e8b7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a3928170f5e4d3c"

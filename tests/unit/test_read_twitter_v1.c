@@ -2,66 +2,19 @@
  * test_read_twitter_v1.c — the Twitter API v1.1 reader against real recorded responses
  * (tweepy's cassettes, in ../shared/data) and against hand-written hard cases.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
 #include <zlib.h>
 
-#include "chorus.h"
-#include "core/alloc.h"
-#include "core/json.h"
-#include "core/post.h"
-#include "ingest/ingest.h"
+#include "helpers.h"
 
 #define TWEEPY CHORUS_SHARED_DATA "/twitter-api-fixtures-tweepy/v1.1/"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-typedef struct diag_log {
-    int n;
-    uint64_t line[64];
-    ch_reason reason[64];
-    char msg[64][200];
-} diag_log;
-
-static void on_diag(void *ctx, const char *file, uint64_t line, ch_reason reason, const char *msg)
-{
-    (void)file;
-    diag_log *d = ctx;
-    if (d->n < 64) {
-        d->line[d->n] = line;
-        d->reason[d->n] = reason;
-        snprintf(d->msg[d->n], sizeof d->msg[0], "%s", msg);
-    }
-    d->n++;
-}
-
 /* Runs the reader over data[0..len) into c. */
 static int run(ch_corpus *c, const void *data, size_t len, size_t max_line, bool strict,
                diag_log *log)
 {
-    ch_ingest_opts opts = {.format = CH_FMT_TWITTER_V1, .strict = strict, .max_line = max_line,
-                           .diag = on_diag, .diag_ctx = log};
-    ch_input *in;
-    int rc = ch_input_open_mem(data, len, max_line, &in);
-    if (rc)
-        return rc;
-    uint32_t file;
-    if ((rc = ch_corpus_add_file(c, "mem.jsonl", &file))) {
-        ch_input_close(in);
-        return rc;
-    }
-    ch_ingest_ctx ctx = {.corpus = c, .opts = &opts, .fname = "mem.jsonl", .file = file,
-                         .in = in};
-    rc = ch_read_twitter_v1(&ctx);
-    ch_input_close(in);
-    return rc;
+    return run_reader(ch_read_twitter_v1, CH_FMT_TWITTER_V1, c, data, len, max_line, strict, log);
 }
 
 static int run_str(ch_corpus *c, const char *s, diag_log *log)
@@ -69,90 +22,15 @@ static int run_str(ch_corpus *c, const char *s, diag_log *log)
     return run(c, s, strlen(s), 0, false, log);
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b) {
-        b[n] = '\0';
-        *len = (size_t)n;
-    }
-    return b;
-}
-
-/* A tweepy cassette is a JSON array of {method, uri, status, body}; the bodies, one per line,
- * are what a collector would have saved. Returns a malloc'ed JSONL text. */
-static char *tweepy_bodies(const char *name, size_t *out_len)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s%s.responses.json", TWEEPY, name);
-    size_t len = 0;
-    char *text = slurp(path, &len);
-    assert_non_null(text);
-    ch_json_parser *p;
-    assert_int_equal(ch_json_parser_new(0, &p), CHORUS_OK);
-    ch_json_val root;
-    assert_int_equal(ch_json_parse(p, text, len, false, &root, NULL), CH_JSON_OK);
-    char *out = NULL;
-    size_t n = 0;
-    ch_json_iter it;
-    ch_json_val e;
-    ch_json_iter_init(root, &it);
-    while (ch_json_arr_next(&it, &e)) {
-        char *body;
-        size_t bn;
-        assert_int_equal(ch_json_serialize(ch_json_get(e, "body"), &body, &bn), CHORUS_OK);
-        out = realloc(out, n + bn + 2);
-        assert_non_null(out);
-        memcpy(out + n, body, bn);
-        n += bn;
-        out[n++] = '\n';
-        out[n] = '\0';
-        ch_free(body);
-    }
-    ch_json_parser_free(p);
-    free(text);
-    *out_len = n;
-    return out;
-}
-
 static ch_corpus *load_tweepy(const char *name, diag_log *log)
 {
     size_t n;
-    char *jsonl = tweepy_bodies(name, &n);
+    char *jsonl = tweepy_bodies(TWEEPY, name, &n);
     ch_corpus *c;
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
     assert_int_equal(run(c, jsonl, n, 0, false, log), CHORUS_OK);
     free(jsonl);
     return c;
-}
-
-static const char *S(const ch_corpus *c, ch_sid id)
-{
-    return ch_pool_str(ch_corpus_pool(c), id);
-}
-
-static const ch_post *post(const ch_corpus *c, const char *id)
-{
-    size_t i = ch_corpus_find_post(c, id, strlen(id));
-    if (i == SIZE_MAX)
-        fail_msg("post %s not found", id);
-    return ch_corpus_post(c, i);
-}
-
-static const ch_account *author(const ch_corpus *c, const ch_post *p)
-{
-    return ch_corpus_account(c, p->account);
 }
 
 static bool has(const ch_corpus *c, const ch_sid *list, size_t n, const char *want)

@@ -2,65 +2,17 @@
  * test_read_twitter_v2.c — the Twitter API v2 reader against real collector output (twarc2
  * test data and tweepy's recorded responses, in ../shared/data) and hand-written hard cases.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <cmocka.h>
-
-#include "chorus.h"
-#include "core/alloc.h"
-#include "core/json.h"
-#include "core/post.h"
-#include "ingest/ingest.h"
+#include "helpers.h"
 
 #define TWARC CHORUS_SHARED_DATA "/twitter-api-v2-fixtures-twarc-csv/"
 #define TWEEPY CHORUS_SHARED_DATA "/twitter-api-fixtures-tweepy/v2/"
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-typedef struct diag_log {
-    int n;
-    uint64_t line[64];
-    ch_reason reason[64];
-    char msg[64][200];
-} diag_log;
-
-static void on_diag(void *ctx, const char *file, uint64_t line, ch_reason reason, const char *msg)
-{
-    (void)file;
-    diag_log *d = ctx;
-    if (d->n < 64) {
-        d->line[d->n] = line;
-        d->reason[d->n] = reason;
-        snprintf(d->msg[d->n], sizeof d->msg[0], "%s", msg);
-    }
-    d->n++;
-}
-
 static int run(ch_corpus *c, const void *data, size_t len, size_t max_line, bool strict,
                diag_log *log)
 {
-    ch_ingest_opts opts = {.format = CH_FMT_TWITTER_V2, .strict = strict, .max_line = max_line,
-                           .diag = on_diag, .diag_ctx = log};
-    ch_input *in;
-    int rc = ch_input_open_mem(data, len, max_line, &in);
-    if (rc)
-        return rc;
-    uint32_t file;
-    if ((rc = ch_corpus_add_file(c, "mem.jsonl", &file))) {
-        ch_input_close(in);
-        return rc;
-    }
-    ch_ingest_ctx ctx = {.corpus = c, .opts = &opts, .fname = "mem.jsonl", .file = file,
-                         .in = in};
-    rc = ch_read_twitter_v2(&ctx);
-    ch_input_close(in);
-    return rc;
+    return run_reader(ch_read_twitter_v2, CH_FMT_TWITTER_V2, c, data, len, max_line, strict, log);
 }
 
 static int run_str(ch_corpus *c, const char *s, diag_log *log)
@@ -76,85 +28,6 @@ static ch_corpus *load(const char *path, ch_format fmt, diag_log *log)
     ch_ingest_opts opts = {.format = fmt, .diag = on_diag, .diag_ctx = log};
     assert_int_equal(ch_ingest_file(c, path, &opts), CHORUS_OK);
     return c;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    if (b) {
-        b[n] = '\0';
-        *len = (size_t)n;
-    }
-    return b;
-}
-
-/* The response bodies of a tweepy cassette, one per line. */
-static char *tweepy_bodies(const char *name, size_t *out_len)
-{
-    char path[512];
-    snprintf(path, sizeof path, "%s%s.responses.json", TWEEPY, name);
-    size_t len = 0;
-    char *text = slurp(path, &len);
-    assert_non_null(text);
-    ch_json_parser *p;
-    assert_int_equal(ch_json_parser_new(0, &p), CHORUS_OK);
-    ch_json_val root;
-    assert_int_equal(ch_json_parse(p, text, len, false, &root, NULL), CH_JSON_OK);
-    char *out = NULL;
-    size_t n = 0;
-    ch_json_iter it;
-    ch_json_val e;
-    ch_json_iter_init(root, &it);
-    while (ch_json_arr_next(&it, &e)) {
-        char *body;
-        size_t bn;
-        assert_int_equal(ch_json_serialize(ch_json_get(e, "body"), &body, &bn), CHORUS_OK);
-        out = realloc(out, n + bn + 2);
-        assert_non_null(out);
-        memcpy(out + n, body, bn);
-        n += bn;
-        out[n++] = '\n';
-        out[n] = '\0';
-        ch_free(body);
-    }
-    ch_json_parser_free(p);
-    free(text);
-    *out_len = n;
-    return out;
-}
-
-static const char *S(const ch_corpus *c, ch_sid id)
-{
-    return ch_pool_str(ch_corpus_pool(c), id);
-}
-
-static size_t index_of(const ch_corpus *c, const char *id)
-{
-    size_t i = ch_corpus_find_post(c, id, strlen(id));
-    if (i == SIZE_MAX)
-        fail_msg("post %s not found", id);
-    return i;
-}
-
-static const ch_post *post(const ch_corpus *c, const char *id)
-{
-    return ch_corpus_post(c, index_of(c, id));
-}
-
-static const ch_account *author(const ch_corpus *c, const ch_post *p)
-{
-    return ch_corpus_account(c, p->account);
 }
 
 /* ---- real data ---------------------------------------------------------------------------- */
@@ -371,7 +244,7 @@ static void test_tweepy_minimal_fields(void **state)
 {
     (void)state;
     size_t n;
-    char *jsonl = tweepy_bodies("test_client_get_tweet", &n);
+    char *jsonl = tweepy_bodies(TWEEPY, "test_client_get_tweet", &n);
     ch_corpus *c;
     diag_log log = {0};
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
@@ -382,7 +255,7 @@ static void test_tweepy_minimal_fields(void **state)
     free(jsonl);
     chorus_corpus_free(c);
 
-    jsonl = tweepy_bodies("test_client_get_retweeters", &n); /* users, not tweets */
+    jsonl = tweepy_bodies(TWEEPY, "test_client_get_retweeters", &n); /* users, not tweets */
     diag_log ulog = {0};
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
     assert_int_equal(run(c, jsonl, n, 0, false, &ulog), CHORUS_OK);
