@@ -8,9 +8,11 @@
  * hours), links in many spellings, hashtag sets, replies and quotes, and 30 rings of 25
  * accounts co-reposting, co-linking and co-tagging within 90 s — and reads that.
  * Then times (best of 2 for ingest, of 3 for the rest): ingest; the coact stage with window
- * 60 s, 3600 s and auto on all threads, 60 s and 3600 s on one thread (K = 20, the default),
- * and 60 s and 3600 s with K = 50. Prints events/s, pairs generated, candidate pairs, tested
- * pairs, edges, seconds, the ratio to ingest, and the peak RSS at the end.
+ * 60 s, 3600 s and auto (two looks: the estimate and 6 h) on all threads, 60 s and 3600 s
+ * on one thread (K = 20, the default), and 60 s and 3600 s with K = 50. Prints events/s,
+ * pairs generated, candidate pairs, tested pairs, screened edges and those significant on
+ * their own, seconds, the ratio to ingest, the windows, and the peak RSS at the end. Without
+ * narratives or statements (those need the other stages; bench_quality_coord times them).
  */
 #define _DEFAULT_SOURCE
 #include <math.h>
@@ -313,9 +315,9 @@ int main(int argc, char **argv)
         {60, threads, 20}, {3600, threads, 20}, {0, threads, 20}, {60, 1, 20}, {3600, 1, 20},
         {60, threads, 50}, {3600, threads, 50},
     };
-    printf("%-8s %-7s %-3s %10s %12s %12s %11s %8s %6s %8s %7s %s\n", "window", "threads", "K",
-           "events", "events/s", "generated", "candidates", "tested", "edges", "seconds",
-           "/ingest", "windows (repost link hashtag)");
+    printf("%-8s %-7s %-3s %10s %12s %12s %11s %8s %8s %6s %8s %7s %s\n", "window", "threads",
+           "K", "events", "events/s", "generated", "candidates", "tested", "screened", "signif",
+           "seconds", "/ingest", "windows (repost link hashtag; long look)");
     for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
         ch_coact_opts o;
         ch_coact_opts_default(&o);
@@ -346,15 +348,18 @@ int main(int argc, char **argv)
         char wname[16];
         snprintf(wname, sizeof wname, runs[i].window ? "%lld" : "auto",
                  (long long)runs[i].window);
-        printf("%-8s %-7d %-3u %10llu %12.0f %12llu %11llu %8llu %6zu %8.3f %7.2f %lld %lld %lld\n",
+        printf("%-8s %-7d %-3u %10llu %12.0f %12llu %11llu %8llu %8zu %6zu %8.3f %7.2f %lld %lld "
+               "%lld; %lld\n",
                wname, runs[i].threads, runs[i].k, (unsigned long long)ev, ev / dt,
                (unsigned long long)gen, (unsigned long long)cand, (unsigned long long)tested,
-               r->n_edges, dt, dt / t_ingest, (long long)r->windows[CH_B_REPOST],
-               (long long)r->windows[CH_B_LINK], (long long)r->windows[CH_B_HASHTAG]);
-        if (i == 0) {
-            printf("         edges by behaviour:");
+               r->n_edges, r->n_significant, dt, dt / t_ingest, (long long)r->windows[CH_B_REPOST],
+               (long long)r->windows[CH_B_LINK], (long long)r->windows[CH_B_HASHTAG],
+               (long long)r->windows_long[CH_B_REPOST]);
+        if (i == 0 || runs[i].window == 0) {
+            printf("         edges by behaviour (screened/significant):");
             for (int b = 0; b < CH_B__COUNT; b++)
-                printf(" %s %llu", ch_behaviour_name(b), (unsigned long long)r->edges_by[b]);
+                printf(" %s %llu/%llu", ch_behaviour_name(b), (unsigned long long)r->edges_by[b],
+                       (unsigned long long)r->significant_by[b]);
             printf("\n");
         }
         ch_coact_result_free(r);

@@ -1,17 +1,21 @@
 /*
  * bench/quality_coord.c — quality of the coordination stages against a generated scenario's
- * ground truth: ingest -> (parrot, neardup) -> coact -> network -> score, then the metrics.
+ * ground truth. The stages run through ch_detect_run (src/detect/detect.h), the function
+ * `chorus scan` runs, with the same defaults: ingest -> normalize -> parroting (statements
+ * given) -> narratives -> co-actions -> network -> scores; then the metrics.
  *
  *   bench_quality_coord --truth DIR/truth.jsonl [--statements DIR/statements.jsonl]
  *                       [--no-parrot] [--no-neardup] [--window SECONDS] [--format F]
- *                       [--alpha Q] [--max-p P] [--screen P] [--min-weight W]
- *                       [--min-degree D]
+ *                       [--threads N] [--alpha Q] [--screen P] [--max-p P]
+ *                       [--min-weight W] [--min-degree D] [--attach-alpha A] [--no-associates]
+ *                       [--long-action S] [--long-narrative S] [--long-statement S]
  *                       [--weights FILE] [--dump FILE] [--json] [--verbose] POSTS...
  *   bench_quality_coord [options] DIR     (DIR/truth.jsonl, statements.jsonl, posts.v1.jsonl)
  *
- * --alpha sets the co-action stage's false discovery rate, --max-p the network's edge filter,
- * --min-weight the network's combined-weight filter. --screen P replaces the co-action stage's
- * output with every candidate pair of p <= P (see screened() below).
+ * Without options every stage runs with its defaults. The options override one default each
+ * for experiments: --alpha the co-action stage's false discovery rate (the significant flag),
+ * --screen its screening level, --long-* its long looks (0: one look), --max-p, --min-weight,
+ * --min-degree, --attach-alpha and --no-associates the network's filters and rules.
  * Metrics (truth: the generator's account labels):
  *   clustered   precision and recall of "in a cluster" against label campaign;
  *   flagged     the same for "score >= 0.5";
@@ -25,8 +29,11 @@
  * presence mask) for tools/fit/fit.py. --weights reads CH_SF__COUNT + 1 numbers (bias last)
  * to score with instead of the compiled-in weights.
  * --verbose also lists every community of >= 3 accounts with its labels, every cluster with
- * its test statistics, one campaign account's reasons, and the reasons of every hard negative
- * that is clustered or flagged (QC_MEMBERS=1 in the environment adds per-member degrees).
+ * its test statistics, one campaign account's reasons, and the reasons and co-action edges of
+ * every hard negative that is clustered or flagged. In the environment, QC_MEMBERS=1 adds
+ * per-member degrees, QC_MISSED=1 the campaign accounts left out with their edges, QC_PAIRS=1
+ * per behaviour the candidate pairs inside and outside campaigns by p-value, QC_INST=1 per
+ * label the accounts with graph edges to institutional accounts.
  * tools/fit/quality.sh runs the whole benchmark; docs/network.md and docs/scoring.md have the
  * figures. Exit status 0 unless something failed to run (then 1, or 2 for usage).
  */
@@ -44,7 +51,7 @@
 #include "core/json.h"
 #include "core/post.h"
 #include "detect/coact.h"
-#include "detect/coact_int.h"
+#include "detect/detect.h"
 #include "detect/neardup.h"
 #include "detect/network.h"
 #include "detect/parrot.h"
@@ -183,118 +190,6 @@ static void diag(void *ctx, const char *file, uint64_t line, ch_reason reason, c
 }
 
 
-/* ---- --screen: emulated screening output of the co-action stage ---------------------------
- * The network combines evidence over behaviours; it gains most when it also sees pairs that
- * are only weakly unusual in each behaviour. The co-action stage keeps only the pairs that
- * pass Benjamini-Hochberg on their own, so this builds what a screening mode would return:
- * every candidate pair with >= min_objects objects and p <= P per behaviour
- * (ch_coact_pairs), with up to CH_SHARED_PER_EDGE evidence post pairs found from the events
- * (ch_coact_extract) within the behaviour's window. */
-
-typedef struct aev {
-    uint32_t acct, post;
-    uint64_t key;
-    int64_t t;
-} aev;
-
-static int cmp_aev(const void *x, const void *y)
-{
-    const aev *p = x, *q = y;
-    if (p->acct != q->acct)
-        return p->acct < q->acct ? -1 : 1;
-    if (p->key != q->key)
-        return p->key < q->key ? -1 : 1;
-    if (p->t != q->t)
-        return p->t < q->t ? -1 : 1;
-    return (p->post > q->post) - (p->post < q->post);
-}
-
-static ch_coact_result *screened(const ch_corpus *c, const ch_coact_opts *o, double P)
-{
-    ch_coact_result *r = ch_calloc(1, sizeof *r);
-    size_t cap_e = 0, cap_s = 0;
-    ch_evraw raw[CH_B__COUNT];
-    memset(raw, 0, sizeof raw);
-    if (!r || ch_coact_extract(c, o, (1u << CH_B__COUNT) - 1, raw))
-        die("screen: out of memory", NULL);
-    const size_t na = ch_corpus_naccounts(c);
-    size_t *first = malloc((na + 1) * sizeof *first);
-    for (int b = 0; b < CH_B__COUNT; b++) {
-        ch_edge *pe;
-        size_t np;
-        int64_t win;
-        if (ch_coact_pairs(c, o, (ch_behaviour)b, &pe, &np, &win))
-            die("screen: pairs failed", NULL);
-        r->windows[b] = win;
-        if (b == 0 || win > r->window)
-            r->window = win;
-        /* events of b by (account, key, time) */
-        aev *ev = malloc((raw[b].n + 1) * sizeof *ev);
-        for (size_t i = 0; i < raw[b].n; i++)
-            ev[i] = (aev){raw[b].ev[i].acct, raw[b].ev[i].post, raw[b].ev[i].key, raw[b].ev[i].t};
-        qsort(ev, raw[b].n, sizeof *ev, cmp_aev);
-        for (size_t a = 0; a <= na; a++)
-            first[a] = raw[b].n;
-        for (size_t i = raw[b].n; i-- > 0;)
-            first[ev[i].acct] = i;
-        for (size_t a = na; a-- > 0;)
-            if (first[a] > first[a + 1])
-                first[a] = first[a + 1];
-        for (size_t i = 0; i < np; i++) {
-            if (pe[i].n_objects < o->min_objects || !(pe[i].pvalue <= P))
-                continue;
-            if (r->n_edges == cap_e) {
-                cap_e = cap_e ? 2 * cap_e : 1024;
-                r->edges = ch_realloc(r->edges, cap_e * sizeof *r->edges);
-            }
-            const uint32_t e = (uint32_t)r->n_edges;
-            r->edges[r->n_edges++] = pe[i];
-            r->edges_by[b]++;
-            /* evidence: keys both acted on within the window, one post pair per key */
-            size_t x = first[pe[i].a], xe = first[pe[i].a + 1];
-            size_t y = first[pe[i].b], ye = first[pe[i].b + 1];
-            int got = 0;
-            while (x < xe && y < ye && got < CH_SHARED_PER_EDGE) {
-                if (ev[x].key < ev[y].key) {
-                    x++;
-                } else if (ev[y].key < ev[x].key) {
-                    y++;
-                } else {
-                    const uint64_t k = ev[x].key;
-                    size_t x1 = x, y1 = y;
-                    while (x1 < xe && ev[x1].key == k)
-                        x1++;
-                    while (y1 < ye && ev[y1].key == k)
-                        y1++;
-                    bool found = false;
-                    for (size_t i2 = x; i2 < x1 && !found; i2++)
-                        for (size_t j2 = y; j2 < y1 && !found; j2++) {
-                            int64_t dt = ev[i2].t - ev[j2].t;
-                            if (dt < 0)
-                                dt = -dt;
-                            if (dt <= win) {
-                                if (r->n_shared == cap_s) {
-                                    cap_s = cap_s ? 2 * cap_s : 4096;
-                                    r->shared = ch_realloc(r->shared, cap_s * sizeof *r->shared);
-                                }
-                                r->shared[r->n_shared++] = (ch_shared){e, ev[i2].post, ev[j2].post};
-                                found = true;
-                                got++;
-                            }
-                        }
-                    x = x1;
-                    y = y1;
-                }
-            }
-        }
-        ch_free(pe);
-        free(ev);
-        ch_free(raw[b].ev);
-    }
-    free(first);
-    return r;
-}
-
 typedef struct counts {
     size_t tp, fp, fn, hn, hn_by[L_N];
 } counts;
@@ -309,40 +204,57 @@ int main(int argc, char **argv)
     const char *truth_path = NULL, *stmt_path = NULL, *dump_path = NULL, *weights_path = NULL;
     const char *inputs[64];
     int ninputs = 0;
-    bool use_parrot = true, use_neardup = true, json = false, verbose = false;
-    int64_t window = 0;
-    double alpha = -1, max_p = -1, screen = -1, min_w = -1;
-    int min_deg = -1;
+    bool use_parrot = true, json = false, verbose = false;
     ch_format fmt = CH_FMT_AUTO;
+    ch_detect_opts dopt;
+    ch_detect_opts_default(&dopt);
+    ch_coact_opts *cop = &dopt.coact;
+    ch_network_opts *nop = &dopt.network;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "--truth") && i + 1 < argc)
+        const bool arg = i + 1 < argc;
+        if (!strcmp(a, "--truth") && arg)
             truth_path = argv[++i];
-        else if (!strcmp(a, "--statements") && i + 1 < argc)
+        else if (!strcmp(a, "--statements") && arg)
             stmt_path = argv[++i];
-        else if (!strcmp(a, "--dump") && i + 1 < argc)
+        else if (!strcmp(a, "--dump") && arg)
             dump_path = argv[++i];
-        else if (!strcmp(a, "--weights") && i + 1 < argc)
+        else if (!strcmp(a, "--weights") && arg)
             weights_path = argv[++i];
-        else if (!strcmp(a, "--window") && i + 1 < argc)
-            window = atoll(argv[++i]);
-        else if (!strcmp(a, "--alpha") && i + 1 < argc)
-            alpha = atof(argv[++i]);
-        else if (!strcmp(a, "--max-p") && i + 1 < argc)
-            max_p = atof(argv[++i]);
-        else if (!strcmp(a, "--screen") && i + 1 < argc)
-            screen = atof(argv[++i]);
-        else if (!strcmp(a, "--min-weight") && i + 1 < argc)
-            min_w = atof(argv[++i]);
-        else if (!strcmp(a, "--min-degree") && i + 1 < argc)
-            min_deg = atoi(argv[++i]);
-        else if (!strcmp(a, "--format") && i + 1 < argc) {
+        else if (!strcmp(a, "--window") && arg)
+            cop->window = atoll(argv[++i]);
+        else if (!strcmp(a, "--threads") && arg)
+            dopt.threads = atoi(argv[++i]);
+        else if (!strcmp(a, "--alpha") && arg)
+            cop->alpha = atof(argv[++i]);
+        else if (!strcmp(a, "--screen") && arg)
+            cop->screen_p = atof(argv[++i]);
+        else if (!strcmp(a, "--long-action") && arg) {
+            const int64_t w = atoll(argv[++i]);
+            for (int b = 0; b < CH_B__COUNT; b++)
+                if (b != CH_B_NARRATIVE && b != CH_B_STATEMENT)
+                    cop->long_window[b] = w;
+        } else if (!strcmp(a, "--long-narrative") && arg)
+            cop->long_window[CH_B_NARRATIVE] = atoll(argv[++i]);
+        else if (!strcmp(a, "--long-statement") && arg)
+            cop->long_window[CH_B_STATEMENT] = atoll(argv[++i]);
+        else if (!strcmp(a, "--max-p") && arg)
+            nop->max_pvalue = atof(argv[++i]);
+        else if (!strcmp(a, "--min-weight") && arg)
+            nop->min_weight = atof(argv[++i]);
+        else if (!strcmp(a, "--min-degree") && arg)
+            nop->min_member_degree = (uint32_t)atoi(argv[++i]);
+        else if (!strcmp(a, "--attach-alpha") && arg)
+            nop->attach_alpha = atof(argv[++i]);
+        else if (!strcmp(a, "--no-associates"))
+            nop->associates = false;
+        else if (!strcmp(a, "--format") && arg) {
             if (ch_format_parse(argv[++i], &fmt))
                 die("unknown format", argv[i]);
         } else if (!strcmp(a, "--no-parrot"))
             use_parrot = false;
         else if (!strcmp(a, "--no-neardup"))
-            use_neardup = false;
+            dopt.narratives = false;
         else if (!strcmp(a, "--json"))
             json = true;
         else if (!strcmp(a, "--verbose"))
@@ -369,8 +281,8 @@ int main(int argc, char **argv)
     }
     if (!truth_path || ninputs == 0) {
         fprintf(stderr, "usage: bench_quality_coord --truth truth.jsonl [--statements "
-                        "statements.jsonl] [--no-parrot] [--no-neardup] [--window S] "
-                        "[--format F] [--weights FILE] [--dump FILE] [--json] POSTS...\n");
+                        "statements.jsonl] [options] POSTS... (see the comment at the top of "
+                        "bench/quality_coord.c)\n");
         return 2;
     }
     double weights[CH_SF__COUNT + 1];
@@ -382,9 +294,10 @@ int main(int argc, char **argv)
             if (fscanf(f, "%lf", &weights[k]) != 1)
                 die("too few weights in", weights_path);
         fclose(f);
+        dopt.score.weights = weights;
     }
 
-    double t0 = bench_now(), t_ingest, t_parrot = 0, t_neardup = 0, t_coact, t_net, t_score;
+    double t0 = bench_now();
     ch_corpus *c;
     if (chorus_corpus_new(&c))
         die("out of memory", NULL);
@@ -392,88 +305,64 @@ int main(int argc, char **argv)
     for (int i = 0; i < ninputs; i++)
         if (ch_ingest_file(c, inputs[i], &io))
             die("cannot read", inputs[i]);
-    t_ingest = bench_now() - t0;
+    const double t_ingest = bench_now() - t0;
     const size_t np = ch_corpus_nposts(c), na = ch_corpus_naccounts(c);
-
-    /* parroting */
     ch_stmtset *ss = NULL;
-    ch_parrot_index *pix = NULL;
-    ch_parrot_result pr;
-    memset(&pr, 0, sizeof pr);
-    int64_t *published = NULL;
-    size_t nst = 0;
     if (use_parrot && stmt_path) {
-        t0 = bench_now();
         ch_stmt_opts so = {.diag = diag};
         if (ch_stmtset_new(&ss) || ch_stmtset_load(ss, stmt_path, &so))
             die("cannot load statements", stmt_path);
-        nst = ch_stmtset_count(ss);
-        published = malloc((nst + 1) * sizeof *published);
-        for (size_t i = 0; i < nst; i++)
-            published[i] = ch_stmtset_get(ss, i)->published_at;
-        /* one thread: with two, ch_parrot_match_text crashed intermittently (1 run in 4 on
-         * seed 5's IO CSV, a fault inside the worker); the results do not depend on it */
-        ch_parrot_corpus_opts po = {.threads = 1, .max_per_post = 1};
-        if (ch_parrot_build(ss, NULL, &pix) || ch_parrot_match_corpus(pix, c, &po, &pr))
-            die("parroting failed", NULL);
-        t_parrot = bench_now() - t0;
-    }
-    /* narratives */
-    ch_neardup_result *nd = NULL;
-    if (use_neardup) {
-        t0 = bench_now();
-        if (ch_neardup_run(c, NULL, &nd))
-            die("neardup failed", NULL);
-        t_neardup = bench_now() - t0;
     }
 
-    t0 = bench_now();
-    ch_coact_opts co_opts;
-    ch_coact_opts_default(&co_opts);
-    co_opts.window = window;
-    if (alpha > 0)
-        co_opts.alpha = alpha;
+    /* the stages, as `chorus scan` runs them */
+    ch_detect_result dr;
+    int rc = ch_detect_run(c, ss, &dopt, &dr);
+    if (rc)
+        die("detection failed", chorus_strerror(rc));
+    const ch_coact_result *co = dr.co;
+    const ch_network *net = dr.net;
+    const ch_scores *sc = dr.scores;
+    const ch_neardup_result *nd = dr.nd;
+    const ch_parrot_result pr = dr.parrot;
+    const double t_parrot = dr.seconds[CH_DS_PARROT], t_neardup = dr.seconds[CH_DS_NEARDUP],
+                 t_coact = dr.seconds[CH_DS_COACT], t_net = dr.seconds[CH_DS_NETWORK],
+                 t_score = dr.seconds[CH_DS_SCORE];
+    ch_coact_opts co_opts = dopt.coact;
     co_opts.narrative_of_post = nd ? nd->narrative_of_post : NULL;
     co_opts.statement_of_post = pr.post_stmt;
-    ch_coact_result *co = NULL;
-    int rc = CHORUS_OK;
-    if (screen > 0)
-        co = screened(c, &co_opts, screen);
-    else if ((rc = ch_coact_run(c, &co_opts, &co)))
-        die("coact failed", chorus_strerror(rc));
-    t_coact = bench_now() - t0;
-
-    t0 = bench_now();
-    ch_network_opts no;
-    ch_network_opts_default(&no);
-    if (max_p > 0)
-        no.max_pvalue = max_p;
-    if (min_w >= 0)
-        no.min_weight = min_w;
-    if (min_deg >= 0)
-        no.min_member_degree = (uint32_t)min_deg;
-    no.narrative_of_post = co_opts.narrative_of_post;
-    no.statement_of_post = co_opts.statement_of_post;
-    ch_network *net = NULL;
-    if ((rc = ch_network_build(c, co, &no, &net)))
-        die("network failed", chorus_strerror(rc));
-    t_net = bench_now() - t0;
-
-    t0 = bench_now();
-    ch_score_inputs si = {pr.post_stmt, published, nst, co_opts.narrative_of_post};
-    ch_score_opts sopt;
-    ch_score_opts_default(&sopt);
-    if (weights_path)
-        sopt.weights = weights;
-    ch_scores *sc = NULL;
-    if ((rc = ch_score_run(c, net, &si, &sopt, &sc)))
-        die("score failed", chorus_strerror(rc));
-    t_score = bench_now() - t0;
 
     truth t;
     memset(&t, 0, sizeof t);
     read_truth(truth_path, c, &t);
 
+    if (getenv("QC_PAIRS")) {
+        /* per behaviour: candidate pairs inside one campaign vs the others, by p-value */
+        for (int b = 0; b < CH_B__COUNT; b++) {
+            ch_edge *pe;
+            size_t npe;
+            int64_t wu;
+            if (ch_coact_pairs(c, &co_opts, (ch_behaviour)b, &pe, &npe, &wu))
+                die("pairs failed", NULL);
+            size_t in2 = 0, in_p[4] = {0}, out_p[4] = {0}, hn_p[4] = {0};
+            const double lv[4] = {1e-2, 1e-3, 1e-5, 1e-9};
+            for (size_t i = 0; i < npe; i++) {
+                const ch_edge *e = &pe[i];
+                if (e->n_objects < 2)
+                    continue;
+                const bool same = t.campaign[e->a] >= 0 && t.campaign[e->a] == t.campaign[e->b];
+                const bool hn = hard_negative(t.label[e->a]) || hard_negative(t.label[e->b]);
+                in2 += same;
+                for (int k = 0; k < 4; k++)
+                    if (e->pvalue <= lv[k])
+                        (same ? in_p : hn ? hn_p : out_p)[k]++;
+            }
+            printf("pairs %-9s window %6lld/%6lld: same-campaign with >=2 objects %zu; p<=1e-2,1e-3,1e-5,1e-9: same %zu %zu %zu %zu | HN %zu %zu %zu %zu | other %zu %zu %zu %zu\n",
+                   ch_behaviour_name((ch_behaviour)b), (long long)wu,
+                   (long long)co->windows_long[b], in2, in_p[0], in_p[1], in_p[2], in_p[3],
+                   hn_p[0], hn_p[1], hn_p[2], hn_p[3], out_p[0], out_p[1], out_p[2], out_p[3]);
+            ch_free(pe);
+        }
+    }
     /* metrics */
     counts cl = {0}, fl = {0};
     size_t n_camp_accts = 0, camp_with_edge = 0, hn_with_edge = 0;
@@ -513,6 +402,78 @@ int main(int argc, char **argv)
             } else if (pos)
                 k[j]->fn++;
         }
+    }
+    if (getenv("QC_INST")) {
+        /* per label: accounts with >= 1 / >= 2 graph edges (w >= W) to institutional accounts */
+        size_t cnt1[L_N] = {0}, cnt2[L_N] = {0};
+        uint32_t *ni = calloc(na + 1, sizeof *ni);
+        for (size_t e = 0; e < net->n_edges; e++) {
+            const ch_network_edge *ne = &net->edges[e];
+            if (ne->weight < net->min_weight)
+                continue;
+            if (net->institutional[ne->a] && !net->institutional[ne->b])
+                ni[ne->b]++;
+            if (net->institutional[ne->b] && !net->institutional[ne->a])
+                ni[ne->a]++;
+        }
+        double *bi = calloc(na + 1, sizeof *bi), *bo = calloc(na + 1, sizeof *bo);
+        for (size_t e = 0; e < net->n_edges; e++) {
+            const ch_network_edge *ne = &net->edges[e];
+            for (int side = 0; side < 2; side++) {
+                const uint32_t x = side ? ne->b : ne->a, y = side ? ne->a : ne->b;
+                double *m = net->institutional[y] ? bi : bo;
+                if (ne->weight > m[x])
+                    m[x] = ne->weight;
+            }
+        }
+        size_t top[L_N] = {0};
+        for (size_t a = 0; a < na; a++) {
+            cnt1[t.label[a]] += ni[a] >= 1;
+            cnt2[t.label[a]] += ni[a] >= 2;
+            top[t.label[a]] += !net->institutional[a] && bi[a] >= net->min_weight && bi[a] > bo[a];
+        }
+        for (int l = 0; l < L_N; l++)
+            if (top[l])
+                printf("  strongest edge institutional: %s %zu\n", label_names[l], top[l]);
+        free(bi);
+        free(bo);
+        for (int l = 0; l < L_N; l++)
+            if (cnt1[l])
+                printf("  institutional neighbours: %s >=1: %zu, >=2: %zu\n", label_names[l], cnt1[l], cnt2[l]);
+        free(ni);
+    }
+    if (getenv("QC_MISSED")) {
+        /* campaign accounts outside clusters: their combined edges to their own campaign */
+        uint32_t *nposts = calloc(na + 1, sizeof *nposts);
+        for (size_t pi = 0; pi < np; pi++)
+            nposts[ch_corpus_post(c, pi)->account]++;
+        for (size_t a = 0; a < na; a++) {
+            if (t.label[a] != L_CAMPAIGN || net->cluster_of_account[a] != CH_NONE)
+                continue;
+            uint32_t same = 0, same_w = 0, other = 0;
+            double best = 0;
+            uint32_t bes = 0;
+            for (size_t e = 0; e < net->n_edges; e++) {
+                const ch_network_edge *ne = &net->edges[e];
+                if (ne->a != a && ne->b != a)
+                    continue;
+                const uint32_t o = ne->a == a ? ne->b : ne->a;
+                if (t.campaign[o] == t.campaign[a]) {
+                    same++;
+                    same_w += ne->weight >= net->min_weight;
+                    if (ne->weight > best) {
+                        best = ne->weight;
+                        bes = ne->behaviours;
+                    }
+                } else
+                    other++;
+            }
+            printf("  missed campaign %d account %zu: %u posts, community %d, edges to own campaign %u "
+                   "(%u >= W), best %.1f (behaviours 0x%x), other edges %u\n",
+                   t.campaign[a], a, nposts[a], (int)net->community_of_account[a], same, same_w,
+                   best, bes, other);
+        }
+        free(nposts);
     }
     /* purity and splits */
     double purity_num = 0;
@@ -560,11 +521,22 @@ int main(int argc, char **argv)
                "\"campaign_with_edge\":%zu,\"hard_negatives_with_edge\":%zu,"
                "\"cluster_tp\":%zu,\"cluster_fp\":%zu,\"flag_tp\":%zu,\"flag_fp\":%zu,"
                "\"seconds\":{\"ingest\":%.2f,\"parrot\":%.2f,\"neardup\":%.2f,\"coact\":%.2f,"
-               "\"network\":%.3f,\"score\":%.3f},\"cluster_list\":[",
+               "\"network\":%.3f,\"score\":%.3f},",
                np, na, n_camp_accts, (long long)co->window, co->n_edges, net->n_clusters, cp_, cr,
                cl.hn, fp_, fr, fl.hn, purity, camps, split, camp_with_edge, hn_with_edge, cl.tp,
                cl.fp, fl.tp, fl.fp, t_ingest, t_parrot, t_neardup,
                t_coact, t_net, t_score);
+        size_t clustered = 0;
+        for (size_t a = 0; a < na; a++)
+            clustered += net->cluster_of_account[a] != CH_NONE;
+        printf("\"clustered_accounts\":%zu,\"hard_negatives_by\":{", clustered);
+        for (int l = 0, first = 1; l < L_N; l++) {
+            if (!hard_negative(l))
+                continue;
+            printf("%s\"%s\":[%zu,%zu]", first ? "" : ",", label_names[l], cl.hn_by[l], fl.hn_by[l]);
+            first = 0;
+        }
+        printf("},\"cluster_list\":[");
         for (size_t i = 0; i < net->n_clusters; i++) {
             const ch_cluster *k = &net->clusters[i];
             uint32_t camp = 0;
@@ -585,10 +557,11 @@ int main(int argc, char **argv)
                t_ingest, t_parrot, (unsigned long long)pr.posts_matched, t_neardup,
                nd ? nd->n_narratives : 0, t_coact, (long long)co->window, co->n_edges, t_net,
                t_score);
-        printf("edges by behaviour:");
+        printf("edges by behaviour (screened/significant, window short/long):");
         for (int b = 0; b < CH_B__COUNT; b++)
-            printf(" %s %llu (window %lld)", ch_behaviour_name((ch_behaviour)b),
-                   (unsigned long long)co->edges_by[b], (long long)co->windows[b]);
+            printf(" %s %llu/%llu (window %lld/%lld)", ch_behaviour_name((ch_behaviour)b),
+                   (unsigned long long)co->edges_by[b], (unsigned long long)co->significant_by[b],
+                   (long long)co->windows[b], (long long)co->windows_long[b]);
         printf("\nnetwork: %zu combined edges, %u communities, %u tested, %zu clusters; "
                "rejected: size after pruning %u, surprise %u, objects %u, density %u, "
                "strength %u; null edge probability %.3g, W %.2f\n",
@@ -646,6 +619,21 @@ int main(int argc, char **argv)
                     ch_score_reasons(sc, a, rbuf, sizeof rbuf);
                     printf("  hard negative %s %s: %s\n", label_names[t.label[a]],
                            ch_pool_str(ch_corpus_pool(c), ch_corpus_account(c, a)->id), rbuf);
+                    for (size_t e = 0; e < co->n_edges; e++) {
+                        const ch_edge *ed = &co->edges[e];
+                        if (ed->a != a && ed->b != a)
+                            continue;
+                        const uint32_t o2 = ed->a == a ? ed->b : ed->a;
+                        printf("    edge %s with %s (campaign %d, cluster %d): objects %u occasions %u events %u p %.3g window %lld\n",
+                               ch_behaviour_name((ch_behaviour)ed->behaviour), label_names[t.label[o2]],
+                               t.campaign[o2], (int)net->cluster_of_account[o2], ed->n_objects,
+                               ed->n_occasions, ed->n_events, ed->pvalue, (long long)ed->window);
+                        for (size_t x = 0; x < co->n_shared; x++)
+                            if (co->shared[x].edge == e) {
+                                const ch_post *p1 = ch_corpus_post(c, co->shared[x].post_a), *p2 = ch_corpus_post(c, co->shared[x].post_b);
+                                printf("      %lld %.60s | %lld %.60s\n", (long long)p1->created_at, p1->text, (long long)p2->created_at, p2->text);
+                            }
+                    }
                 }
             for (size_t i = 0; i < net->n_clusters; i++) {
                 const ch_cluster *k = &net->clusters[i];
@@ -653,12 +641,39 @@ int main(int argc, char **argv)
                 for (uint32_t j = 0; j < k->n_members; j++)
                     lab[t.label[k->members[j]]]++;
                 printf("  cluster %zu score %.3f density %.2f meanw %.1f rarity %.2f log10p %.0f "
-                       "objects %u/%u: %s [",
+                       "objects %u/%u attached %u: %s [",
                        i, k->score, k->density, k->mean_weight, k->rarity, k->log10_p,
-                       k->n_core_objects, k->n_objects, k->summary);
+                       k->n_core_objects, k->n_objects, k->n_attached, k->summary);
                 for (int l = 0; l < L_N; l++)
                     if (lab[l])
                         printf(" %s %d", label_names[l], lab[l]);
+                /* languages of the members' posts */
+                {
+                    const ch_pool *pool = ch_corpus_pool(c);
+                    char seen[8][16];
+                    size_t cntl[8] = {0};
+                    int nl = 0;
+                    uint8_t *mem = calloc(na + 1, 1);
+                    for (uint32_t j = 0; j < k->n_members; j++)
+                        mem[k->members[j]] = 1;
+                    for (size_t pi = 0; pi < np; pi++) {
+                        const ch_post *pp = ch_corpus_post(c, pi);
+                        if (!mem[pp->account])
+                            continue;
+                        const char *lg = pp->lang ? ch_pool_str(pool, pp->lang) : "?";
+                        int x = 0;
+                        while (x < nl && strcmp(seen[x], lg))
+                            x++;
+                        if (x == nl && nl < 8)
+                            snprintf(seen[nl++], 16, "%s", lg);
+                        if (x < 8)
+                            cntl[x]++;
+                    }
+                    free(mem);
+                    printf(" langs:");
+                    for (int x = 0; x < nl; x++)
+                        printf(" %s %zu", seen[x], cntl[x]);
+                }
                 printf(" ]\n");
                 if (getenv("QC_MEMBERS")) {
                     for (uint32_t j = 0; j < k->n_members; j++) {
@@ -708,13 +723,7 @@ int main(int argc, char **argv)
     free(last_cluster);
     free(t.label);
     free(t.campaign);
-    free(published);
-    ch_scores_free(sc);
-    ch_network_free(net);
-    ch_coact_result_free(co);
-    ch_neardup_result_free(nd);
-    ch_parrot_result_free(&pr);
-    ch_parrot_free(pix);
+    ch_detect_result_free(&dr);
     ch_stmtset_free(ss);
     chorus_corpus_free(c);
     return 0;

@@ -10,12 +10,7 @@
 
 #include "cli.h"
 #include "core/timeparse.h"
-#include "detect/coact.h"
-#include "detect/neardup.h"
-#include "detect/network.h"
-#include "detect/parrot.h"
-#include "detect/score.h"
-#include "detect/statements.h"
+#include "detect/detect.h"
 #include "report/report.h"
 #include "store/store.h"
 #include "text/features.h"
@@ -56,6 +51,7 @@ typedef struct scan_opts {
     const char *report;   /* --report FILE, or NULL */
     int64_t window;   /* <= 0: auto */
     int threads;
+    double screen_p;  /* the co-action stage's screening level, for the run table */
 } scan_opts;
 
 typedef struct timings {
@@ -157,15 +153,16 @@ static void behaviours_text(uint32_t mask, char *buf, size_t cap)
     }
 }
 
+/* The statements and the detection chain's results (ch_detect_run: the same stages, order
+ * and defaults as the quality benchmark), with shortcuts into them. */
 typedef struct results {
     ch_stmtset *stmts;
-    ch_parrot_index *pix;
-    ch_parrot_result parrot;
-    ch_neardup_result *nd;
-    ch_coact_result *co;
-    ch_network *net;
-    ch_scores *scores;
-    int64_t *published;
+    ch_detect_result d;
+    const ch_parrot_result *parrot;
+    const ch_neardup_result *nd;
+    const ch_coact_result *co;
+    const ch_network *net;
+    const ch_scores *scores;
 } results;
 
 /* The shared object of an evidence pair, in words, for reports. */
@@ -215,8 +212,8 @@ static void describe_object(const ch_corpus *c, const results *r, ch_behaviour b
             snprintf(buf, cap, "narrative %u", r->nd->narrative_of_post[pa]);
         break;
     case CH_B_STATEMENT:
-        if (r->stmts && r->parrot.post_stmt && r->parrot.post_stmt[pa] != UINT32_MAX)
-            snprintf(buf, cap, "statement %s", ch_stmtset_get(r->stmts, r->parrot.post_stmt[pa])->id);
+        if (r->stmts && r->parrot->post_stmt && r->parrot->post_stmt[pa] != UINT32_MAX)
+            snprintf(buf, cap, "statement %s", ch_stmtset_get(r->stmts, r->parrot->post_stmt[pa])->id);
         break;
     default:
         break;
@@ -249,7 +246,12 @@ static int write_db(const scan_opts *o, const chorus_corpus *c, const results *r
     for (int b = 0; b < CH_B__COUNT; b++) {
         snprintf(buf, sizeof buf, "param.window.%s", ch_behaviour_name((ch_behaviour)b));
         ch_store_run_i64(s, buf, r->co->windows[b]);
+        /* window auto's second look (0: one look) */
+        snprintf(buf, sizeof buf, "param.window_long.%s", ch_behaviour_name((ch_behaviour)b));
+        ch_store_run_i64(s, buf, r->co->windows_long[b]);
     }
+    ch_store_run_f64(s, "param.screen_p", o->screen_p);
+    ch_store_run_f64(s, "param.min_weight", r->net->min_weight);
     ch_store_run(s, "param.format", ch_format_name(o->in.format));
     ch_store_run_i64(s, "param.threads", ch_threads_resolve(o->threads));
     ch_store_run_i64(s, "count.posts", (int64_t)ch_corpus_nposts(c));
@@ -258,10 +260,13 @@ static int write_db(const scan_opts *o, const chorus_corpus *c, const results *r
     ch_store_run_i64(s, "count.duplicates", (int64_t)st->duplicates);
     ch_store_run_i64(s, "count.ingest_errors", (int64_t)errors);
     ch_store_run_i64(s, "count.statements", r->stmts ? (int64_t)ch_stmtset_count(r->stmts) : 0);
-    ch_store_run_i64(s, "count.matches", (int64_t)r->parrot.nrows);
-    ch_store_run_i64(s, "count.posts_matched", (int64_t)r->parrot.posts_matched);
+    ch_store_run_i64(s, "count.matches", (int64_t)r->parrot->nrows);
+    ch_store_run_i64(s, "count.posts_matched", (int64_t)r->parrot->posts_matched);
     ch_store_run_i64(s, "count.narratives", (int64_t)r->nd->n_narratives);
-    ch_store_run_i64(s, "count.edges", (int64_t)r->co->n_edges);
+    /* edges: the per-behaviour edges of the account pairs the network used */
+    ch_store_run_i64(s, "count.edges", (int64_t)r->net->n_coact_kept);
+    ch_store_run_i64(s, "count.edges_screened", (int64_t)r->co->n_edges);
+    ch_store_run_i64(s, "count.edges_significant", (int64_t)r->co->n_significant);
     ch_store_run_i64(s, "count.clusters", (int64_t)r->net->n_clusters);
     if (st->min_time != CH_UNKNOWN_I64) {
         ch_store_run_i64(s, "data.first", st->min_time);
@@ -311,6 +316,8 @@ static int write_db(const scan_opts *o, const chorus_corpus *c, const results *r
             goto fail;
     }
     for (size_t k = 0; k < r->co->n_edges; k++) {
+        if (!r->net->coact_kept[k])
+            continue;
         const ch_edge *e = &r->co->edges[k];
         ch_edge_row row = {acct_id(c, e->a), acct_id(c, e->b),
                            ch_behaviour_name((ch_behaviour)e->behaviour), e->weight,
@@ -320,6 +327,8 @@ static int write_db(const scan_opts *o, const chorus_corpus *c, const results *r
     }
     for (size_t k = 0; k < r->co->n_shared; k++) {
         const ch_shared *sh = &r->co->shared[k];
+        if (!r->net->coact_kept[sh->edge])
+            continue;
         const ch_edge *e = &r->co->edges[sh->edge];
         char object[512];
         describe_object(c, r, (ch_behaviour)e->behaviour, sh->post_a, sh->post_b, object,
@@ -330,8 +339,8 @@ static int write_db(const scan_opts *o, const chorus_corpus *c, const results *r
         if ((rc = ch_store_evidence(s, &row)))
             goto fail;
     }
-    for (size_t k = 0; k < r->parrot.nrows; k++) {
-        const ch_parrot_row *m = &r->parrot.rows[k];
+    for (size_t k = 0; k < r->parrot->nrows; k++) {
+        const ch_parrot_row *m = &r->parrot->rows[k];
         ch_match_row row = {post_id(c, m->post), ch_stmtset_get(r->stmts, m->m.stmt)->id,
                             m->m.similarity, m->m.post_start, m->m.post_end,
                             m->m.stmt_start, m->m.stmt_end, m->before_publication};
@@ -379,8 +388,9 @@ static void print_summary(const scan_opts *o, const chorus_corpus *c, const resu
                "\"clusters\":%zu,\"clustered_accounts\":%zu,\"flagged_accounts\":%zu,"
                "\"window\":%lld,\"seconds\":%.3f,\"database\":",
                ch_corpus_nposts(c), ch_corpus_naccounts(c), (unsigned long long)errors,
-               r->stmts ? ch_stmtset_count(r->stmts) : 0, r->parrot.nrows,
-               (unsigned long long)r->parrot.posts_matched, r->nd->n_narratives, r->co->n_edges,
+               r->stmts ? ch_stmtset_count(r->stmts) : 0, r->parrot->nrows,
+               (unsigned long long)r->parrot->posts_matched, r->nd->n_narratives,
+               r->net->n_coact_kept,
                r->net->n_clusters, clustered, flagged, (long long)r->co->window, total);
         cli_json_str(stdout, o->out);
         printf(",\"top_clusters\":[");
@@ -398,11 +408,16 @@ static void print_summary(const scan_opts *o, const chorus_corpus *c, const resu
            cli_num(errors, (char[32]){0}));
     if (r->stmts)
         printf("parroting    %s posts match %zu statements (%s matches)\n",
-               cli_num(r->parrot.posts_matched, a), ch_stmtset_count(r->stmts),
-               cli_num(r->parrot.nrows, b));
+               cli_num(r->parrot->posts_matched, a), ch_stmtset_count(r->stmts),
+               cli_num(r->parrot->nrows, b));
     printf("narratives   %s groups of near-identical posts\n", cli_num(r->nd->n_narratives, a));
-    printf("co-actions   %s significant account pairs (window %llds)\n",
-           cli_num(r->co->n_edges, a), (long long)r->co->window);
+    printf("co-actions   %s account pairs in the network (%s screened, %s significant on "
+           "their own; window %llds",
+           cli_num(r->net->n_coact_kept, a), cli_num(r->co->n_edges, b),
+           cli_num(r->co->n_significant, (char[32]){0}), (long long)r->co->window);
+    if (r->co->windows_long[CH_B_REPOST])
+        printf(" and %llds", (long long)r->co->windows_long[CH_B_REPOST]);
+    printf(")\n");
     printf("clusters     %s coordinated clusters, %s accounts; %s accounts score >= %.1f\n",
            cli_num(r->net->n_clusters, a), cli_num(clustered, b),
            cli_num(flagged, (char[32]){0}), CH_SCORE_FLAG);
@@ -429,6 +444,11 @@ static void stage(const scan_opts *o, const char *what)
     else
         fputs("\r\033[K", stderr);
     fflush(stderr);
+}
+
+static void progress_cb(void *ctx, const char *what)
+{
+    stage(ctx, what);
 }
 
 static int load_statements(const scan_opts *o, cli_diag *d, results *r)
@@ -459,7 +479,7 @@ int cmd_scan(int argc, char **argv)
     memset(&r, 0, sizeof r);
     timings t = {0};
     cli_diag d = {.quiet = o.in.quiet, .limit = 20, .keep = 100};
-    double t0 = cli_now(), tt;
+    double t0 = cli_now();
     int rc;
     char err[512];
 
@@ -473,79 +493,34 @@ int cmd_scan(int argc, char **argv)
     if (ch_corpus_nposts(c) == 0 && !o.in.quiet)
         cli_err("warning: the inputs hold no posts");
 
-    tt = cli_now();
-    stage(&o, "normalizing texts");
-    if ((rc = ch_corpus_normalize(c, o.threads)))
-        goto fail;
-    t.normalize = cli_now() - tt;
-
-    tt = cli_now();
-    stage(&o, "matching posts to statements");
+    stage(&o, "reading statements");
     if ((rc = load_statements(&o, &d, &r))) {
         status = EXIT_RUNTIME;
         goto out;
     }
-    if (r.stmts) {
-        ch_parrot_params pp;
-        ch_parrot_params_default(&pp);
-        if ((rc = ch_parrot_build(r.stmts, &pp, &r.pix)))
-            goto fail;
-        ch_parrot_corpus_opts po = {.threads = (unsigned)ch_threads_resolve(o.threads),
-                                    .max_per_post = 1};
-        if ((rc = ch_parrot_match_corpus(r.pix, c, &po, &r.parrot)))
-            goto fail;
-    }
-    t.parrot = cli_now() - tt;
-
-    tt = cli_now();
-    stage(&o, "grouping near-identical posts");
-    ch_neardup_opts no;
-    ch_neardup_opts_default(&no);
-    no.threads = o.threads;
-    if ((rc = ch_neardup_run(c, &no, &r.nd)))
+    /* normalize, parrot, narratives, co-actions, network, scores: ch_detect_run, as the
+     * quality benchmark runs them */
+    ch_detect_opts dopt;
+    ch_detect_opts_default(&dopt);
+    dopt.threads = o.threads;
+    dopt.coact.window = o.window;
+    dopt.progress = progress_cb;
+    dopt.progress_ctx = &o;
+    o.screen_p = dopt.coact.screen_p;
+    rc = ch_detect_run(c, r.stmts, &dopt, &r.d);
+    t.normalize = r.d.seconds[CH_DS_NORMALIZE];
+    t.parrot = r.d.seconds[CH_DS_PARROT];
+    t.neardup = r.d.seconds[CH_DS_NEARDUP];
+    t.coact = r.d.seconds[CH_DS_COACT];
+    t.network = r.d.seconds[CH_DS_NETWORK];
+    t.score = r.d.seconds[CH_DS_SCORE];
+    if (rc)
         goto fail;
-    t.neardup = cli_now() - tt;
-
-    tt = cli_now();
-    stage(&o, "finding co-actions");
-    ch_coact_opts co;
-    ch_coact_opts_default(&co);
-    co.window = o.window;
-    co.threads = o.threads;
-    co.narrative_of_post = r.nd->narrative_of_post;
-    co.statement_of_post = r.stmts ? r.parrot.post_stmt : NULL;
-    if ((rc = ch_coact_run(c, &co, &r.co)))
-        goto fail;
-    t.coact = cli_now() - tt;
-
-    tt = cli_now();
-    stage(&o, "clustering the account network");
-    ch_network_opts nopt;
-    ch_network_opts_default(&nopt);
-    nopt.narrative_of_post = co.narrative_of_post;
-    nopt.statement_of_post = co.statement_of_post;
-    if ((rc = ch_network_build(c, r.co, &nopt, &r.net)))
-        goto fail;
-    t.network = cli_now() - tt;
-
-    tt = cli_now();
-    stage(&o, "scoring accounts");
-    size_t nst = r.stmts ? ch_stmtset_count(r.stmts) : 0;
-    r.published = calloc(nst ? nst : 1, sizeof *r.published);
-    if (!r.published) {
-        rc = CHORUS_ENOMEM;
-        goto fail;
-    }
-    for (size_t i = 0; i < nst; i++)
-        r.published[i] = ch_stmtset_get(r.stmts, i)->published_at;
-    ch_score_inputs si = {.statement_of_post = co.statement_of_post,
-                          .statement_published = r.published, .n_statements = nst,
-                          .narrative_of_post = co.narrative_of_post};
-    ch_score_opts sopt;
-    ch_score_opts_default(&sopt);
-    if ((rc = ch_score_run(c, r.net, &si, &sopt, &r.scores)))
-        goto fail;
-    t.score = cli_now() - tt;
+    r.parrot = &r.d.parrot;
+    r.nd = r.d.nd;
+    r.co = r.d.co;
+    r.net = r.d.net;
+    r.scores = r.d.scores;
 
     t.store = cli_now();
     stage(&o, "writing the results database");
@@ -573,14 +548,8 @@ fail:
     cli_err("scan: %s", chorus_strerror((chorus_err)rc));
     status = EXIT_RUNTIME;
 out:
-    ch_scores_free(r.scores);
-    ch_network_free(r.net);
-    ch_coact_result_free(r.co);
-    ch_neardup_result_free(r.nd);
-    ch_parrot_result_free(&r.parrot);
-    ch_parrot_free(r.pix);
+    ch_detect_result_free(&r.d);
     ch_stmtset_free(r.stmts);
-    free(r.published);
     cli_diag_free(&d);
     chorus_corpus_free(c);
     return status;

@@ -5,16 +5,21 @@
  * Phases of ch_coact_run:
  *   1. extract events (coact_events.c), serially — one pass over the posts;
  *   2. per behaviour, in parallel: group by object and sort by time, gap histogram;
- *   3. windows (given, or estimated per behaviour and pooled);
+ *   3. windows (given: one look; auto: a short look estimated per behaviour and pooled, and
+ *      a long look per behaviour);
  *   4. per behaviour, in parallel: per-account k (events) and D (co-occurrence slots within
- *      the window), per-object actors and rarity weight, an upper bound on generated pairs;
+ *      each look's window), per-object actors and rarity weight, an upper bound on generated
+ *      pairs;
  *   5a. prefilter, chunks of objects in parallel: one sweep marks the pairs generated twice
  *      or more in a bit array (a pair generated once shares one object at most);
- *   5. tasks (behaviour, partition) in parallel: sweep every object, generate the bounded
- *      pairs, count those that pass the prefilter and whose hash falls in the partition in an
- *      open-addressing table with a "last object" stamp per pair (so objects are counted
- *      once), keep the pairs with enough objects and compute their Poisson p-values;
- *   6. Benjamini–Hochberg over all account pairs, edges sorted by (behaviour, a, b);
+ *   5. tasks (behaviour, partition) in parallel: sweep every object at the long look's
+ *      window, generate the bounded pairs, count those that pass the prefilter and whose hash
+ *      falls in the partition in an open-addressing table with, per look, "last object" and
+ *      "last occasion" stamps per pair (so objects and occasions are counted once), keep the
+ *      pairs with enough objects, compute their Poisson p-values per look and keep the better
+ *      look's (corrected for the two looks) when it passes the screening level;
+ *   6. Benjamini–Hochberg over all account pairs flags the significant edges; the screened
+ *      edges, at most max_edges by ascending p, sorted by (behaviour, a, b);
  *   7. per behaviour, in parallel: sweep again to collect evidence posts of the edges.
  * Every task writes only its own output slot and outputs are merged in task order, then sorted
  * on a total order: the result does not depend on the number of threads or partitions.
@@ -31,10 +36,11 @@
 
 #define DEFAULT_K 20
 #define DEFAULT_TABLE_BYTES ((size_t)256 << 20)
+#define DEFAULT_SCREEN_P 0.01
 #define MAX_THREADS 64
-/* Bytes one candidate pair may take in a table: a 24-byte entry at load <= 0.7, doubled for
+/* Bytes one candidate pair may take in a table: a 56-byte entry at load <= 0.7, doubled for
  * the power-of-two rounding of the capacity. Used to size partitions. */
-#define PAIR_BYTES 70
+#define PAIR_BYTES 160
 /* Behaviours generating fewer pairs are counted without the prefilter (phase 5a). */
 #define FILTER_MIN_PAIRS 100000
 
@@ -51,8 +57,15 @@ void ch_coact_opts_default(ch_coact_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->window = 0;
+    for (int b = 0; b < CH_B__COUNT; b++)
+        o->long_window[b] = CH_COACT_LONG_ACTION;
+    o->long_window[CH_B_NARRATIVE] = 0;   /* one look: see coact.h */
+    o->long_window[CH_B_STATEMENT] = CH_COACT_LONG_STATEMENT;
     o->min_objects = 2;
     o->alpha = 1e-3;
+    o->screen_p = DEFAULT_SCREEN_P;
+    o->max_object_actors = CH_COACT_MAX_OBJECT_ACTORS;
+    o->max_edges = CH_COACT_MAX_EDGES;
     o->max_pairs_per_event = DEFAULT_K;
     o->threads = 0;
     o->behaviours = 0;
@@ -154,9 +167,17 @@ typedef struct cands {
 typedef struct bstate {
     ch_evset es;
     double hist[CH_GAP_BINS];
-    int64_t window;
+    int64_t window;     /* the short look's window */
+    int64_t wlong;      /* the long look's window, which the sweeps use (= window: one look) */
+    int looks;          /* 1 or 2 */
     uint32_t *k;        /* events per account */
-    double *D;          /* per account: other events within the window of its events */
+    double *D[2];       /* per look and account: other events within the look's window of the
+                           account's events, on the same object */
+    uint8_t *crowd;     /* per object: 1 when acted on by more than max_object_actors accounts
+                           (no pairs; NULL when there is none) */
+    uint64_t ncrowd;
+    uint32_t *occ[2];   /* per look and event: its occasion, a run of the object's events with
+                           gaps <= the look's window (numbered from 1 across objects) */
     float *idf;         /* per object: ln(1 + N / actors) */
     double E;           /* events */
     uint64_t est_pairs; /* upper bound on pairs the sweep generates */
@@ -175,16 +196,20 @@ typedef struct ptask {
     uint8_t beh;
     uint32_t part;
     cands out;
-    uint64_t candidates, tested, generated;
+    uint64_t candidates, tested, generated, trimmed;
     int rc;
 } ptask;
 
 typedef struct run {
     const ch_corpus *c;
     ch_coact_opts o;
-    uint32_t mask;
+    uint32_t mask;       /* behaviours extracted (their gaps feed the pooled window) */
+    uint32_t count_mask; /* behaviours whose pairs are counted */
     uint32_t nacc;
     uint32_t keep_min;  /* pairs with fewer objects are dropped at extraction */
+    bool keep_all;      /* ch_coact_pairs: every pair, whatever its p-value */
+    double keep_logp;   /* otherwise pairs with a larger log p are dropped at extraction */
+    size_t max_edges;
     int threads;
     ch_evraw raw[CH_B__COUNT];
     bstate b[CH_B__COUNT];
@@ -208,7 +233,11 @@ static void run_free(run *r)
         ch_free(r->raw[b].ev);
         ch_evset_free(&r->b[b].es);
         ch_free(r->b[b].k);
-        ch_free(r->b[b].D);
+        ch_free(r->b[b].D[0]);
+        ch_free(r->b[b].D[1]);
+        ch_free(r->b[b].occ[0]);
+        ch_free(r->b[b].occ[1]);
+        ch_free(r->b[b].crowd);
         ch_free(r->b[b].idf);
         ch_free((void *)r->b[b].fa);
         ch_free((void *)r->b[b].fb);
@@ -247,17 +276,27 @@ static int64_t pooled_window(const run *r)
     return w ? w : CH_WINDOW_FALLBACK;
 }
 
+/* A fixed window is one look. Window auto: the short look is estimated per behaviour (or
+ * pooled), the long look is long_window[b] when that is longer. */
 static int64_t set_windows(run *r)
 {
     if (r->o.window > 0) {
-        for (int b = 0; b < CH_B__COUNT; b++)
-            r->b[b].window = r->o.window;
+        for (int b = 0; b < CH_B__COUNT; b++) {
+            r->b[b].window = r->b[b].wlong = r->o.window;
+            r->b[b].looks = 1;
+        }
         return r->o.window;
     }
     int64_t pooled = pooled_window(r);
     for (int b = 0; b < CH_B__COUNT; b++) {
-        int64_t w = ch_gap_hist_window(r->b[b].hist, NULL);
-        r->b[b].window = w ? w : pooled;
+        bstate *bs = &r->b[b];
+        int64_t w = ch_gap_hist_window(bs->hist, NULL);
+        bs->window = bs->wlong = w ? w : pooled;
+        bs->looks = 1;
+        if (r->o.long_window[b] > bs->window) {
+            bs->wlong = r->o.long_window[b];
+            bs->looks = 2;
+        }
     }
     return pooled;
 }
@@ -268,20 +307,23 @@ static void stats_task(void *ctx, size_t bi)
 {
     run *r = ctx;
     bstate *bs = &r->b[bi];
-    if (!(r->mask & (1u << bi)))
+    if (!(r->count_mask & (1u << bi)))
         return;
     const ch_evset *es = &bs->es;
-    const int64_t W = bs->window;
     const uint32_t K = r->o.max_pairs_per_event;
     uint32_t *stamp = NULL, *actors = NULL;
     bs->rc = CHORUS_ENOMEM;
     if (!(bs->k = ch_calloc(r->nacc, sizeof *bs->k)) ||
-        !(bs->D = ch_calloc(r->nacc, sizeof *bs->D)) ||
+        !(bs->D[0] = ch_calloc(r->nacc, sizeof *bs->D[0])) ||
+        !(bs->D[1] = ch_calloc(r->nacc, sizeof *bs->D[1])) ||
+        !(bs->occ[0] = ch_malloc((es->n ? es->n : 1) * sizeof *bs->occ[0])) ||
+        !(bs->occ[1] = ch_malloc((es->n ? es->n : 1) * sizeof *bs->occ[1])) ||
         !(bs->idf = ch_malloc(((size_t)es->nobj + 1) * sizeof *bs->idf)) ||
         !(actors = ch_malloc(((size_t)es->nobj + 1) * sizeof *actors)) ||
         !(stamp = ch_calloc(r->nacc, sizeof *stamp)))
         goto out;
-    /* Actors per object (distinct accounts), via a per-account stamp of the last object. */
+    /* Events per account, and actors per object (distinct accounts, via a per-account stamp of
+     * the last object). */
     uint32_t nactive = 0;
     for (uint32_t o = 0; o < es->nobj; o++) {
         uint32_t na = 0;
@@ -298,34 +340,52 @@ static void stats_task(void *ctx, size_t bi)
     }
     bs->nactive = nactive;
     const double N = nactive;
+    const uint32_t amax = r->o.max_object_actors;
     for (uint32_t o = 0; o < es->nobj; o++) {
         uint32_t na = actors[o];
         bs->idf[o] = (float)log1p(N / (na ? na : 1));
+        if (amax && na > amax) {
+            if (!bs->crowd && !(bs->crowd = ch_calloc(es->nobj, 1)))
+                goto out;
+            bs->crowd[o] = 1;
+            bs->ncrowd++;
+        }
     }
-    /* D and the generated-pair bound: two pointers over each object's time-sorted events. */
+    /* D per look, and the generated-pair bound at the long look (which the sweeps use): two
+     * pointers per look over each object's time-sorted events. Occasions per look: a new one
+     * at each object and after each gap longer than the look's window, so two events that
+     * co-act within the window are always in one occasion. */
     uint64_t est = 0, capped = 0;
+    const uint64_t Wlook[2] = {(uint64_t)bs->window, (uint64_t)bs->wlong};
+    uint32_t nocc[2] = {0, 0};
     for (uint32_t o = 0; o < es->nobj; o++) {
         const uint32_t s = es->ostart[o], f = es->ostart[o + 1];
-        if (f - s < 2)
-            continue;
-        uint32_t lo = s, hi = s;
-        bool cut = false;
-        for (uint32_t i = s; i < f; i++) {
-            while (tdiff(es->t[i], es->t[lo]) > (uint64_t)W)
-                lo++;
-            if (hi < i + 1)
-                hi = i + 1;
-            while (hi < f && tdiff(es->t[hi], es->t[i]) <= (uint64_t)W)
-                hi++;
-            bs->D[es->acct[i]] += (double)(hi - lo - 1);
-            uint32_t fwd = hi - i - 1;
-            if (K && fwd > K) {
-                fwd = K;
-                cut = true;
+        for (int L = 0; L < 2; L++) {
+            const uint64_t W = Wlook[L];
+            uint32_t lo = s, hi = s;
+            bool cut = false;
+            for (uint32_t i = s; i < f; i++) {
+                if (i == s || tdiff(es->t[i], es->t[i - 1]) > W)
+                    nocc[L]++;
+                bs->occ[L][i] = nocc[L];
+                while (tdiff(es->t[i], es->t[lo]) > W)
+                    lo++;
+                if (hi < i + 1)
+                    hi = i + 1;
+                while (hi < f && tdiff(es->t[hi], es->t[i]) <= W)
+                    hi++;
+                bs->D[L][es->acct[i]] += (double)(hi - lo - 1);
+                if (L == 1 && !(bs->crowd && bs->crowd[o])) {
+                    uint32_t fwd = hi - i - 1;
+                    if (K && fwd > K) {
+                        fwd = K;
+                        cut = true;
+                    }
+                    est += fwd;
+                }
             }
-            est += fwd;
+            capped += L == 1 && cut;
         }
-        capped += cut;
     }
     bs->E = (double)es->n;
     bs->est_pairs = est;
@@ -338,11 +398,13 @@ out:
 
 /* ---- phase 5: candidate pairs ------------------------------------------------------------ */
 
+/* A pair's counts per look (0 short, 1 long; equal with one look). */
 typedef struct pent {
     uint64_t key;       /* a << 32 | b; EMPTY when free */
-    uint32_t last_obj;  /* last object counted, + 1 */
-    uint32_t n_obj, n_ev;
-    float w;
+    uint32_t last[2];   /* last object counted, + 1 */
+    uint32_t last_occ[2]; /* last occasion counted (occasion ids start at 1) */
+    uint32_t n_obj[2], n_occ[2], n_ev[2];
+    float w[2];
 } pent;
 
 #define EMPTY UINT64_MAX
@@ -397,10 +459,13 @@ static inline uint32_t part_of(uint64_t h, uint32_t nparts)
 
 /* The pair generation rule, shared by every pass so they see the same pairs: for each event
  * i of object o (in time order), the events j after it that are at most W seconds later and at
- * most K positions later (K = 0: no rank bound), by another account. BODY runs with o, i, j,
- * ai = acct[i], aj = acct[j] in scope. */
-#define SWEEP(es, o_begin, o_end, W, K, ...)                                            \
+ * most K positions later (K = 0: no rank bound), by another account; crowd objects (crowd[o]
+ * set, see stats_task) generate none. BODY runs with o, i, j, ai = acct[i], aj = acct[j] in
+ * scope. */
+#define SWEEP(es, crowd, o_begin, o_end, W, K, ...)                                     \
     for (uint32_t o = (o_begin); o < (o_end); o++) {                                      \
+        if ((crowd) && (crowd)[o])                                                        \
+            continue;                                                                     \
         const uint32_t s_ = (es)->ostart[o], f_ = (es)->ostart[o + 1];                    \
         for (uint32_t i = s_; i + 1 < f_; i++) {                                          \
             const int64_t ti_ = (es)->t[i];                                               \
@@ -438,12 +503,12 @@ static void filter_task(void *ctx, size_t ti)
     ftask *ft = &r->ftasks[ti];
     bstate *bs = &r->b[ft->beh];
     const ch_evset *es = &bs->es;
-    const int64_t W = bs->window;
+    const int64_t W = bs->wlong;
     const uint32_t K = r->o.max_pairs_per_event;
     _Atomic uint64_t *A = bs->fa, *B = bs->fb;
     const uint64_t fmask = bs->fmask;
     uint64_t generated = 0;
-    SWEEP(es, ft->o0, ft->o1, (uint64_t)W, K, {
+    SWEEP(es, bs->crowd, ft->o0, ft->o1, (uint64_t)W, K, {
         generated++;
         const uint64_t bit = mix64(pair_key(ai, aj)) & fmask;
         const uint64_t m = UINT64_C(1) << (bit & 63);
@@ -469,7 +534,7 @@ static int prefilter(run *r)
     size_t nt = 0;
     for (int b = 0; b < CH_B__COUNT; b++) {
         bstate *bs = &r->b[b];
-        if (!(r->mask & (1u << b)) || bs->est_pairs < FILTER_MIN_PAIRS)
+        if (!(r->count_mask & (1u << b)) || bs->est_pairs < FILTER_MIN_PAIRS)
             continue;
         /* 8 bits per generated pair: a single pair then finds its B bit set by a collision
          * with probability ~1/8; both arrays together within half the table budget. */
@@ -535,15 +600,47 @@ static int cands_push(cands *c, const cand *x)
     return CHORUS_OK;
 }
 
-/* Null model (coact.h): lambda = max(k_b D_a, k_a D_b) / E. */
-static void score(const bstate *bs, cand *x)
+/* Null model (coact.h): lambda = max(k_b D_a, k_a D_b) / E, per look; the better look's
+ * p-value, times the number of looks. Ties go to the short look when it saw as many objects
+ * (the same evidence in a narrower window), else to the long one. */
+static void score(const run *r, const bstate *bs, const pent *e, uint8_t beh, cand *x)
 {
-    const uint32_t a = x->e.a, b = x->e.b;
-    double la = (double)bs->k[b] * bs->D[a], lb = (double)bs->k[a] * bs->D[b];
-    double lam = (la > lb ? la : lb) / (bs->E > 0 ? bs->E : 1);
-    x->e.expected = lam;
-    x->logp = ch_poisson_log_sf(x->e.n_objects, lam);
-    x->e.pvalue = exp(x->logp);
+    const uint32_t a = (uint32_t)(e->key >> 32), b = (uint32_t)e->key;
+    double lam[2], logp[2];
+    const double E = bs->E > 0 ? bs->E : 1;
+    for (int L = 0; L < 2; L++) {
+        const double la = (double)bs->k[b] * bs->D[L][a], lb = (double)bs->k[a] * bs->D[L][b];
+        lam[L] = (la > lb ? la : lb) / E;
+        logp[L] = e->n_obj[L] >= r->o.min_objects ? ch_poisson_log_sf(e->n_occ[L], lam[L]) : 0;
+    }
+    int L = 1;
+    double lp = logp[1];
+    if (bs->looks == 2) {
+        if (logp[0] < logp[1] || (logp[0] == logp[1] && e->n_obj[0] == e->n_obj[1]))
+            L = 0;
+        lp = logp[L] + log(2.0);
+        if (lp > 0)
+            lp = 0;
+    }
+    x->e = (ch_edge){.a = a, .b = b, .behaviour = beh, .n_objects = e->n_obj[L],
+                     .n_occasions = e->n_occ[L],
+                     .n_events = e->n_ev[L], .weight = e->w[L], .expected = lam[L],
+                     .pvalue = exp(lp), .window = L ? bs->wlong : bs->window,
+                     .flags = L && bs->looks == 2 ? CH_EDGE_LONG : 0};
+    x->logp = lp;
+}
+
+static int cmp_logp_val(const void *x, const void *y);
+
+/* Keeps a task's max_edges candidates of smallest p (the order of cmp_logp_val, a total
+ * order, so the union of the tasks' survivors holds the global max_edges smallest). */
+static void trim(run *r, ptask *pt)
+{
+    qsort(pt->out.v, pt->out.n, sizeof *pt->out.v, cmp_logp_val);
+    const double ls = r->o.screen_p > 0 ? log(r->o.screen_p) : -INFINITY;
+    for (size_t i = r->max_edges; i < pt->out.n; i++)
+        pt->trimmed += pt->out.v[i].logp <= ls;
+    pt->out.n = r->max_edges;
 }
 
 static void pair_task(void *ctx, size_t ti)
@@ -552,7 +649,8 @@ static void pair_task(void *ctx, size_t ti)
     ptask *pt = &r->tasks[ti];
     const bstate *bs = &r->b[pt->beh];
     const ch_evset *es = &bs->es;
-    const int64_t W = bs->window;
+    const int64_t W = bs->wlong;
+    const uint64_t Ws = (uint64_t)bs->window;
     const uint32_t K = r->o.max_pairs_per_event;
     const uint32_t P = bs->nparts, part = pt->part;
     const _Atomic uint64_t *B = bs->fb;
@@ -568,7 +666,7 @@ static void pair_task(void *ctx, size_t ti)
     int rc = pt_init(&t, cap);
     if (rc)
         goto out;
-    SWEEP(es, 0, es->nobj, (uint64_t)W, K, {
+    SWEEP(es, bs->crowd, 0, es->nobj, (uint64_t)W, K, {
         generated++;
         const uint64_t key = pair_key(ai, aj);
         const uint64_t h = mix64(key);
@@ -577,22 +675,36 @@ static void pair_task(void *ctx, size_t ti)
         if (B && !(atomic_load_explicit(&B[(h & fmask) >> 6], memory_order_relaxed) &
                    (UINT64_C(1) << (h & 63))))
             continue;
+        const bool in_short = tdiff(es->t[j], es->t[i]) <= Ws;
+        const float wo = bs->idf[o];
         size_t sl = h & t.mask;
         while (t.e[sl].key != EMPTY && t.e[sl].key != key)
             sl = (sl + 1) & t.mask;
         pent *e = &t.e[sl];
         if (e->key == EMPTY) {
-            *e = (pent){key, o + 1, 1, 1, bs->idf[o]};
-            if (++t.n * 10 > (t.mask + 1) * 7 && (rc = pt_grow(&t)))
-                goto out;
-            continue;
+            *e = (pent){.key = key};
+            if (++t.n * 10 > (t.mask + 1) * 7) {
+                if ((rc = pt_grow(&t)))
+                    goto out;
+                sl = h & t.mask;
+                while (t.e[sl].key != key)
+                    sl = (sl + 1) & t.mask;
+                e = &t.e[sl];
+            }
         }
-        if (e->n_ev < UINT32_MAX)
-            e->n_ev++;
-        if (e->last_obj != o + 1) {
-            e->last_obj = o + 1;
-            e->n_obj++;
-            e->w += bs->idf[o];
+        for (int L = in_short ? 0 : 1; L < 2; L++) {
+            if (e->n_ev[L] < UINT32_MAX)
+                e->n_ev[L]++;
+            if (e->last[L] != o + 1) {
+                e->last[L] = o + 1;
+                e->n_obj[L]++;
+                e->w[L] += wo;
+            }
+            const uint32_t oc = bs->occ[L][i];
+            if (e->last_occ[L] != oc) {
+                e->last_occ[L] = oc;
+                e->n_occ[L]++;
+            }
         }
     })
     pt->generated = generated;
@@ -601,16 +713,18 @@ static void pair_task(void *ctx, size_t ti)
         const pent *e = &t.e[i];
         if (e->key == EMPTY)
             continue;
-        if (e->n_obj >= r->o.min_objects)
+        if (e->n_obj[1] >= r->o.min_objects)
             pt->tested++;
-        if (e->n_obj < r->keep_min)
+        if (e->n_obj[1] < r->keep_min)
             continue;
-        cand x = {.e = {.a = (uint32_t)(e->key >> 32), .b = (uint32_t)e->key,
-                        .behaviour = pt->beh, .n_objects = e->n_obj, .n_events = e->n_ev,
-                        .weight = e->w}};
-        score(bs, &x);
+        cand x;
+        score(r, bs, e, pt->beh, &x);
+        if (!r->keep_all && !(x.logp <= r->keep_logp))
+            continue;
         if ((rc = cands_push(&pt->out, &x)))
             goto out;
+        if (!r->keep_all && pt->out.n >= 2 * r->max_edges)
+            trim(r, pt);
     }
 out:
     ch_free(t.e);
@@ -624,7 +738,7 @@ static int make_tasks(run *r)
     size_t n = 0;
     for (int b = 0; b < CH_B__COUNT; b++) {
         bstate *bs = &r->b[b];
-        if (!(r->mask & (1u << b)) || bs->est_pairs == 0) {
+        if (!(r->count_mask & (1u << b)) || bs->est_pairs == 0) {
             bs->nparts = 0;
             continue;
         }
@@ -693,20 +807,37 @@ static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
     r->o = *o;
     if (r->o.min_objects == 0)
         r->o.min_objects = 1;
-    if (!(r->o.alpha > 0 && r->o.alpha <= 1))
+    if (!(r->o.alpha > 0 && r->o.alpha <= 1) || !(r->o.screen_p >= 0 && r->o.screen_p <= 1))
         return CHORUS_EUSAGE;
     r->mask = o->behaviours ? o->behaviours & ((1u << CH_B__COUNT) - 1)
                             : (1u << CH_B__COUNT) - 1;
+    r->count_mask = r->mask;
     if (ch_corpus_naccounts(c) > UINT32_MAX - 1 || ch_corpus_nposts(c) > UINT32_MAX - 1)
         return CHORUS_ELIMIT;
     r->nacc = (uint32_t)ch_corpus_naccounts(c);
     r->threads = resolve_threads(o->threads);
     r->keep_min = r->o.min_objects;
+    r->max_edges = o->max_edges ? o->max_edges : CH_COACT_MAX_EDGES;
+    /* BH accepts p-values <= alpha only (its threshold alpha k / m never exceeds alpha), so
+     * the pairs above both levels can be dropped as soon as they are scored */
+    r->keep_logp = log(r->o.screen_p > r->o.alpha ? r->o.screen_p : r->o.alpha);
     r->budget = o->max_table_bytes ? o->max_table_bytes : DEFAULT_TABLE_BYTES;
     return CHORUS_OK;
 }
 
 /* ---- phase 6: significance --------------------------------------------------------------- */
+
+static int cmp_logp_val(const void *x, const void *y)
+{
+    const cand *a = x, *b = y;
+    if (a->logp != b->logp)
+        return a->logp < b->logp ? -1 : 1;
+    if (a->e.behaviour != b->e.behaviour)
+        return a->e.behaviour < b->e.behaviour ? -1 : 1;
+    if (a->e.a != b->e.a)
+        return a->e.a < b->e.a ? -1 : 1;
+    return (a->e.b > b->e.b) - (a->e.b < b->e.b);
+}
 
 static int cmp_logp(const void *x, const void *y)
 {
@@ -736,14 +867,18 @@ static int cmp_edge(const void *x, const void *y)
  * (chance pairs with two coincidences enter, the thousands with one do not) and let through
  * pairs whose p-value is small only because so many pairs were looked at. The k smallest
  * p-values are accepted, k the largest rank with p_(k) <= alpha k / m. Compared in log space,
- * so p-values far below the double range still order correctly. */
+ * so p-values far below the double range still order correctly. The candidates kept hold every
+ * p-value <= alpha (see keep_logp), so their ranks are the ranks among all pairs; when a task
+ * trimmed candidates (max_edges), the flags are a lower bound.
+ * The edges returned: the significant ones and those with p <= screen_p, at most max_edges in
+ * ascending order of p (a prefix of the sorted candidates). */
 static int significance(run *r, ch_coact_result *res)
 {
     size_t m = 0;
-    for (size_t i = 0; i < r->ntasks; i++)
+    for (size_t i = 0; i < r->ntasks; i++) {
         m += r->tasks[i].out.n;
-    if (m == 0)
-        return CHORUS_OK;
+        res->edges_capped += r->tasks[i].trimmed;
+    }
     double family = 0;
     for (int b = 0; b < CH_B__COUNT; b++) {
         const double n = r->b[b].nactive;
@@ -751,6 +886,9 @@ static int significance(run *r, ch_coact_result *res)
     }
     if (family < (double)m)
         family = (double)m;
+    res->family = family;
+    if (m == 0)
+        return CHORUS_OK;
     cand **v = ch_malloc(m * sizeof *v);
     if (!v)
         return CHORUS_ENOMEM;
@@ -768,18 +906,31 @@ static int significance(run *r, ch_coact_result *res)
             break;
         }
     }
-    res->family = family;
+    size_t nout = kmax;
+    if (r->o.screen_p > 0) {
+        const double ls = log(r->o.screen_p);
+        while (nout < m && v[nout]->logp <= ls)
+            nout++;
+    }
+    if (nout > r->max_edges) {
+        res->edges_capped += nout - r->max_edges;
+        nout = r->max_edges;
+    }
     int rc = CHORUS_OK;
-    if (kmax) {
+    if (kmax)
         res->p_cutoff = exp(v[kmax - 1]->logp);
-        if (!(res->edges = ch_malloc(kmax * sizeof *res->edges))) {
+    if (nout) {
+        if (!(res->edges = ch_malloc(nout * sizeof *res->edges))) {
             rc = CHORUS_ENOMEM;
             goto out;
         }
-        for (size_t k = 0; k < kmax; k++)
+        for (size_t k = 0; k < nout; k++) {
             res->edges[k] = v[k]->e;
-        res->n_edges = kmax;
-        qsort(res->edges, kmax, sizeof *res->edges, cmp_edge);
+            if (k < kmax)
+                res->edges[k].flags |= CH_EDGE_SIGNIFICANT;
+        }
+        res->n_edges = nout;
+        qsort(res->edges, nout, sizeof *res->edges, cmp_edge);
     }
 out:
     ch_free(v);
@@ -803,7 +954,7 @@ static void evidence_task(void *ctx, size_t bi)
         return;
     const bstate *bs = &r->b[bi];
     const ch_evset *es = &bs->es;
-    const int64_t W = bs->window;
+    const int64_t W = bs->wlong;
     const uint32_t K = r->o.max_pairs_per_event;
     etab t = {0};
     size_t cap = 16;
@@ -824,8 +975,9 @@ static void evidence_task(void *ctx, size_t bi)
         t.key[s] = key;
         t.edge[s] = (uint32_t)e;
     }
-    /* The same sweep as pair_task, so evidence is drawn from the pairs that were counted. */
-    SWEEP(es, 0, es->nobj, (uint64_t)W, K, {
+    /* The same sweep as pair_task, so evidence is drawn from the pairs that were counted, in
+     * the window of the edge's look. */
+    SWEEP(es, bs->crowd, 0, es->nobj, (uint64_t)W, K, {
         const uint64_t key = pair_key(ai, aj);
         size_t sl = mix64(key) & t.mask;
         while (t.key[sl] != EMPTY && t.key[sl] != key)
@@ -833,6 +985,8 @@ static void evidence_task(void *ctx, size_t bi)
         if (t.key[sl] == EMPTY || t.last[sl] == o + 1)
             continue;
         const uint32_t e = t.edge[sl];
+        if (tdiff(es->t[j], es->t[i]) > (uint64_t)r->edges[e].window)
+            continue;
         t.last[sl] = o + 1;
         if (r->nev[e] >= CH_SHARED_PER_EDGE)
             continue;
@@ -905,9 +1059,11 @@ int ch_coact_run(const ch_corpus *c, const ch_coact_opts *o, ch_coact_result **o
     res->window = r.o.window > 0 ? r.o.window : pooled_window(&r);
     for (int b = 0; b < CH_B__COUNT; b++) {
         res->windows[b] = r.b[b].window;
+        res->windows_long[b] = r.b[b].looks == 2 ? r.b[b].wlong : 0;
         res->events[b] = r.b[b].es.n;
         res->objects[b] = r.b[b].es.nobj;
         res->objects_capped[b] = r.b[b].capped;
+        res->objects_crowd[b] = r.b[b].ncrowd;
     }
     for (size_t i = 0; i < r.ntasks; i++) {
         const ptask *t = &r.tasks[i];
@@ -923,8 +1079,14 @@ int ch_coact_run(const ch_corpus *c, const ch_coact_opts *o, ch_coact_result **o
     }
     if ((rc = significance(&r, res)) || (rc = evidence(&r, res)))
         goto out;
-    for (size_t i = 0; i < res->n_edges; i++)
-        res->edges_by[res->edges[i].behaviour]++;
+    for (size_t i = 0; i < res->n_edges; i++) {
+        const ch_edge *e = &res->edges[i];
+        res->edges_by[e->behaviour]++;
+        if (e->flags & CH_EDGE_SIGNIFICANT) {
+            res->significant_by[e->behaviour]++;
+            res->n_significant++;
+        }
+    }
 out:
     run_free(&r);
     if (rc) {
@@ -954,8 +1116,10 @@ int ch_coact_pairs(const ch_corpus *c, const ch_coact_opts *o, ch_behaviour b, c
     int rc = run_init(&r, c, o);
     if (rc)
         goto out;
-    r.mask = 1u << b;
+    /* every behaviour is extracted, so that the windows are those of ch_coact_run */
+    r.count_mask = 1u << b;
     r.keep_min = 1;
+    r.keep_all = true;
     if ((rc = run_front(&r, false)))
         goto out;
     if (window_used)

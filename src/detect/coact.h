@@ -18,15 +18,19 @@
  *     different accounts, at most `window` seconds apart (|dt| <= window), and — when
  *     max_pairs_per_event = K > 0 — at most K positions apart in the object's time order. The
  *     rank bound caps the pairs of an object at K per event, so a viral post with m actors
- *     yields at most K*m pairs instead of m²/2.
+ *     yields at most K*m pairs instead of m²/2. Objects acted on by more than
+ *     max_object_actors accounts (crowd objects) generate no pairs at all.
  *   - A candidate pair (a, b, behaviour) collects n_objects = distinct objects with at least
  *     one co-acting event pair (an account acting twice on an object counts it once),
+ *     n_occasions = distinct occasions with one (an occasion: a run of the object's events,
+ *     any accounts, with gaps <= window; a hashtag set pushed together on four days is four),
  *     n_events = co-acting event pairs, weight = sum over those objects of
  *     ln(1 + N / actors(object)), N = accounts active in the behaviour.
  *   - Null model: b's k_b events land on action slots of the behaviour independently of a.
  *     D_a = number of (other event, a's event) pairs within the window on a's objects, E =
- *     events of the behaviour; expected shared objects lambda = max(k_b D_a, k_a D_b) / E,
- *     p = P(Poisson(lambda) >= n_objects). Popular objects and active accounts raise lambda.
+ *     events of the behaviour; expected co-acting events lambda = max(k_b D_a, k_a D_b) / E,
+ *     p = P(Poisson(lambda) >= n_occasions) when n_objects >= min_objects (else 1). Popular
+ *     objects and active accounts raise lambda.
  *   - Two looks (window auto): each behaviour is evaluated at a short window (the estimate
  *     below) and a long one (long_window[b]: 6 h for the actions, 3 days for narratives and
  *     statements, which are text rather than moments). A pair keeps the better look, and its
@@ -54,8 +58,10 @@
  * at most max_table_bytes each (when more pairs could pass, they are split by hash into
  * partitions counted one table at a time). Memory: O(events + accounts) plus one table and the
  * bit arrays. Threads work on tasks (behaviours, chunks of objects, partitions); results are
- * merged in a fixed order and do not depend on the thread count. On 941k posts (a stress
- * input with viral posts) the stage takes 0.15-0.3x the time of ingest at 60-3600 s.
+ * merged in a fixed order and do not depend on the thread count. Only candidates with
+ * p <= max(screen_p, alpha) are kept, at most 2 max_edges per task. On 941k posts (a stress
+ * input with viral posts) the stage takes 0.16-0.24x the time of ingest at 60-3600 s and
+ * 0.21x at window auto (both looks come from one sweep).
  *
  * Ownership: results belong to the caller (ch_coact_result_free / ch_free for
  * ch_coact_pairs). The corpus and the optional arrays are only read.
@@ -85,11 +91,21 @@ const char *ch_behaviour_name(ch_behaviour b);   /* "repost", "reply", ... */
 #define CH_NONE UINT32_MAX   /* "no narrative / no statement" in per-post arrays */
 
 typedef struct ch_coact_opts {
-    int64_t window;          /* seconds; <= 0 means estimate from the data (window auto) */
+    int64_t window;          /* seconds; <= 0 means window auto: two looks per behaviour, the
+                                estimate from the data and long_window[b] */
+    int64_t long_window[CH_B__COUNT]; /* window auto's long look per behaviour (defaults: 21600
+                                for repost, reply, quote, link, hashtag; 259200 for narrative
+                                and statement); <= 0: the short look only */
     uint32_t min_objects;    /* distinct shared objects an edge needs (default 2) */
-    double alpha;            /* false discovery rate of the null-model test (default 1e-3,
-                                Benjamini–Hochberg over all account pairs) */
+    double alpha;            /* false discovery rate of the CH_EDGE_SIGNIFICANT flag (default
+                                1e-3, Benjamini–Hochberg over all account pairs) */
+    double screen_p;         /* edges returned: corrected p <= screen_p (default 0.01), plus the
+                                significant ones; 0 = the significant ones only */
+    size_t max_edges;        /* at most this many edges returned, smallest p first (default
+                                2^20); 0 = the default */
     uint32_t max_pairs_per_event; /* rank bound K on pair generation (default 20); 0 = none */
+    uint32_t max_object_actors; /* objects acted on by more accounts generate no pairs (crowd
+                                   objects; default 10000); 0 = no limit */
     int threads;             /* 0 = all cores; results do not depend on it */
     /* Optional inputs, one entry per corpus post (CH_NONE = none): */
     const uint32_t *narrative_of_post;
@@ -100,7 +116,16 @@ typedef struct ch_coact_opts {
 
 void ch_coact_opts_default(ch_coact_opts *o);
 
-/* One significant account pair for one behaviour (a < b, account indices of the corpus). */
+#define CH_COACT_LONG_ACTION 21600      /* default long look of repost .. hashtag (6 h) */
+#define CH_COACT_LONG_STATEMENT 259200  /* default long look of statement (3 days) */
+#define CH_COACT_MAX_EDGES ((size_t)1 << 20)
+#define CH_COACT_MAX_OBJECT_ACTORS 10000
+
+/* ch_edge.flags */
+#define CH_EDGE_SIGNIFICANT 1u   /* passes Benjamini–Hochberg at alpha on its own */
+#define CH_EDGE_LONG 2u          /* the long look gave the (better) p-value */
+
+/* One account pair for one behaviour (a < b, account indices of the corpus), as screened. */
 typedef struct ch_edge {
     uint32_t a, b;
     uint8_t behaviour;       /* ch_behaviour */
@@ -108,7 +133,12 @@ typedef struct ch_edge {
     uint32_t n_events;       /* co-action events (pairs of posts within the window) */
     double weight;           /* sum over shared objects of the object's rarity weight (IDF) */
     double expected;         /* shared objects expected under the null model */
-    double pvalue;           /* P(shared objects >= n_objects | null), not corrected */
+    double pvalue;           /* P(shared objects >= n_objects | null), corrected for the looks
+                                (x2 when two windows were tried), not for the pairs */
+    int64_t window;          /* the window of the look these figures come from */
+    uint8_t flags;           /* CH_EDGE_* */
+    uint32_t n_occasions;    /* distinct occasions both acted on: an occasion is a run of an
+                                object's actions with gaps <= window */
 } ch_edge;
 
 /* Evidence: one shared object of an edge, for reports. */
@@ -120,22 +150,27 @@ typedef struct ch_shared {
 #define CH_SHARED_PER_EDGE 5 /* evidence kept per edge: the first shared objects in corpus order */
 
 typedef struct ch_coact_result {
-    ch_edge *edges;          /* significant edges, sorted by (behaviour, a, b) */
+    ch_edge *edges;          /* screened edges, sorted by (behaviour, a, b) */
     size_t n_edges;
     ch_shared *shared;       /* up to CH_SHARED_PER_EDGE per edge, sorted by edge */
     size_t n_shared;
-    int64_t window;          /* the window used (given, or estimated pooled over behaviours) */
+    int64_t window;          /* the short window (given, or estimated pooled over behaviours) */
     uint64_t events[CH_B__COUNT];          /* events considered per behaviour */
-    uint64_t pairs_tested[CH_B__COUNT];    /* candidate pairs with >= min_objects objects, which
-                                              enter the significance test */
+    uint64_t pairs_tested[CH_B__COUNT];    /* candidate pairs with >= min_objects objects (in
+                                              the longer look), which enter the test */
     uint64_t objects_capped[CH_B__COUNT];  /* objects whose pair generation hit the bound */
-    /* Added by the co-action stage itself: */
-    int64_t windows[CH_B__COUNT];          /* window used per behaviour */
+    uint64_t objects_crowd[CH_B__COUNT];   /* crowd objects (max_object_actors), no pairs */
+    int64_t windows[CH_B__COUNT];          /* short look's window per behaviour */
+    int64_t windows_long[CH_B__COUNT];     /* long look's window, 0 when a single look */
     uint64_t objects[CH_B__COUNT];         /* distinct objects per behaviour */
-    uint64_t candidates[CH_B__COUNT];      /* pairs with >= 1 shared object (estimated by
-                                              linear counting when the prefilter ran) */
+    uint64_t candidates[CH_B__COUNT];      /* pairs with >= 1 shared object in the longer look
+                                              (estimated by linear counting when the prefilter
+                                              ran) */
     uint64_t pairs_generated[CH_B__COUNT]; /* co-acting event pairs generated (bounded) */
-    uint64_t edges_by[CH_B__COUNT];        /* significant edges per behaviour */
+    uint64_t edges_by[CH_B__COUNT];        /* returned edges per behaviour */
+    uint64_t significant_by[CH_B__COUNT];  /* of which CH_EDGE_SIGNIFICANT */
+    size_t n_significant;
+    uint64_t edges_capped;   /* screened pairs dropped by max_edges */
     double p_cutoff;         /* largest p-value accepted by Benjamini–Hochberg (0 if none) */
     double family;           /* number of hypotheses (account pairs) the correction counts */
 } ch_coact_result;
@@ -147,9 +182,12 @@ int ch_coact_run(const ch_corpus *c, const ch_coact_opts *o, ch_coact_result **o
 void ch_coact_result_free(ch_coact_result *r);   /* harmless on NULL */
 
 /* Candidate pairs of one behaviour before the significance test: every pair (a < b) with at
- * least one shared object, all ch_edge fields filled (pvalue uncorrected), sorted by (a, b).
- * o->behaviours is ignored. *window_used (may be NULL) receives the window. *out is owned by
- * the caller (ch_free). For tests and diagnostics: the output can be large. */
+ * least one shared object in the longer look, all ch_edge fields filled (the better look, as
+ * in ch_coact_run; flags without CH_EDGE_SIGNIFICANT), sorted by (a, b).
+ * The windows are those ch_coact_run would use with the same options (every behaviour in
+ * o->behaviours is extracted for the pooled estimate). Crowd objects generate no pairs; no
+ * screening, no cap. *window_used (may be NULL) receives b's short-look window. *out is owned
+ * by the caller (ch_free). For tests and diagnostics: the output can be large. */
 int ch_coact_pairs(const ch_corpus *c, const ch_coact_opts *o, ch_behaviour b, ch_edge **out,
                    size_t *n, int64_t *window_used);
 

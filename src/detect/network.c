@@ -36,6 +36,8 @@ void ch_network_opts_default(ch_network_opts *o)
     o->min_object_members = 3;
     o->min_density = 0.1;
     o->min_mean_weight = 3.0;
+    o->attach_alpha = 1e-3;
+    o->associates = true;
 }
 
 const char *ch_network_object_noun(ch_behaviour b)
@@ -60,6 +62,7 @@ void ch_network_free(ch_network *n)
     ch_free(n->community_of_account);
     ch_free(n->cluster_of_account);
     ch_free(n->institutional);
+    ch_free(n->coact_kept);
     ch_free(n);
 }
 
@@ -135,6 +138,10 @@ static int merge_edges(ch_network *n, const ch_coact_result *co, const ch_networ
         if (s > ne_->s[e->behaviour]) {
             ne_->weight += s - ne_->s[e->behaviour];
             ne_->s[e->behaviour] = s;
+            if (e->flags & CH_EDGE_LONG)
+                ne_->long_looks |= (uint8_t)(1u << e->behaviour);
+            else
+                ne_->long_looks &= (uint8_t)~(1u << e->behaviour);
         }
         if (e->n_objects > ne_->n_objects[e->behaviour])
             ne_->n_objects[e->behaviour] = e->n_objects;
@@ -371,6 +378,7 @@ typedef struct comm {
     double obs, idf;         /* sum of n_objects and of rarity weights over internal behaviour
                                 edges */
     uint32_t behaviours;
+    uint32_t long_looks;     /* behaviours with an internal edge from the long look */
     uint32_t maxobj[CH_B__COUNT];
     uint32_t ev_first, n_ev; /* evidence: cev[ev_first .. ev_first + n_ev) */
 } comm;
@@ -404,7 +412,8 @@ static int cmp_cluster(const void *x, const void *y)
     return (p->members[0] > q->members[0]) - (p->members[0] < q->members[0]);
 }
 
-static char *make_summary(const ch_cluster *cl, const int64_t windows[CH_B__COUNT])
+static char *make_summary(const ch_cluster *cl, const int64_t windows[CH_B__COUNT],
+                          const int64_t windows_long[CH_B__COUNT])
 {
     char buf[1024];
     size_t len = (size_t)snprintf(buf, sizeof buf, "%u accounts", cl->n_members);
@@ -425,13 +434,189 @@ static char *make_summary(const ch_cluster *cl, const int64_t windows[CH_B__COUN
     };
     for (int i = 0; i < nb && len < sizeof buf; i++) {
         const int b = order[i];
+        /* the window of the evidence: the long look's when an internal edge came from it */
+        const int64_t w = (cl->long_looks >> b & 1) && windows_long[b] ? windows_long[b] : windows[b];
         len += (size_t)snprintf(buf + len, sizeof buf - len, "%s %s %u %s within %lld s",
                                 i == 0 ? ";" : ",", verb[b], cl->objects_by[b],
-                                ch_network_object_noun((ch_behaviour)b), (long long)windows[b]);
+                                ch_network_object_noun((ch_behaviour)b), (long long)w);
     }
     if (len >= sizeof buf)
         len = sizeof buf - 1;
     return ch_strndup(buf, len);
+}
+
+/* ---- 5. attaching accounts to clusters ---------------------------------------------------- */
+
+typedef struct attref {
+    uint32_t v, cl, e;   /* account outside clusters, cluster, combined edge */
+} attref;
+
+static int cmp_attref(const void *x, const void *y)
+{
+    const attref *p = x, *q = y;
+    if (p->v != q->v)
+        return p->v < q->v ? -1 : 1;
+    if (p->cl != q->cl)
+        return p->cl < q->cl ? -1 : 1;
+    return (p->e > q->e) - (p->e < q->e);
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    const uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Attaches to a cluster the accounts outside every cluster whose screened edges into it are
+ * more than chance allows. With q the share of account pairs joined by any combined edge (the
+ * observed density of the screened graph, true edges included, so an upper bound on the chance
+ * rate) and an account with d edges to the k members of cluster C: P(Binomial(k, q) >= d),
+ * times the N accounts and the clusters it could join (union bound), at most attach_alpha, and
+ * d >= min_member_degree. Each account joins at most one cluster (the smallest p), in one pass
+ * over the clusters as the cluster test left them (no snowballing). Those edges' evidence joins
+ * the cluster's. */
+static int attach(ch_network *n, const ch_corpus *c, const ch_coact_result *co,
+                  const uint32_t *co_to_net, const ch_network_opts *o)
+{
+    const size_t na = n->n_accounts;
+    const size_t ncl = n->n_clusters;
+    if (ncl == 0 || na < 2)
+        return CHORUS_OK;
+    int rc = CHORUS_ENOMEM;
+    uint32_t *cl_of = NULL, *edge_cl = NULL, *add = NULL;
+    attref *refs = NULL;
+    size_t nr = 0, ngraph = 0;
+    uint8_t *inst_comm = ch_calloc(n->n_communities ? n->n_communities : 1, 1);
+    if (!inst_comm)
+        goto out;
+    for (size_t i = 0; i < na; i++)
+        if (n->institutional[i] && n->community_of_account[i] != CH_NONE)
+            inst_comm[n->community_of_account[i]] = 1;
+    if (!(cl_of = ch_malloc(na * sizeof *cl_of)) ||
+        !(edge_cl = ch_malloc((n->n_edges ? n->n_edges : 1) * sizeof *edge_cl)) ||
+        !(refs = ch_malloc((n->n_edges ? n->n_edges : 1) * sizeof *refs)) ||
+        !(add = ch_calloc(ncl, sizeof *add)))
+        goto out;
+    for (size_t i = 0; i < na; i++)
+        cl_of[i] = CH_NONE;
+    for (size_t k = 0; k < ncl; k++)
+        for (uint32_t j = 0; j < n->clusters[k].n_members; j++)
+            cl_of[n->clusters[k].members[j]] = (uint32_t)k;
+    for (size_t i = 0; i < n->n_edges; i++) {
+        const ch_network_edge *e = &n->edges[i];
+        edge_cl[i] = CH_NONE;
+        if (n->institutional[e->a] || n->institutional[e->b])
+            continue;
+        ngraph++;
+        const uint32_t ca = cl_of[e->a], cb = cl_of[e->b];
+        if ((ca == CH_NONE) == (cb == CH_NONE))
+            continue;
+        /* an account that Louvain grouped with institutional accounts stays there: its strong
+         * edges say it acts with them (e.g. an official the metadata does not reveal, grouped
+         * with the other officials, whose posts a campaign also amplifies) */
+        const uint32_t v = ca == CH_NONE ? e->a : e->b, k = ca == CH_NONE ? cb : ca;
+        const uint32_t cv = n->community_of_account[v];
+        if (cv != CH_NONE && cv != n->community_of_account[n->clusters[k].members[0]] &&
+            inst_comm[cv])
+            continue;
+        refs[nr++] = (attref){v, k, (uint32_t)i};
+    }
+    double q = (double)ngraph / ((double)na * (double)(na - 1) / 2);
+    q = q < 1e-300 ? 1e-300 : q > 0.5 ? 0.5 : q;
+    qsort(refs, nr, sizeof *refs, cmp_attref);
+    const double limit = log10(o->attach_alpha) - log10((double)na) - log10((double)ncl);
+    for (size_t i = 0; i < nr;) {
+        const uint32_t v = refs[i].v;
+        size_t j = i;
+        double best = INFINITY;
+        size_t bi = 0, bj = 0;
+        while (j < nr && refs[j].v == v) {
+            size_t g = j;
+            while (g < nr && refs[g].v == v && refs[g].cl == refs[j].cl)
+                g++;
+            const uint32_t d = (uint32_t)(g - j);
+            if (d >= o->min_member_degree) {
+                const double lp =
+                    binom_log10_sf(d, n->clusters[refs[j].cl].n_members, q);
+                if (lp <= limit && lp < best) {
+                    best = lp;
+                    bi = j;
+                    bj = g;
+                }
+            }
+            j = g;
+        }
+        if (best < INFINITY) {
+            const uint32_t k = refs[bi].cl;
+            for (size_t x = bi; x < bj; x++) {
+                edge_cl[refs[x].e] = k;
+                n->edges[refs[x].e].used |= CH_NE_ATTACH;
+            }
+            add[k]++;
+        }
+        i = j;
+    }
+    /* members: each account once, from its first marked edge (its marked edges are one run) */
+    for (size_t k = 0; k < ncl; k++) {
+        if (!add[k])
+            continue;
+        ch_cluster *cl = &n->clusters[k];
+        uint32_t *m = ch_realloc(cl->members, (cl->n_members + add[k]) * sizeof *m);
+        if (!m)
+            goto out;
+        cl->members = m;
+    }
+    for (size_t i = 0; i < nr; i++) {
+        const attref *r = &refs[i];
+        if (edge_cl[r->e] == CH_NONE || (i > 0 && refs[i - 1].v == r->v && edge_cl[refs[i - 1].e] != CH_NONE))
+            continue;
+        ch_cluster *cl = &n->clusters[edge_cl[r->e]];
+        cl->members[cl->n_members++] = r->v;
+        cl->n_attached++;
+    }
+    for (size_t k = 0; k < ncl; k++)
+        if (add[k])
+            qsort(n->clusters[k].members, n->clusters[k].n_members, sizeof(uint32_t), cmp_u32);
+    /* evidence of the attaching edges */
+    size_t *extra = ch_calloc(ncl, sizeof *extra);
+    if (!extra)
+        goto out;
+    for (size_t i = 0; i < co->n_shared; i++) {
+        const uint32_t e = co_to_net[co->shared[i].edge];
+        if (e != CH_NONE && edge_cl[e] != CH_NONE)
+            extra[edge_cl[e]]++;
+    }
+    for (size_t k = 0; k < ncl; k++) {
+        if (!extra[k])
+            continue;
+        ch_cluster *cl = &n->clusters[k];
+        uint32_t *ev = ch_realloc(cl->evidence, (cl->n_evidence + extra[k]) * sizeof *ev);
+        if (!ev) {
+            ch_free(extra);
+            goto out;
+        }
+        cl->evidence = ev;
+    }
+    for (size_t i = 0; i < co->n_shared; i++) {
+        const uint32_t e = co_to_net[co->shared[i].edge];
+        if (e != CH_NONE && edge_cl[e] != CH_NONE) {
+            ch_cluster *cl = &n->clusters[edge_cl[e]];
+            cl->evidence[cl->n_evidence++] = (uint32_t)i;
+        }
+    }
+    for (size_t k = 0; k < ncl; k++)
+        if (extra[k])
+            qsort(n->clusters[k].evidence, n->clusters[k].n_evidence, sizeof(uint32_t), cmp_u32);
+    ch_free(extra);
+    (void)c;
+    rc = CHORUS_OK;
+out:
+    ch_free(inst_comm);
+    ch_free(cl_of);
+    ch_free(edge_cl);
+    ch_free(refs);
+    ch_free(add);
+    return rc;
 }
 
 static int validate(const ch_network_opts *o)
@@ -494,16 +679,20 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
     if (!(n = ch_calloc(1, sizeof *n)))
         goto out;
     n->n_accounts = na;
-    for (int b = 0; b < CH_B__COUNT; b++)
+    n->n_coact = co->n_edges;
+    for (int b = 0; b < CH_B__COUNT; b++) {
         n->windows[b] = co->windows[b] > 0 ? co->windows[b] : co->window;
+        n->windows_long[b] = co->windows_long[b];
+    }
     if (!(n->community_of_account = ch_malloc(na1 * sizeof(uint32_t))) ||
         !(n->cluster_of_account = ch_malloc(na1 * sizeof(uint32_t))) ||
         !(n->institutional = ch_calloc(na1, 1)) ||
+        !(n->coact_kept = ch_calloc(co->n_edges ? co->n_edges : 1, 1)) ||
         !(co_to_net = ch_malloc((co->n_edges ? co->n_edges : 1) * sizeof *co_to_net)))
         goto out;
     for (size_t i = 0; i < na; i++) {
         n->community_of_account[i] = n->cluster_of_account[i] = CH_NONE;
-        n->institutional[i] = ch_network_institutional(ch_corpus_account(c, i), o);
+        n->institutional[i] = ch_network_institutional(ch_corpus_account(c, i), o) ? CH_INST_METADATA : 0;
     }
 
     /* 1. */
@@ -511,10 +700,9 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
         goto out;
     rc = CHORUS_ENOMEM;
 
-    /* 2. The graph: edges with combined weight >= W between two accounts that are not
-     * institutional; vertices are their accounts, in account order. W is given, or "auto":
-     * the expected number of chance edges, pairs x 10^-W, at most chance_edges, and W at
-     * least CH_NETWORK_MIN_WEIGHT. */
+    /* 2. The graph: edges with combined weight >= W; vertices are their accounts, in account
+     * order. W is given, or "auto": the expected number of chance edges, pairs x 10^-W, at
+     * most chance_edges, and W at least CH_NETWORK_MIN_WEIGHT. */
     double minw = o->min_weight;
     if (minw < 0) {
         const double pairs = na >= 2 ? (double)na * (na - 1) / 2 : 1;
@@ -523,21 +711,53 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
             minw = CH_NETWORK_MIN_WEIGHT;
     }
     n->min_weight = minw;
+    /* Associates of institutional accounts: an account whose strongest partner (an edge
+     * >= W) is institutional is not clustered either (CH_INST_ASSOCIATE). Its strongest
+     * evidence of acting in concert is with officials or newsrooms, which act authentically:
+     * e.g. an official whose export has no verified flag and fewer followers than the
+     * threshold, which reposts the other officials' posts as a campaign does. */
+    if (o->associates) {
+        double *best_in = ch_calloc(na1, sizeof *best_in), *best_out = ch_calloc(na1, sizeof *best_out);
+        if (!best_in || !best_out) {
+            ch_free(best_in);
+            ch_free(best_out);
+            goto out;
+        }
+        for (size_t i = 0; i < n->n_edges; i++) {
+            const ch_network_edge *e = &n->edges[i];
+            for (int side = 0; side < 2; side++) {
+                const uint32_t x = side ? e->b : e->a, y = side ? e->a : e->b;
+                double *m = n->institutional[y] == CH_INST_METADATA ? best_in : best_out;
+                if (e->weight > m[x])
+                    m[x] = e->weight;
+            }
+        }
+        for (size_t i = 0; i < na; i++)
+            if (!n->institutional[i] && best_in[i] >= minw && best_in[i] > best_out[i])
+                n->institutional[i] = CH_INST_ASSOCIATE;
+        ch_free(best_in);
+        ch_free(best_out);
+    }
     const size_t ne_all = n->n_edges;
     if (!(ge = ch_malloc((ne_all ? ne_all : 1) * sizeof *ge)) || !(vid = ch_malloc(na1 * sizeof *vid)))
         goto out;
-    size_t ne = 0;
+    size_t ne = 0, ne_ni = 0;
     double pmax = 0;
     uint32_t used_b = 0;
     for (size_t i = 0; i < na; i++)
         vid[i] = CH_NONE;
     for (size_t i = 0; i < ne_all; i++) {
         const ch_network_edge *e = &n->edges[i];
-        if (e->weight < minw || n->institutional[e->a] || n->institutional[e->b])
+        const bool inst = n->institutional[e->a] || n->institutional[e->b];
+        if (e->weight < minw)
             continue;
+        n->edges[i].used |= CH_NE_GRAPH;
         ge[ne++] = (uint32_t)i;
         vid[e->a] = vid[e->b] = 0;
-        used_b |= e->behaviours;
+        if (!inst) {
+            ne_ni++;
+            used_b |= e->behaviours;
+        }
     }
     for (size_t i = 0; i < co->n_edges; i++) {
         const uint32_t k = co_to_net[i];
@@ -566,7 +786,7 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
         p0 = g < p0 ? g : p0;
     }
     if (na >= 2) {
-        const double dens = (double)ne / ((double)na * (na - 1) / 2);
+        const double dens = (double)ne_ni / ((double)na * (na - 1) / 2);
         p0 = dens < p0 ? dens : p0;
     }
     n->null_edge_p = p0 < 1e-300 ? 1e-300 : p0 > 0.5 ? 0.5 : p0;
@@ -627,9 +847,14 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
         comm *k = &cm[memb[v]];
         vmembers[k->first + k->n0++] = (uint32_t)v;
     }
+    /* Institutional accounts took part in the community detection (an account acting with
+     * them, such as an official the metadata does not reveal, is grouped with them rather than
+     * with a campaign that amplifies the same posts); from here on they and their edges are
+     * left out. */
     size_t nint = 0;
     for (size_t i = 0; i < ne; i++)
-        if (memb[va[i]] == memb[vb[i]]) {
+        if (memb[va[i]] == memb[vb[i]] && !n->institutional[vacct[va[i]]] &&
+            !n->institutional[vacct[vb[i]]]) {
             adj_off[va[i] + 1]++;
             adj_off[vb[i] + 1]++;
             nint++;
@@ -639,7 +864,8 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
     if (!(adj = ch_malloc((nint ? 2 * nint : 1) * sizeof *adj)))
         goto out;
     for (size_t i = 0; i < ne; i++)
-        if (memb[va[i]] == memb[vb[i]]) {
+        if (memb[va[i]] == memb[vb[i]] && !n->institutional[vacct[va[i]]] &&
+            !n->institutional[vacct[vb[i]]]) {
             adj[adj_off[va[i]] + deg[va[i]]++] = vb[i];
             adj[adj_off[vb[i]] + deg[vb[i]]++] = va[i];
         }
@@ -651,7 +877,7 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
     size_t qh = 0, qt = 0;
     for (size_t v = 0; v < nv; v++) {
         alive[v] = 1;
-        if (deg[v] < o->min_member_degree) {
+        if (deg[v] < o->min_member_degree || n->institutional[vacct[v]]) {
             alive[v] = 0;
             queue[qt++] = (uint32_t)v;
         }
@@ -684,6 +910,7 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
         k->n_edges++;
         k->wsum += e->weight;
         k->behaviours |= e->behaviours;
+        k->long_looks |= e->long_looks & e->behaviours;
         for (int b = 0; b < CH_B__COUNT; b++)
             if (e->n_objects[b] > k->maxobj[b])
                 k->maxobj[b] = e->n_objects[b];
@@ -802,6 +1029,7 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
         cl->n_evidence = m->n_ev;
         memcpy(cl->evidence, cev + m->ev_first, m->n_ev * sizeof *cl->evidence);
         cl->behaviours = m->behaviours;
+        cl->long_looks = m->long_looks;
         cl->score = t->score;
         cl->density = t->density;
         cl->mean_weight = t->meanw;
@@ -813,8 +1041,14 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
         cl->n_pruned = m->n0 - m->n;
         for (int b = 0; b < CH_B__COUNT; b++)
             cl->objects_by[b] = t->by[b] > m->maxobj[b] ? t->by[b] : m->maxobj[b];
+    }
+    if (o->attach_alpha > 0 && (rc = attach(n, c, co, co_to_net, o)))
+        goto out;
+    rc = CHORUS_ENOMEM;
+    for (size_t k = 0; k < n->n_clusters; k++) {
+        ch_cluster *cl = &n->clusters[k];
         cl->first_seen = cl->last_seen = CH_UNKNOWN_I64;
-        for (uint32_t i = 0; i < m->n_ev; i++) {
+        for (uint32_t i = 0; i < cl->n_evidence; i++) {
             const ch_shared *s = &co->shared[cl->evidence[i]];
             const int64_t ts[2] = {ch_corpus_post(c, s->post_a)->created_at,
                                    ch_corpus_post(c, s->post_b)->created_at};
@@ -825,7 +1059,7 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
                     cl->last_seen = ts[j];
             }
         }
-        if (!(cl->summary = make_summary(cl, n->windows)))
+        if (!(cl->summary = make_summary(cl, n->windows, n->windows_long)))
             goto out;
     }
     if (n->n_clusters)
@@ -834,6 +1068,11 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
         for (uint32_t j = 0; j < n->clusters[i].n_members; j++)
             n->cluster_of_account[n->clusters[i].members[j]] = (uint32_t)i;
     rc = CHORUS_OK;
+    for (size_t i = 0; i < co->n_edges; i++) {
+        const uint32_t k = co_to_net[i];
+        n->coact_kept[i] = k != CH_NONE && n->edges[k].used;
+        n->n_coact_kept += n->coact_kept[i];
+    }
 out:
     ch_free(co_to_net);
     ch_free(vid);

@@ -1,8 +1,8 @@
 /*
- * network.h — the coordination network: significant co-action edges become a weighted account
- * graph (per behaviour and combined), igraph finds its communities, and a cluster-level test
- * keeps the communities that look like coordinated networks (docs/network.md has the reasoning
- * and the measurements behind every default).
+ * network.h — the coordination network: the co-action stage's screened edges become a weighted
+ * account graph (per behaviour and combined), igraph finds its communities, and a cluster-level
+ * test keeps the communities that look like coordinated networks (docs/network.md has the
+ * reasoning and the measurements behind every default).
  *
  * Definitions:
  *   - Edge strength of one behaviour: s_b = min(-log10 p_b, CH_NETWORK_MAX_LOGP), the evidence
@@ -18,10 +18,13 @@
  *     liberally (so that weak evidence in several behaviours can add up), and the number of
  *     chance pairs grows with the square of the accounts. Edges that passed the co-action
  *     stage's own multiple-testing correction are far above W.
- *   - Institutional accounts (verified, or at least opts.institutional_followers followers)
- *     keep their edges in `edges` but stay out of the community detection and of clusters:
- *     newsrooms syndicating headlines and official accounts reposting each other co-act
- *     authentically; the target is coordinated *inauthentic* behaviour.
+ *   - Institutional accounts (verified, or at least opts.institutional_followers followers;
+ *     CH_INST_METADATA) keep their edges and take part in the community detection, so that
+ *     accounts acting with them are grouped with them, but are then removed from their
+ *     communities and never join a cluster: newsrooms syndicating headlines and official
+ *     accounts reposting each other co-act authentically; the target is coordinated
+ *     *inauthentic* behaviour. With opts.associates, an account whose strongest partner (an
+ *     edge >= W) is institutional is treated the same (CH_INST_ASSOCIATE).
  *   - Communities: Louvain (igraph_community_multilevel) on the combined graph at
  *     opts.resolution, with igraph's random number generator replaced for the call by a PCG32
  *     seeded with opts.seed, so results are reproducible. Louvain never joins two connected
@@ -47,16 +50,25 @@
  *       strength    mean internal combined weight >= opts.min_mean_weight.
  *   - Cluster score in [0, 1]: sqrt(density) * (1 - exp(-mean weight / 5))
  *                              * (1 - exp(-objects shared by >= min_object_members / 3)).
+ *   - Attachment (after the test, opts.attach_alpha > 0): an account outside every cluster
+ *     with d screened edges (any weight) to the k members of cluster C joins C when
+ *     P(Binomial(k, q) >= d) x N x (clusters) <= attach_alpha and d >= min_member_degree, q
+ *     the share of account pairs joined by any screened edge; the smallest p wins; accounts
+ *     Louvain grouped with institutional accounts are not attached; one pass. Members who
+ *     joined few of a campaign's actions have weak edges, but to many members.
+ *   - What a results store keeps: coact_kept marks the co-action edges of the pairs that are
+ *     graph edges (w >= W) or attached an account.
  *
  * Order: clusters are sorted by descending score, then smallest member; the cluster id is the
  * index in that order. Members are sorted ascending. Everything is a deterministic function of
  * the inputs and opts.seed.
  *
  * Cost: O(E log E) to merge the per-behaviour edges (E = coact edges) plus Louvain, about
- * O(E') per pass on the E' combined edges; pruning and the cluster test are O(E') plus sorting
- * each cluster's evidence (O(S log S) for S evidence rows). Memory: one ch_network_edge
- * (about 100 bytes) per combined edge, a few words per account, plus igraph's copy of the
- * graph. Measured: 2-9 ms for 50,000 to 1M generated posts.
+ * O(E') per pass on the E' combined edges; pruning, the cluster test and the attachment are
+ * O(E') plus sorting (each cluster's evidence, O(S log S) for S evidence rows; the edges leaving
+ * clusters). Memory: one ch_network_edge (about 100 bytes) per combined edge, a few words per
+ * account, one byte per co-action edge, plus igraph's copy of the graph. Measured: 2-17 ms for
+ * 50,000 to 1M generated posts.
  *
  * igraph: every call runs with igraph's error handler set to igraph_error_handler_ignore and its
  * warning handler silenced, both restored afterwards, so igraph never aborts or prints; its
@@ -108,6 +120,9 @@ typedef struct ch_network_opts {
     uint32_t min_object_members; /* members an object needs to count for min_objects (default 3) */
     double min_density;      /* density test (default 0.1) */
     double min_mean_weight;  /* strength test (default 3.0, i.e. p <= 1e-3 on average) */
+    double attach_alpha;     /* level of the attachment test (default 1e-3; 0 = no attaching) */
+    bool associates;         /* associates of institutional accounts stay out of clusters
+                                (default true) */
     /* Optional, one entry per corpus post (CH_NONE = none): identify narrative and statement
      * objects in the evidence. Without them those objects are told apart by post text. */
     const uint32_t *narrative_of_post;
@@ -123,12 +138,23 @@ typedef struct ch_network_edge {
     double weight;                       /* combined weight: sum of s_b */
     double s[CH_B__COUNT];               /* per-behaviour strength s_b (0 = no edge) */
     uint32_t n_objects[CH_B__COUNT];     /* per-behaviour shared objects (from ch_edge) */
+    uint8_t used;                        /* CH_NE_* bits: what the network did with the pair */
+    uint8_t long_looks;                  /* bit (1u << b): behaviour b's p-value came from the
+                                            co-action stage's long look */
 } ch_network_edge;
+
+#define CH_INST_METADATA 1   /* institutional by its profile (verified, followers) */
+#define CH_INST_ASSOCIATE 2  /* its strongest partner is institutional (see above) */
+
+#define CH_NE_GRAPH 1u    /* weight >= W: an edge of the graph */
+#define CH_NE_ATTACH 2u   /* one of the edges that attached an account to a cluster */
 
 typedef struct ch_cluster {
     uint32_t *members;       /* account indices, ascending */
     uint32_t n_members;
     uint32_t behaviours;     /* bit (1u << b) per behaviour of some internal edge */
+    uint32_t long_looks;     /* bit (1u << b): an internal edge of behaviour b came from the
+                                co-action stage's long look */
     double score;            /* 0..1, see above */
     double density;          /* internal edges / possible pairs */
     double mean_weight;      /* mean combined weight of internal edges */
@@ -138,6 +164,7 @@ typedef struct ch_cluster {
     uint32_t n_objects;      /* distinct shared objects in the evidence, all behaviours */
     uint32_t n_core_objects; /* of those, objects shared by >= min_object_members members */
     uint32_t n_pruned;       /* community members removed by pruning */
+    uint32_t n_attached;     /* members that joined by the attachment test (see above) */
     uint32_t objects_by[CH_B__COUNT]; /* distinct objects per behaviour: the larger of the count
                                           in the evidence and the largest n_objects of one edge
                                           (evidence keeps a few objects per edge only) */
@@ -154,16 +181,21 @@ typedef struct ch_network {
     ch_network_edge *edges;  /* combined edges sorted by (a, b) */
     size_t n_edges;
     uint32_t *community_of_account; /* Louvain community of each account in the graph; CH_NONE
-                                       for accounts without an edge >= W and institutional
-                                       accounts (ids numbered by smallest account, stable) */
+                                       for accounts without an edge >= W (ids numbered by
+                                       smallest account, stable) */
     uint32_t n_communities;
     ch_cluster *clusters;    /* sorted: descending score, then smallest member */
     size_t n_clusters;
     uint32_t *cluster_of_account;   /* cluster id (index into clusters) or CH_NONE */
-    uint8_t *institutional;  /* per account: 1 when institutional (see above) */
+    uint8_t *institutional;  /* per account: CH_INST_METADATA, CH_INST_ASSOCIATE or 0 */
+    uint8_t *coact_kept;     /* per co-action edge (co->edges[i]): 1 when its pair is used
+                                (CH_NE_GRAPH or CH_NE_ATTACH): what a results store keeps */
+    size_t n_coact, n_coact_kept;   /* co->n_edges, and how many are kept */
     double null_edge_p;      /* p0 of the surprise test */
     double min_weight;       /* W used */
-    int64_t windows[CH_B__COUNT];   /* co-action window per behaviour, for summaries */
+    int64_t windows[CH_B__COUNT];   /* co-action window per behaviour (short look), for
+                                       summaries */
+    int64_t windows_long[CH_B__COUNT]; /* long look per behaviour, 0 when none */
     uint32_t communities_tested;    /* communities with >= min_size accounts after pruning */
     uint32_t rejected[CH_NETWORK_N_TESTS]; /* communities failing each test (the first failing
                                               test counts), in the order of ch_network_test */

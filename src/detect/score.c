@@ -14,32 +14,32 @@
 
 /* Fitted weights, bias last, in ch_score_feature order. Obtained by tools/fit/fit.py (logistic
  * loss, hard negatives weighted 10, L2 0.5 on the weights, the support clamp of score.h in
- * the model) on the feature dumps of `bench_quality_coord --screen 0.01 --window 10800 --dump`
- * over chorus-synth seeds 1-4 (default sizes), Twitter v1.1 and IO CSV, 29,999 accounts with
- * 1,078 campaign members and 6,700 hard negatives; held-out seeds 5-8: precision 1.000,
- * recall 0.923, no hard negative flagged. docs/scoring.md has the commands and the numbers
- * (tools/fit/quality.sh BUILD WORK fit reproduces them). */
+ * the model) on the feature dumps of `bench_quality_coord --dump` (the stages as `chorus scan`
+ * runs them, with its defaults) over chorus-synth seeds 1-4 (default sizes), Twitter v1.1 and
+ * IO CSV, 29,999 accounts with 1,078 campaign members and 6,700 hard negatives; held-out seeds
+ * 5-8: precision 1.000, recall 0.942, no hard negative flagged. docs/scoring.md has the
+ * commands and the numbers (tools/fit/quality.sh BUILD WORK fit reproduces them). */
 static const double fitted_weights[CH_SF__COUNT + 1] = {
-    /* coord_partners  */ 5.481,
-    /* coord_strength  */ 4.199,
-    /* cluster         */ 10.027,
-    /* institutional   */ -8.990,
-    /* parrot_share    */ 14.187,
-    /* dup_share       */ 0.258,
-    /* echo_speed      */ 1.764,
-    /* regularity      */ 0.840,
-    /* burstiness      */ -0.700,
-    /* round_seconds   */ 0.502,
-    /* rate            */ -4.734,
-    /* hours_window    */ -0.842,
-    /* hours_entropy   */ 3.107,
-    /* young           */ 4.396,
-    /* follow_ratio    */ 0.227,
-    /* default_image   */ 0.035,
-    /* handle_digits   */ -0.055,
-    /* empty_desc      */ 0.365,
-    /* created_burst   */ 1.999,
-    /* bias            */ -7.949,
+    /* coord_partners  */ 3.158,
+    /* coord_strength  */ 5.482,
+    /* cluster         */ 9.644,
+    /* institutional   */ -7.879,
+    /* parrot_share    */ 14.322,
+    /* dup_share       */ 0.192,
+    /* echo_speed      */ 5.980,
+    /* regularity      */ 2.236,
+    /* burstiness      */ -0.585,
+    /* round_seconds   */ 0.340,
+    /* rate            */ -3.269,
+    /* hours_window    */ 0.004,
+    /* hours_entropy   */ 1.799,
+    /* young           */ 3.919,
+    /* follow_ratio    */ 0.068,
+    /* default_image   */ 0.365,
+    /* handle_digits   */ -0.256,
+    /* empty_desc      */ 0.343,
+    /* created_burst   */ 2.700,
+    /* bias            */ -7.742,
 };
 
 static const char *const feature_names[CH_SF__COUNT] = {
@@ -283,6 +283,7 @@ int ch_score_run(const ch_corpus *c, const ch_network *net, const ch_score_input
     ch_score_inputs none;
     ch_scores *s = NULL;
     uint32_t *off = NULL, *order = NULL, *ptop = NULL, *otop = NULL;
+    uint8_t *ltop = NULL;
     int64_t *tbuf = NULL, *cbuf = NULL;
     double *lbuf = NULL;
     int rc = CHORUS_EUSAGE;
@@ -360,7 +361,8 @@ int ch_score_run(const ch_corpus *c, const ch_network *net, const ch_score_input
     if (net) {
         /* per account and behaviour: partners, and most objects shared with one partner */
         if (!(ptop = ch_calloc(na1 * CH_B__COUNT, sizeof *ptop)) ||
-            !(otop = ch_calloc(na1 * CH_B__COUNT, sizeof *otop)))
+            !(otop = ch_calloc(na1 * CH_B__COUNT, sizeof *otop)) ||
+            !(ltop = ch_calloc(na1 * CH_B__COUNT, sizeof *ltop)))
             goto out;
         for (size_t i = 0; i < net->n_edges; i++) {
             const ch_network_edge *e = &net->edges[i];
@@ -379,6 +381,8 @@ int ch_score_run(const ch_corpus *c, const ch_network *net, const ch_score_input
                     const size_t j = (size_t)ab[k] * CH_B__COUNT + b;
                     ptop[j]++;
                     otop[j] = e->n_objects[b] > otop[j] ? e->n_objects[b] : otop[j];
+                    if (e->long_looks & (1u << b))
+                        ltop[j] = 1;
                 }
             }
         }
@@ -392,6 +396,8 @@ int ch_score_run(const ch_corpus *c, const ch_network *net, const ch_score_input
                     r->top_behaviour = (uint8_t)b;
                     r->top_partners = ptop[j];
                     r->top_objects = otop[j];
+                    r->top_window = ltop[j] && net->windows_long[b] ? net->windows_long[b]
+                                                                     : net->windows[b];
                 }
             }
         }
@@ -454,7 +460,9 @@ int ch_score_run(const ch_corpus *c, const ch_network *net, const ch_score_input
                 r->cluster_size = net->clusters[cl].n_members;
                 x[CH_SF_CLUSTER] = net->clusters[cl].score;
             }
-            if (r->partners && net->institutional && net->institutional[a])
+            if (net->institutional)
+                r->institutional = net->institutional[a];
+            if (r->partners && r->institutional)
                 x[CH_SF_INSTITUTIONAL] = 1;
             *pr |= 1u << CH_SF_COORD_PARTNERS | 1u << CH_SF_COORD_STRENGTH | 1u << CH_SF_CLUSTER |
                    1u << CH_SF_INSTITUTIONAL;
@@ -516,6 +524,7 @@ out:
     ch_free(order);
     ch_free(ptop);
     ch_free(otop);
+    ch_free(ltop);
     ch_free(tbuf);
     ch_free(lbuf);
     ch_free(cbuf);
@@ -584,17 +593,19 @@ static void reason_text(const ch_scores *s, size_t i, int f, sbuf *b)
         if (r->top_behaviour < CH_B__COUNT && r->top_partners == 1)
             put(b, "%s %u %s with 1 account within %lld s", verb[r->top_behaviour],
                 r->top_objects, ch_network_object_noun((ch_behaviour)r->top_behaviour),
-                (long long)s->windows[r->top_behaviour]);
+                (long long)r->top_window);
         else if (r->top_behaviour < CH_B__COUNT)
             put(b, "%s with %u accounts within %lld s (up to %u %s with one of them)",
-                verb[r->top_behaviour], r->top_partners, (long long)s->windows[r->top_behaviour],
+                verb[r->top_behaviour], r->top_partners, (long long)r->top_window,
                 r->top_objects, ch_network_object_noun((ch_behaviour)r->top_behaviour));
         if (r->top_partners != r->partners)
             put(b, "%s%u co-action partners in all behaviours",
                 r->top_behaviour < CH_B__COUNT ? "; " : "", r->partners);
         break;
     case CH_SF_INSTITUTIONAL:
-        put(b, "institutional account (verified or widely followed)");
+        put(b, r->institutional == CH_INST_ASSOCIATE
+                   ? "acts most strongly with an institutional account"
+                   : "institutional account (verified or widely followed)");
         break;
     case CH_SF_CLUSTER:
         put(b, "member of cluster %u (%u accounts, score %.2f)", r->cluster, r->cluster_size,

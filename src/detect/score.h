@@ -8,10 +8,11 @@
  *                 coord_strength   sum of the account's combined edge weights (sum of
  *                                  -log10 p), log10(1 + S) / 3, capped at 1
  *                 cluster          the score of the account's cluster, 0 when not clustered
- *                 institutional    1 for a verified or widely followed account with co-action
- *                                  partners (ch_network_institutional): newsrooms and officials
- *                                  co-act authentically; its (negative) weight discounts their
- *                                  coordination evidence. 0 without partners.
+ *                 institutional    1 for a verified or widely followed account, or an
+ *                                  associate of one (ch_network.institutional), with co-action
+ *                                  partners: newsrooms and officials co-act authentically; its
+ *                                  (negative) weight discounts their coordination evidence. 0
+ *                                  without partners.
  *   content       parrot_share     share of posts that repeat a statement (optional input)
  *                 dup_share        share of posts in a near-duplicate narrative (optional)
  *                 echo_speed       how fast statements are echoed: 2^(-median latency / 30 min),
@@ -117,6 +118,9 @@ typedef struct ch_score_raw {
     uint8_t top_behaviour;      /* behaviour with the most partners (CH_B__COUNT: none) */
     uint32_t top_partners;      /* partners in that behaviour */
     uint32_t top_objects;       /* most objects shared with one partner in that behaviour */
+    int64_t top_window;         /* the window of that behaviour's evidence (the long look's when
+                                   one of those edges came from it) */
+    uint8_t institutional;      /* ch_network.institutional: CH_INST_* or 0 */
     uint32_t cluster;           /* cluster id or CH_NONE */
     uint32_t cluster_size;
     uint32_t n_parrot, n_dup, n_echo;

@@ -1,7 +1,9 @@
 /* test_coact.c — co-actions: object keys of every behaviour, the window boundary, repeated
- * accounts, the pair bound, the null model on scenarios that must not produce edges and on a
- * ring that must, thread independence, allocation failures, the window estimate, and the
- * CooRTweet reference (co-repost pairs equal to an all-pairs implementation). */
+ * accounts, occasions, the pair bound and crowd objects, the null model on scenarios that
+ * must produce no significant edge and no cluster (the screened edges go through the network
+ * stage) and on a ring that must, the two looks of window auto, screening and its cap, thread
+ * independence, allocation failures, the window estimate, and the CooRTweet reference
+ * (co-repost pairs equal to an all-pairs implementation). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +19,7 @@
 #include "core/post.h"
 #include "detect/coact.h"
 #include "detect/coact_int.h"
+#include "detect/network.h"
 #include "ingest/ingest.h"
 
 #define COORTWEET CHORUS_SHARED_DATA "/coortweet-russian-coord-retweets/russian_coord_tweets.csv"
@@ -517,9 +520,20 @@ static ch_coact_result *run_all(const ch_corpus *c, int64_t w, const uint32_t *s
     return r;
 }
 
-static void print_result(const char *name, const ch_coact_result *r)
+/* Clusters the network stage (defaults) finds on the screened edges. */
+static size_t clusters_of(const ch_corpus *c, const ch_coact_result *r)
 {
-    print_message("%-28s window %4lld  events %6llu  cand %7llu  tested %5llu  edges %3zu\n",
+    ch_network *n;
+    assert_int_equal(ch_network_build(c, r, NULL, &n), CHORUS_OK);
+    const size_t k = n->n_clusters;
+    ch_network_free(n);
+    return k;
+}
+
+static void print_result(const ch_corpus *c, const char *name, const ch_coact_result *r)
+{
+    print_message("%-28s window %4lld  events %6llu  cand %7llu  tested %5llu  screened %4zu  "
+                  "significant %3zu  clusters %zu\n",
                   name, (long long)r->window,
                   (unsigned long long)(r->events[CH_B_REPOST] + r->events[CH_B_LINK] +
                                        r->events[CH_B_QUOTE] + r->events[CH_B_STATEMENT]),
@@ -528,7 +542,7 @@ static void print_result(const char *name, const ch_coact_result *r)
                   (unsigned long long)(r->pairs_tested[CH_B_REPOST] + r->pairs_tested[CH_B_LINK] +
                                        r->pairs_tested[CH_B_QUOTE] +
                                        r->pairs_tested[CH_B_STATEMENT]),
-                  r->n_edges);
+                  r->n_edges, r->n_significant, clusters_of(c, r));
 }
 
 /* Windows every negative scenario is tried with: auto, a minute, an hour. */
@@ -548,8 +562,9 @@ static void test_negative_viral(void **state)
     }
     for (size_t i = 0; i < 3; i++) {
         ch_coact_result *r = run_all(c, windows[i], NULL);
-        print_result("viral post", r);
-        assert_int_equal(r->n_edges, 0);
+        print_result(c, "viral post", r);
+        assert_int_equal(r->n_significant, 0);
+        assert_int_equal(clusters_of(c, r), 0);
         ch_coact_result_free(r);
     }
     chorus_corpus_free(c);
@@ -574,10 +589,11 @@ static void test_negative_news_url(void **state)
     }
     for (size_t i = 0; i < 3; i++) {
         ch_coact_result *r = run_all(c, windows[i], NULL);
-        print_result("popular news url", r);
+        print_result(c, "popular news url", r);
         assert_int_equal(r->events[CH_B_LINK], 500);
         assert_int_equal(r->objects[CH_B_LINK], 1);
-        assert_int_equal(r->n_edges, 0);
+        assert_int_equal(r->n_significant, 0);
+        assert_int_equal(clusters_of(c, r), 0);
         ch_coact_result_free(r);
     }
     chorus_corpus_free(c);
@@ -618,8 +634,9 @@ static void test_negative_journalists(void **state)
     }
     for (size_t i = 0; i < 3; i++) {
         ch_coact_result *r = run_all(c, windows[i], stmt);
-        print_result("journalists quoting", r);
-        assert_int_equal(r->n_edges, 0);
+        print_result(c, "journalists quoting", r);
+        assert_int_equal(r->n_significant, 0);
+        assert_int_equal(clusters_of(c, r), 0);
         ch_coact_result_free(r);
     }
     ch_free(stmt);
@@ -660,19 +677,24 @@ static void test_negative_popular_posts(void **state)
     }
     for (size_t i = 0; i < 3; i++) {
         ch_coact_result *r = run_all(c, windows[i], NULL);
-        print_result("few popular posts each", r);
-        assert_int_equal(r->n_edges, 0);
+        print_result(c, "few popular posts each", r);
+        assert_int_equal(r->n_significant, 0);
+        assert_int_equal(clusters_of(c, r), 0);
         ch_coact_result_free(r);
     }
     chorus_corpus_free(c);
 }
 
+static bool is_ring(const ch_corpus *c, uint32_t a)
+{
+    return strncmp(ch_pool_str(ch_corpus_pool(c), ch_corpus_account(c, a)->id), "ring", 4) == 0;
+}
+
 /* A ring of 10 accounts reposting the same 8 low-popularity posts within a minute each, inside
  * the background and the negative scenarios above: edges between (nearly) all members, and
  * none between anyone else. */
-static void test_ring_detected(void **state)
+static ch_corpus *ring_corpus(void)
 {
-    (void)state;
     rng_state = 5;
     ch_corpus *c = new_corpus();
     background(c, 800, "u");
@@ -703,24 +725,39 @@ static void test_ring_detected(void **state)
             rp(c, au, ref, t + 3600 + (int64_t)(rnd() % 86400));
         }
     }
+    return c;
+}
+
+static void test_ring_detected(void **state)
+{
+    (void)state;
+    ch_corpus *c = ring_corpus();
     for (size_t w = 0; w < 3; w++) {
         ch_coact_result *r = run_all(c, windows[w], NULL);
-        print_result("ring of 10 in background", r);
+        print_result(c, "ring of 10 in background", r);
         size_t ring_edges = 0, other = 0;
         for (size_t i = 0; i < r->n_edges; i++) {
-            const ch_account *a = ch_corpus_account(c, r->edges[i].a);
-            const ch_account *b = ch_corpus_account(c, r->edges[i].b);
-            const char *sa = ch_pool_str(ch_corpus_pool(c), a->id);
-            const char *sb = ch_pool_str(ch_corpus_pool(c), b->id);
-            if (strncmp(sa, "ring", 4) == 0 && strncmp(sb, "ring", 4) == 0)
+            const ch_edge *e = &r->edges[i];
+            assert_true(e->pvalue <= 0.01 || (e->flags & CH_EDGE_SIGNIFICANT));
+            if (!(e->flags & CH_EDGE_SIGNIFICANT))
+                continue;
+            if (is_ring(c, e->a) && is_ring(c, e->b))
                 ring_edges++;
             else
                 other++;
         }
-        print_message("  ring edges %zu / 45, other edges %zu, p cutoff %.3g\n", ring_edges,
-                      other, r->p_cutoff);
+        print_message("  significant: ring edges %zu / 45, other edges %zu, p cutoff %.3g\n",
+                      ring_edges, other, r->p_cutoff);
         assert_true(ring_edges >= 41);
         assert_int_equal(other, 0);
+        /* the network: one cluster, the ring */
+        ch_network *n;
+        assert_int_equal(ch_network_build(c, r, NULL, &n), CHORUS_OK);
+        assert_int_equal(n->n_clusters, 1);
+        assert_int_equal(n->clusters[0].n_members, 10);
+        for (uint32_t m = 0; m < 10; m++)
+            assert_true(is_ring(c, n->clusters[0].members[m]));
+        ch_network_free(n);
         /* evidence: up to 5 per edge, naming posts of the two accounts on one object */
         assert_true(r->n_shared >= r->n_edges * 2);
         for (size_t i = 0; i < r->n_shared; i++) {
@@ -731,7 +768,7 @@ static void test_ring_detected(void **state)
             assert_int_equal(pa->account, r->edges[s->edge].a);
             assert_int_equal(pb->account, r->edges[s->edge].b);
             assert_int_equal(pa->ref_id, pb->ref_id);
-            assert_true(llabs(pa->created_at - pb->created_at) <= r->windows[CH_B_REPOST]);
+            assert_true(llabs(pa->created_at - pb->created_at) <= r->edges[s->edge].window);
         }
         ch_coact_result_free(r);
     }
@@ -783,9 +820,14 @@ static int same_result(const ch_coact_result *x, const ch_coact_result *y)
         const ch_edge *a = &x->edges[i], *b = &y->edges[i];
         if (a->a != b->a || a->b != b->b || a->behaviour != b->behaviour ||
             a->n_objects != b->n_objects || a->n_events != b->n_events ||
-            a->weight != b->weight || a->pvalue != b->pvalue || a->expected != b->expected)
+            a->n_occasions != b->n_occasions || a->window != b->window ||
+            a->flags != b->flags || a->weight != b->weight || a->pvalue != b->pvalue ||
+            a->expected != b->expected)
             return 0;
     }
+    if (x->n_significant != y->n_significant || x->edges_capped != y->edges_capped ||
+        memcmp(x->windows_long, y->windows_long, sizeof x->windows_long))
+        return 0;
     return memcmp(x->shared, y->shared, x->n_shared * sizeof *x->shared) == 0 &&
            memcmp(x->candidates, y->candidates, sizeof x->candidates) == 0 &&
            memcmp(x->pairs_tested, y->pairs_tested, sizeof x->pairs_tested) == 0;
@@ -1035,24 +1077,30 @@ static void test_reference_coortweet(void **state)
         ro.threads = 2;
         ch_coact_result *r;
         assert_int_equal(ch_coact_run(c, &ro, &r), CHORUS_OK);
-        /* accounts in at least one edge */
+        /* accounts in at least one significant edge */
         uint8_t *in = calloc(ch_corpus_naccounts(c), 1);
         size_t nacc = 0;
         for (size_t i = 0; i < r->n_edges; i++) {
+            if (!(r->edges[i].flags & CH_EDGE_SIGNIFICANT))
+                continue;
             nacc += !in[r->edges[i].a] + !in[r->edges[i].b];
             in[r->edges[i].a] = in[r->edges[i].b] = 1;
         }
         free(in);
-        print_message("  window %llds: candidates %llu, tested %llu, significant edges %zu over "
-                      "%zu accounts (BH FDR %.0e over %.3g pairs, p cutoff %.3g)\n",
-                      (long long)r->windows[CH_B_REPOST],
+        print_message("  window %llds (long look %llds): candidates %llu, tested %llu, screened "
+                      "%zu, significant %zu over %zu accounts (BH FDR %.0e over %.3g pairs, p "
+                      "cutoff %.3g), clusters %zu\n",
+                      (long long)r->windows[CH_B_REPOST], (long long)r->windows_long[CH_B_REPOST],
                       (unsigned long long)r->candidates[CH_B_REPOST],
-                      (unsigned long long)r->pairs_tested[CH_B_REPOST], r->n_edges, nacc,
-                      ro.alpha, r->family, r->p_cutoff);
-        if (wi == 0)
+                      (unsigned long long)r->pairs_tested[CH_B_REPOST], r->n_edges,
+                      r->n_significant, nacc, ro.alpha, r->family, r->p_cutoff,
+                      clusters_of(c, r));
+        if (wi == 0) {
             assert_int_equal(r->pairs_tested[CH_B_REPOST], multi);
-        else
-            assert_true(r->n_edges > 0);   /* coordination shows at minutes, not seconds */
+            assert_int_equal(r->n_significant, 0);
+        } else {
+            assert_true(r->n_significant > 0);   /* coordination shows at minutes, not seconds */
+        }
         assert_true(r->n_edges <= r->pairs_tested[CH_B_REPOST]);
         ch_coact_result_free(r);
     }
@@ -1062,6 +1110,211 @@ static void test_reference_coortweet(void **state)
     assert_int_equal(ch_coact_estimate_window(c, &wo, w, &pooled), CHORUS_OK);
     print_message("  window auto on CooRTweet: %lld s\n", (long long)w[CH_B_REPOST]);
     assert_true(w[CH_B_REPOST] >= CH_WINDOW_MIN && w[CH_B_REPOST] <= CH_WINDOW_MAX);
+    chorus_corpus_free(c);
+}
+
+
+/* ---- looks, occasions, screening, crowd objects ------------------------------------------ */
+
+/* A slow ring (8 accounts reposting 8 rare posts, each member at its own delay of up to two
+ * hours) inside ordinary background activity: window auto finds it through the long look
+ * (the p-value doubled for the two looks); a fixed window is one look, uncorrected. */
+static void test_two_looks(void **state)
+{
+    (void)state;
+    rng_state = 11;
+    ch_corpus *c = new_corpus();
+    background(c, 600, "u");
+    char au[32], ref[32];
+    for (int u = 0; u < 600; u++) {   /* popular posts reposted within minutes */
+        snprintf(au, sizeof au, "u%d", u);
+        for (int i = 0; i < 3; i++) {
+            int p = (int)(20 * unif() * unif());
+            snprintf(ref, sizeof ref, "pop%d", p);
+            rp(c, au, ref, T0 + p * 30000 + expo(300));
+        }
+    }
+    for (int o = 0; o < 8; o++) {
+        snprintf(ref, sizeof ref, "slow%d", o);
+        for (int m = 0; m < 8; m++) {
+            snprintf(au, sizeof au, "ring%d", m);
+            rp(c, au, ref, T0 + o * 80000 + (int64_t)(rnd() % 7200));
+        }
+    }
+    ch_coact_opts o = opts(0, 20);
+    ch_coact_result *r;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    assert_int_equal(r->windows_long[CH_B_REPOST], CH_COACT_LONG_ACTION);
+    assert_true(r->windows[CH_B_REPOST] < CH_COACT_LONG_ACTION);
+    size_t ring = 0, ring_long = 0, other = 0;
+    for (size_t i = 0; i < r->n_edges; i++) {
+        const ch_edge *e = &r->edges[i];
+        /* the p-value is the better look's, times two (the number of looks) */
+        const double p1 = exp(ch_poisson_log_sf(e->n_occasions, e->expected));
+        assert_true(fabs(e->pvalue - fmin(1, 2 * p1)) <= 1e-9 * e->pvalue + 1e-300);
+        assert_int_equal(e->window, (e->flags & CH_EDGE_LONG) ? CH_COACT_LONG_ACTION
+                                                              : r->windows[CH_B_REPOST]);
+        if (!(e->flags & CH_EDGE_SIGNIFICANT))
+            continue;
+        if (is_ring(c, e->a) && is_ring(c, e->b)) {
+            ring++;
+            ring_long += (e->flags & CH_EDGE_LONG) != 0;
+        } else {
+            other++;
+        }
+    }
+    print_message("slow ring, window auto %llds / %llds: significant ring edges %zu / 28 (%zu "
+                  "from the long look), other %zu, clusters %zu\n",
+                  (long long)r->windows[CH_B_REPOST], (long long)r->windows_long[CH_B_REPOST],
+                  ring, ring_long, other, clusters_of(c, r));
+    assert_true(ring >= 25);
+    assert_true(ring_long >= 20);
+    assert_int_equal(other, 0);
+    assert_int_equal(clusters_of(c, r), 1);
+    ch_coact_result_free(r);
+    /* a fixed window: one look, no correction, no long look */
+    o = opts(60, 20);
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        assert_int_equal(r->windows[b], 60);
+        assert_int_equal(r->windows_long[b], 0);
+    }
+    for (size_t i = 0; i < r->n_edges; i++) {
+        const ch_edge *e = &r->edges[i];
+        assert_false(e->flags & CH_EDGE_LONG);
+        assert_int_equal(e->window, 60);
+        const double p1 = exp(ch_poisson_log_sf(e->n_occasions, e->expected));
+        assert_true(fabs(e->pvalue - p1) <= 1e-9 * p1 + 1e-300);
+    }
+    ch_coact_result_free(r);
+    /* a long look no longer than the short one is no second look */
+    o = opts(0, 20);
+    for (int b = 0; b < CH_B__COUNT; b++)
+        o.long_window[b] = 10;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    for (int b = 0; b < CH_B__COUNT; b++)
+        assert_int_equal(r->windows_long[b], 0);
+    ch_coact_result_free(r);
+    chorus_corpus_free(c);
+}
+
+/* Occasions: the same hashtag set used together on several days is several co-actions of one
+ * object; n_objects counts the object once, n_occasions each day. */
+static void test_occasions(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    char id[32];
+    for (int d = 0; d < 4; d++) {
+        snprintf(id, sizeof id, "x%d", d);
+        addp(c, (P){id, "X", T0 + d * 86400, CH_KIND_POST, .tags = {"a", "b"}});
+        snprintf(id, sizeof id, "y%d", d);
+        addp(c, (P){id, "Y", T0 + d * 86400 + 30, CH_KIND_POST, .tags = {"B", "a"}});
+        /* Z uses the set hours away from them */
+        snprintf(id, sizeof id, "z%d", d);
+        addp(c, (P){id, "Z", T0 + d * 86400 + 5 * 3600, CH_KIND_POST, .tags = {"a", "b"}});
+    }
+    for (int d = 0; d < 2; d++) {
+        snprintf(id, sizeof id, "xx%d", d);
+        addp(c, (P){id, "X", T0 + 10 * 86400 + d * 86400, CH_KIND_POST, .tags = {"c", "d"}});
+        snprintf(id, sizeof id, "yy%d", d);
+        addp(c, (P){id, "Y", T0 + 10 * 86400 + d * 86400 + 5, CH_KIND_POST, .tags = {"c", "d"}});
+    }
+    ch_edge *e;
+    size_t n;
+    pairs(c, CH_B_HASHTAG, 600, &e, &n);
+    const ch_edge *xy = find_pair(e, n, acct(c, "X"), acct(c, "Y"));
+    assert_non_null(xy);
+    assert_int_equal(xy->n_objects, 2);
+    assert_int_equal(xy->n_occasions, 6);
+    assert_int_equal(xy->n_events, 6);
+    assert_null(find_pair(e, n, acct(c, "X"), acct(c, "Z")));
+    ch_free(e);
+    chorus_corpus_free(c);
+}
+
+/* Screening returns the weak pairs too (p <= screen_p), flags the significant ones, and stops
+ * at max_edges, keeping the smallest p-values. */
+static void test_screen_and_cap(void **state)
+{
+    (void)state;
+    ch_corpus *c = ring_corpus();
+    ch_coact_opts o = opts(60, 20);
+    ch_coact_result *all, *sig, *cap;
+    assert_int_equal(ch_coact_run(c, &o, &all), CHORUS_OK);
+    size_t nsig = 0;
+    for (size_t i = 0; i < all->n_edges; i++) {
+        const ch_edge *e = &all->edges[i];
+        assert_true(e->n_objects >= 2);
+        assert_true(e->pvalue <= o.screen_p || (e->flags & CH_EDGE_SIGNIFICANT));
+        assert_true(!(e->flags & CH_EDGE_SIGNIFICANT) || e->pvalue <= all->p_cutoff);
+        nsig += (e->flags & CH_EDGE_SIGNIFICANT) != 0;
+    }
+    assert_int_equal(nsig, all->n_significant);
+    assert_true(all->n_significant > 0 && all->n_edges > all->n_significant);
+    assert_int_equal(all->edges_capped, 0);
+    /* screen_p = 0: the significant edges only, the same ones */
+    o.screen_p = 0;
+    assert_int_equal(ch_coact_run(c, &o, &sig), CHORUS_OK);
+    assert_int_equal(sig->n_edges, all->n_significant);
+    for (size_t i = 0; i < sig->n_edges; i++)
+        assert_true(sig->edges[i].flags & CH_EDGE_SIGNIFICANT);
+    /* a cap of 10: the 10 smallest p-values (all significant here), the rest counted */
+    o.screen_p = 0.01;
+    o.max_edges = 10;
+    assert_int_equal(ch_coact_run(c, &o, &cap), CHORUS_OK);
+    assert_int_equal(cap->n_edges, 10);
+    assert_int_equal(cap->edges_capped, all->n_edges - 10);
+    double pmax = 0;
+    for (size_t i = 0; i < cap->n_edges; i++)
+        pmax = fmax(pmax, cap->edges[i].pvalue);
+    size_t smaller = 0;
+    for (size_t i = 0; i < all->n_edges; i++)
+        smaller += all->edges[i].pvalue < pmax;
+    assert_true(smaller <= 10);
+    print_message("screened %zu, significant %zu, capped at 10: %llu dropped\n", all->n_edges,
+                  all->n_significant, (unsigned long long)cap->edges_capped);
+    ch_coact_result_free(all);
+    ch_coact_result_free(sig);
+    ch_coact_result_free(cap);
+    /* bad screening level */
+    o.screen_p = 2;
+    assert_int_equal(ch_coact_run(c, &o, &cap), CHORUS_EUSAGE);
+    chorus_corpus_free(c);
+}
+
+/* Crowd objects: an object acted on by more than max_object_actors accounts generates no
+ * pairs (it stays in the null model); pairs keep their other objects. */
+static void test_crowd_objects(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    char au[32];
+    for (int u = 0; u < 300; u++) {
+        snprintf(au, sizeof au, "u%d", u);
+        rp(c, au, "viral", T0 + u);
+    }
+    rp(c, "u0", "rare1", T0 + 5000);
+    rp(c, "u1", "rare1", T0 + 5010);
+    rp(c, "u0", "rare2", T0 + 9000);
+    rp(c, "u1", "rare2", T0 + 9010);
+    ch_coact_opts o = opts(600, 0);
+    ch_edge *e;
+    size_t n;
+    assert_int_equal(ch_coact_pairs(c, &o, CH_B_REPOST, &e, &n, NULL), CHORUS_OK);
+    assert_int_equal(n, 300 * 299 / 2);
+    assert_int_equal(find_pair(e, n, acct(c, "u0"), acct(c, "u1"))->n_objects, 3);
+    ch_free(e);
+    o.max_object_actors = 100;
+    assert_int_equal(ch_coact_pairs(c, &o, CH_B_REPOST, &e, &n, NULL), CHORUS_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(e[0].n_objects, 2);
+    ch_free(e);
+    ch_coact_result *r;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    assert_int_equal(r->objects_crowd[CH_B_REPOST], 1);
+    assert_int_equal(r->pairs_generated[CH_B_REPOST], 2);
+    ch_coact_result_free(r);
     chorus_corpus_free(c);
 }
 
@@ -1084,6 +1337,10 @@ int main(void)
         cmocka_unit_test(test_negative_journalists),
         cmocka_unit_test(test_negative_popular_posts),
         cmocka_unit_test(test_ring_detected),
+        cmocka_unit_test(test_two_looks),
+        cmocka_unit_test(test_occasions),
+        cmocka_unit_test(test_screen_and_cap),
+        cmocka_unit_test(test_crowd_objects),
         cmocka_unit_test(test_threads_and_partitions),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_window_auto),

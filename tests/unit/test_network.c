@@ -1,7 +1,9 @@
 /* test_network.c — the coordination network on hand-built co-action edges: a tight group of 8
  * forms the one cluster while a star of weak edges and isolated pairs do not; determinism;
  * igraph errors come back as codes (never an abort) with igraph's handlers restored;
- * allocation failures; empty and invalid input. */
+ * allocation failures; empty and invalid input; pruning, institutional accounts and their
+ * associates; the attachment test; the edges a results store keeps; the long look's window
+ * in summaries. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -447,7 +449,8 @@ static void test_prune_and_institutional(void **state)
     assert_int_equal(n->n_clusters, 1);
     assert_int_equal(n->clusters[0].n_members, 7);
     assert_int_equal(n->cluster_of_account[acct(&f, 3)], CH_NONE);
-    assert_int_equal(n->community_of_account[acct(&f, 3)], CH_NONE);
+    /* it took part in the community detection (so that its associates group with it) */
+    assert_int_equal(n->community_of_account[acct(&f, 3)], n->community_of_account[acct(&f, 0)]);
     size_t with_u3 = 0;
     for (size_t i = 0; i < n->n_edges; i++)
         with_u3 += n->edges[i].a == acct(&f, 3) || n->edges[i].b == acct(&f, 3);
@@ -463,6 +466,121 @@ static void test_prune_and_institutional(void **state)
     teardown(&f);
 }
 
+
+/* Adds a weak edge (below W = 3: p = 0.005) between u_i and u_j, without evidence rows (so
+ * shared[] stays sorted by edge). Edges must then be re-sorted by sort_edges. */
+static void add_weak(fixture *f, int i, int j, double p, ch_behaviour b)
+{
+    uint32_t a = acct(f, i), c = acct(f, j);
+    f->edges[f->co.n_edges++] = (ch_edge){.a = a < c ? a : c, .b = a < c ? c : a, .behaviour = b,
+                                          .n_objects = 2, .n_events = 2, .weight = 4,
+                                          .expected = 0.1, .pvalue = p, .n_occasions = 2};
+}
+
+/* The attachment test: u9 has weak edges to all 8 members and joins; u12 has 2 weak edges
+ * and does not; the weak edges that attached u9 are kept for the store, u12's are not. */
+static void test_attach(void **state)
+{
+    (void)state;
+    static fixture f;
+    build(&f);
+    const size_t first = f.co.n_edges;
+    for (int i = 0; i < 8; i++)
+        add_weak(&f, i, 9, 0.005, CH_B_HASHTAG);
+    add_weak(&f, 0, 12, 0.005, CH_B_HASHTAG);
+    add_weak(&f, 1, 12, 0.005, CH_B_HASHTAG);
+    ch_network *n = NULL;
+    assert_int_equal(ch_network_build(f.c, &f.co, NULL, &n), CHORUS_OK);
+    assert_int_equal(n->n_clusters, 1);
+    assert_int_equal(n->clusters[0].n_members, 9);
+    assert_int_equal(n->clusters[0].n_attached, 1);
+    assert_int_equal(n->cluster_of_account[acct(&f, 9)], 0);
+    assert_int_equal(n->cluster_of_account[acct(&f, 12)], CH_NONE);
+    for (uint32_t j = 1; j < n->clusters[0].n_members; j++)
+        assert_true(n->clusters[0].members[j] > n->clusters[0].members[j - 1]);
+    /* kept: the clique (graph), the star and pairs (weight >= W: graph), u9's 8 edges
+     * (attach); not u12's two */
+    assert_int_equal(n->n_coact, f.co.n_edges);
+    assert_int_equal(n->n_coact_kept, f.co.n_edges - 2);
+    for (size_t i = first; i < f.co.n_edges; i++)
+        assert_int_equal(n->coact_kept[i], i < first + 8);
+    ch_network_free(n);
+    /* without attaching */
+    ch_network_opts o;
+    ch_network_opts_default(&o);
+    o.attach_alpha = 0;
+    assert_int_equal(ch_network_build(f.c, &f.co, &o, &n), CHORUS_OK);
+    assert_int_equal(n->clusters[0].n_members, 8);
+    assert_int_equal(n->cluster_of_account[acct(&f, 9)], CH_NONE);
+    ch_network_free(n);
+    teardown(&f);
+}
+
+/* An account whose strongest partner is institutional is an associate: it stays out of the
+ * clusters even with weak edges to all of a campaign. */
+static void test_associates(void **state)
+{
+    (void)state;
+    static fixture f;
+    build(&f);
+    for (int i = 0; i < 8; i++)
+        add_weak(&f, i, 9, 0.005, CH_B_REPOST);
+    add_weak(&f, 9, 28, 1e-6, CH_B_REPOST);   /* strong edge to u28, verified below */
+    ch_rawpost r;
+    ch_rawpost_clear(&r);
+    r.id = (ch_slice){"v28", 3};
+    r.author_id = (ch_slice){"u28", 3};
+    r.created_at = T0 + 86400;
+    r.text = (ch_slice){"x", 1};
+    r.meta.present = true;
+    r.meta.verified = 1;
+    bool kept;
+    ch_reason why;
+    assert_int_equal(ch_corpus_add(f.c, &r, 0, &kept, &why), CHORUS_OK);
+    ch_network *n = NULL;
+    assert_int_equal(ch_network_build(f.c, &f.co, NULL, &n), CHORUS_OK);
+    assert_int_equal(n->institutional[acct(&f, 28)], CH_INST_METADATA);
+    assert_int_equal(n->institutional[acct(&f, 9)], CH_INST_ASSOCIATE);
+    assert_int_equal(n->institutional[acct(&f, 0)], 0);
+    assert_int_equal(n->n_clusters, 1);
+    assert_int_equal(n->clusters[0].n_members, 8);
+    assert_int_equal(n->cluster_of_account[acct(&f, 9)], CH_NONE);
+    ch_network_free(n);
+    ch_network_opts o;
+    ch_network_opts_default(&o);
+    o.associates = false;
+    assert_int_equal(ch_network_build(f.c, &f.co, &o, &n), CHORUS_OK);
+    assert_int_equal(n->institutional[acct(&f, 9)], 0);
+    /* still not attached: Louvain grouped it with the verified account */
+    assert_int_equal(n->community_of_account[acct(&f, 9)], n->community_of_account[acct(&f, 28)]);
+    assert_int_equal(n->cluster_of_account[acct(&f, 9)], CH_NONE);
+    ch_network_free(n);
+    teardown(&f);
+}
+
+/* A behaviour whose internal edges came from the co-action stage's long look is summarized
+ * with the long look's window. */
+static void test_long_look_summary(void **state)
+{
+    (void)state;
+    static fixture f;
+    build(&f);
+    f.co.windows[CH_B_REPOST] = 60;
+    f.co.windows_long[CH_B_REPOST] = 21600;
+    f.edges[0].flags = CH_EDGE_LONG;
+    ch_network *n = NULL;
+    assert_int_equal(ch_network_build(f.c, &f.co, NULL, &n), CHORUS_OK);
+    assert_string_equal(n->clusters[0].summary, "8 accounts; co-repost of 6 posts within 21600 s");
+    assert_int_equal(n->windows_long[CH_B_REPOST], 21600);
+    assert_true(n->edges[0].long_looks & (1u << CH_B_REPOST));
+    ch_network_free(n);
+    f.edges[0].flags = 0;
+    assert_int_equal(ch_network_build(f.c, &f.co, NULL, &n), CHORUS_OK);
+    assert_string_equal(n->clusters[0].summary, "8 accounts; co-repost of 6 posts within 60 s");
+    ch_network_free(n);
+    teardown(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,6 +592,9 @@ int main(void)
         cmocka_unit_test(test_empty_and_invalid),
         cmocka_unit_test(test_dense_viral_crowd),
         cmocka_unit_test(test_prune_and_institutional),
+        cmocka_unit_test(test_attach),
+        cmocka_unit_test(test_associates),
+        cmocka_unit_test(test_long_look_summary),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

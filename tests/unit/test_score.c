@@ -425,7 +425,9 @@ static void test_coordinated(void **state)
             snprintf(hj, sizeof hj, "bot%d", j);
             uint32_t a = (uint32_t)acct(c, hi), b = (uint32_t)acct(c, hj);
             assert_true(a < b);
-            edges[ne] = (ch_edge){a, b, CH_B_REPOST, 6, 6, 12.0, 0.01, 1e-15};
+            edges[ne] = (ch_edge){.a = a, .b = b, .behaviour = CH_B_REPOST, .n_objects = 6,
+                                  .n_events = 6, .weight = 12.0, .expected = 0.01,
+                                  .pvalue = 1e-15, .window = 60, .n_occasions = 6};
             for (int o = 0; o < 5; o++)
                 shared[ns++] = (ch_shared){(uint32_t)ne, rp[i][o], rp[j][o]};
             ne++;
@@ -455,6 +457,27 @@ static void test_coordinated(void **state)
         assert_non_null(
             strstr(buf, "co-reposted with 7 accounts within 60 s (up to 6 posts with one of them)"));
         assert_non_null(strstr(buf, "\"cluster\":0"));
+    }
+    /* when the edges came from the co-action stage's long look, the reason names its window */
+    {
+        ch_edge long_edges[28];
+        memcpy(long_edges, edges, sizeof long_edges);
+        for (size_t i = 0; i < ne; i++) {
+            long_edges[i].flags = CH_EDGE_LONG;
+            long_edges[i].window = 21600;
+        }
+        ch_coact_result co2 = co;
+        co2.edges = long_edges;
+        co2.windows_long[CH_B_REPOST] = 21600;
+        ch_network *net2 = NULL;
+        ch_scores *s2 = NULL;
+        assert_int_equal(ch_network_build(c, &co2, NULL, &net2), CHORUS_OK);
+        assert_int_equal(ch_score_run(c, net2, NULL, NULL, &s2), CHORUS_OK);
+        check_reasons(s2, acct(c, "bot0"), buf, sizeof buf);
+        assert_non_null(strstr(buf, "co-reposted with 7 accounts within 21600 s"));
+        assert_int_equal(s2->raw[acct(c, "bot0")].top_window, 21600);
+        ch_scores_free(s2);
+        ch_network_free(net2);
     }
     const size_t al = acct(c, "alone1234");
     assert_true(s->score[al] < CH_SCORE_FLAG);

@@ -1,0 +1,139 @@
+/*
+ * detect.c — the detection chain after ingest (see detect.h): one function that `chorus scan`
+ * and the quality benchmark share, so that what is measured is what ships.
+ */
+#include "detect/detect.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "core/alloc.h"
+#include "text/features.h"
+
+static const char *const stage_names[CH_DS__COUNT] = {
+    "normalize", "parrot", "neardup", "coact", "network", "score",
+};
+
+const char *ch_detect_stage_name(ch_detect_stage s)
+{
+    return (unsigned)s < CH_DS__COUNT ? stage_names[s] : "?";
+}
+
+void ch_detect_opts_default(ch_detect_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->threads = 0;
+    o->narratives = true;
+    ch_parrot_params_default(&o->parrot);
+    ch_neardup_opts_default(&o->neardup);
+    ch_coact_opts_default(&o->coact);
+    ch_network_opts_default(&o->network);
+    ch_score_opts_default(&o->score);
+}
+
+void ch_detect_result_free(ch_detect_result *r)
+{
+    if (!r)
+        return;
+    ch_scores_free(r->scores);
+    ch_network_free(r->net);
+    ch_coact_result_free(r->co);
+    ch_neardup_result_free(r->nd);
+    ch_parrot_result_free(&r->parrot);
+    ch_parrot_free(r->pix);
+    ch_free(r->published);
+    memset(r, 0, sizeof *r);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void progress(const ch_detect_opts *o, const char *what)
+{
+    if (o->progress)
+        o->progress(o->progress_ctx, what);
+}
+
+int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o,
+                  ch_detect_result *out)
+{
+    if (!c || !o || !out)
+        return CHORUS_EUSAGE;
+    memset(out, 0, sizeof *out);
+    const int threads = ch_threads_resolve(o->threads);
+    double t = now();
+    int rc;
+
+    progress(o, "normalizing texts");
+    if ((rc = ch_corpus_normalize(c, threads)))
+        goto out;
+    out->seconds[CH_DS_NORMALIZE] = now() - t;
+
+    t = now();
+    progress(o, "matching posts to statements");
+    const uint32_t *stmt_of_post = NULL;
+    if (stmts && ch_stmtset_count(stmts) > 0) {
+        if ((rc = ch_parrot_build(stmts, &o->parrot, &out->pix)))
+            goto out;
+        ch_parrot_corpus_opts po = {.threads = (unsigned)threads, .max_per_post = 1};
+        if ((rc = ch_parrot_match_corpus(out->pix, c, &po, &out->parrot)))
+            goto out;
+        stmt_of_post = out->parrot.post_stmt;
+        out->n_statements = ch_stmtset_count(stmts);
+        if (!(out->published = ch_malloc(out->n_statements * sizeof *out->published))) {
+            rc = CHORUS_ENOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < out->n_statements; i++)
+            out->published[i] = ch_stmtset_get(stmts, i)->published_at;
+    }
+    out->seconds[CH_DS_PARROT] = now() - t;
+
+    t = now();
+    progress(o, "grouping near-identical posts");
+    const uint32_t *narr_of_post = NULL;
+    if (o->narratives) {
+        ch_neardup_opts no = o->neardup;
+        no.threads = threads;
+        if ((rc = ch_neardup_run(c, &no, &out->nd)))
+            goto out;
+        narr_of_post = out->nd->narrative_of_post;
+    }
+    out->seconds[CH_DS_NEARDUP] = now() - t;
+
+    t = now();
+    progress(o, "finding co-actions");
+    ch_coact_opts co = o->coact;
+    co.threads = threads;
+    co.narrative_of_post = narr_of_post;
+    co.statement_of_post = stmt_of_post;
+    if ((rc = ch_coact_run(c, &co, &out->co)))
+        goto out;
+    out->seconds[CH_DS_COACT] = now() - t;
+
+    t = now();
+    progress(o, "clustering the account network");
+    ch_network_opts nopt = o->network;
+    nopt.narrative_of_post = narr_of_post;
+    nopt.statement_of_post = stmt_of_post;
+    if ((rc = ch_network_build(c, out->co, &nopt, &out->net)))
+        goto out;
+    out->seconds[CH_DS_NETWORK] = now() - t;
+
+    t = now();
+    progress(o, "scoring accounts");
+    ch_score_inputs si = {.statement_of_post = stmt_of_post,
+                          .statement_published = out->published,
+                          .n_statements = out->n_statements,
+                          .narrative_of_post = narr_of_post};
+    if ((rc = ch_score_run(c, out->net, &si, &o->score, &out->scores)))
+        goto out;
+    out->seconds[CH_DS_SCORE] = now() - t;
+out:
+    progress(o, NULL);
+    return rc;
+}

@@ -1,0 +1,88 @@
+/*
+ * detect.h — the detection chain that runs after ingest, in one place so that `chorus scan`
+ * and the quality benchmark (bench/quality_coord.c) run the same stages, in the same order,
+ * with the same defaults:
+ *
+ *   normalize texts -> parroting (when statements are given) -> narratives (neardup)
+ *     -> co-actions -> network -> account scores
+ *
+ * Each stage's options start from its own *_opts_default; ch_detect_opts_default gathers
+ * them, and ch_detect_run wires the outputs of one stage into the next (the per-post
+ * statement and narrative arrays into coact, network and score; statement publication times
+ * into score) and applies `threads` to every stage. A caller that wants other settings edits
+ * the stage options between ch_detect_opts_default and ch_detect_run; the fields that
+ * ch_detect_run sets itself are listed below.
+ *
+ * Ownership: the result owns everything it points to (ch_detect_result_free); the corpus
+ * must outlive it (the network's cluster evidence points into the co-action result, the
+ * parrot index into the statement set, which must outlive the result too). The corpus is
+ * modified only by normalization (ch_corpus_normalize fills each post's normalized text).
+ *
+ * Cost: the sum of the stages (see their headers). Results do not depend on `threads`.
+ */
+#ifndef CH_DETECT_H
+#define CH_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/post.h"
+#include "detect/coact.h"
+#include "detect/neardup.h"
+#include "detect/network.h"
+#include "detect/parrot.h"
+#include "detect/score.h"
+#include "detect/statements.h"
+
+typedef enum ch_detect_stage {
+    CH_DS_NORMALIZE = 0,
+    CH_DS_PARROT,
+    CH_DS_NEARDUP,
+    CH_DS_COACT,
+    CH_DS_NETWORK,
+    CH_DS_SCORE,
+    CH_DS__COUNT
+} ch_detect_stage;
+
+const char *ch_detect_stage_name(ch_detect_stage s);   /* "normalize", "parrot", ... */
+
+typedef struct ch_detect_opts {
+    int threads;               /* every stage; 0 = all cores. Results do not depend on it */
+    bool narratives;           /* run neardup and use its narratives (default true) */
+    ch_parrot_params parrot;
+    ch_neardup_opts neardup;   /* .threads set by ch_detect_run */
+    ch_coact_opts coact;       /* .threads, .narrative_of_post, .statement_of_post set by
+                                  ch_detect_run */
+    ch_network_opts network;   /* .narrative_of_post, .statement_of_post set by ch_detect_run */
+    ch_score_opts score;
+    /* Optional progress callback, called with a stage's description before it runs and with
+     * NULL at the end. */
+    void (*progress)(void *ctx, const char *what);
+    void *progress_ctx;
+} ch_detect_opts;
+
+void ch_detect_opts_default(ch_detect_opts *o);
+
+typedef struct ch_detect_result {
+    ch_parrot_index *pix;          /* NULL without statements */
+    ch_parrot_result parrot;       /* zeroed without statements */
+    int64_t *published;            /* per statement: published_at (NULL without statements) */
+    size_t n_statements;
+    ch_neardup_result *nd;         /* NULL when narratives are off */
+    ch_coact_result *co;
+    ch_network *net;
+    ch_scores *scores;
+    double seconds[CH_DS__COUNT];  /* wall time per stage */
+} ch_detect_result;
+
+/*
+ * Runs the chain on c. stmts may be NULL (no parroting; co-actions on statements are then
+ * absent). Returns CHORUS_OK or the first stage's error (CHORUS_ENOMEM, CHORUS_EUSAGE for bad
+ * options, ...); on error *out holds what was computed so far and must still be freed.
+ */
+int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o,
+                  ch_detect_result *out);
+void ch_detect_result_free(ch_detect_result *r);   /* harmless on a zeroed result */
+
+#endif
