@@ -4,6 +4,7 @@
  * and its clusters, scores every account, and writes the results database.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,7 +56,7 @@ typedef struct scan_opts {
 } scan_opts;
 
 typedef struct timings {
-    double ingest, normalize, parrot, neardup, coact, network, score, store;
+    double ingest, normalize, parrot, neardup, coact, network, score, store, store_posts;
 } timings;
 
 static int parse_args(int argc, char **argv, scan_opts *o)
@@ -220,13 +221,12 @@ static void describe_object(const ch_corpus *c, const results *r, ch_behaviour b
     }
 }
 
-static int write_db(const scan_opts *o, const chorus_corpus *c, const results *r,
+/* Writes every table but posts (written by the posts writer, below) and commits. Frees the
+ * store whatever happens. */
+static int write_db(ch_store *s, const scan_opts *o, const chorus_corpus *c, const results *r,
                     const cli_diag *d, const timings *t, char *err, size_t errlen)
 {
-    ch_store *s;
-    int rc = ch_store_open(o->out, &s, err, errlen);
-    if (rc)
-        return rc;
+    int rc = CHORUS_OK;
     char buf[256];
     const ch_corpus_stats *st = ch_corpus_stats_get(c);
     uint64_t errors = 0;
@@ -279,6 +279,7 @@ static int write_db(const scan_opts *o, const chorus_corpus *c, const results *r
     ch_store_run_f64(s, "time.coact", t->coact);
     ch_store_run_f64(s, "time.network", t->network);
     ch_store_run_f64(s, "time.score", t->score);
+    ch_store_run_f64(s, "time.store_posts", t->store_posts);
 
     if (r->stmts) {
         for (size_t i = 0; i < ch_stmtset_count(r->stmts); i++) {
@@ -288,9 +289,6 @@ static int write_db(const scan_opts *o, const chorus_corpus *c, const results *r
                 goto fail;
         }
     }
-    if ((rc = ch_store_posts(s, c, r->nd->narrative_of_post)))
-        goto fail;
-
     /* Reasons are generated on demand, one account at a time, into one buffer. */
     char *reasons = malloc(CH_SCORE_REASONS_MAX);
     if (!reasons) {
@@ -365,6 +363,49 @@ fail:
     snprintf(err, errlen, "cannot write '%s': %s", o->out, chorus_strerror((chorus_err)rc));
     ch_store_abort(s);
     return rc;
+}
+
+/* The posts table is the bulk of the database. It is written, and indexed, on a worker
+ * thread as soon as the narratives are known, while the later detection stages run; the
+ * store is touched by that thread alone until it is joined. */
+typedef struct posts_writer {
+    ch_store *s;
+    const ch_corpus *c;
+    const uint32_t *narrative_of_post;
+    pthread_t tid;
+    bool started;
+    int rc;
+    double seconds;
+} posts_writer;
+
+static void *posts_writer_run(void *arg)
+{
+    posts_writer *w = arg;
+    double t0 = cli_now();
+    w->rc = ch_store_posts(w->s, w->c, w->narrative_of_post);
+    if (!w->rc)
+        w->rc = ch_store_posts_index(w->s);
+    w->seconds = cli_now() - t0;
+    return NULL;
+}
+
+static void posts_writer_start(void *ctx, const uint32_t *narrative_of_post)
+{
+    posts_writer *w = ctx;
+    w->narrative_of_post = narrative_of_post;
+    if (pthread_create(&w->tid, NULL, posts_writer_run, w) == 0)
+        w->started = true;
+    else
+        posts_writer_run(w); /* no thread: write them now */
+}
+
+static int posts_writer_join(posts_writer *w)
+{
+    if (w->started) {
+        pthread_join(w->tid, NULL);
+        w->started = false;
+    }
+    return w->rc;
 }
 
 /* ---- summary ---------------------------------------------------------------------------- */
@@ -478,6 +519,7 @@ int cmd_scan(int argc, char **argv)
     results r;
     memset(&r, 0, sizeof r);
     timings t = {0};
+    ch_store *store = NULL;
     cli_diag d = {.quiet = o.in.quiet, .limit = 20, .keep = 100};
     double t0 = cli_now();
     int rc;
@@ -500,14 +542,33 @@ int cmd_scan(int argc, char **argv)
     }
     /* normalize, parrot, narratives, co-actions, network, scores: ch_detect_run, as the
      * quality benchmark runs them */
+    if ((rc = ch_store_open(o.out, &store, err, sizeof err))) {
+        cli_err("%s", err);
+        status = EXIT_RUNTIME;
+        goto out;
+    }
+    posts_writer pw = {.s = store, .c = c};
     ch_detect_opts dopt;
     ch_detect_opts_default(&dopt);
     dopt.threads = o.threads;
     dopt.coact.window = o.window;
     dopt.progress = progress_cb;
     dopt.progress_ctx = &o;
+    dopt.narratives_ready = posts_writer_start;
+    dopt.narratives_ready_ctx = &pw;
     o.screen_p = dopt.coact.screen_p;
     rc = ch_detect_run(c, r.stmts, &dopt, &r.d);
+    if (!pw.started && !rc) /* the chain never reported narratives: write posts now */
+        posts_writer_start(&pw, NULL);
+    int prc = posts_writer_join(&pw);
+    t.store_posts = pw.seconds;
+    if (!rc && prc) {
+        rc = prc;
+        snprintf(err, sizeof err, "cannot write '%s': %s", o.out, chorus_strerror((chorus_err)rc));
+        cli_err("%s", err);
+        status = EXIT_RUNTIME;
+        goto out;
+    }
     t.normalize = r.d.seconds[CH_DS_NORMALIZE];
     t.parrot = r.d.seconds[CH_DS_PARROT];
     t.neardup = r.d.seconds[CH_DS_NEARDUP];
@@ -524,7 +585,9 @@ int cmd_scan(int argc, char **argv)
 
     t.store = cli_now();
     stage(&o, "writing the results database");
-    if ((rc = write_db(&o, c, &r, &d, &t, err, sizeof err))) {
+    rc = write_db(store, &o, c, &r, &d, &t, err, sizeof err);
+    store = NULL; /* write_db committed or aborted it */
+    if (rc) {
         cli_err("%s", err);
         status = EXIT_RUNTIME;
         goto out;
@@ -548,6 +611,7 @@ fail:
     cli_err("scan: %s", chorus_strerror((chorus_err)rc));
     status = EXIT_RUNTIME;
 out:
+    ch_store_abort(store);
     ch_detect_result_free(&r.d);
     ch_stmtset_free(r.stmts);
     cli_diag_free(&d);

@@ -74,6 +74,20 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     out->seconds[CH_DS_NORMALIZE] = now() - t;
 
     t = now();
+    progress(o, "grouping near-identical posts");
+    const uint32_t *narr_of_post = NULL;
+    if (o->narratives) {
+        ch_neardup_opts no = o->neardup;
+        no.threads = threads;
+        if ((rc = ch_neardup_run(c, &no, &out->nd)))
+            goto out;
+        narr_of_post = out->nd->narrative_of_post;
+    }
+    out->seconds[CH_DS_NEARDUP] = now() - t;
+    if (o->narratives_ready)
+        o->narratives_ready(o->narratives_ready_ctx, narr_of_post);
+
+    t = now();
     progress(o, "matching posts to statements");
     const uint32_t *stmt_of_post = NULL;
     if (stmts && ch_stmtset_count(stmts) > 0) {
@@ -92,18 +106,6 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
             out->published[i] = ch_stmtset_get(stmts, i)->published_at;
     }
     out->seconds[CH_DS_PARROT] = now() - t;
-
-    t = now();
-    progress(o, "grouping near-identical posts");
-    const uint32_t *narr_of_post = NULL;
-    if (o->narratives) {
-        ch_neardup_opts no = o->neardup;
-        no.threads = threads;
-        if ((rc = ch_neardup_run(c, &no, &out->nd)))
-            goto out;
-        narr_of_post = out->nd->narrative_of_post;
-    }
-    out->seconds[CH_DS_NEARDUP] = now() - t;
 
     t = now();
     progress(o, "finding co-actions");

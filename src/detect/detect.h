@@ -3,8 +3,11 @@
  * and the quality benchmark (bench/quality_coord.c) run the same stages, in the same order,
  * with the same defaults:
  *
- *   normalize texts -> parroting (when statements are given) -> narratives (neardup)
+ *   normalize texts -> narratives (neardup) -> parroting (when statements are given)
  *     -> co-actions -> network -> account scores
+ *
+ * (Narratives and parroting are independent; narratives run first so that a caller can
+ * start storing posts, which carry their narrative id, while the later stages run.)
  *
  * Each stage's options start from its own *_opts_default; ch_detect_opts_default gathers
  * them, and ch_detect_run wires the outputs of one stage into the next (the per-post
@@ -60,6 +63,11 @@ typedef struct ch_detect_opts {
      * NULL at the end. */
     void (*progress)(void *ctx, const char *what);
     void *progress_ctx;
+    /* Optional: called once the narratives are known, right after the narrative stage (which
+     * runs before parroting), with the per-post narrative ids (NULL when narratives are off).
+     * Lets a caller start writing posts while the remaining stages run. */
+    void (*narratives_ready)(void *ctx, const uint32_t *narrative_of_post);
+    void *narratives_ready_ctx;
 } ch_detect_opts;
 
 void ch_detect_opts_default(ch_detect_opts *o);

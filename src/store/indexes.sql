@@ -1,8 +1,5 @@
 -- Indexes for the obvious lookups, created after the bulk insert (faster than maintaining them
 -- row by row).
-CREATE INDEX posts_account ON posts(account_id, created_at);
-CREATE INDEX posts_narrative ON posts(narrative_id);
-CREATE INDEX posts_ref ON posts(ref_id);
 CREATE INDEX accounts_cluster ON accounts(cluster_id);
 CREATE INDEX accounts_handle ON accounts(handle);
 CREATE INDEX edges_a ON edges(account_a);

@@ -37,8 +37,13 @@ typedef struct ch_statement_row {
 } ch_statement_row;
 int ch_store_statement(ch_store *s, const ch_statement_row *r);
 
-/* Every post of the corpus; narrative_of_post may be NULL (CH_NONE entries store NULL). */
+/* Every post of the corpus; narrative_of_post may be NULL (CH_NONE entries store NULL).
+ * The store may be used from one thread at a time: a caller may run this (and
+ * ch_store_posts_index) on a worker thread while it computes the other tables, then join. */
 int ch_store_posts(ch_store *s, const ch_corpus *c, const uint32_t *narrative_of_post);
+/* Builds the posts table's indexes (src/store/indexes_posts.sql); ch_store_commit does it
+ * when this was not called. */
+int ch_store_posts_index(ch_store *s);
 
 typedef struct ch_account_row {
     double score;                 /* < 0 = NULL */
