@@ -225,10 +225,11 @@ void para_unicode(Rng *r, char *buf, size_t *len, size_t cap, double strength)
         in_word = alpha;
         i += adv;
     }
+    size_t written = o;
     if (o >= cap)
         o = cap - 1;
-    /* do not end in the middle of a sequence */
-    while (o > 0 && ((unsigned char)out[o] & 0xC0) == 0x80)
+    /* when cut, do not end in the middle of a sequence (out[o] exists only below written) */
+    while (o > 0 && o < written && ((unsigned char)out[o] & 0xC0) == 0x80)
         o--;
     memcpy(buf, out, o);
     buf[o] = 0;
