@@ -18,6 +18,7 @@ struct chorus_corpus {
     size_t cap_sid;
     char **files;
     size_t nfiles, cap_files;
+    ch_sid last_lang, last_client; /* most posts repeat the previous post's language and client */
     ch_corpus_stats stats;
 };
 
@@ -211,6 +212,20 @@ static int intern(ch_corpus *c, ch_slice s, ch_sid *out)
     return ch_pool_intern(&c->pool, s.p, s.n, out);
 }
 
+/* Interns a field whose value usually repeats from post to post, checking the last value
+ * first (a byte compare instead of a hash lookup). */
+static int intern_repeat(ch_corpus *c, ch_slice s, ch_sid *last, ch_sid *out)
+{
+    if (*last && ch_pool_len(&c->pool, *last) == s.n && memcmp(ch_pool_str(&c->pool, *last), s.p, s.n) == 0) {
+        *out = *last;
+        return CHORUS_OK;
+    }
+    int rc = intern(c, s, out);
+    if (!rc)
+        *last = *out;
+    return rc;
+}
+
 /* Twitter's v1.1 text escapes only &, < and >; &quot; and &#39; appear in some exports. */
 static size_t html_unescape(char *dst, const char *s, size_t n)
 {
@@ -220,6 +235,14 @@ static size_t html_unescape(char *dst, const char *s, size_t n)
     };
     size_t o = 0;
     for (size_t i = 0; i < n;) {
+        /* copy the run up to the next '&' in one go */
+        const char *amp = memchr(s + i, '&', n - i);
+        size_t run = amp ? (size_t)(amp - (s + i)) : n - i;
+        memcpy(dst + o, s + i, run);
+        o += run;
+        i += run;
+        if (i == n)
+            break;
         if (s[i] == '&') {
             size_t k;
             for (k = 0; k < sizeof ents / sizeof ents[0]; k++) {
@@ -366,8 +389,8 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
     if ((rc = intern(c, r->ref_id, &p->ref_id)) ||
         (rc = intern(c, r->ref_author_id, &p->ref_account)) ||
         (rc = intern(c, r->ref_author, &p->ref_handle)) ||
-        (rc = intern(c, r->lang, &p->lang)) ||
-        (rc = intern(c, r->client, &p->client)) ||
+        (rc = intern_repeat(c, r->lang, &c->last_lang, &p->lang)) ||
+        (rc = intern_repeat(c, r->client, &c->last_client, &p->client)) ||
         (rc = intern_list(c, r->urls, r->n_urls, &p->urls, &p->n_urls)) ||
         (rc = intern_list(c, r->hashtags, r->n_hashtags, &p->hashtags, &p->n_hashtags)) ||
         (rc = intern_list(c, r->mentions, r->n_mentions, &p->mentions, &p->n_mentions)))
