@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/hash.h"
 #include "detect/coact_int.h"
 
 #define DEFAULT_K 20
@@ -79,16 +80,6 @@ void ch_coact_result_free(ch_coact_result *r)
     ch_free(r->edges);
     ch_free(r->shared);
     ch_free(r);
-}
-
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= UINT64_C(0xbf58476d1ce4e5b9);
-    x ^= x >> 27;
-    x *= UINT64_C(0x94d049bb133111eb);
-    x ^= x >> 31;
-    return x;
 }
 
 /* b - a for a <= b, without signed overflow even when the two are 2^63 apart (times come
@@ -435,7 +426,7 @@ static int pt_grow(ptable *t)
     for (size_t i = 0; i <= t->mask; i++) {
         if (t->e[i].key == EMPTY)
             continue;
-        size_t s = mix64(t->e[i].key) & nt.mask;
+        size_t s = ch_mix64(t->e[i].key) & nt.mask;
         while (nt.e[s].key != EMPTY)
             s = (s + 1) & nt.mask;
         nt.e[s] = t->e[i];
@@ -510,7 +501,7 @@ static void filter_task(void *ctx, size_t ti)
     uint64_t generated = 0;
     SWEEP(es, bs->crowd, ft->o0, ft->o1, (uint64_t)W, K, {
         generated++;
-        const uint64_t bit = mix64(pair_key(ai, aj)) & fmask;
+        const uint64_t bit = ch_mix64(pair_key(ai, aj)) & fmask;
         const uint64_t m = UINT64_C(1) << (bit & 63);
         if (atomic_fetch_or_explicit(&A[bit >> 6], m, memory_order_relaxed) & m)
             atomic_fetch_or_explicit(&B[bit >> 6], m, memory_order_relaxed);
@@ -669,7 +660,7 @@ static void pair_task(void *ctx, size_t ti)
     SWEEP(es, bs->crowd, 0, es->nobj, (uint64_t)W, K, {
         generated++;
         const uint64_t key = pair_key(ai, aj);
-        const uint64_t h = mix64(key);
+        const uint64_t h = ch_mix64(key);
         if (P > 1 && part_of(h, P) != part)
             continue;
         if (B && !(atomic_load_explicit(&B[(h & fmask) >> 6], memory_order_relaxed) &
@@ -827,9 +818,9 @@ static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
 
 /* ---- phase 6: significance --------------------------------------------------------------- */
 
-static int cmp_logp_val(const void *x, const void *y)
+/* Candidates by ascending log p, then (behaviour, a, b): a total order. */
+static int cand_order(const cand *a, const cand *b)
 {
-    const cand *a = x, *b = y;
     if (a->logp != b->logp)
         return a->logp < b->logp ? -1 : 1;
     if (a->e.behaviour != b->e.behaviour)
@@ -839,16 +830,15 @@ static int cmp_logp_val(const void *x, const void *y)
     return (a->e.b > b->e.b) - (a->e.b < b->e.b);
 }
 
+/* qsort comparators: over an array of candidates, and over an array of pointers to them. */
+static int cmp_logp_val(const void *x, const void *y)
+{
+    return cand_order(x, y);
+}
+
 static int cmp_logp(const void *x, const void *y)
 {
-    const cand *a = *(cand *const *)x, *b = *(cand *const *)y;
-    if (a->logp != b->logp)
-        return a->logp < b->logp ? -1 : 1;
-    if (a->e.behaviour != b->e.behaviour)
-        return a->e.behaviour < b->e.behaviour ? -1 : 1;
-    if (a->e.a != b->e.a)
-        return a->e.a < b->e.a ? -1 : 1;
-    return (a->e.b > b->e.b) - (a->e.b < b->e.b);
+    return cand_order(*(cand *const *)x, *(cand *const *)y);
 }
 
 static int cmp_edge(const void *x, const void *y)
@@ -969,7 +959,7 @@ static void evidence_task(void *ctx, size_t bi)
         t.key[i] = EMPTY;
     for (size_t e = e0; e < e1; e++) {
         uint64_t key = pair_key(r->edges[e].a, r->edges[e].b);
-        size_t s = mix64(key) & t.mask;
+        size_t s = ch_mix64(key) & t.mask;
         while (t.key[s] != EMPTY)
             s = (s + 1) & t.mask;
         t.key[s] = key;
@@ -979,7 +969,7 @@ static void evidence_task(void *ctx, size_t bi)
      * the window of the edge's look. */
     SWEEP(es, bs->crowd, 0, es->nobj, (uint64_t)W, K, {
         const uint64_t key = pair_key(ai, aj);
-        size_t sl = mix64(key) & t.mask;
+        size_t sl = ch_mix64(key) & t.mask;
         while (t.key[sl] != EMPTY && t.key[sl] != key)
             sl = (sl + 1) & t.mask;
         if (t.key[sl] == EMPTY || t.last[sl] == o + 1)

@@ -9,18 +9,8 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/hash.h"
 #include "detect/coact_int.h"
-
-static inline uint64_t mix64(uint64_t x)
-{
-    /* splitmix64 finalizer: keys that are small consecutive pool ids spread over the table */
-    x ^= x >> 30;
-    x *= UINT64_C(0xbf58476d1ce4e5b9);
-    x ^= x >> 27;
-    x *= UINT64_C(0x94d049bb133111eb);
-    x ^= x >> 31;
-    return x;
-}
 
 typedef struct skey {
     uint64_t k;    /* (object << tbits) | (t - tmin) */
@@ -96,7 +86,7 @@ int ch_evset_build(ch_evraw *raw, ch_evset *out)
     int64_t tmin = raw->ev[0].t, tmax = raw->ev[0].t;
     for (size_t i = 0; i < n; i++) {
         const uint64_t key = raw->ev[i].key;
-        size_t s = mix64(key) & mask;
+        size_t s = ch_mix64(key) & mask;
         while (slots[s] && okeys[slots[s] - 1] != key)
             s = (s + 1) & mask;
         if (!slots[s]) {

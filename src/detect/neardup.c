@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/hash.h"
 #include "text/normalize.h"
 
 #define MAX_THREADS 64
@@ -60,16 +61,6 @@ static bool opts_valid(const ch_neardup_opts *o)
            o->hashes >= 16 && o->hashes <= CH_NEARDUP_MAX_HASHES && o->rows >= 2 &&
            o->rows <= 8 && o->rows <= o->hashes && o->max_leaders >= 1 &&
            o->max_leaders <= MAX_LEADERS;
-}
-
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= UINT64_C(0xbf58476d1ce4e5b9);
-    x ^= x >> 27;
-    x *= UINT64_C(0x94d049bb133111eb);
-    x ^= x >> 31;
-    return x;
 }
 
 static inline uint64_t rotl64(uint64_t x, unsigned r)
@@ -151,7 +142,7 @@ int ch_neardup_sketcher_new(const ch_neardup_opts *o, ch_neardup_sketcher **out)
             p[j] = (uint8_t)j;
         for (unsigned j = s->k - 1; j > 0; j--) {   /* Fisher–Yates with splitmix64 */
             st += UINT64_C(0x9e3779b97f4a7c15);
-            unsigned r = (unsigned)((mix64(st) >> 32) * (j + 1) >> 32);
+            unsigned r = (unsigned)((ch_mix64(st) >> 32) * (j + 1) >> 32);
             uint8_t t = p[j];
             p[j] = p[r];
             p[r] = t;
@@ -220,7 +211,7 @@ static inline uint64_t shingle_hash(const uint64_t *ring, unsigned n, size_t end
     uint64_t h = SEED_SHINGLE ^ n;
     for (unsigned j = n; j > 0; j--)
         h = rotl64(h, 23) ^ ring[(end - j) % MAX_SHINGLE];
-    return mix64(h);
+    return ch_mix64(h);
 }
 
 /* Normalizes and shingles text; each shingle goes to the sketch (collect = false) or to
@@ -502,7 +493,7 @@ static inline uint32_t band_key(const uint8_t *sk, unsigned rows, unsigned strid
     uint64_t v = 0;
     for (unsigned i = 0; i < rows; i++)
         v = v << 8 | sk[i * stride];
-    return (uint32_t)(mix64(v + rows) >> 32);
+    return (uint32_t)(ch_mix64(v + rows) >> 32);
 }
 
 /* Stable LSD radix sort of records (key << 32 | post) on the key: 11 + 11 + 10 bits. */

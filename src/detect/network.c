@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/hash.h"
 
 void ch_network_opts_default(ch_network_opts *o)
 {
@@ -240,16 +241,6 @@ out:
 
 /* ---- 3. evidence objects ----------------------------------------------------------------- */
 
-static inline uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 30;
-    x *= UINT64_C(0xbf58476d1ce4e5b9);
-    x ^= x >> 27;
-    x *= UINT64_C(0x94d049bb133111eb);
-    x ^= x >> 31;
-    return x;
-}
-
 static uint64_t hash_bytes(uint64_t h, const void *p, size_t n, bool fold)
 {
     const unsigned char *s = p;
@@ -278,15 +269,15 @@ static uint64_t object_key(const ch_corpus *c, const ch_network_opts *o, ch_beha
 {
     const ch_pool *pool = ch_corpus_pool(c);
     const ch_post *p = ch_corpus_post(c, pa);
-    uint64_t h = mix64((uint64_t)b + 1);
+    uint64_t h = ch_mix64((uint64_t)b + 1);
     switch (b) {
     case CH_B_REPOST:
     case CH_B_REPLY:
     case CH_B_QUOTE:
         if (p->ref_id)
-            return mix64(h ^ p->ref_id);
+            return ch_mix64(h ^ p->ref_id);
         /* "RT @handle: text" without the original's id: its account and text */
-        h = mix64(h ^ (p->ref_account ? p->ref_account : p->ref_handle));
+        h = ch_mix64(h ^ (p->ref_account ? p->ref_account : p->ref_handle));
         return hash_bytes(h, p->text, p->text_len, false);
     case CH_B_LINK: {
         /* the first canonical URL of a that b also shared; else a's first URL */
@@ -326,11 +317,11 @@ static uint64_t object_key(const ch_corpus *c, const ch_network_opts *o, ch_beha
     }
     case CH_B_NARRATIVE:
         if (o->narrative_of_post && o->narrative_of_post[pa] != CH_NONE)
-            return mix64(h ^ o->narrative_of_post[pa]);
+            return ch_mix64(h ^ o->narrative_of_post[pa]);
         return hash_bytes(h, p->text, p->text_len, false);
     case CH_B_STATEMENT:
         if (o->statement_of_post && o->statement_of_post[pa] != CH_NONE)
-            return mix64(h ^ o->statement_of_post[pa]);
+            return ch_mix64(h ^ o->statement_of_post[pa]);
         return hash_bytes(h, p->text, p->text_len, false);
     default:
         return h;

@@ -75,25 +75,31 @@ uint32_t px_df(const ch_parrot_index *ix, uint64_t token_hash)
 
 /* ---- build-time open-addressing tables (grown at 50% load) ---------------------------- */
 
-static int tab_grow(px_slot **tab, size_t *cap, size_t newcap)
-{
-    px_slot *t = ch_calloc(newcap, sizeof *t);
-    if (!t)
-        return CHORUS_ENOMEM;
-    for (size_t i = 0; i < *cap; i++) {
-        if (!(*tab)[i].key)
-            continue;
-        size_t j = px_home((*tab)[i].key, newcap);
-        while (t[j].key)
-            if (++j == newcap)
-                j = 0;
-        t[j] = (*tab)[i];
+/* Rehashes a table of slot type T (a uint64_t key first, 0 = empty) into newcap slots
+ * (a power of two), freeing the old one. One definition per slot type. */
+#define DEFINE_TAB_GROW(name, T)                                                           \
+    static int name(T **tab, size_t *cap, size_t newcap)                                   \
+    {                                                                                      \
+        T *t = ch_calloc(newcap, sizeof *t);                                               \
+        if (!t)                                                                            \
+            return CHORUS_ENOMEM;                                                          \
+        for (size_t i = 0; i < *cap; i++) {                                                \
+            if (!(*tab)[i].key)                                                            \
+                continue;                                                                  \
+            size_t j = px_home((*tab)[i].key, newcap);                                     \
+            while (t[j].key)                                                               \
+                if (++j == newcap)                                                         \
+                    j = 0;                                                                 \
+            t[j] = (*tab)[i];                                                              \
+        }                                                                                  \
+        ch_free(*tab);                                                                     \
+        *tab = t;                                                                          \
+        *cap = newcap;                                                                     \
+        return CHORUS_OK;                                                                  \
     }
-    ch_free(*tab);
-    *tab = t;
-    *cap = newcap;
-    return CHORUS_OK;
-}
+
+DEFINE_TAB_GROW(tab_grow, px_slot)
+DEFINE_TAB_GROW(utab_grow, px_uslot)
 
 /* Slot of key, inserted when absent. */
 static int tab_upsert(px_slot **tab, size_t *cap, size_t *nkeys, uint64_t key, px_slot **out)
@@ -112,26 +118,6 @@ static int tab_upsert(px_slot **tab, size_t *cap, size_t *nkeys, uint64_t key, p
         (*nkeys)++;
     }
     *out = &(*tab)[i];
-    return CHORUS_OK;
-}
-
-static int utab_grow(px_uslot **tab, size_t *cap, size_t newcap)
-{
-    px_uslot *t = ch_calloc(newcap, sizeof *t);
-    if (!t)
-        return CHORUS_ENOMEM;
-    for (size_t i = 0; i < *cap; i++) {
-        if (!(*tab)[i].key)
-            continue;
-        size_t j = px_home((*tab)[i].key, newcap);
-        while (t[j].key)
-            if (++j == newcap)
-                j = 0;
-        t[j] = (*tab)[i];
-    }
-    ch_free(*tab);
-    *tab = t;
-    *cap = newcap;
     return CHORUS_OK;
 }
 

@@ -362,6 +362,51 @@ static const char *view_name(const ex *x)
 
 /* GraphML -------------------------------------------------------------------------------- */
 
+/* The <key> declarations of one element kind ("node" or "edge"), ids prefix + name. */
+static void graphml_keys(wr *w, const char *prefix, const char *kind, const attr *a, int n)
+{
+    static const char *const gtype[] = {[V_INT] = "int", [V_REAL] = "double", [V_TEXT] = "string"};
+    for (int i = 0; i < n; i++) {
+        put(w, "  <key id=\"");
+        put(w, prefix);
+        put(w, a[i].name);
+        put(w, "\" for=\"");
+        put(w, kind);
+        put(w, "\" attr.name=\"");
+        put(w, a[i].name);
+        put(w, "\" attr.type=\"");
+        put(w, gtype[a[i].type]);
+        put(w, "\"/>\n");
+    }
+}
+
+/* The <data> children of a node or edge; a missing value is an absent <data>, as GraphML
+ * intends. */
+static void graphml_data(wr *w, const char *prefix, const attr *a, const val *v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (v[i].t == V_NULL)
+            continue;
+        put(w, "      <data key=\"");
+        put(w, prefix);
+        put(w, a[i].name);
+        put(w, "\">");
+        put_val_xml(w, &v[i]);
+        put(w, "</data>\n");
+    }
+}
+
+/* id="e<index>" source="<a>" target="<b>" of an edge, without the closing quote. */
+static void edge_ends(wr *w, const edge_rec *r)
+{
+    put(w, "id=\"e");
+    put_i64(w, (int64_t)r->index);
+    put(w, "\" source=\"");
+    put_val_xml(w, &r->a);
+    put(w, "\" target=\"");
+    put_val_xml(w, &r->b);
+}
+
 static void graphml_begin(ex *x)
 {
     wr *w = x->out;
@@ -377,25 +422,8 @@ static void graphml_begin(ex *x)
            "    xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
            "    xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
            "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n");
-    static const char *const gtype[] = {[V_INT] = "int", [V_REAL] = "double", [V_TEXT] = "string"};
-    for (int i = 0; i < N__N; i++) {
-        put(w, "  <key id=\"n_");
-        put(w, node_attrs[i].name);
-        put(w, "\" for=\"node\" attr.name=\"");
-        put(w, node_attrs[i].name);
-        put(w, "\" attr.type=\"");
-        put(w, gtype[node_attrs[i].type]);
-        put(w, "\"/>\n");
-    }
-    for (int i = 0; i < E__N; i++) {
-        put(w, "  <key id=\"e_");
-        put(w, edge_attrs[i].name);
-        put(w, "\" for=\"edge\" attr.name=\"");
-        put(w, edge_attrs[i].name);
-        put(w, "\" attr.type=\"");
-        put(w, gtype[edge_attrs[i].type]);
-        put(w, "\"/>\n");
-    }
+    graphml_keys(w, "n_", "node", node_attrs, N__N);
+    graphml_keys(w, "e_", "edge", edge_attrs, E__N);
     /* GraphML has no multigraph flag: parallel edges are simply allowed; each edge carries a
      * unique id, which networkx uses as the multigraph key. */
     put(w, "  <graph id=\"chorus\" edgedefault=\"undirected\">\n");
@@ -407,37 +435,17 @@ static void graphml_node(ex *x, const node_rec *r)
     put(w, "    <node id=\"");
     put_val_xml(w, &r->id);
     put(w, "\">\n");
-    for (int i = 0; i < N__N; i++) {
-        if (r->v[i].t == V_NULL)
-            continue;   /* a missing value is an absent <data>, as GraphML intends */
-        put(w, "      <data key=\"n_");
-        put(w, node_attrs[i].name);
-        put(w, "\">");
-        put_val_xml(w, &r->v[i]);
-        put(w, "</data>\n");
-    }
+    graphml_data(w, "n_", node_attrs, r->v, N__N);
     put(w, "    </node>\n");
 }
 
 static void graphml_edge(ex *x, const edge_rec *r)
 {
     wr *w = x->out;
-    put(w, "    <edge id=\"e");
-    put_i64(w, (int64_t)r->index);
-    put(w, "\" source=\"");
-    put_val_xml(w, &r->a);
-    put(w, "\" target=\"");
-    put_val_xml(w, &r->b);
+    put(w, "    <edge ");
+    edge_ends(w, r);
     put(w, "\">\n");
-    for (int i = 0; i < E__N; i++) {
-        if (r->v[i].t == V_NULL)
-            continue;
-        put(w, "      <data key=\"e_");
-        put(w, edge_attrs[i].name);
-        put(w, "\">");
-        put_val_xml(w, &r->v[i]);
-        put(w, "</data>\n");
-    }
+    graphml_data(w, "e_", edge_attrs, r->v, E__N);
     put(w, "    </edge>\n");
 }
 
@@ -520,12 +528,8 @@ static void gexf_mid(ex *x) { put(x->out, "    </nodes>\n    <edges>\n"); }
 static void gexf_edge(ex *x, const edge_rec *r)
 {
     wr *w = x->out;
-    put(w, "      <edge id=\"e");
-    put_i64(w, (int64_t)r->index);
-    put(w, "\" source=\"");
-    put_val_xml(w, &r->a);
-    put(w, "\" target=\"");
-    put_val_xml(w, &r->b);
+    put(w, "      <edge ");
+    edge_ends(w, r);
     put(w, "\"");
     if (r->v[E_WEIGHT].t != V_NULL) {
         put(w, " weight=\"");

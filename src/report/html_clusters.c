@@ -330,20 +330,8 @@ static void parroted(ch_report_ctx *c, const ch_report_cluster *k, const stmt_re
         int rc, shown = 0;
         uint64_t all = 0;
         while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-            ch_report_match m = {0};
-            m.post = ch_report_col(q, 0, &m.post_n);
-            m.ps = sqlite3_column_int64(q, 1);
-            m.pe = sqlite3_column_int64(q, 2);
-            m.stmt = ch_report_col(q, 3, &m.stmt_n);
-            m.ss = sqlite3_column_int64(q, 4);
-            m.se = sqlite3_column_int64(q, 5);
-            m.similarity = ch_report_unit(sqlite3_column_double(q, 6));
-            m.posted = sqlite3_column_int64(q, 7);
-            m.handle = ch_report_col(q, 8, &m.handle_n);
-            m.account = ch_report_col(q, 9, &m.account_n);
-            m.published_known = sqlite3_column_type(q, 10) != SQLITE_NULL;
-            m.published = sqlite3_column_int64(q, 10);
-            m.source = ch_report_col(q, 11, &m.source_n);
+            ch_report_match m;
+            ch_report_match_row(q, &m);
             m.stmt_id = ch_report_col(q, 12, &m.stmt_id_n);
             m.show_statement_id = true;
             all = (uint64_t)sqlite3_column_int64(q, 13);

@@ -16,6 +16,24 @@
 #define DOTS_OTHER 400       /* ... and for everyone else (sampled evenly beyond that) */
 #define ECHO_ROWS 8          /* clusters with a row of their own in an echo plot */
 
+void ch_report_match_row(sqlite3_stmt *q, ch_report_match *m)
+{
+    *m = (ch_report_match){0};
+    m->post = ch_report_col(q, 0, &m->post_n);
+    m->ps = sqlite3_column_int64(q, 1);
+    m->pe = sqlite3_column_int64(q, 2);
+    m->stmt = ch_report_col(q, 3, &m->stmt_n);
+    m->ss = sqlite3_column_int64(q, 4);
+    m->se = sqlite3_column_int64(q, 5);
+    m->similarity = ch_report_unit(sqlite3_column_double(q, 6));
+    m->posted = sqlite3_column_int64(q, 7);
+    m->handle = ch_report_col(q, 8, &m->handle_n);
+    m->account = ch_report_col(q, 9, &m->account_n);
+    m->published_known = sqlite3_column_type(q, 10) != SQLITE_NULL;
+    m->published = sqlite3_column_int64(q, 10);
+    m->source = ch_report_col(q, 11, &m->source_n);
+}
+
 void ch_report_pair(ch_report_ctx *c, const ch_report_match *m)
 {
     ch_report_out *o = &c->out;
@@ -251,20 +269,8 @@ static void closest(ch_report_ctx *c, const char *id, size_t idn)
             ch_report_put(&c->out, "<h4>Side by side</h4><p class=\"cap\">Closest copies "
                                    "(accounts in clusters first); the matching passage is "
                                    "highlighted in the post and in the statement.</p>");
-        ch_report_match m = {0};
-        m.post = ch_report_col(q, 0, &m.post_n);
-        m.ps = sqlite3_column_int64(q, 1);
-        m.pe = sqlite3_column_int64(q, 2);
-        m.stmt = ch_report_col(q, 3, &m.stmt_n);
-        m.ss = sqlite3_column_int64(q, 4);
-        m.se = sqlite3_column_int64(q, 5);
-        m.similarity = ch_report_unit(sqlite3_column_double(q, 6));
-        m.posted = sqlite3_column_int64(q, 7);
-        m.handle = ch_report_col(q, 8, &m.handle_n);
-        m.account = ch_report_col(q, 9, &m.account_n);
-        m.published_known = sqlite3_column_type(q, 10) != SQLITE_NULL;
-        m.published = sqlite3_column_int64(q, 10);
-        m.source = ch_report_col(q, 11, &m.source_n);
+        ch_report_match m;
+        ch_report_match_row(q, &m);
         ch_report_pair(c, &m);
     }
     ch_report_step_failed(c, rc);

@@ -143,6 +143,10 @@ typedef struct ch_report_match {
     bool published_known, show_statement_id;
 } ch_report_match;
 void ch_report_pair(ch_report_ctx *c, const ch_report_match *m);   /* html_statements.c */
+/* Fills m (zeroed first) from a row whose columns 0..11 are p.text, m.post_start, m.post_end,
+ * s.text, m.stmt_start, m.stmt_end, m.similarity, p.created_at, a.handle, p.account_id,
+ * s.published_at, s.source. The strings point into the row: valid until q steps again. */
+void ch_report_match_row(sqlite3_stmt *q, ch_report_match *m);   /* html_statements.c */
 
 /* ---- sections (one file each) -------------------------------------------------------------- */
 
