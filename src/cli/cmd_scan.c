@@ -530,7 +530,14 @@ int cmd_scan(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     status = cli_read_inputs(c, &o.in, &d, &t.ingest);
-    if (status != EXIT_OK)
+    /* An input that cannot be read at all (missing, undetectable) was reported above. When
+     * the others gave posts, the scan goes on over them and exits 1 at the end, so a run over
+     * a folder of exports is not lost to one stray file; --strict, usage errors, or nothing
+     * read at all stop here, leaving any previous database untouched. */
+    bool partial = false;
+    if (status == EXIT_RUNTIME && !o.in.strict && ch_corpus_nposts(c) > 0)
+        partial = true;
+    else if (status != EXIT_OK)
         goto out;
     if (ch_corpus_nposts(c) == 0 && !o.in.quiet)
         cli_err("warning: the inputs hold no posts");
@@ -605,6 +612,10 @@ int cmd_scan(int argc, char **argv)
     print_summary(&o, c, &r, cli_now() - t0);
     if (o.report && !o.in.json)
         printf("report       %s\n", o.report);
+    if (partial) {
+        cli_err("some inputs could not be read (see above): the results cover the others");
+        status = EXIT_RUNTIME;
+    }
     goto out;
 fail:
     stage(&o, NULL);

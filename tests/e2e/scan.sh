@@ -51,6 +51,20 @@ check "overview names clusters" grep -q "clusters" <<<"$out"
 before=$(md5sum < "$db")
 "$CHORUS" scan /nonexistent.jsonl -o "$db" --quiet >/dev/null 2>&1; eq "scan missing input exit" $? 1
 eq "database unchanged after a failed run" "$(md5sum < "$db")" "$before"
+# one unreadable input among readable ones: results over the others, exit 1
+"$CHORUS" scan "$TMP/s/posts.v1.jsonl" /nonexistent.jsonl -o "$TMP/partial.db" --quiet >/dev/null 2>"$TMP/err"
+eq "partial inputs exit" $? 1
+check "partial inputs database written" test -s "$TMP/partial.db"
+check "partial inputs say so" grep -q "could not be read" "$TMP/err"
+"$CHORUS" scan "$TMP/s/posts.v1.jsonl" /nonexistent.jsonl -o "$TMP/strict.db" --strict --quiet >/dev/null 2>&1
+eq "partial inputs with --strict exit" $? 1
+check "no database with --strict" test ! -e "$TMP/strict.db"
+# real organic posts (twarc samples): no coordinated cluster
+if [ -f "$SHARED/twitter-api-v2-fixtures-twarc-csv/brexit.jsonl" ]; then
+  j=$("$CHORUS" scan "$SHARED"/twitter-api-v2-fixtures-twarc-csv/{brexit,kpop,2sets,flat,noflat,entities_test}.jsonl -o "$TMP/real.db" --quiet --json 2>/dev/null)
+  eq "real organic samples: no cluster" "$(jget "$j" clusters)" 0
+  eq "real organic samples: nobody flagged" "$(jget "$j" flagged_accounts)" 0
+fi
 "$CHORUS" scan "$TMP/s/posts.v1.jsonl" -o /nonexistent-dir/x.db --quiet >/dev/null 2>&1
 eq "unwritable output exit" $? 1
 "$CHORUS" scan --window -5 x 2>/dev/null; eq "bad window exit" $? 2
