@@ -269,6 +269,19 @@ int serialize(const void *d, size_t i, size_t end, outbuf &o) noexcept
  * compare itself. A mismatch is usually found at the first byte. */
 inline bool same(const char *a, const char *b, size_t n)
 {
+    if (n >= 8) {
+        /* whole words, then the last (overlapping) word: every read stays inside both */
+        uint64_t x, y;
+        for (size_t j = 0; j + 8 <= n; j += 8) {
+            std::memcpy(&x, a + j, 8);
+            std::memcpy(&y, b + j, 8);
+            if (x != y)
+                return false;
+        }
+        std::memcpy(&x, a + n - 8, 8);
+        std::memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
     for (size_t j = 0; j < n; j++)
         if (a[j] != b[j])
             return false;
@@ -424,12 +437,17 @@ size_t ch_json_get_many(ch_json_val v, const ch_json_key *keys, size_t nkeys, ch
         next[k] = head[b];
         head[b] = uint8_t(k);
     }
+    /* The tape and string buffer are read through locals: through the document, every store
+     * to out[] would force the compiler to reload them (they might alias). */
+    const uint64_t *tape = D(v.doc)->tape.get();
+    const uint8_t *strings = D(v.doc)->string_buf.get();
     size_t found = 0;
-    size_t end = size_t(uint32_t(word(v.doc, v.i))) - 1;
-    for (size_t i = v.i + 1; i < end; i = after(v.doc, i + 1)) {
-        const char *s;
-        size_t n;
-        str_at(v.doc, i, &s, &n);
+    size_t end = size_t(uint32_t(tape[v.i])) - 1;
+    for (size_t i = v.i + 1; i < end;) {
+        const uint8_t *b = strings + size_t(tape[i] & simdjson::internal::JSON_VALUE_MASK);
+        uint32_t n;
+        std::memcpy(&n, b, sizeof n);
+        const char *s = reinterpret_cast<const char *>(b + sizeof n);
         for (uint8_t k = head[n < 63 ? n : 63]; k != NIL; k = next[k]) {
             if (keys[k].n == n && !out[k].doc && same(keys[k].s, s, n)) {
                 out[k] = ch_json_val{v.doc, i + 1};
@@ -438,6 +456,10 @@ size_t ch_json_get_many(ch_json_val v, const ch_json_key *keys, size_t nkeys, ch
                 break;
             }
         }
+        /* skip the value: containers jump past their end, numbers take two words */
+        uint64_t w = tape[i + 1];
+        char t = char(w >> 56);
+        i = (t == '{' || t == '[') ? size_t(uint32_t(w)) : (t == 'l' || t == 'u' || t == 'd') ? i + 3 : i + 2;
     }
     return found;
 }
