@@ -6,6 +6,8 @@
  *   diag_log, on_diag        the diagnostics of an ingest run (first 64 kept, all counted)
  *   diags, collect           the same for the CSV reader tests (first 32 kept and counted)
  *   run_reader               one reader over a memory buffer, as the ingest driver runs it
+ *   READER_RUNNERS           run and run_str: run_reader for one reader, over bytes or a string
+ *   run_failing_from         one step of an allocation-failure sweep over a reader
  *   slurp                    a whole file into memory
  *   tweepy_bodies            the response bodies of a recorded tweepy cassette, as JSONL
  *   S, index_of, post, author  corpus lookups (a missing post fails the test)
@@ -96,6 +98,39 @@ static inline int run_reader(int (*reader)(ch_ingest_ctx *), ch_format format, c
     rc = reader(&ctx);
     ch_input_close(in);
     return rc;
+}
+
+/* Defines, in the test of one reader, run (that reader reading `format` over data[0..len) into
+ * c, as run_reader) and run_str (over a C string, no line limit, not strict). */
+#define READER_RUNNERS(reader, format)                                                          \
+    static int run(ch_corpus *c, const void *data, size_t len, size_t max_line, bool strict,   \
+                   diag_log *log)                                                               \
+    {                                                                                           \
+        return run_reader(reader, format, c, data, len, max_line, strict, log);                 \
+    }                                                                                           \
+                                                                                                \
+    static int run_str(ch_corpus *c, const char *s, diag_log *log)                              \
+    {                                                                                           \
+        return run(c, s, strlen(s), 0, false, log);                                             \
+    }
+
+/* One step of an allocation-failure sweep: a new corpus, run_str over text with the nth
+ * allocation and every one after it failing. False if the corpus could not be made; else the
+ * reader's result in *rc and the number of posts read in *nposts, and the corpus is freed. */
+static inline bool run_failing_from(uint64_t nth,
+                                    int (*run_str)(ch_corpus *, const char *, diag_log *),
+                                    const char *text, int *rc, size_t *nposts)
+{
+    ch_corpus *c;
+    if (chorus_corpus_new(&c) != CHORUS_OK)
+        return false;
+    diag_log log = {0};
+    ch_alloc_fail_after(nth);
+    *rc = run_str(c, text, &log);
+    ch_alloc_fail_after(0);
+    *nposts = ch_corpus_nposts(c);
+    chorus_corpus_free(c);
+    return true;
 }
 
 /* ---- test data ---------------------------------------------------------------------------- */

@@ -1,16 +1,7 @@
 /* test_read_chorus.c — the canonical chorus JSONL reader. */
 #include "helpers.h"
 
-static int run(ch_corpus *c, const void *data, size_t len, size_t max_line, bool strict,
-               diag_log *log)
-{
-    return run_reader(ch_read_chorus, CH_FMT_CHORUS, c, data, len, max_line, strict, log);
-}
-
-static int run_str(ch_corpus *c, const char *s, diag_log *log)
-{
-    return run(c, s, strlen(s), 0, false, log);
-}
+READER_RUNNERS(ch_read_chorus, CH_FMT_CHORUS)
 
 /* The hand-written sample in tests/data, read through the driver with format detection. */
 static void test_sample_file(void **state)
@@ -235,16 +226,11 @@ static void test_allocation_failures(void **state)
                         "\"hashtags\":[\"x\"],\"author_meta\":{\"name\":\"n\"}}\n"
                         "{\"id\":2,\"author_id\":3,\"created_at\":1,\"text\":\"b\"}\n";
     for (uint64_t nth = 1; nth < 200; nth++) {
-        ch_corpus *c;
-        if (chorus_corpus_new(&c) != CHORUS_OK)
+        int rc;
+        size_t n;
+        if (!run_failing_from(nth, run_str, jsonl, &rc, &n))
             continue;
-        diag_log log = {0};
-        ch_alloc_fail_after(nth);
-        int rc = run_str(c, jsonl, &log);
-        ch_alloc_fail_after(0);
         assert_true(rc == CHORUS_OK || rc == CHORUS_ENOMEM);
-        size_t n = ch_corpus_nposts(c);
-        chorus_corpus_free(c);
         if (rc == CHORUS_OK) {
             assert_int_equal(n, 2);
             return;

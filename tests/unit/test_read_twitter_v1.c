@@ -10,17 +10,7 @@
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-/* Runs the reader over data[0..len) into c. */
-static int run(ch_corpus *c, const void *data, size_t len, size_t max_line, bool strict,
-               diag_log *log)
-{
-    return run_reader(ch_read_twitter_v1, CH_FMT_TWITTER_V1, c, data, len, max_line, strict, log);
-}
-
-static int run_str(ch_corpus *c, const char *s, diag_log *log)
-{
-    return run(c, s, strlen(s), 0, false, log);
-}
+READER_RUNNERS(ch_read_twitter_v1, CH_FMT_TWITTER_V1)
 
 static ch_corpus *load_tweepy(const char *name, diag_log *log)
 {
@@ -561,16 +551,11 @@ static void test_allocation_failures(void **state)
     (void)state;
     const char *jsonl = GOOD("1") "\n[" GOOD("2") "]\n{\"delete\":{}}\n";
     for (uint64_t nth = 1; nth < 200; nth++) {
-        ch_corpus *c;
-        if (chorus_corpus_new(&c) != CHORUS_OK)
+        int rc;
+        size_t n;
+        if (!run_failing_from(nth, run_str, jsonl, &rc, &n))
             continue;
-        diag_log log = {0};
-        ch_alloc_fail_after(nth);
-        int rc = run_str(c, jsonl, &log);
-        ch_alloc_fail_after(0);
         assert_true(rc == CHORUS_OK || rc == CHORUS_ENOMEM);
-        size_t n = ch_corpus_nposts(c);
-        chorus_corpus_free(c);
         if (rc == CHORUS_OK) {
             /* no failure hit any more: the whole input was read */
             assert_int_equal(n, 2);

@@ -9,16 +9,7 @@
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static int run(ch_corpus *c, const void *data, size_t len, size_t max_line, bool strict,
-               diag_log *log)
-{
-    return run_reader(ch_read_twitter_v2, CH_FMT_TWITTER_V2, c, data, len, max_line, strict, log);
-}
-
-static int run_str(ch_corpus *c, const char *s, diag_log *log)
-{
-    return run(c, s, strlen(s), 0, false, log);
-}
+READER_RUNNERS(ch_read_twitter_v2, CH_FMT_TWITTER_V2)
 
 /* Reads a real file through the ingest driver, as `chorus ingest --format twitter-v2` does. */
 static ch_corpus *load(const char *path, ch_format fmt, diag_log *log)
@@ -423,16 +414,11 @@ static void test_allocation_failures(void **state)
         "\"includes\":{\"users\":[{\"id\":\"1\",\"username\":\"u\"}],\"tweets\":[{\"id\":\"3\","
         "\"author_id\":\"1\",\"created_at\":\"2023-01-01T00:00:00Z\",\"text\":\"o\"}]}}\n";
     for (uint64_t nth = 1; nth < 300; nth++) {
-        ch_corpus *c;
-        if (chorus_corpus_new(&c) != CHORUS_OK)
+        int rc;
+        size_t n;
+        if (!run_failing_from(nth, run_str, jsonl, &rc, &n))
             continue;
-        diag_log log = {0};
-        ch_alloc_fail_after(nth);
-        int rc = run_str(c, jsonl, &log);
-        ch_alloc_fail_after(0);
         assert_true(rc == CHORUS_OK || rc == CHORUS_ENOMEM);
-        size_t n = ch_corpus_nposts(c);
-        chorus_corpus_free(c);
         if (rc == CHORUS_OK) {
             assert_int_equal(n, 3);
             return;

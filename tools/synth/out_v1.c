@@ -132,11 +132,9 @@ static void entities_json(Buf *b, const Content *c, int shift, int limit_cp, con
     bool first = true;
     for (int i = 0; i < c->n_ent; i++) {
         const Ent *e = &c->ent[i];
-        if (e->kind != ENT_HASHTAG || (limit_cp >= 0 && e->c1 > limit_cp))
+        if (!ent_within(e, ENT_HASHTAG, limit_cp))
             continue;
-        if (!first)
-            buf_putc(b, ',');
-        first = false;
+        buf_sep(b, &first);
         buf_puts(b, "{\"text\":");
         buf_json_str(b, c->t + e->b0 + 1, (size_t)(e->b1 - e->b0 - 1), false);
         buf_puts(b, ",\"indices\":[");
@@ -149,12 +147,10 @@ static void entities_json(Buf *b, const Content *c, int shift, int limit_cp, con
     first = true;
     for (int i = 0; i < c->n_ent; i++) {
         const Ent *e = &c->ent[i];
-        if (e->kind != ENT_MENTION || (limit_cp >= 0 && e->c1 > limit_cp))
+        if (!ent_within(e, ENT_MENTION, limit_cp))
             continue;
         const Account *a = &S.acct[c->mention[e->idx]];
-        if (!first)
-            buf_putc(b, ',');
-        first = false;
+        buf_sep(b, &first);
         buf_puts(b, "{\"screen_name\":");
         buf_json_cstr(b, a->handle);
         buf_puts(b, ",\"name\":");
@@ -174,11 +170,9 @@ static void entities_json(Buf *b, const Content *c, int shift, int limit_cp, con
     char disp[64];
     for (int i = 0; i < c->n_ent; i++) {
         const Ent *e = &c->ent[i];
-        if (e->kind != ENT_URL || (limit_cp >= 0 && e->c1 > limit_cp))
+        if (!ent_within(e, ENT_URL, limit_cp))
             continue;
-        if (!first)
-            buf_putc(b, ',');
-        first = false;
+        buf_sep(b, &first);
         buf_puts(b, "{\"url\":\"https://t.co/");
         buf_puts(b, c->url_tco[e->idx]);
         buf_puts(b, "\",\"expanded_url\":");

@@ -97,6 +97,17 @@ static void user_obj(const Account *a)
     buf_putc(b, '}');
 }
 
+/* Opens the object of entity e in a list: the separator, then its start and end (code point
+ * offsets shifted by `shift`). */
+static void entity_open(Buf *b, bool *first, const Ent *e, int shift)
+{
+    buf_sep(b, first);
+    buf_puts(b, "{\"start\":");
+    buf_i64(b, e->c0 + shift);
+    buf_puts(b, ",\"end\":");
+    buf_i64(b, e->c1 + shift);
+}
+
 static void entities_v2(Buf *b, const Content *c, int shift, int limit_cp, uint32_t rt_author, bool rt)
 {
     bool any = false;
@@ -116,15 +127,9 @@ static void entities_v2(Buf *b, const Content *c, int shift, int limit_cp, uint3
         bool first = true;
         for (int i = 0; i < c->n_ent; i++) {
             const Ent *e = &c->ent[i];
-            if (e->kind != ENT_URL || (limit_cp >= 0 && e->c1 > limit_cp))
+            if (!ent_within(e, ENT_URL, limit_cp))
                 continue;
-            if (!first)
-                buf_putc(b, ',');
-            first = false;
-            buf_puts(b, "{\"start\":");
-            buf_i64(b, e->c0 + shift);
-            buf_puts(b, ",\"end\":");
-            buf_i64(b, e->c1 + shift);
+            entity_open(b, &first, e, shift);
             buf_puts(b, ",\"url\":\"https://t.co/");
             buf_puts(b, c->url_tco[e->idx]);
             buf_puts(b, "\",\"expanded_url\":");
@@ -152,15 +157,9 @@ static void entities_v2(Buf *b, const Content *c, int shift, int limit_cp, uint3
         bool first = true;
         for (int i = 0; i < c->n_ent; i++) {
             const Ent *e = &c->ent[i];
-            if (e->kind != ENT_HASHTAG || (limit_cp >= 0 && e->c1 > limit_cp))
+            if (!ent_within(e, ENT_HASHTAG, limit_cp))
                 continue;
-            if (!first)
-                buf_putc(b, ',');
-            first = false;
-            buf_puts(b, "{\"start\":");
-            buf_i64(b, e->c0 + shift);
-            buf_puts(b, ",\"end\":");
-            buf_i64(b, e->c1 + shift);
+            entity_open(b, &first, e, shift);
             buf_puts(b, ",\"tag\":");
             buf_json_str(b, c->t + e->b0 + 1, (size_t)(e->b1 - e->b0 - 1), false);
             buf_putc(b, '}');
@@ -186,16 +185,10 @@ static void entities_v2(Buf *b, const Content *c, int shift, int limit_cp, uint3
         }
         for (int i = 0; i < c->n_ent; i++) {
             const Ent *e = &c->ent[i];
-            if (e->kind != ENT_MENTION || (limit_cp >= 0 && e->c1 > limit_cp))
+            if (!ent_within(e, ENT_MENTION, limit_cp))
                 continue;
             const Account *ma = &S.acct[c->mention[e->idx]];
-            if (!first)
-                buf_putc(b, ',');
-            first = false;
-            buf_puts(b, "{\"start\":");
-            buf_i64(b, e->c0 + shift);
-            buf_puts(b, ",\"end\":");
-            buf_i64(b, e->c1 + shift);
+            entity_open(b, &first, e, shift);
             buf_puts(b, ",\"username\":");
             buf_json_cstr(b, ma->handle);
             buf_puts(b, ",\"id\":");

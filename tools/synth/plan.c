@@ -663,6 +663,18 @@ static void plan_ring(Campaign *c)
     }
 }
 
+/* Finishes cc and plants it as a post of member m of c at time t (seconds), in the role
+ * `role` and the campaign's language. */
+static void plant_member_post(Campaign *c, Rng *r, int64_t t, int m, int role, Content *cc)
+{
+    content_trim(cc);
+    content_scan(cc);
+    Planted *p = add_post(to_ms(r, t), c->members[m], K_POST, role, cc);
+    p->campaign = (int16_t)c->id;
+    p->lang = c->lang == LANG_ZH ? LANG_ZH : LANG_EN;
+    c->n_posts++;
+}
+
 static void plan_links(Campaign *c)
 {
     Rng r = rng_for(S.p.seed, hash_str("links"), (uint64_t)c->id);
@@ -708,12 +720,7 @@ static void plan_links(Campaign *c)
                 content_puts(&cc, " ");
                 content_hashtag(&cc, c->tags[rng_below(&r, (uint32_t)c->n_tags)]);
             }
-            content_trim(&cc);
-            content_scan(&cc);
-            Planted *p = add_post(to_ms(&r, t), c->members[m], K_POST, RO_LINK, &cc);
-            p->campaign = (int16_t)c->id;
-            p->lang = c->lang == LANG_ZH ? LANG_ZH : LANG_EN;
-            c->n_posts++;
+            plant_member_post(c, &r, t, m, RO_LINK, &cc);
         }
     }
 }
@@ -777,12 +784,7 @@ static void plan_hashtags(Campaign *c)
                 content_puts(&cc, " ");
                 content_puts(&cc, text_emoji(&r));
             }
-            content_trim(&cc);
-            content_scan(&cc);
-            Planted *p = add_post(to_ms(&r, t), c->members[m], K_POST, RO_HASHTAG, &cc);
-            p->campaign = (int16_t)c->id;
-            p->lang = c->lang == LANG_ZH ? LANG_ZH : LANG_EN;
-            c->n_posts++;
+            plant_member_post(c, &r, t, m, RO_HASHTAG, &cc);
         }
     }
 }

@@ -66,6 +66,13 @@ void buf_printf(Buf *b, const char *fmt, ...);
 void buf_json_str(Buf *b, const char *s, size_t n, bool html);
 static inline void buf_json_cstr(Buf *b, const char *s) { buf_json_str(b, s, s ? strlen(s) : 0, false); }
 void buf_u64str(Buf *b, uint64_t v);          /* "123" with quotes */
+/* The ',' before each item of a list but the first; *first: no item written yet (then cleared). */
+static inline void buf_sep(Buf *b, bool *first)
+{
+    if (!*first)
+        buf_putc(b, ',');
+    *first = false;
+}
 /* CSV field: quoted when it holds a comma, quote, CR or LF (quotes doubled). */
 void buf_csv(Buf *b, const char *s, size_t n);
 void buf_csv_always(Buf *b, const char *s, size_t n); /* always quoted (R write.csv style) */
@@ -173,6 +180,12 @@ typedef struct {
     uint16_t b0, b1; /* byte offsets of the entity text (incl. # / @) */
     uint16_t c0, c1; /* code point offsets */
 } Ent;
+
+/* Whether e is of kind `kind` and, when limit_cp >= 0, ends at or before code point limit_cp. */
+static inline bool ent_within(const Ent *e, int kind, int limit_cp)
+{
+    return e->kind == kind && !(limit_cp >= 0 && e->c1 > limit_cp);
+}
 
 /* The text of one post and its entities. Text holds t.co links for URLs (as in real dumps). */
 typedef struct Content {

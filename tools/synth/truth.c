@@ -58,6 +58,19 @@ static void str_or_null(Buf *b, const char *s)
         buf_puts(b, "null");
 }
 
+/* A JSON array of names[k] for each bit k (k < n) set in bits, lowest bit first. */
+static void names_of_bits(Buf *b, uint32_t bits, int n, const char *const names[])
+{
+    buf_putc(b, '[');
+    bool first = true;
+    for (int k = 0; k < n; k++)
+        if (bits >> k & 1) {
+            buf_sep(b, &first);
+            buf_json_cstr(b, names[k]);
+        }
+    buf_putc(b, ']');
+}
+
 static void int_or_null(Buf *b, int v)
 {
     if (v >= 0)
@@ -149,16 +162,7 @@ void truth_write(void)
         kq(b, "size");
         buf_i64(b, c->size);
         kq(b, "behaviours");
-        buf_putc(b, '[');
-        bool first = true;
-        for (int k = 0; k < BH_N; k++)
-            if (c->behaviours >> k & 1) {
-                if (!first)
-                    buf_putc(b, ',');
-                first = false;
-                buf_json_cstr(b, behaviour_name[k]);
-            }
-        buf_putc(b, ']');
+        names_of_bits(b, c->behaviours, BH_N, behaviour_name);
         kq(b, "window_s");
         buf_i64(b, (int64_t)c->window_s);
         kq(b, "timing");
@@ -265,16 +269,7 @@ void truth_write(void)
             buf_puts(b, "null");
         if (p->ops) {
             kq(b, "ops");
-            buf_putc(b, '[');
-            bool first = true;
-            for (int k = 0; k < PA_N; k++)
-                if (p->ops >> k & 1) {
-                    if (!first)
-                        buf_putc(b, ',');
-                    first = false;
-                    buf_json_cstr(b, para_name[k]);
-                }
-            buf_putc(b, ']');
+            names_of_bits(b, p->ops, PA_N, para_name);
         }
         kq(b, "campaign");
         int_or_null(b, p->campaign);
