@@ -6,12 +6,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "core/sys.h"
 
 double cli_now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    return ch_now();
 }
 
 void cli_err(const char *fmt, ...)

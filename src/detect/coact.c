@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/sys.h"
 #include "core/hash.h"
 #include "detect/coact_int.h"
 
@@ -134,10 +135,8 @@ static void parallel(int threads, size_t n, task_fn fn, void *ctx)
 
 static int resolve_threads(int t)
 {
-    if (t <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        t = n > 0 ? (int)n : 1;
-    }
+    if (t <= 0)
+        t = ch_cpu_count();
     return t > MAX_THREADS ? MAX_THREADS : t;
 }
 

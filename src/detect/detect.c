@@ -3,6 +3,7 @@
  * and the quality benchmark share, so that what is measured is what ships.
  */
 #include "detect/detect.h"
+#include "core/sys.h"
 
 #include <string.h>
 #include <time.h>
@@ -45,12 +46,6 @@ void ch_detect_result_free(ch_detect_result *r)
     memset(r, 0, sizeof *r);
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void progress(const ch_detect_opts *o, const char *what)
 {
@@ -65,15 +60,15 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
         return CHORUS_EUSAGE;
     memset(out, 0, sizeof *out);
     const int threads = ch_threads_resolve(o->threads);
-    double t = now();
+    double t = ch_now();
     int rc;
 
     progress(o, "normalizing texts");
     if ((rc = ch_corpus_normalize(c, threads)))
         goto out;
-    out->seconds[CH_DS_NORMALIZE] = now() - t;
+    out->seconds[CH_DS_NORMALIZE] = ch_now() - t;
 
-    t = now();
+    t = ch_now();
     progress(o, "grouping near-identical posts");
     const uint32_t *narr_of_post = NULL;
     if (o->narratives) {
@@ -83,11 +78,11 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
             goto out;
         narr_of_post = out->nd->narrative_of_post;
     }
-    out->seconds[CH_DS_NEARDUP] = now() - t;
+    out->seconds[CH_DS_NEARDUP] = ch_now() - t;
     if (o->narratives_ready)
         o->narratives_ready(o->narratives_ready_ctx, narr_of_post);
 
-    t = now();
+    t = ch_now();
     progress(o, "matching posts to statements");
     const uint32_t *stmt_of_post = NULL;
     if (stmts && ch_stmtset_count(stmts) > 0) {
@@ -105,9 +100,9 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
         for (size_t i = 0; i < out->n_statements; i++)
             out->published[i] = ch_stmtset_get(stmts, i)->published_at;
     }
-    out->seconds[CH_DS_PARROT] = now() - t;
+    out->seconds[CH_DS_PARROT] = ch_now() - t;
 
-    t = now();
+    t = ch_now();
     progress(o, "finding co-actions");
     ch_coact_opts co = o->coact;
     co.threads = threads;
@@ -115,18 +110,18 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     co.statement_of_post = stmt_of_post;
     if ((rc = ch_coact_run(c, &co, &out->co)))
         goto out;
-    out->seconds[CH_DS_COACT] = now() - t;
+    out->seconds[CH_DS_COACT] = ch_now() - t;
 
-    t = now();
+    t = ch_now();
     progress(o, "clustering the account network");
     ch_network_opts nopt = o->network;
     nopt.narrative_of_post = narr_of_post;
     nopt.statement_of_post = stmt_of_post;
     if ((rc = ch_network_build(c, out->co, &nopt, &out->net)))
         goto out;
-    out->seconds[CH_DS_NETWORK] = now() - t;
+    out->seconds[CH_DS_NETWORK] = ch_now() - t;
 
-    t = now();
+    t = ch_now();
     progress(o, "scoring accounts");
     ch_score_inputs si = {.statement_of_post = stmt_of_post,
                           .statement_published = out->published,
@@ -134,7 +129,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
                           .narrative_of_post = narr_of_post};
     if ((rc = ch_score_run(c, out->net, &si, &o->score, &out->scores)))
         goto out;
-    out->seconds[CH_DS_SCORE] = now() - t;
+    out->seconds[CH_DS_SCORE] = ch_now() - t;
 out:
     progress(o, NULL);
     return rc;

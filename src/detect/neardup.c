@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/sys.h"
 #include "core/hash.h"
 #include "text/normalize.h"
 
@@ -68,12 +69,6 @@ static inline uint64_t rotl64(uint64_t x, unsigned r)
     return (x << r) | (x >> (64 - r));
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* ---- reposts -------------------------------------------------------------------------------- */
 
@@ -430,10 +425,8 @@ static void *sketch_worker(void *arg)
 
 static int resolve_threads(int t)
 {
-    if (t <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        t = n > 0 ? (int)n : 1;
-    }
+    if (t <= 0)
+        t = ch_cpu_count();
     return t > MAX_THREADS ? MAX_THREADS : t;
 }
 
@@ -905,7 +898,7 @@ int ch_neardup_run(const ch_corpus *c, const ch_neardup_opts *o, ch_neardup_resu
     if (!sk || !status)
         goto out;
 
-    double t0 = now_s();
+    double t0 = ch_now();
     if ((rc = sketch_all(c, o, n, sk, status)))
         goto out;
     rc = CHORUS_ENOMEM;
@@ -916,7 +909,7 @@ int ch_neardup_run(const ch_corpus *c, const ch_neardup_opts *o, ch_neardup_resu
         r->stats.short_texts += status[i] == ST_SHORT;
     }
     r->stats.eligible = ne;
-    double t1 = now_s();
+    double t1 = ch_now();
     r->stats.seconds_sketch = t1 - t0;
 
     u.parent = ch_malloc(n * sizeof *u.parent);
@@ -948,12 +941,12 @@ int ch_neardup_run(const ch_corpus *c, const ch_neardup_opts *o, ch_neardup_resu
     ch_free(a);
     ch_free(tmp);
     a = tmp = NULL;
-    double t2 = now_s();
+    double t2 = ch_now();
     r->stats.seconds_band = t2 - t1;
 
     if ((rc = finish(c, o, sk, status, &u, r)))
         goto out;
-    r->stats.seconds_finish = now_s() - t2;
+    r->stats.seconds_finish = ch_now() - t2;
     rc = CHORUS_OK;
 out:
     ch_free(sk);

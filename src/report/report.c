@@ -14,6 +14,7 @@
 
 #include "chorus.h"
 #include "core/alloc.h"
+#include "core/sys.h"
 #include "report/report_int.h"
 
 void ch_report_opts_default(ch_report_opts *o)
@@ -738,12 +739,6 @@ static void render(ch_report_ctx *c)
                            "chorus report.</p></footer>\n</body></html>\n");
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void span(ch_report_ctx *c)
 {
@@ -768,7 +763,7 @@ static void span(ch_report_ctx *c)
 int ch_report_write(const char *db_path, const char *out_path, const ch_report_opts *opts,
                     ch_report_info *info, char *err, size_t errlen)
 {
-    const double t0 = now();
+    const double t0 = ch_now();
     ch_report_ctx ctx;
     ch_report_ctx *c = &ctx;
     memset(c, 0, sizeof *c);
@@ -847,7 +842,7 @@ out:
         info->clusters_detailed = c->ntop;
         info->clustered = c->n_clustered;
         info->statements = c->n_statements;
-        info->seconds = now() - t0;
+        info->seconds = ch_now() - t0;
     }
     if (c->out.f && !to_stdout) {
         fclose(c->out.f);

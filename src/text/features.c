@@ -6,14 +6,13 @@
 #include <unistd.h>
 
 #include "chorus.h"
+#include "core/sys.h"
 #include "text/normalize.h"
 
 int ch_threads_resolve(int threads)
 {
-    if (threads <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 ? (int)n : 1;
-    }
+    if (threads <= 0)
+        threads = ch_cpu_count();
     if (threads > CH_CORPUS_WORKERS)
         threads = CH_CORPUS_WORKERS;
     return threads;
