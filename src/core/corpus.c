@@ -146,16 +146,6 @@ const ch_account *ch_corpus_account(const ch_corpus *c, size_t i) { return &c->a
 const ch_pool *ch_corpus_pool(const ch_corpus *c) { return &c->pool; }
 const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c) { return &c->stats; }
 
-size_t ch_corpus_bytes(const ch_corpus *c)
-{
-    size_t workers = 0;
-    for (int i = 0; i < CH_CORPUS_WORKERS; i++)
-        workers += c->worker[i].total;
-    return workers + c->arena.total + c->pool.arena.total + c->pool.cap_ents * sizeof *c->pool.ents +
-           ((size_t)c->pool.mask + 1) * sizeof(uint64_t) + c->cap_posts * sizeof(ch_post) +
-           c->cap_accounts * sizeof(ch_account) + 2 * c->cap_sid * sizeof(uint32_t);
-}
-
 int ch_corpus_add_file(ch_corpus *c, const char *name, uint32_t *out)
 {
     if (ch_grow((void **)&c->files, &c->cap_files, c->nfiles + 1, sizeof *c->files))

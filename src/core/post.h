@@ -162,7 +162,4 @@ ch_post *ch_corpus_post_mut(ch_corpus *c, size_t i);
 #define CH_CORPUS_WORKERS 16
 ch_arena *ch_corpus_worker_arena(ch_corpus *c, int worker);
 
-/* Bytes held by the corpus (arenas, tables), for memory reports. */
-size_t ch_corpus_bytes(const ch_corpus *c);
-
 #endif

@@ -11,15 +11,6 @@
 #include "core/alloc.h"
 #include "text/features.h"
 
-static const char *const stage_names[CH_DS__COUNT] = {
-    "normalize", "parrot", "neardup", "coact", "network", "score",
-};
-
-const char *ch_detect_stage_name(ch_detect_stage s)
-{
-    return (unsigned)s < CH_DS__COUNT ? stage_names[s] : "?";
-}
-
 void ch_detect_opts_default(ch_detect_opts *o)
 {
     memset(o, 0, sizeof *o);

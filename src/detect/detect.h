@@ -48,7 +48,6 @@ typedef enum ch_detect_stage {
     CH_DS__COUNT
 } ch_detect_stage;
 
-const char *ch_detect_stage_name(ch_detect_stage s);   /* "normalize", "parrot", ... */
 
 typedef struct ch_detect_opts {
     int threads;               /* every stage; 0 = all cores. Results do not depend on it */

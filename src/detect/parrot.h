@@ -80,7 +80,6 @@ void ch_parrot_free(ch_parrot_index *ix);   /* NULL is fine */
 /* Heap bytes held by the index (not counting the statement set). */
 size_t ch_parrot_bytes(const ch_parrot_index *ix);
 const ch_parrot_params *ch_parrot_params_of(const ch_parrot_index *ix);
-const ch_stmtset *ch_parrot_statements(const ch_parrot_index *ix);
 
 /* Per-thread working memory; grows with the longest post seen, bounded by max_post_tokens. */
 typedef struct ch_parrot_scratch ch_parrot_scratch;

@@ -20,7 +20,6 @@ void ch_parrot_params_default(ch_parrot_params *p)
 }
 
 const ch_parrot_params *ch_parrot_params_of(const ch_parrot_index *ix) { return &ix->p; }
-const ch_stmtset *ch_parrot_statements(const ch_parrot_index *ix) { return ix->set; }
 size_t ch_parrot_bytes(const ch_parrot_index *ix) { return ix ? ix->bytes : 0; }
 
 bool px_is_cjk(const char *s, size_t n)
