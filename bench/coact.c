@@ -274,7 +274,7 @@ int main(int argc, char **argv)
     ch_csvmap map = {0};
     char err[256];
     ch_ingest_opts io = {0};
-    if (ch_format_parse(format, &io.format)) {
+    if (strcmp(format, "auto") && !(io.reader = ch_reader_find(format))) {
         fprintf(stderr, "bench: unknown format '%s'\n", format);
         return 2;
     }
@@ -298,7 +298,7 @@ int main(int argc, char **argv)
                 return 1;
         }
         t = now();
-        rc = ch_ingest_file(c, file, &io);
+        rc = ch_ingest_file(c, file, &io, NULL);
         const double d = now() - t;
         if (rc) {
             fprintf(stderr, "bench: ingest failed: %s\n", chorus_strerror(rc));

@@ -15,7 +15,7 @@
 
 typedef struct job {
     const char *path;
-    ch_format format;
+    const ch_reader *reader;
     bool json;
 } job;
 
@@ -64,9 +64,9 @@ static void ingest(void *arg, bench_result *r)
     chorus_corpus *c;
     if (chorus_corpus_new(&c))
         return;
-    ch_ingest_opts o = {.format = j->format};
+    ch_ingest_opts o = {.reader = j->reader};
     double t0 = bench_now(), c0 = bench_cpu();
-    int rc = ch_ingest_file(c, j->path, &o);
+    int rc = ch_ingest_file(c, j->path, &o, NULL);
     r->seconds = bench_now() - t0;
     r->cpu = bench_cpu() - c0;
     r->items = (double)chorus_corpus_posts(c);
@@ -92,13 +92,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_ingest FILE [FORMAT]\n");
         return 2;
     }
-    job j = {.path = argv[1], .format = CH_FMT_AUTO};
-    if (argc > 2 && ch_format_parse(argv[2], &j.format)) {
+    job j = {.path = argv[1]};
+    if (argc > 2 && strcmp(argv[2], "auto") && !(j.reader = ch_reader_find(argv[2]))) {
         fprintf(stderr, "bench_ingest: unknown format '%s'\n", argv[2]);
         return 2;
     }
-    ch_format f = j.format;
-    if (f == CH_FMT_AUTO) {
+    const ch_reader *f = j.reader;
+    if (!f) {
         ch_input *in;
         char err[256];
         const char *data;
@@ -108,11 +108,15 @@ int main(int argc, char **argv)
             return 1;
         }
         ch_input_peek(in, &data, &len);
-        f = ch_detect_format(data, len);
+        f = ch_ingest_sniff(data, len);
         ch_input_close(in);
     }
-    j.json = f == CH_FMT_TWITTER_V1 || f == CH_FMT_TWITTER_V2 || f == CH_FMT_CHORUS;
-    printf("file %s (format %s)\n", j.path, ch_format_name(f));
+    if (!f) {
+        fprintf(stderr, "bench_ingest: cannot tell the format of %s\n", j.path);
+        return 1;
+    }
+    j.json = f == &ch_reader_twitter_v1 || f == &ch_reader_twitter_v2 || f == &ch_reader_chorus;
+    printf("file %s (format %s)\n", j.path, f->name);
     /* Alternate the two measurements and keep the fastest of each: on a shared machine the
      * minimum is the best estimate of the undisturbed cost. */
     int reps = getenv("BENCH_REPS") ? atoi(getenv("BENCH_REPS")) : 3;

@@ -789,7 +789,7 @@ typedef struct job {
     int threads;
     char **files;
     int nfiles;
-    ch_format format;
+    const ch_reader *reader;
     bool verbose;
     int repeat;              /* runs per measurement in one child; the fastest counts */
     ch_neardup_opts opts;
@@ -800,9 +800,9 @@ static chorus_corpus *job_corpus(const job *j, double *bytes)
     if (!j->nfiles)
         return gen_corpus(j->n, 42, bytes);
     chorus_corpus *c = corpus_new();
-    ch_ingest_opts io = {.format = j->format};
+    ch_ingest_opts io = {.reader = j->reader};
     for (int i = 0; i < j->nfiles; i++)
-        if (ch_ingest_file(c, j->files[i], &io)) {
+        if (ch_ingest_file(c, j->files[i], &io, NULL)) {
             fprintf(stderr, "bench_neardup: cannot read %s\n", j->files[i]);
             exit(1);
         }
@@ -996,7 +996,7 @@ int main(int argc, char **argv)
     vocab_init();
     ch_neardup_opts o;
     ch_neardup_opts_default(&o);
-    job j = {.format = CH_FMT_AUTO, .repeat = 3};
+    job j = {.repeat = 3};
     size_t sizes[8] = {100000, 1000000};
     int nsizes = 2;
     const char *mode = "speed";
@@ -1023,7 +1023,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--leaders") && more)
             o.max_leaders = (unsigned)atoi(argv[++i]);
         else if (!strcmp(a, "--format") && more) {
-            if (ch_format_parse(argv[++i], &j.format)) {
+            if (strcmp(argv[++i], "auto") && !(j.reader = ch_reader_find(argv[i]))) {
                 fprintf(stderr, "bench_neardup: unknown format '%s'\n", argv[i]);
                 return 2;
             }

@@ -116,9 +116,9 @@ int main(int argc, char **argv)
     /* ingest: read, parse, normalize, store */
     chorus_corpus *c;
     chorus_corpus_new(&c);
-    ch_ingest_opts io = {.format = CH_FMT_AUTO};
+    ch_ingest_opts io = {0};
     double t0 = bench_now(), c0 = cpu_now();
-    if (ch_ingest_file(c, posts_path, &io)) {
+    if (ch_ingest_file(c, posts_path, &io, NULL)) {
         fprintf(stderr, "bench_parrot: cannot read %s\n", posts_path);
         return 1;
     }

@@ -205,7 +205,7 @@ int main(int argc, char **argv)
     const char *inputs[64];
     int ninputs = 0;
     bool use_parrot = true, json = false, verbose = false;
-    ch_format fmt = CH_FMT_AUTO;
+    const ch_reader *fmt = NULL;
     ch_detect_opts dopt;
     ch_detect_opts_default(&dopt);
     ch_coact_opts *cop = &dopt.coact;
@@ -249,7 +249,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--no-associates"))
             nop->associates = false;
         else if (!strcmp(a, "--format") && arg) {
-            if (ch_format_parse(argv[++i], &fmt))
+            if (strcmp(argv[++i], "auto") && !(fmt = ch_reader_find(argv[i])))
                 die("unknown format", argv[i]);
         } else if (!strcmp(a, "--no-parrot"))
             use_parrot = false;
@@ -301,9 +301,9 @@ int main(int argc, char **argv)
     ch_corpus *c;
     if (chorus_corpus_new(&c))
         die("out of memory", NULL);
-    ch_ingest_opts io = {.format = fmt, .diag = diag};
+    ch_ingest_opts io = {.reader = fmt, .diag = diag};
     for (int i = 0; i < ninputs; i++)
-        if (ch_ingest_file(c, inputs[i], &io))
+        if (ch_ingest_file(c, inputs[i], &io, NULL))
             die("cannot read", inputs[i]);
     const double t_ingest = bench_now() - t0;
     const size_t np = ch_corpus_nposts(c), na = ch_corpus_naccounts(c);

@@ -150,8 +150,8 @@ static int load_scenario(scenario *s)
     }
     s->own = ch_stmtset_count(s->set);
     snprintf(path, sizeof path, "%s/posts.v1.jsonl", s->dir);
-    ch_ingest_opts io = {.format = CH_FMT_AUTO};
-    if (ch_ingest_file(s->c, path, &io)) {
+    ch_ingest_opts io = {0};
+    if (ch_ingest_file(s->c, path, &io, NULL)) {
         fprintf(stderr, "bench_quality_parrot: cannot read %s\n", path);
         return -1;
     }

@@ -61,7 +61,7 @@ void cli_json_str(FILE *f, const char *s);
 
 /* Options every reading command shares. */
 typedef struct cli_input_opts {
-    ch_format format;
+    const ch_reader *reader;      /* --format; NULL = detect per file */
     ch_csvmap map;
     bool strict, quiet, json;
     const char **inputs;

@@ -36,8 +36,17 @@ int cli_input_option(int c, const char *arg, cli_input_opts *o)
     char err[256];
     switch (c) {
     case 'f':
-        if (ch_format_parse(arg, &o->format)) {
-            cli_err("unknown format '%s' (auto, twitter-v1, twitter-v2, io-csv, csv, chorus)", arg);
+        if (strcmp(arg, "auto") == 0) {
+            o->reader = NULL;
+            return 1;
+        }
+        if (!(o->reader = ch_reader_find(arg))) {
+            char names[512];
+            size_t n = 0;
+            names[0] = '\0';
+            for (size_t i = 0; i < ch_reader_count() && n < sizeof names; i++)
+                n += (size_t)snprintf(names + n, sizeof names - n, ", %s", ch_reader_at(i)->name);
+            cli_err("unknown format '%s' (auto%s)", arg, names);
             return -1;
         }
         return 1;
@@ -46,8 +55,8 @@ int cli_input_option(int c, const char *arg, cli_input_opts *o)
             cli_err("--map: %s", err);
             return -1;
         }
-        if (o->format == CH_FMT_AUTO)
-            o->format = CH_FMT_CSV;
+        if (!o->reader)
+            o->reader = ch_reader_find("csv");
         return 1;
     case 'S': o->strict = true; return 1;
     case 'q': o->quiet = true; return 1;

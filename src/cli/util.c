@@ -168,7 +168,7 @@ int cli_read_inputs(chorus_corpus *c, const cli_input_opts *o, cli_diag *d, doub
     cli_progress prog;
     cli_progress_init(&prog, o->quiet, "reading");
     ch_ingest_opts io = {
-        .format = o->format,
+        .reader = o->reader,
         .map = o->map.n ? &o->map : NULL,
         .strict = o->strict,
         .diag = cli_diag_cb,
@@ -179,7 +179,7 @@ int cli_read_inputs(chorus_corpus *c, const cli_input_opts *o, cli_diag *d, doub
     int status = EXIT_OK;
     double t0 = cli_now();
     for (int i = 0; i < o->ninputs; i++) {
-        int rc = ch_ingest_file(c, o->inputs[i], &io);
+        int rc = ch_ingest_file(c, o->inputs[i], &io, NULL);
         cli_progress_file_done(&prog);
         if (rc == CHORUS_EPARSE && o->strict) {
             cli_progress_end(&prog);

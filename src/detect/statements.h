@@ -41,7 +41,7 @@
 #include <stdint.h>
 
 #include "chorus.h"
-#include "ingest/ingest.h"   /* ch_diag_fn, ch_reason */
+#include "ingest/reader.h"   /* ch_diag_fn, ch_reason */
 
 #define CH_STMT_MAX_BYTES_DEFAULT ((size_t)8 * 1024 * 1024)
 

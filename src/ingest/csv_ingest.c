@@ -7,7 +7,7 @@
 
 #include "chorus.h"
 #include "ingest/csv.h"
-#include "ingest/ingest.h"
+#include "ingest/reader.h"
 
 int ch_csv_open_ctx(ch_ingest_ctx *ctx, ch_csv **out)
 {

@@ -12,7 +12,7 @@
 
 #include "core/post.h"
 #include "ingest/csv.h"
-#include "ingest/ingest.h"
+#include "ingest/reader.h"
 
 /* Called once the header row of `csv` is read (it starts at `line`): finds the reader's
  * columns. Returns 0, or an error that ends the read (reported by the callback). */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "chorus.h"
-#include "ingest/ingest.h"
+#include "ingest/reader.h"
 
 static const char *const map_fields[] = {
     "id", "author", "author_id", "time", "text", "kind", "ref_id", "ref_author",

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "core/json.h"
-#include "ingest/ingest.h"
+#include "ingest/reader.h"
 
 /* Called for every parsed line; returns 0, or an error that stops the loop. The document
  * and every value in it are valid only during the call. */

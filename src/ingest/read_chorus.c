@@ -25,7 +25,7 @@
 #include "chorus.h"
 #include "core/json.h"
 #include "core/timeparse.h"
-#include "ingest/ingest.h"
+#include "ingest/reader.h"
 #include "ingest/jsonl.h"
 
 _Static_assert(CH_INPUT_PADDING >= CH_JSON_PADDING, "lines must be padded for simdjson");
@@ -303,9 +303,26 @@ static int chorus_line(void *arg, ch_json_val root, uint64_t line)
     return ch_ingest_emit(cr->ctx, line, &cr->r);
 }
 
-int ch_read_chorus(ch_ingest_ctx *ctx)
+static int read(ch_ingest_ctx *ctx)
 {
     chorus_reader cr = {.ctx = ctx};
     uint64_t line = 0;
     return ch_jsonl_each(ctx, chorus_line, &cr, &line);
 }
+
+static int sniff(const ch_sniff *s)
+{
+    if (s->json && (ch_sniff_has_key(s, "author_id") || ch_sniff_has_key(s, "author")))
+        return CH_SNIFF_LIKELY;
+    return CH_SNIFF_NO;
+}
+
+const ch_reader ch_reader_chorus = {
+    .name = "chorus",
+    .aliases = (const char *const[]){"jsonl", NULL},
+    .platform = "",
+    .summary = "chorus canonical JSON lines (one post per line)",
+    .example = "{\"id\":\"1\",\"author_id\":\"7\",\"author\":\"ana\",\"created_at\":\"2023-03-01T10:00:00Z\",\"text\":\"Hello\",\"kind\":\"post\"}",
+    .sniff = sniff,
+    .read = read,
+};

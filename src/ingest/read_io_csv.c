@@ -24,7 +24,7 @@
 #include "core/timeparse.h"
 #include "ingest/csv.h"
 #include "ingest/csv_ingest.h"
-#include "ingest/ingest.h"
+#include "ingest/reader.h"
 
 enum {
     C_TWEETID, C_USERID, C_DISPLAY, C_SCREEN, C_DESC, C_FOLLOWERS, C_FOLLOWING, C_CREATED,
@@ -151,8 +151,26 @@ static int find_columns(void *arg, ch_ingest_ctx *ctx, const ch_csv *csv, uint64
     return CHORUS_OK;
 }
 
-int ch_read_io_csv(ch_ingest_ctx *ctx)
+static int read(ch_ingest_ctx *ctx)
 {
     int col[C__N];
     return ch_csv_each_row(ctx, find_columns, row_to_post, col);
 }
+
+static int sniff(const ch_sniff *s)
+{
+    if (ch_sniff_is_table(s) && ch_sniff_header_has(s, "tweetid") &&
+        ch_sniff_header_has(s, "userid") && ch_sniff_header_has(s, "tweet_text"))
+        return CH_SNIFF_SURE;
+    return CH_SNIFF_NO;
+}
+
+const ch_reader ch_reader_io_csv = {
+    .name = "io-csv",
+    .aliases = (const char *const[]){"io", "iocsv", NULL},
+    .platform = "x",
+    .summary = "the X/Twitter information-operations archive CSV",
+    .example = "tweetid,userid,user_screen_name,tweet_text,tweet_time,is_retweet\n1,7,ana,Hello,2023-03-01 10:00,false",
+    .sniff = sniff,
+    .read = read,
+};

@@ -35,7 +35,7 @@
 #include "chorus.h"
 #include "core/json.h"
 #include "core/timeparse.h"
-#include "ingest/ingest.h"
+#include "ingest/reader.h"
 #include "ingest/jsonl.h"
 #include "ingest/twitter_common.h"
 
@@ -454,8 +454,25 @@ static int v1_line(void *arg, ch_json_val root, uint64_t line)
     return not_a_post(rd, root);
 }
 
-int ch_read_twitter_v1(ch_ingest_ctx *ctx)
+static int read(ch_ingest_ctx *ctx)
 {
     v1_reader rd = {.ctx = ctx};
     return ch_jsonl_each(ctx, v1_line, &rd, &rd.line);
 }
+
+static int sniff(const ch_sniff *s)
+{
+    if (s->json && (ch_sniff_has_key(s, "id_str") || ch_sniff_has_key(s, "screen_name")))
+        return CH_SNIFF_SURE;
+    return CH_SNIFF_NO;
+}
+
+const ch_reader ch_reader_twitter_v1 = {
+    .name = "twitter-v1",
+    .aliases = (const char *const[]){"v1", "twitter", "twitter-v1.1", NULL},
+    .platform = "x",
+    .summary = "X/Twitter API v1.1 statuses, one per line (also timeline arrays and search pages)",
+    .example = "{\"id_str\":\"1\",\"created_at\":\"Wed Mar 01 10:00:00 +0000 2023\",\"full_text\":\"Hello\",\"user\":{\"id_str\":\"7\",\"screen_name\":\"ana\"}}",
+    .sniff = sniff,
+    .read = read,
+};

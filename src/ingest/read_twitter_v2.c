@@ -41,7 +41,7 @@
 #include "core/alloc.h"
 #include "core/json.h"
 #include "core/timeparse.h"
-#include "ingest/ingest.h"
+#include "ingest/reader.h"
 #include "ingest/jsonl.h"
 #include "ingest/twitter_common.h"
 
@@ -463,7 +463,7 @@ static int v2_line(void *arg, ch_json_val root, uint64_t line)
     return ch_ingest_reject(rd->ctx, rd->line, CH_R_NOT_POST, "no tweets in this line");
 }
 
-int ch_read_twitter_v2(ch_ingest_ctx *ctx)
+static int read(ch_ingest_ctx *ctx)
 {
     v2_reader *rd = ch_calloc(1, sizeof *rd);
     if (!rd)
@@ -475,3 +475,25 @@ int ch_read_twitter_v2(ch_ingest_ctx *ctx)
     ch_free(rd);
     return rc;
 }
+
+static int sniff(const ch_sniff *s)
+{
+    if (!s->json)
+        return CH_SNIFF_NO;
+    /* Below twitter-v1's SURE: a v1.1 status may carry these keys too. */
+    if (ch_sniff_has_key(s, "includes") || ch_sniff_has_key(s, "__twarc") ||
+        ch_sniff_has_key(s, "edit_history_tweet_ids") || ch_sniff_has_key(s, "conversation_id") ||
+        ch_sniff_has_key(s, "public_metrics") || (s->data[0] == '{' && ch_sniff_has_key(s, "data")))
+        return CH_SNIFF_SURE - 10;
+    return CH_SNIFF_NO;
+}
+
+const ch_reader ch_reader_twitter_v2 = {
+    .name = "twitter-v2",
+    .aliases = (const char *const[]){"v2", NULL},
+    .platform = "x",
+    .summary = "X/Twitter API v2 response pages (data + includes), single tweets, flattened lines",
+    .example = "{\"data\":[{\"id\":\"1\",\"author_id\":\"7\",\"created_at\":\"2023-03-01T10:00:00.000Z\",\"text\":\"Hello\"}],\"includes\":{\"users\":[{\"id\":\"7\",\"username\":\"ana\"}]}}",
+    .sniff = sniff,
+    .read = read,
+};

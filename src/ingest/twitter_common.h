@@ -18,7 +18,7 @@
 
 #include "core/json.h"
 #include "core/post.h"
-#include "ingest/ingest.h"
+#include "ingest/reader.h"
 
 /* One kind of entity: the array's key in the entities object, and the fields of an element
  * that hold its value, tried in order (the first non-empty one wins; unused slots NULL). */

@@ -4,6 +4,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_reader(data, size, CH_FMT_CHORUS, NULL, ch_read_chorus);
+    fuzz_reader(data, size, &ch_reader_chorus, NULL);
     return 0;
 }

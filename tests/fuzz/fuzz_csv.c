@@ -50,6 +50,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ready = 1;
     }
     parse_only(data, size);
-    fuzz_reader(data, size, CH_FMT_CSV, &map, ch_read_csv);
+    fuzz_reader(data, size, &ch_reader_csv, &map);
     return 0;
 }

@@ -5,6 +5,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_reader(data, size, CH_FMT_IO_CSV, NULL, ch_read_io_csv);
+    fuzz_reader(data, size, &ch_reader_io_csv, NULL);
     return 0;
 }

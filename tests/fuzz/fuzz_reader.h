@@ -28,12 +28,12 @@ static void fuzz_check_corpus(const ch_corpus *c)
     }
 }
 
-static void fuzz_reader(const uint8_t *data, size_t size, ch_format format, const ch_csvmap *map,
-                        int (*reader)(ch_ingest_ctx *))
+static void fuzz_reader(const uint8_t *data, size_t size, const ch_reader *reader,
+                        const ch_csvmap *map)
 {
     ch_corpus *c = NULL;
     ch_input *in = NULL;
-    ch_ingest_opts opts = {.format = format, .map = map, .max_line = FUZZ_MAX_LINE};
+    ch_ingest_opts opts = {.reader = reader, .map = map, .max_line = FUZZ_MAX_LINE};
     uint32_t file;
     if (chorus_corpus_new(&c) != CHORUS_OK)
         return;
@@ -41,7 +41,7 @@ static void fuzz_reader(const uint8_t *data, size_t size, ch_format format, cons
         ch_corpus_add_file(c, "fuzz", &file) != CHORUS_OK)
         goto out;
     ch_ingest_ctx ctx = {.corpus = c, .opts = &opts, .fname = "fuzz", .file = file, .in = in};
-    if (reader(&ctx) == CHORUS_OK)
+    if (reader->read(&ctx) == CHORUS_OK)
         fuzz_check_corpus(c);
 out:
     ch_input_close(in);

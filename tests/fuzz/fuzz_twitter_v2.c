@@ -4,6 +4,6 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    fuzz_reader(data, size, CH_FMT_TWITTER_V2, NULL, ch_read_twitter_v2);
+    fuzz_reader(data, size, &ch_reader_twitter_v2, NULL);
     return 0;
 }

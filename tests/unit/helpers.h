@@ -76,13 +76,13 @@ static inline void collect(void *ctx, const char *file, uint64_t line, ch_reason
 /* ---- running a reader --------------------------------------------------------------------- */
 
 /* Runs `reader` over data[0..len) into c, as the driver runs it over a file named
- * "mem.jsonl" read with `format`. Returns the reader's result, or the error of opening the
+ * "mem.jsonl". Returns the reader's result, or the error of opening the
  * input or registering the file. */
-static inline int run_reader(int (*reader)(ch_ingest_ctx *), ch_format format, ch_corpus *c,
+static inline int run_reader(const ch_reader *reader, ch_corpus *c,
                              const void *data, size_t len, size_t max_line, bool strict,
                              diag_log *log)
 {
-    ch_ingest_opts opts = {.format = format, .strict = strict, .max_line = max_line,
+    ch_ingest_opts opts = {.reader = reader, .strict = strict, .max_line = max_line,
                            .diag = on_diag, .diag_ctx = log};
     ch_input *in;
     int rc = ch_input_open_mem(data, len, max_line, &in);
@@ -95,18 +95,18 @@ static inline int run_reader(int (*reader)(ch_ingest_ctx *), ch_format format, c
     }
     ch_ingest_ctx ctx = {.corpus = c, .opts = &opts, .fname = "mem.jsonl", .file = file,
                          .in = in};
-    rc = reader(&ctx);
+    rc = reader->read(&ctx);
     ch_input_close(in);
     return rc;
 }
 
-/* Defines, in the test of one reader, run (that reader reading `format` over data[0..len) into
+/* Defines, in the test of one reader, run (that reader (a ch_reader) reading data[0..len) into
  * c, as run_reader) and run_str (over a C string, no line limit, not strict). */
-#define READER_RUNNERS(reader, format)                                                          \
+#define READER_RUNNERS(reader)                                                          \
     static int run(ch_corpus *c, const void *data, size_t len, size_t max_line, bool strict,   \
                    diag_log *log)                                                               \
     {                                                                                           \
-        return run_reader(reader, format, c, data, len, max_line, strict, log);                 \
+        return run_reader(&reader, c, data, len, max_line, strict, log);                 \
     }                                                                                           \
                                                                                                 \
     static int run_str(ch_corpus *c, const char *s, diag_log *log)                              \

@@ -979,8 +979,8 @@ static ch_corpus *load_coortweet(void)
     char err[256];
     assert_int_equal(ch_csvmap_parse(&map, "id=content_id,author_id=account_id,ref_id=object_id,"
                                            "time=timestamp_share", err, sizeof err), CHORUS_OK);
-    ch_ingest_opts io = {.format = CH_FMT_CSV, .map = &map};
-    assert_int_equal(ch_ingest_file(c, COORTWEET, &io), CHORUS_OK);
+    ch_ingest_opts io = {.reader = &ch_reader_csv, .map = &map};
+    assert_int_equal(ch_ingest_file(c, COORTWEET, &io, NULL), CHORUS_OK);
     return c;
 }
 

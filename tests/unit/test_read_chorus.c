@@ -1,7 +1,7 @@
 /* test_read_chorus.c — the canonical chorus JSONL reader. */
 #include "helpers.h"
 
-READER_RUNNERS(ch_read_chorus, CH_FMT_CHORUS)
+READER_RUNNERS(ch_reader_chorus)
 
 /* The hand-written sample in tests/data, read through the driver with format detection. */
 static void test_sample_file(void **state)
@@ -10,8 +10,8 @@ static void test_sample_file(void **state)
     ch_corpus *c;
     diag_log log = {0};
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
-    ch_ingest_opts opts = {.format = CH_FMT_AUTO, .diag = on_diag, .diag_ctx = &log};
-    assert_int_equal(ch_ingest_file(c, CHORUS_TEST_DATA "/chorus_sample.jsonl", &opts),
+    ch_ingest_opts opts = {.reader = NULL, .diag = on_diag, .diag_ctx = &log};
+    assert_int_equal(ch_ingest_file(c, CHORUS_TEST_DATA "/chorus_sample.jsonl", &opts, NULL),
                      CHORUS_OK);
     assert_int_equal(log.n, 0);
     assert_int_equal(ch_corpus_nposts(c), 4);

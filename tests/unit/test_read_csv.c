@@ -21,9 +21,9 @@ static int run_mem(ch_corpus *c, const char *data, const char *spec, diags *g)
     ch_csvmap m = map_of(spec);
     assert_int_equal(ch_input_open_mem(data, strlen(data), 0, &in), CHORUS_OK);
     assert_int_equal(ch_corpus_add_file(c, "dir/mem.csv", &file), CHORUS_OK);
-    ch_ingest_opts o = {.format = CH_FMT_CSV, .map = &m, .diag = collect, .diag_ctx = g};
+    ch_ingest_opts o = {.reader = &ch_reader_csv, .map = &m, .diag = collect, .diag_ctx = g};
     ch_ingest_ctx ctx = {.corpus = c, .opts = &o, .fname = "dir/mem.csv", .file = file, .in = in};
-    int rc = ch_read_csv(&ctx);
+    int rc = ch_reader_csv.read(&ctx);
     ch_input_close(in);
     return rc;
 }
@@ -35,8 +35,8 @@ static void test_coortweet(void **state)
     diags g = {0};
     ch_csvmap m = map_of("id=content_id,author_id=account_id,ref_id=object_id,time=timestamp_share");
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
-    ch_ingest_opts o = {.format = CH_FMT_CSV, .map = &m, .diag = collect, .diag_ctx = &g};
-    assert_int_equal(ch_ingest_file(c, COORTWEET, &o), CHORUS_OK);
+    ch_ingest_opts o = {.reader = &ch_reader_csv, .map = &m, .diag = collect, .diag_ctx = &g};
+    assert_int_equal(ch_ingest_file(c, COORTWEET, &o, NULL), CHORUS_OK);
     assert_int_equal(g.n, 0);
 
     /* 35,125 rows; 40 content_ids occur twice (same account and second, another object): the
@@ -88,8 +88,8 @@ static void test_coortweet_no_id(void **state)
     diags g = {0};
     ch_csvmap m = map_of("author_id=account_id,ref_id=object_id,time=timestamp_share");
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
-    ch_ingest_opts o = {.format = CH_FMT_CSV, .map = &m, .diag = collect, .diag_ctx = &g};
-    assert_int_equal(ch_ingest_file(c, COORTWEET, &o), CHORUS_OK);
+    ch_ingest_opts o = {.reader = &ch_reader_csv, .map = &m, .diag = collect, .diag_ctx = &g};
+    assert_int_equal(ch_ingest_file(c, COORTWEET, &o, NULL), CHORUS_OK);
     assert_int_equal(ch_corpus_nposts(c), 35125);
     assert_int_equal(ch_corpus_naccounts(c), 9509);
     assert_string_equal(str(c, ch_corpus_post(c, 0)->id), "russian_coord_tweets.csv:2");

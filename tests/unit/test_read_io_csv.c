@@ -12,9 +12,9 @@ static int run_mem(ch_corpus *c, const char *data, bool strict, diags *g)
     uint32_t file;
     assert_int_equal(ch_input_open_mem(data, strlen(data), 0, &in), CHORUS_OK);
     assert_int_equal(ch_corpus_add_file(c, "mem.csv", &file), CHORUS_OK);
-    ch_ingest_opts o = {.format = CH_FMT_IO_CSV, .strict = strict, .diag = collect, .diag_ctx = g};
+    ch_ingest_opts o = {.reader = &ch_reader_io_csv, .strict = strict, .diag = collect, .diag_ctx = g};
     ch_ingest_ctx ctx = {.corpus = c, .opts = &o, .fname = "mem.csv", .file = file, .in = in};
-    int rc = ch_read_io_csv(&ctx);
+    int rc = ch_reader_io_csv.read(&ctx);
     ch_input_close(in);
     return rc;
 }
@@ -34,8 +34,8 @@ static void test_fixture(void **state)
     ch_corpus *c;
     diags g = {0};
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
-    ch_ingest_opts o = {.format = CH_FMT_AUTO, .diag = collect, .diag_ctx = &g};
-    assert_int_equal(ch_ingest_file(c, FIXTURE, &o), CHORUS_OK);
+    ch_ingest_opts o = {.reader = NULL, .diag = collect, .diag_ctx = &g};
+    assert_int_equal(ch_ingest_file(c, FIXTURE, &o, NULL), CHORUS_OK);
 
     /* 9 data rows: 5 kept, 4 skipped with their reasons and lines */
     const ch_corpus_stats *st = ch_corpus_stats_get(c);
@@ -169,8 +169,8 @@ static void test_strict(void **state)
     ch_corpus *c;
     diags g = {0};
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
-    ch_ingest_opts o = {.format = CH_FMT_IO_CSV, .strict = true, .diag = collect, .diag_ctx = &g};
-    assert_int_equal(ch_ingest_file(c, FIXTURE, &o), CHORUS_EPARSE);
+    ch_ingest_opts o = {.reader = &ch_reader_io_csv, .strict = true, .diag = collect, .diag_ctx = &g};
+    assert_int_equal(ch_ingest_file(c, FIXTURE, &o, NULL), CHORUS_EPARSE);
     assert_int_equal(ch_corpus_nposts(c), 3);     /* stopped at the bad row on line 6 */
     assert_int_equal(g.n, 1);
     assert_int_equal(g.d[0].line, 6);
@@ -246,8 +246,8 @@ static void test_alloc_failures(void **state)
         ch_alloc_fail_after(nth);
         int rc = chorus_corpus_new(&c);
         if (rc == CHORUS_OK) {
-            ch_ingest_opts o = {.format = CH_FMT_IO_CSV};
-            rc = ch_ingest_file(c, FIXTURE, &o);
+            ch_ingest_opts o = {.reader = &ch_reader_io_csv};
+            rc = ch_ingest_file(c, FIXTURE, &o, NULL);
         }
         ch_alloc_fail_after(0);
         if (rc == CHORUS_OK) {

@@ -10,7 +10,7 @@
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-READER_RUNNERS(ch_read_twitter_v1, CH_FMT_TWITTER_V1)
+READER_RUNNERS(ch_reader_twitter_v1)
 
 static ch_corpus *load_tweepy(const char *name, diag_log *log)
 {

@@ -9,15 +9,15 @@
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-READER_RUNNERS(ch_read_twitter_v2, CH_FMT_TWITTER_V2)
+READER_RUNNERS(ch_reader_twitter_v2)
 
 /* Reads a real file through the ingest driver, as `chorus ingest --format twitter-v2` does. */
-static ch_corpus *load(const char *path, ch_format fmt, diag_log *log)
+static ch_corpus *load(const char *path, const ch_reader *fmt, diag_log *log)
 {
     ch_corpus *c;
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
-    ch_ingest_opts opts = {.format = fmt, .diag = on_diag, .diag_ctx = log};
-    assert_int_equal(ch_ingest_file(c, path, &opts), CHORUS_OK);
+    ch_ingest_opts opts = {.reader = fmt, .diag = on_diag, .diag_ctx = log};
+    assert_int_equal(ch_ingest_file(c, path, &opts, NULL), CHORUS_OK);
     return c;
 }
 
@@ -27,7 +27,7 @@ static void test_brexit_page(void **state)
 {
     (void)state;
     diag_log log = {0};
-    ch_corpus *c = load(TWARC "brexit.jsonl", CH_FMT_TWITTER_V2, &log);
+    ch_corpus *c = load(TWARC "brexit.jsonl", &ch_reader_twitter_v2, &log);
     assert_int_equal(log.n, 0);
     /* 100 data tweets and 59 included ones; 4 of the included are also in data. */
     assert_int_equal(ch_corpus_nposts(c), 155);
@@ -95,7 +95,7 @@ static void test_brexit_page(void **state)
 
     /* Format detection picks this reader too. */
     diag_log alog = {0};
-    c = load(TWARC "brexit.jsonl", CH_FMT_AUTO, &alog);
+    c = load(TWARC "brexit.jsonl", NULL, &alog);
     assert_int_equal(ch_corpus_nposts(c), 155);
     chorus_corpus_free(c);
 }
@@ -104,7 +104,7 @@ static void test_unwound_urls(void **state)
 {
     (void)state;
     diag_log log = {0};
-    ch_corpus *c = load(TWARC "2sets.jsonl", CH_FMT_TWITTER_V2, &log);
+    ch_corpus *c = load(TWARC "2sets.jsonl", &ch_reader_twitter_v2, &log);
     assert_int_equal(log.n, 0);
     assert_int_equal(ch_corpus_nposts(c), 276);
     const ch_post *p = post(c, "1440717170493689866");
@@ -119,8 +119,8 @@ static void test_flat_equals_pages(void **state)
 {
     (void)state;
     diag_log l1 = {0}, l2 = {0};
-    ch_corpus *flat = load(TWARC "flat.jsonl", CH_FMT_TWITTER_V2, &l1);
-    ch_corpus *pages = load(TWARC "noflat.jsonl", CH_FMT_TWITTER_V2, &l2);
+    ch_corpus *flat = load(TWARC "flat.jsonl", &ch_reader_twitter_v2, &l1);
+    ch_corpus *pages = load(TWARC "noflat.jsonl", &ch_reader_twitter_v2, &l2);
     assert_int_equal(l1.n, 0);
     assert_int_equal(l2.n, 0);
     assert_int_equal(ch_corpus_nposts(flat), 164);
@@ -178,7 +178,7 @@ static void test_edits_and_streams(void **state)
 {
     (void)state;
     diag_log log = {0};
-    ch_corpus *c = load(TWARC "edited.jsonl", CH_FMT_TWITTER_V2, &log);
+    ch_corpus *c = load(TWARC "edited.jsonl", &ch_reader_twitter_v2, &log);
     assert_int_equal(log.n, 0);
     /* two versions of one tweet, each its own post */
     assert_int_equal(ch_corpus_nposts(c), 2);
@@ -191,7 +191,7 @@ static void test_edits_and_streams(void **state)
 
     /* filtered-stream output: {"data": {...}} per line, the file cut mid-line at the end */
     diag_log slog = {0};
-    c = load(TWARC "streaming_output_with_error.jsonl", CH_FMT_TWITTER_V2, &slog);
+    c = load(TWARC "streaming_output_with_error.jsonl", &ch_reader_twitter_v2, &slog);
     assert_int_equal(ch_corpus_nposts(c), 11);
     assert_int_equal(slog.n, 1);
     assert_int_equal(slog.line[0], 8);
@@ -202,7 +202,7 @@ static void test_edits_and_streams(void **state)
     chorus_corpus_free(c);
 
     diag_log wlog = {0};
-    c = load(TWARC "withheld.jsonl", CH_FMT_TWITTER_V2, &wlog);
+    c = load(TWARC "withheld.jsonl", &ch_reader_twitter_v2, &wlog);
     assert_int_equal(wlog.n, 0);
     assert_int_equal(ch_corpus_nposts(c), 284);
     assert_int_equal(post(c, "25712847277")->created_at, 1285614365); /* 2010-09-27T19:06:05Z */
@@ -221,7 +221,7 @@ static void test_lines_without_tweets(void **state)
         char path[512];
         snprintf(path, sizeof path, "%s%s", TWARC, cases[i].file);
         diag_log log = {0};
-        ch_corpus *c = load(path, CH_FMT_TWITTER_V2, &log);
+        ch_corpus *c = load(path, &ch_reader_twitter_v2, &log);
         assert_int_equal(ch_corpus_nposts(c), 0);
         assert_int_equal(log.n, cases[i].rejected);
         assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NOT_POST],
