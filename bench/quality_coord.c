@@ -162,11 +162,11 @@ static void read_truth(const char *path, const ch_corpus *c, truth *t)
             continue;
         size_t a = SIZE_MAX;
         if (ch_json_get_str(root, "account_id", &id, &idn))
-            a = ch_corpus_find_account(c, id, idn);
+            a = bench_find_account(c, id, idn);
         if (a == SIZE_MAX && ch_json_get_str(root, "io_userid", &id, &idn))
-            a = ch_corpus_find_account(c, id, idn);
+            a = bench_find_account(c, id, idn);
         if (a == SIZE_MAX && ch_json_get_str(root, "handle", &id, &idn))
-            a = ch_corpus_find_account(c, id, idn);
+            a = bench_find_account(c, id, idn);
         if (a == SIZE_MAX) {
             t->unmatched++;
             continue;

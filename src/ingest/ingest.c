@@ -69,7 +69,8 @@ int ch_ingest_file(ch_corpus *c, const char *path, const ch_ingest_opts *opts,
         }
     }
     uint32_t file;
-    if ((rc = ch_corpus_add_file(c, path, &file)))
+    if ((rc = ch_corpus_add_file(c, path, &file)) ||
+        (rc = ch_corpus_file_platform(c, file, r->platform)))
         goto out;
     ch_ingest_ctx ctx = {.corpus = c, .opts = opts, .fname = path, .file = file, .in = in};
     if (used)

@@ -81,7 +81,7 @@ static ch_corpus *new_corpus(void)
 
 static uint32_t acct(const ch_corpus *c, const char *id)
 {
-    size_t a = ch_corpus_find_account(c, id, strlen(id));
+    size_t a = ch_corpus_find_account(c, 0, id, strlen(id));
     assert_true(a != SIZE_MAX);
     return (uint32_t)a;
 }

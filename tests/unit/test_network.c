@@ -59,7 +59,7 @@ static uint32_t acct(const fixture *f, int i)
 {
     char id[16];
     snprintf(id, sizeof id, "u%d", i);
-    size_t a = ch_corpus_find_account(f->c, id, strlen(id));
+    size_t a = ch_corpus_find_account(f->c, 0, id, strlen(id));
     assert_true(a != SIZE_MAX);
     return (uint32_t)a;
 }

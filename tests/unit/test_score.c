@@ -62,7 +62,7 @@ static void add(ch_corpus *c, const char *author, int64_t t, ch_kind kind, const
 
 static size_t acct(const ch_corpus *c, const char *handle)
 {
-    size_t a = ch_corpus_find_account(c, handle, strlen(handle));
+    size_t a = ch_corpus_find_account(c, 0, handle, strlen(handle));
     assert_true(a != SIZE_MAX);
     return a;
 }
