@@ -39,7 +39,7 @@
 #include "core/alloc.h"
 #include "core/json.h"
 #include "core/post.h"
-#include "detect/parrot.h"
+#include "detect/parrot/parrot.h"
 #include "detect/statements.h"
 #include "ingest/ingest.h"
 

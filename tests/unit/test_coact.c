@@ -17,9 +17,9 @@
 #include "chorus.h"
 #include "core/alloc.h"
 #include "core/post.h"
-#include "detect/coact.h"
-#include "detect/coact_int.h"
-#include "detect/network.h"
+#include "detect/coact/coact.h"
+#include "detect/coact/coact_int.h"
+#include "detect/network/network.h"
 #include "ingest/ingest.h"
 
 #define COORTWEET CHORUS_SHARED_DATA "/coortweet-russian-coord-retweets/russian_coord_tweets.csv"

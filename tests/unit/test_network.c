@@ -17,8 +17,8 @@
 #include "chorus.h"
 #include "core/alloc.h"
 #include "core/post.h"
-#include "detect/coact.h"
-#include "detect/network.h"
+#include "detect/coact/coact.h"
+#include "detect/network/network.h"
 
 #define T0 INT64_C(1600000000)
 #define NACC 30

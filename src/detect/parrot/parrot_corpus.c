@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
-#include "detect/parrot_int.h"
+#include "detect/parrot/parrot_int.h"
 
 /* Posts handed to a worker at a time: large enough that the shared counter is not contended,
  * small enough that the threads finish together. */
