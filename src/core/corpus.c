@@ -36,7 +36,7 @@ struct chorus_corpus {
     ch_corpus_stats stats;
 };
 
-static const char *const kind_names[CH_KIND__COUNT] = {"post", "repost", "reply", "quote"};
+static const char *const kind_names[CH_KIND__COUNT] = {"post", "repost", "reply", "quote", "like"};
 
 const char *ch_kind_name(ch_kind k)
 {
@@ -529,6 +529,7 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
     p->kind = (uint8_t)r->kind;
     p->file = file;
     if ((rc = intern(c, r->ref_id, &p->ref_id)) ||
+        (rc = intern(c, r->root_id, &p->root_id)) ||
         (rc = intern(c, r->ref_author_id, &p->ref_account)) ||
         (rc = intern(c, r->ref_author, &p->ref_handle)) ||
         (rc = intern_repeat(c, r->lang, &c->last_lang, &p->lang)) ||

@@ -31,10 +31,12 @@ typedef enum ch_kind {
     CH_KIND_REPOST,
     CH_KIND_REPLY,
     CH_KIND_QUOTE,
+    CH_KIND_LIKE,                 /* an engagement with ref_id (Bluesky like, Mastodon
+                                     favourite): no text of its own */
     CH_KIND__COUNT
 } ch_kind;
 
-const char *ch_kind_name(ch_kind k);           /* "post", "repost", "reply", "quote" */
+const char *ch_kind_name(ch_kind k);           /* "post", "repost", "reply", "quote", "like" */
 int ch_kind_parse(const char *s, size_t n, ch_kind *out);  /* 0 or CHORUS_EPARSE */
 
 #define CH_UNKNOWN_I64 INT64_MIN               /* unknown count or time */
@@ -68,7 +70,9 @@ typedef struct ch_post {
     int64_t created_at;           /* Unix seconds UTC */
     uint8_t kind;                 /* ch_kind */
     uint8_t n_urls, n_hashtags, n_mentions;
-    ch_sid ref_id;                /* referenced post (reposted, replied to, quoted), 0 if none */
+    ch_sid ref_id;                /* referenced post (reposted, replied to, quoted, liked), 0 if none */
+    ch_sid root_id;               /* the conversation's first post (thread root, submission),
+                                     0 if unknown or the post is the root itself */
     ch_sid ref_account;           /* account id of the referenced post, 0 if unknown */
     ch_sid ref_handle;            /* handle of the referenced account, 0 if unknown */
     ch_sid lang;
@@ -95,6 +99,7 @@ typedef struct ch_rawpost {
     ch_slice id, author_id, author, text, lang, client;
     ch_slice platform;            /* empty: the file's platform (ch_corpus_file_platform) */
     ch_slice ref_id, ref_author_id, ref_author;
+    ch_slice root_id;             /* thread root / submission of a reply, when known */
     int64_t created_at;           /* CH_UNKNOWN_I64 if missing */
     ch_kind kind;
     bool text_html_escaped;       /* decode &amp; &lt; &gt; &quot; &#39; (v1.1 text) */

@@ -302,7 +302,9 @@ static void test_kind(void **state)
     assert_int_equal(k, CH_KIND_QUOTE);
     assert_int_equal(ch_kind_parse("retweet", 7, &k), 0);
     assert_int_equal(k, CH_KIND_REPOST);
-    assert_int_equal(ch_kind_parse("like", 4, &k), CHORUS_EPARSE);
+    assert_int_equal(ch_kind_parse("like", 4, &k), 0);
+    assert_int_equal(k, CH_KIND_LIKE);
+    assert_int_equal(ch_kind_parse("favourite", 9, &k), CHORUS_EPARSE);
     assert_string_equal(ch_kind_name(CH_KIND_REPLY), "reply");
     assert_string_equal(ch_reason_name(CH_R_JSON), "bad_json");
 }
