@@ -4,6 +4,7 @@
  * records through reader.c; this file reports only what stops a whole file.
  */
 #include "ingest/ingest.h"
+#include "ingest/jsonl.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,12 @@ const ch_reader *ch_ingest_sniff(const char *data, size_t len)
     const char *nl = memchr(s.data, '\n', s.len);
     s.line_len = nl ? (size_t)(nl - s.data) : s.len;
     s.json = s.data[0] == '{' || s.data[0] == '[';
+    if (s.json) {
+        /* The first record is the first JSON value, which may span lines (a pretty-printed
+         * response): as much of it as the window holds. */
+        ch_json_depth d = {0};
+        s.line_len = ch_json_depth_scan(&d, s.data, s.len, true);
+    }
 
     const ch_reader *best = NULL;
     int best_conf = CH_SNIFF_NO;
