@@ -164,7 +164,7 @@ def report(results_by_group, settings, md):
         print("per setting (pooled over the seeds):")
         t = Table(md)
         t.add(["setting", "campaigns", "accounts", "clustered P", "R", "flagged P", "R", "HN cl",
-               "HN fl", "purity", "split", "merged clusters", "twins merged"])
+               "HN fl", "purity", "split", "merged clusters", "twins merged", "flagged >= 0.995", "AUC"])
         for s in settings:
             ds = [d for n, _, d in runs if n == s]
             if not ds:
@@ -180,7 +180,11 @@ def report(results_by_group, settings, md):
                    sum(d["cluster_hard_negatives"] for d in ds), sum(d["flag_hard_negatives"] for d in ds),
                    fmt3(pur), sum(d["split"] for d in ds), sum(d["merges"]["clusters"] for d in ds),
                    "%d/%d" % (sum(d["merges"]["twins_merged"] for d in ds),
-                              sum(d["merges"]["twin_pairs"] for d in ds))])
+                              sum(d["merges"]["twin_pairs"] for d in ds)),
+                   "%d/%d" % (sum(d["score_ranking"]["ge_0995"] for d in ds),
+                              sum(d["score_ranking"]["flagged"] for d in ds)),
+                   fmt3(statistics.mean(d["score_ranking"]["auc"] for d in ds
+                                        if d["score_ranking"]["auc"] is not None))])
         t.show()
         print("hard negatives (pooled):")
         t = Table(md)
