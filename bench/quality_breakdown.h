@@ -114,19 +114,19 @@ static inline void qb_add(qb_prf *p, bool pred, bool pos)
         p->fn++;
 }
 
-static int qb_cmp_size(const void *a, const void *b)
+static inline int qb_cmp_size(const void *a, const void *b)
 {
     const size_t x = *(const size_t *)a, y = *(const size_t *)b;
     return x < y ? -1 : x > y;
 }
 
-static int qb_cmp_double_desc(const void *a, const void *b)
+static inline int qb_cmp_double_desc(const void *a, const void *b)
 {
     const double x = *(const double *)a, y = *(const double *)b;
     return x > y ? -1 : x < y;
 }
 
-static double qb_quantile(const double *asc, size_t n, double q)
+static inline double qb_quantile(const double *asc, size_t n, double q)
 {
     if (!n)
         return 0;
@@ -136,7 +136,7 @@ static double qb_quantile(const double *asc, size_t n, double q)
     return i + 1 < n ? asc[i] * (1 - f) + asc[i + 1] * f : asc[n - 1];
 }
 
-static double qb_pearson(const double *x, const double *y, size_t n)
+static inline double qb_pearson(const double *x, const double *y, size_t n)
 {
     double mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
     for (size_t i = 0; i < n; i++)
@@ -157,14 +157,14 @@ typedef struct qb_scored {
     int pos;
 } qb_scored;
 
-static int qb_cmp_scored_desc(const void *a, const void *b)
+static inline int qb_cmp_scored_desc(const void *a, const void *b)
 {
     const qb_scored *x = a, *y = b;
     return x->s > y->s ? -1 : x->s < y->s;
 }
 
 /* Computes everything; returns 0, or -1 when out of memory. Free with qb_free. */
-static int qb_compute(const qb_input *in, qb_result *r)
+static inline int qb_compute(const qb_input *in, qb_result *r)
 {
     memset(r, 0, sizeof *r);
     const size_t na = in->n_accounts, nc = in->n_clusters;
@@ -380,7 +380,7 @@ out:
     return rc;
 }
 
-static void qb_free(qb_result *r)
+static inline void qb_free(qb_result *r)
 {
     free(r->cl_mean);
     free(r->cl_min);
@@ -391,12 +391,12 @@ static void qb_free(qb_result *r)
     memset(r, 0, sizeof *r);
 }
 
-static double qb_f1(double p, double rc)
+static inline double qb_f1(double p, double rc)
 {
     return p + rc > 0 ? 2 * p * rc / (p + rc) : 0;
 }
 
-static void qb_num_json(FILE *f, double v)
+static inline void qb_num_json(FILE *f, double v)
 {
     if (isnan(v))
         fputs("null", f);
@@ -404,7 +404,7 @@ static void qb_num_json(FILE *f, double v)
         fprintf(f, "%.4f", v);
 }
 
-static void qb_prf_text(FILE *f, const qb_prf *p)
+static inline void qb_prf_text(FILE *f, const qb_prf *p)
 {
     const double pr = qb_ratio(p->tp, p->tp + p->fp), rc = qb_ratio(p->tp, p->tp + p->fn);
     if (p->tp + p->fp)
@@ -414,7 +414,7 @@ static void qb_prf_text(FILE *f, const qb_prf *p)
     fprintf(f, "R %.3f F1 %.3f (tp %zu fp %zu fn %zu)", rc, qb_f1(pr, rc), p->tp, p->fp, p->fn);
 }
 
-static void qb_group_text(FILE *f, const char *name, const qb_group *g)
+static inline void qb_group_text(FILE *f, const char *name, const qb_group *g)
 {
     fprintf(f, "  %-14s %2d campaigns (%2d found, %2d half) %4zu accounts | clustered ", name, g->campaigns,
             g->detected, g->half, g->accounts);
@@ -424,7 +424,7 @@ static void qb_group_text(FILE *f, const char *name, const qb_group *g)
     fprintf(f, "\n");
 }
 
-static void qb_print_text(FILE *f, const qb_input *in, const qb_result *r)
+static inline void qb_print_text(FILE *f, const qb_input *in, const qb_result *r)
 {
     fprintf(f, "by campaign kind (false positives attributed to their cluster's main campaign):\n");
     for (int k = 0; k < in->n_kinds && k < QB_MAX_KINDS; k++)
@@ -462,7 +462,7 @@ static void qb_print_text(FILE *f, const qb_input *in, const qb_result *r)
 }
 
 
-static void qb_prf_json(FILE *f, const qb_prf *p)
+static inline void qb_prf_json(FILE *f, const qb_prf *p)
 {
     const double pr = qb_ratio(p->tp, p->tp + p->fp), rc = qb_ratio(p->tp, p->tp + p->fn);
     fprintf(f, "{\"tp\":%zu,\"fp\":%zu,\"fn\":%zu,\"precision\":", p->tp, p->fp, p->fn);
@@ -472,7 +472,7 @@ static void qb_prf_json(FILE *f, const qb_prf *p)
     fprintf(f, ",\"f1\":%.4f}", qb_f1(pr, rc));
 }
 
-static void qb_group_json(FILE *f, const char *name, const qb_group *g, bool *first)
+static inline void qb_group_json(FILE *f, const char *name, const qb_group *g, bool *first)
 {
     fprintf(f, "%s\"%s\":{\"campaigns\":%d,\"found\":%d,\"half\":%d,\"accounts\":%zu,\"clustered\":", *first ? "" : ",",
             name, g->campaigns, g->detected, g->half, g->accounts);
@@ -485,7 +485,7 @@ static void qb_group_json(FILE *f, const char *name, const qb_group *g, bool *fi
 
 /* The members of one JSON object (no braces): by_kind, by_size, hard_negative_check, merges,
  * score_ranking, clusters_scores. */
-static void qb_print_json(FILE *f, const qb_input *in, const qb_result *r)
+static inline void qb_print_json(FILE *f, const qb_input *in, const qb_result *r)
 {
     bool first = true;
     fprintf(f, "\"by_kind\":{");

@@ -227,7 +227,7 @@ void cells_setup(void)
     /* twins: campaign 2j+1 runs alongside 2j, both of one kind that has objects of its own.
      * The kind is one the sequence holds twice, swapped into place, so that every kind asked
      * for still appears when there are enough campaigns. */
-    int twins = ps->twin_pairs;
+    int twins = (kinds & NEW_KINDS) ? ps->twin_pairs : 0; /* none among the kinds asked for */
     for (int j = 0; j < twins && 2 * j + 1 < n; j++) {
         int a = 2 * j, b = a + 1, first_free = 2 * twins;
         int cnt[CK_N] = {0};
@@ -244,8 +244,7 @@ void cells_setup(void)
             if ((NEW_KINDS >> kind[i] & 1) && cnt[kind[i]] >= 2)
                 k = kind[i];
         if (k < 0) /* too few campaigns to keep every kind */
-            k = (NEW_KINDS >> kind[a] & 1) ? kind[a] : (kinds & NEW_KINDS) ? (int)__builtin_ctz(kinds & NEW_KINDS)
-                                                                          : CK_HASHTAG;
+            k = (NEW_KINDS >> kind[a] & 1) ? kind[a] : (int)__builtin_ctz(kinds & NEW_KINDS);
         for (int side = 0; side < 2; side++) {
             int at = side ? b : a;
             if (kind[at] == k)

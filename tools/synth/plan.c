@@ -177,7 +177,6 @@ Planted *plan_add_repost(int64_t t_ms, uint32_t author, int32_t ref, int role)
 int64_t plan_to_ms(Rng *r, int64_t t) { return to_ms(r, t); }
 bool plan_in_period(int64_t t) { return in_period(t); }
 int64_t plan_office_adjust(Rng *r, int64_t t) { return office_adjust(r, t); }
-double plan_campaign_lag(Rng *r, const Campaign *c) { return campaign_lag(r, c); }
 
 /* ------------------------------------------------------------- campaigns */
 

@@ -514,7 +514,6 @@ Planted *plan_add_repost(int64_t t_ms, uint32_t author, int32_t ref, int role);
 int64_t plan_to_ms(Rng *r, int64_t t);
 bool plan_in_period(int64_t t);
 int64_t plan_office_adjust(Rng *r, int64_t t);
-double plan_campaign_lag(Rng *r, const Campaign *c);
 uint32_t plan_pick_organic(Rng *r, bool en_fr_only);
 int64_t plan_daytime(Rng *r, int64_t day, int tz);
 void plan_camp_article_url(uint64_t aseed, int64_t day, const char *title, char *out, size_t cap);
