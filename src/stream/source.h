@@ -52,6 +52,8 @@ struct ch_source_kind {
     /* Stop reading new data; records already buffered may still come from next(). */
     void (*stop)(ch_source *src);
     void (*close)(ch_source *src);
+    /* Tests and fuzzers: input as if received (ch_source_inject); NULL when not supported. */
+    int (*inject)(ch_source *src, int what, const void *data, size_t len);
 };
 
 struct ch_source {

@@ -240,6 +240,22 @@ static void bad_message(jet *j, const char *why)
         ch_source_diag(j->src, CH_STREAM_WARN, "message skipped: %s", why);
 }
 
+/* A compressed message that gave no event. A wrong dictionary spoils every message
+ * (undecodable frames, or garbage when both dictionaries are raw content): after 20 in a row
+ * with none good, the source ends instead of skipping forever. */
+static bool compressed_failure(jet *j, unsigned want_id)
+{
+    if (++j->inflate_bad < 20 || j->inflate_ok > 0)
+        return false;
+    j->src->stats.failed = true;
+    ch_source_diag(j->src, CH_STREAM_FAIL,
+                   "the zstd dictionary does not match the server's (frames want dictionary "
+                   "id %u, the file has id %u)",
+                   want_id, ZSTD_getDictID_fromDDict(j->dict));
+    ch_ws_stop(j->ws);
+    return true;
+}
+
 static int jet_next(ch_source *src, ch_stream_rec *rec, int64_t *wake_ms)
 {
     jet *j = src->impl;
@@ -247,39 +263,37 @@ static int jet_next(ch_source *src, ch_stream_rec *rec, int64_t *wake_ms)
     size_t len;
     bool binary;
     while (ch_ws_pop(j->ws, &msg, &len, &binary)) {
+        unsigned want_id = 0;
         if (binary) {
             if (!j->compress) {
                 bad_message(j, "binary message (compressed?) on a plain JSON connection");
                 continue;
             }
-            unsigned want = ZSTD_getDictID_fromFrame(msg, len);
+            want_id = ZSTD_getDictID_fromFrame(msg, len);
             if (!inflate_msg(j, msg, len, &msg, &len)) {
                 bad_message(j, "cannot decompress it with the dictionary given");
-                /* A wrong dictionary fails every message: end instead of skipping forever. */
-                if (++j->inflate_bad >= 20 && j->inflate_ok == 0) {
-                    src->stats.failed = true;
-                    ch_source_diag(src, CH_STREAM_FAIL,
-                                   "the zstd dictionary does not match the server's (frames "
-                                   "want dictionary id %u, the file has id %u)",
-                                   want, ZSTD_getDictID_fromDDict(j->dict));
-                    ch_ws_stop(j->ws);
+                if (compressed_failure(j, want_id))
                     return CH_STREAM_END;
-                }
                 continue;
             }
-            j->inflate_ok++;
         }
         ch_json_val root;
         const char *why = NULL;
+        int64_t t;
         if (ch_json_parse(j->jp, msg, len, true, &root, &why) != CH_JSON_OK) {
             bad_message(j, why ? why : "not JSON");
+            if (binary && compressed_failure(j, want_id))
+                return CH_STREAM_END;
             continue;
         }
-        int64_t t;
         if (!ch_json_int64(ch_json_get(root, "time_us"), &t)) {
             bad_message(j, "no time_us: not a Jetstream event");
+            if (binary && compressed_failure(j, want_id))
+                return CH_STREAM_END;
             continue;
         }
+        if (binary)
+            j->inflate_ok++;
         if (t < j->min_us) {
             src->stats.duplicates++;
             continue;
@@ -336,6 +350,14 @@ static void jet_close(ch_source *src)
     src->impl = NULL;
 }
 
+static int jet_inject(ch_source *src, int what, const void *data, size_t len)
+{
+    jet *j = src->impl;
+    if (what != CH_INJECT_TEXT && what != CH_INJECT_BINARY)
+        return CHORUS_EUSAGE;
+    return ch_ws_inject(j->ws, data, len, what == CH_INJECT_BINARY);
+}
+
 const ch_source_kind ch_source_jetstream = {
     .name = "jetstream",
     .prefix = "jetstream:",
@@ -348,4 +370,5 @@ const ch_source_kind ch_source_jetstream = {
     .cursor = jet_cursor,
     .stop = jet_stop,
     .close = jet_close,
+    .inject = jet_inject,
 };

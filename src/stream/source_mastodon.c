@@ -275,10 +275,67 @@ static bool emit_status(masto *m, const char *s, size_t n, const char *id, size_
     return true;
 }
 
-/* A finished REST page: statuses into the backlog, oldest first; decides what comes next. */
-static void take_page(masto *m)
+/* A REST page body: its statuses into the backlog, oldest first; decides whether another
+ * page is wanted (m->bf). `padded`: CH_STREAM_PADDING readable bytes follow the body. */
+static void parse_page(masto *m, const char *body, size_t len, bool padded)
 {
     const ch_stream_opts *o = ch_source_opts(m->src);
+    m->bf = BF_NONE;
+    ch_json_val root, v;
+    const char *why = NULL;
+    ch_json_iter it;
+    if (ch_json_parse(m->jp, body, len, padded, &root, &why) != CH_JSON_OK ||
+        ch_json_type_of(root) != CH_JSON_ARRAY || !ch_json_iter_init(root, &it)) {
+        ch_source_diag(m->src, CH_STREAM_WARN,
+                       "the timeline answer is not a JSON array (%s): missed statuses not "
+                       "fetched", why ? why : "other JSON");
+        return;
+    }
+    /* The page is newest first: collect (a page holds at most `limit` = PAGE; more is a
+     * server ignoring it, and only the first PAGE * 4 are looked at), then queue in
+     * reverse. */
+    ch_json_val items[PAGE * 4];
+    size_t k = 0;
+    while (k < PAGE * 4 && ch_json_arr_next(&it, &v))
+        items[k++] = v;
+    char newest[ID_MAX] = "";
+    size_t queued = 0;
+    for (size_t i = k; i-- > 0;) {
+        const char *id;
+        size_t idn;
+        if (!ch_json_get_str(items[i], "id", &id, &idn) || !valid_id(id, idn))
+            continue;
+        char idbuf[ID_MAX];
+        memcpy(idbuf, id, idn);
+        idbuf[idn] = '\0';
+        char *text;
+        size_t tlen;
+        if (ch_json_serialize(items[i], &text, &tlen))
+            continue;
+        if (ch_fifo_push(&m->backlog, text, tlen, 0) == CHORUS_OK) {
+            queued++;
+            memcpy(newest, idbuf, idn + 1); /* oldest to newest: the last is the newest */
+        }
+        ch_free(text);
+    }
+    m->fetched += (unsigned)queued;
+    if (k >= PAGE && newest[0] && m->fetched < o->backfill_max) {
+        snprintf(m->page_min, sizeof m->page_min, "%s", newest);
+        m->bf = BF_WANTED;
+        return;
+    }
+    if (k >= PAGE && m->fetched >= o->backfill_max)
+        ch_source_diag(m->src, CH_STREAM_WARN,
+                       "fetched %u missed statuses, the backfill limit: later ones up to the "
+                       "reconnection are missing", m->fetched);
+    else
+        ch_source_diag(m->src, CH_STREAM_INFO, "fetched %u statuses missed while disconnected",
+                       m->fetched);
+}
+
+/* A finished REST request. */
+static void take_page(masto *m)
+{
     int status = ch_http_status(m->http);
     size_t len;
     const char *body = ch_http_body(m->http, &len);
@@ -294,55 +351,7 @@ static void take_page(masto *m)
                        "missing", why);
         return;
     }
-    ch_json_val root, v;
-    const char *why = NULL;
-    ch_json_iter it;
-    if (ch_json_parse(m->jp, body, len, true, &root, &why) != CH_JSON_OK ||
-        !ch_json_iter_init(root, &it) || ch_json_type_of(root) != CH_JSON_ARRAY) {
-        ch_source_diag(m->src, CH_STREAM_WARN,
-                       "the timeline answer is not a JSON array (%s): missed statuses not "
-                       "fetched", why ? why : "other JSON");
-        return;
-    }
-    /* The page is newest first: collect, then queue in reverse. */
-    size_t n = ch_json_len(root);
-    if (n > PAGE * 4)
-        n = PAGE * 4;
-    ch_json_val items[PAGE * 4];
-    size_t k = 0;
-    while (k < n && ch_json_arr_next(&it, &v))
-        items[k++] = v;
-    char newest[ID_MAX] = "";
-    size_t queued = 0;
-    for (size_t i = k; i-- > 0;) {
-        const char *id;
-        size_t idn;
-        if (!ch_json_get_str(items[i], "id", &id, &idn) || !valid_id(id, idn))
-            continue;
-        char *text;
-        size_t tlen;
-        if (ch_json_serialize(items[i], &text, &tlen))
-            continue;
-        if (ch_fifo_push(&m->backlog, text, tlen, 0) == CHORUS_OK) {
-            queued++;
-            memcpy(newest, id, idn); /* oldest to newest: the last one is the newest */
-            newest[idn] = '\0';
-        }
-        ch_free(text);
-    }
-    m->fetched += (unsigned)queued;
-    if (k >= PAGE && newest[0] && m->fetched < o->backfill_max) {
-        snprintf(m->page_min, sizeof m->page_min, "%s", newest);
-        m->bf = BF_WANTED;
-        return;
-    }
-    if (k >= PAGE && m->fetched >= o->backfill_max)
-        ch_source_diag(m->src, CH_STREAM_WARN,
-                       "fetched %u missed statuses, the backfill limit: older ones after the "
-                       "gap are missing", m->fetched);
-    else
-        ch_source_diag(m->src, CH_STREAM_INFO, "fetched %u statuses missed while disconnected",
-                       m->fetched);
+    parse_page(m, body, len, true);
 }
 
 static int start_page(masto *m)
@@ -514,6 +523,18 @@ static void masto_close(ch_source *src)
     src->impl = NULL;
 }
 
+static int masto_inject(ch_source *src, int what, const void *data, size_t len)
+{
+    masto *m = src->impl;
+    if (what == CH_INJECT_PAGE) {
+        parse_page(m, data, len, false);
+        if (m->bf == BF_WANTED)
+            m->bf = BF_NONE; /* no network: no next page */
+        return CHORUS_OK;
+    }
+    return ch_ws_inject(m->ws, data, len, what == CH_INJECT_BINARY);
+}
+
 const ch_source_kind ch_source_mastodon = {
     .name = "mastodon",
     .prefix = "mastodon:",
@@ -525,4 +546,5 @@ const ch_source_kind ch_source_mastodon = {
     .cursor = masto_cursor,
     .stop = masto_stop,
     .close = masto_close,
+    .inject = masto_inject,
 };

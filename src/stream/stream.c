@@ -299,6 +299,13 @@ const char *ch_source_cursor(const ch_source *src)
     return src->kind->cursor(src);
 }
 
+int ch_source_inject(ch_source *src, int what, const void *data, size_t len)
+{
+    if (!src->kind->inject || !src->stream->opts.offline)
+        return CHORUS_EUSAGE;
+    return src->kind->inject(src, what, data, len);
+}
+
 void ch_source_stats_get(const ch_source *src, ch_source_stats *out)
 {
     *out = src->stats;

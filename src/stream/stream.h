@@ -95,6 +95,8 @@ typedef struct ch_stream_opts {
     const char *jetstream_dict;  /* Jetstream's zstd dictionary file, needed by sources
                                   * that ask for compress=true */
     int stdin_fd;                /* the descriptor `-` reads: 0 (tests pass a pipe) */
+    bool offline;                /* tests and fuzzers: network sources never connect; their
+                                  * messages come from ch_source_inject */
     const volatile sig_atomic_t *stop; /* clean stop when it becomes non-zero; may be NULL */
     ch_stream_diag_fn diag;      /* may be NULL */
     void *diag_ctx;
@@ -178,6 +180,12 @@ const char *ch_source_kind_name(const ch_source *src);        /* "stdin", "file"
  * to ch_stream_add). Valid until the next ch_stream_next. */
 const char *ch_source_cursor(const ch_source *src);
 void ch_source_stats_get(const ch_source *src, ch_source_stats *out);
+
+/* Tests and fuzzers (with opts.offline): hands `data` to a network source as if it had been
+ * received: a text or binary WebSocket message, or (Mastodon) the body of a REST timeline
+ * page. Returns 0, or CHORUS_EUSAGE for a kind that takes no such input. */
+enum { CH_INJECT_TEXT = 0, CH_INJECT_BINARY, CH_INJECT_PAGE };
+int ch_source_inject(ch_source *src, int what, const void *data, size_t len);
 
 /* Reads an access token: from the file `file` if not NULL (its first line, blank space
  * trimmed; a file readable by other users is refused, like ssh keys), else from the

@@ -334,6 +334,11 @@ static int connect_now(ch_ws *w, char *err, size_t errlen)
 
 int ch_ws_poll(ch_ws *w, int64_t now_ms, int64_t *wake_ms, char *err, size_t errlen)
 {
+    if (opts_of(w)->offline) {
+        if (w->stopping)
+            w->state = WS_DONE;
+        return CHORUS_OK;
+    }
     switch (w->state) {
     case WS_IDLE:
         if (w->stopping) {
@@ -435,4 +440,14 @@ void ch_ws_free(ch_ws *w)
     ch_fifo_free(&w->q);
     ch_free(w->msg);
     ch_free(w);
+}
+
+int ch_ws_inject(ch_ws *w, const void *data, size_t len, bool binary)
+{
+    if (len > opts_of(w)->max_record) {
+        w->src->stats.skipped++;
+        return CHORUS_OK;
+    }
+    int rc = ch_fifo_push(&w->q, data, len, binary ? 1u : 0u);
+    return rc;
 }

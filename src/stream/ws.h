@@ -61,5 +61,8 @@ void ch_ws_stop(ch_ws *w);
  * backoff. For tests and for a kind that finds the stream unusable. */
 void ch_ws_drop(ch_ws *w);
 void ch_ws_free(ch_ws *w);
+/* Queues a message as if received (opts.offline: tests and fuzzers). Returns 0 or
+ * CHORUS_ELIMIT / CHORUS_ENOMEM. */
+int ch_ws_inject(ch_ws *w, const void *data, size_t len, bool binary);
 
 #endif

@@ -124,7 +124,7 @@ int main(int argc, char **argv)
         cursors[nspec++] = pending_cursor;
         pending_cursor = NULL;
     }
-    if (nspec == 0)
+    if (nspec == 0 || pending_cursor)
         return usage();
 
     char err[512];
