@@ -303,7 +303,7 @@ static int jet_next(ch_source *src, ch_stream_rec *rec, int64_t *wake_ms)
             src->stats.duplicates++;
             continue;
         }
-        ch_dedupe_add(&j->seen, key, t);
+        (void)ch_dedupe_add(&j->seen, key, t); /* out of memory: a smaller ring, still safe */
         j->have_last = true;
         j->last_us = t;
         if (t > j->max_us)

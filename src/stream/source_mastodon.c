@@ -252,7 +252,7 @@ static bool emit_status(masto *m, const char *s, size_t n, const char *id, size_
         m->src->stats.duplicates++;
         return false;
     }
-    ch_dedupe_add(&m->seen, key, 0);
+    (void)ch_dedupe_add(&m->seen, key, 0); /* out of memory: a smaller ring */
     if (s != m->rec) {
         if (n + CH_STREAM_PADDING > m->rec_cap) {
             size_t ncap = m->rec_cap ? m->rec_cap : 16 * 1024;
