@@ -131,7 +131,8 @@ int ch_http_get(ch_source *src, const ch_url *url, const char *pathq, const char
     i.context = ctx;
     i.address = url->host;
     i.port = url->port;
-    i.ssl_connection = url->tls ? LCCSCF_USE_SSL : 0;
+    /* A redirect would carry the token to wherever it points: not followed. */
+    i.ssl_connection = (url->tls ? LCCSCF_USE_SSL : 0) | LCCSCF_HTTP_NO_FOLLOW_REDIRECT;
     i.path = h->path;
     i.host = h->host_hdr;
     i.origin = h->host_hdr;

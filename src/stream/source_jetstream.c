@@ -177,6 +177,11 @@ static int jet_open(ch_source *src, const char *target, const char *cursor, char
         j->min_us = c + 1;
         snprintf(j->cursor, sizeof j->cursor, "%s", cursor);
     }
+    if (ch_url_query_get(j->url.path, "requireHello", v, sizeof v) && strcmp(v, "true") == 0) {
+        ch_stream_errf(err, errlen, "jetstream: requireHello=true is not supported (this client "
+                                    "sends no options message): drop it");
+        return CHORUS_EUSAGE;
+    }
     if (ch_url_query_get(j->url.path, "compress", v, sizeof v) && strcmp(v, "true") == 0) {
         if (!o->jetstream_dict) {
             ch_stream_errf(err, errlen,

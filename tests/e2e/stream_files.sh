@@ -71,7 +71,7 @@ mkfifo "$TMP/pipe"
 writer=$!
 "$CAT" - --flush <"$TMP/pipe" >"$TMP/out" 2>"$TMP/err" &
 catpid=$!
-sleep 0.4
+for _ in $(seq 300); do [ "$(wc -l <"$TMP/out")" -ge 2 ] && break; sleep 0.05; done
 kill -INT $catpid
 wait $catpid
 eq "sigint: exit" $? 0

@@ -143,7 +143,7 @@ start_server slow --file "$TMP/gen.jsonl" --rate 200
 "$CAT" "jetstream:ws://127.0.0.1:$PORT/subscribe" --cursor-file "$TMP/cur" --flush \
   >"$TMP/out" 2>"$TMP/err" &
 catpid=$!
-sleep 0.6
+for _ in $(seq 300); do [ "$(wc -l <"$TMP/out")" -gt 10 ] && break; sleep 0.05; done
 kill -TERM $catpid
 wait $catpid
 eq "sigterm: exit" $? 0

@@ -308,9 +308,10 @@ static void test_jetstream_compressed(void **state)
     (void)state;
     /* A raw-content dictionary stands in for Jetstream's trained one: the mechanism (a zstd
      * frame per message, made with the dictionary) is the same. */
+    static const char words[] = "{\"did\":\"did:plc:\",\"time_us\":,\"kind\":\"commit\",\"collection\":";
     char dict[4096];
     for (size_t i = 0; i < sizeof dict; i++)
-        dict[i] = "{\"did\":\"did:plc:\",\"time_us\":,\"kind\":\"commit\",\"collection\":"[i % 60];
+        dict[i] = words[i % (sizeof words - 1)];
     char path[] = "/tmp/chorus-dict-XXXXXX";
     int fd = mkstemp(path);
     assert_int_equal(write(fd, dict, sizeof dict), (ssize_t)sizeof dict);
