@@ -123,6 +123,10 @@ int ch_loop_context(ch_loop *l, struct lws_context **ctx, char *err, size_t errl
     info.protocols = protocols;
     info.options = LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.fd_limit_per_thread = (unsigned int)(l->opts.max_fds + 3 * WATCH_MAX);
+    /* lws reads a socket into this buffer, once per service round: the 4 KiB default holds
+     * ~9 Jetstream events, 64 KiB ~145, which is what lets a busy loop keep up (see
+     * ch_loop_service_if_due). */
+    info.pt_serv_buf_size = 64 * 1024;
     info.client_ssl_ca_filepath = l->opts.ca_file;
     info.user = l;
     l->ctx = lws_create_context(&info);
