@@ -83,6 +83,7 @@ enum {
     S_USERS,
     S_SCREEN_NAME,
     S_STATUS,
+    S_TIMESTAMP_MS,
     S__N
 };
 
@@ -111,6 +112,7 @@ static const ch_json_key status_keys[S__N] = {
     [S_USERS] = CH_JSON_KEY("users"),
     [S_SCREEN_NAME] = CH_JSON_KEY("screen_name"),
     [S_STATUS] = CH_JSON_KEY("status"),
+    [S_TIMESTAMP_MS] = CH_JSON_KEY("timestamp_ms"),
 };
 
 typedef struct v1_status {
@@ -242,7 +244,7 @@ static void read_user(ch_json_val user, ch_rawpost *r, v1_who *who)
     r->meta.description = raw_str_of(desc);
     ch_slice c = str_of(created);
     int64_t t;
-    if (c.n && ch_time_parse(c.p, c.n, &t) == CHORUS_OK)
+    if (c.n && ch_time_parse_post(c.p, c.n, false, &t) == CHORUS_OK)
         r->meta.created_at = t;
     r->meta.present = ch_tw_meta_present(r);
 }
@@ -313,7 +315,7 @@ static int do_status(v1_reader *rd, const v1_status *st, int depth, bool top,
     int rc = CHORUS_OK;
     const v1_status s = *st;
     v1_who rt = {0}, qt = {0};
-    char reply_buf[24], reply_author_buf[24], quoted_buf[24];
+    char reply_buf[24], reply_author_buf[24], quoted_buf[24], ms_buf[24];
 
     bool is_rt = ch_json_type_of(s.f[S_RETWEETED]) == CH_JSON_OBJECT;
     bool has_qt = ch_json_type_of(s.f[S_QUOTED]) == CH_JSON_OBJECT;
@@ -336,7 +338,12 @@ static int do_status(v1_reader *rd, const v1_status *st, int depth, bool top,
     r->id = who->id;
     read_user(ch_json_present(s.f[S_USER]) ? s.f[S_USER] : user_override, r, who);
 
-    if (!ch_tw_time(rd->ctx, rd->line, top, str_of(s.f[S_CREATED_AT]), &r->created_at, &rc))
+    /* created_at, else timestamp_ms (stream messages): milliseconds, as its name says */
+    ch_slice created = str_of(s.f[S_CREATED_AT]);
+    bool ms = !created.n && ch_json_present(s.f[S_TIMESTAMP_MS]);
+    if (ms)
+        created = id_of(s.f[S_TIMESTAMP_MS], s.f[S_TIMESTAMP_MS], ms_buf, sizeof ms_buf);
+    if (!ch_tw_time(rd->ctx, rd->line, top, created, ms, &r->created_at, &rc))
         goto out;
 
     ch_json_val ext_text = ch_json_get(s.f[S_EXTENDED], "full_text");
