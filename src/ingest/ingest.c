@@ -62,8 +62,9 @@ int ch_ingest_file(ch_corpus *c, const char *path, const ch_ingest_opts *opts,
     if (!r) {
         if (len == 0) {
             /* An empty file holds no posts: nothing to detect. A compressed file whose every
-             * member is damaged has nothing readable: that is an error. */
-            if (ch_input_unreadable(in)) {
+             * member is damaged, or that is cut before its first line, has nothing readable:
+             * that is an error. */
+            if (ch_input_unreadable(in) || ch_input_truncated(in)) {
                 char msg[320];
                 snprintf(msg, sizeof msg, "nothing readable: %s", ch_input_error(in));
                 file_diag(opts, path, msg);

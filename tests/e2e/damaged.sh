@@ -131,6 +131,10 @@ eq "truncated counted" "$(jget "$j" errors_by_reason.truncated)" 1
 "$CHORUS" ingest --json "$TMP/dead.gz" >/dev/null 2>"$TMP/err"; eq "dead file exit" $? 1
 check "dead file message" grep -q "dead.gz: nothing readable: bytes 0..2004" "$TMP/err"
 
+head -c 12 "$TMP/a.gz" > "$TMP/cut.gz"
+"$CHORUS" ingest --json "$TMP/cut.gz" >/dev/null 2>"$TMP/err"; eq "cut before any line exit" $? 1
+check "cut before any line message" grep -q "cut.gz: nothing readable: gzip stream truncated" "$TMP/err"
+
 # --- strict mode stops at a damaged region
 "$CHORUS" ingest --strict --quiet "$TMP/mid.jsonl.gz" >/dev/null 2>&1; eq "strict damaged exit" $? 1
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "chorus.h"
 #include "core/alloc.h"
@@ -204,6 +205,36 @@ static void test_recovery(void **state)
     assert_int_equal(rows, 5001);
     free(got);
     free(big);
+}
+
+static size_t gz_member(const char *s, unsigned char *dst, size_t cap)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (unsigned char *)s;
+    z.avail_in = (uInt)strlen(s);
+    z.next_out = dst;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    size_t n = cap - z.avail_out;
+    deflateEnd(&z);
+    return n;
+}
+
+/* A damaged gzip member inside a table: reported as its own skip; a record open across it
+ * costs its first line only. */
+static void test_damaged_member(void **state)
+{
+    (void)state;
+    unsigned char z[1024];
+    size_t n = gz_member("id,t\n1,\"open\n", z, sizeof z);
+    size_t m = gz_member("2,lost\n", z + n, sizeof z - n);
+    z[n + m - 8] ^= 1; /* its CRC */
+    size_t k = gz_member("3,ok\n4,\"fine\nto the end\"\n", z + n + m, sizeof z - n - m);
+    char *got = render_opts((const char *)z, n + m + k, 0, 0, true);
+    assert_string_equal(got, "1[id|t]\n2<bad_csv>\n2<bad_checksum>\n3[3|ok]\n4[4|fine\nto the end]\n");
+    free(got);
 }
 
 static void test_column_counts(void **state)
@@ -467,7 +498,7 @@ int main(void)
         cmocka_unit_test(test_basic),          cmocka_unit_test(test_quotes),
         cmocka_unit_test(test_quoted_newlines), cmocka_unit_test(test_crlf_bom_blank),
         cmocka_unit_test(test_empty),          cmocka_unit_test(test_unterminated),
-        cmocka_unit_test(test_recovery),
+        cmocka_unit_test(test_recovery),      cmocka_unit_test(test_damaged_member),
         cmocka_unit_test(test_column_counts),  cmocka_unit_test(test_limits),
         cmocka_unit_test(test_tsv),            cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_header),         cmocka_unit_test(test_alloc_failures),
