@@ -32,6 +32,7 @@ struct ch_csv {
     bool spanned;                 /* the record went on over a line break inside quotes */
     bool bad_close;               /* since then, a closing quote was followed by text */
     size_t span;                  /* bytes of the record's continuation lines */
+    size_t span_lines;            /* and their number */
     size_t max_span;              /* their limit: min(max_record, CH_CSV_MAX_SPAN) */
 
     /* Lines that may be read again (see "Recovery" in csv.h): the continuation lines of the
@@ -257,6 +258,7 @@ static void reset_record(ch_csv *c)
     c->spanned = false;
     c->bad_close = false;
     c->span = 0;
+    c->span_lines = 0;
 }
 
 /* ---- lines read again -------------------------------------------------------------------- */
@@ -442,7 +444,7 @@ int ch_csv_next(ch_csv *c, ch_csv_rec *rec)
             c->rec_first = c->scur;
         } else {
             c->span += n + 1;
-            if (c->span > c->max_span)
+            if (c->span > c->max_span || ++c->span_lines > CH_CSV_MAX_SPAN_LINES)
                 return backtrack(c, rec, "runs over more than the span limit");
         }
         /* A continuation line: the quoted field holds the line break that split it. */

@@ -24,7 +24,8 @@
  *     end of the line (a runaway field usually closes at the opening quote of a later field,
  *     followed by that field's text),
  *   - it has the header's column count (once a header was read with ch_csv_read_header),
- *   - its continuation lines stay within min(max_record, CH_CSV_MAX_SPAN) bytes, and
+ *   - its continuation lines stay within min(max_record, CH_CSV_MAX_SPAN) bytes and
+ *     CH_CSV_MAX_SPAN_LINES lines, and
  *   - the input does not end, fail, skip an over-long line or a damaged region inside it.
  * Otherwise only its first line is dropped (CH_R_CSV, "unbalanced quote") and the lines after
  * it are read again as records, so a stray quote never costs a following good row. A genuine
@@ -51,8 +52,9 @@
 #include "ingest/input.h"
 
 #define CH_CSV_MAX_FIELDS 4096
-/* Most bytes of continuation lines a quoted field may run over (see Recovery). */
+/* Most bytes, and lines, of continuation lines a quoted field may run over (see Recovery). */
 #define CH_CSV_MAX_SPAN ((size_t)1024 * 1024)
+#define CH_CSV_MAX_SPAN_LINES 65536
 
 typedef struct ch_csv ch_csv;
 
