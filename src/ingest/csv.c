@@ -207,6 +207,7 @@ static int end_field(ch_csv *c)
 static int parse_line(ch_csv *c, const char *s, size_t n)
 {
     const char sep = c->sep;
+    const bool spanned = c->spanned; /* fixed for the line; a local spares a load per quote */
     size_t i = 0;
     int rc;
     for (;;) {
@@ -228,7 +229,7 @@ static int parse_line(ch_csv *c, const char *s, size_t n)
                 continue;
             }
             c->inq = false;                   /* closed; anything up to sep is appended */
-            if (c->spanned && i < n && s[i] != sep)
+            if (spanned && i < n && s[i] != sep)
                 c->bad_close = true;          /* a sign of a runaway quote (see csv.h) */
             continue;
         }

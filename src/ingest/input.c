@@ -277,8 +277,8 @@ static void damage_end(ch_input *in, uint64_t to, bool at_eof)
     if (e->partly_read) {
         size_t k = strlen(e->msg);
         snprintf(e->msg + k, sizeof e->msg - k,
-                 " (the member is larger than %zu MiB: records read before the damage was "
-                 "found are kept)", CH_INPUT_HOLD >> 20);
+                 " (the member is too large to hold back: records read before the damage was "
+                 "found are kept)");
     }
     in->unreadable += to - e->from;
     if (!in->err[0])
@@ -336,7 +336,8 @@ static void release_unverified(ch_input *in)
 
 static void after_output(ch_input *in)
 {
-    if (in->streamed || in->end - in->vis >= CH_INPUT_HOLD)
+    size_t hold = in->members ? CH_INPUT_HOLD : CH_INPUT_HOLD_FIRST;
+    if (in->streamed || in->end - in->vis >= hold)
         release_unverified(in);
 }
 

@@ -13,8 +13,9 @@
  * of frames (concatenated files, bgzip, pzstd), each with its own check value (gzip CRC-32 and
  * length; the zstd content checksum when the writer stored one, which the zstd tool does).
  * The decompressed lines of a member are handed out only once the member's check value has
- * been verified, as long as the member decompresses to at most CH_INPUT_HOLD bytes; so the
- * lines of a member that fails its check are never seen. A larger member is handed out as it
+ * been verified, as long as the member decompresses to less than its hold bound (1 MiB for
+ * the first member of a file, 8 MiB after it; see CH_INPUT_HOLD); so the lines of a member
+ * that fails its check are never seen. A larger member is handed out as it
  * decompresses (holding it whole would make memory unbounded): if it then fails, what was
  * handed out stays handed out, and the damage is reported with `partly_read` set.
  *
@@ -47,7 +48,12 @@
 #define CH_INPUT_PADDING 64
 #define CH_INPUT_MAX_LINE_DEFAULT ((size_t)16 * 1024 * 1024)
 /* Largest decompressed member or frame whose lines are held back until its check value is
- * verified (see above). */
+ * verified (see above): CH_INPUT_HOLD_FIRST for the first member of a file, CH_INPUT_HOLD
+ * for the members after it. The first bound is the line window's own size, so a file of one
+ * member — the common case — pays nothing for holding; a larger hold would leave the held
+ * output cold in memory before it is parsed, measurably slowing plain gzip files down. Once
+ * a file has shown a second member, members up to 8 MiB are held. */
+#define CH_INPUT_HOLD_FIRST ((size_t)1024 * 1024)
 #define CH_INPUT_HOLD ((size_t)8 * 1024 * 1024)
 
 typedef struct ch_input ch_input;
@@ -84,8 +90,8 @@ typedef struct ch_input_damage {
     uint64_t from, to;            /* compressed byte offsets: [from, to) could not be read */
     ch_reason reason;             /* CH_R_CORRUPT_MEMBER, CH_R_BAD_CHECKSUM or
                                    * CH_R_TRAILING_GARBAGE */
-    bool partly_read;             /* a member larger than CH_INPUT_HOLD failed after some of
-                                   * its lines were handed out */
+    bool partly_read;             /* a member larger than its hold bound failed after some
+                                   * of its lines were handed out */
     const char *msg;              /* "bytes 120..4096: corrupt gzip member (invalid block
                                    * type); reading resumes at the next member" */
 } ch_input_damage;
