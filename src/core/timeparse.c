@@ -179,7 +179,14 @@ int ch_time_check(int64_t t)
     return t >= CH_TIME_MIN && t < CH_TIME_MAX ? CHORUS_OK : CHORUS_ELIMIT;
 }
 
-static int parse_unit(const char *s, size_t n, int64_t unit, int64_t *out)
+/* The years valid_date accepts for written dates: 1900..9999. */
+#define YEAR_1900 INT64_C(-2208988800)
+#define YEAR_10000 INT64_C(253402300800)
+
+/* Any accepted form; a bare number counts `unit` per second. The result must lie in [lo, hi),
+ * else CHORUS_ELIMIT. */
+static int parse_unit(const char *s, size_t n, int64_t unit, int64_t lo, int64_t hi,
+                      int64_t *out)
 {
     while (n && (*s == ' ' || *s == '\t')) {
         s++;
@@ -197,8 +204,7 @@ static int parse_unit(const char *s, size_t n, int64_t unit, int64_t *out)
         rc = parse_twitter(s, n, &t);
     else
         rc = parse_epoch(s, n, unit, &t);
-    /* the years valid_date accepts for written dates */
-    if (rc == CHORUS_OK && (t < INT64_C(-2208988800) || t >= INT64_C(253402300800)))
+    if (rc == CHORUS_OK && (t < lo || t >= hi))
         rc = CHORUS_ELIMIT;
     if (rc == CHORUS_OK)
         *out = t;
@@ -207,21 +213,17 @@ static int parse_unit(const char *s, size_t n, int64_t unit, int64_t *out)
 
 int ch_time_parse(const char *s, size_t n, int64_t *out)
 {
-    return parse_unit(s, n, 1, out);
+    return parse_unit(s, n, 1, YEAR_1900, YEAR_10000, out);
 }
 
 int ch_time_parse_ms(const char *s, size_t n, int64_t *out)
 {
-    return parse_unit(s, n, 1000, out);
+    return parse_unit(s, n, 1000, YEAR_1900, YEAR_10000, out);
 }
 
 int ch_time_parse_post(const char *s, size_t n, bool ms, int64_t *out)
 {
-    int64_t t;
-    int rc = parse_unit(s, n, ms ? 1000 : 1, &t);
-    if (rc == CHORUS_OK && (rc = ch_time_check(t)) == CHORUS_OK)
-        *out = t;
-    return rc;
+    return parse_unit(s, n, ms ? 1000 : 1, CH_TIME_MIN, CH_TIME_MAX, out);
 }
 
 const char *ch_time_problem(int rc)
