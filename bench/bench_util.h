@@ -5,6 +5,7 @@
 #ifndef CHORUS_BENCH_UTIL_H
 #define CHORUS_BENCH_UTIL_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "core/post.h"
 
 typedef struct bench_result {
     double seconds;   /* wall clock */
@@ -88,6 +91,28 @@ static inline void bench_print(const char *what, const bench_result *r, const ch
         printf("  %.2fx of baseline speed", base->cpu / r->cpu);
     printf("\n");
     fflush(stdout);
+}
+
+/* Truth files name accounts and posts by id alone: the first platform of the corpus that
+ * holds the id (the benchmarks read one platform at a time). SIZE_MAX when none does. */
+static inline size_t bench_find_account(const ch_corpus *c, const char *id, size_t n)
+{
+    for (size_t pf = 0; pf < ch_corpus_nplatforms(c); pf++) {
+        size_t a = ch_corpus_find_account(c, (uint8_t)pf, id, n);
+        if (a != SIZE_MAX)
+            return a;
+    }
+    return SIZE_MAX;
+}
+
+static inline size_t bench_find_post(const ch_corpus *c, const char *id, size_t n)
+{
+    for (size_t pf = 0; pf < ch_corpus_nplatforms(c); pf++) {
+        size_t p = ch_corpus_find_post(c, (uint8_t)pf, id, n);
+        if (p != SIZE_MAX)
+            return p;
+    }
+    return SIZE_MAX;
 }
 
 #endif

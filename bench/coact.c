@@ -27,7 +27,7 @@
 #include "chorus.h"
 #include "core/alloc.h"
 #include "core/post.h"
-#include "detect/coact.h"
+#include "detect/coact/coact.h"
 #include "ingest/ingest.h"
 
 static double now(void)

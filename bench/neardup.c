@@ -33,7 +33,7 @@
 #include "bench_util.h"
 #include "chorus.h"
 #include "core/post.h"
-#include "detect/neardup.h"
+#include "detect/neardup/neardup.h"
 #include "ingest/ingest.h"
 #include "text/normalize.h"
 
@@ -1050,7 +1050,7 @@ int main(int argc, char **argv)
     j.opts = o;
     ch_neardup_sketcher *chk;
     if (ch_neardup_sketcher_new(&o, &chk)) {
-        fprintf(stderr, "bench_neardup: option out of range (see src/detect/neardup.h)\n");
+        fprintf(stderr, "bench_neardup: option out of range (see src/detect/neardup/neardup.h)\n");
         return 2;
     }
     ch_neardup_sketcher_free(chk);

@@ -32,7 +32,7 @@
 #include "gen_statements.h"
 #include "chorus.h"
 #include "core/post.h"
-#include "detect/parrot.h"
+#include "detect/parrot/parrot.h"
 #include "detect/statements.h"
 #include "ingest/ingest.h"
 #include "text/normalize.h"

@@ -39,7 +39,7 @@
 #include "core/alloc.h"
 #include "core/json.h"
 #include "core/post.h"
-#include "detect/parrot.h"
+#include "detect/parrot/parrot.h"
 #include "detect/statements.h"
 #include "ingest/ingest.h"
 
@@ -113,7 +113,7 @@ static int load_truth(const char *path, const chorus_corpus *c, const ch_stmtset
             continue; /* null: not a copy of a statement */
         if (!ch_json_get_str(root, "post_id", &pid, &pidn))
             continue;
-        size_t pi = ch_corpus_find_post(c, pid, pidn);
+        size_t pi = bench_find_post(c, pid, pidn);
         size_t si = ch_stmtset_find(set, sid, sidn);
         if (pi == SIZE_MAX || si == SIZE_MAX) {
             missing++;
@@ -257,7 +257,8 @@ static void histogram(scenario *sc, int n, const ch_parrot_params *p)
             const ch_post *post = ch_corpus_post(sc[i].c, j);
             const ch_pool *pool = ch_corpus_pool(sc[i].c);
             if (post->kind == CH_KIND_REPOST && post->ref_id &&
-                ch_corpus_find_post(sc[i].c, ch_pool_str(pool, post->ref_id),
+                ch_corpus_find_post(sc[i].c, ch_corpus_post_platform(sc[i].c, j),
+                                    ch_pool_str(pool, post->ref_id),
                                     ch_pool_len(pool, post->ref_id)) != SIZE_MAX)
                 continue; /* attributed to its original, as in ch_parrot_match_corpus */
             const ch_parrot_match *m;

@@ -6,7 +6,7 @@
 
 #include "cli.h"
 #include "core/alloc.h"
-#include "detect/parrot.h"
+#include "detect/parrot/parrot.h"
 #include "detect/statements.h"
 
 /* Excerpts are cut to this many bytes (on a character boundary) and end with "…". */

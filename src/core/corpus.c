@@ -3,7 +3,17 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/hash.h"
 #include "core/post.h"
+
+/* Ids recur across platforms only rarely, so the sid-indexed arrays hold the first post or
+ * account with each id, and the others go to this side table keyed by (platform, sid).
+ * Open addressing, linear probing, at most half full; key 0 is empty (sids start at 1). */
+typedef struct scoped_map {
+    uint64_t *keys;
+    uint32_t *vals;               /* index + 1 */
+    size_t cap, n;
+} scoped_map;
 
 struct chorus_corpus {
     ch_pool pool;
@@ -16,13 +26,17 @@ struct chorus_corpus {
     uint32_t *post_of_sid;        /* pool id -> post index + 1 (0 = none) */
     uint32_t *account_of_sid;     /* pool id -> account index + 1 (0 = none) */
     size_t cap_sid;
+    scoped_map post_other, account_other; /* ids already held on another platform */
     char **files;
-    size_t nfiles, cap_files;
+    uint8_t *file_platform;       /* per file: platform of records that name none */
+    size_t nfiles, cap_files, cap_file_platform;
+    char *platforms[CH_MAX_PLATFORMS]; /* names; [0] = "" */
+    size_t nplatforms;
     ch_sid last_lang, last_client; /* most posts repeat the previous post's language and client */
     ch_corpus_stats stats;
 };
 
-static const char *const kind_names[CH_KIND__COUNT] = {"post", "repost", "reply", "quote"};
+static const char *const kind_names[CH_KIND__COUNT] = {"post", "repost", "reply", "quote", "like"};
 
 const char *ch_kind_name(ch_kind k)
 {
@@ -113,6 +127,8 @@ chorus_err chorus_corpus_new(chorus_corpus **out)
     for (int i = 0; i < CH_CORPUS_WORKERS; i++)
         ch_arena_init(&c->worker[i]);
     c->stats.min_time = c->stats.max_time = CH_UNKNOWN_I64;
+    c->platforms[0] = (char *)"";
+    c->nplatforms = 1;
     *out = c;
     return CHORUS_OK;
 }
@@ -132,6 +148,13 @@ void chorus_corpus_free(chorus_corpus *c)
     for (size_t i = 0; i < c->nfiles; i++)
         ch_free(c->files[i]);
     ch_free(c->files);
+    ch_free(c->file_platform);
+    for (size_t i = 1; i < c->nplatforms; i++)
+        ch_free(c->platforms[i]);
+    ch_free(c->post_other.keys);
+    ch_free(c->post_other.vals);
+    ch_free(c->account_other.keys);
+    ch_free(c->account_other.vals);
     ch_free(c);
 }
 
@@ -148,8 +171,11 @@ const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c) { return &c->stat
 
 int ch_corpus_add_file(ch_corpus *c, const char *name, uint32_t *out)
 {
-    if (ch_grow((void **)&c->files, &c->cap_files, c->nfiles + 1, sizeof *c->files))
+    if (ch_grow((void **)&c->files, &c->cap_files, c->nfiles + 1, sizeof *c->files) ||
+        ch_grow((void **)&c->file_platform, &c->cap_file_platform, c->nfiles + 1,
+                sizeof *c->file_platform))
         return CHORUS_ENOMEM;
+    c->file_platform[c->nfiles] = 0;
     char *copy = ch_strndup(name, strlen(name));
     if (!copy)
         return CHORUS_ENOMEM;
@@ -161,6 +187,125 @@ int ch_corpus_add_file(ch_corpus *c, const char *name, uint32_t *out)
 const char *ch_corpus_file(const ch_corpus *c, uint32_t file)
 {
     return file < c->nfiles ? c->files[file] : "?";
+}
+
+/* The index of platform name p[0..n), added when new. */
+static int platform_index(ch_corpus *c, const char *p, size_t n, uint8_t *out)
+{
+    for (size_t i = 0; i < c->nplatforms; i++) {
+        if (strlen(c->platforms[i]) == n && memcmp(c->platforms[i], p, n) == 0) {
+            *out = (uint8_t)i;
+            return CHORUS_OK;
+        }
+    }
+    if (c->nplatforms == CH_MAX_PLATFORMS)
+        return CHORUS_ELIMIT;
+    char *copy = ch_strndup(p, n);
+    if (!copy)
+        return CHORUS_ENOMEM;
+    c->platforms[c->nplatforms] = copy;
+    *out = (uint8_t)c->nplatforms++;
+    return CHORUS_OK;
+}
+
+int ch_corpus_file_platform(ch_corpus *c, uint32_t file, const char *platform)
+{
+    if (file >= c->nfiles || !platform)
+        return CHORUS_EUSAGE;
+    return platform_index(c, platform, strlen(platform), &c->file_platform[file]);
+}
+
+const char *ch_corpus_platform_name(const ch_corpus *c, uint8_t platform)
+{
+    return platform < c->nplatforms ? c->platforms[platform] : "";
+}
+
+size_t ch_corpus_nplatforms(const ch_corpus *c)
+{
+    return c->nplatforms;
+}
+
+int ch_corpus_platform_find(const ch_corpus *c, const char *name)
+{
+    for (size_t i = 0; i < c->nplatforms; i++)
+        if (strcmp(c->platforms[i], name) == 0)
+            return (int)i;
+    return -1;
+}
+
+uint8_t ch_corpus_post_platform(const ch_corpus *c, size_t i)
+{
+    return c->accounts[c->posts[i].account].platform;
+}
+
+static uint64_t scoped_key(uint8_t platform, ch_sid sid)
+{
+    return (uint64_t)platform << 32 | sid;
+}
+
+static uint32_t scoped_get(const scoped_map *m, uint64_t key)
+{
+    if (!m->cap)
+        return 0;
+    for (size_t i = ch_mix64(key) & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        if (m->keys[i] == key)
+            return m->vals[i];
+        if (m->keys[i] == 0)
+            return 0;
+    }
+}
+
+static int scoped_put(scoped_map *m, uint64_t key, uint32_t val)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 64;
+        uint64_t *keys = ch_calloc(cap, sizeof *keys);
+        uint32_t *vals = ch_calloc(cap, sizeof *vals);
+        if (!keys || !vals) {
+            ch_free(keys);
+            ch_free(vals);
+            return CHORUS_ENOMEM;
+        }
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->keys[i])
+                continue;
+            size_t j = ch_mix64(m->keys[i]) & (cap - 1);
+            while (keys[j])
+                j = (j + 1) & (cap - 1);
+            keys[j] = m->keys[i];
+            vals[j] = m->vals[i];
+        }
+        ch_free(m->keys);
+        ch_free(m->vals);
+        m->keys = keys;
+        m->vals = vals;
+        m->cap = cap;
+    }
+    size_t i = ch_mix64(key) & (m->cap - 1);
+    while (m->keys[i] && m->keys[i] != key)
+        i = (i + 1) & (m->cap - 1);
+    if (!m->keys[i])
+        m->n++;
+    m->keys[i] = key;
+    m->vals[i] = val;
+    return CHORUS_OK;
+}
+
+/* The post (index + 1, 0 = none) with id sid on platform pf. */
+static uint32_t post_of(const ch_corpus *c, uint8_t pf, ch_sid sid)
+{
+    uint32_t first = sid < c->cap_sid ? c->post_of_sid[sid] : 0;
+    if (!first || c->accounts[c->posts[first - 1].account].platform == pf)
+        return first;
+    return scoped_get(&c->post_other, scoped_key(pf, sid));
+}
+
+static uint32_t account_of(const ch_corpus *c, uint8_t pf, ch_sid sid)
+{
+    uint32_t first = sid < c->cap_sid ? c->account_of_sid[sid] : 0;
+    if (!first || c->accounts[first - 1].platform == pf)
+        return first;
+    return scoped_get(&c->account_other, scoped_key(pf, sid));
 }
 
 void ch_corpus_count_error(ch_corpus *c, ch_reason r)
@@ -317,7 +462,7 @@ static int intern_if_changed(ch_corpus *c, ch_slice s, ch_sid *id)
     return intern(c, s, id);
 }
 
-static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint32_t *out)
+static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint8_t pf, uint32_t *out)
 {
     ch_sid id;
     int rc = intern(c, r->author_id.n ? r->author_id : r->author, &id);
@@ -325,7 +470,7 @@ static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint32_t *out)
         rc = sync_sid_arrays(c);
     if (rc)
         return rc;
-    uint32_t idx = c->account_of_sid[id];
+    uint32_t idx = account_of(c, pf, id);
     if (idx == 0) {
         if (c->naccounts >= UINT32_MAX - 1)
             return CHORUS_ELIMIT;
@@ -334,12 +479,16 @@ static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint32_t *out)
         ch_account *a = &c->accounts[c->naccounts];
         memset(a, 0, sizeof *a);
         a->id = id;
+        a->platform = pf;
         a->meta.created_at = a->meta.followers = a->meta.following = a->meta.statuses =
             CH_UNKNOWN_I64;
         a->meta.default_profile = a->meta.default_profile_image = a->meta.verified = -1;
         a->meta.observed_at = CH_UNKNOWN_I64;
         idx = (uint32_t)++c->naccounts;
-        c->account_of_sid[id] = idx;
+        if (!c->account_of_sid[id])
+            c->account_of_sid[id] = idx;
+        else if ((rc = scoped_put(&c->account_other, scoped_key(pf, id), idx)))
+            return rc;
     }
     ch_account *a = &c->accounts[idx - 1];
     if (r->author.n && (rc = intern_if_changed(c, r->author, &a->handle)))
@@ -387,20 +536,23 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
         return CHORUS_EPARSE;
     }
     c->stats.records++;
+    uint8_t pf = file < c->nfiles ? c->file_platform[file] : 0;
     ch_sid pid;
-    int rc = intern(c, r->id, &pid);
+    int rc = r->platform.n ? platform_index(c, r->platform.p, r->platform.n, &pf) : CHORUS_OK;
+    if (!rc)
+        rc = intern(c, r->id, &pid);
     if (!rc)
         rc = sync_sid_arrays(c);
     if (rc)
         return rc;
-    if (c->post_of_sid[pid]) {
+    if (post_of(c, pf, pid)) {
         c->stats.duplicates++;
         return CHORUS_OK;
     }
     if (c->nposts >= UINT32_MAX - 1)
         return CHORUS_ELIMIT;
     uint32_t acct;
-    if ((rc = find_or_add_account(c, r, &acct)))
+    if ((rc = find_or_add_account(c, r, pf, &acct)))
         return rc;
     if (ch_grow((void **)&c->posts, &c->cap_posts, c->nposts + 1, sizeof *c->posts))
         return CHORUS_ENOMEM;
@@ -412,6 +564,7 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
     p->kind = (uint8_t)r->kind;
     p->file = file;
     if ((rc = intern(c, r->ref_id, &p->ref_id)) ||
+        (rc = intern(c, r->root_id, &p->root_id)) ||
         (rc = intern(c, r->ref_author_id, &p->ref_account)) ||
         (rc = intern(c, r->ref_author, &p->ref_handle)) ||
         (rc = intern_repeat(c, r->lang, &c->last_lang, &p->lang)) ||
@@ -437,7 +590,11 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
     /* sync again: interning above may have grown the pool */
     if ((rc = sync_sid_arrays(c)))
         return rc;
-    c->post_of_sid[pid] = (uint32_t)++c->nposts;
+    uint32_t pidx = (uint32_t)++c->nposts;
+    if (!c->post_of_sid[pid])
+        c->post_of_sid[pid] = pidx;
+    else if ((rc = scoped_put(&c->post_other, scoped_key(pf, pid), pidx)))
+        return rc;
     c->accounts[acct].n_posts++;
     c->stats.posts_by_kind[p->kind < CH_KIND__COUNT ? p->kind : 0]++;
     if (c->stats.min_time == CH_UNKNOWN_I64 || p->created_at < c->stats.min_time)
@@ -448,18 +605,16 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
     return CHORUS_OK;
 }
 
-size_t ch_corpus_find_post(const ch_corpus *c, const char *id, size_t len)
+size_t ch_corpus_find_post(const ch_corpus *c, uint8_t platform, const char *id, size_t len)
 {
     ch_sid s = ch_pool_find(&c->pool, id, len);
-    if (!s || s >= c->cap_sid || !c->post_of_sid[s])
-        return SIZE_MAX;
-    return c->post_of_sid[s] - 1;
+    uint32_t idx = s ? post_of(c, platform, s) : 0;
+    return idx ? idx - 1 : SIZE_MAX;
 }
 
-size_t ch_corpus_find_account(const ch_corpus *c, const char *id, size_t len)
+size_t ch_corpus_find_account(const ch_corpus *c, uint8_t platform, const char *id, size_t len)
 {
     ch_sid s = ch_pool_find(&c->pool, id, len);
-    if (!s || s >= c->cap_sid || !c->account_of_sid[s])
-        return SIZE_MAX;
-    return c->account_of_sid[s] - 1;
+    uint32_t idx = s ? account_of(c, platform, s) : 0;
+    return idx ? idx - 1 : SIZE_MAX;
 }

@@ -6,6 +6,12 @@
  * arena and drops duplicate post ids (the same post in two files, or a repost's embedded
  * original that also appears as its own line: the first copy read is kept).
  *
+ * Identity is scoped by platform: an account is (platform, account id) and a post is
+ * (platform, post id), where the platform is a short name ("x", "bluesky", "telegram", ...;
+ * "" when the input does not say). The same id text on two platforms names two accounts or
+ * two posts; a post's platform is its account's, and what it refers to (ref_id,
+ * ref_account) is on the same platform.
+ *
  * Ownership: the corpus owns every ch_post, ch_account and string; pointers into it stay valid
  * until chorus_corpus_free(). Not thread-safe: one writer at a time.
  */
@@ -25,10 +31,12 @@ typedef enum ch_kind {
     CH_KIND_REPOST,
     CH_KIND_REPLY,
     CH_KIND_QUOTE,
+    CH_KIND_LIKE,                 /* an engagement with ref_id (Bluesky like, Mastodon
+                                     favourite): no text of its own */
     CH_KIND__COUNT
 } ch_kind;
 
-const char *ch_kind_name(ch_kind k);           /* "post", "repost", "reply", "quote" */
+const char *ch_kind_name(ch_kind k);           /* "post", "repost", "reply", "quote", "like" */
 int ch_kind_parse(const char *s, size_t n, ch_kind *out);  /* 0 or CHORUS_EPARSE */
 
 #define CH_UNKNOWN_I64 INT64_MIN               /* unknown count or time */
@@ -46,8 +54,11 @@ typedef struct ch_account_meta {
     int64_t observed_at;          /* time of the post the snapshot came with */
 } ch_account_meta;
 
+#define CH_MAX_PLATFORMS 64       /* distinct platform names a corpus holds */
+
 typedef struct ch_account {
     ch_sid id;                    /* account id; the handle when the export has no id */
+    uint8_t platform;             /* index into the corpus platform names (0 = "") */
     ch_sid handle;                /* screen name without '@', 0 if unknown */
     uint32_t n_posts;
     ch_account_meta meta;
@@ -59,7 +70,9 @@ typedef struct ch_post {
     int64_t created_at;           /* Unix seconds UTC */
     uint8_t kind;                 /* ch_kind */
     uint8_t n_urls, n_hashtags, n_mentions;
-    ch_sid ref_id;                /* referenced post (reposted, replied to, quoted), 0 if none */
+    ch_sid ref_id;                /* referenced post (reposted, replied to, quoted, liked), 0 if none */
+    ch_sid root_id;               /* the conversation's first post (thread root, submission),
+                                     0 if unknown or the post is the root itself */
     ch_sid ref_account;           /* account id of the referenced post, 0 if unknown */
     ch_sid ref_handle;            /* handle of the referenced account, 0 if unknown */
     ch_sid lang;
@@ -86,7 +99,9 @@ typedef struct ch_slice {
 /* What a reader hands to the corpus. Every slice borrows from the reader; empty = absent. */
 typedef struct ch_rawpost {
     ch_slice id, author_id, author, text, lang, client;
+    ch_slice platform;            /* empty: the file's platform (ch_corpus_file_platform) */
     ch_slice ref_id, ref_author_id, ref_author;
+    ch_slice root_id;             /* thread root / submission of a reply, when known */
     int64_t created_at;           /* CH_UNKNOWN_I64 if missing */
     ch_kind kind;
     bool text_html_escaped;       /* decode &amp; &lt; &gt; &quot; &#39; (v1.1 text) */
@@ -150,6 +165,14 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
 /* Registers an input file name; returns its index in *out. */
 int ch_corpus_add_file(ch_corpus *c, const char *name, uint32_t *out);
 const char *ch_corpus_file(const ch_corpus *c, uint32_t file);
+/* Sets the platform of the records of `file` that name none (the reader's platform).
+ * Returns 0, CHORUS_ENOMEM or CHORUS_ELIMIT (more than CH_MAX_PLATFORMS names). */
+int ch_corpus_file_platform(ch_corpus *c, uint32_t file, const char *platform);
+/* The name of a platform index ("" for 0); ch_corpus_nplatforms() indexes exist. */
+const char *ch_corpus_platform_name(const ch_corpus *c, uint8_t platform);
+size_t ch_corpus_nplatforms(const ch_corpus *c);
+/* The index of a platform name, or -1 when the corpus holds none of that name. */
+int ch_corpus_platform_find(const ch_corpus *c, const char *name);
 /* Records a skipped record against the run's counters. */
 void ch_corpus_count_error(ch_corpus *c, ch_reason r);
 /* Adds bytes of an input that could not be read (damaged compressed regions). */
@@ -159,10 +182,12 @@ size_t ch_corpus_nposts(const ch_corpus *c);
 size_t ch_corpus_naccounts(const ch_corpus *c);
 const ch_post *ch_corpus_post(const ch_corpus *c, size_t i);     /* in insertion order */
 const ch_account *ch_corpus_account(const ch_corpus *c, size_t i);
-/* Index of the post with this id, or SIZE_MAX. */
-size_t ch_corpus_find_post(const ch_corpus *c, const char *id, size_t len);
-/* Index of the account with this id, or SIZE_MAX. */
-size_t ch_corpus_find_account(const ch_corpus *c, const char *id, size_t len);
+/* Index of the post with this id on `platform` (an index), or SIZE_MAX. */
+size_t ch_corpus_find_post(const ch_corpus *c, uint8_t platform, const char *id, size_t len);
+/* Index of the account with this id on `platform`, or SIZE_MAX. */
+size_t ch_corpus_find_account(const ch_corpus *c, uint8_t platform, const char *id, size_t len);
+/* The platform index of post i (its account's). */
+uint8_t ch_corpus_post_platform(const ch_corpus *c, size_t i);
 const ch_pool *ch_corpus_pool(const ch_corpus *c);
 const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c);
 /* Mutable access for the stages that annotate posts (normalization). */

@@ -31,11 +31,11 @@
 #include <stdint.h>
 
 #include "core/post.h"
-#include "detect/coact.h"
-#include "detect/neardup.h"
-#include "detect/network.h"
-#include "detect/parrot.h"
-#include "detect/score.h"
+#include "detect/coact/coact.h"
+#include "detect/neardup/neardup.h"
+#include "detect/network/network.h"
+#include "detect/parrot/parrot.h"
+#include "detect/score/score.h"
 #include "detect/statements.h"
 
 typedef enum ch_detect_stage {

@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "detect/coact.h"
+#include "detect/coact/coact.h"
 
 typedef struct wbuf {
     char *out;

@@ -4,6 +4,7 @@
  * records through reader.c; this file reports only what stops a whole file.
  */
 #include "ingest/ingest.h"
+#include "ingest/jsonl.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,12 @@ const ch_reader *ch_ingest_sniff(const char *data, size_t len)
     const char *nl = memchr(s.data, '\n', s.len);
     s.line_len = nl ? (size_t)(nl - s.data) : s.len;
     s.json = s.data[0] == '{' || s.data[0] == '[';
+    if (s.json) {
+        /* The first record is the first JSON value, which may span lines (a pretty-printed
+         * response): as much of it as the window holds. */
+        ch_json_depth d = {0};
+        s.line_len = ch_json_depth_scan(&d, s.data, s.len, true);
+    }
 
     const ch_reader *best = NULL;
     int best_conf = CH_SNIFF_NO;
@@ -79,7 +86,8 @@ int ch_ingest_file(ch_corpus *c, const char *path, const ch_ingest_opts *opts,
         }
     }
     uint32_t file;
-    if ((rc = ch_corpus_add_file(c, path, &file)))
+    if ((rc = ch_corpus_add_file(c, path, &file)) ||
+        (rc = ch_corpus_file_platform(c, file, r->platform)))
         goto out;
     ch_ingest_ctx ctx = {.corpus = c, .opts = opts, .fname = path, .file = file, .in = in};
     if (used)

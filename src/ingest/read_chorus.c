@@ -295,16 +295,30 @@ typedef struct chorus_reader {
     bad b;
 } chorus_reader;
 
+static int chorus_object(chorus_reader *cr, ch_json_val obj, uint64_t line)
+{
+    ch_ingest_tick(cr->ctx);
+    if (ch_json_type_of(obj) != CH_JSON_OBJECT)
+        return ch_ingest_reject(cr->ctx, line, CH_R_NOT_POST, "not a JSON object");
+    cr->b.reason = CH_R__COUNT;
+    if (to_post(obj, &cr->r, &cr->ib, &cr->b) != CHORUS_OK)
+        return ch_ingest_reject(cr->ctx, line, cr->b.reason, "%s", cr->b.msg);
+    return ch_ingest_emit(cr->ctx, line, &cr->r);
+}
+
+/* A document is one post, or an array of posts (a file holding one JSON array). */
 static int chorus_line(void *arg, ch_json_val root, uint64_t line)
 {
     chorus_reader *cr = arg;
-    ch_ingest_tick(cr->ctx);
-    if (ch_json_type_of(root) != CH_JSON_OBJECT)
-        return ch_ingest_reject(cr->ctx, line, CH_R_NOT_POST, "not a JSON object");
-    cr->b.reason = CH_R__COUNT;
-    if (to_post(root, &cr->r, &cr->ib, &cr->b) != CHORUS_OK)
-        return ch_ingest_reject(cr->ctx, line, cr->b.reason, "%s", cr->b.msg);
-    return ch_ingest_emit(cr->ctx, line, &cr->r);
+    if (ch_json_type_of(root) != CH_JSON_ARRAY)
+        return chorus_object(cr, root, line);
+    ch_json_iter it;
+    ch_json_val e;
+    int rc = CHORUS_OK;
+    ch_json_iter_init(root, &it);
+    while (!rc && !cr->ctx->stop && ch_json_arr_next(&it, &e))
+        rc = chorus_object(cr, e, line);
+    return rc;
 }
 
 static int read(ch_ingest_ctx *ctx)

@@ -93,16 +93,17 @@ int ch_ingest_damage(ch_ingest_ctx *ctx);
 
 /* The start of an input, as a reader's sniff function sees it: the first bytes of the
  * decompressed stream with any UTF-8 byte-order mark and leading blank space skipped, and
- * the first line of that. */
+ * the first record of that: the first line of a table; for JSON, the first JSON value, which
+ * may span lines (as much of it as the first 64 KiB hold). */
 typedef struct ch_sniff {
     const char *data;             /* from the first non-blank byte */
     size_t len;                   /* > 0 */
-    const char *line;             /* == data: the first line, without its newline */
+    const char *line;             /* == data: the first record (see above) */
     size_t line_len;
     bool json;                    /* data starts with '{' or '[' */
 } ch_sniff;
 
-/* True if the JSON key "k" (quoted) occurs in the first line. A substring test is enough:
+/* True if the JSON key "k" (quoted) occurs in the first record. A substring test is enough:
  * detection only chooses a reader, and the reader validates every record. */
 bool ch_sniff_has_key(const ch_sniff *s, const char *k);
 /* True if the first line is a plausible table header (printable, valid UTF-8, not JSON). */

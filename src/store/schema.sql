@@ -12,23 +12,30 @@ CREATE TABLE statements (
   lang TEXT
 );
 
+-- Posts and accounts are identified by (id, platform): the same id text on two platforms
+-- names two posts or two accounts. platform is a short name ('x', 'bluesky', 'telegram', ...)
+-- or '' when the input did not say; a post's platform is its account's.
 CREATE TABLE posts (
-  post_id TEXT PRIMARY KEY,
+  post_id TEXT NOT NULL,
   account_id TEXT,
   created_at INTEGER,
   kind TEXT,
   ref_id TEXT,
   text TEXT,
-  narrative_id INTEGER
+  narrative_id INTEGER,
+  platform TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (post_id, platform)
 );
 
 CREATE TABLE accounts (
-  account_id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL,
   handle TEXT,
   n_posts INTEGER,
   score REAL,
   cluster_id INTEGER,
-  reasons TEXT
+  reasons TEXT,
+  platform TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (account_id, platform)
 );
 
 CREATE TABLE clusters (

@@ -16,8 +16,8 @@ enum { Q_RUN, Q_STMT, Q_POST, Q_ACCT, Q_CLUSTER, Q_EDGE, Q_EVID, Q_MATCH, Q_NARR
 static const char *const sql_insert[Q__N] = {
     "INSERT OR REPLACE INTO run VALUES (?1, ?2)",
     "INSERT OR REPLACE INTO statements VALUES (?1, ?2, ?3, ?4, ?5)",
-    "INSERT INTO posts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    "INSERT INTO accounts VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO posts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    "INSERT INTO accounts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO clusters VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO edges VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO evidence VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -236,6 +236,7 @@ int ch_store_posts(ch_store *s, const ch_corpus *c, const uint32_t *narrative_of
         bind_textn(q, 6, p->text, p->text_len);
         if (narrative_of_post && narrative_of_post[i] != UINT32_MAX)
             sqlite3_bind_int64(q, 7, narrative_of_post[i]);
+        bind_text(q, 8, ch_corpus_platform_name(c, a->platform));
         if (step(s, q))
             return CHORUS_EDB;
     }
@@ -268,6 +269,7 @@ int ch_store_account(ch_store *s, const ch_corpus *c, size_t i, const ch_account
             sqlite3_bind_int64(q, 5, row->cluster);
         bind_text(q, 6, row->reasons);
     }
+    bind_text(q, 7, ch_corpus_platform_name(c, a->platform));
     return step(s, q);
 }
 

@@ -80,7 +80,7 @@ INSERT INTO posts VALUES ('evil1', '$acct',
   (SELECT coalesce(published_at, 1600000000) + 1 FROM statements WHERE statement_id = '$stmt'),
   'post', NULL,
   '</script><script>console.error("pwned")</script><img src=x onerror=console.error(2)><b>x</b>',
-  NULL);
+  NULL, '');
 INSERT INTO matches VALUES ('evil1', '$stmt', 1.0, 0, 30, 0, 10, 0);
 INSERT INTO statements VALUES ('<svg onload=console.error(3)>', '<style>*{display:none}</style>',
   NULL, '<iframe src=//example.invalid></iframe>', 'en');
@@ -101,7 +101,7 @@ WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9999) I
 CREATE TEMP TABLE m(j INTEGER);
 INSERT INTO m VALUES (0), (1), (2), (3), (4);
 INSERT INTO accounts SELECT 'x' || k.i || '_' || m.j, 'synthetic_' || k.i || '_' || m.j, 5,
-  0.3 + ((k.i * 7 + m.j) % 70) / 100.0, 100000 + k.i, '{"top_reasons":["synthetic member"]}'
+  0.3 + ((k.i * 7 + m.j) % 70) / 100.0, 100000 + k.i, '{"top_reasons":["synthetic member"]}', ''
   FROM k JOIN m WHERE m.j < 3 + (k.i % 3);
 INSERT INTO clusters SELECT 100000 + i, 3 + (i % 3), 0.2 + (i % 50) / 100.0, 'repost', 1677600000,
   1678800000, 'synthetic' FROM k;

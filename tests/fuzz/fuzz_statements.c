@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "detect/parrot.h"
+#include "detect/parrot/parrot.h"
 #include "detect/statements.h"
 
 static void load_as(const uint8_t *data, size_t size, const char *ext)

@@ -89,7 +89,8 @@ static inline int run_reader(const ch_reader *reader, ch_corpus *c,
     if (rc)
         return rc;
     uint32_t file;
-    if ((rc = ch_corpus_add_file(c, "mem.jsonl", &file))) {
+    if ((rc = ch_corpus_add_file(c, "mem.jsonl", &file)) ||
+        (rc = ch_corpus_file_platform(c, file, reader->platform))) {
         ch_input_close(in);
         return rc;
     }
@@ -201,9 +202,30 @@ static inline const char *S(const ch_corpus *c, ch_sid id)
     return ch_pool_str(ch_corpus_pool(c), id);
 }
 
+/* The post with this id on whichever platform holds it first (tests read one platform). */
+static inline size_t find_post_any(const ch_corpus *c, const char *id)
+{
+    for (size_t pf = 0; pf < ch_corpus_nplatforms(c); pf++) {
+        size_t i = ch_corpus_find_post(c, (uint8_t)pf, id, strlen(id));
+        if (i != SIZE_MAX)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+static inline size_t find_account_any(const ch_corpus *c, const char *id)
+{
+    for (size_t pf = 0; pf < ch_corpus_nplatforms(c); pf++) {
+        size_t i = ch_corpus_find_account(c, (uint8_t)pf, id, strlen(id));
+        if (i != SIZE_MAX)
+            return i;
+    }
+    return SIZE_MAX;
+}
+
 static inline size_t index_of(const ch_corpus *c, const char *id)
 {
-    size_t i = ch_corpus_find_post(c, id, strlen(id));
+    size_t i = find_post_any(c, id);
     if (i == SIZE_MAX)
         fail_msg("post %s not found", id);
     return i;
@@ -226,7 +248,7 @@ static inline const char *str(const ch_corpus *c, ch_sid s)
 
 static inline const ch_post *post_by_id(const ch_corpus *c, const char *id)
 {
-    size_t i = ch_corpus_find_post(c, id, strlen(id));
+    size_t i = find_post_any(c, id);
     assert_true(i != SIZE_MAX);
     return ch_corpus_post(c, i);
 }

@@ -17,9 +17,9 @@
 #include "chorus.h"
 #include "core/alloc.h"
 #include "core/post.h"
-#include "detect/coact.h"
-#include "detect/coact_int.h"
-#include "detect/network.h"
+#include "detect/coact/coact.h"
+#include "detect/coact/coact_int.h"
+#include "detect/network/network.h"
 #include "ingest/ingest.h"
 
 #define COORTWEET CHORUS_SHARED_DATA "/coortweet-russian-coord-retweets/russian_coord_tweets.csv"
@@ -81,7 +81,7 @@ static ch_corpus *new_corpus(void)
 
 static uint32_t acct(const ch_corpus *c, const char *id)
 {
-    size_t a = ch_corpus_find_account(c, id, strlen(id));
+    size_t a = ch_corpus_find_account(c, 0, id, strlen(id));
     assert_true(a != SIZE_MAX);
     return (uint32_t)a;
 }

@@ -166,11 +166,11 @@ static void test_corpus(void **state)
     assert_true(a->meta.present);
     assert_int_equal(a->meta.followers, 10);
     assert_int_equal(a->meta.following, CH_UNKNOWN_I64);
-    const ch_post *rp = ch_corpus_post(c, ch_corpus_find_post(c, "2", 1));
+    const ch_post *rp = ch_corpus_post(c, ch_corpus_find_post(c, 0, "2", 1));
     assert_int_equal(rp->kind, CH_KIND_REPOST);
     assert_string_equal(ch_pool_str(pool, rp->ref_id), "1");
-    assert_int_equal(ch_corpus_find_post(c, "99", 2), SIZE_MAX);
-    size_t ai = ch_corpus_find_account(c, "onlyhandle", 10);
+    assert_int_equal(ch_corpus_find_post(c, 0, "99", 2), SIZE_MAX);
+    size_t ai = ch_corpus_find_account(c, 0, "onlyhandle", 10);
     assert_int_not_equal(ai, SIZE_MAX);
     assert_string_equal(ch_pool_str(pool, ch_corpus_account(c, ai)->handle), "onlyhandle");
 
@@ -219,6 +219,75 @@ static void test_corpus_nul(void **state)
     p = ch_corpus_post(c, 1);
     assert_string_equal(p->text, "\xef\xbf\xbdx & y");
     assert_int_equal(p->text_len, strlen(p->text));
+    chorus_corpus_free(c);
+}
+
+/* The same id text on two platforms names two posts and two accounts; within a platform it is
+ * still one post (duplicates dropped). A file's platform applies to records that name none. */
+static void test_corpus_platforms(void **state)
+{
+    (void)state;
+    ch_corpus *c;
+    assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
+    uint32_t fx, ft;
+    assert_int_equal(ch_corpus_add_file(c, "x.jsonl", &fx), 0);
+    assert_int_equal(ch_corpus_file_platform(c, fx, "x"), 0);
+    assert_int_equal(ch_corpus_add_file(c, "tg.jsonl", &ft), 0);
+    assert_int_equal(ch_corpus_file_platform(c, ft, "telegram"), 0);
+    ch_rawpost r;
+    bool kept;
+    ch_reason why;
+    raw_basic(&r, "100", "7", 10, "on x");
+    assert_int_equal(ch_corpus_add(c, &r, fx, &kept, &why), 0);
+    assert_true(kept);
+    raw_basic(&r, "100", "7", 11, "on telegram");
+    assert_int_equal(ch_corpus_add(c, &r, ft, &kept, &why), 0);
+    assert_true(kept);
+    raw_basic(&r, "100", "7", 12, "again on telegram");
+    assert_int_equal(ch_corpus_add(c, &r, ft, &kept, &why), 0);
+    assert_false(kept);
+    /* a record may name its own platform, whatever its file's */
+    raw_basic(&r, "100", "7", 13, "on bluesky");
+    r.platform = S("bluesky");
+    assert_int_equal(ch_corpus_add(c, &r, fx, &kept, &why), 0);
+    assert_true(kept);
+    assert_int_equal(ch_corpus_nposts(c), 3);
+    assert_int_equal(ch_corpus_naccounts(c), 3);
+    assert_int_equal(ch_corpus_nplatforms(c), 4); /* "", x, telegram, bluesky */
+    int x = ch_corpus_platform_find(c, "x"), tg = ch_corpus_platform_find(c, "telegram"),
+        bs = ch_corpus_platform_find(c, "bluesky");
+    assert_true(x > 0 && tg > 0 && bs > 0);
+    assert_int_equal(ch_corpus_platform_find(c, "reddit"), -1);
+    assert_string_equal(ch_corpus_platform_name(c, 0), "");
+    size_t px = ch_corpus_find_post(c, (uint8_t)x, "100", 3);
+    size_t pt = ch_corpus_find_post(c, (uint8_t)tg, "100", 3);
+    size_t pb = ch_corpus_find_post(c, (uint8_t)bs, "100", 3);
+    assert_string_equal(ch_corpus_post(c, px)->text, "on x");
+    assert_string_equal(ch_corpus_post(c, pt)->text, "on telegram");
+    assert_string_equal(ch_corpus_post(c, pb)->text, "on bluesky");
+    assert_int_equal(ch_corpus_post_platform(c, pt), tg);
+    assert_int_equal(ch_corpus_find_post(c, 0, "100", 3), SIZE_MAX);
+    size_t at = ch_corpus_find_account(c, (uint8_t)tg, "7", 1);
+    assert_int_equal(ch_corpus_account(c, at)->platform, tg);
+    assert_int_equal(ch_corpus_account(c, at)->n_posts, 1);
+    assert_int_not_equal(at, ch_corpus_find_account(c, (uint8_t)x, "7", 1));
+    assert_int_equal(ch_corpus_stats_get(c)->duplicates, 1);
+    /* many collisions: the side table grows */
+    char id[16];
+    for (int i = 0; i < 500; i++) {
+        snprintf(id, sizeof id, "%d", 1000 + i);
+        raw_basic(&r, id, id, 20, "x");
+        assert_int_equal(ch_corpus_add(c, &r, fx, &kept, &why), 0);
+        assert_int_equal(ch_corpus_add(c, &r, ft, &kept, &why), 0);
+        assert_true(kept);
+    }
+    for (int i = 0; i < 500; i++) {
+        snprintf(id, sizeof id, "%d", 1000 + i);
+        size_t a = ch_corpus_find_post(c, (uint8_t)x, id, strlen(id));
+        size_t b = ch_corpus_find_post(c, (uint8_t)tg, id, strlen(id));
+        assert_true(a != SIZE_MAX && b != SIZE_MAX && a != b);
+        assert_int_equal(ch_corpus_post_platform(c, b), tg);
+    }
     chorus_corpus_free(c);
 }
 
@@ -287,7 +356,9 @@ static void test_kind(void **state)
     assert_int_equal(k, CH_KIND_QUOTE);
     assert_int_equal(ch_kind_parse("retweet", 7, &k), 0);
     assert_int_equal(k, CH_KIND_REPOST);
-    assert_int_equal(ch_kind_parse("like", 4, &k), CHORUS_EPARSE);
+    assert_int_equal(ch_kind_parse("like", 4, &k), 0);
+    assert_int_equal(k, CH_KIND_LIKE);
+    assert_int_equal(ch_kind_parse("favourite", 9, &k), CHORUS_EPARSE);
     assert_string_equal(ch_kind_name(CH_KIND_REPLY), "reply");
     assert_string_equal(ch_reason_name(CH_R_JSON), "bad_json");
 }
@@ -297,6 +368,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena), cmocka_unit_test(test_pool),
         cmocka_unit_test(test_pool_oom), cmocka_unit_test(test_corpus),
+        cmocka_unit_test(test_corpus_platforms),
         cmocka_unit_test(test_time), cmocka_unit_test(test_kind),
         cmocka_unit_test(test_corpus_nul),
     };

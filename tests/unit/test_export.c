@@ -42,15 +42,15 @@ static void exec(sqlite3 *d, const char *sql)
 static void fill(sqlite3 *d)
 {
     exec(d, "INSERT INTO run VALUES ('version', '0.1.0'), ('count.posts', '19');"
-            "INSERT INTO accounts VALUES ('1', 'alice', 10, 0.1, 0, '{}');"
-            "INSERT INTO accounts VALUES ('id&3', NULL, 3, 0.25, NULL, '{}');"
-            "INSERT INTO accounts VALUES ('4', 'loner', 1, 0, NULL, '{}');"
+            "INSERT INTO accounts(account_id, handle, n_posts, score, cluster_id, reasons) VALUES ('1', 'alice', 10, 0.1, 0, '{}');"
+            "INSERT INTO accounts(account_id, handle, n_posts, score, cluster_id, reasons) VALUES ('id&3', NULL, 3, 0.25, NULL, '{}');"
+            "INSERT INTO accounts(account_id, handle, n_posts, score, cluster_id, reasons) VALUES ('4', 'loner', 1, 0, NULL, '{}');"
             "INSERT INTO clusters VALUES (0, 2, 0.7, 'repost', 100, 200, 'two \"friends\"');"
             "INSERT INTO edges VALUES ('1', '2', 'repost', 2.5, 3, 3, 1e-5);"
             "INSERT INTO edges VALUES ('1', '2', 'narrative', 1.0, 2, 1, 0.01);"
             "INSERT INTO edges VALUES ('id&3', '1', 'link', 0.5, 1, 1, 0.04);");
     sqlite3_stmt *q;
-    assert_int_equal(sqlite3_prepare_v2(d, "INSERT INTO accounts VALUES (?1, ?2, 5, 0.8, ?3, '{}')",
+    assert_int_equal(sqlite3_prepare_v2(d, "INSERT INTO accounts(account_id, handle, n_posts, score, cluster_id, reasons) VALUES (?1, ?2, 5, 0.8, ?3, '{}')",
                                         -1, &q, NULL),
                      SQLITE_OK);
     /* Raw bytes: SQLite stores invalid UTF-8 as given, as a careless writer might. */

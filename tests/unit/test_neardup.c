@@ -14,7 +14,7 @@
 #include "chorus.h"
 #include "core/alloc.h"
 #include "core/post.h"
-#include "detect/neardup.h"
+#include "detect/neardup/neardup.h"
 
 /* ---- corpus helpers --------------------------------------------------------------------- */
 

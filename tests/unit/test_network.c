@@ -17,8 +17,8 @@
 #include "chorus.h"
 #include "core/alloc.h"
 #include "core/post.h"
-#include "detect/coact.h"
-#include "detect/network.h"
+#include "detect/coact/coact.h"
+#include "detect/network/network.h"
 
 #define T0 INT64_C(1600000000)
 #define NACC 30
@@ -59,7 +59,7 @@ static uint32_t acct(const fixture *f, int i)
 {
     char id[16];
     snprintf(id, sizeof id, "u%d", i);
-    size_t a = ch_corpus_find_account(f->c, id, strlen(id));
+    size_t a = ch_corpus_find_account(f->c, 0, id, strlen(id));
     assert_true(a != SIZE_MAX);
     return (uint32_t)a;
 }

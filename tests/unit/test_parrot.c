@@ -16,7 +16,7 @@
 #include "chorus.h"
 #include "core/alloc.h"
 #include "core/post.h"
-#include "detect/parrot.h"
+#include "detect/parrot/parrot.h"
 #include "detect/statements.h"
 
 /* ---- fixture statements ---------------------------------------------------------------- */

@@ -181,7 +181,7 @@ static void test_kind_column(void **state)
     assert_string_equal(str(c, p->ref_id), "r2");
     assert_string_equal(str(c, p->ref_handle), "orig");
     assert_string_equal(str(c, p->ref_account), "55");
-    assert_int_equal(ch_corpus_find_post(c, "8", 1), SIZE_MAX);
+    assert_int_equal(find_post_any(c, "8"), SIZE_MAX);
     assert_int_equal(g.n, 1);
     assert_int_equal(g.d[0].line, 9);
     assert_int_equal(g.d[0].reason, CH_R_BAD_FIELD);

@@ -21,7 +21,7 @@ static int run_mem(ch_corpus *c, const char *data, bool strict, diags *g)
 
 static const ch_account *account_by_id(const ch_corpus *c, const char *id)
 {
-    size_t i = ch_corpus_find_account(c, id, strlen(id));
+    size_t i = find_account_any(c, id);
     assert_true(i != SIZE_MAX);
     return ch_corpus_account(c, i);
 }

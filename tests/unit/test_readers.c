@@ -52,6 +52,11 @@ static void test_sniff(void **state)
     assert_ptr_equal(sniff_str("\"object_id\",\"account_id\",\"content_id\",\"timestamp_share\"\n"),
                      &ch_reader_csv);
     assert_ptr_equal(sniff_str("a\tb\tc\n1\t2\t3\n"), &ch_reader_csv);
+    /* a pretty-printed document: its keys are on later lines */
+    assert_ptr_equal(sniff_str("[\n  {\n    \"id_str\": \"1\",\n    \"text\": \"{\"\n  }\n]\n"),
+                     &ch_reader_twitter_v1);
+    assert_ptr_equal(sniff_str("{\n \"id\": \"1\",\n \"author_id\": \"7\"\n}\n{\"screen_name\":1}"),
+                     &ch_reader_chorus);
     /* Nothing to go on: blank, binary, JSON without known keys, one bare word. */
     assert_null(sniff_str(" \n\t\r\n"));
     assert_null(sniff_str("\x01\x02\x03,\x04"));

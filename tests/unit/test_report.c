@@ -158,21 +158,21 @@ static void fixture(const char *path)
     };
     for (size_t i = 0; i < sizeof acc / sizeof acc[0]; i++) {
         if (acc[i].cluster >= 0)
-            row(db, "INSERT INTO accounts VALUES (?1, ?2, 3, ?3, ?4, ?5)", acc[i].reasons ? "ttdit" : "ttdin",
+            row(db, "INSERT INTO accounts(account_id, handle, n_posts, score, cluster_id, reasons) VALUES (?1, ?2, 3, ?3, ?4, ?5)", acc[i].reasons ? "ttdit" : "ttdin",
                 acc[i].id, acc[i].handle, acc[i].score, (int64_t)acc[i].cluster, acc[i].reasons);
         else
-            row(db, "INSERT INTO accounts VALUES (?1, ?2, 3, ?3, NULL, ?4)", "ttdt", acc[i].id,
+            row(db, "INSERT INTO accounts(account_id, handle, n_posts, score, cluster_id, reasons) VALUES (?1, ?2, 3, ?3, NULL, ?4)", "ttdt", acc[i].id,
                 acc[i].handle, acc[i].score, acc[i].reasons);
     }
-    row(db, "INSERT INTO posts VALUES (?1, ?2, ?3, 'post', NULL, ?4, NULL)", "ttit", "p1", "a1", T0 + 120, POST1);
-    row(db, "INSERT INTO posts VALUES (?1, ?2, ?3, 'post', NULL, ?4, NULL)", "ttib", "p2", "a2", T0 + 300,
+    row(db, "INSERT INTO posts(post_id, account_id, created_at, kind, ref_id, text, narrative_id) VALUES (?1, ?2, ?3, 'post', NULL, ?4, NULL)", "ttit", "p1", "a1", T0 + 120, POST1);
+    row(db, "INSERT INTO posts(post_id, account_id, created_at, kind, ref_id, text, narrative_id) VALUES (?1, ?2, ?3, 'post', NULL, ?4, NULL)", "ttib", "p2", "a2", T0 + 300,
         HOSTILE, (int)sizeof HOSTILE - 1);
-    row(db, "INSERT INTO posts VALUES (?1, ?2, ?3, 'post', NULL, ?4, NULL)", "ttit", "p3", "a3", T0 + 4000, POST3);
-    row(db, "INSERT INTO posts VALUES (?1, ?2, ?3, 'post', NULL, ?4, NULL)", "ttit", "p4", "a7", T0 + 86400,
+    row(db, "INSERT INTO posts(post_id, account_id, created_at, kind, ref_id, text, narrative_id) VALUES (?1, ?2, ?3, 'post', NULL, ?4, NULL)", "ttit", "p3", "a3", T0 + 4000, POST3);
+    row(db, "INSERT INTO posts(post_id, account_id, created_at, kind, ref_id, text, narrative_id) VALUES (?1, ?2, ?3, 'post', NULL, ?4, NULL)", "ttit", "p4", "a7", T0 + 86400,
         "the original <u>post</u>");
-    row(db, "INSERT INTO posts VALUES (?1, ?2, ?3, 'repost', 'p4', ?4, NULL)", "ttit", "p5", "a4",
+    row(db, "INSERT INTO posts(post_id, account_id, created_at, kind, ref_id, text, narrative_id) VALUES (?1, ?2, ?3, 'repost', 'p4', ?4, NULL)", "ttit", "p5", "a4",
         T0 + 86400 + 60, "RT @origin: the original <u>post</u>");
-    row(db, "INSERT INTO posts VALUES (?1, ?2, ?3, 'repost', 'p4', ?4, NULL)", "ttit", "p6", "a5",
+    row(db, "INSERT INTO posts(post_id, account_id, created_at, kind, ref_id, text, narrative_id) VALUES (?1, ?2, ?3, 'repost', 'p4', ?4, NULL)", "ttit", "p6", "a5",
         T0 + 86400 + 95, "RT @origin: the original <u>post</u>");
     row(db, "INSERT INTO clusters VALUES (0, 3, 0.8, 'narrative,statement', ?1, ?2, ?3)", "iit", T0 + 120,
         T0 + 4000, "3 accounts <script>x</script>");
@@ -351,8 +351,8 @@ static void test_bounded(void **state)
         for (int j = 0; j < 4; j++) {
             char id[32];
             snprintf(id, sizeof id, "c%d_%d", k, j);
-            row(d, "INSERT INTO accounts VALUES (?1, ?1, 1, 0.5, ?2, '{}')", "ti", id, (int64_t)k);
-            row(d, "INSERT INTO posts VALUES (?1, ?1, ?2, 'post', NULL, 'x', NULL)", "ti", id,
+            row(d, "INSERT INTO accounts(account_id, handle, n_posts, score, cluster_id, reasons) VALUES (?1, ?1, 1, 0.5, ?2, '{}')", "ti", id, (int64_t)k);
+            row(d, "INSERT INTO posts(post_id, account_id, created_at, kind, ref_id, text, narrative_id) VALUES (?1, ?1, ?2, 'post', NULL, 'x', NULL)", "ti", id,
                 T0 + k * 60 + j);
         }
         char a[32], b[32];
@@ -403,11 +403,11 @@ static void test_chaos(void **state)
             "('data.last', '9000000000000000000'), ('time.x', 'abc'), ('count.ingest_errors', 'x');"
             "INSERT INTO statements VALUES ('S', NULL, -9000000000000000000, NULL, NULL),"
             " (NULL, 'src', 'tomorrow', 'text', 'en');"
-            "INSERT INTO posts VALUES ('p1', 'a1', 'abc', NULL, NULL, NULL, NULL),"
+            "INSERT INTO posts(post_id, account_id, created_at, kind, ref_id, text, narrative_id) VALUES ('p1', 'a1', 'abc', NULL, NULL, NULL, NULL),"
             " ('p2', 'a2', 9000000000000000000, 'repost', 'p-missing', 'x', 'n'),"
             " ('p3', 'a3', -9000000000000000000, 'repost', NULL, '', NULL),"
             " ('p4', NULL, NULL, 'post', NULL, 'orphan', NULL);"
-            "INSERT INTO accounts VALUES ('a1', NULL, NULL, 'high', 7, 'null'),"
+            "INSERT INTO accounts(account_id, handle, n_posts, score, cluster_id, reasons) VALUES ('a1', NULL, NULL, 'high', 7, 'null'),"
             " ('a2', '', -5, 5.0, 7, '[]'), ('a3', 'c', 1, -1.0, 'abc', '{\"top_reasons\":[1,{},null]}'),"
             " ('a4', 'd', 1, NULL, 8, NULL);"
             "INSERT INTO clusters VALUES (7, -3, 1e308, NULL, 9000000000000000000, "

@@ -15,9 +15,9 @@
 #include "chorus.h"
 #include "core/alloc.h"
 #include "core/post.h"
-#include "detect/coact.h"
-#include "detect/network.h"
-#include "detect/score.h"
+#include "detect/coact/coact.h"
+#include "detect/network/network.h"
+#include "detect/score/score.h"
 
 #define T0 INT64_C(1600000000)   /* 2020-09-13 12:26:40 UTC */
 #define DAY0 INT64_C(1599955200)  /* 2020-09-13 00:00:00 UTC */
@@ -62,7 +62,7 @@ static void add(ch_corpus *c, const char *author, int64_t t, ch_kind kind, const
 
 static size_t acct(const ch_corpus *c, const char *handle)
 {
-    size_t a = ch_corpus_find_account(c, handle, strlen(handle));
+    size_t a = ch_corpus_find_account(c, 0, handle, strlen(handle));
     assert_true(a != SIZE_MAX);
     return a;
 }

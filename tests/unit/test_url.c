@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "detect/coact.h"
+#include "detect/coact/coact.h"
 
 static const char *canon(const char *s)
 {

@@ -17,7 +17,7 @@
 #include <xxhash.h>
 
 #include "core/alloc.h"
-#include "detect/coact_int.h"
+#include "detect/coact/coact_int.h"
 
 #define KEY_HASHED (UINT64_C(1) << 63)
 

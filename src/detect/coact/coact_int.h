@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "detect/coact.h"
+#include "detect/coact/coact.h"
 #include "text/normalize.h"
 
 /* One action on one object, as extracted from a post. */

@@ -2,7 +2,7 @@
  * score.c — account features, the logistic combination and the reasons JSON (see score.h for
  * the definitions, docs/scoring.md for the reasoning, the fitted weights and the measurements).
  */
-#include "detect/score.h"
+#include "detect/score/score.h"
 
 #include <math.h>
 #include <stdarg.h>

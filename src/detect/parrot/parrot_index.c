@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
-#include "detect/parrot_int.h"
+#include "detect/parrot/parrot_int.h"
 
 void ch_parrot_params_default(ch_parrot_params *p)
 {

@@ -10,7 +10,7 @@
 
 #include "core/alloc.h"
 #include "core/hash.h"
-#include "detect/coact_int.h"
+#include "detect/coact/coact_int.h"
 
 typedef struct skey {
     uint64_t k;    /* (object << tbits) | (t - tmin) */

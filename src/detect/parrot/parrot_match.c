@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
-#include "detect/parrot_int.h"
+#include "detect/parrot/parrot_int.h"
 
 /* A segment needs this many matched tokens (CJK characters count 1/2) to count as evidence:
  * one shingle hit ("internal affairs") is not a passage, and three-word runs ("the harbour

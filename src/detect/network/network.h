@@ -89,7 +89,7 @@
 #include <stdint.h>
 
 #include "core/post.h"
-#include "detect/coact.h"
+#include "detect/coact/coact.h"
 
 #define CH_NETWORK_MAX_LOGP 50.0   /* cap on -log10 p per behaviour */
 #define CH_NETWORK_MIN_WEIGHT 3.0  /* floor of the automatic combined-weight threshold */

@@ -61,7 +61,7 @@
 #include <stdint.h>
 
 #include "core/post.h"
-#include "detect/network.h"
+#include "detect/network/network.h"
 
 typedef enum ch_score_feature {
     CH_SF_COORD_PARTNERS = 0,

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <stdint.h>
 
-#include "detect/parrot.h"
+#include "detect/parrot/parrot.h"
 #include "text/normalize.h"
 
 enum {

@@ -34,7 +34,7 @@
 #include "core/alloc.h"
 #include "core/sys.h"
 #include "core/hash.h"
-#include "detect/coact_int.h"
+#include "detect/coact/coact_int.h"
 
 #define DEFAULT_K 20
 #define DEFAULT_TABLE_BYTES ((size_t)256 << 20)

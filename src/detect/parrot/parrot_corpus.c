@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
-#include "detect/parrot_int.h"
+#include "detect/parrot/parrot_int.h"
 
 /* Posts handed to a worker at a time: large enough that the shared counter is not contended,
  * small enough that the threads finish together. */
@@ -237,8 +237,8 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
         const ch_post *p = ch_corpus_post(c, i);
         if (p->kind != CH_KIND_REPOST || !p->ref_id)
             continue;
-        size_t r = ch_corpus_find_post(c, ch_pool_str(pool, p->ref_id),
-                                       ch_pool_len(pool, p->ref_id));
+        size_t r = ch_corpus_find_post(c, ch_corpus_post_platform(c, i),
+                                       ch_pool_str(pool, p->ref_id), ch_pool_len(pool, p->ref_id));
         if (r != SIZE_MAX && r != i) {
             skip[i] = 1;
             out->reposts_skipped++;
@@ -374,8 +374,8 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
         if (!skip[i])
             continue;
         const ch_post *p = ch_corpus_post(c, i);
-        size_t r = ch_corpus_find_post(c, ch_pool_str(pool, p->ref_id),
-                                       ch_pool_len(pool, p->ref_id));
+        size_t r = ch_corpus_find_post(c, ch_corpus_post_platform(c, i),
+                                       ch_pool_str(pool, p->ref_id), ch_pool_len(pool, p->ref_id));
         if (r != SIZE_MAX && out->post_stmt[r] != UINT32_MAX)
             out->reposts_of_matched++;
     }

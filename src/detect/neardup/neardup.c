@@ -15,7 +15,7 @@
  * is skipped), so it runs on one thread in a fixed order; phase 1 produces the same bytes on
  * any number of threads. Hence results do not depend on the thread count.
  */
-#include "detect/neardup.h"
+#include "detect/neardup/neardup.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -9,7 +9,7 @@
  *   3. per community: internal edges, member degrees, evidence and its distinct objects;
  *   4. the cluster test, scores, summaries, and the deterministic order.
  */
-#include "detect/network.h"
+#include "detect/network/network.h"
 
 #include <igraph.h>
 #include <math.h>
