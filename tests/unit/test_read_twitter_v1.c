@@ -312,12 +312,17 @@ static void test_ids_beyond_64_bits(void **state)
         "\"user\":{\"id_str\":\"42\"}}\n"
         /* created_at out of the post window */
         "{\"id_str\":\"9\",\"created_at\":\"Mon Jan 04 10:00:00 +0000 1988\",\"text\":\"f\","
-        "\"user\":{\"id_str\":\"42\"}}\n";
+        "\"user\":{\"id_str\":\"42\"}}\n"
+        /* a pretty-printed document over several lines, with an oversized id */
+        "{\n  \"id\": 123456789012345678901234567890,\n  \"id_str\": \"10\",\n"
+        "  \"created_at\": \"Mon Jan 04 10:00:00 +0000 2021\",\n  \"text\": \"g\",\n"
+        "  \"user\": {\"id_str\": \"42\"}\n}\n";
     ch_corpus *c;
     diag_log log = {0};
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
     assert_int_equal(run_str(c, jsonl, &log), CHORUS_OK);
-    assert_int_equal(ch_corpus_nposts(c), 4);
+    assert_int_equal(ch_corpus_nposts(c), 5);
+    assert_string_equal(post(c, "10")->text, "g");
     assert_string_equal(post(c, "1440716895355764743")->text, "a");
     assert_string_equal(S(c, author(c, post(c, "1440716895355764743"))->id), "42");
     assert_string_equal(post(c, "9007199254740993")->text, "b");
