@@ -259,6 +259,7 @@ static int write_db(ch_store *s, const scan_opts *o, const chorus_corpus *c, con
     ch_store_run_i64(s, "count.records", (int64_t)st->records);
     ch_store_run_i64(s, "count.duplicates", (int64_t)st->duplicates);
     ch_store_run_i64(s, "count.ingest_errors", (int64_t)errors);
+    ch_store_run_i64(s, "count.unreadable_bytes", (int64_t)st->unreadable_bytes);
     ch_store_run_i64(s, "count.statements", r->stmts ? (int64_t)ch_stmtset_count(r->stmts) : 0);
     ch_store_run_i64(s, "count.matches", (int64_t)r->parrot->nrows);
     ch_store_run_i64(s, "count.posts_matched", (int64_t)r->parrot->posts_matched);
@@ -424,11 +425,13 @@ static void print_summary(const scan_opts *o, const chorus_corpus *c, const resu
         clustered += r->net->cluster_of_account[i] != CH_NONE;
     }
     if (o->in.json) {
-        printf("{\"posts\":%zu,\"accounts\":%zu,\"errors\":%llu,\"statements\":%zu,"
+        printf("{\"posts\":%zu,\"accounts\":%zu,\"errors\":%llu,\"unreadable_bytes\":%llu,"
+               "\"statements\":%zu,"
                "\"matches\":%zu,\"posts_matched\":%llu,\"narratives\":%zu,\"edges\":%zu,"
                "\"clusters\":%zu,\"clustered_accounts\":%zu,\"flagged_accounts\":%zu,"
                "\"window\":%lld,\"seconds\":%.3f,\"database\":",
                ch_corpus_nposts(c), ch_corpus_naccounts(c), (unsigned long long)errors,
+               (unsigned long long)st->unreadable_bytes,
                r->stmts ? ch_stmtset_count(r->stmts) : 0, r->parrot->nrows,
                (unsigned long long)r->parrot->posts_matched, r->nd->n_narratives,
                r->net->n_coact_kept,
@@ -447,6 +450,9 @@ static void print_summary(const scan_opts *o, const chorus_corpus *c, const resu
     printf("posts        %s from %s accounts (%s bad records skipped)\n",
            cli_num(ch_corpus_nposts(c), a), cli_num(ch_corpus_naccounts(c), b),
            cli_num(errors, (char[32]){0}));
+    if (st->unreadable_bytes)
+        printf("unreadable   %s bytes of damaged compressed input skipped\n",
+               cli_num(st->unreadable_bytes, a));
     if (r->stmts)
         printf("parroting    %s posts match %zu statements (%s matches)\n",
                cli_num(r->parrot->posts_matched, a), ch_stmtset_count(r->stmts),
