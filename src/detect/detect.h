@@ -36,7 +36,7 @@
 #include "detect/network/network.h"
 #include "detect/parrot/parrot.h"
 #include "detect/score/score.h"
-#include "detect/statements.h"
+#include "ingest/statements.h"
 
 typedef enum ch_detect_stage {
     CH_DS_NORMALIZE = 0,

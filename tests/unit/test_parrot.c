@@ -17,7 +17,7 @@
 #include "core/alloc.h"
 #include "core/post.h"
 #include "detect/parrot/parrot.h"
-#include "detect/statements.h"
+#include "ingest/statements.h"
 
 /* ---- fixture statements ---------------------------------------------------------------- */
 

@@ -52,7 +52,7 @@
 
 #include "chorus.h"
 #include "core/post.h"
-#include "detect/statements.h"
+#include "ingest/statements.h"
 
 /* Tunables. ch_parrot_params_default gives the measured defaults. */
 typedef struct ch_parrot_params {
