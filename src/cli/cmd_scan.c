@@ -209,7 +209,7 @@ static void describe_object(const ch_corpus *c, const results *r, ch_behaviour b
         break;
     }
     case CH_B_NARRATIVE:
-        if (r->nd && r->nd->narrative_of_post[pa] != CH_NEARDUP_NONE)
+        if (r->nd && r->nd->narrative_of_post[pa] != CH_NONE)
             snprintf(buf, cap, "narrative %u", r->nd->narrative_of_post[pa]);
         break;
     case CH_B_STATEMENT:

@@ -163,7 +163,7 @@ static void test_same_topic_apart(void **state)
     assert_int_equal(r->n_narratives, 1);   /* only the base and its copy */
     assert_int_equal(nid(r, b), nid(r, b2));
     for (size_t i = 0; i < NTOPIC; i++)
-        assert_int_equal(nid(r, t[i]), CH_NEARDUP_NONE);
+        assert_int_equal(nid(r, t[i]), CH_NONE);
     ch_neardup_result_free(r);
     chorus_corpus_free(c);
 }
@@ -198,7 +198,7 @@ static void test_chinese(void **state)
         if (nid(r, p[i]) != 0)
             fail_msg("chinese variant %zu did not join: %s", i, zh[i]);
     for (size_t i = 0; i < 3; i++)
-        assert_int_equal(nid(r, q[i]), CH_NEARDUP_NONE);
+        assert_int_equal(nid(r, q[i]), CH_NONE);
     assert_int_equal(r->narratives[0].size, 5);
     assert_int_equal(r->narratives[0].n_accounts, 5);
     ch_neardup_result_free(r);
@@ -220,7 +220,7 @@ static void test_short_texts(void **state)
     add(c, "x", 41, "https://t.co/only @link #");
     ch_neardup_result *r = run(c, 1);
     for (int i = 0; i < 6; i++)
-        assert_int_equal(nid(r, s[i]), CH_NEARDUP_NONE);
+        assert_int_equal(nid(r, s[i]), CH_NONE);
     assert_int_equal(r->n_narratives, 1);
     for (int i = 0; i < 3; i++)
         assert_int_equal(nid(r, f[i]), 0);
@@ -247,9 +247,9 @@ static void test_reposts_excluded(void **state)
     assert_int_equal(nid(r, o1), 0);
     assert_int_equal(nid(r, o2), 0);
     assert_int_equal(nid(r, q), 0);
-    assert_int_equal(nid(r, r1), CH_NEARDUP_NONE);
-    assert_int_equal(nid(r, r2), CH_NEARDUP_NONE);
-    assert_int_equal(nid(r, r3), CH_NEARDUP_NONE);
+    assert_int_equal(nid(r, r1), CH_NONE);
+    assert_int_equal(nid(r, r2), CH_NONE);
+    assert_int_equal(nid(r, r3), CH_NONE);
     assert_int_equal(r->stats.reposts, 3);
     assert_int_equal(r->narratives[0].size, 3);
     assert_true(ch_neardup_is_repost(ch_corpus_post(c, r2)));
@@ -425,8 +425,8 @@ static void test_empty(void **state)
     add(c, "b", 2, "too short");
     r = run(c, 2);
     assert_int_equal(r->n_narratives, 0);
-    assert_int_equal(nid(r, 0), CH_NEARDUP_NONE);
-    assert_int_equal(nid(r, 1), CH_NEARDUP_NONE);
+    assert_int_equal(nid(r, 0), CH_NONE);
+    assert_int_equal(nid(r, 1), CH_NONE);
     ch_neardup_result_free(r);
     /* one eligible post: a narrative needs two */
     add(c, "c", 3, BASE);

@@ -46,15 +46,6 @@
 /* Behaviours generating fewer pairs are counted without the prefilter (phase 5a). */
 #define FILTER_MIN_PAIRS 100000
 
-static const char *const beh_names[CH_B__COUNT] = {
-    "repost", "reply", "quote", "link", "hashtag", "narrative", "statement",
-};
-
-const char *ch_behaviour_name(ch_behaviour b)
-{
-    return (unsigned)b < CH_B__COUNT ? beh_names[b] : "?";
-}
-
 void ch_coact_opts_default(ch_coact_opts *o)
 {
     memset(o, 0, sizeof *o);

@@ -74,21 +74,7 @@
 #include <stdint.h>
 
 #include "core/post.h"
-
-typedef enum ch_behaviour {
-    CH_B_REPOST = 0,
-    CH_B_REPLY,
-    CH_B_QUOTE,
-    CH_B_LINK,
-    CH_B_HASHTAG,
-    CH_B_NARRATIVE,
-    CH_B_STATEMENT,
-    CH_B__COUNT
-} ch_behaviour;
-
-const char *ch_behaviour_name(ch_behaviour b);   /* "repost", "reply", ... */
-
-#define CH_NONE UINT32_MAX   /* "no narrative / no statement" in per-post arrays */
+#include "core/vocab.h"   /* ch_behaviour, CH_NONE */
 
 typedef struct ch_coact_opts {
     int64_t window;          /* seconds; <= 0 means window auto: two looks per behaviour, the

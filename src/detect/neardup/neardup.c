@@ -756,11 +756,11 @@ static int finish(const ch_corpus *c, const ch_neardup_opts *o, const uint8_t *s
             nar[t].first_post = UINT32_MAX;
             cnt[i] = (uint32_t)t++;
         } else {
-            cnt[i] = CH_NEARDUP_NONE;
+            cnt[i] = CH_NONE;
         }
     }
     for (size_t i = 0; i < n; i++) {
-        if (status[i] != ST_OK || (t = cnt[u->parent[i]]) == CH_NEARDUP_NONE)
+        if (status[i] != ST_OK || (t = cnt[u->parent[i]]) == CH_NONE)
             continue;
         const ch_post *p = ch_corpus_post(c, i);
         ch_narrative *a = &nar[t];
@@ -795,7 +795,7 @@ static int finish(const ch_corpus *c, const ch_neardup_opts *o, const uint8_t *s
     size_t in_narr = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t id = r->narrative_of_post[i];
-        if (id == CH_NEARDUP_NONE)
+        if (id == CH_NONE)
             continue;
         id = r->narrative_of_post[i] = final[id];
         off[id + 1]++;
@@ -812,14 +812,14 @@ static int finish(const ch_corpus *c, const ch_neardup_opts *o, const uint8_t *s
         goto out;
     for (size_t i = 0; i < n; i++) {
         uint32_t id = r->narrative_of_post[i];
-        if (id != CH_NEARDUP_NONE)
+        if (id != CH_NONE)
             mem[off[id]++] = (uint32_t)i;
     }
     for (size_t i = m; i > 0; i--)   /* off[id] advanced to the end of id: shift back */
         off[i] = off[i - 1];
     off[0] = 0;
     for (size_t i = 0; i < na; i++)
-        stamp[i] = CH_NEARDUP_NONE;
+        stamp[i] = CH_NONE;
     for (size_t id = 0; id < m; id++) {
         uint32_t acc = 0;
         for (uint32_t q = off[id]; q < off[id + 1]; q++) {
@@ -885,7 +885,7 @@ int ch_neardup_run(const ch_corpus *c, const ch_neardup_opts *o, ch_neardup_resu
     if (!r->narrative_of_post)
         goto out;
     for (size_t i = 0; i < n; i++)
-        r->narrative_of_post[i] = CH_NEARDUP_NONE;
+        r->narrative_of_post[i] = CH_NONE;
     if (n == 0) {
         rc = CHORUS_OK;
         goto out;

@@ -61,8 +61,8 @@
 #include <stdint.h>
 
 #include "core/post.h"
+#include "core/vocab.h"   /* CH_NONE */
 
-#define CH_NEARDUP_NONE UINT32_MAX   /* "no narrative" in narrative_of_post */
 #define CH_NEARDUP_MAX_HASHES 128    /* largest sketch (bins, one byte each) */
 
 typedef struct ch_neardup_opts {
@@ -112,7 +112,7 @@ typedef struct ch_neardup_stats {
 } ch_neardup_stats;
 
 typedef struct ch_neardup_result {
-    uint32_t *narrative_of_post; /* one per corpus post; CH_NEARDUP_NONE = none */
+    uint32_t *narrative_of_post; /* one per corpus post; CH_NONE = none */
     size_t n_posts;
     ch_narrative *narratives;    /* ordered by (first_seen, first_post): the id is the index */
     size_t n_narratives;

@@ -89,6 +89,7 @@
 #include <stdint.h>
 
 #include "core/post.h"
+#include "core/vocab.h"   /* ch_behaviour, CH_NONE */
 #include "detect/coact/coact.h"
 
 #define CH_NETWORK_MAX_LOGP 50.0   /* cap on -log10 p per behaviour */

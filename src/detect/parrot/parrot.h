@@ -52,6 +52,7 @@
 
 #include "chorus.h"
 #include "core/post.h"
+#include "core/vocab.h"   /* CH_NONE */
 #include "ingest/statements.h"
 
 /* Tunables. ch_parrot_params_default gives the measured defaults. */
@@ -133,7 +134,7 @@ typedef struct ch_parrot_row {
 } ch_parrot_row;
 
 typedef struct ch_parrot_result {
-    uint32_t *post_stmt;       /* per post: best statement, UINT32_MAX = none (npost entries) */
+    uint32_t *post_stmt;       /* per post: best statement, CH_NONE = none (npost entries) */
     size_t nposts;
     ch_parrot_row *rows;       /* sorted by post, then best first */
     size_t nrows;
@@ -150,7 +151,7 @@ typedef struct ch_parrot_corpus_opts {
 /*
  * Matches every post of the corpus. A repost whose original (ref_id) is in the corpus is
  * attributed to that original and not matched again (counted in reposts_skipped; its
- * post_stmt stays UINT32_MAX); a repost whose original is absent is matched on its own text,
+ * post_stmt stays CH_NONE); a repost whose original is absent is matched on its own text,
  * the only copy there is. When several statements hold the passage a post copies equally
  * well, the context rule picks the statement that the posts around it (within about a day)
  * copy unambiguously, preferring statements published by the post's time; without such

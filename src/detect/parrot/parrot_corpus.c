@@ -138,7 +138,7 @@ static int resolve_ties(const ch_parrot_index *ix, const ch_corpus *c, const tie
     if (!start)
         return CHORUS_ENOMEM;
     for (size_t i = 0; i < np; i++)
-        if (post_stmt[i] != UINT32_MAX && !ambiguous[i])
+        if (post_stmt[i] != CH_NONE && !ambiguous[i])
             start[post_stmt[i] + 1]++;
     for (size_t s = 0; s < ns; s++)
         start[s + 1] += start[s];
@@ -152,7 +152,7 @@ static int resolve_ties(const ch_parrot_index *ix, const ch_corpus *c, const tie
     }
     memcpy(fill, start, ns * sizeof *fill);
     for (size_t i = 0; i < np; i++)
-        if (post_stmt[i] != UINT32_MAX && !ambiguous[i])
+        if (post_stmt[i] != CH_NONE && !ambiguous[i])
             times[fill[post_stmt[i]]++] = ch_corpus_post(c, i)->created_at;
     for (size_t s = 0; s < ns; s++)
         qsort(times + start[s], start[s + 1] - start[s], sizeof *times, cmp_i64);
@@ -229,7 +229,7 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
         goto out;
     out->nposts = np;
     for (size_t i = 0; i < np; i++)
-        out->post_stmt[i] = UINT32_MAX;
+        out->post_stmt[i] = CH_NONE;
 
     /* a repost of a post we hold is the original's copy, not a new parroting act */
     const ch_pool *pool = ch_corpus_pool(c);
@@ -367,7 +367,7 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
         }
     }
     for (size_t i = 0; i < np; i++) {
-        if (out->post_stmt[i] != UINT32_MAX)
+        if (out->post_stmt[i] != CH_NONE)
             out->posts_matched++;
     }
     for (size_t i = 0; i < np; i++) {
@@ -376,7 +376,7 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
         const ch_post *p = ch_corpus_post(c, i);
         size_t r = ch_corpus_find_post(c, ch_corpus_post_platform(c, i),
                                        ch_pool_str(pool, p->ref_id), ch_pool_len(pool, p->ref_id));
-        if (r != SIZE_MAX && out->post_stmt[r] != UINT32_MAX)
+        if (r != SIZE_MAX && out->post_stmt[r] != CH_NONE)
             out->reposts_of_matched++;
     }
     rc = CHORUS_OK;

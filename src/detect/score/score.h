@@ -61,6 +61,7 @@
 #include <stdint.h>
 
 #include "core/post.h"
+#include "core/vocab.h"   /* ch_behaviour, CH_NONE */
 #include "detect/network/network.h"
 
 typedef enum ch_score_feature {
