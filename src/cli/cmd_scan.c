@@ -15,6 +15,7 @@
 #include "report/report.h"
 #include "store/store.h"
 #include "text/features.h"
+#include "text/url.h"
 
 static void help(FILE *f)
 {

@@ -6,7 +6,7 @@
  *   repost     the reposted post (its id; for "RT @handle: text" reposts without the original's
  *              id, the original's handle — or account id — plus the hash of its normalized text)
  *   reply      the parent post          quote      the quoted post
- *   link       a canonical URL (ch_url_canon)
+ *   link       a canonical URL (ch_url_canon, text/url.h)
  *   hashtag    the set of a post's hashtags, when it has ≥ 2 (folded like text, deduplicated)
  *   narrative  a near-duplicate narrative id (from neardup; optional input)
  *   statement  a parroted statement id (from parrot; optional input)
@@ -181,14 +181,5 @@ int ch_coact_pairs(const ch_corpus *c, const ch_coact_opts *o, ch_behaviour b, c
  * of the stage. Cost: extraction and sort of the events. */
 int ch_coact_estimate_window(const ch_corpus *c, const ch_coact_opts *o,
                              int64_t windows[CH_B__COUNT], int64_t *pooled);
-
-/* Canonical form of a URL for co-link: lowercase scheme and host, http -> https, "www."
- * and default ports dropped, utm_*, fbclid, gclid (and similar trackers) and the fragment
- * removed, remaining query parameters kept in order, trailing slash removed, unreserved
- * percent-escapes decoded and the others upper-cased, a few host aliases (x.com and
- * mobile.twitter.com = twitter.com, youtu.be/ID = youtube.com/watch?v=ID) folded.
- * Writes at most cap bytes (NUL included) like snprintf and returns the length of the whole
- * canonical form (>= cap means it was truncated), or 0 if s is not an http(s) URL. */
-size_t ch_url_canon(const char *s, size_t n, char *out, size_t cap);
 
 #endif

@@ -18,6 +18,7 @@
 
 #include "core/alloc.h"
 #include "detect/coact/coact_int.h"
+#include "text/url.h"
 
 #define KEY_HASHED (UINT64_C(1) << 63)
 

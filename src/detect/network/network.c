@@ -20,6 +20,7 @@
 
 #include "core/alloc.h"
 #include "core/hash.h"
+#include "text/url.h"
 
 void ch_network_opts_default(ch_network_opts *o)
 {
