@@ -3,6 +3,7 @@
  * and the quality benchmark share, so that what is measured is what ships.
  */
 #include "detect/detect.h"
+#include "core/parallel.h"
 #include "core/sys.h"
 
 #include <string.h>
@@ -50,7 +51,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     if (!c || !o || !out)
         return CHORUS_EUSAGE;
     memset(out, 0, sizeof *out);
-    const int threads = ch_threads_resolve(o->threads);
+    const int threads = ch_parallel_threads(o->threads);
     double t = ch_now();
     int rc;
 
@@ -79,7 +80,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     if (stmts && ch_stmtset_count(stmts) > 0) {
         if ((rc = ch_parrot_build(stmts, &o->parrot, &out->pix)))
             goto out;
-        ch_parrot_corpus_opts po = {.threads = (unsigned)threads, .max_per_post = 1};
+        ch_parrot_corpus_opts po = {.threads = threads, .max_per_post = 1};
         if ((rc = ch_parrot_match_corpus(out->pix, c, &po, &out->parrot)))
             goto out;
         stmt_of_post = out->parrot.post_stmt;

@@ -21,25 +21,23 @@
  *   6. Benjamini–Hochberg over all account pairs flags the significant edges; the screened
  *      edges, at most max_edges by ascending p, sorted by (behaviour, a, b);
  *   7. per behaviour, in parallel: sweep again to collect evidence posts of the edges.
- * Every task writes only its own output slot and outputs are merged in task order, then sorted
- * on a total order: the result does not depend on the number of threads or partitions.
+ * The parallel phases run on ch_parallel_for (core/parallel.h). Every task writes only its own
+ * output slot and outputs are merged in task order, then sorted on a total order: the result
+ * does not depend on the number of threads or partitions.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/alloc.h"
-#include "core/sys.h"
+#include "core/parallel.h"
 #include "core/hash.h"
 #include "detect/coact/coact_int.h"
 
 #define DEFAULT_K 20
 #define DEFAULT_TABLE_BYTES ((size_t)256 << 20)
 #define DEFAULT_SCREEN_P 0.01
-#define MAX_THREADS 64
 /* Bytes one candidate pair may take in a table: a 56-byte entry at load <= 0.7, doubled for
  * the power-of-two rounding of the capacity. Used to size partitions. */
 #define PAIR_BYTES 160
@@ -81,56 +79,6 @@ static inline uint64_t tdiff(int64_t b, int64_t a)
     return (uint64_t)b - (uint64_t)a;
 }
 
-/* ---- tasks on threads ------------------------------------------------------------------- */
-
-typedef void (*task_fn)(void *ctx, size_t i);
-
-typedef struct tpool {
-    task_fn fn;
-    void *ctx;
-    size_t n;
-    atomic_size_t next;
-} tpool;
-
-static void *worker(void *arg)
-{
-    tpool *p = arg;
-    for (;;) {
-        size_t i = atomic_fetch_add(&p->next, 1);
-        if (i >= p->n)
-            break;
-        p->fn(p->ctx, i);
-    }
-    return NULL;
-}
-
-/* Runs fn(ctx, 0..n-1) on up to `threads` threads (the caller's included). A thread that
- * cannot be created just leaves its share to the others. */
-static void parallel(int threads, size_t n, task_fn fn, void *ctx)
-{
-    tpool p = {.fn = fn, .ctx = ctx, .n = n};
-    atomic_init(&p.next, 0);
-    pthread_t th[MAX_THREADS];
-    int started = 0;
-    int want = threads < 1 ? 1 : threads;
-    if ((size_t)want > n)
-        want = (int)n;
-    for (int i = 1; i < want; i++) {
-        if (pthread_create(&th[started], NULL, worker, &p) == 0)
-            started++;
-    }
-    worker(&p);
-    for (int i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-}
-
-static int resolve_threads(int t)
-{
-    if (t <= 0)
-        t = ch_cpu_count();
-    return t > MAX_THREADS ? MAX_THREADS : t;
-}
-
 /* ---- state ------------------------------------------------------------------------------- */
 
 /* A candidate pair kept for the significance test. */
@@ -169,7 +117,6 @@ typedef struct bstate {
     size_t fwords;
     double distinct_est; /* distinct pairs seen, estimated from the prefilter */
     uint32_t nparts;
-    int rc;
 } bstate;
 
 /* Per (behaviour, partition) task. */
@@ -178,7 +125,6 @@ typedef struct ptask {
     uint32_t part;
     cands out;
     uint64_t candidates, tested, generated, trimmed;
-    int rc;
 } ptask;
 
 typedef struct run {
@@ -205,7 +151,6 @@ typedef struct run {
     size_t ebeg[CH_B__COUNT + 1];   /* edges of behaviour b: [ebeg[b], ebeg[b+1]) */
     ch_shared *ev;                  /* CH_SHARED_PER_EDGE slots per edge */
     uint8_t *nev;                   /* slots used per edge */
-    int erc[CH_B__COUNT];
 } run;
 
 static void run_free(run *r)
@@ -233,15 +178,16 @@ static void run_free(run *r)
 
 /* ---- phase 2: group and sort ---------------------------------------------------------- */
 
-static void build_task(void *ctx, size_t i)
+static int build_task(void *ctx, size_t i, unsigned worker)
 {
     run *r = ctx;
     bstate *bs = &r->b[i];
     if (!(r->mask & (1u << i)))
-        return;
-    bs->rc = ch_evset_build(&r->raw[i], &bs->es);
-    if (!bs->rc)
+        return CHORUS_OK;
+    const int rc = ch_evset_build(&r->raw[i], &bs->es);
+    if (!rc)
         ch_gap_hist_add(&bs->es, bs->hist);
+    return rc;
 }
 
 /* ---- phase 3: windows -------------------------------------------------------------------- */
@@ -284,16 +230,16 @@ static int64_t set_windows(run *r)
 
 /* ---- phase 4: statistics for the null model and the partitioning ------------------------ */
 
-static void stats_task(void *ctx, size_t bi)
+static int stats_task(void *ctx, size_t bi, unsigned worker)
 {
     run *r = ctx;
     bstate *bs = &r->b[bi];
     if (!(r->count_mask & (1u << bi)))
-        return;
+        return CHORUS_OK;
     const ch_evset *es = &bs->es;
     const uint32_t K = r->o.max_pairs_per_event;
     uint32_t *stamp = NULL, *actors = NULL;
-    bs->rc = CHORUS_ENOMEM;
+    int rc = CHORUS_ENOMEM;
     if (!(bs->k = ch_calloc(r->nacc, sizeof *bs->k)) ||
         !(bs->D[0] = ch_calloc(r->nacc, sizeof *bs->D[0])) ||
         !(bs->D[1] = ch_calloc(r->nacc, sizeof *bs->D[1])) ||
@@ -371,10 +317,11 @@ static void stats_task(void *ctx, size_t bi)
     bs->E = (double)es->n;
     bs->est_pairs = est;
     bs->capped = capped;
-    bs->rc = CHORUS_OK;
+    rc = CHORUS_OK;
 out:
     ch_free(stamp);
     ch_free(actors);
+    return rc;
 }
 
 /* ---- phase 5: candidate pairs ------------------------------------------------------------ */
@@ -478,7 +425,7 @@ typedef struct ftask {
     uint64_t generated;
 } ftask;
 
-static void filter_task(void *ctx, size_t ti)
+static int filter_task(void *ctx, size_t ti, unsigned worker)
 {
     run *r = ctx;
     ftask *ft = &r->ftasks[ti];
@@ -497,6 +444,7 @@ static void filter_task(void *ctx, size_t ti)
             atomic_fetch_or_explicit(&B[bit >> 6], m, memory_order_relaxed);
     })
     ft->generated = generated;
+    return CHORUS_OK;
 }
 
 static uint64_t popcount_bits(_Atomic uint64_t *v, size_t words)
@@ -554,7 +502,9 @@ static int prefilter(run *r)
         }
     }
     r->nftasks = nt;
-    parallel(r->threads, nt, filter_task, r);
+    int rc = ch_parallel_for(r->threads, nt, filter_task, r);
+    if (rc)
+        return rc;
     uint64_t gen[CH_B__COUNT] = {0};
     for (size_t i = 0; i < nt; i++)
         gen[r->ftasks[i].beh] += r->ftasks[i].generated;
@@ -624,7 +574,7 @@ static void trim(run *r, ptask *pt)
     pt->out.n = r->max_edges;
 }
 
-static void pair_task(void *ctx, size_t ti)
+static int pair_task(void *ctx, size_t ti, unsigned worker)
 {
     run *r = ctx;
     ptask *pt = &r->tasks[ti];
@@ -709,7 +659,7 @@ static void pair_task(void *ctx, size_t ti)
     }
 out:
     ch_free(t.e);
-    pt->rc = rc;
+    return rc;
 }
 
 /* Sets partitions per behaviour and creates the task list (behaviour-major). */
@@ -752,31 +702,18 @@ static int make_tasks(run *r)
 static int run_front(run *r, bool windows_only)
 {
     int rc = ch_coact_extract(r->c, &r->o, r->mask, r->raw);
-    if (rc)
+    if (rc || (rc = ch_parallel_for(r->threads, CH_B__COUNT, build_task, r)))
         return rc;
-    parallel(r->threads, CH_B__COUNT, build_task, r);
-    for (int b = 0; b < CH_B__COUNT; b++) {
-        if (r->b[b].rc)
-            return r->b[b].rc;
-    }
     set_windows(r);
     if (windows_only)
         return CHORUS_OK;
-    parallel(r->threads, CH_B__COUNT, stats_task, r);
-    for (int b = 0; b < CH_B__COUNT; b++) {
-        if (r->b[b].rc)
-            return r->b[b].rc;
-    }
+    if ((rc = ch_parallel_for(r->threads, CH_B__COUNT, stats_task, r)))
+        return rc;
     if (r->keep_min >= 2 && (rc = prefilter(r)))
         return rc;
     if ((rc = make_tasks(r)))
         return rc;
-    parallel(r->threads, r->ntasks, pair_task, r);
-    for (size_t i = 0; i < r->ntasks; i++) {
-        if (r->tasks[i].rc)
-            return r->tasks[i].rc;
-    }
-    return CHORUS_OK;
+    return ch_parallel_for(r->threads, r->ntasks, pair_task, r);
 }
 
 static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
@@ -796,7 +733,7 @@ static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
     if (ch_corpus_naccounts(c) > UINT32_MAX - 1 || ch_corpus_nposts(c) > UINT32_MAX - 1)
         return CHORUS_ELIMIT;
     r->nacc = (uint32_t)ch_corpus_naccounts(c);
-    r->threads = resolve_threads(o->threads);
+    r->threads = ch_parallel_threads(o->threads);
     r->keep_min = r->o.min_objects;
     r->max_edges = o->max_edges ? o->max_edges : CH_COACT_MAX_EDGES;
     /* BH accepts p-values <= alpha only (its threshold alpha k / m never exceeds alpha), so
@@ -926,12 +863,12 @@ typedef struct etab {
     size_t mask;
 } etab;
 
-static void evidence_task(void *ctx, size_t bi)
+static int evidence_task(void *ctx, size_t bi, unsigned worker)
 {
     run *r = ctx;
     const size_t e0 = r->ebeg[bi], e1 = r->ebeg[bi + 1];
     if (e0 == e1)
-        return;
+        return CHORUS_OK;
     const bstate *bs = &r->b[bi];
     const ch_evset *es = &bs->es;
     const int64_t W = bs->wlong;
@@ -940,7 +877,7 @@ static void evidence_task(void *ctx, size_t bi)
     size_t cap = 16;
     while (cap < 2 * (e1 - e0))
         cap *= 2;
-    r->erc[bi] = CHORUS_ENOMEM;
+    int rc = CHORUS_ENOMEM;
     if (!(t.key = ch_malloc(cap * sizeof *t.key)) || !(t.edge = ch_malloc(cap * sizeof *t.edge)) ||
         !(t.last = ch_calloc(cap, sizeof *t.last)))
         goto out;
@@ -974,11 +911,12 @@ static void evidence_task(void *ctx, size_t bi)
         r->ev[(size_t)e * CH_SHARED_PER_EDGE + r->nev[e]++] = (ch_shared){
             e, i_is_a ? es->post[i] : es->post[j], i_is_a ? es->post[j] : es->post[i]};
     })
-    r->erc[bi] = CHORUS_OK;
+    rc = CHORUS_OK;
 out:
     ch_free(t.key);
     ch_free(t.edge);
     ch_free(t.last);
+    return rc;
 }
 
 static int evidence(run *r, ch_coact_result *res)
@@ -999,11 +937,9 @@ static int evidence(run *r, ch_coact_result *res)
             e++;
         r->ebeg[b] = b == CH_B__COUNT ? res->n_edges : e;
     }
-    parallel(r->threads, CH_B__COUNT, evidence_task, r);
-    for (int b = 0; b < CH_B__COUNT; b++) {
-        if (r->erc[b])
-            return r->erc[b];
-    }
+    int rc = ch_parallel_for(r->threads, CH_B__COUNT, evidence_task, r);
+    if (rc)
+        return rc;
     size_t n = 0;
     for (size_t i = 0; i < res->n_edges; i++)
         n += r->nev[i];

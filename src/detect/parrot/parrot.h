@@ -144,7 +144,8 @@ typedef struct ch_parrot_result {
 } ch_parrot_result;
 
 typedef struct ch_parrot_corpus_opts {
-    unsigned threads;          /* 0 or 1: the calling thread only */
+    int threads;               /* workers (ch_parallel_for): 0 = all cores; the result does not
+                                  depend on it */
     unsigned max_per_post;     /* matches kept per post; 0 = 1 (the best) */
 } ch_parrot_corpus_opts;
 
@@ -155,10 +156,11 @@ typedef struct ch_parrot_corpus_opts {
  * the only copy there is. When several statements hold the passage a post copies equally
  * well, the context rule picks the statement that the posts around it (within about a day)
  * copy unambiguously, preferring statements published by the post's time; without such
- * neighbours the time rule of ch_parrot_match_text stands. Posts are split among `threads`
- * workers, each with its own scratch; the result is the same for any thread count. The result
- * owns its arrays: release with ch_parrot_result_free. Returns 0, CHORUS_ENOMEM,
- * CHORUS_ELIMIT (2^32 posts or more) or CHORUS_EINTERNAL (a thread could not be started).
+ * neighbours the time rule of ch_parrot_match_text stands. Chunks of posts are spread over
+ * `threads` workers (ch_parallel_for), each with its own scratch; the result is the same for
+ * any thread count. o may be NULL (all cores, the best match per post). The result owns its
+ * arrays: release with ch_parrot_result_free. Returns 0, CHORUS_ENOMEM or CHORUS_ELIMIT (2^32
+ * posts or more).
  * Cost: the per-post cost above, over `threads` cores; memory: one scratch per thread and the
  * rows.
  */
