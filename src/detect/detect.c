@@ -100,16 +100,26 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     co.threads = threads;
     co.narrative_of_post = narr_of_post;
     co.statement_of_post = stmt_of_post;
-    if ((rc = ch_coact_run(c, &co, &out->co)))
+    const char **stmt_ids = NULL;   /* names statement objects in the evidence */
+    if (stmt_of_post) {
+        if (!(stmt_ids = ch_malloc(out->n_statements * sizeof *stmt_ids))) {
+            rc = CHORUS_ENOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < out->n_statements; i++)
+            stmt_ids[i] = ch_stmtset_get(stmts, i)->id;
+        co.statement_ids = stmt_ids;
+        co.n_statements = out->n_statements;
+    }
+    rc = ch_coact_run(c, &co, &out->co);
+    ch_free(stmt_ids);
+    if (rc)
         goto out;
     out->seconds[CH_DS_COACT] = ch_now() - t;
 
     t = ch_now();
     progress(o, "clustering the account network");
-    ch_network_opts nopt = o->network;
-    nopt.narrative_of_post = narr_of_post;
-    nopt.statement_of_post = stmt_of_post;
-    if ((rc = ch_network_build(c, out->co, &nopt, &out->net)))
+    if ((rc = ch_network_build(c, out->co, &o->network, &out->net)))
         goto out;
     out->seconds[CH_DS_NETWORK] = ch_now() - t;
 

@@ -54,9 +54,9 @@ typedef struct ch_detect_opts {
     bool narratives;           /* run neardup and use its narratives (default true) */
     ch_parrot_params parrot;
     ch_neardup_opts neardup;   /* .threads set by ch_detect_run */
-    ch_coact_opts coact;       /* .threads, .narrative_of_post, .statement_of_post set by
-                                  ch_detect_run */
-    ch_network_opts network;   /* .narrative_of_post, .statement_of_post set by ch_detect_run */
+    ch_coact_opts coact;       /* .threads, .narrative_of_post, .statement_of_post,
+                                  .statement_ids, .n_statements set by ch_detect_run */
+    ch_network_opts network;
     ch_score_opts score;
     /* Optional progress callback, called with a stage's description before it runs and with
      * NULL at the end. */

@@ -33,6 +33,7 @@ typedef struct fixture {
     ch_coact_result co;
     ch_edge edges[128];
     ch_shared shared[512];
+    ch_object objects[NOBJ + 2];   /* the originals, as co-action names them */
 } fixture;
 
 static void add_post(ch_corpus *c, const char *id, const char *author, int64_t t, ch_kind kind,
@@ -81,7 +82,7 @@ static void add_edge(fixture *f, int i, int j, double p, uint32_t nobj, const in
                             .pvalue = p};
     for (int k = 0; k < nev; k++)
         f->shared[f->co.n_shared++] =
-            (ch_shared){(uint32_t)e, f->rp[ia][objs[k]], f->rp[ib][objs[k]]};
+            (ch_shared){(uint32_t)e, f->rp[ia][objs[k]], f->rp[ib][objs[k]], (uint32_t)objs[k]};
 }
 
 static int cmp_edge(const void *x, const void *y)
@@ -149,8 +150,13 @@ static void build(fixture *f)
             f->shared[j] = f->shared[j - 1];
             f->shared[j - 1] = t;
         }
+    for (int o = 0; o < NOBJ + 2; o++)
+        f->objects[o] = (ch_object){.key = (uint64_t)o, .behaviour = CH_B_REPOST,
+                                    .type = CH_OBJ_POST, .text = "post"};
     f->co.edges = f->edges;
     f->co.shared = f->shared;
+    f->co.shared_obj = f->objects;
+    f->co.n_shared_obj = NOBJ + 2;
     f->co.window = 60;
 }
 

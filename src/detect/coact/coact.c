@@ -69,6 +69,8 @@ void ch_coact_result_free(ch_coact_result *r)
         return;
     ch_free(r->edges);
     ch_free(r->shared);
+    ch_free(r->shared_obj);
+    ch_arena_free(&r->text);
     ch_free(r);
 }
 
@@ -908,14 +910,54 @@ static int evidence_task(void *ctx, size_t bi, unsigned worker)
         if (r->nev[e] >= CH_SHARED_PER_EDGE)
             continue;
         const bool i_is_a = ai < aj;
+        /* .object holds the sweep's object index until evidence() names the objects */
         r->ev[(size_t)e * CH_SHARED_PER_EDGE + r->nev[e]++] = (ch_shared){
-            e, i_is_a ? es->post[i] : es->post[j], i_is_a ? es->post[j] : es->post[i]};
+            e, i_is_a ? es->post[i] : es->post[j], i_is_a ? es->post[j] : es->post[i], o};
     })
     rc = CHORUS_OK;
 out:
     ch_free(t.key);
     ch_free(t.edge);
     ch_free(t.last);
+    return rc;
+}
+
+/* Each object the evidence names becomes one ch_object, in order of first use by shared[]:
+ * shared[i].object turns from the sweep's object index into an index of res->shared_obj. */
+static int name_objects(run *r, ch_coact_result *res)
+{
+    int rc = CHORUS_ENOMEM;
+    uint32_t *idx[CH_B__COUNT] = {0};   /* per behaviour and object: its ch_object, or CH_NONE */
+    size_t cap = 0;
+    for (size_t i = 0; i < res->n_shared; i++) {
+        ch_shared *sh = &res->shared[i];
+        const uint8_t b = res->edges[sh->edge].behaviour;
+        const ch_evset *es = &r->b[b].es;
+        if (!idx[b]) {
+            if (!(idx[b] = ch_malloc((es->nobj ? es->nobj : 1) * sizeof *idx[b])))
+                goto out;
+            for (uint32_t o = 0; o < es->nobj; o++)
+                idx[b][o] = CH_NONE;
+        }
+        const uint32_t o = sh->object;
+        if (idx[b][o] == CH_NONE) {
+            if (res->n_shared_obj == cap &&
+                ch_grow((void **)&res->shared_obj, &cap, res->n_shared_obj + 1,
+                        sizeof *res->shared_obj))
+                goto out;
+            if ((rc = ch_coact_name_object(r->c, &r->o, (ch_behaviour)b, es->okey[o],
+                                           sh->post_a, &res->text,
+                                           &res->shared_obj[res->n_shared_obj])))
+                goto out;
+            rc = CHORUS_ENOMEM;
+            idx[b][o] = (uint32_t)res->n_shared_obj++;
+        }
+        sh->object = idx[b][o];
+    }
+    rc = CHORUS_OK;
+out:
+    for (int b = 0; b < CH_B__COUNT; b++)
+        ch_free(idx[b]);
     return rc;
 }
 
@@ -951,7 +993,7 @@ static int evidence(run *r, ch_coact_result *res)
             res->shared[k++] = r->ev[i * CH_SHARED_PER_EDGE + s];
     }
     res->n_shared = n;
-    return CHORUS_OK;
+    return name_objects(r, res);
 }
 
 /* ---- public entry points ----------------------------------------------------------------- */

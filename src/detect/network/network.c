@@ -19,8 +19,6 @@
 #include <string.h>
 
 #include "core/alloc.h"
-#include "core/hash.h"
-#include "text/url.h"
 
 void ch_network_opts_default(ch_network_opts *o)
 {
@@ -238,95 +236,6 @@ out:
     igraph_set_warning_handler(old_warn);
     igraph_set_error_handler(old_err);
     return igraph_rc(ie);
-}
-
-/* ---- 3. evidence objects ----------------------------------------------------------------- */
-
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n, bool fold)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = s[i];
-        if (fold && c >= 'A' && c <= 'Z')
-            c += 'a' - 'A';
-        h = (h ^ c) * UINT64_C(0x100000001b3);
-    }
-    return h;
-}
-
-#define FNV0 UINT64_C(0xcbf29ce484222325)
-
-static int cmp_cstr(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* Identity of the object two evidence posts acted on, as a 64-bit key that includes the
- * behaviour. The co-action stage does not hand object ids out, so they are re-derived from
- * the posts the same way in spirit (exact equality is not needed: the keys only count
- * distinct objects and their members). */
-static uint64_t object_key(const ch_corpus *c, const ch_network_opts *o, ch_behaviour b,
-                           uint32_t pa, uint32_t pb)
-{
-    const ch_pool *pool = ch_corpus_pool(c);
-    const ch_post *p = ch_corpus_post(c, pa);
-    uint64_t h = ch_mix64((uint64_t)b + 1);
-    switch (b) {
-    case CH_B_REPOST:
-    case CH_B_REPLY:
-    case CH_B_QUOTE:
-        if (p->ref_id)
-            return ch_mix64(h ^ p->ref_id);
-        /* "RT @handle: text" without the original's id: its account and text */
-        h = ch_mix64(h ^ (p->ref_account ? p->ref_account : p->ref_handle));
-        return hash_bytes(h, p->text, p->text_len, false);
-    case CH_B_LINK: {
-        /* the first canonical URL of a that b also shared; else a's first URL */
-        const ch_post *q = ch_corpus_post(c, pb);
-        char ca[512], cb[512];
-        const char *first = NULL;
-        size_t first_len = 0;
-        for (unsigned i = 0; i < p->n_urls; i++) {
-            const char *u = ch_pool_str(pool, p->urls[i]);
-            size_t la = ch_url_canon(u, ch_pool_len(pool, p->urls[i]), ca, sizeof ca);
-            if (la == 0 || la >= sizeof ca)
-                continue;
-            if (!first) {
-                first = u;
-                first_len = ch_pool_len(pool, p->urls[i]);
-            }
-            for (unsigned j = 0; j < q->n_urls; j++) {
-                size_t lb = ch_url_canon(ch_pool_str(pool, q->urls[j]),
-                                         ch_pool_len(pool, q->urls[j]), cb, sizeof cb);
-                if (lb == la && memcmp(ca, cb, la) == 0)
-                    return hash_bytes(h, ca, la, false);
-            }
-        }
-        if (first)
-            return hash_bytes(h, first, first_len, false);
-        return hash_bytes(h, p->text, p->text_len, false);
-    }
-    case CH_B_HASHTAG: {
-        const char *tags[CH_MAX_ENTITIES];
-        unsigned n = p->n_hashtags < CH_MAX_ENTITIES ? p->n_hashtags : CH_MAX_ENTITIES;
-        for (unsigned i = 0; i < n; i++)
-            tags[i] = ch_pool_str(pool, p->hashtags[i]);
-        qsort(tags, n, sizeof *tags, cmp_cstr);
-        for (unsigned i = 0; i < n; i++)
-            h = hash_bytes(h, tags[i], strlen(tags[i]) + 1, true);
-        return h;
-    }
-    case CH_B_NARRATIVE:
-        if (o->narrative_of_post && o->narrative_of_post[pa] != CH_NONE)
-            return ch_mix64(h ^ o->narrative_of_post[pa]);
-        return hash_bytes(h, p->text, p->text_len, false);
-    case CH_B_STATEMENT:
-        if (o->statement_of_post && o->statement_of_post[pa] != CH_NONE)
-            return ch_mix64(h ^ o->statement_of_post[pa]);
-        return hash_bytes(h, p->text, p->text_len, false);
-    default:
-        return h;
-    }
 }
 
 /* ---- 4. clusters ------------------------------------------------------------------------- */
@@ -663,7 +572,8 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
     for (size_t i = 0; i < co->n_shared; i++)
         if (co->shared[i].edge >= co->n_edges ||
             co->shared[i].post_a >= ch_corpus_nposts(c) ||
-            co->shared[i].post_b >= ch_corpus_nposts(c))
+            co->shared[i].post_b >= ch_corpus_nposts(c) ||
+            co->shared[i].object >= co->n_shared_obj)
             return CHORUS_EUSAGE;
 
     rc = CHORUS_ENOMEM;
@@ -967,9 +877,9 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
         for (uint32_t i = 0; i < m->n_ev; i++) {
             const ch_shared *s = &co->shared[cev[m->ev_first + i]];
             const ch_edge *e = &co->edges[s->edge];
-            const uint64_t key = object_key(c, o, (ch_behaviour)e->behaviour, s->post_a, s->post_b);
-            objs[no++] = (objent){key, e->a, e->behaviour};
-            objs[no++] = (objent){key, e->b, e->behaviour};
+            /* the object as the co-action stage identified it (one index per object) */
+            objs[no++] = (objent){s->object, e->a, e->behaviour};
+            objs[no++] = (objent){s->object, e->b, e->behaviour};
         }
         qsort(objs, no, sizeof *objs, cmp_objent);
         for (size_t i = 0; i < no;) {

@@ -43,7 +43,8 @@
  *                   pairs. The union bound over every k-subset (and every k) makes the test
  *                   valid however the community was found;
  *       objects     >= opts.min_objects distinct objects each shared (in the evidence of
- *                   internal edges) by >= opts.min_object_members members: a campaign pushes
+ *                   internal edges; objects as co-action named them, ch_object) by
+ *                   >= opts.min_object_members members: a campaign pushes
  *                   many items through many of its accounts, while a crowd that beat the edge
  *                   test around one viral post shares its other objects by pairs only;
  *       density     internal edges / possible pairs >= opts.min_density;
@@ -124,10 +125,6 @@ typedef struct ch_network_opts {
     double attach_alpha;     /* level of the attachment test (default 1e-3; 0 = no attaching) */
     bool associates;         /* associates of institutional accounts stay out of clusters
                                 (default true) */
-    /* Optional, one entry per corpus post (CH_NONE = none): identify narrative and statement
-     * objects in the evidence. Without them those objects are told apart by post text. */
-    const uint32_t *narrative_of_post;
-    const uint32_t *statement_of_post;
 } ch_network_opts;
 
 void ch_network_opts_default(ch_network_opts *o);
