@@ -429,6 +429,17 @@ static void test_corpus(void **state)
             "leaking pipes and unpaid pilots");
     ch_parrot_result_free(&r);
     ch_parrot_result_free(&r); /* harmless twice */
+    /* Likes of the matched post parrot nothing, with or without the liked text attached, and
+     * are not reposts. */
+    add_post(c, "6", "fay", T_A + 100, CH_KIND_LIKE, "1", "");
+    add_post(c, "7", "gus", T_A + 110, CH_KIND_LIKE, "1", SENT2 " #harbour");
+    assert_int_equal(ch_parrot_match_corpus(f->ix, c, &o, &r), CHORUS_OK);
+    assert_int_equal(r.nrows, 3);
+    assert_int_equal(r.post_stmt[5], CH_NONE);
+    assert_int_equal(r.post_stmt[6], CH_NONE);
+    assert_int_equal(r.reposts_skipped, 1);
+    assert_int_equal(r.reposts_of_matched, 1);
+    ch_parrot_result_free(&r);
     chorus_corpus_free(c);
 }
 

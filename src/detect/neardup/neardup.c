@@ -36,7 +36,7 @@
 #define SEED_SHINGLE UINT64_C(0x6e656172647570a1)   /* "neardup" */
 #define SEED_PERM UINT64_C(0x9d2c5680a5b3f1e7)
 
-enum { ST_OK = 0, ST_REPOST, ST_SHORT };
+enum { ST_OK = 0, ST_REPOST, ST_SHORT, ST_LIKE };
 
 void ch_neardup_opts_default(ch_neardup_opts *o)
 {
@@ -389,6 +389,10 @@ static int sketch_task(void *ctx, size_t task, unsigned worker)
         uint8_t *sk = j->sk + i * k;
         if (ch_neardup_is_repost(p)) {
             j->status[i] = ST_REPOST;
+            continue;
+        }
+        if (p->kind == CH_KIND_LIKE) {   /* no text of its own, whatever a reader gave it */
+            j->status[i] = ST_LIKE;
             continue;
         }
         uint32_t units2 = 0;
@@ -873,6 +877,7 @@ int ch_neardup_run(const ch_corpus *c, const ch_neardup_opts *o, ch_neardup_resu
         ne += status[i] == ST_OK;
         r->stats.reposts += status[i] == ST_REPOST;
         r->stats.short_texts += status[i] == ST_SHORT;
+        r->stats.likes += status[i] == ST_LIKE;
     }
     r->stats.eligible = ne;
     double t1 = ch_now();

@@ -153,10 +153,11 @@ typedef struct ch_parrot_corpus_opts {
  * Matches every post of the corpus. A repost whose original (ref_id) is in the corpus is
  * attributed to that original and not matched again (counted in reposts_skipped; its
  * post_stmt stays CH_NONE); a repost whose original is absent is matched on its own text,
- * the only copy there is. When several statements hold the passage a post copies equally
- * well, the context rule picks the statement that the posts around it (within about a day)
- * copy unambiguously, preferring statements published by the post's time; without such
- * neighbours the time rule of ch_parrot_match_text stands. Chunks of posts are spread over
+ * the only copy there is. Likes (CH_KIND_LIKE) have no text of their own and are not matched.
+ * When several statements hold the passage a post copies equally well, the context rule picks
+ * the statement that the posts around it (within about a day) copy unambiguously, preferring
+ * statements published by the post's time; without such neighbours the time rule of
+ * ch_parrot_match_text stands. Chunks of posts are spread over
  * `threads` workers (ch_parallel_for), each with its own scratch; the result is the same for
  * any thread count. o may be NULL (all cores, the best match per post). The result owns its
  * arrays: release with ch_parrot_result_free. Returns 0, CHORUS_ENOMEM or CHORUS_ELIMIT (2^32

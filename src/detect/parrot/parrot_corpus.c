@@ -16,6 +16,9 @@
  * gave 18 wrong attributions, 1 h 23, 1 day 25, 3 days 50). */
 #define PX_CONTEXT_TAU 43200.0
 
+/* Why a post is not matched (per post, 0 = it is). */
+enum { SKIP_REPOST = 1, SKIP_LIKE = 2 };
+
 /* One statement of a tie: several statements contain the passage a post copies. */
 typedef struct tie {
     uint32_t post;
@@ -34,7 +37,7 @@ typedef struct worker {
 typedef struct job {
     const ch_parrot_index *ix;
     const ch_corpus *c;
-    const uint8_t *skip;        /* per post: not matched (a repost of a post in the corpus) */
+    const uint8_t *skip;        /* per post: not matched (SKIP_*) */
     uint32_t *post_stmt;        /* per post: written by the task that holds the post */
     unsigned max_per_post;
     size_t np;
@@ -222,16 +225,21 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
     for (size_t i = 0; i < np; i++)
         out->post_stmt[i] = CH_NONE;
 
-    /* a repost of a post we hold is the original's copy, not a new parroting act */
+    /* A repost of a post we hold is the original's copy, not a new parroting act; a like has
+     * no text of its own (whatever a reader attached) and parrots nothing. */
     const ch_pool *pool = ch_corpus_pool(c);
     for (size_t i = 0; i < np; i++) {
         const ch_post *p = ch_corpus_post(c, i);
+        if (p->kind == CH_KIND_LIKE) {
+            skip[i] = SKIP_LIKE;
+            continue;
+        }
         if (p->kind != CH_KIND_REPOST || !p->ref_id)
             continue;
         size_t r = ch_corpus_find_post(c, ch_corpus_post_platform(c, i),
                                        ch_pool_str(pool, p->ref_id), ch_pool_len(pool, p->ref_id));
         if (r != SIZE_MAX && r != i) {
-            skip[i] = 1;
+            skip[i] = SKIP_REPOST;
             out->reposts_skipped++;
         }
     }
@@ -341,7 +349,7 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
             out->posts_matched++;
     }
     for (size_t i = 0; i < np; i++) {
-        if (!skip[i])
+        if (skip[i] != SKIP_REPOST)
             continue;
         const ch_post *p = ch_corpus_post(c, i);
         size_t r = ch_corpus_find_post(c, ch_corpus_post_platform(c, i),
