@@ -33,7 +33,6 @@ void ch_detect_result_free(ch_detect_result *r)
     ch_coact_result_free(r->co);
     ch_neardup_result_free(r->nd);
     ch_parrot_result_free(&r->parrot);
-    ch_parrot_free(r->pix);
     ch_free(r->published);
     memset(r, 0, sizeof *r);
 }
@@ -78,10 +77,8 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     progress(o, "matching posts to statements");
     const uint32_t *stmt_of_post = NULL;
     if (stmts && ch_stmtset_count(stmts) > 0) {
-        if ((rc = ch_parrot_build(stmts, &o->parrot, &out->pix)))
-            goto out;
         ch_parrot_corpus_opts po = {.threads = threads, .max_per_post = 1};
-        if ((rc = ch_parrot_match_corpus(out->pix, c, &po, &out->parrot)))
+        if ((rc = ch_parrot_run(stmts, c, &o->parrot, &po, &out->parrot)))
             goto out;
         stmt_of_post = out->parrot.post_stmt;
         out->n_statements = ch_stmtset_count(stmts);

@@ -17,8 +17,8 @@
  * ch_detect_run sets itself are listed below.
  *
  * Ownership: the result owns everything it points to (ch_detect_result_free); the corpus
- * must outlive it (the network's cluster evidence points into the co-action result, the
- * parrot index into the statement set, which must outlive the result too). The corpus is
+ * must outlive it (the network's cluster evidence points into the co-action result), and the
+ * statement set too (the parroting result refers to statements by their index in it). The corpus is
  * modified only by normalization (ch_corpus_normalize fills each post's normalized text).
  *
  * Cost: the sum of the stages (see their headers). Results do not depend on `threads`.
@@ -72,7 +72,6 @@ typedef struct ch_detect_opts {
 void ch_detect_opts_default(ch_detect_opts *o);
 
 typedef struct ch_detect_result {
-    ch_parrot_index *pix;          /* NULL without statements */
     ch_parrot_result parrot;       /* zeroed without statements */
     int64_t *published;            /* per statement: published_at (NULL without statements) */
     size_t n_statements;

@@ -725,6 +725,13 @@ static void test_generated(void **state)
         assert_int_equal(x->before_publication, y->before_publication);
     }
     assert_memory_equal(r1.post_stmt, r3.post_stmt, r1.nposts * sizeof *r1.post_stmt);
+    /* the stage in one call (index, match, free the index) gives the same result */
+    ch_parrot_result rr;
+    assert_int_equal(ch_parrot_run(set, c, NULL, &o1, &rr), 0);
+    assert_int_equal(rr.nrows, r1.nrows);
+    assert_memory_equal(rr.rows, r1.rows, r1.nrows * sizeof *r1.rows);
+    assert_memory_equal(rr.post_stmt, r1.post_stmt, r1.nposts * sizeof *r1.post_stmt);
+    ch_parrot_result_free(&rr);
     ch_parrot_result_free(&r1);
     ch_parrot_result_free(&r3);
     chorus_corpus_free(c);

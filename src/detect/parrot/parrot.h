@@ -169,4 +169,14 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
                            const ch_parrot_corpus_opts *o, ch_parrot_result *out);
 void ch_parrot_result_free(ch_parrot_result *r);   /* harmless on a zeroed result */
 
+/*
+ * The stage in one call, as `chorus scan` runs it: builds the index of `set` (params may be
+ * NULL: defaults), matches every post of c (o as ch_parrot_match_corpus) and frees the index.
+ * The result refers to statements by their index in `set`. Returns what ch_parrot_build or
+ * ch_parrot_match_corpus returns; on error *out is zeroed (ch_parrot_result_free is harmless).
+ * Cost: both; peak memory the index plus the result.
+ */
+int ch_parrot_run(const ch_stmtset *set, const ch_corpus *c, const ch_parrot_params *params,
+                  const ch_parrot_corpus_opts *o, ch_parrot_result *out);
+
 #endif
