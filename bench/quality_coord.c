@@ -65,7 +65,7 @@
 #include "detect/network/network.h"
 #include "detect/parrot/parrot.h"
 #include "detect/score/score.h"
-#include "detect/statements.h"
+#include "ingest/statements.h"
 #include "ingest/ingest.h"
 
 enum { L_ORGANIC, L_CAMPAIGN, L_JOURNALIST, L_NEWS, L_OFFICIAL, L_LOOKALIKE, L_VIRAL,

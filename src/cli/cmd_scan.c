@@ -15,6 +15,7 @@
 #include "report/report.h"
 #include "store/store.h"
 #include "text/features.h"
+#include "text/url.h"
 
 static void help(FILE *f)
 {
@@ -209,7 +210,7 @@ static void describe_object(const ch_corpus *c, const results *r, ch_behaviour b
         break;
     }
     case CH_B_NARRATIVE:
-        if (r->nd && r->nd->narrative_of_post[pa] != CH_NEARDUP_NONE)
+        if (r->nd && r->nd->narrative_of_post[pa] != CH_NONE)
             snprintf(buf, cap, "narrative %u", r->nd->narrative_of_post[pa]);
         break;
     case CH_B_STATEMENT:
@@ -253,7 +254,7 @@ static int write_db(ch_store *s, const scan_opts *o, const chorus_corpus *c, con
     ch_store_run_f64(s, "param.screen_p", o->screen_p);
     ch_store_run_f64(s, "param.min_weight", r->net->min_weight);
     ch_store_run(s, "param.format", o->in.reader ? o->in.reader->name : "auto");
-    ch_store_run_i64(s, "param.threads", ch_threads_resolve(o->threads));
+    ch_store_run_i64(s, "param.threads", ch_parallel_threads(o->threads));
     ch_store_run_i64(s, "count.posts", (int64_t)ch_corpus_nposts(c));
     ch_store_run_i64(s, "count.accounts", (int64_t)ch_corpus_naccounts(c));
     ch_store_run_i64(s, "count.records", (int64_t)st->records);

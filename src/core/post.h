@@ -24,6 +24,7 @@
 
 #include "chorus.h"
 #include "core/arena.h"
+#include "core/parallel.h"
 #include "core/pool.h"
 
 typedef enum ch_kind {
@@ -192,9 +193,9 @@ const ch_pool *ch_corpus_pool(const ch_corpus *c);
 const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c);
 /* Mutable access for the stages that annotate posts (normalization). */
 ch_post *ch_corpus_post_mut(ch_corpus *c, size_t i);
-/* An arena owned by the corpus for derived per-post data, one per worker thread
+/* An arena owned by the corpus for derived per-post data, one per worker of ch_parallel_for
  * (0 <= worker < CH_CORPUS_WORKERS), so workers can allocate without locks. */
-#define CH_CORPUS_WORKERS 16
+#define CH_CORPUS_WORKERS CH_PARALLEL_MAX
 ch_arena *ch_corpus_worker_arena(ch_corpus *c, int worker);
 
 #endif
