@@ -549,7 +549,7 @@ int cmd_scan(int argc, char **argv)
     }
     /* normalize, parrot, narratives, co-actions, network, scores: ch_detect_run, as the
      * quality benchmark runs them */
-    if ((rc = ch_store_open(o.out, &store, err, sizeof err))) {
+    if ((rc = ch_store_open(o.out, NULL, 0, &store, err, sizeof err))) {
         cli_err("%s", err);
         status = EXIT_RUNTIME;
         goto out;

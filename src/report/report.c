@@ -14,7 +14,9 @@
 
 #include "chorus.h"
 #include "core/alloc.h"
+#include "core/outfile.h"
 #include "core/sys.h"
+#include "store/store.h"
 #include "report/report_int.h"
 
 void ch_report_opts_default(ch_report_opts *o)
@@ -183,62 +185,18 @@ static int64_t scalar(ch_report_ctx *c, const char *sql, int64_t dflt)
     return v;
 }
 
-static bool has_table(ch_report_ctx *c, const char *name)
-{
-    sqlite3_stmt *q = ch_report_prep(
-        c, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?1");
-    if (!q)
-        return false;
-    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-    bool yes = sqlite3_step(q) == SQLITE_ROW;
-    sqlite3_finalize(q);
-    return yes;
-}
-
-static bool has_column(ch_report_ctx *c, const char *table, const char *col)
-{
-    sqlite3_stmt *q = ch_report_prep(c, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2");
-    if (!q)
-        return false;
-    sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, col, -1, SQLITE_STATIC);
-    bool yes = sqlite3_step(q) == SQLITE_ROW;
-    sqlite3_finalize(q);
-    return yes;
-}
-
+/* Opens the database read-only through the store's one "is this ours" check. */
 static int open_db(ch_report_ctx *c, const char *path)
 {
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return ch_report_fail(c, CHORUS_EIO, "cannot open '%s': %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return ch_report_fail(c, CHORUS_EIO, "cannot open '%s': not a file", path);
-    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        return ch_report_fail(c, CHORUS_EIO, "cannot open '%s': %s", path,
-                              c->db ? sqlite3_errmsg(c->db) : "out of memory");
-    sqlite3_busy_timeout(c->db, 5000);
-    /* A file that is not SQLite fails on its first read: say what it is not */
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM sqlite_master", -1, &q, NULL) != SQLITE_OK ||
-        sqlite3_step(q) != SQLITE_ROW) {
-        sqlite3_finalize(q);
-        return ch_report_fail(c, CHORUS_EDB, "'%s' is not a chorus results database (%s)", path,
-                              sqlite3_errmsg(c->db));
-    }
-    sqlite3_finalize(q);
-    static const char *const need[] = {"run", "posts", "accounts", "clusters", "statements",
-                                       "matches", "edges"};
-    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
-        if (!has_table(c, need[i]))
-            return c->rc ? c->rc
-                         : ch_report_fail(c, CHORUS_EDB,
-                                          "'%s' is not a chorus results database (no table '%s')",
-                                          path, need[i]);
-    c->has_evidence = has_table(c, "evidence");
-    c->has_narratives = has_table(c, "narratives");
-    c->has_before_pub = has_column(c, "matches", "before_publication");
-    return c->rc;
+    ch_store_info si;
+    char msg[1024];
+    int rc = ch_store_open_read(path, &c->db, &si, msg, sizeof msg);
+    if (rc)
+        return ch_report_fail(c, rc, "%s", msg);
+    c->has_evidence = si.has_evidence;
+    c->has_narratives = si.has_narratives;
+    c->has_before_pub = si.has_before_pub;
+    return CHORUS_OK;
 }
 
 static char *dup_col(sqlite3_stmt *q, int i)
@@ -781,8 +739,7 @@ int ch_report_write(const char *db_path, const char *out_path, const ch_report_o
         memset(info, 0, sizeof *info);
     c->info = info;
 
-    char *tmp = NULL;
-    const bool to_stdout = strcmp(out_path, "-") == 0;
+    ch_outfile *of = NULL;
     if (open_db(c, db_path))
         goto out;
     c->n_posts = (uint64_t)scalar(c, "SELECT count(*) FROM posts", 0);
@@ -796,44 +753,24 @@ int ch_report_write(const char *db_path, const char *out_path, const ch_report_o
     if (c->rc)
         goto out;
 
-    struct stat sd, so;
-    if (!to_stdout && stat(db_path, &sd) == 0 && stat(out_path, &so) == 0 &&
-        sd.st_dev == so.st_dev && sd.st_ino == so.st_ino) {
-        /* `chorus report x.db -o x.db` would replace the evidence with its report */
-        ch_report_fail(c, CHORUS_EUSAGE, "'%s' is the results database; write the report "
-                                         "elsewhere", out_path);
+    /* `chorus report x.db -o x.db` would replace the evidence with its report */
+    const ch_outfile_protect keep = {db_path, "the results database"};
+    const ch_outfile_opts oo = {.flags = CH_OUT_STREAM | CH_OUT_STDOUT, .protect = &keep,
+                                .nprotect = 1};
+    char msg[1024];
+    int rc = ch_outfile_open(out_path, &oo, &of, msg, sizeof msg);
+    if (rc) {
+        ch_report_fail(c, rc, "%s", msg);
         goto out;
     }
-    if (to_stdout) {
-        c->out.f = stdout;
-    } else {
-        size_t n = strlen(out_path) + 32;
-        if (!(tmp = ch_malloc(n))) {
-            ch_report_fail(c, CHORUS_ENOMEM, "out of memory");
-            goto out;
-        }
-        snprintf(tmp, n, "%s.tmp-%ld", out_path, (long)getpid());
-        if (!(c->out.f = fopen(tmp, "wb"))) {
-            ch_report_fail(c, CHORUS_EIO, "cannot create '%s': %s", tmp, strerror(errno));
-            goto out;
-        }
-        setvbuf(c->out.f, NULL, _IOFBF, 1 << 16);
-    }
+    c->out.f = ch_outfile_stream(of);
     render(c);
-    if (!c->rc && (c->out.err || fflush(c->out.f) != 0 || ferror(c->out.f)))
-        ch_report_fail(c, CHORUS_EIO, "cannot write '%s': %s", to_stdout ? "standard output" : tmp,
-                       strerror(errno));
-    if (!to_stdout) {
-        if (!c->rc && fsync(fileno(c->out.f)) != 0 && errno != EINVAL)
-            ch_report_fail(c, CHORUS_EIO, "cannot write '%s': %s", tmp, strerror(errno));
-        if (fclose(c->out.f) != 0 && !c->rc)
-            ch_report_fail(c, CHORUS_EIO, "cannot write '%s': %s", tmp, strerror(errno));
-        c->out.f = NULL;
-        if (!c->rc && rename(tmp, out_path) != 0)
-            ch_report_fail(c, CHORUS_EIO, "cannot rename '%s' to '%s': %s", tmp, out_path,
-                           strerror(errno));
-        if (c->rc)
-            unlink(tmp);
+    /* a failed write (c->out.err) leaves the stream's error flag set: the commit reports it */
+    if (!c->rc) {
+        rc = ch_outfile_commit(of, msg, sizeof msg);
+        of = NULL;
+        if (rc)
+            ch_report_fail(c, rc, "%s", msg);
     }
 out:
     if (info) {
@@ -844,11 +781,7 @@ out:
         info->statements = c->n_statements;
         info->seconds = ch_now() - t0;
     }
-    if (c->out.f && !to_stdout) {
-        fclose(c->out.f);
-        unlink(tmp);
-    }
-    ch_free(tmp);
+    ch_outfile_abort(of);
     sqlite3_finalize(c->q_reasons);
     for (size_t i = 0; i < c->ntop; i++) {
         ch_free(c->top[i].behaviours);
