@@ -4,7 +4,6 @@
  * and its clusters, scores every account, and writes the results database.
  */
 #include <getopt.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,7 +12,7 @@
 #include "core/timeparse.h"
 #include "detect/detect.h"
 #include "report/report.h"
-#include "store/store.h"
+#include "store/scan_write.h"
 #include "text/features.h"
 
 static void help(FILE *f)
@@ -123,37 +122,6 @@ static int parse_args(int argc, char **argv, scan_opts *o)
     return EXIT_OK;
 }
 
-/* ---- results database ---------------------------------------------------------------- */
-
-static const char *sid_str(const ch_corpus *c, ch_sid s)
-{
-    return ch_pool_str(ch_corpus_pool(c), s);
-}
-
-static const char *acct_id(const ch_corpus *c, uint32_t a)
-{
-    return sid_str(c, ch_corpus_account(c, a)->id);
-}
-
-static const char *post_id(const ch_corpus *c, uint32_t p)
-{
-    return sid_str(c, ch_corpus_post(c, p)->id);
-}
-
-static void behaviours_text(uint32_t mask, char *buf, size_t cap)
-{
-    size_t o = 0;
-    buf[0] = '\0';
-    for (int b = 0; b < CH_B__COUNT; b++) {
-        if (!(mask & (1u << b)))
-            continue;
-        int n = snprintf(buf + o, cap - o, "%s%s", o ? "," : "", ch_behaviour_name((ch_behaviour)b));
-        if (n < 0 || (size_t)n >= cap - o)
-            break;
-        o += (size_t)n;
-    }
-}
-
 /* The statements and the detection chain's results (ch_detect_run: the same stages, order
  * and defaults as the quality benchmark), with shortcuts into them. */
 typedef struct results {
@@ -165,248 +133,6 @@ typedef struct results {
     const ch_network *net;
     const ch_scores *scores;
 } results;
-
-/* The shared object of an evidence pair, in words, for reports. */
-static void describe_object(const ch_corpus *c, const results *r, ch_behaviour b,
-                            uint32_t pa, uint32_t pb, char *buf, size_t cap)
-{
-    const ch_post *a = ch_corpus_post(c, pa), *p2 = ch_corpus_post(c, pb);
-    buf[0] = '\0';
-    switch (b) {
-    case CH_B_REPOST:
-    case CH_B_REPLY:
-    case CH_B_QUOTE:
-        if (a->ref_id)
-            snprintf(buf, cap, "post %s", sid_str(c, a->ref_id));
-        else if (a->ref_handle)
-            snprintf(buf, cap, "a post of @%s", sid_str(c, a->ref_handle));
-        break;
-    case CH_B_LINK: {
-        /* the first URL of a whose canonical form is also one of b's */
-        char ca[400], cb[400];
-        for (uint8_t i = 0; i < a->n_urls && !buf[0]; i++) {
-            size_t na = ch_url_canon(sid_str(c, a->urls[i]), strlen(sid_str(c, a->urls[i])), ca,
-                                     sizeof ca);
-            for (uint8_t j = 0; na && j < p2->n_urls; j++) {
-                size_t nb = ch_url_canon(sid_str(c, p2->urls[j]), strlen(sid_str(c, p2->urls[j])),
-                                         cb, sizeof cb);
-                if (nb == na && memcmp(ca, cb, na) == 0) {
-                    snprintf(buf, cap, "%s", ca);
-                    break;
-                }
-            }
-        }
-        break;
-    }
-    case CH_B_HASHTAG: {
-        size_t o = 0;
-        for (uint8_t i = 0; i < a->n_hashtags && o + 2 < cap; i++) {
-            int n = snprintf(buf + o, cap - o, "%s#%s", i ? " " : "", sid_str(c, a->hashtags[i]));
-            if (n < 0)
-                break;
-            o += (size_t)n;
-        }
-        break;
-    }
-    case CH_B_NARRATIVE:
-        if (r->nd && r->nd->narrative_of_post[pa] != CH_NEARDUP_NONE)
-            snprintf(buf, cap, "narrative %u", r->nd->narrative_of_post[pa]);
-        break;
-    case CH_B_STATEMENT:
-        if (r->stmts && r->parrot->post_stmt && r->parrot->post_stmt[pa] != UINT32_MAX)
-            snprintf(buf, cap, "statement %s", ch_stmtset_get(r->stmts, r->parrot->post_stmt[pa])->id);
-        break;
-    default:
-        break;
-    }
-}
-
-/* Writes every table but posts (written by the posts writer, below) and commits. Frees the
- * store whatever happens. */
-static int write_db(ch_store *s, const scan_opts *o, const chorus_corpus *c, const results *r,
-                    const cli_diag *d, const timings *t, char *err, size_t errlen)
-{
-    int rc = CHORUS_OK;
-    char buf[256];
-    const ch_corpus_stats *st = ch_corpus_stats_get(c);
-    uint64_t errors = 0;
-    for (int k = 0; k < CH_R__COUNT; k++)
-        errors += st->errors[k];
-    ch_store_run(s, "version", chorus_version());
-    for (int i = 0; i < o->in.ninputs; i++) {
-        snprintf(buf, sizeof buf, "input.%d", i);
-        ch_store_run(s, buf, o->in.inputs[i]);
-    }
-    for (int i = 0; i < o->nstmts; i++) {
-        snprintf(buf, sizeof buf, "statements.%d", i);
-        ch_store_run(s, buf, o->stmts[i]);
-    }
-    ch_store_run(s, "param.window", o->window > 0 ? "fixed" : "auto");
-    ch_store_run_i64(s, "param.window_seconds", r->co->window);
-    for (int b = 0; b < CH_B__COUNT; b++) {
-        snprintf(buf, sizeof buf, "param.window.%s", ch_behaviour_name((ch_behaviour)b));
-        ch_store_run_i64(s, buf, r->co->windows[b]);
-        /* window auto's second look (0: one look) */
-        snprintf(buf, sizeof buf, "param.window_long.%s", ch_behaviour_name((ch_behaviour)b));
-        ch_store_run_i64(s, buf, r->co->windows_long[b]);
-    }
-    ch_store_run_f64(s, "param.screen_p", o->screen_p);
-    ch_store_run_f64(s, "param.min_weight", r->net->min_weight);
-    ch_store_run(s, "param.format", o->in.reader ? o->in.reader->name : "auto");
-    ch_store_run_i64(s, "param.threads", ch_threads_resolve(o->threads));
-    ch_store_run_i64(s, "count.posts", (int64_t)ch_corpus_nposts(c));
-    ch_store_run_i64(s, "count.accounts", (int64_t)ch_corpus_naccounts(c));
-    ch_store_run_i64(s, "count.records", (int64_t)st->records);
-    ch_store_run_i64(s, "count.duplicates", (int64_t)st->duplicates);
-    ch_store_run_i64(s, "count.ingest_errors", (int64_t)errors);
-    ch_store_run_i64(s, "count.statements", r->stmts ? (int64_t)ch_stmtset_count(r->stmts) : 0);
-    ch_store_run_i64(s, "count.matches", (int64_t)r->parrot->nrows);
-    ch_store_run_i64(s, "count.posts_matched", (int64_t)r->parrot->posts_matched);
-    ch_store_run_i64(s, "count.narratives", (int64_t)r->nd->n_narratives);
-    /* edges: the per-behaviour edges of the account pairs the network used */
-    ch_store_run_i64(s, "count.edges", (int64_t)r->net->n_coact_kept);
-    ch_store_run_i64(s, "count.edges_screened", (int64_t)r->co->n_edges);
-    ch_store_run_i64(s, "count.edges_significant", (int64_t)r->co->n_significant);
-    ch_store_run_i64(s, "count.clusters", (int64_t)r->net->n_clusters);
-    if (st->min_time != CH_UNKNOWN_I64) {
-        ch_store_run_i64(s, "data.first", st->min_time);
-        ch_store_run_i64(s, "data.last", st->max_time);
-    }
-    ch_store_run_f64(s, "time.ingest", t->ingest);
-    ch_store_run_f64(s, "time.normalize", t->normalize);
-    ch_store_run_f64(s, "time.parrot", t->parrot);
-    ch_store_run_f64(s, "time.neardup", t->neardup);
-    ch_store_run_f64(s, "time.coact", t->coact);
-    ch_store_run_f64(s, "time.network", t->network);
-    ch_store_run_f64(s, "time.score", t->score);
-    ch_store_run_f64(s, "time.store_posts", t->store_posts);
-
-    if (r->stmts) {
-        for (size_t i = 0; i < ch_stmtset_count(r->stmts); i++) {
-            const ch_statement *x = ch_stmtset_get(r->stmts, i);
-            ch_statement_row row = {x->id, x->source, x->text, x->lang, x->published_at};
-            if ((rc = ch_store_statement(s, &row)))
-                goto fail;
-        }
-    }
-    /* Reasons are generated on demand, one account at a time, into one buffer. */
-    char *reasons = malloc(CH_SCORE_REASONS_MAX);
-    if (!reasons) {
-        rc = CHORUS_ENOMEM;
-        goto fail;
-    }
-    for (size_t i = 0; i < ch_corpus_naccounts(c) && !rc; i++) {
-        ch_score_reasons(r->scores, i, reasons, CH_SCORE_REASONS_MAX);
-        ch_account_row row = {r->scores->score[i], r->net->cluster_of_account[i], reasons};
-        rc = ch_store_account(s, c, i, &row);
-    }
-    free(reasons);
-    if (rc)
-        goto fail;
-
-    for (size_t k = 0; k < r->net->n_clusters; k++) {
-        const ch_cluster *cl = &r->net->clusters[k];
-        char beh[160];
-        behaviours_text(cl->behaviours, beh, sizeof beh);
-        ch_cluster_row row = {(int64_t)k, cl->n_members, cl->score, beh,
-                              cl->first_seen, cl->last_seen, cl->summary};
-        if ((rc = ch_store_cluster(s, &row)))
-            goto fail;
-    }
-    for (size_t k = 0; k < r->co->n_edges; k++) {
-        if (!r->net->coact_kept[k])
-            continue;
-        const ch_edge *e = &r->co->edges[k];
-        ch_edge_row row = {acct_id(c, e->a), acct_id(c, e->b),
-                           ch_behaviour_name((ch_behaviour)e->behaviour), e->weight,
-                           e->n_events, e->n_objects, e->pvalue};
-        if ((rc = ch_store_edge(s, &row)))
-            goto fail;
-    }
-    for (size_t k = 0; k < r->co->n_shared; k++) {
-        const ch_shared *sh = &r->co->shared[k];
-        if (!r->net->coact_kept[sh->edge])
-            continue;
-        const ch_edge *e = &r->co->edges[sh->edge];
-        char object[512];
-        describe_object(c, r, (ch_behaviour)e->behaviour, sh->post_a, sh->post_b, object,
-                        sizeof object);
-        ch_evidence_row row = {acct_id(c, e->a), acct_id(c, e->b),
-                               ch_behaviour_name((ch_behaviour)e->behaviour),
-                               post_id(c, sh->post_a), post_id(c, sh->post_b), object};
-        if ((rc = ch_store_evidence(s, &row)))
-            goto fail;
-    }
-    for (size_t k = 0; k < r->parrot->nrows; k++) {
-        const ch_parrot_row *m = &r->parrot->rows[k];
-        ch_match_row row = {post_id(c, m->post), ch_stmtset_get(r->stmts, m->m.stmt)->id,
-                            m->m.similarity, m->m.post_start, m->m.post_end,
-                            m->m.stmt_start, m->m.stmt_end, m->before_publication};
-        if ((rc = ch_store_match(s, &row)))
-            goto fail;
-    }
-    for (size_t k = 0; k < r->nd->n_narratives; k++) {
-        const ch_narrative *n = &r->nd->narratives[k];
-        ch_narrative_row row = {(int64_t)k, n->size, n->n_accounts, n->first_seen, n->last_seen,
-                                ch_corpus_post(c, n->rep_post)->text};
-        if ((rc = ch_store_narrative(s, &row)))
-            goto fail;
-    }
-    for (size_t k = 0; k < d->nrecs; k++) {
-        if ((rc = ch_store_ingest_error(s, d->recs[k].file, d->recs[k].line,
-                                        ch_reason_name(d->recs[k].reason))))
-            goto fail;
-    }
-    ch_store_run_f64(s, "time.store", cli_now() - t->store);
-    return ch_store_commit(s, err, errlen);
-fail:
-    snprintf(err, errlen, "cannot write '%s': %s", o->out, chorus_strerror((chorus_err)rc));
-    ch_store_abort(s);
-    return rc;
-}
-
-/* The posts table is the bulk of the database. It is written, and indexed, on a worker
- * thread as soon as the narratives are known, while the later detection stages run; the
- * store is touched by that thread alone until it is joined. */
-typedef struct posts_writer {
-    ch_store *s;
-    const ch_corpus *c;
-    const uint32_t *narrative_of_post;
-    pthread_t tid;
-    bool started;
-    int rc;
-    double seconds;
-} posts_writer;
-
-static void *posts_writer_run(void *arg)
-{
-    posts_writer *w = arg;
-    double t0 = cli_now();
-    w->rc = ch_store_posts(w->s, w->c, w->narrative_of_post);
-    if (!w->rc)
-        w->rc = ch_store_posts_index(w->s);
-    w->seconds = cli_now() - t0;
-    return NULL;
-}
-
-static void posts_writer_start(void *ctx, const uint32_t *narrative_of_post)
-{
-    posts_writer *w = ctx;
-    w->narrative_of_post = narrative_of_post;
-    if (pthread_create(&w->tid, NULL, posts_writer_run, w) == 0)
-        w->started = true;
-    else
-        posts_writer_run(w); /* no thread: write them now */
-}
-
-static int posts_writer_join(posts_writer *w)
-{
-    if (w->started) {
-        pthread_join(w->tid, NULL);
-        w->started = false;
-    }
-    return w->rc;
-}
 
 /* ---- summary ---------------------------------------------------------------------------- */
 
@@ -554,20 +280,20 @@ int cmd_scan(int argc, char **argv)
         status = EXIT_RUNTIME;
         goto out;
     }
-    posts_writer pw = {.s = store, .c = c};
+    ch_store_posts_job pw = {.s = store, .c = c};
     ch_detect_opts dopt;
     ch_detect_opts_default(&dopt);
     dopt.threads = o.threads;
     dopt.coact.window = o.window;
     dopt.progress = progress_cb;
     dopt.progress_ctx = &o;
-    dopt.narratives_ready = posts_writer_start;
+    dopt.narratives_ready = ch_store_posts_start;
     dopt.narratives_ready_ctx = &pw;
     o.screen_p = dopt.coact.screen_p;
     rc = ch_detect_run(c, r.stmts, &dopt, &r.d);
-    if (!pw.started && !rc) /* the chain never reported narratives: write posts now */
-        posts_writer_start(&pw, NULL);
-    int prc = posts_writer_join(&pw);
+    if (!pw.done && !rc) /* the chain never reported narratives: write posts now */
+        ch_store_posts_start(&pw, NULL);
+    int prc = ch_store_posts_join(&pw);
     t.store_posts = pw.seconds;
     if (!rc && prc) {
         rc = prc;
@@ -590,10 +316,25 @@ int cmd_scan(int argc, char **argv)
     r.net = r.d.net;
     r.scores = r.d.scores;
 
-    t.store = cli_now();
     stage(&o, "writing the results database");
-    rc = write_db(store, &o, c, &r, &d, &t, err, sizeof err);
-    store = NULL; /* write_db committed or aborted it */
+    ch_store_bad_record *bad = calloc(d.nrecs + 1, sizeof *bad);
+    if (!bad) {
+        cli_err("out of memory");
+        status = EXIT_RUNTIME;
+        goto out;
+    }
+    for (size_t k = 0; k < d.nrecs; k++)
+        bad[k] = (ch_store_bad_record){d.recs[k].file, d.recs[k].line,
+                                       ch_reason_name(d.recs[k].reason)};
+    ch_scan_meta meta = {.output = o.out, .inputs = o.in.inputs, .ninputs = (size_t)o.in.ninputs,
+                         .statements = o.stmts, .nstatements = (size_t)o.nstmts,
+                         .window_fixed = o.window > 0, .screen_p = o.screen_p,
+                         .format = o.in.reader ? o.in.reader->name : "auto",
+                         .threads = ch_threads_resolve(o.threads), .seconds_ingest = t.ingest,
+                         .seconds_store_posts = t.store_posts, .bad = bad, .nbad = d.nrecs};
+    rc = ch_store_write_scan(store, &meta, c, r.stmts, &r.d, err, sizeof err);
+    free(bad);
+    store = NULL; /* committed or aborted */
     if (rc) {
         cli_err("%s", err);
         status = EXIT_RUNTIME;
