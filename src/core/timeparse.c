@@ -189,3 +189,18 @@ int ch_time_parse(const char *s, size_t n, int64_t *out)
         return parse_twitter(s, n, out);
     return parse_epoch(s, n, out);
 }
+
+const char *chorus_time_format(int64_t t, char *buf, size_t cap)
+{
+    /* years 1 to 9999: the format's four digits, and no overflow in ch_time_format */
+    const int64_t min_t = -62135596800LL, max_t = 253402300799LL;
+    char tmp[48];
+    if (!buf || !cap)
+        return buf;
+    if (t == CHORUS_NULL || t < min_t || t > max_t)
+        snprintf(tmp, sizeof tmp, "unknown");
+    else
+        ch_time_format(t, tmp);
+    snprintf(buf, cap, "%s", tmp);
+    return buf;
+}

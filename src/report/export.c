@@ -21,6 +21,7 @@
 
 #include "chorus.h"
 #include "core/alloc.h"
+#include "core/error.h"
 #include "core/outfile.h"
 #include "store/store.h"
 
@@ -1165,4 +1166,53 @@ out:
     ch_free(csv_nodes);
     ch_free(csv_edges);
     return rc;
+}
+
+/* ---- public (chorus.h) -------------------------------------------------------------------- */
+
+chorus_err chorus_export_write(const char *db_path, const char *out_path,
+                               const chorus_export_opts *o, chorus_export_info *info,
+                               chorus_error *err)
+{
+    static const chorus_export_opts defaults = {0};
+    if (!o)
+        o = &defaults;
+    if (info)
+        memset(info, 0, sizeof *info);
+    if (!db_path)
+        return ch_error_set(err, CHORUS_EUSAGE, NULL, 0, "no results database named");
+    /* the format: named, else the output's extension, else graphml */
+    ch_export_format f = CH_EXPORT_GRAPHML;
+    if (o->format) {
+        if (ch_export_parse_format(o->format, &f) != CHORUS_OK)
+            return ch_error_set(err, CHORUS_EUSAGE, NULL, 0,
+                                "unknown format '%s' (graphml, gexf, csv or json)", o->format);
+    } else if (out_path && strcmp(out_path, "-")) {
+        (void)ch_export_format_of_path(out_path, &f);   /* no telling extension: graphml */
+    }
+    char def[4096];
+    if (!out_path) {
+        if (ch_export_default_path(db_path, f, def, sizeof def) != CHORUS_OK)
+            return ch_error_set(err, CHORUS_EUSAGE, NULL, 0, "path too long: '%s'", db_path);
+        out_path = def;
+    }
+    ch_export_opts eo = {.all_accounts = o->all_accounts, .combined = o->combined};
+    ch_export_stats st;
+    char msg[1024] = "";
+    int rc = ch_export_write(db_path, f, &eo, out_path, &st, msg, sizeof msg);
+    if (rc)
+        return ch_error_set(err, (chorus_err)rc, NULL, 0, "%s", msg[0] ? msg : chorus_strerror(rc));
+    if (info) {
+        info->format = ch_export_format_name(f);
+        info->nodes = st.nodes;
+        info->edges = st.edges;
+        if (f == CH_EXPORT_CSV) {
+            if (ch_export_csv_paths(out_path, info->path, info->edges_path, sizeof info->path))
+                info->path[0] = info->edges_path[0] = '\0';
+        } else {
+            snprintf(info->path, sizeof info->path, "%s", out_path);
+        }
+    }
+    ch_error_clear(err);
+    return CHORUS_OK;
 }

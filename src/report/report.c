@@ -16,6 +16,7 @@
 
 #include "chorus.h"
 #include "core/alloc.h"
+#include "core/error.h"
 #include "core/outfile.h"
 #include "core/sys.h"
 #include "store/store.h"
@@ -659,4 +660,25 @@ out:
     if (c->db)
         sqlite3_close(c->db);
     return c->rc;
+}
+
+/* ---- public (chorus.h) -------------------------------------------------------------------- */
+
+void chorus_report_opts_init(chorus_report_opts *o)
+{
+    ch_report_opts_default(o);
+}
+
+chorus_err chorus_report_write(const char *db_path, const char *out_path,
+                               const chorus_report_opts *o, chorus_report_info *info,
+                               chorus_error *err)
+{
+    char msg[1024] = "";
+    if (!db_path || !out_path)
+        return ch_error_set(err, CHORUS_EUSAGE, NULL, 0, "report: no database or output named");
+    int rc = ch_report_write(db_path, out_path, o, info, msg, sizeof msg);
+    if (rc)
+        return ch_error_set(err, (chorus_err)rc, NULL, 0, "%s", msg[0] ? msg : chorus_strerror(rc));
+    ch_error_clear(err);
+    return CHORUS_OK;
 }

@@ -24,7 +24,7 @@ static const char *post_id(const ch_corpus *c, uint32_t p)
     return sid_str(c, ch_corpus_post(c, p)->id);
 }
 
-static void behaviours_text(uint32_t mask, char *buf, size_t cap)
+void ch_store_behaviours_text(uint32_t mask, char *buf, size_t cap)
 {
     size_t o = 0;
     buf[0] = '\0';
@@ -207,7 +207,7 @@ static int write_rows(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     for (size_t k = 0; k < net->n_clusters; k++) {
         const ch_cluster *cl = &net->clusters[k];
         char beh[160];
-        behaviours_text(cl->behaviours, beh, sizeof beh);
+        ch_store_behaviours_text(cl->behaviours, beh, sizeof beh);
         ch_cluster_row row = {(int64_t)k, cl->n_members, cl->score, beh,
                               cl->first_seen, cl->last_seen, cl->summary};
         if ((rc = ch_store_cluster(s, &row)))

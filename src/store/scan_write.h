@@ -60,6 +60,10 @@ int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
                         const ch_stmtset *stmts, const ch_detect_result *r, char *err,
                         size_t errlen);
 
+/* A cluster's behaviours as the clusters table writes them: names joined by ',' in behaviour
+ * order ("repost,narrative"), cut to fit cap (>= 1). */
+void ch_store_behaviours_text(uint32_t mask, char *buf, size_t cap);
+
 /*
  * The posts table is the bulk of the database. It is written, and indexed, on a worker thread
  * as soon as the narratives are known (ch_detect_opts.narratives_ready), while the later

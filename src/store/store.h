@@ -125,6 +125,7 @@ typedef struct ch_store_info {
     bool has_before_pub;          /* matches.before_publication */
     bool has_edge_stats;          /* edges.n_objects and edges.pvalue */
     bool has_platform;            /* accounts.platform and posts.platform */
+    bool has_stmt_lang;           /* statements.lang */
 } ch_store_info;
 
 /*
