@@ -4,7 +4,7 @@
  * official statements, and the evidence.
  *
  * This is the only header the `chorus` command (src/cli/) includes, and the one a Python
- * module or an HTTP server builds on. Reading order:
+ * module or an HTTP server builds on (guide: docs/api.md). Reading order:
  *
  *   1. errors          chorus_err, chorus_error, chorus_strerror
  *   2. vocabulary      formats, options, time formatting
@@ -337,7 +337,7 @@ typedef struct chorus_cluster {
 chorus_err chorus_scan_cluster(chorus_scan *s, size_t i, chorus_cluster *out);
 
 /* The summary as one JSON object (what `chorus scan --json` and `chorus ingest --json` print;
- * the keys are the names of chorus_scan_count, docs/cli.md lists them). Owned by the handle,
+ * the keys are the names of chorus_scan_count, docs/api.md lists them). Owned by the handle,
  * valid until it is freed. NULL before a job or when out of memory. O(clusters shown). */
 const char *chorus_scan_summary_json(chorus_scan *s);
 
