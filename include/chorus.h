@@ -278,8 +278,9 @@ typedef int (*chorus_match_fn)(void *ctx, const chorus_match *m);
  * statements path fails before a long read), indexes them, reads the inputs, and calls fn once
  * per match, in input order (the best statement per post, or every matching one with
  * "all_matches"). A repost of a post in the inputs is attributed to that post, not matched
- * again. Statements files that cannot be read are skipped (counted in "statements_failed");
- * inputs likewise ("inputs_failed"); with "strict" either stops the job.
+ * again. Statements files that cannot be read are skipped (counted in "statements_failed"),
+ * and so are inputs ("inputs_failed"); with "strict", an input that cannot be read, a bad
+ * record or a bad statement stops the job.
  * Returns CHORUS_OK, CHORUS_EIO (no statement could be loaded, or strict and a file failed),
  * CHORUS_EPARSE (strict: a bad statement or record), CHORUS_ENOMEM, CHORUS_ELIMIT,
  * CHORUS_EUSAGE (the handle already ran a job).

@@ -318,6 +318,7 @@ static chorus_err start_job(chorus_scan *s, scan_job job)
     if (s->ninputs == 0)
         return scan_fail(s, CHORUS_EUSAGE, NULL, "no input files");
     s->job = job;
+    s->cur_input = SIZE_MAX;   /* no input is being read */
     s->t_start = ch_now();
     return CHORUS_OK;
 }
