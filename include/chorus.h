@@ -303,8 +303,8 @@ chorus_err chorus_scan_match(chorus_scan *s, chorus_match_fn fn, void *ctx);
  *                        clusters, clustered_accounts, flagged_accounts (score >= 0.5),
  *                        window (seconds), window.BEHAVIOUR, window_long.BEHAVIOUR (window
  *                        auto's second look, 0 for none)
- * Returns CHORUS_OK, or CHORUS_ENOTFOUND for a name the job did not compute. O(1) (the scan's
- * clustered and flagged counts: O(accounts) on first use).
+ * Returns CHORUS_OK, or CHORUS_ENOTFOUND for a name the job did not compute. Cost: a few string
+ * comparisons.
  */
 chorus_err chorus_scan_count(const chorus_scan *s, const char *name, int64_t *out);
 /* Wall seconds of a stage (the progress stage names; "read" for reading), or of the whole job

@@ -6,13 +6,8 @@
  * html_match.c, svg_plot.c, html_out.c). This file is the top: the page frame, the overview,
  * the accounts table and ch_report_write; nothing below calls back into it.
  */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "chorus.h"
 #include "core/alloc.h"
