@@ -6,9 +6,7 @@
 #include <getopt.h>
 #include <string.h>
 
-#include "chorus.h"
 #include "cli.h"
-#include "report/export.h"
 
 static void help(FILE *f)
 {
@@ -50,14 +48,14 @@ int cmd_export(int argc, char **argv)
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    ch_export_opts o = {0};
-    const char *format = NULL, *out = NULL;
+    chorus_export_opts o = {0};
+    const char *out = NULL;
     bool quiet = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'f': format = optarg; break;
+        case 'f': o.format = optarg; break;
         case 'o': out = optarg; break;
         case 'C': o.combined = true; break;
         case 'A': o.all_accounts = true; break;
@@ -72,50 +70,24 @@ int cmd_export(int argc, char **argv)
         help(stderr);
         return EXIT_USAGE;
     }
-    const char *db = argv[optind];
-
-    ch_export_format f = CH_EXPORT_GRAPHML;
-    if (format) {
-        if (ch_export_parse_format(format, &f) != CHORUS_OK) {
-            cli_err("export: unknown format '%s' (graphml, gexf, csv or json)", format);
-            return EXIT_USAGE;
-        }
-    } else if (out && strcmp(out, "-")) {
-        (void)ch_export_format_of_path(out, &f);   /* no telling extension: graphml */
-    }
-    if (f == CH_EXPORT_CSV && out && !strcmp(out, "-")) {
-        cli_err("export: csv writes two files (nodes and edges): give -o PREFIX or -o DIR/");
-        return EXIT_USAGE;
-    }
-
-    char def[4096];
-    if (!out) {
-        if (ch_export_default_path(db, f, def, sizeof def) != CHORUS_OK) {
-            cli_err("export: path too long: '%s'", db);
-            return EXIT_USAGE;
-        }
-        out = def;
-    }
-
-    char err[1024];
-    ch_export_stats st;
-    int rc = ch_export_write(db, f, &o, out, &st, err, sizeof err);
+    /* the format (named, else from the extension of -o, else graphml), the default output
+     * beside the database, and the checks are the library's */
+    chorus_error err;
+    chorus_export_info info;
+    chorus_err rc = chorus_export_write(argv[optind], out, &o, &info, &err);
     if (rc != CHORUS_OK) {
-        cli_err("export: %s", err);
+        cli_err("export: %s", err.message);
         return rc == CHORUS_EUSAGE ? EXIT_USAGE : EXIT_RUNTIME;
     }
-    if (quiet || !strcmp(out, "-"))
+    if (quiet || !strcmp(info.path, "-"))
         return EXIT_OK;
     char a[32], b[32];
-    if (f == CH_EXPORT_CSV) {
-        char nodes[4200], edges[4200];
-        if (ch_export_csv_paths(out, nodes, edges, sizeof nodes) == CHORUS_OK)
-            printf("exported  %s accounts -> %s\n          %s edges -> %s\n",
-                   cli_num(st.nodes, a), nodes, cli_num(st.edges, b), edges);
+    if (info.edges_path[0]) {
+        printf("exported  %s accounts -> %s\n          %s edges -> %s\n", cli_num(info.nodes, a),
+               info.path, cli_num(info.edges, b), info.edges_path);
     } else {
-        printf("exported  %s accounts, %s edges (%s%s) -> %s\n", cli_num(st.nodes, a),
-               cli_num(st.edges, b), ch_export_format_name(f), o.combined ? ", combined" : "",
-               out);
+        printf("exported  %s accounts, %s edges (%s%s) -> %s\n", cli_num(info.nodes, a),
+               cli_num(info.edges, b), info.format, o.combined ? ", combined" : "", info.path);
     }
     return EXIT_OK;
 }

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "core/timeparse.h"
 
 static void help(FILE *f)
 {
@@ -31,113 +30,46 @@ static void help(FILE *f)
             "ref_id=object_id,time=timestamp_share\n");
 }
 
-int cli_input_option(int c, const char *arg, cli_input_opts *o)
+static void print_text(const chorus_scan *s, double secs)
 {
-    char err[256];
-    switch (c) {
-    case 'f':
-        if (strcmp(arg, "auto") == 0) {
-            o->reader = NULL;
-            return 1;
-        }
-        if (!(o->reader = ch_reader_find(arg))) {
-            char names[512];
-            size_t n = 0;
-            names[0] = '\0';
-            for (size_t i = 0; i < ch_reader_count() && n < sizeof names; i++)
-                n += (size_t)snprintf(names + n, sizeof names - n, ", %s", ch_reader_at(i)->name);
-            cli_err("unknown format '%s' (auto%s)", arg, names);
-            return -1;
-        }
-        return 1;
-    case 'm':
-        if (ch_csvmap_parse(&o->map, arg, err, sizeof err)) {
-            cli_err("--map: %s", err);
-            return -1;
-        }
-        if (!o->reader)
-            o->reader = ch_reader_find("csv");
-        return 1;
-    case 'S': o->strict = true; return 1;
-    case 'q': o->quiet = true; return 1;
-    case 'j': o->json = true; return 1;
-    }
-    return 0;
-}
-
-static void print_text(const chorus_corpus *c, const cli_input_opts *o, double secs)
-{
-    const ch_corpus_stats *st = ch_corpus_stats_get(c);
     char a[32], b[32], d[32], e[32], g[32];
-    uint64_t errors = 0;
-    for (int r = 0; r < CH_R__COUNT; r++)
-        errors += st->errors[r];
-    printf("read %d input%s in %.2f s: %s records\n", o->ninputs, o->ninputs == 1 ? "" : "s",
-           secs, cli_num(st->records, a));
+    size_t ninputs = chorus_scan_input_count(s);
+    uint64_t errors = (uint64_t)cli_count(s, "errors");
+    printf("read %zu input%s in %.2f s: %s records\n", ninputs, ninputs == 1 ? "" : "s", secs,
+           cli_num((uint64_t)cli_count(s, "records"), a));
     printf("posts       %s  (post %s, repost %s, reply %s, quote %s)\n",
-           cli_num(chorus_corpus_posts(c), a), cli_num(st->posts_by_kind[CH_KIND_POST], b),
-           cli_num(st->posts_by_kind[CH_KIND_REPOST], d),
-           cli_num(st->posts_by_kind[CH_KIND_REPLY], e),
-           cli_num(st->posts_by_kind[CH_KIND_QUOTE], g));
-    printf("accounts    %s\n", cli_num(chorus_corpus_accounts(c), a));
-    printf("duplicates  %s  (same post id seen again, kept once)\n", cli_num(st->duplicates, a));
-    if (st->min_time != CH_UNKNOWN_I64) {
+           cli_num((uint64_t)cli_count(s, "posts"), a),
+           cli_num((uint64_t)cli_count(s, "by_kind.post"), b),
+           cli_num((uint64_t)cli_count(s, "by_kind.repost"), d),
+           cli_num((uint64_t)cli_count(s, "by_kind.reply"), e),
+           cli_num((uint64_t)cli_count(s, "by_kind.quote"), g));
+    printf("accounts    %s\n", cli_num((uint64_t)cli_count(s, "accounts"), a));
+    printf("duplicates  %s  (same post id seen again, kept once)\n",
+           cli_num((uint64_t)cli_count(s, "duplicates"), a));
+    int64_t first, last;
+    if (chorus_scan_count(s, "first", &first) == CHORUS_OK &&
+        chorus_scan_count(s, "last", &last) == CHORUS_OK) {
         char t0[48], t1[48];
-        ch_time_format(st->min_time, t0);
-        ch_time_format(st->max_time, t1);
-        printf("time range  %s .. %s\n", t0, t1);
+        printf("time range  %s .. %s\n", chorus_time_format(first, t0, sizeof t0),
+               chorus_time_format(last, t1, sizeof t1));
     }
     printf("skipped     %s", cli_num(errors, a));
     const char *sep = "  (";
-    for (int r = 0; r < CH_R__COUNT; r++) {
-        if (st->errors[r]) {
-            printf("%s%s %s", sep, ch_reason_name((ch_reason)r), cli_num(st->errors[r], b));
+    const char *reason;
+    for (size_t r = 0; (reason = chorus_reason_at(r)); r++) {
+        char key[96];
+        snprintf(key, sizeof key, "errors_by_reason.%s", reason);
+        int64_t n = cli_count(s, key);
+        if (n) {
+            printf("%s%s %s", sep, reason, cli_num((uint64_t)n, b));
             sep = ", ";
         }
     }
     printf("%s\n", errors ? ")" : "");
-    if (st->unreadable_bytes)
+    int64_t unreadable = cli_count(s, "unreadable_bytes");
+    if (unreadable)
         printf("unreadable  %s bytes  (damaged compressed data skipped)\n",
-               cli_num(st->unreadable_bytes, a));
-}
-
-static void print_json(const chorus_corpus *c, const cli_input_opts *o, double secs)
-{
-    const ch_corpus_stats *st = ch_corpus_stats_get(c);
-    uint64_t errors = 0;
-    for (int r = 0; r < CH_R__COUNT; r++)
-        errors += st->errors[r];
-    printf("{\"posts\":%zu,\"accounts\":%zu,\"records\":%llu,\"duplicates\":%llu,",
-           chorus_corpus_posts(c), chorus_corpus_accounts(c), (unsigned long long)st->records,
-           (unsigned long long)st->duplicates);
-    printf("\"by_kind\":{");
-    for (int k = 0; k < CH_KIND__COUNT; k++)
-        printf("%s\"%s\":%llu", k ? "," : "", ch_kind_name((ch_kind)k),
-               (unsigned long long)st->posts_by_kind[k]);
-    printf("},\"errors\":%llu,\"errors_by_reason\":{", (unsigned long long)errors);
-    int first = 1;
-    for (int r = 0; r < CH_R__COUNT; r++) {
-        if (st->errors[r]) {
-            printf("%s\"%s\":%llu", first ? "" : ",", ch_reason_name((ch_reason)r),
-                   (unsigned long long)st->errors[r]);
-            first = 0;
-        }
-    }
-    printf("},\"unreadable_bytes\":%llu", (unsigned long long)st->unreadable_bytes);
-    if (st->min_time != CH_UNKNOWN_I64) {
-        char t0[48], t1[48];
-        ch_time_format(st->min_time, t0);
-        ch_time_format(st->max_time, t1);
-        printf(",\"first\":%lld,\"last\":%lld,\"first_iso\":\"%s\",\"last_iso\":\"%s\"",
-               (long long)st->min_time, (long long)st->max_time, t0, t1);
-    }
-    printf(",\"inputs\":[");
-    for (int i = 0; i < o->ninputs; i++) {
-        if (i)
-            putchar(',');
-        cli_json_str(stdout, o->inputs[i]);
-    }
-    printf("],\"seconds\":%.3f}\n", secs);
+               cli_num((uint64_t)unreadable, a));
 }
 
 int cmd_ingest(int argc, char **argv)
@@ -148,41 +80,57 @@ int cmd_ingest(int argc, char **argv)
         {"json", no_argument, 0, 'j'},         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    cli_input_opts o;
-    memset(&o, 0, sizeof o);
-    int c;
+    chorus_scan *s;
+    if (chorus_scan_new(&s)) {
+        cli_err("out of memory");
+        return EXIT_RUNTIME;
+    }
+    cli_input_opts o = {0};
+    int c, status = EXIT_OK;
     optind = 1;
     while ((c = getopt_long(argc, argv, "f:m:qjh", longopts, NULL)) != -1) {
         if (c == 'h') {
             help(stdout);
-            return EXIT_OK;
+            goto out;
         }
-        int r = cli_input_option(c, optarg, &o);
-        if (r < 0)
-            return EXIT_USAGE;
+        int r = cli_input_option(s, "ingest", c, optarg, &o);
+        if (r < 0) {
+            status = EXIT_USAGE;
+            goto out;
+        }
         if (r == 0) {
             help(stderr);
-            return EXIT_USAGE;
+            status = EXIT_USAGE;
+            goto out;
         }
     }
     if (optind >= argc) {
         cli_err("ingest: no input files (see 'chorus ingest --help')");
-        return EXIT_USAGE;
+        status = EXIT_USAGE;
+        goto out;
     }
-    o.inputs = (const char **)argv + optind;
-    o.ninputs = argc - optind;
-    chorus_corpus *corpus;
-    if (chorus_corpus_new(&corpus)) {
-        cli_err("out of memory");
-        return EXIT_RUNTIME;
+    if (cli_add_inputs(s, "ingest", argc, argv, optind)) {
+        status = EXIT_USAGE;
+        goto out;
     }
     cli_diag d = {.quiet = o.quiet, .limit = 20};
-    double secs;
-    int status = cli_read_inputs(corpus, &o, &d, &secs);
-    if (o.json)
-        print_json(corpus, &o, secs);
-    else
-        print_text(corpus, &o, secs);
-    chorus_corpus_free(corpus);
+    cli_progress prog;
+    cli_progress_init(&prog, s, &d, o.quiet, "ingest");
+    chorus_scan_set_diag(s, cli_diag_cb, &d);
+    chorus_scan_set_progress(s, cli_progress_cb, &prog);
+    chorus_err rc = chorus_scan_ingest(s);
+    cli_progress_end(&prog);
+    status = rc ? cli_job_failed(s, "ingest") : cli_inputs_status(s);
+    double secs = 0;
+    (void)chorus_scan_seconds(s, "read", &secs);
+    if (o.json) {
+        const char *j = chorus_scan_summary_json(s);
+        if (j)
+            printf("%s\n", j);
+    } else {
+        print_text(s, secs);
+    }
+out:
+    chorus_scan_free(s);
     return status;
 }

@@ -5,17 +5,13 @@
 #include <string.h>
 
 #include "cli.h"
-#include "core/alloc.h"
-#include "detect/parrot/parrot.h"
-#include "ingest/statements.h"
 
 /* Excerpts are cut to this many bytes (on a character boundary) and end with "…". */
 #define EXCERPT_MAX 300
 
 static void help(FILE *f)
 {
-    ch_parrot_params dp;
-    ch_parrot_params_default(&dp);
+    const chorus_option_info *th = chorus_option_find("threshold");
     fprintf(f,
             "usage: chorus match -s STATEMENTS INPUT... [--threshold X] [--split] [--all]\n"
             "                    [--threads N] [--format FORMAT] [--map FIELD=COLUMN,...]\n"
@@ -42,7 +38,7 @@ static void help(FILE *f)
             "  --split           .txt/.md: one statement per paragraph (ids NAME#1, NAME#2, ...)\n"
             "  --threshold X     minimum similarity, 0 < X <= 1 (default %.2f)\n"
             "  --all             every matching statement per post, not only the best\n"
-            "  --threads N       matching threads (default 1)\n"
+            "  --threads N       matching threads (default 1; 0 = all cores)\n"
             "  --format FORMAT   auto (default, per file), twitter-v1, twitter-v2, io-csv, csv,\n"
             "                    chorus\n"
             "  --map SPEC        column map for csv (see 'chorus ingest --help')\n"
@@ -53,7 +49,7 @@ static void help(FILE *f)
             "  chorus match -s statements/ tweets.jsonl.gz > matches.jsonl\n"
             "  chorus match -s oped.md --split -s mfa.jsonl archive/*_tweets_csv_hashed.csv\n"
             "  chorus match -s statements.jsonl --threshold 0.8 posts.jsonl | jq .statement_id\n",
-            dp.threshold);
+            th ? strtod(th->default_value, NULL) : 0.0);
 }
 
 /* JSON string of s[0..n), cut to EXCERPT_MAX bytes on a character boundary. */
@@ -87,37 +83,36 @@ static void json_excerpt(FILE *f, const char *s, size_t n)
     fputc('"', f);
 }
 
-static void print_row(const chorus_corpus *c, const ch_stmtset *set, const ch_parrot_row *r)
+static int print_row(void *ctx, const chorus_match *m)
 {
-    const ch_pool *pool = ch_corpus_pool(c);
-    const ch_post *p = ch_corpus_post(c, r->post);
-    const ch_account *a = ch_corpus_account(c, p->account);
-    const ch_statement *st = ch_stmtset_get(set, r->m.stmt);
-    FILE *f = stdout;
+    FILE *f = ctx;
     fputs("{\"post_id\":", f);
-    cli_json_str(f, ch_pool_str(pool, p->id));
+    cli_json_str(f, m->post_id);
     fputs(",\"account_id\":", f);
-    cli_json_str(f, ch_pool_str(pool, a->id));
+    cli_json_str(f, m->account_id);
     fputs(",\"handle\":", f);
-    if (a->handle)
-        cli_json_str(f, ch_pool_str(pool, a->handle));
+    if (m->handle)
+        cli_json_str(f, m->handle);
     else
         fputs("null", f);
     fputs(",\"statement_id\":", f);
-    cli_json_str(f, st->id);
-    fprintf(f, ",\"similarity\":%.3f,\"post_start\":%u,\"post_end\":%u,\"stmt_start\":%u,"
-               "\"stmt_end\":%u,\"post_excerpt\":",
-            r->m.similarity, r->m.post_start, r->m.post_end, r->m.stmt_start, r->m.stmt_end);
-    json_excerpt(f, p->text + r->m.post_start, r->m.post_end - r->m.post_start);
+    cli_json_str(f, m->statement_id);
+    fprintf(f, ",\"similarity\":%.3f,\"post_start\":%lld,\"post_end\":%lld,\"stmt_start\":%lld,"
+               "\"stmt_end\":%lld,\"post_excerpt\":",
+            m->similarity, (long long)m->post_start, (long long)m->post_end,
+            (long long)m->stmt_start, (long long)m->stmt_end);
+    json_excerpt(f, m->post_text + m->post_start, (size_t)(m->post_end - m->post_start));
     fputs(",\"stmt_excerpt\":", f);
-    json_excerpt(f, st->text + r->m.stmt_start, r->m.stmt_end - r->m.stmt_start);
+    json_excerpt(f, m->statement_text + m->stmt_start, (size_t)(m->stmt_end - m->stmt_start));
     fprintf(f, ",\"before_publication\":%s,\"created_at\":%lld,\"segments\":[",
-            r->before_publication < 0 ? "null" : r->before_publication ? "true" : "false",
-            (long long)p->created_at);
-    for (uint32_t i = 0; i < r->m.nseg; i++)
-        fprintf(f, "%s[%u,%u,%u,%u]", i ? "," : "", r->m.seg[i].post_start,
-                r->m.seg[i].post_end, r->m.seg[i].stmt_start, r->m.seg[i].stmt_end);
+            m->before_publication < 0 ? "null" : m->before_publication ? "true" : "false",
+            (long long)m->created_at);
+    for (size_t i = 0; i < m->nsegments; i++)
+        fprintf(f, "%s[%lld,%lld,%lld,%lld]", i ? "," : "", (long long)m->segments[i].post_start,
+                (long long)m->segments[i].post_end, (long long)m->segments[i].stmt_start,
+                (long long)m->segments[i].stmt_end);
     fputs("]}\n", f);
+    return 0;
 }
 
 int cmd_match(int argc, char **argv)
@@ -132,152 +127,117 @@ int cmd_match(int argc, char **argv)
         {"threads", required_argument, 0, O_THREADS},
         {0, 0, 0, 0},
     };
-    cli_input_opts o;
-    memset(&o, 0, sizeof o);
-    ch_parrot_params params;
-    ch_parrot_params_default(&params);
-    const char **stmt_paths = ch_calloc((size_t)argc + 1, sizeof *stmt_paths);
-    if (!stmt_paths) {
+    chorus_scan *s = NULL;
+    const char **stmt_paths = calloc((size_t)argc + 1, sizeof *stmt_paths);
+    if (!stmt_paths || chorus_scan_new(&s)) {
         cli_err("out of memory");
+        free(stmt_paths);
         return EXIT_RUNTIME;
     }
+    cli_input_opts o = {0};
     int nstmt_paths = 0, status = EXIT_OK;
-    bool split = false, all = false;
-    unsigned threads = 1;
+    bool split = false;
     int c;
-    char *end;
     optind = 1;
+    /* matching runs on the calling thread unless --threads says otherwise */
+    if (cli_set(s, "match", "threads", "1")) {
+        status = EXIT_RUNTIME;
+        goto out;
+    }
     while ((c = getopt_long(argc, argv, "s:f:m:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             help(stdout);
-            ch_free(stmt_paths);
-            return EXIT_OK;
+            goto out;
         case 's':
             stmt_paths[nstmt_paths++] = optarg;
             continue;
         case O_THRESHOLD:
-            params.threshold = strtod(optarg, &end);
-            if (*end || end == optarg || !(params.threshold > 0 && params.threshold <= 1)) {
-                cli_err("match: --threshold must be a number in (0, 1], not '%s'", optarg);
-                ch_free(stmt_paths);
-                return EXIT_USAGE;
+            if (cli_set(s, "match", "threshold", optarg)) {
+                status = EXIT_USAGE;
+                goto out;
             }
             continue;
         case O_SPLIT: split = true; continue;
-        case O_ALL: all = true; continue;
-        case O_THREADS: {
-            long t = strtol(optarg, &end, 10);
-            if (*end || end == optarg || t < 1 || t > 256) {
-                cli_err("match: --threads must be 1..256, not '%s'", optarg);
-                ch_free(stmt_paths);
-                return EXIT_USAGE;
+        case O_ALL:
+            if (cli_set(s, "match", "all_matches", "true")) {
+                status = EXIT_USAGE;
+                goto out;
             }
-            threads = (unsigned)t;
+            continue;
+        case O_THREADS:
+            if (cli_set(s, "match", "threads", optarg)) {
+                status = EXIT_USAGE;
+                goto out;
+            }
             continue;
         }
-        }
-        int r = cli_input_option(c, optarg, &o);
+        int r = cli_input_option(s, "match", c, optarg, &o);
         if (r <= 0) {
             if (r == 0)
                 help(stderr);
-            ch_free(stmt_paths);
-            return EXIT_USAGE;
+            status = EXIT_USAGE;
+            goto out;
         }
     }
     if (nstmt_paths == 0) {
         cli_err("match: no statements (-s FILE|DIR; see 'chorus match --help')");
-        ch_free(stmt_paths);
-        return EXIT_USAGE;
+        status = EXIT_USAGE;
+        goto out;
     }
     if (optind >= argc) {
         cli_err("match: no input files (see 'chorus match --help')");
-        ch_free(stmt_paths);
-        return EXIT_USAGE;
-    }
-    o.inputs = (const char **)argv + optind;
-    o.ninputs = argc - optind;
-
-    double t0 = cli_now();
-    ch_stmtset *set = NULL;
-    chorus_corpus *corpus = NULL;
-    ch_parrot_index *ix = NULL;
-    ch_parrot_result res;
-    memset(&res, 0, sizeof res);
-    if (ch_stmtset_new(&set) || chorus_corpus_new(&corpus)) {
-        cli_err("out of memory");
-        status = EXIT_RUNTIME;
+        status = EXIT_USAGE;
         goto out;
     }
-    /* statements first: a typo in -s should fail before a long read */
-    cli_diag sd = {.quiet = o.quiet, .limit = 20};
-    ch_stmt_opts so = {.split = split, .strict = o.strict, .diag = cli_diag_cb, .diag_ctx = &sd};
     for (int i = 0; i < nstmt_paths; i++) {
-        int rc = ch_stmtset_load(set, stmt_paths[i], &so);
-        cli_diag_flush(&sd);
-        if (rc == CHORUS_EPARSE && o.strict) {
-            cli_err("stopping at the first bad statement (--strict)");
-            status = EXIT_RUNTIME;
+        if (chorus_scan_add_statements(s, stmt_paths[i], split) != CHORUS_OK) {
+            cli_err("match: %s", chorus_scan_error(s)->message);
+            status = EXIT_USAGE;
             goto out;
         }
-        if (rc == CHORUS_ENOMEM) {
-            cli_err("%s: out of memory", stmt_paths[i]);
-            status = EXIT_RUNTIME;
-            goto out;
-        }
-        if (rc)
-            status = EXIT_RUNTIME; /* reported; go on with what could be read */
     }
-    if (ch_stmtset_count(set) == 0) {
-        cli_err("match: no statements loaded");
-        status = EXIT_RUNTIME;
+    if (cli_add_inputs(s, "match", argc, argv, optind)) {
+        status = EXIT_USAGE;
         goto out;
     }
-    int rc = ch_parrot_build(set, &params, &ix);
-    if (rc) {
-        cli_err("match: cannot index the statements: %s", chorus_strerror((chorus_err)rc));
-        status = EXIT_RUNTIME;
-        goto out;
-    }
+
     cli_diag d = {.quiet = o.quiet, .limit = 20};
-    double read_s;
-    int st = cli_read_inputs(corpus, &o, &d, &read_s);
-    if (st != EXIT_OK) {
-        status = st;
-        if (o.strict)
-            goto out;
-    }
-    double tm = cli_now();
-    ch_parrot_corpus_opts co = {.threads = threads,
-                                .max_per_post = all ? params.max_candidates : 1};
-    rc = ch_parrot_match_corpus(ix, corpus, &co, &res);
+    cli_progress prog;
+    cli_progress_init(&prog, s, &d, o.quiet, "match");
+    chorus_scan_set_diag(s, cli_diag_cb, &d);
+    chorus_scan_set_progress(s, cli_progress_cb, &prog);
+    chorus_err rc = chorus_scan_match(s, print_row, stdout);
+    cli_progress_end(&prog);
     if (rc) {
-        cli_err("match: %s", chorus_strerror((chorus_err)rc));
-        status = EXIT_RUNTIME;
+        status = cli_job_failed(s, "match");
         goto out;
     }
-    double match_s = cli_now() - tm;
-    for (size_t i = 0; i < res.nrows; i++)
-        print_row(corpus, set, &res.rows[i]);
+    /* statements or inputs that could not be read were reported; the matches cover the rest */
+    status = cli_inputs_status(s);
+    if (status == EXIT_OK && cli_count(s, "statements_failed") > 0)
+        status = EXIT_RUNTIME;
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_err("match: cannot write the output");
         status = EXIT_RUNTIME;
     }
     if (!o.quiet) {
         char a[32], b[32], e[32], g[32];
+        int64_t reposts = cli_count(s, "reposts_of_matched");
+        double total = 0, matching = 0;
+        (void)chorus_scan_seconds(s, NULL, &total);
+        (void)chorus_scan_seconds(s, "match", &matching);
         fprintf(stderr,
                 "chorus: match: %s posts read, %s matched (%s repost%s of matched posts not "
                 "counted again), %s statements (index %.1f MB) in %.2f s (matching %.2f s)\n",
-                cli_num(chorus_corpus_posts(corpus), a), cli_num(res.posts_matched, b),
-                cli_num(res.reposts_of_matched, e), res.reposts_of_matched == 1 ? "" : "s",
-                cli_num(ch_stmtset_count(set), g),
-                (double)ch_parrot_bytes(ix) / 1e6, cli_now() - t0, match_s);
+                cli_num((uint64_t)cli_count(s, "posts"), a),
+                cli_num((uint64_t)cli_count(s, "posts_matched"), b),
+                cli_num((uint64_t)reposts, e), reposts == 1 ? "" : "s",
+                cli_num((uint64_t)cli_count(s, "statements"), g),
+                (double)cli_count(s, "index_bytes") / 1e6, total, matching);
     }
 out:
-    ch_parrot_result_free(&res);
-    ch_parrot_free(ix);
-    chorus_corpus_free(corpus);
-    ch_stmtset_free(set);
-    ch_free(stmt_paths);
+    chorus_scan_free(s);
+    free(stmt_paths);
     return status;
 }

@@ -6,9 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chorus.h"
 #include "cli.h"
-#include "report/report.h"
 
 static void help(FILE *f)
 {
@@ -62,8 +60,8 @@ int cmd_report(int argc, char **argv)
         {"json", no_argument, 0, 'j'},          {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    ch_report_opts ro;
-    ch_report_opts_default(&ro);
+    chorus_report_opts ro;
+    chorus_report_opts_init(&ro);
     const char *out = "report.html";
     bool quiet = false, json = false;
     unsigned long long v;
@@ -125,11 +123,11 @@ int cmd_report(int argc, char **argv)
         cli_err("report: --json prints on standard output; write the report to a file (-o)");
         return EXIT_USAGE;
     }
-    char err[1024];
-    ch_report_info info;
-    int rc = ch_report_write(argv[optind], out, &ro, &info, err, sizeof err);
+    chorus_error err;
+    chorus_report_info info;
+    chorus_err rc = chorus_report_write(argv[optind], out, &ro, &info, &err);
     if (rc) {
-        cli_err("report: %s", err[0] ? err : chorus_strerror((chorus_err)rc));
+        cli_err("report: %s", err.message);
         return rc == CHORUS_EUSAGE ? EXIT_USAGE : EXIT_RUNTIME;
     }
     if (json) {

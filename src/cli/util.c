@@ -1,4 +1,5 @@
-/* util.c — diagnostics, progress line and input reading shared by the subcommands. */
+/* util.c — diagnostics, progress display, shared input options and exit statuses of the
+ * subcommands. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,11 +7,12 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "core/sys.h"
 
 double cli_now(void)
 {
-    return ch_now();
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 void cli_err(const char *fmt, ...)
@@ -57,6 +59,14 @@ void cli_json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+int64_t cli_count(const chorus_scan *s, const char *name)
+{
+    int64_t v = 0;
+    return chorus_scan_count(s, name, &v) == CHORUS_OK ? v : 0;
+}
+
+/* ---- diagnostics --------------------------------------------------------------------------- */
+
 void cli_diag_flush(cli_diag *d)
 {
     if (d->hidden && !d->quiet)
@@ -66,46 +76,15 @@ void cli_diag_flush(cli_diag *d)
     d->shown = 0;
 }
 
-void cli_diag_free(cli_diag *d)
-{
-    for (size_t i = 0; i < d->nrecs; i++)
-        free(d->recs[i].file);
-    free(d->recs);
-    d->recs = NULL;
-    d->nrecs = d->cap_recs = 0;
-}
-
-static void diag_record(cli_diag *d, const char *file, uint64_t line, ch_reason reason)
-{
-    if (d->kept_this_file >= d->keep)
-        return;
-    if (d->nrecs == d->cap_recs) {
-        size_t cap = d->cap_recs ? d->cap_recs * 2 : 64;
-        cli_diag_rec *n = realloc(d->recs, cap * sizeof *n);
-        if (!n)
-            return; /* the record is only a copy of what was printed; losing it is harmless */
-        d->recs = n;
-        d->cap_recs = cap;
-    }
-    char *f = strdup(file);
-    if (!f)
-        return;
-    d->recs[d->nrecs++] = (cli_diag_rec){f, line, reason};
-    d->kept_this_file++;
-}
-
-void cli_diag_cb(void *ctx, const char *file, uint64_t line, ch_reason reason, const char *msg)
+void cli_diag_cb(void *ctx, const chorus_diag *g)
 {
     cli_diag *d = ctx;
-    if (strncmp(d->file, file, sizeof d->file) != 0) {
+    if (strncmp(d->file, g->file, sizeof d->file) != 0) {
         cli_diag_flush(d);
-        snprintf(d->file, sizeof d->file, "%s", file);
-        d->kept_this_file = 0;
+        snprintf(d->file, sizeof d->file, "%s", g->file);
     }
-    if (d->keep && line > 0)
-        diag_record(d, file, line, reason);
-    if (line == 0) { /* file-level problems are always shown */
-        fprintf(stderr, "chorus: %s: %s\n", file, msg);
+    if (g->line == 0) { /* file-level problems are always shown */
+        fprintf(stderr, "chorus: %s: %s\n", g->file, g->message);
         return;
     }
     if (d->quiet)
@@ -115,91 +94,159 @@ void cli_diag_cb(void *ctx, const char *file, uint64_t line, ch_reason reason, c
         return;
     }
     d->shown++;
-    fprintf(stderr, "chorus: %s:%llu: %s\n", file, (unsigned long long)line, msg);
+    fprintf(stderr, "chorus: %s:%llu: %s\n", g->file, (unsigned long long)g->line, g->message);
 }
 
-void cli_progress_init(cli_progress *p, bool quiet, const char *what)
+/* ---- progress ------------------------------------------------------------------------------ */
+
+void cli_progress_init(cli_progress *p, chorus_scan *s, cli_diag *d, bool quiet,
+                       const char *cmd)
 {
     memset(p, 0, sizeof *p);
     p->enabled = !quiet && isatty(STDERR_FILENO);
+    p->cmd = cmd;
+    p->diag = d;
+    p->scan = s;
     p->start = p->last = cli_now();
-    p->what = what;
 }
 
-void cli_progress_cb(void *ctx, uint64_t bytes_done, int64_t bytes_total, uint64_t records)
+static void clear_line(cli_progress *p)
 {
-    cli_progress *p = ctx;
-    p->records = records;
-    if (!p->enabled)
-        return;
+    if (p->enabled && p->drawn) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+    p->drawn = false;
+}
+
+static void reading_line(cli_progress *p, const chorus_progress *pr)
+{
     double now = cli_now();
     if (now - p->last < 0.2)
         return;
     p->last = now;
     double el = now - p->start;
-    uint64_t total = p->base_records + records;
     char nb[32];
-    fprintf(stderr, "\r\033[K%s: %s records, %.0f/s", p->what, cli_num(total, nb),
-            el > 0 ? (double)total / el : 0.0);
-    if (bytes_total > 0 && bytes_done > 0 && bytes_done <= (uint64_t)bytes_total) {
-        double frac = (double)bytes_done / (double)bytes_total;
+    fprintf(stderr, "\r\033[K%s: %s records, %.0f/s", "reading", cli_num(pr->records, nb),
+            el > 0 ? (double)pr->records / el : 0.0);
+    if (pr->total > 0 && pr->done > 0 && pr->done <= (uint64_t)pr->total) {
+        double frac = (double)pr->done / (double)pr->total;
         double file_el = el; /* ETA for the current file, from its share done */
         fprintf(stderr, ", %.0f%% of file", frac * 100.0);
         if (frac > 0.02)
             fprintf(stderr, ", ETA %.0fs", file_el * (1.0 - frac) / frac);
     }
     fflush(stderr);
+    p->drawn = true;
 }
 
-void cli_progress_file_done(cli_progress *p)
+/* The reading is over: its line goes, its diagnostics' tail is printed, and (scan) an empty
+ * corpus is worth a warning when later stages are about to run on it. */
+static void end_reading(cli_progress *p, bool more_stages)
 {
-    p->base_records += p->records;
-    p->records = 0;
+    if (!p->reading)
+        return;
+    p->reading = false;
+    clear_line(p);
+    if (p->diag)
+        cli_diag_flush(p->diag);
+    if (more_stages && p->warn_empty && cli_count(p->scan, "posts") == 0 &&
+        !(p->diag && p->diag->quiet))
+        cli_err("warning: the inputs hold no posts");
+}
+
+void cli_progress_cb(void *ctx, const chorus_progress *pr)
+{
+    cli_progress *p = ctx;
+    if (!strcmp(pr->stage, "read")) {
+        if (!p->reading) {
+            p->reading = true;
+            p->start = p->last = cli_now();
+        }
+        if (p->enabled)
+            reading_line(p, pr);
+        return;
+    }
+    end_reading(p, true);
+    if (p->diag)
+        cli_diag_flush(p->diag);
+    if (p->enabled && p->stages) {
+        fprintf(stderr, "\r\033[K%s: %s ...", p->cmd, pr->what);
+        fflush(stderr);
+        p->drawn = true;
+    }
 }
 
 void cli_progress_end(cli_progress *p)
 {
-    if (p->enabled)
-        fputs("\r\033[K", stderr);
+    end_reading(p, false);
+    clear_line(p);
+    if (p->diag)
+        cli_diag_flush(p->diag);
 }
 
-int cli_read_inputs(chorus_corpus *c, const cli_input_opts *o, cli_diag *d, double *seconds)
+/* ---- options and statuses ------------------------------------------------------------------ */
+
+int cli_set(chorus_scan *s, const char *cmd, const char *key, const char *value)
 {
-    cli_progress prog;
-    cli_progress_init(&prog, o->quiet, "reading");
-    ch_ingest_opts io = {
-        .reader = o->reader,
-        .map = o->map.n ? &o->map : NULL,
-        .strict = o->strict,
-        .diag = cli_diag_cb,
-        .diag_ctx = d,
-        .progress = cli_progress_cb,
-        .progress_ctx = &prog,
-    };
-    int status = EXIT_OK;
-    double t0 = cli_now();
-    for (int i = 0; i < o->ninputs; i++) {
-        int rc = ch_ingest_file(c, o->inputs[i], &io, NULL);
-        cli_progress_file_done(&prog);
-        if (rc == CHORUS_EPARSE && o->strict) {
-            cli_progress_end(&prog);
-            cli_err("stopping at the first bad record (--strict)");
-            status = EXIT_RUNTIME;
-            break;
-        }
-        if (rc == CHORUS_EUSAGE) {
-            status = EXIT_USAGE;
-        } else if (rc == CHORUS_ENOMEM) {
-            cli_progress_end(&prog);
-            cli_err("%s: out of memory", o->inputs[i]);
-            status = EXIT_RUNTIME;
-            break;
-        } else if (rc && status == EXIT_OK) {
-            status = EXIT_RUNTIME;
+    if (chorus_scan_set(s, key, value) == CHORUS_OK)
+        return 0;
+    const chorus_error *e = chorus_scan_error(s);
+    if (e->code == CHORUS_EUSAGE)
+        cli_err("%s: --%s", cmd, e->message);   /* messages start with the key */
+    else
+        cli_err("%s: %s", cmd, e->message);
+    return -1;
+}
+
+int cli_input_option(chorus_scan *s, const char *cmd, int c, const char *arg,
+                     cli_input_opts *o)
+{
+    switch (c) {
+    case 'f': return cli_set(s, cmd, "format", arg) ? -1 : 1;
+    case 'm': return cli_set(s, cmd, "map", arg) ? -1 : 1;
+    case 'S':
+        o->strict = true;
+        return cli_set(s, cmd, "strict", "true") ? -1 : 1;
+    case 'q': o->quiet = true; return 1;
+    case 'j': o->json = true; return 1;
+    }
+    return 0;
+}
+
+int cli_add_inputs(chorus_scan *s, const char *cmd, int argc, char **argv, int first)
+{
+    for (int i = first; i < argc; i++) {
+        if (chorus_scan_add_input(s, argv[i], NULL, NULL) != CHORUS_OK) {
+            cli_err("%s: %s", cmd, chorus_scan_error(s)->message);
+            return -1;
         }
     }
-    cli_progress_end(&prog);
-    cli_diag_flush(d);
-    *seconds = cli_now() - t0;
+    return 0;
+}
+
+int cli_inputs_status(const chorus_scan *s)
+{
+    int status = EXIT_OK;
+    for (size_t i = 0; i < chorus_scan_input_count(s); i++) {
+        chorus_input_info in;
+        if (chorus_scan_input(s, i, &in) != CHORUS_OK || in.status == CHORUS_OK)
+            continue;
+        if (in.status == CHORUS_EUSAGE)
+            return EXIT_USAGE;
+        status = EXIT_RUNTIME;
+    }
     return status;
+}
+
+int cli_job_failed(const chorus_scan *s, const char *cmd)
+{
+    const chorus_error *e = chorus_scan_error(s);
+    if (e->code == CHORUS_EPARSE)
+        cli_err("%s (--strict)", e->message);
+    else if (e->code == CHORUS_ENOMEM && e->file[0])
+        cli_err("%s: %s", e->file, e->message);
+    else if (!e->reported)
+        cli_err("%s: %s", cmd, e->message);
+    return e->code == CHORUS_EUSAGE ? EXIT_USAGE : EXIT_RUNTIME;
 }

@@ -69,27 +69,6 @@ const char *ch_reason_name(ch_reason r)
     return (unsigned)r < CH_R__COUNT ? reason_names[r] : "unknown";
 }
 
-const char *chorus_strerror(chorus_err e)
-{
-    switch (e) {
-    case CHORUS_OK: return "success";
-    case CHORUS_ENOMEM: return "out of memory";
-    case CHORUS_EIO: return "input/output error";
-    case CHORUS_EFORMAT: return "unknown input format";
-    case CHORUS_EPARSE: return "malformed record";
-    case CHORUS_ELIMIT: return "input exceeds a limit";
-    case CHORUS_EUSAGE: return "invalid argument";
-    case CHORUS_EDB: return "results database error";
-    case CHORUS_EINTERNAL: return "internal error";
-    }
-    return "unknown error";
-}
-
-const char *chorus_version(void)
-{
-    return CHORUS_VERSION;
-}
-
 void ch_rawpost_clear(ch_rawpost *r)
 {
     /* Only the scalar parts: entity arrays are guarded by their counts. */

@@ -157,7 +157,15 @@ typedef struct ch_corpus_stats {
     uint64_t unreadable_bytes;    /* compressed bytes in damaged regions of the inputs */
 } ch_corpus_stats;
 
+/* The corpus. Its functions keep the chorus_ prefix of the public API they once were part of;
+ * they are internal (the public API reads inputs through a scan handle, include/chorus.h). */
+typedef struct chorus_corpus chorus_corpus;
 typedef struct chorus_corpus ch_corpus;
+
+chorus_err chorus_corpus_new(chorus_corpus **out);   /* CHORUS_OK or CHORUS_ENOMEM */
+void chorus_corpus_free(chorus_corpus *c);           /* NULL is fine */
+size_t chorus_corpus_posts(const chorus_corpus *c);
+size_t chorus_corpus_accounts(const chorus_corpus *c);
 
 /* Adds a record. Returns 0 (kept or duplicate: *kept says which), or CHORUS_EPARSE with
  * *reason set when a required field is missing/invalid, or CHORUS_ENOMEM. `file` is the

@@ -230,3 +230,18 @@ const char *ch_time_problem(int rc)
 {
     return rc == CHORUS_ELIMIT ? "out-of-range" : "unparseable";
 }
+
+const char *chorus_time_format(int64_t t, char *buf, size_t cap)
+{
+    /* years 1 to 9999: the format's four digits, and no overflow in ch_time_format */
+    const int64_t min_t = -62135596800LL, max_t = 253402300799LL;
+    char tmp[48];
+    if (!buf || !cap)
+        return buf;
+    if (t == CHORUS_NULL || t < min_t || t > max_t)
+        snprintf(tmp, sizeof tmp, "unknown");
+    else
+        ch_time_format(t, tmp);
+    snprintf(buf, cap, "%s", tmp);
+    return buf;
+}

@@ -38,10 +38,10 @@ void ch_detect_result_free(ch_detect_result *r)
 }
 
 
-static void progress(const ch_detect_opts *o, const char *what)
+static void progress(const ch_detect_opts *o, ch_detect_stage stage, const char *what)
 {
     if (o->progress)
-        o->progress(o->progress_ctx, what);
+        o->progress(o->progress_ctx, stage, what);
 }
 
 int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o,
@@ -54,13 +54,13 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     double t = ch_now();
     int rc;
 
-    progress(o, "normalizing texts");
+    progress(o, CH_DS_NORMALIZE, "normalizing texts");
     if ((rc = ch_corpus_normalize(c, threads)))
         goto out;
     out->seconds[CH_DS_NORMALIZE] = ch_now() - t;
 
     t = ch_now();
-    progress(o, "grouping near-identical posts");
+    progress(o, CH_DS_NEARDUP, "grouping near-identical posts");
     const uint32_t *narr_of_post = NULL;
     if (o->narratives) {
         ch_neardup_opts no = o->neardup;
@@ -74,7 +74,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
         o->narratives_ready(o->narratives_ready_ctx, narr_of_post);
 
     t = ch_now();
-    progress(o, "matching posts to statements");
+    progress(o, CH_DS_PARROT, "matching posts to statements");
     const uint32_t *stmt_of_post = NULL;
     if (stmts && ch_stmtset_count(stmts) > 0) {
         ch_parrot_corpus_opts po = {.threads = threads, .max_per_post = 1};
@@ -92,7 +92,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     out->seconds[CH_DS_PARROT] = ch_now() - t;
 
     t = ch_now();
-    progress(o, "finding co-actions");
+    progress(o, CH_DS_COACT, "finding co-actions");
     ch_coact_opts co = o->coact;
     co.threads = threads;
     co.narrative_of_post = narr_of_post;
@@ -115,13 +115,13 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     out->seconds[CH_DS_COACT] = ch_now() - t;
 
     t = ch_now();
-    progress(o, "clustering the account network");
+    progress(o, CH_DS_NETWORK, "clustering the account network");
     if ((rc = ch_network_build(c, out->co, &o->network, &out->net)))
         goto out;
     out->seconds[CH_DS_NETWORK] = ch_now() - t;
 
     t = ch_now();
-    progress(o, "scoring accounts");
+    progress(o, CH_DS_SCORE, "scoring accounts");
     ch_score_inputs si = {.statement_of_post = stmt_of_post,
                           .statement_published = out->published,
                           .n_statements = out->n_statements,
@@ -130,6 +130,6 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
         goto out;
     out->seconds[CH_DS_SCORE] = ch_now() - t;
 out:
-    progress(o, NULL);
+    progress(o, CH_DS__COUNT, NULL);
     return rc;
 }

@@ -58,9 +58,9 @@ typedef struct ch_detect_opts {
                                   .statement_ids, .n_statements set by ch_detect_run */
     ch_network_opts network;
     ch_score_opts score;
-    /* Optional progress callback, called with a stage's description before it runs and with
-     * NULL at the end. */
-    void (*progress)(void *ctx, const char *what);
+    /* Optional progress callback, called with a stage and its description before it runs
+     * and with (CH_DS__COUNT, NULL) at the end. */
+    void (*progress)(void *ctx, ch_detect_stage stage, const char *what);
     void *progress_ctx;
     /* Optional: called once the narratives are known, right after the narrative stage (which
      * runs before parroting), with the per-post narrative ids (NULL when narratives are off).

@@ -21,6 +21,9 @@
 
 #include "chorus.h"
 #include "core/alloc.h"
+#include "core/error.h"
+#include "core/outfile.h"
+#include "store/store.h"
 
 /* ---- values and attributes ------------------------------------------------------------ */
 
@@ -936,85 +939,54 @@ static int write_edges(ex *x, const writer *wt)
 
 /* ---- output files ------------------------------------------------------------------------ */
 
-/* One output: standard output, or a temporary file beside `path` renamed into place by
- * out_commit. */
+/* One output: standard output, or an atomic file (core/outfile.h) renamed into place by
+ * out_commit; the results database is protected from being replaced by its export. */
 typedef struct outfile {
-    const char *path;
-    char *tmp;            /* NULL for standard output */
+    ch_outfile *h;
     wr w;
 } outfile;
 
-static int out_open(outfile *o, const char *path, char *err, size_t errlen)
+static int out_open(outfile *o, const char *path, const char *db_path, char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
-    o->path = path;
-    if (!strcmp(path, "-")) {
-        o->w.f = stdout;
-        return CHORUS_OK;
-    }
-    size_t n = strlen(path) + 32;
-    if (!(o->tmp = ch_malloc(n))) {
-        snprintf(err, errlen, "out of memory");
-        return CHORUS_ENOMEM;
-    }
-    snprintf(o->tmp, n, "%s.tmp-%ld", path, (long)getpid());
-    unlink(o->tmp);   /* a leftover of a crashed run with the same pid */
-    if (!(o->w.f = fopen(o->tmp, "wbx"))) {
-        snprintf(err, errlen, "cannot create '%s': %s", o->tmp, strerror(errno));
-        ch_free(o->tmp);
-        o->tmp = NULL;
-        return CHORUS_EIO;
-    }
-    return CHORUS_OK;
+    const ch_outfile_protect keep = {db_path, "the results database"};
+    const ch_outfile_opts oo = {.flags = CH_OUT_STREAM | CH_OUT_STDOUT, .protect = &keep,
+                                .nprotect = 1};
+    int rc = ch_outfile_open(path, &oo, &o->h, err, errlen);
+    if (rc == CHORUS_OK)
+        o->w.f = ch_outfile_stream(o->h);
+    return rc;
 }
 
 /* Flushes and closes; the first write error (sticky) or close error fails it. */
 static int out_close(outfile *o, char *err, size_t errlen)
 {
-    if (!o->w.f)
+    if (!o->h)
         return CHORUS_OK;
-    if (fflush(o->w.f) != 0 && !o->w.err)
-        o->w.err = errno ? errno : EIO;
-    if (o->tmp) {
-        if (!o->w.err && fsync(fileno(o->w.f)) != 0 && errno != EINVAL)
-            o->w.err = errno;
-        if (fclose(o->w.f) != 0 && !o->w.err)
-            o->w.err = errno ? errno : EIO;
-    } else if (ferror(o->w.f) && !o->w.err) {
-        o->w.err = EIO;
-    }
-    o->w.f = NULL;
     if (o->w.err) {
-        snprintf(err, errlen, "cannot write '%s': %s", o->tmp ? o->path : "standard output",
+        snprintf(err, errlen, "cannot write '%s': %s",
+                 ch_outfile_temp(o->h) ? ch_outfile_path(o->h) : "standard output",
                  strerror(o->w.err));
         return CHORUS_EIO;
     }
-    return CHORUS_OK;
+    return ch_outfile_finish(o->h, err, errlen);
 }
 
 static int out_commit(outfile *o, char *err, size_t errlen)
 {
-    if (o->tmp && rename(o->tmp, o->path) != 0) {
-        snprintf(err, errlen, "cannot rename '%s' to '%s': %s", o->tmp, o->path,
-                 strerror(errno));
-        return CHORUS_EIO;
-    }
-    ch_free(o->tmp);
-    o->tmp = NULL;
-    return CHORUS_OK;
+    if (!o->h)
+        return CHORUS_OK;
+    int rc = ch_outfile_commit(o->h, err, errlen);
+    o->h = NULL;
+    return rc;
 }
 
-/* Harmless after a commit, on standard output, and on a zeroed outfile. */
+/* Harmless after a commit and on a zeroed outfile. */
 static void out_abort(outfile *o)
 {
-    if (o->w.f && o->tmp)
-        fclose(o->w.f);
+    ch_outfile_abort(o->h);
+    o->h = NULL;
     o->w.f = NULL;
-    if (o->tmp) {
-        unlink(o->tmp);
-        ch_free(o->tmp);
-        o->tmp = NULL;
-    }
 }
 
 /* ---- public ------------------------------------------------------------------------------ */
@@ -1153,42 +1125,19 @@ int ch_export_write(const char *db_path, ch_export_format f, const ch_export_opt
         }
     }
 
-    /* The database first, so that a wrong one leaves no temporary file behind. sqlite3_open
-     * would report a missing file only as "unable to open database file". */
-    struct stat sb;
-    int missing = stat(db_path, &sb) != 0;
-    if (missing || S_ISDIR(sb.st_mode)) {
-        snprintf(err, errlen, "cannot open '%s': %s", db_path,
-                 missing ? strerror(errno) : "is a directory");
-        rc = CHORUS_EIO;
+    /* The database first, so that a wrong one leaves no temporary file behind. */
+    if ((rc = ch_store_open_read(db_path, &x.db, NULL, err, errlen)))
         goto out;
-    }
-    if (sqlite3_open_v2(db_path, &x.db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "cannot open '%s': %s", db_path,
-                 x.db ? sqlite3_errmsg(x.db) : "out of memory");
-        rc = CHORUS_EIO;
-        goto out;
-    }
-    /* `-o results.db` by mistake must not replace the results with their export. */
-    const char *outs[2] = {csv_nodes ? csv_nodes : out_path, csv_edges};
-    for (int i = 0; i < 2; i++) {
-        struct stat ob;
-        if (outs[i] && strcmp(outs[i], "-") && stat(outs[i], &ob) == 0 &&
-            ob.st_dev == sb.st_dev && ob.st_ino == sb.st_ino) {
-            snprintf(err, errlen, "'%s' is the results database: choose another output",
-                     outs[i]);
-            rc = CHORUS_EUSAGE;
-            goto out;
-        }
-    }
     if ((rc = prepare(&x, db_path)))
         goto out;
     /* One read transaction: nodes and edges come from the same snapshot. */
     sqlite3_exec(x.db, "BEGIN", NULL, NULL, NULL);
 
-    if ((rc = out_open(&files[0], csv_nodes ? csv_nodes : out_path, err, errlen)))
+    /* `-o results.db` by mistake must not replace the results with their export
+     * (out_open refuses it). */
+    if ((rc = out_open(&files[0], csv_nodes ? csv_nodes : out_path, db_path, err, errlen)))
         goto out;
-    if (csv_edges && (rc = out_open(&files[1], csv_edges, err, errlen)))
+    if (csv_edges && (rc = out_open(&files[1], csv_edges, db_path, err, errlen)))
         goto out;
     x.out = &files[0].w;
     x.out_edges = csv_edges ? &files[1].w : &files[0].w;
@@ -1217,4 +1166,53 @@ out:
     ch_free(csv_nodes);
     ch_free(csv_edges);
     return rc;
+}
+
+/* ---- public (chorus.h) -------------------------------------------------------------------- */
+
+chorus_err chorus_export_write(const char *db_path, const char *out_path,
+                               const chorus_export_opts *o, chorus_export_info *info,
+                               chorus_error *err)
+{
+    static const chorus_export_opts defaults = {0};
+    if (!o)
+        o = &defaults;
+    if (info)
+        memset(info, 0, sizeof *info);
+    if (!db_path)
+        return ch_error_set(err, CHORUS_EUSAGE, NULL, 0, "no results database named");
+    /* the format: named, else the output's extension, else graphml */
+    ch_export_format f = CH_EXPORT_GRAPHML;
+    if (o->format) {
+        if (ch_export_parse_format(o->format, &f) != CHORUS_OK)
+            return ch_error_set(err, CHORUS_EUSAGE, NULL, 0,
+                                "unknown format '%s' (graphml, gexf, csv or json)", o->format);
+    } else if (out_path && strcmp(out_path, "-")) {
+        (void)ch_export_format_of_path(out_path, &f);   /* no telling extension: graphml */
+    }
+    char def[4096];
+    if (!out_path) {
+        if (ch_export_default_path(db_path, f, def, sizeof def) != CHORUS_OK)
+            return ch_error_set(err, CHORUS_EUSAGE, NULL, 0, "path too long: '%s'", db_path);
+        out_path = def;
+    }
+    ch_export_opts eo = {.all_accounts = o->all_accounts, .combined = o->combined};
+    ch_export_stats st;
+    char msg[1024] = "";
+    int rc = ch_export_write(db_path, f, &eo, out_path, &st, msg, sizeof msg);
+    if (rc)
+        return ch_error_set(err, (chorus_err)rc, NULL, 0, "%s", msg[0] ? msg : chorus_strerror(rc));
+    if (info) {
+        info->format = ch_export_format_name(f);
+        info->nodes = st.nodes;
+        info->edges = st.edges;
+        if (f == CH_EXPORT_CSV) {
+            if (ch_export_csv_paths(out_path, info->path, info->edges_path, sizeof info->path))
+                info->path[0] = info->edges_path[0] = '\0';
+        } else {
+            snprintf(info->path, sizeof info->path, "%s", out_path);
+        }
+    }
+    ch_error_clear(err);
+    return CHORUS_OK;
 }

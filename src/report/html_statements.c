@@ -1,8 +1,8 @@
 /*
  * html_statements.c — the statements section: for each official statement (most repeated
  * first) who repeated it and when, as an echo plot relative to its publication, a table of
- * the accounts, and the closest copies side by side with the matching passages highlighted.
- * Also ch_report_pair, the side-by-side view the cluster sections use too.
+ * the accounts, and the closest copies side by side with the matching passages highlighted
+ * (ch_report_pair, html_match.c).
  */
 #include <string.h>
 
@@ -10,65 +10,9 @@
 #include "core/alloc.h"
 #include "report/report_int.h"
 
-#define PAIR_CONTEXT 220     /* bytes of text shown around a matched passage */
-#define PAIR_MAXMARK 1600    /* a longer passage shows its two ends */
 #define DOTS_CLUSTERED 600   /* dots per echo plot for posts of clustered accounts ... */
 #define DOTS_OTHER 400       /* ... and for everyone else (sampled evenly beyond that) */
 #define ECHO_ROWS 8          /* clusters with a row of their own in an echo plot */
-
-void ch_report_match_row(sqlite3_stmt *q, ch_report_match *m)
-{
-    *m = (ch_report_match){0};
-    m->post = ch_report_col(q, 0, &m->post_n);
-    m->ps = sqlite3_column_int64(q, 1);
-    m->pe = sqlite3_column_int64(q, 2);
-    m->stmt = ch_report_col(q, 3, &m->stmt_n);
-    m->ss = sqlite3_column_int64(q, 4);
-    m->se = sqlite3_column_int64(q, 5);
-    m->similarity = ch_report_unit(sqlite3_column_double(q, 6));
-    m->posted = sqlite3_column_int64(q, 7);
-    m->handle = ch_report_col(q, 8, &m->handle_n);
-    m->account = ch_report_col(q, 9, &m->account_n);
-    m->published_known = sqlite3_column_type(q, 10) != SQLITE_NULL;
-    m->published = sqlite3_column_int64(q, 10);
-    m->source = ch_report_col(q, 11, &m->source_n);
-}
-
-void ch_report_pair(ch_report_ctx *c, const ch_report_match *m)
-{
-    ch_report_out *o = &c->out;
-    char a[32], b[32];
-    ch_report_put(o, "<div class=\"pair\"><div dir=\"auto\"><span class=\"lab\">post by ");
-    ch_report_handle(o, m->handle, m->handle_n, m->account, m->account_n);
-    ch_report_putf(o, " · %s", ch_report_time(m->posted, a));
-    if (m->published_known) {
-        double d = ch_report_diff(m->posted, m->published);
-        if (d < 0)
-            ch_report_putf(o, " · <b style=\"color:#9b2c1c\">%s before publication</b>",
-                           ch_report_dur(-d, b));
-        else
-            ch_report_putf(o, " · %s after publication", ch_report_dur(d, b));
-    }
-    ch_report_put(o, "</span>");
-    ch_report_passage(o, m->post, m->post_n, m->ps, m->pe, PAIR_CONTEXT, PAIR_MAXMARK);
-    ch_report_put(o, "</div><div dir=\"auto\"><span class=\"lab\">");
-    if (m->show_statement_id) {
-        ch_report_put(o, "statement <a href=\"#");
-        ch_report_anchor(o, "s-", m->stmt_id, m->stmt_id_n);
-        ch_report_put(o, "\">");
-        ch_report_excerpt(o, m->stmt_id, m->stmt_id_n, 60);
-        ch_report_put(o, "</a>");
-    } else {
-        ch_report_put(o, "statement");
-    }
-    if (m->source_n) {
-        ch_report_put(o, " · ");
-        ch_report_excerpt(o, m->source, m->source_n, 80);
-    }
-    ch_report_putf(o, " · similarity %.2f</span>", m->similarity);
-    ch_report_passage(o, m->stmt, m->stmt_n, m->ss, m->se, PAIR_CONTEXT, PAIR_MAXMARK);
-    ch_report_put(o, "</div></div>");
-}
 
 typedef struct echo_stats {
     uint64_t posts, accounts, clustered;

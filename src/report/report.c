@@ -1,20 +1,20 @@
 /*
  * report.c — ch_report_write: opens the results database read-only, checks it is one of ours,
  * renders the page (header, overview, network, clusters, statements, accounts, how to read)
- * into a temporary file and renames it into place. The sections live in html_*.c and svg_*.c;
- * this file holds the page frame, the overview, the context they share and its helpers.
+ * into an atomic output file (core/outfile.h). The sections live in html_clusters.c,
+ * html_statements.c and svg_network.c; the helpers they share sit below them (report_ctx.c,
+ * html_match.c, svg_plot.c, html_out.c). This file is the top: the page frame, the overview,
+ * the accounts table and ch_report_write; nothing below calls back into it.
  */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "chorus.h"
 #include "core/alloc.h"
+#include "core/error.h"
+#include "core/outfile.h"
 #include "core/sys.h"
+#include "store/store.h"
 #include "report/report_int.h"
 
 void ch_report_opts_default(ch_report_opts *o)
@@ -26,144 +26,6 @@ void ch_report_opts_default(ch_report_opts *o)
     o->max_nodes = 30000;
     o->max_neighbours = 5;
     o->seed = 1;
-}
-
-/* ---- context helpers ---------------------------------------------------------------------- */
-
-int ch_report_fail(ch_report_ctx *c, int rc, const char *fmt, ...)
-{
-    if (c->rc)
-        return rc;
-    c->rc = rc;
-    if (c->err && c->errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(c->err, c->errlen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
-
-sqlite3_stmt *ch_report_prep(ch_report_ctx *c, const char *sql)
-{
-    sqlite3_stmt *q = NULL;
-    if (c->rc)
-        return NULL;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &q, NULL) != SQLITE_OK) {
-        ch_report_fail(c, CHORUS_EDB, "cannot read the results database: %s",
-                       sqlite3_errmsg(c->db));
-        sqlite3_finalize(q);
-        return NULL;
-    }
-    return q;
-}
-
-const char *ch_report_col(sqlite3_stmt *q, int i, size_t *len)
-{
-    const char *s = (const char *)sqlite3_column_text(q, i);
-    *len = s ? (size_t)sqlite3_column_bytes(q, i) : 0;
-    return s ? s : "";
-}
-
-bool ch_report_step_failed(ch_report_ctx *c, int rc)
-{
-    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-        return false;
-    ch_report_fail(c, CHORUS_EDB, "cannot read the results database: %s", sqlite3_errmsg(c->db));
-    return true;
-}
-
-/* Categorical colours that stay apart for most forms of colour blindness (Tableau 10 without
- * its grey, which is reserved for accounts outside clusters). */
-static const char *const palette[] = {
-    "#4e79a7", "#f28e2b", "#e15759", "#59a14f", "#b07aa1",
-    "#76b7b2", "#edc948", "#9c755f", "#ff9da7", "#2f6f8f",
-};
-#define NPALETTE (sizeof palette / sizeof palette[0])
-
-static int cmp_rank(const void *a, const void *b)
-{
-    const struct ch_report_rank *x = a, *y = b;
-    return (x->id > y->id) - (x->id < y->id);
-}
-
-long ch_report_rank(const ch_report_ctx *c, int64_t id)
-{
-    if (!c->rank_by_id)
-        return -1;
-    struct ch_report_rank key = {id, 0};
-    const struct ch_report_rank *r =
-        bsearch(&key, c->rank_by_id, c->ntop, sizeof key, cmp_rank);
-    return r ? (long)r->rank : -1;
-}
-
-const char *ch_report_colour(const ch_report_ctx *c, int64_t id, char buf[8])
-{
-    long r = ch_report_rank(c, id);
-    if (r >= 0 && (size_t)r < NPALETTE) {
-        memcpy(buf, palette[r], 8);
-        return buf;
-    }
-    /* golden-angle hues: neighbouring ids get distant hues; medium saturation and lightness
-     * so none is mistaken for the grey of unclustered accounts */
-    uint64_t k = (uint64_t)id * 0x9E3779B97F4A7C15ull;
-    double h = (double)(k >> 11) / 9007199254740992.0 * 6.0, s = 0.55, l = 0.5;
-    double ch = (1 - (2 * l - 1 < 0 ? -(2 * l - 1) : 2 * l - 1)) * s;
-    double hm = h - 2 * (double)(int)(h / 2);
-    double x = ch * (1 - (hm - 1 < 0 ? 1 - hm : hm - 1)), m = l - ch / 2, rgb[3];
-    int seg = (int)h;
-    switch (seg) {
-    case 0: rgb[0] = ch, rgb[1] = x, rgb[2] = 0; break;
-    case 1: rgb[0] = x, rgb[1] = ch, rgb[2] = 0; break;
-    case 2: rgb[0] = 0, rgb[1] = ch, rgb[2] = x; break;
-    case 3: rgb[0] = 0, rgb[1] = x, rgb[2] = ch; break;
-    case 4: rgb[0] = x, rgb[1] = 0, rgb[2] = ch; break;
-    default: rgb[0] = ch, rgb[1] = 0, rgb[2] = x; break;
-    }
-    snprintf(buf, 8, "#%02x%02x%02x", (unsigned)((rgb[0] + m) * 255 + 0.5) & 0xff,
-             (unsigned)((rgb[1] + m) * 255 + 0.5) & 0xff, (unsigned)((rgb[2] + m) * 255 + 0.5) & 0xff);
-    return buf;
-}
-
-size_t ch_report_bin(const ch_report_ctx *c, int64_t t)
-{
-    if (c->nbins == 0 || t <= c->bin0)
-        return 0;
-    uint64_t b = ((uint64_t)t - (uint64_t)c->bin0) / (uint64_t)c->binw;   /* t > bin0: no wrap */
-    return b < c->nbins ? (size_t)b : c->nbins - 1;
-}
-
-void ch_report_reasons(ch_report_ctx *c, const char *json, size_t n, unsigned max,
-                       const char *skip)
-{
-    if (!n || c->rc)
-        return;
-    if (!c->q_reasons) {
-        c->q_reasons = ch_report_prep(
-            c, "SELECT value FROM json_each(CASE WHEN json_valid(?1) THEN ?1 ELSE '{}' END, "
-               "'$.top_reasons') LIMIT ?2");
-        if (!c->q_reasons)
-            return;
-    }
-    sqlite3_stmt *q = c->q_reasons;
-    sqlite3_reset(q);
-    sqlite3_bind_text(q, 1, json, (int)n, SQLITE_STATIC);
-    sqlite3_bind_int(q, 2, (int)max + (skip != NULL));
-    int rc, k = 0;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW && (unsigned)k < max) {
-        size_t len;
-        const char *s = ch_report_col(q, 0, &len);
-        if (skip && len >= strlen(skip) && memcmp(s, skip, strlen(skip)) == 0)
-            continue;
-        ch_report_put(&c->out, k++ ? "<li>" : "<ul class=\"reasons\"><li>");
-        ch_report_excerpt(&c->out, s, len, 300);
-        ch_report_put(&c->out, "</li>");
-    }
-    if (k)
-        ch_report_put(&c->out, "</ul>");
-    /* a malformed top_reasons (e.g. not an array) is the data's problem, not a failure */
-    sqlite3_reset(q);
-    sqlite3_clear_bindings(q);
 }
 
 /* ---- reading the database ----------------------------------------------------------------- */
@@ -183,62 +45,18 @@ static int64_t scalar(ch_report_ctx *c, const char *sql, int64_t dflt)
     return v;
 }
 
-static bool has_table(ch_report_ctx *c, const char *name)
-{
-    sqlite3_stmt *q = ch_report_prep(
-        c, "SELECT 1 FROM sqlite_master WHERE type IN ('table','view') AND name = ?1");
-    if (!q)
-        return false;
-    sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
-    bool yes = sqlite3_step(q) == SQLITE_ROW;
-    sqlite3_finalize(q);
-    return yes;
-}
-
-static bool has_column(ch_report_ctx *c, const char *table, const char *col)
-{
-    sqlite3_stmt *q = ch_report_prep(c, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2");
-    if (!q)
-        return false;
-    sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, col, -1, SQLITE_STATIC);
-    bool yes = sqlite3_step(q) == SQLITE_ROW;
-    sqlite3_finalize(q);
-    return yes;
-}
-
+/* Opens the database read-only through the store's one "is this ours" check. */
 static int open_db(ch_report_ctx *c, const char *path)
 {
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return ch_report_fail(c, CHORUS_EIO, "cannot open '%s': %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return ch_report_fail(c, CHORUS_EIO, "cannot open '%s': not a file", path);
-    if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        return ch_report_fail(c, CHORUS_EIO, "cannot open '%s': %s", path,
-                              c->db ? sqlite3_errmsg(c->db) : "out of memory");
-    sqlite3_busy_timeout(c->db, 5000);
-    /* A file that is not SQLite fails on its first read: say what it is not */
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(c->db, "SELECT count(*) FROM sqlite_master", -1, &q, NULL) != SQLITE_OK ||
-        sqlite3_step(q) != SQLITE_ROW) {
-        sqlite3_finalize(q);
-        return ch_report_fail(c, CHORUS_EDB, "'%s' is not a chorus results database (%s)", path,
-                              sqlite3_errmsg(c->db));
-    }
-    sqlite3_finalize(q);
-    static const char *const need[] = {"run", "posts", "accounts", "clusters", "statements",
-                                       "matches", "edges"};
-    for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
-        if (!has_table(c, need[i]))
-            return c->rc ? c->rc
-                         : ch_report_fail(c, CHORUS_EDB,
-                                          "'%s' is not a chorus results database (no table '%s')",
-                                          path, need[i]);
-    c->has_evidence = has_table(c, "evidence");
-    c->has_narratives = has_table(c, "narratives");
-    c->has_before_pub = has_column(c, "matches", "before_publication");
-    return c->rc;
+    ch_store_info si;
+    char msg[1024];
+    int rc = ch_store_open_read(path, &c->db, &si, msg, sizeof msg);
+    if (rc)
+        return ch_report_fail(c, rc, "%s", msg);
+    c->has_evidence = si.has_evidence;
+    c->has_narratives = si.has_narratives;
+    c->has_before_pub = si.has_before_pub;
+    return CHORUS_OK;
 }
 
 static char *dup_col(sqlite3_stmt *q, int i)
@@ -286,7 +104,7 @@ static void load_top(ch_report_ctx *c)
     }
     ch_report_step_failed(c, rc);
     sqlite3_finalize(q);
-    qsort(c->rank_by_id, c->ntop, sizeof *c->rank_by_id, cmp_rank);
+    ch_report_rank_index(c);
 }
 
 /* Activity histograms: bins of a width that gives at most ~240 bars over the span of the
@@ -781,8 +599,7 @@ int ch_report_write(const char *db_path, const char *out_path, const ch_report_o
         memset(info, 0, sizeof *info);
     c->info = info;
 
-    char *tmp = NULL;
-    const bool to_stdout = strcmp(out_path, "-") == 0;
+    ch_outfile *of = NULL;
     if (open_db(c, db_path))
         goto out;
     c->n_posts = (uint64_t)scalar(c, "SELECT count(*) FROM posts", 0);
@@ -796,44 +613,24 @@ int ch_report_write(const char *db_path, const char *out_path, const ch_report_o
     if (c->rc)
         goto out;
 
-    struct stat sd, so;
-    if (!to_stdout && stat(db_path, &sd) == 0 && stat(out_path, &so) == 0 &&
-        sd.st_dev == so.st_dev && sd.st_ino == so.st_ino) {
-        /* `chorus report x.db -o x.db` would replace the evidence with its report */
-        ch_report_fail(c, CHORUS_EUSAGE, "'%s' is the results database; write the report "
-                                         "elsewhere", out_path);
+    /* `chorus report x.db -o x.db` would replace the evidence with its report */
+    const ch_outfile_protect keep = {db_path, "the results database"};
+    const ch_outfile_opts oo = {.flags = CH_OUT_STREAM | CH_OUT_STDOUT, .protect = &keep,
+                                .nprotect = 1};
+    char msg[1024];
+    int rc = ch_outfile_open(out_path, &oo, &of, msg, sizeof msg);
+    if (rc) {
+        ch_report_fail(c, rc, "%s", msg);
         goto out;
     }
-    if (to_stdout) {
-        c->out.f = stdout;
-    } else {
-        size_t n = strlen(out_path) + 32;
-        if (!(tmp = ch_malloc(n))) {
-            ch_report_fail(c, CHORUS_ENOMEM, "out of memory");
-            goto out;
-        }
-        snprintf(tmp, n, "%s.tmp-%ld", out_path, (long)getpid());
-        if (!(c->out.f = fopen(tmp, "wb"))) {
-            ch_report_fail(c, CHORUS_EIO, "cannot create '%s': %s", tmp, strerror(errno));
-            goto out;
-        }
-        setvbuf(c->out.f, NULL, _IOFBF, 1 << 16);
-    }
+    c->out.f = ch_outfile_stream(of);
     render(c);
-    if (!c->rc && (c->out.err || fflush(c->out.f) != 0 || ferror(c->out.f)))
-        ch_report_fail(c, CHORUS_EIO, "cannot write '%s': %s", to_stdout ? "standard output" : tmp,
-                       strerror(errno));
-    if (!to_stdout) {
-        if (!c->rc && fsync(fileno(c->out.f)) != 0 && errno != EINVAL)
-            ch_report_fail(c, CHORUS_EIO, "cannot write '%s': %s", tmp, strerror(errno));
-        if (fclose(c->out.f) != 0 && !c->rc)
-            ch_report_fail(c, CHORUS_EIO, "cannot write '%s': %s", tmp, strerror(errno));
-        c->out.f = NULL;
-        if (!c->rc && rename(tmp, out_path) != 0)
-            ch_report_fail(c, CHORUS_EIO, "cannot rename '%s' to '%s': %s", tmp, out_path,
-                           strerror(errno));
-        if (c->rc)
-            unlink(tmp);
+    /* a failed write (c->out.err) leaves the stream's error flag set: the commit reports it */
+    if (!c->rc) {
+        rc = ch_outfile_commit(of, msg, sizeof msg);
+        of = NULL;
+        if (rc)
+            ch_report_fail(c, rc, "%s", msg);
     }
 out:
     if (info) {
@@ -844,11 +641,7 @@ out:
         info->statements = c->n_statements;
         info->seconds = ch_now() - t0;
     }
-    if (c->out.f && !to_stdout) {
-        fclose(c->out.f);
-        unlink(tmp);
-    }
-    ch_free(tmp);
+    ch_outfile_abort(of);
     sqlite3_finalize(c->q_reasons);
     for (size_t i = 0; i < c->ntop; i++) {
         ch_free(c->top[i].behaviours);
@@ -862,4 +655,25 @@ out:
     if (c->db)
         sqlite3_close(c->db);
     return c->rc;
+}
+
+/* ---- public (chorus.h) -------------------------------------------------------------------- */
+
+void chorus_report_opts_init(chorus_report_opts *o)
+{
+    ch_report_opts_default(o);
+}
+
+chorus_err chorus_report_write(const char *db_path, const char *out_path,
+                               const chorus_report_opts *o, chorus_report_info *info,
+                               chorus_error *err)
+{
+    char msg[1024] = "";
+    if (!db_path || !out_path)
+        return ch_error_set(err, CHORUS_EUSAGE, NULL, 0, "report: no database or output named");
+    int rc = ch_report_write(db_path, out_path, o, info, msg, sizeof msg);
+    if (rc)
+        return ch_error_set(err, (chorus_err)rc, NULL, 0, "%s", msg[0] ? msg : chorus_strerror(rc));
+    ch_error_clear(err);
+    return CHORUS_OK;
 }

@@ -20,25 +20,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef struct ch_report_opts {
-    unsigned top_clusters;    /* clusters with a full section (default 50) */
-    unsigned top_statements;  /* statements with a full section (default 50) */
-    unsigned max_items;       /* rows of a list before "and N more" (default 25) */
-    unsigned max_nodes;       /* clustered accounts drawn in the network picture (30000) */
-    unsigned max_neighbours;  /* faded unclustered neighbours drawn per cluster (default 5) */
-    uint64_t seed;            /* seed of the layout's random numbers (default 1) */
-} ch_report_opts;
+#include "chorus.h"
 
-/* What a report holds, for summaries and tests. */
-typedef struct ch_report_info {
-    uint64_t bytes;             /* size of the file written */
-    uint64_t clusters;          /* clusters in the database */
-    uint64_t clusters_detailed; /* of which with a full section */
-    uint64_t clustered;         /* accounts with a cluster */
-    uint64_t nodes;             /* of which drawn in the network picture */
-    uint64_t statements;        /* statements in the database */
-    double seconds;             /* time to write the report */
-} ch_report_info;
+/* The options and the outcome are the public API's (include/chorus.h: chorus_report_opts,
+ * chorus_report_info), under the module's names. */
+typedef chorus_report_opts ch_report_opts;
+typedef chorus_report_info ch_report_info;
 
 void ch_report_opts_default(ch_report_opts *o);
 
@@ -58,5 +45,7 @@ void ch_report_opts_default(ch_report_opts *o);
  */
 int ch_report_write(const char *db_path, const char *out_path, const ch_report_opts *o,
                     ch_report_info *info, char *err, size_t errlen);
+/* The public chorus_report_write (chorus.h) is this function with its message in a
+ * chorus_error; chorus_report_opts_init is ch_report_opts_default. */
 
 #endif

@@ -3,6 +3,16 @@
  * writer with its escaping, formatting helpers, the render context, and the sections and plots
  * each file contributes. Not a public API.
  *
+ * The files form layers, and calls only go down (nothing calls back into a file above it):
+ *
+ *   report.c                         the page: frame, overview, accounts, ch_report_write
+ *   html_clusters.c html_statements.c svg_network.c     the sections (never call each other)
+ *   html_match.c  svg_plot.c         renderings the sections share: a match, the plots
+ *   report_ctx.c                     the render context: errors, queries, colours, bins
+ *   html_out.c                       output, escaping, formats
+ *
+ * This header lists them bottom-up, each part naming its file.
+ *
  * Trust rule: ch_report_put/putf write markup and must only ever be given literals or numbers;
  * every string that comes from the database goes through ch_report_text (or a helper built on
  * it), which escapes it and repairs its UTF-8.
@@ -18,7 +28,7 @@
 
 #include "report/report.h"
 
-/* ---- output ----------------------------------------------------------------------------- */
+/* ---- output (html_out.c) -------------------------------------------------------------------- */
 
 typedef struct ch_report_out {
     FILE *f;
@@ -63,14 +73,18 @@ static inline double ch_report_unit(double v)
     return v > 0 ? (v < 1 ? v : 1) : 0;   /* NaN fails v > 0 */
 }
 
-/* ---- formatting (into caller buffers; ASCII only, safe as markup) --------------------------- */
+/* A handle as markup: "@handle" in <bdi> (a right-to-left handle cannot reorder the text
+ * around it), falling back to the account id. */
+void ch_report_handle(ch_report_out *o, const char *handle, size_t hn, const char *id, size_t idn);
+
+/* ---- formatting (html_out.c; into caller buffers; ASCII only, safe as markup) --------------- */
 
 const char *ch_report_num(uint64_t n, char buf[32]);           /* 1,234,567 */
 const char *ch_report_time(int64_t t, char buf[32]);           /* 2023-03-02 13:05 */
 const char *ch_report_date(int64_t t, char buf[32]);           /* 2023-03-02 */
 const char *ch_report_dur(double seconds, char buf[32]);       /* 45 s, 12 min, 3.5 h, 2.1 days */
 
-/* ---- render context --------------------------------------------------------------------- */
+/* ---- render context (report_ctx.c) ---------------------------------------------------------- */
 
 typedef struct ch_report_cluster {
     int64_t id, size;
@@ -118,6 +132,8 @@ bool ch_report_step_failed(ch_report_ctx *c, int rc);
 /* Colour of a cluster: a distinct palette colour for the first detailed clusters, a hue
  * derived from the id after that. Writes "#rrggbb" (buf[8]). */
 const char *ch_report_colour(const ch_report_ctx *c, int64_t cluster_id, char buf[8]);
+/* Sorts rank_by_id (filled with the detailed clusters) for ch_report_rank. */
+void ch_report_rank_index(ch_report_ctx *c);
 /* Rank of a detailed cluster, or -1. */
 long ch_report_rank(const ch_report_ctx *c, int64_t cluster_id);
 /* Bin of time t in the activity histograms (clamped). */
@@ -129,9 +145,8 @@ size_t ch_report_bin(const ch_report_ctx *c, int64_t t);
 void ch_report_reasons(ch_report_ctx *c, const char *json, size_t n, unsigned max,
                        const char *skip);
 
-/* A handle as markup: "@handle" in <bdi> (a right-to-left handle cannot reorder the text
- * around it), falling back to the account id. */
-void ch_report_handle(ch_report_out *o, const char *handle, size_t hn, const char *id, size_t idn);
+
+/* ---- a match (html_match.c) ----------------------------------------------------------------- */
 
 /* A post beside the statement it repeats, with the matching passages highlighted in both. */
 typedef struct ch_report_match {
@@ -142,17 +157,11 @@ typedef struct ch_report_match {
     int64_t posted, published;
     bool published_known, show_statement_id;
 } ch_report_match;
-void ch_report_pair(ch_report_ctx *c, const ch_report_match *m);   /* html_statements.c */
+void ch_report_pair(ch_report_ctx *c, const ch_report_match *m);   /* html_match.c */
 /* Fills m (zeroed first) from a row whose columns 0..11 are p.text, m.post_start, m.post_end,
  * s.text, m.stmt_start, m.stmt_end, m.similarity, p.created_at, a.handle, p.account_id,
  * s.published_at, s.source. The strings point into the row: valid until q steps again. */
-void ch_report_match_row(sqlite3_stmt *q, ch_report_match *m);   /* html_statements.c */
-
-/* ---- sections (one file each) -------------------------------------------------------------- */
-
-void ch_report_clusters(ch_report_ctx *c);     /* html_clusters.c */
-void ch_report_statements(ch_report_ctx *c);   /* html_statements.c */
-void ch_svg_network(ch_report_ctx *c);         /* svg_network.c */
+void ch_report_match_row(sqlite3_stmt *q, ch_report_match *m);   /* html_match.c */
 
 /* ---- plots (svg_plot.c) --------------------------------------------------------------------- */
 
@@ -184,5 +193,11 @@ typedef struct ch_svg_dot {
  * symmetric log scale (minutes to weeks), one row per cluster. */
 void ch_svg_echo(ch_report_ctx *c, const ch_svg_dot *dots, size_t n, const ch_svg_row *rows,
                  size_t nrows, bool published_known);
+
+/* ---- sections (one file each) --------------------------------------------------------------- */
+
+void ch_report_clusters(ch_report_ctx *c);     /* html_clusters.c */
+void ch_report_statements(ch_report_ctx *c);   /* html_statements.c */
+void ch_svg_network(ch_report_ctx *c);         /* svg_network.c */
 
 #endif

@@ -21,6 +21,7 @@
 
 #include "chorus.h"
 #include "core/alloc.h"
+#include "core/igraph_env.h"
 #include "core/pool.h"
 #include "report/report_int.h"
 
@@ -465,20 +466,10 @@ static int layout_groups(net *n, const size_t *ge)
         rc = oom(n);
         goto done;
     }
-    /* a library must never abort its caller: errors come back as codes; the layout's random
-     * start comes from a seeded generator so the same database gives the same picture */
-    igraph_error_handler_t *old_err = igraph_set_error_handler(igraph_error_handler_ignore);
-    igraph_warning_handler_t *old_warn = igraph_set_warning_handler(igraph_warning_handler_ignore);
-    const igraph_rng_t old_rng = *igraph_rng_default();
-    igraph_rng_t rng;
-    igraph_error_t ie = igraph_rng_init(&rng, &igraph_rngtype_pcg32);
-    if (ie) {
-        igraph_set_warning_handler(old_warn);
-        igraph_set_error_handler(old_err);
-        rc = igraph_rc(ie);
-        goto done;
-    }
-    igraph_rng_set_default(&rng);
+    /* igraph runs under the library's settings (core/igraph_env.h: errors come back as codes,
+     * never an abort; one lock); the layout's random start is seeded per group, so the same
+     * database gives the same picture */
+    igraph_error_t ie = IGRAPH_SUCCESS;
     for (size_t g = 0; g < n->ngroups && !ie; g++) {
         group *gr = &n->groups[g];
         const size_t nv = gr->n;
@@ -492,8 +483,10 @@ static int layout_groups(net *n, const size_t *ge)
             xy[0] = -1, xy[1] = 0, xy[2] = 1, xy[3] = 0;
         } else {
             /* each group from the same seed: its picture does not depend on the others */
-            if ((ie = igraph_rng_seed(&rng, (igraph_uint_t)(n->c->o.seed + (uint64_t)gr->cluster))))
-                break;
+            if ((rc = ch_igraph_enter(n->c->o.seed + (uint64_t)gr->cluster))) {
+                rc = ch_report_fail(n->c, rc, "cannot lay out the network: igraph unavailable");
+                goto done;
+            }
             size_t ne = ge[g + 1] - ge[g];
             double wmax = 0;
             for (size_t i = 0; i < ne; i++)
@@ -504,7 +497,9 @@ static int layout_groups(net *n, const size_t *ge)
                 eb[i] = local[e->v];
                 ew[i] = 0.3 + e->w / wmax;   /* positive, strongest pull ~4x the weakest */
             }
-            if ((ie = fr_layout(nv, ne, ea, eb, ew, xy)))
+            ie = fr_layout(nv, ne, ea, eb, ew, xy);
+            ch_igraph_leave();
+            if (ie)
                 break;
         }
         /* centre and scale into the group's disc */
@@ -525,10 +520,6 @@ static int layout_groups(net *n, const size_t *ge)
             v->y = rmax > 0 ? dy / rmax : 0;
         }
     }
-    igraph_rng_set_default((igraph_rng_t *)&old_rng);
-    igraph_rng_destroy(&rng);
-    igraph_set_warning_handler(old_warn);
-    igraph_set_error_handler(old_err);
     if (ie)
         rc = ch_report_fail(n->c, igraph_rc(ie), "cannot lay out the network: igraph error %d",
                             (int)ie);

@@ -1,14 +1,15 @@
-/* store.c — SQLite results writer: one transaction, prepared statements, atomic rename. */
+/* store.c — SQLite results writer: one transaction, prepared statements, the file stamped with
+ * chorus's application id and schema version, renamed into place atomically. */
 #include "store/store.h"
 
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "chorus.h"
 #include "core/alloc.h"
+#include "core/outfile.h"
 #include "store_sql.h"
 
 enum { Q_RUN, Q_STMT, Q_POST, Q_ACCT, Q_CLUSTER, Q_EDGE, Q_EVID, Q_MATCH, Q_NARR, Q_ERR, Q__N };
@@ -30,7 +31,7 @@ struct ch_store {
     sqlite3 *db;
     bool posts_indexed;
     sqlite3_stmt *q[Q__N];
-    char *path, *tmp;
+    ch_outfile *file;             /* the temporary file SQLite writes, renamed on commit */
 };
 
 static void set_err(char *err, size_t errlen, const char *what, sqlite3 *db)
@@ -54,42 +55,42 @@ static void close_all(ch_store *s)
     s->db = NULL;
 }
 
-static void destroy(ch_store *s)
-{
-    ch_free(s->path);
-    ch_free(s->tmp);
-    ch_free(s);
-}
-
 void ch_store_abort(ch_store *s)
 {
     if (!s)
         return;
     close_all(s);
-    unlink(s->tmp);
-    destroy(s);
+    ch_outfile_abort(s->file);
+    ch_free(s);
 }
 
-int ch_store_open(const char *path, ch_store **out, char *err, size_t errlen)
+int ch_store_open(const char *path, const ch_outfile_protect *protect, size_t nprotect,
+                  ch_store **out, char *err, size_t errlen)
 {
     *out = NULL;
     ch_store *s = ch_calloc(1, sizeof *s);
-    size_t n = strlen(path) + 32;
-    if (!s || !(s->path = ch_strndup(path, strlen(path))) || !(s->tmp = ch_malloc(n))) {
-        if (s)
-            destroy(s);
+    if (!s) {
         set_err(err, errlen, "cannot create the results database", NULL);
         return CHORUS_ENOMEM;
     }
-    snprintf(s->tmp, n, "%s.tmp-%ld", path, (long)getpid());
-    unlink(s->tmp);
-    int rc = sqlite3_open_v2(s->tmp, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    const ch_outfile_opts oo = {.protect = protect, .nprotect = nprotect};
+    int rc = ch_outfile_open(path, &oo, &s->file, err, errlen);
+    if (rc) {
+        ch_free(s);
+        return rc == CHORUS_EIO ? CHORUS_EDB : rc;
+    }
+    const char *tmp = ch_outfile_temp(s->file);
+    rc = sqlite3_open_v2(tmp, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         char what[600];
-        snprintf(what, sizeof what, "cannot create '%s'", s->tmp);
+        snprintf(what, sizeof what, "cannot create '%s'", tmp);
         set_err(err, errlen, what, s->db);
         goto fail;
     }
+    /* The file says what it is (docs/schema.md): read back by ch_store_open_read. */
+    char stamp[96];
+    snprintf(stamp, sizeof stamp, "PRAGMA application_id=%ld; PRAGMA user_version=%d;",
+             (long)CH_STORE_APPLICATION_ID, CH_STORE_SCHEMA);
     /* The file is private until renamed, so durability during the bulk load buys nothing:
      * no journal, no syncs; one fsync happens at commit. threads=2 lets the sorter of
      * CREATE INDEX use a helper thread (the indexes are built after the bulk insert). */
@@ -98,6 +99,7 @@ int ch_store_open(const char *path, ch_store **out, char *err, size_t errlen)
                      "PRAGMA cache_size=-65536; PRAGMA threads=2;",
                      NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, ch_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(s->db, stamp, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
         set_err(err, errlen, "cannot create the schema", s->db);
         goto fail;
@@ -125,8 +127,6 @@ int ch_store_commit(ch_store *s, char *err, size_t errlen)
         rc = CHORUS_EDB;
         goto out;
     }
-    /* Make the content durable before the rename publishes it. */
-    sqlite3_exec(s->db, "PRAGMA synchronous=FULL", NULL, NULL, NULL);
     finalize_all(s);
     if (sqlite3_close(s->db) != SQLITE_OK) {
         set_err(err, errlen, "cannot close the results database", s->db);
@@ -134,23 +134,17 @@ int ch_store_commit(ch_store *s, char *err, size_t errlen)
         goto out;
     }
     s->db = NULL;
-    FILE *f = fopen(s->tmp, "rb+");
-    if (f) {
-        fflush(f);
-        fsync(fileno(f));
-        fclose(f);
-    }
-    if (rename(s->tmp, s->path) != 0) {
-        if (err && errlen)
-            snprintf(err, errlen, "cannot rename '%s' to '%s'", s->tmp, s->path);
+    /* the file is complete: fsync, rename into place, fsync the folder (core/outfile.h) */
+    rc = ch_outfile_commit(s->file, err, errlen);
+    s->file = NULL;
+    if (rc)
         rc = CHORUS_EDB;
-    }
 out:
     if (rc) {
         ch_store_abort(s);
         return rc;
     }
-    destroy(s);
+    ch_free(s);
     return CHORUS_OK;
 }
 

@@ -1,14 +1,17 @@
 /*
- * store.h — the SQLite results database (schema: src/store/schema.sql, contract in
- * docs/DESIGN.md).
+ * store.h — the SQLite results database, both ways (schema: src/store/schema.sql; contract:
+ * docs/DESIGN.md; versions and compatibility: docs/schema.md).
  *
- * Atomicity: ch_store_open creates "<path>.tmp-<pid>" beside the final path and writes
- * everything inside one transaction; ch_store_commit creates the indexes, commits, closes and
- * renames the file over `path`. ch_store_abort (or a crash) leaves any previous database at
- * `path` untouched.
+ * Writing: ch_store_open creates "<path>.tmp-<pid>" beside the final path (core/outfile.h),
+ * stamps it with chorus's application id and schema version, and writes everything inside one
+ * transaction; ch_store_commit creates the indexes, commits, closes and renames the file over
+ * `path`. ch_store_abort (or a crash) leaves any previous database at `path` untouched. Rows
+ * are plain structs so that this file depends on no detection stage; store/scan_write.h maps a
+ * scan's results to them. Strings are borrowed for the duration of each call. Every function
+ * returns CHORUS_OK or an error code (CHORUS_EDB when SQLite refuses a row).
  *
- * Rows are plain structs so this module depends on no detection stage: the caller maps its
- * results to rows. Strings are borrowed for the duration of each call.
+ * Reading: ch_store_open_read is the one "is this our database?" check, used by the read API
+ * (store/results.c), the report and the exports.
  */
 #ifndef CH_STORE_H
 #define CH_STORE_H
@@ -18,10 +21,28 @@
 
 #include "core/post.h"
 
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "core/outfile.h"
+
+/* What a chorus results database says it is: PRAGMA application_id is always this ("CHRS"),
+ * PRAGMA user_version the schema version. CH_STORE_SCHEMA is what this chorus writes; it reads
+ * CH_STORE_SCHEMA_MIN_READ to CH_STORE_SCHEMA, and also the unstamped files of the chorus
+ * versions before the stamp (schema 0, recognised by their run table). docs/schema.md says what
+ * changed in each version; bump CH_STORE_SCHEMA with every change of schema.sql. */
+#define CH_STORE_APPLICATION_ID 0x43485253
+#define CH_STORE_SCHEMA 1
+#define CH_STORE_SCHEMA_MIN_READ 0
+
 typedef struct ch_store ch_store;
 
-/* Opens a new database to be renamed to `path` on commit. err gets a message on failure. */
-int ch_store_open(const char *path, ch_store **out, char *err, size_t errlen);
+/* Opens a new database to be renamed to `path` on commit. `protect` lists files the database
+ * must not replace (the inputs of the scan; see core/outfile.h), may be NULL. err gets a
+ * message on failure. Returns CHORUS_OK, CHORUS_EUSAGE (path refused: a directory, or one of
+ * the protected files), CHORUS_EDB (cannot create the file or the schema), CHORUS_ENOMEM. */
+int ch_store_open(const char *path, const ch_outfile_protect *protect, size_t nprotect,
+                  ch_store **out, char *err, size_t errlen);
 /* Creates indexes, commits and renames into place; frees the store whatever happens. */
 int ch_store_commit(ch_store *s, char *err, size_t errlen);
 /* Discards everything written (removes the temporary file); NULL is fine. */
@@ -93,5 +114,40 @@ typedef struct ch_narrative_row {
 int ch_store_narrative(ch_store *s, const ch_narrative_row *r);
 
 int ch_store_ingest_error(ch_store *s, const char *file, uint64_t line, const char *reason);
+
+/* ---- reading ------------------------------------------------------------------------------ */
+
+/* What an open results database holds beyond the minimum every reader needs. */
+typedef struct ch_store_info {
+    int schema;                   /* user_version; 0 for a file of a chorus before the stamp */
+    bool has_evidence;            /* the evidence table */
+    bool has_narratives;          /* the narratives table */
+    bool has_before_pub;          /* matches.before_publication */
+    bool has_edge_stats;          /* edges.n_objects and edges.pvalue */
+    bool has_platform;            /* accounts.platform and posts.platform */
+    bool has_stmt_lang;           /* statements.lang */
+} ch_store_info;
+
+/*
+ * Opens the results database at `path` read-only and checks that it is one of ours:
+ *   - PRAGMA application_id is CH_STORE_APPLICATION_ID and user_version is within
+ *     CH_STORE_SCHEMA_MIN_READ..CH_STORE_SCHEMA: read;
+ *   - our id with a newer version: refused, "'x' was written by a newer chorus (schema N; this
+ *     chorus reads up to M): update chorus";
+ *   - our id with a version older than CH_STORE_SCHEMA_MIN_READ: refused, "'x' was written by
+ *     an older chorus (schema N) that this one cannot read: scan the inputs again";
+ *   - no id and no version (a file of a chorus before the stamp): read as schema 0 when it
+ *     has the run table every version wrote; otherwise refused, "'x' is not a chorus results
+ *     database (no table 'run')". A table a reader needs and such a file lacks fails that
+ *     reader's query (CHORUS_EDB, "no such table");
+ *   - anything else (not SQLite, another application's id): refused, "'x' is not a chorus
+ *     results database (...)".
+ * On success *db is open (busy timeout 5 s; close with sqlite3_close) and *info (may be NULL)
+ * says what the file holds. Returns CHORUS_OK, CHORUS_EIO (missing, a directory, unreadable:
+ * "cannot open 'x': ..."), CHORUS_EDB (refused as above) or CHORUS_ENOMEM; err gets one line.
+ * Cost: a few catalogue queries.
+ */
+int ch_store_open_read(const char *path, sqlite3 **db, ch_store_info *info, char *err,
+                       size_t errlen);
 
 #endif

@@ -15,7 +15,9 @@ check "no -s message" grep -q "no statements" "$TMP/err"
 "$CHORUS" match -s "$D/statements" 2>/dev/null >/dev/null; eq "no input exit" $? 2
 "$CHORUS" match -s "$D/statements" --threshold 1.5 "$D/posts.jsonl" 2>/dev/null; eq "bad threshold exit" $? 2
 "$CHORUS" match -s "$D/statements" --threshold abc "$D/posts.jsonl" 2>/dev/null; eq "bad threshold text exit" $? 2
-"$CHORUS" match -s "$D/statements" --threads 0 "$D/posts.jsonl" 2>/dev/null; eq "bad threads exit" $? 2
+"$CHORUS" match -s "$D/statements" --threads x "$D/posts.jsonl" 2>/dev/null; eq "bad threads exit" $? 2
+"$CHORUS" match -q -s "$D/statements" --threads 0 "$D/posts.jsonl" >"$TMP/all-cores"; eq "threads 0 (all cores) exit" $? 0
+check "threads 0 gives the same matches" cmp -s "$TMP/all-cores" <("$CHORUS" match -q -s "$D/statements" "$D/posts.jsonl")
 "$CHORUS" match -s "$D/statements" --nope "$D/posts.jsonl" 2>/dev/null; eq "unknown option exit" $? 2
 "$CHORUS" match -s /nonexistent/st.jsonl "$D/posts.jsonl" 2>"$TMP/err" >/dev/null; eq "missing statements exit" $? 1
 check "missing statements message" grep -q "chorus: /nonexistent/st.jsonl: cannot open" "$TMP/err"

@@ -75,7 +75,7 @@ static int setup(void **state)
     snprintf(db, sizeof db, "%s/r.db", dir);
     ch_store *s;
     char err[256];
-    if (ch_store_open(db, &s, err, sizeof err) || ch_store_commit(s, err, sizeof err))
+    if (ch_store_open(db, NULL, 0, &s, err, sizeof err) || ch_store_commit(s, err, sizeof err))
         return -1;
     sqlite3 *d;
     if (sqlite3_open(db, &d) != SQLITE_OK)

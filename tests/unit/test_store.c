@@ -73,7 +73,7 @@ static void test_write_read(void **state)
     snprintf(path, sizeof path, "%s/r.db", dir);
     chorus_corpus *c = small_corpus();
     ch_store *s;
-    assert_int_equal(ch_store_open(path, &s, err, sizeof err), 0);
+    assert_int_equal(ch_store_open(path, NULL, 0, &s, err, sizeof err), 0);
     assert_int_equal(access(path, F_OK), -1);  /* not there until commit */
     assert_int_equal(ch_store_run(s, "version", "test"), 0);
     assert_int_equal(ch_store_run_i64(s, "posts", 2), 0);
@@ -112,7 +112,7 @@ static void test_write_read(void **state)
     sqlite3_close(db);
 
     /* An aborted second run leaves the first database untouched. */
-    assert_int_equal(ch_store_open(path, &s, err, sizeof err), 0);
+    assert_int_equal(ch_store_open(path, NULL, 0, &s, err, sizeof err), 0);
     assert_int_equal(ch_store_run(s, "version", "second"), 0);
     ch_store_abort(s);
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -127,9 +127,96 @@ static void test_unwritable(void **state)
     (void)state;
     ch_store *s = NULL;
     char err[256] = "";
-    assert_int_equal(ch_store_open("/nonexistent-dir/x.db", &s, err, sizeof err), CHORUS_EDB);
+    assert_int_equal(ch_store_open("/nonexistent-dir/x.db", NULL, 0, &s, err, sizeof err), CHORUS_EDB);
     assert_null(s);
     assert_non_null(strstr(err, "cannot create"));
+}
+
+static void exec(const char *path, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("sql: %s: %s", msg, sql);
+    sqlite3_close(db);
+}
+
+static int open_read(const char *path, ch_store_info *info, char *err, size_t errlen)
+{
+    sqlite3 *db = (sqlite3 *)1;
+    int rc = ch_store_open_read(path, &db, info, err, errlen);
+    if (rc)
+        assert_null(db);
+    sqlite3_close(db);
+    return rc;
+}
+
+/* The stamp a written database carries, and the one check every reader makes. */
+static void test_versions(void **state)
+{
+    (void)state;
+    char path[300], other[300], err[512];
+    snprintf(path, sizeof path, "%s/v.db", dir);
+    ch_store *s;
+    assert_int_equal(ch_store_open(path, NULL, 0, &s, err, sizeof err), 0);
+    assert_int_equal(ch_store_commit(s, err, sizeof err), 0);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(count(db, "PRAGMA application_id"), CH_STORE_APPLICATION_ID);
+    assert_int_equal(count(db, "PRAGMA user_version"), CH_STORE_SCHEMA);
+    sqlite3_close(db);
+
+    ch_store_info info;
+    assert_int_equal(open_read(path, &info, err, sizeof err), CHORUS_OK);
+    assert_int_equal(info.schema, CH_STORE_SCHEMA);
+    assert_true(info.has_evidence && info.has_narratives && info.has_before_pub);
+    assert_true(info.has_edge_stats && info.has_platform);
+
+    /* a newer chorus's file is refused, saying so */
+    exec(path, "PRAGMA user_version = 99");
+    assert_int_equal(open_read(path, NULL, err, sizeof err), CHORUS_EDB);
+    assert_non_null(strstr(err, "written by a newer chorus"));
+    /* another application's file */
+    exec(path, "PRAGMA application_id = 1; PRAGMA user_version = 1");
+    assert_int_equal(open_read(path, NULL, err, sizeof err), CHORUS_EDB);
+    assert_non_null(strstr(err, "not a chorus results database"));
+    /* a file of a chorus before the stamp: read as schema 0 */
+    exec(path, "PRAGMA application_id = 0; PRAGMA user_version = 0");
+    assert_int_equal(open_read(path, &info, err, sizeof err), CHORUS_OK);
+    assert_int_equal(info.schema, 0);
+    /* an unstamped SQLite file of someone else, text, a folder, nothing */
+    snprintf(other, sizeof other, "%s/recipes.db", dir);
+    exec(other, "CREATE TABLE recipes (name TEXT)");
+    assert_int_equal(open_read(other, NULL, err, sizeof err), CHORUS_EDB);
+    assert_non_null(strstr(err, "no table 'run'"));
+    snprintf(other, sizeof other, "%s/text.db", dir);
+    FILE *f = fopen(other, "w");
+    fputs("just some text, long enough to look like it could hold a header ....\n", f);
+    fclose(f);
+    assert_int_equal(open_read(other, NULL, err, sizeof err), CHORUS_EDB);
+    assert_non_null(strstr(err, "not a chorus results database"));
+    assert_int_equal(open_read(dir, NULL, err, sizeof err), CHORUS_EIO);
+    assert_non_null(strstr(err, "is a directory"));
+    snprintf(other, sizeof other, "%s/missing.db", dir);
+    assert_int_equal(open_read(other, NULL, err, sizeof err), CHORUS_EIO);
+    assert_non_null(strstr(err, "cannot open"));
+}
+
+/* A database never replaces a protected file (an input of the scan). */
+static void test_protected(void **state)
+{
+    (void)state;
+    char path[300], err[512];
+    snprintf(path, sizeof path, "%s/posts.jsonl", dir);
+    FILE *f = fopen(path, "w");
+    fputs("{}\n", f);
+    fclose(f);
+    const ch_outfile_protect keep = {path, "an input of the scan"};
+    ch_store *s = NULL;
+    assert_int_equal(ch_store_open(path, &keep, 1, &s, err, sizeof err), CHORUS_EUSAGE);
+    assert_null(s);
+    assert_non_null(strstr(err, "is an input of the scan"));
 }
 
 int main(void)
@@ -137,6 +224,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_write_read),
         cmocka_unit_test(test_unwritable),
+        cmocka_unit_test(test_versions),
+        cmocka_unit_test(test_protected),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -264,7 +264,8 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
         }
         size_t at = 0;
         for (unsigned t = 0; t < nth; t++) {
-            memcpy(tmp + at, ws[t].rows, ws[t].nrows * sizeof *tmp);
+            if (ws[t].nrows)   /* a worker without rows has no array (NULL) */
+                memcpy(tmp + at, ws[t].rows, ws[t].nrows * sizeof *tmp);
             at += ws[t].nrows;
         }
         for (size_t i = 0; i < total; i++)

@@ -1,0 +1,280 @@
+/*
+ * options.c — the options of a scan by string key (chorus_scan_set): one table of keys with
+ * their values, defaults and help, so that the command line, a Python module and an HTTP API
+ * take the same names and get the same messages; and the list of input formats.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api_int.h"
+#include "core/alloc.h"
+#include "core/error.h"
+
+#define MAX_THREADS 1024          /* accepted; the stages use at most CH_CORPUS_WORKERS */
+#define MAX_WINDOW (30 * 86400)   /* a month: longer windows make every pair co-act */
+
+typedef chorus_err (*setter)(chorus_scan *s, const char *key, const char *value);
+
+typedef struct option {
+    chorus_option_info info;
+    setter set;
+} option;
+
+static bool parse_bool(const char *v, bool *out)
+{
+    static const char *const yes[] = {"1", "true", "yes", "on"};
+    static const char *const no[] = {"0", "false", "no", "off"};
+    for (size_t i = 0; i < 4; i++) {
+        if (!strcasecmp(v, yes[i])) {
+            *out = true;
+            return true;
+        }
+        if (!strcasecmp(v, no[i])) {
+            *out = false;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A whole decimal integer in [lo, hi]. */
+static bool parse_int(const char *v, long long lo, long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long x = strtoll(v, &end, 10);
+    if (!*v || *end || errno || x < lo || x > hi)
+        return false;
+    *out = x;
+    return true;
+}
+
+/* The format names for a message: "chorus, csv, io-csv, twitter-v1, twitter-v2". */
+static void format_names(char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < ch_reader_count() && n < cap; i++) {
+        int k = snprintf(buf + n, cap - n, "%s%s", i ? ", " : "", ch_reader_at(i)->name);
+        if (k < 0)
+            break;
+        n += (size_t)k;
+    }
+}
+
+chorus_err ch_api_parse_format(chorus_scan *s, const char *value, const ch_reader **out)
+{
+    if (!strcasecmp(value, "auto")) {
+        *out = NULL;
+        return CHORUS_OK;
+    }
+    const ch_reader *r = ch_reader_find(value);
+    if (!r) {
+        char names[512];
+        format_names(names, sizeof names);
+        return scan_fail(s, CHORUS_EUSAGE, NULL, "format takes auto or a format name (%s), not '%s'",
+                         names, value);
+    }
+    *out = r;
+    return CHORUS_OK;
+}
+
+const ch_reader *ch_api_default_reader(const chorus_scan *s)
+{
+    if (s->format)
+        return s->format;
+    return s->map.n ? ch_reader_find("csv") : NULL;
+}
+
+static chorus_err set_format(chorus_scan *s, const char *key, const char *v)
+{
+    return ch_api_parse_format(s, v, &s->format);
+}
+
+static chorus_err set_map(chorus_scan *s, const char *key, const char *v)
+{
+    char msg[256];
+    if (ch_csvmap_parse(&s->map, v, msg, sizeof msg))
+        return scan_fail(s, CHORUS_EUSAGE, NULL, "map takes FIELD=COLUMN,...: %s", msg);
+    return CHORUS_OK;
+}
+
+static chorus_err set_strict(chorus_scan *s, const char *key, const char *v)
+{
+    if (!parse_bool(v, &s->strict))
+        return scan_fail(s, CHORUS_EUSAGE, NULL, "strict takes true or false, not '%s'", v);
+    return CHORUS_OK;
+}
+
+static chorus_err set_all_matches(chorus_scan *s, const char *key, const char *v)
+{
+    if (!parse_bool(v, &s->all_matches))
+        return scan_fail(s, CHORUS_EUSAGE, NULL, "all_matches takes true or false, not '%s'", v);
+    return CHORUS_OK;
+}
+
+static chorus_err set_threads(chorus_scan *s, const char *key, const char *v)
+{
+    long long x;
+    if (!parse_int(v, 0, MAX_THREADS, &x))
+        return scan_fail(s, CHORUS_EUSAGE, NULL,
+                         "threads takes a number from 0 (all cores) to %d, not '%s'", MAX_THREADS, v);
+    s->threads = (int)x;
+    return CHORUS_OK;
+}
+
+static chorus_err set_window(chorus_scan *s, const char *key, const char *v)
+{
+    long long x;
+    if (!strcasecmp(v, "auto")) {
+        s->window = 0;
+        return CHORUS_OK;
+    }
+    if (!parse_int(v, 1, MAX_WINDOW, &x))
+        return scan_fail(s, CHORUS_EUSAGE, NULL,
+                         "window takes 'auto' or seconds between 1 and %d, not '%s'", MAX_WINDOW, v);
+    s->window = x;
+    return CHORUS_OK;
+}
+
+static chorus_err set_threshold(chorus_scan *s, const char *key, const char *v)
+{
+    char *end;
+    double x = strtod(v, &end);
+    if (!*v || *end || !(x > 0 && x <= 1))
+        return scan_fail(s, CHORUS_EUSAGE, NULL, "threshold takes a number in (0, 1], not '%s'", v);
+    s->threshold = x;
+    return CHORUS_OK;
+}
+
+static chorus_err set_errors_per_file(chorus_scan *s, const char *key, const char *v)
+{
+    long long x;
+    if (!parse_int(v, 0, 1000000, &x))
+        return scan_fail(s, CHORUS_EUSAGE, NULL,
+                         "errors_per_file takes a number from 0 to 1000000, not '%s'", v);
+    s->errors_per_file = (unsigned)x;
+    return CHORUS_OK;
+}
+
+static chorus_err set_report(chorus_scan *s, const char *key, const char *v)
+{
+    if (!*v)
+        return scan_fail(s, CHORUS_EUSAGE, NULL, "report takes a file path, not ''");
+    char *p = ch_strndup(v, strlen(v));
+    if (!p)
+        return scan_fail(s, CHORUS_ENOMEM, NULL, "out of memory");
+    ch_free(s->report);
+    s->report = p;
+    return CHORUS_OK;
+}
+
+/* The defaults are documented here and in chorus.h; "threshold"'s is the parroting stage's
+ * (a unit test checks they agree). */
+static const option options[] = {
+    {{"format", "auto, or a format name (chorus_format_at)", "auto",
+      "the format of inputs added without one; auto detects it per file"}, set_format},
+    {{"map", "FIELD=COLUMN,... (id, author, author_id, time, text, kind, ref_id, ref_author, "
+             "ref_author_id, lang, urls, hashtags, mentions, client)", "",
+      "column map of table inputs added without one; repeatable, entries accumulate; implies "
+      "format csv under auto"}, set_map},
+    {{"strict", "true or false", "false", "the first bad record stops the job"}, set_strict},
+    {{"threads", "0 to 1024; 0 = all cores", "0",
+      "worker threads (at most 16 are used); results never depend on it"}, set_threads},
+    {{"window", "auto, or seconds from 1 to 2592000", "auto",
+      "co-action window; auto estimates it from the data"}, set_window},
+    {{"threshold", "a number in (0, 1]", "0.60",
+      "minimum similarity of a post to a statement it parrots"}, set_threshold},
+    {{"all_matches", "true or false", "false",
+      "match: every matching statement per post, not only the best"}, set_all_matches},
+    {{"errors_per_file", "0 to 1000000", "100",
+      "scan: bad records per file kept in the ingest_errors table"}, set_errors_per_file},
+    {{"report", "a file path", "",
+      "scan: also write the HTML report there"}, set_report},
+};
+#define NOPTIONS (sizeof options / sizeof options[0])
+
+const chorus_option_info *chorus_option_at(size_t i)
+{
+    return i < NOPTIONS ? &options[i].info : NULL;
+}
+
+const chorus_option_info *chorus_option_find(const char *key)
+{
+    for (size_t i = 0; key && i < NOPTIONS; i++)
+        if (!strcmp(options[i].info.key, key))
+            return &options[i].info;
+    return NULL;
+}
+
+void ch_api_options_default(chorus_scan *s)
+{
+    ch_parrot_params pp;
+    ch_parrot_params_default(&pp);
+    s->format = NULL;
+    memset(&s->map, 0, sizeof s->map);
+    s->strict = s->all_matches = false;
+    s->threads = 0;
+    s->window = 0;
+    s->threshold = pp.threshold;
+    s->errors_per_file = 100;
+    s->report = NULL;
+}
+
+chorus_err chorus_scan_set(chorus_scan *s, const char *key, const char *value)
+{
+    if (!s)
+        return CHORUS_EUSAGE;
+    ch_error_clear(&s->err);
+    if (!key || !value)
+        return scan_fail(s, CHORUS_EUSAGE, NULL, "an option needs a key and a value");
+    if (s->job != JOB_NONE)
+        return scan_fail(s, CHORUS_EUSAGE, NULL, "option '%s' set after the job ran", key);
+    for (size_t i = 0; i < NOPTIONS; i++)
+        if (!strcmp(options[i].info.key, key))
+            return options[i].set(s, key, value);
+    char keys[256];
+    size_t n = 0;
+    for (size_t i = 0; i < NOPTIONS && n < sizeof keys; i++) {
+        int k = snprintf(keys + n, sizeof keys - n, "%s%s", i ? ", " : "", options[i].info.key);
+        if (k < 0)
+            break;
+        n += (size_t)k;
+    }
+    return scan_fail(s, CHORUS_EUSAGE, NULL, "unknown option '%s' (%s)", key, keys);
+}
+
+/* ---- formats ----------------------------------------------------------------------------- */
+
+/* One public description per reader, built from the reader table once (the table is fixed at
+ * build time). */
+#define CH_READER(n) +1
+enum { NREADERS = 0
+#include "readers_list.h"
+};
+#undef CH_READER
+
+static chorus_format_info format_infos[NREADERS > 0 ? NREADERS : 1];
+static pthread_once_t format_once = PTHREAD_ONCE_INIT;
+
+static void format_fill(void)
+{
+    for (size_t i = 0; i < NREADERS && i < ch_reader_count(); i++) {
+        const ch_reader *r = ch_reader_at(i);
+        format_infos[i] = (chorus_format_info){r->name, r->platform ? r->platform : "",
+                                               r->summary ? r->summary : "",
+                                               r->example ? r->example : "", r->sniff != NULL};
+    }
+}
+
+const chorus_format_info *chorus_format_at(size_t i)
+{
+    if (i >= NREADERS || i >= ch_reader_count())
+        return NULL;
+    pthread_once(&format_once, format_fill);
+    return &format_infos[i];
+}

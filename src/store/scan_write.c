@@ -1,0 +1,258 @@
+/* scan_write.c — a scan's results as rows of the results database, and the posts job on a
+ * worker thread (see scan_write.h). */
+#include "store/scan_write.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "chorus.h"
+#include "core/alloc.h"
+#include "core/sys.h"
+
+static const char *sid_str(const ch_corpus *c, ch_sid s)
+{
+    return ch_pool_str(ch_corpus_pool(c), s);
+}
+
+static const char *acct_id(const ch_corpus *c, uint32_t a)
+{
+    return sid_str(c, ch_corpus_account(c, a)->id);
+}
+
+static const char *post_id(const ch_corpus *c, uint32_t p)
+{
+    return sid_str(c, ch_corpus_post(c, p)->id);
+}
+
+void ch_store_behaviours_text(uint32_t mask, char *buf, size_t cap)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        if (!(mask & (1u << b)))
+            continue;
+        int n = snprintf(buf + o, cap - o, "%s%s", o ? "," : "", ch_behaviour_name((ch_behaviour)b));
+        if (n < 0 || (size_t)n >= cap - o)
+            break;
+        o += (size_t)n;
+    }
+}
+
+/* Run-table writers that keep the first error, so that a sequence of rows is checked once. */
+static void run_str(ch_store *s, int *rc, const char *key, const char *value)
+{
+    if (!*rc)
+        *rc = ch_store_run(s, key, value);
+}
+
+static void run_i64(ch_store *s, int *rc, const char *key, int64_t value)
+{
+    if (!*rc)
+        *rc = ch_store_run_i64(s, key, value);
+}
+
+static void run_f64(ch_store *s, int *rc, const char *key, double value)
+{
+    if (!*rc)
+        *rc = ch_store_run_f64(s, key, value);
+}
+
+static int write_run(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
+                     const ch_stmtset *stmts, const ch_detect_result *r)
+{
+    int rc = CHORUS_OK;
+    char buf[256];
+    const ch_corpus_stats *st = ch_corpus_stats_get(c);
+    const ch_coact_result *co = r->co;
+    const ch_network *net = r->net;
+    uint64_t errors = 0;
+    for (int k = 0; k < CH_R__COUNT; k++)
+        errors += st->errors[k];
+    run_str(s, &rc, "version", chorus_version());
+    for (size_t i = 0; i < m->ninputs; i++) {
+        snprintf(buf, sizeof buf, "input.%zu", i);
+        run_str(s, &rc, buf, m->inputs[i]);
+    }
+    for (size_t i = 0; i < m->nstatements; i++) {
+        snprintf(buf, sizeof buf, "statements.%zu", i);
+        run_str(s, &rc, buf, m->statements[i]);
+    }
+    run_str(s, &rc, "param.window", m->window_fixed ? "fixed" : "auto");
+    run_i64(s, &rc, "param.window_seconds", co->window);
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        snprintf(buf, sizeof buf, "param.window.%s", ch_behaviour_name((ch_behaviour)b));
+        run_i64(s, &rc, buf, co->windows[b]);
+        /* window auto's second look (0: one look) */
+        snprintf(buf, sizeof buf, "param.window_long.%s", ch_behaviour_name((ch_behaviour)b));
+        run_i64(s, &rc, buf, co->windows_long[b]);
+    }
+    run_f64(s, &rc, "param.screen_p", m->screen_p);
+    run_f64(s, &rc, "param.min_weight", net->min_weight);
+    run_str(s, &rc, "param.format", m->format ? m->format : "auto");
+    run_i64(s, &rc, "param.threads", m->threads);
+    run_i64(s, &rc, "count.posts", (int64_t)ch_corpus_nposts(c));
+    run_i64(s, &rc, "count.accounts", (int64_t)ch_corpus_naccounts(c));
+    run_i64(s, &rc, "count.records", (int64_t)st->records);
+    run_i64(s, &rc, "count.duplicates", (int64_t)st->duplicates);
+    run_i64(s, &rc, "count.ingest_errors", (int64_t)errors);
+    run_i64(s, &rc, "count.unreadable_bytes", (int64_t)st->unreadable_bytes);
+    run_i64(s, &rc, "count.statements", stmts ? (int64_t)ch_stmtset_count(stmts) : 0);
+    run_i64(s, &rc, "count.matches", (int64_t)r->parrot.nrows);
+    run_i64(s, &rc, "count.posts_matched", (int64_t)r->parrot.posts_matched);
+    run_i64(s, &rc, "count.narratives", (int64_t)r->nd->n_narratives);
+    /* edges: the per-behaviour edges of the account pairs the network used */
+    run_i64(s, &rc, "count.edges", (int64_t)net->n_coact_kept);
+    run_i64(s, &rc, "count.edges_screened", (int64_t)co->n_edges);
+    run_i64(s, &rc, "count.edges_significant", (int64_t)co->n_significant);
+    run_i64(s, &rc, "count.clusters", (int64_t)net->n_clusters);
+    if (st->min_time != CH_UNKNOWN_I64) {
+        run_i64(s, &rc, "data.first", st->min_time);
+        run_i64(s, &rc, "data.last", st->max_time);
+    }
+    run_f64(s, &rc, "time.ingest", m->seconds_ingest);
+    run_f64(s, &rc, "time.normalize", r->seconds[CH_DS_NORMALIZE]);
+    run_f64(s, &rc, "time.parrot", r->seconds[CH_DS_PARROT]);
+    run_f64(s, &rc, "time.neardup", r->seconds[CH_DS_NEARDUP]);
+    run_f64(s, &rc, "time.coact", r->seconds[CH_DS_COACT]);
+    run_f64(s, &rc, "time.network", r->seconds[CH_DS_NETWORK]);
+    run_f64(s, &rc, "time.score", r->seconds[CH_DS_SCORE]);
+    run_f64(s, &rc, "time.store_posts", m->seconds_store_posts);
+    return rc;
+}
+
+static int write_rows(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
+                      const ch_stmtset *stmts, const ch_detect_result *r)
+{
+    int rc = CHORUS_OK;
+    const ch_parrot_result *parrot = &r->parrot;
+    const ch_neardup_result *nd = r->nd;
+    const ch_coact_result *co = r->co;
+    const ch_network *net = r->net;
+    if (stmts) {
+        for (size_t i = 0; i < ch_stmtset_count(stmts); i++) {
+            const ch_statement *x = ch_stmtset_get(stmts, i);
+            ch_statement_row row = {x->id, x->source, x->text, x->lang, x->published_at};
+            if ((rc = ch_store_statement(s, &row)))
+                return rc;
+        }
+    }
+    /* Reasons are generated on demand, one account at a time, into one buffer. */
+    char *reasons = ch_malloc(CH_SCORE_REASONS_MAX);
+    if (!reasons)
+        return CHORUS_ENOMEM;
+    for (size_t i = 0; i < ch_corpus_naccounts(c) && !rc; i++) {
+        ch_score_reasons(r->scores, i, reasons, CH_SCORE_REASONS_MAX);
+        ch_account_row row = {r->scores->score[i], net->cluster_of_account[i], reasons};
+        rc = ch_store_account(s, c, i, &row);
+    }
+    ch_free(reasons);
+    if (rc)
+        return rc;
+
+    for (size_t k = 0; k < net->n_clusters; k++) {
+        const ch_cluster *cl = &net->clusters[k];
+        char beh[160];
+        ch_store_behaviours_text(cl->behaviours, beh, sizeof beh);
+        ch_cluster_row row = {(int64_t)k, cl->n_members, cl->score, beh,
+                              cl->first_seen, cl->last_seen, cl->summary};
+        if ((rc = ch_store_cluster(s, &row)))
+            return rc;
+    }
+    for (size_t k = 0; k < co->n_edges; k++) {
+        if (!net->coact_kept[k])
+            continue;
+        const ch_edge *e = &co->edges[k];
+        ch_edge_row row = {acct_id(c, e->a), acct_id(c, e->b),
+                           ch_behaviour_name((ch_behaviour)e->behaviour), e->weight,
+                           e->n_events, e->n_objects, e->pvalue};
+        if ((rc = ch_store_edge(s, &row)))
+            return rc;
+    }
+    for (size_t k = 0; k < co->n_shared; k++) {
+        const ch_shared *sh = &co->shared[k];
+        if (!net->coact_kept[sh->edge])
+            continue;
+        const ch_edge *e = &co->edges[sh->edge];
+        /* the shared object as co-action named it, once, when it collected the evidence */
+        const char *object = ch_coact_shared_object(co, k)->text;
+        ch_evidence_row row = {acct_id(c, e->a), acct_id(c, e->b),
+                               ch_behaviour_name((ch_behaviour)e->behaviour),
+                               post_id(c, sh->post_a), post_id(c, sh->post_b),
+                               object ? object : ""};
+        if ((rc = ch_store_evidence(s, &row)))
+            return rc;
+    }
+    for (size_t k = 0; k < parrot->nrows; k++) {
+        const ch_parrot_row *pm = &parrot->rows[k];
+        ch_match_row row = {post_id(c, pm->post), ch_stmtset_get(stmts, pm->m.stmt)->id,
+                            pm->m.similarity, pm->m.post_start, pm->m.post_end,
+                            pm->m.stmt_start, pm->m.stmt_end, pm->before_publication};
+        if ((rc = ch_store_match(s, &row)))
+            return rc;
+    }
+    for (size_t k = 0; k < nd->n_narratives; k++) {
+        const ch_narrative *n = &nd->narratives[k];
+        ch_narrative_row row = {(int64_t)k, n->size, n->n_accounts, n->first_seen, n->last_seen,
+                                ch_corpus_post(c, n->rep_post)->text};
+        if ((rc = ch_store_narrative(s, &row)))
+            return rc;
+    }
+    for (size_t k = 0; k < m->nbad; k++) {
+        if ((rc = ch_store_ingest_error(s, m->bad[k].file, m->bad[k].line, m->bad[k].reason)))
+            return rc;
+    }
+    return CHORUS_OK;
+}
+
+int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
+                        const ch_stmtset *stmts, const ch_detect_result *r, char *err,
+                        size_t errlen)
+{
+    const double t0 = ch_now();
+    int rc = write_run(s, m, c, stmts, r);
+    if (!rc)
+        rc = write_rows(s, m, c, stmts, r);
+    if (!rc)
+        rc = ch_store_run_f64(s, "time.store", ch_now() - t0);
+    if (rc) {
+        snprintf(err, errlen, "cannot write '%s': %s", m->output, chorus_strerror((chorus_err)rc));
+        ch_store_abort(s);
+        return rc;
+    }
+    return ch_store_commit(s, err, errlen);
+}
+
+/* ---- the posts job ------------------------------------------------------------------------- */
+
+static void *posts_run(void *arg)
+{
+    ch_store_posts_job *j = arg;
+    double t0 = ch_now();
+    j->rc = ch_store_posts(j->s, j->c, j->narrative_of_post);
+    if (!j->rc)
+        j->rc = ch_store_posts_index(j->s);
+    j->seconds = ch_now() - t0;
+    return NULL;
+}
+
+void ch_store_posts_start(void *ctx, const uint32_t *narrative_of_post)
+{
+    ch_store_posts_job *j = ctx;
+    if (j->done)
+        return;
+    j->done = true;
+    j->narrative_of_post = narrative_of_post;
+    if (pthread_create(&j->tid, NULL, posts_run, j) == 0)
+        j->started = true;
+    else
+        posts_run(j); /* no thread: write them now */
+}
+
+int ch_store_posts_join(ch_store_posts_job *j)
+{
+    if (j->started) {
+        pthread_join(j->tid, NULL);
+        j->started = false;
+    }
+    return j->rc;
+}
