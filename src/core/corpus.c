@@ -27,6 +27,8 @@ struct chorus_corpus {
     uint32_t *account_of_sid;     /* pool id -> account index + 1 (0 = none) */
     size_t cap_sid;
     scoped_map post_other, account_other; /* ids already held on another platform */
+    scoped_map pending_handle;    /* (platform, account id) -> handle sid, for accounts not
+                                     held yet (ch_corpus_set_handle) */
     char **files;
     uint8_t *file_platform;       /* per file: platform of records that name none */
     size_t nfiles, cap_files, cap_file_platform;
@@ -61,7 +63,7 @@ int ch_kind_parse(const char *s, size_t n, ch_kind *out)
 static const char *const reason_names[CH_R__COUNT] = {
     "bad_json", "too_deep", "bad_csv", "wrong_column_count", "bad_utf8", "too_long",
     "missing_id", "missing_author", "missing_time", "bad_time", "bad_field",
-    "truncated", "not_a_post",
+    "truncated", "not_a_post", "deleted",
 };
 
 const char *ch_reason_name(ch_reason r)
@@ -155,6 +157,8 @@ void chorus_corpus_free(chorus_corpus *c)
     ch_free(c->post_other.vals);
     ch_free(c->account_other.keys);
     ch_free(c->account_other.vals);
+    ch_free(c->pending_handle.keys);
+    ch_free(c->pending_handle.vals);
     ch_free(c);
 }
 
@@ -449,6 +453,8 @@ static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint8_t pf, ui
             CH_UNKNOWN_I64;
         a->meta.default_profile = a->meta.default_profile_image = a->meta.verified = -1;
         a->meta.observed_at = CH_UNKNOWN_I64;
+        if (c->pending_handle.n)
+            a->handle = scoped_get(&c->pending_handle, scoped_key(pf, id));
         idx = (uint32_t)++c->naccounts;
         if (!c->account_of_sid[id])
             c->account_of_sid[id] = idx;
@@ -566,6 +572,27 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
         c->stats.max_time = p->created_at;
     *kept = true;
     return CHORUS_OK;
+}
+
+int ch_corpus_set_handle(ch_corpus *c, uint32_t file, ch_slice id, ch_slice handle)
+{
+    if (file >= c->nfiles || id.n == 0 || handle.n == 0)
+        return CHORUS_EUSAGE;
+    uint8_t pf = c->file_platform[file];
+    ch_sid sid, hsid;
+    int rc = intern(c, id, &sid);
+    if (!rc)
+        rc = intern(c, handle, &hsid);
+    if (!rc)
+        rc = sync_sid_arrays(c);
+    if (rc)
+        return rc;
+    uint32_t idx = account_of(c, pf, sid);
+    if (idx) {
+        c->accounts[idx - 1].handle = hsid;
+        return CHORUS_OK;
+    }
+    return scoped_put(&c->pending_handle, scoped_key(pf, sid), hsid);
 }
 
 size_t ch_corpus_find_post(const ch_corpus *c, uint8_t platform, const char *id, size_t len)

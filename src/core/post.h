@@ -135,6 +135,8 @@ typedef enum ch_reason {
     CH_R_BAD_FIELD,      /* a field of the wrong type or value */
     CH_R_TRUNCATED,      /* compressed stream or file ended mid-record */
     CH_R_NOT_POST,       /* a well-formed record that holds no post (counts, compliance...) */
+    CH_R_DELETED,        /* a deletion of a post, repost or like (Bluesky delete events):
+                            counted, never applied: what was said stays evidence */
     CH_R__COUNT
 } ch_reason;
 
@@ -165,6 +167,12 @@ const char *ch_corpus_platform_name(const ch_corpus *c, uint8_t platform);
 size_t ch_corpus_nplatforms(const ch_corpus *c);
 /* The index of a platform name, or -1 when the corpus holds none of that name. */
 int ch_corpus_platform_find(const ch_corpus *c, const char *name);
+/* Sets the handle of account `id` on the platform of `file` (a Bluesky identity event, a DID
+ * document): at once when the account is held, else as soon as its first post is added, so
+ * it does not matter whether the identity comes before or after the account's posts. A later
+ * post that names its author's handle replaces it. Returns 0, CHORUS_ENOMEM or CHORUS_EUSAGE
+ * (empty id or handle, unknown file). Cost: two interned strings and one lookup. */
+int ch_corpus_set_handle(ch_corpus *c, uint32_t file, ch_slice id, ch_slice handle);
 /* Records a skipped record against the run's counters. */
 void ch_corpus_count_error(ch_corpus *c, ch_reason r);
 
