@@ -252,7 +252,10 @@ void ch_bsky_record(ch_json_val rec, ch_bsky_coll coll, ch_rawpost *r, ch_bsky_r
     }
 }
 
-enum { P_DID, P_HANDLE, P_NAME, P_AVATAR, P_CREATED, P_DESC, P__N };
+enum {
+    P_DID, P_HANDLE, P_NAME, P_AVATAR, P_CREATED, P_DESC, P_FOLLOWERS, P_FOLLOWS, P_POSTS,
+    P_VERIFICATION, P__N
+};
 
 static const ch_json_key profile_keys[P__N] = {
     [P_DID] = CH_JSON_KEY("did"),
@@ -261,7 +264,17 @@ static const ch_json_key profile_keys[P__N] = {
     [P_AVATAR] = CH_JSON_KEY("avatar"),
     [P_CREATED] = CH_JSON_KEY("createdAt"),
     [P_DESC] = CH_JSON_KEY("description"),
+    [P_FOLLOWERS] = CH_JSON_KEY("followersCount"),
+    [P_FOLLOWS] = CH_JSON_KEY("followsCount"),
+    [P_POSTS] = CH_JSON_KEY("postsCount"),
+    [P_VERIFICATION] = CH_JSON_KEY("verification"),
 };
+
+static int64_t count_of(ch_json_val v)
+{
+    int64_t x;
+    return ch_json_int64(v, &x) && x >= 0 ? x : CH_UNKNOWN_I64;
+}
 
 void ch_bsky_author(ch_json_val profile, ch_rawpost *r)
 {
@@ -282,5 +295,13 @@ void ch_bsky_author(ch_json_val profile, ch_rawpost *r)
     /* A profile view names the avatar's URL when there is one; its absence is the default
      * picture, one of the signals of a throwaway account. */
     r->meta.default_profile_image = ch_json_present(f[P_AVATAR]) ? 0 : 1;
+    /* counts: only in ProfileViewDetailed (getProfile, getProfiles) */
+    r->meta.followers = count_of(f[P_FOLLOWERS]);
+    r->meta.following = count_of(f[P_FOLLOWS]);
+    r->meta.statuses = count_of(f[P_POSTS]);
+    /* Bluesky's blue check (2025): verification.verifiedStatus "valid"; absent: unknown */
+    ch_slice vs = ch_bsky_str(ch_json_get(f[P_VERIFICATION], "verifiedStatus"));
+    if (vs.n)
+        r->meta.verified = LIT_IS(vs.p, vs.n, "valid") ? 1 : 0;
     r->meta.present = r->meta.created_at != CH_UNKNOWN_I64 || ch_json_present(f[P_DID]);
 }

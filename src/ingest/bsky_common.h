@@ -78,10 +78,12 @@ typedef struct ch_bsky_rec {
  * own time fallback after. Cost: one walk over the record's fields and its facets. */
 void ch_bsky_record(ch_json_val rec, ch_bsky_coll coll, ch_rawpost *r, ch_bsky_rec *info);
 
-/* Fills r's author from a profile view (ProfileViewBasic: did, handle, displayName, avatar,
- * createdAt): author_id, author (not "handle.invalid"), and the account snapshot: the
- * account's creation time, display name, and whether it has a profile picture (no `avatar`
- * key: the default image). */
+/* Fills r's author from a profile view (ProfileViewBasic, ProfileView, ProfileViewDetailed:
+ * did, handle, displayName, description, avatar, createdAt, and in the detailed view
+ * followersCount, followsCount, postsCount, verification): author_id, author (not
+ * "handle.invalid"), and the account snapshot: creation time, names, counts, whether it has a
+ * profile picture (no `avatar` key: the default image), and verified when
+ * verification.verifiedStatus is "valid". */
 void ch_bsky_author(ch_json_val profile, ch_rawpost *r);
 
 /* A handle worth keeping: non-empty and not the AppView's "handle.invalid" placeholder. */

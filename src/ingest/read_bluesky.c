@@ -19,7 +19,13 @@
  *     alone or as an object DID -> document: they hold no post, but give the accounts their
  *     handles (ch_corpus_set_handle), which Jetstream's commit events do not name; each
  *     document counts as not_a_post.
- * Lists of profiles (getFollows, getFollowers, searchActors) hold no posts: not_a_post.
+ *   - profiles: getProfile (a ProfileViewDetailed), getProfiles {profiles}, getFollows /
+ *     getFollowers {subject, follows|followers}, searchActors {actors}. They hold no post
+ *     (each profile counts as not_a_post) but give their accounts a handle and a profile
+ *     snapshot (ch_corpus_set_profile): follower, follow and post counts, creation time,
+ *     verification, names, default picture; Jetstream gives none of these, so a scan of
+ *     Jetstream events with the getProfiles pages of their accounts sees what a scan of X
+ *     data sees.
  *
  * A PostView {uri, author, record, embed, indexedAt} is the post at `uri` by `author` (did,
  * handle, and the account snapshot of bsky_common.h); `record` is the raw record, mapped as
@@ -528,12 +534,32 @@ static bool is_did_map(ch_json_val obj)
            memcmp(k, "did:", 4) == 0 && ch_json_type_of(v) == CH_JSON_OBJECT;
 }
 
+/* ---- profiles ----------------------------------------------------------------------------- */
+
+static int do_profile(bs_reader *rd, ch_json_val profile)
+{
+    ch_ingest_ctx *ctx = rd->ctx;
+    ch_ingest_tick(ctx);
+    rd->found++;
+    ch_rawpost *r = &rd->raw;
+    ch_rawpost_clear(r);
+    ch_bsky_author(profile, r);
+    if (!r->author_id.n)
+        return ch_ingest_reject(ctx, rd->line, CH_R_NOT_POST, "a profile without a did");
+    int rc = ch_corpus_set_profile(ctx->corpus, ctx->file, r);
+    if (rc)
+        return rc;
+    return ch_ingest_reject(ctx, rd->line, CH_R_NOT_POST, "profile of %.*s (%.*s)",
+                            cut(r->author_id.n), r->author_id.p,
+                            cut(r->author.n), r->author.n ? r->author.p : "no handle");
+}
+
 /* ---- documents ---------------------------------------------------------------------------- */
 
 enum {
     D_FEED, D_POSTS, D_THREAD, D_RECORDS, D_POST_RECORDS, D_ACCOUNT_META, D_POST, D_URI,
     D_AUTHOR, D_RECORD, D_VALUE, D_FOLLOWS, D_FOLLOWERS, D_ACTORS, D_PROFILES, D_DID, D_OPS,
-    D_REPO, D_SEQ, D_AKA, D_ID, D__N
+    D_REPO, D_SEQ, D_AKA, D_ID, D_SUBJECT, D_HANDLE, D__N
 };
 
 static const ch_json_key doc_keys[D__N] = {
@@ -558,6 +584,8 @@ static const ch_json_key doc_keys[D__N] = {
     [D_SEQ] = CH_JSON_KEY("seq"),
     [D_AKA] = CH_JSON_KEY("alsoKnownAs"),
     [D_ID] = CH_JSON_KEY("id"),
+    [D_SUBJECT] = CH_JSON_KEY("subject"),
+    [D_HANDLE] = CH_JSON_KEY("handle"),
 };
 
 typedef int (*bs_each_fn)(bs_reader *rd, ch_json_val v);
@@ -618,13 +646,24 @@ static int do_object(bs_reader *rd, ch_json_val obj, bool allow_page)
         return do_did_doc(rd, obj, (ch_slice){NULL, 0});
     if (allow_page && is_did_map(obj))
         return do_did_map(rd, obj);
-    if (ch_json_present(d[D_FOLLOWS]) || ch_json_present(d[D_FOLLOWERS]) ||
-        ch_json_present(d[D_ACTORS]) || ch_json_present(d[D_PROFILES]) || ch_json_present(d[D_DID])) {
-        ch_ingest_tick(rd->ctx);
-        rd->found++;
-        return ch_ingest_reject(rd->ctx, rd->line, CH_R_NOT_POST,
-                                "a list of profiles or a profile (no posts)");
+    if (allow_page) {
+        static const int lists[] = {D_PROFILES, D_FOLLOWS, D_FOLLOWERS, D_ACTORS};
+        bool list = false;
+        int rc = CHORUS_OK;
+        for (size_t k = 0; !rc && k < sizeof lists / sizeof lists[0]; k++) {
+            if (ch_json_type_of(d[lists[k]]) == CH_JSON_ARRAY) {
+                list = true;
+                rc = each(rd, d[lists[k]], do_profile);
+            }
+        }
+        if (list) {
+            if (!rc && ch_json_type_of(d[D_SUBJECT]) == CH_JSON_OBJECT)
+                rc = do_profile(rd, d[D_SUBJECT]);
+            return rc;
+        }
     }
+    if (ch_json_present(d[D_DID]) && ch_json_present(d[D_HANDLE]))
+        return do_profile(rd, obj);
     return CHORUS_OK;
 }
 
@@ -674,7 +713,7 @@ static int sniff(const ch_sniff *s)
          (ch_sniff_has_key(s, "blocks") || ch_sniff_has_key(s, "rev"))))
         return CH_SNIFF_SURE;
     if (ch_sniff_has_key(s, "did") && ch_sniff_has_key(s, "handle"))
-        return CH_SNIFF_LIKELY; /* profiles: read, and refused as holding no posts */
+        return CH_SNIFF_LIKELY; /* profiles: handles and account snapshots, no posts */
     return CH_SNIFF_NO;
 }
 

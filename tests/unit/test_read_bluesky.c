@@ -317,13 +317,23 @@ static void test_records_and_thread(void **state)
     chorus_corpus_free(c);
     assert_int_equal(log.n, 0);
 
-    /* getFollows: profiles only */
+    /* getFollows: 6 followed profiles and the subject's; no posts, but the profiles stay for
+     * the accounts' posts read later */
     c = read_sample("api-marshalx/get_follows.json", &log);
     assert_int_equal(ch_corpus_nposts(c), 0);
-    assert_int_equal(stats(c)->errors[CH_R_NOT_POST], 1);
-    assert_int_equal(log.n, 1);
+    assert_int_equal(ch_corpus_naccounts(c), 0);
+    assert_int_equal(stats(c)->errors[CH_R_NOT_POST], 7);
+    assert_int_equal(log.n, 7);
     assert_int_equal(log.line[0], 1);
-    assert_string_equal(log.msg[0], "a list of profiles or a profile (no posts)");
+    assert_string_equal(log.msg[0], "profile of did:plc:vpkhqolt662uhesyj6nxm7ys (why.bsky.team)");
+    assert_string_equal(log.msg[6], "profile of did:plc:kvwvcn5iqfooopmyzvb4qzba (test.marshal.dev)");
+    assert_int_equal(run_str(c, "{\"uri\":\"at://did:plc:vpkhqolt662uhesyj6nxm7ys/app.bsky.feed.post/1\","
+                                "\"value\":{\"text\":\"hi\",\"createdAt\":\"2024-01-01T00:00:00Z\"}}\n", &log),
+                     CHORUS_OK);
+    const ch_account *a = author(c, ch_corpus_post(c, 0));
+    assert_string_equal(S(c, a->handle), "why.bsky.team");
+    assert_true(a->meta.present);
+    assert_int_equal(a->meta.created_at, 1668647083); /* 2022-11-17T01:04:43.624Z */
     chorus_corpus_free(c);
 }
 
@@ -416,6 +426,8 @@ static void test_firehose_commits(void **state)
 #define PV(uri, did, handle, extra) \
     "{\"uri\":\"" uri "\",\"cid\":\"c\",\"author\":{\"did\":\"" did "\",\"handle\":\"" handle "\"}," extra "}"
 #define REC(t, more) "\"record\":{\"text\":\"" t "\",\"createdAt\":\"2024-01-01T00:00:00Z\"" more "}"
+/* a post of `did` as getRecord returns it */
+#define EV_POST(did) "{\"uri\":\"at://" did "/app.bsky.feed.post/9\",\"value\":{\"text\":\"x\",\"createdAt\":\"2024-01-01T00:00:00Z\"}}\n"
 
 /* getPostThread: parents above (root first) and replies below, each a record; missing and
  * blocked posts skipped; reply handles from the thread. */
@@ -548,6 +560,47 @@ static void test_did_documents(void **state)
     chorus_corpus_free(c);
 }
 
+/* getProfiles pages give Jetstream's accounts what posts do not carry: counts, verification;
+ * a later post's partial author view does not erase them. */
+static void test_profiles(void **state)
+{
+    (void)state;
+    const char *profiles =
+        "{\"profiles\":[{\"did\":\"did:plc:news\",\"handle\":\"news.example.com\",\"displayName\":\"News\","
+        "\"avatar\":\"https://cdn/x.jpg\",\"followersCount\":250000,\"followsCount\":12,\"postsCount\":9000,"
+        "\"createdAt\":\"2023-05-01T00:00:00Z\",\"verification\":{\"verifiedStatus\":\"valid\"}},"
+        "{\"did\":\"did:plc:fresh\",\"handle\":\"fresh123.bsky.social\",\"followersCount\":3,\"followsCount\":400,"
+        "\"postsCount\":50,\"createdAt\":\"2024-12-30T00:00:00Z\"},{\"handle\":\"nodid.test\"}]}\n";
+    const char *posts =
+        PV("at://did:plc:news/app.bsky.feed.post/1", "did:plc:news", "news.example.com",
+           REC("story", "") ",\"indexedAt\":\"2025-01-01T00:00:00Z\"") "\n";
+    diag_log log = {0};
+    ch_corpus *c;
+    assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
+    assert_int_equal(run_str(c, posts, &log), CHORUS_OK);   /* the post first ... */
+    assert_int_equal(run_str(c, profiles, &log), CHORUS_OK); /* ... the profiles after */
+    assert_int_equal(run_str(c, EV_POST("did:plc:fresh"), &log), CHORUS_OK);
+    assert_int_equal(run_str(c, PV("at://did:plc:news/app.bsky.feed.post/2", "did:plc:news",
+                                   "news.example.com", REC("later", "")) "\n", &log),
+                     CHORUS_OK); /* a later post's author view has no counts */
+    const ch_account *a = ch_corpus_account(c, find_account_any(c, "did:plc:news"));
+    assert_int_equal(a->meta.followers, 250000);
+    assert_int_equal(a->meta.following, 12);
+    assert_int_equal(a->meta.statuses, 9000);
+    assert_int_equal(a->meta.verified, 1);
+    assert_int_equal(a->meta.default_profile_image, 0);
+    assert_string_equal(S(c, a->meta.display_name), "News");
+    a = ch_corpus_account(c, find_account_any(c, "did:plc:fresh"));
+    assert_string_equal(S(c, a->handle), "fresh123.bsky.social");
+    assert_int_equal(a->meta.followers, 3);
+    assert_int_equal(a->meta.default_profile_image, 1);
+    assert_int_equal(a->meta.verified, -1);
+    assert_int_equal(a->meta.created_at, 1735516800);
+    assert_true(log.n >= 3);
+    assert_string_equal(log.msg[2], "a profile without a did");
+    chorus_corpus_free(c);
+}
+
 static void test_allocation_failures(void **state)
 {
     (void)state;
@@ -587,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_deep_thread_bounded),
         cmocka_unit_test(test_view_edge_cases),
         cmocka_unit_test(test_did_documents),
+        cmocka_unit_test(test_profiles),
         cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
