@@ -72,24 +72,21 @@ bool ch_bsky_handle_ok(ch_slice h)
     return h.n > 0 && !LIT_IS(h.p, h.n, "handle.invalid");
 }
 
-/* The account behind an at:// URI: its DID as the id, or a handle when the URI names one. */
-static void ref_of(ch_slice uri, ch_rawpost *r)
+/* The post at `uri` (already parsed into u) and its account: the DID as the id, or a handle
+ * when the URI names one. */
+static void ref_of(ch_slice uri, const ch_bsky_uri *u, ch_rawpost *r)
 {
-    ch_bsky_uri u;
     r->ref_id = uri;
-    if (!ch_bsky_uri_parse(uri, &u))
-        return;
-    if (u.authority.n > 4 && memcmp(u.authority.p, "did:", 4) == 0)
-        r->ref_author_id = u.authority;
+    if (u->authority.n > 4 && memcmp(u->authority.p, "did:", 4) == 0)
+        r->ref_author_id = u->authority;
     else
-        r->ref_author = u.authority;
+        r->ref_author = u->authority;
 }
 
-static bool is_post_uri(ch_slice uri)
+static bool is_post_uri(ch_slice uri, ch_bsky_uri *u)
 {
-    ch_bsky_uri u;
-    return ch_bsky_uri_parse(uri, &u) &&
-           ch_bsky_collection(u.collection.p, u.collection.n) == CH_BSKY_POST;
+    return ch_bsky_uri_parse(uri, u) &&
+           ch_bsky_collection(u->collection.p, u->collection.n) == CH_BSKY_POST;
 }
 
 static bool has(const ch_slice *arr, size_t n, ch_slice s)
@@ -180,7 +177,8 @@ static void read_embed(ch_json_val embed, ch_rawpost *r, ch_bsky_rec *info)
     ch_slice q = ch_bsky_str(ch_json_get(rec, "uri"));
     if (!q.n)
         q = ch_bsky_str(ch_json_get(ch_json_get(rec, "record"), "uri"));
-    if (q.n && is_post_uri(q))
+    ch_bsky_uri u;
+    if (q.n && is_post_uri(q, &u))
         info->quote_uri = q;
     add_url(r, ch_bsky_str(ch_json_get(ch_json_get(embed, "external"), "uri")));
     add_url(r, ch_bsky_str(ch_json_path(embed, "media.external.uri")));
@@ -217,13 +215,14 @@ void ch_bsky_record(ch_json_val rec, ch_bsky_coll coll, ch_rawpost *r, ch_bsky_r
     if (coll == CH_BSKY_REPOST || coll == CH_BSKY_LIKE) {
         r->kind = coll == CH_BSKY_REPOST ? CH_KIND_REPOST : CH_KIND_LIKE;
         ch_slice s = ch_bsky_str(ch_json_get(f[R_SUBJECT], "uri"));
+        ch_bsky_uri u;
         if (!s.n)
             info->not_post = "no subject.uri";
-        else if (!is_post_uri(s))
+        else if (!is_post_uri(s, &u))
             info->not_post = coll == CH_BSKY_LIKE ? "a like of something that is not a post"
                                                   : "a repost of something that is not a post";
         else
-            ref_of(s, r);
+            ref_of(s, &u, r);
         return;
     }
 
@@ -242,13 +241,17 @@ void ch_bsky_record(ch_json_val rec, ch_bsky_coll coll, ch_rawpost *r, ch_bsky_r
         add_tag(r, ch_bsky_str(tag));
 
     ch_slice parent = ch_bsky_str(ch_json_path(f[R_REPLY], "parent.uri"));
+    ch_bsky_uri u;
     if (parent.n) {
         r->kind = CH_KIND_REPLY;
-        ref_of(parent, r);
+        r->ref_id = parent;
+        if (ch_bsky_uri_parse(parent, &u))
+            ref_of(parent, &u, r);
         r->root_id = ch_bsky_str(ch_json_path(f[R_REPLY], "root.uri"));
     } else if (info->quote_uri.n) {
         r->kind = CH_KIND_QUOTE;
-        ref_of(info->quote_uri, r);
+        ch_bsky_uri_parse(info->quote_uri, &u);
+        ref_of(info->quote_uri, &u, r);
     }
 }
 
