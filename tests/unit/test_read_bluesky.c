@@ -546,6 +546,28 @@ static void test_view_edge_cases(void **state)
 static void test_did_documents(void **state)
 {
     (void)state;
+    {
+        /* the DID documents of the Jetstream corpus's 148 commit DIDs (plc.directory) */
+        diag_log dl = {0};
+        size_t n;
+        char *b = sample("jetstream-corpus/did_docs.json.zst", &n);
+        ch_input *in;
+        const char *data;
+        size_t len;
+        assert_int_equal(ch_input_open_mem(b, n, 0, &in), CHORUS_OK); /* zstd, decompressed */
+        assert_int_equal(ch_input_peek(in, &data, &len), CHORUS_OK);
+        assert_ptr_equal(ch_ingest_sniff(data, len), &ch_reader_bluesky);
+        ch_input_close(in);
+        ch_corpus *c;
+        assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
+        assert_int_equal(run(c, b, n, 0, false, &dl), CHORUS_OK);
+        free(b);
+        assert_int_equal(ch_corpus_nposts(c), 0);
+        assert_int_equal(stats(c)->errors[CH_R_NOT_POST], 148);
+        assert_string_equal(dl.msg[0], "DID document: did:plc:2a7ygipkrbh544aqhcav53oy is t045t.zmb.cm");
+        assert_int_equal(dl.line[0], 1);
+        chorus_corpus_free(c);
+    }
     const char *jsonl =
         "{\"id\":\"did:plc:a\",\"alsoKnownAs\":[\"https://elsewhere\",\"at://a.example\"]}\n"
         "{\"did:plc:b\":{\"alsoKnownAs\":[\"at://b.example\"]},\"did:plc:c\":{\"id\":\"did:plc:c\",\"alsoKnownAs\":[]}}\n"
