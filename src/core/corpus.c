@@ -27,6 +27,10 @@ struct chorus_corpus {
     uint32_t *account_of_sid;     /* pool id -> account index + 1 (0 = none) */
     size_t cap_sid;
     scoped_map post_other, account_other; /* ids already held on another platform */
+    scoped_map pending;           /* (platform, account id) -> index + 1 in pending_acct:
+                                     handles and profiles of accounts not held yet */
+    struct pending_acct { ch_sid handle; ch_account_meta meta; } *pending_acct;
+    size_t npending, cap_pending;
     char **files;
     uint8_t *file_platform;       /* per file: platform of records that name none */
     size_t nfiles, cap_files, cap_file_platform;
@@ -62,6 +66,7 @@ static const char *const reason_names[CH_R__COUNT] = {
     "bad_json", "too_deep", "bad_csv", "wrong_column_count", "bad_utf8", "too_long",
     "missing_id", "missing_author", "missing_time", "bad_time", "bad_field",
     "truncated", "not_a_post", "corrupt_member", "bad_checksum", "trailing_garbage",
+    "deleted",
 };
 
 const char *ch_reason_name(ch_reason r)
@@ -134,6 +139,9 @@ void chorus_corpus_free(chorus_corpus *c)
     ch_free(c->post_other.vals);
     ch_free(c->account_other.keys);
     ch_free(c->account_other.vals);
+    ch_free(c->pending.keys);
+    ch_free(c->pending.vals);
+    ch_free(c->pending_acct);
     ch_free(c);
 }
 
@@ -463,6 +471,12 @@ static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint8_t pf, ui
             CH_UNKNOWN_I64;
         a->meta.default_profile = a->meta.default_profile_image = a->meta.verified = -1;
         a->meta.observed_at = CH_UNKNOWN_I64;
+        uint32_t pend = c->pending.n ? scoped_get(&c->pending, scoped_key(pf, id)) : 0;
+        if (pend) {
+            a->handle = c->pending_acct[pend - 1].handle;
+            if (c->pending_acct[pend - 1].meta.present)
+                a->meta = c->pending_acct[pend - 1].meta;
+        }
         idx = (uint32_t)++c->naccounts;
         if (!c->account_of_sid[id])
             c->account_of_sid[id] = idx;
@@ -582,6 +596,91 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
         c->stats.max_time = p->created_at;
     *kept = true;
     return CHORUS_OK;
+}
+
+/* Gives account `sid` on `pf` its handle (when hsid) and profile (when meta): at once when the
+ * account is held, else on its creation (find_or_add_account). */
+static int set_account(ch_corpus *c, uint8_t pf, ch_sid sid, ch_sid hsid, const ch_account_meta *meta)
+{
+    uint32_t idx = account_of(c, pf, sid);
+    if (idx) {
+        ch_account *a = &c->accounts[idx - 1];
+        if (hsid)
+            a->handle = hsid;
+        if (meta)
+            a->meta = *meta;
+        return CHORUS_OK;
+    }
+    uint32_t pend = scoped_get(&c->pending, scoped_key(pf, sid));
+    if (!pend) {
+        if (c->npending >= UINT32_MAX - 1)
+            return CHORUS_ELIMIT;
+        if (ch_grow((void **)&c->pending_acct, &c->cap_pending, c->npending + 1,
+                    sizeof *c->pending_acct))
+            return CHORUS_ENOMEM;
+        memset(&c->pending_acct[c->npending], 0, sizeof *c->pending_acct);
+        pend = (uint32_t)++c->npending;
+        int rc = scoped_put(&c->pending, scoped_key(pf, sid), pend);
+        if (rc) {
+            c->npending--;
+            return rc;
+        }
+    }
+    struct pending_acct *p = &c->pending_acct[pend - 1];
+    if (hsid)
+        p->handle = hsid;
+    if (meta)
+        p->meta = *meta;
+    return CHORUS_OK;
+}
+
+/* The platform of `file` and the interned id and handle, for the two setters below. */
+static int account_key(ch_corpus *c, uint32_t file, ch_slice id, ch_slice handle, uint8_t *pf,
+                       ch_sid *sid, ch_sid *hsid)
+{
+    if (file >= c->nfiles || id.n == 0)
+        return CHORUS_EUSAGE;
+    *pf = c->file_platform[file];
+    int rc = intern(c, id, sid);
+    if (!rc)
+        rc = intern(c, handle, hsid);
+    if (!rc)
+        rc = sync_sid_arrays(c);
+    return rc;
+}
+
+int ch_corpus_set_handle(ch_corpus *c, uint32_t file, ch_slice id, ch_slice handle)
+{
+    uint8_t pf;
+    ch_sid sid, hsid;
+    if (handle.n == 0)
+        return CHORUS_EUSAGE;
+    int rc = account_key(c, file, id, handle, &pf, &sid, &hsid);
+    return rc ? rc : set_account(c, pf, sid, hsid, NULL);
+}
+
+int ch_corpus_set_profile(ch_corpus *c, uint32_t file, const ch_rawpost *r)
+{
+    uint8_t pf;
+    ch_sid sid, hsid;
+    int rc = account_key(c, file, r->author_id, r->author, &pf, &sid, &hsid);
+    if (rc || !r->meta.present)
+        return rc ? rc : set_account(c, pf, sid, hsid, NULL);
+    ch_account_meta m = {
+        .present = true,
+        .created_at = r->meta.created_at,
+        .followers = r->meta.followers,
+        .following = r->meta.following,
+        .statuses = r->meta.statuses,
+        .default_profile = r->meta.default_profile,
+        .default_profile_image = r->meta.default_profile_image,
+        .verified = r->meta.verified,
+        .observed_at = INT64_MAX, /* a lookup outranks the snapshots that posts carry */
+    };
+    if ((rc = intern(c, r->meta.display_name, &m.display_name)) ||
+        (rc = intern(c, r->meta.description, &m.description)))
+        return rc;
+    return set_account(c, pf, sid, hsid, &m);
 }
 
 size_t ch_corpus_find_post(const ch_corpus *c, uint8_t platform, const char *id, size_t len)

@@ -52,7 +52,8 @@ typedef struct ch_account_meta {
     int8_t verified;
     ch_sid display_name;
     ch_sid description;
-    int64_t observed_at;          /* time of the post the snapshot came with */
+    int64_t observed_at;          /* time of the post the snapshot came with; INT64_MAX for
+                                     a profile lookup (ch_corpus_set_profile) */
 } ch_account_meta;
 
 #define CH_MAX_PLATFORMS 64       /* distinct platform names a corpus holds */
@@ -143,6 +144,8 @@ typedef enum ch_reason {
                           * between members that are none */
     CH_R_BAD_CHECKSUM,   /* a member that decompressed but failed its check value */
     CH_R_TRAILING_GARBAGE, /* bytes after the last member that are no member */
+    CH_R_DELETED,        /* a deletion of a post, repost or like (Bluesky delete events):
+                            counted, never applied: what was said stays evidence */
     CH_R__COUNT
 } ch_reason;
 
@@ -182,6 +185,19 @@ const char *ch_corpus_platform_name(const ch_corpus *c, uint8_t platform);
 size_t ch_corpus_nplatforms(const ch_corpus *c);
 /* The index of a platform name, or -1 when the corpus holds none of that name. */
 int ch_corpus_platform_find(const ch_corpus *c, const char *name);
+/* Sets the handle of account `id` on the platform of `file` (a Bluesky identity event, a DID
+ * document): at once when the account is held, else as soon as its first post is added, so
+ * it does not matter whether the identity comes before or after the account's posts. A later
+ * post that names its author's handle replaces it. Returns 0, CHORUS_ENOMEM or CHORUS_EUSAGE
+ * (empty id or handle, unknown file). Cost: two interned strings and one lookup. */
+int ch_corpus_set_handle(ch_corpus *c, uint32_t file, ch_slice id, ch_slice handle);
+/* Sets the handle (r->author, when given) and the profile (r->meta, when present) of account
+ * r->author_id on the platform of `file`, from a profile lookup (Bluesky getProfiles, a
+ * follower list): at once or when the account's first post arrives, as above. The profile
+ * replaces the account's snapshot and is kept over the ones later posts carry (which are
+ * often partial: a post's author view has no follower counts), until another lookup.
+ * Returns 0, CHORUS_ENOMEM, CHORUS_ELIMIT or CHORUS_EUSAGE (no id, unknown file). */
+int ch_corpus_set_profile(ch_corpus *c, uint32_t file, const ch_rawpost *r);
 /* Records a skipped record against the run's counters. */
 void ch_corpus_count_error(ch_corpus *c, ch_reason r);
 /* Adds bytes of an input that could not be read (damaged compressed regions). */

@@ -357,7 +357,10 @@ static size_t url_at(const unsigned char *s, size_t n, size_t i)
 }
 
 /* Length of an @mention at s[i]: '@' or U+FF20 not after [A-Za-z0-9_], then 1-64 handle
- * characters [A-Za-z0-9_]; 0 if none. */
+ * characters [A-Za-z0-9_], then, for domain handles (Bluesky's "@alice.bsky.social"), every
+ * ".label" that follows (label: [A-Za-z0-9-]+ starting with a letter or digit), up to
+ * DOMAIN_MAX bytes, so that a mention leaves no "bsky social" words behind; a final '.' ends
+ * the sentence, not the handle. 0 if none. */
 static size_t mention_at(const unsigned char *s, size_t n, size_t i)
 {
     size_t j;
@@ -372,7 +375,14 @@ static size_t mention_at(const unsigned char *s, size_t n, size_t i)
     size_t h = j;
     while (j < n && j - h < HANDLE_MAX && a_handle(s[j]))
         j++;
-    return j > h ? j - i : 0;
+    if (j == h)
+        return 0;
+    while (j + 1 < n && s[j] == '.' && a_alnum(s[j + 1]) && j - h < DOMAIN_MAX) {
+        j++;
+        while (j < n && j - h < DOMAIN_MAX && (a_alnum(s[j]) || s[j] == '-'))
+            j++;
+    }
+    return j - i;
 }
 
 /* ---- units -------------------------------------------------------------------------------- */

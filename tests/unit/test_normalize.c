@@ -189,6 +189,10 @@ static void test_urls_and_mentions(void **state)
     check("\xE4\xB8\xAD\xE5\x9B\xBDhttps://t.co/x\xE7\xBE\x8E", "\xE4\xB8\xAD\xE5\x9B\xBD \xE7\xBE\x8E");
     check("mail john@example.com \xEF\xBC\xA0" "ann @", "mail john example com");
     check("and/or U.S./China e.g./i.e. 1.5/2", "and or u s china e g i e 1 5 2");
+    /* domain handles (Bluesky) are one mention; a final '.' ends the sentence */
+    check("thanks @alice.bsky.social and @bob.example.com. ok @carol. @dan.bsky.social-fan x",
+          "thanks and ok x");
+    check("\xE6\x84\x9F\xE8\xB0\xA2@zh.bsky.social\xE6\x94\xAF\xE6\x8C\x81", "\xE6\x84\x9F\xE8\xB0\xA2 \xE6\x94\xAF\xE6\x8C\x81");
 
     /* kept as words on request */
     ch_normbuf b;

@@ -400,7 +400,7 @@ typedef struct {
     int n_bursts;
 } Campaign;
 
-enum { FMT_V1 = 1, FMT_V2 = 2, FMT_IO = 4, FMT_CSV = 8, FMT_CHORUS = 16 };
+enum { FMT_V1 = 1, FMT_V2 = 2, FMT_IO = 4, FMT_CSV = 8, FMT_CHORUS = 16, FMT_JETSTREAM = 32 };
 
 typedef struct {
     uint64_t seed;
@@ -545,6 +545,8 @@ void io_post(Out *o, const Post *p);
 void ct_header(Out *o);
 void ct_post(Out *o, const Post *p);
 void chorus_post(Out *o, const Post *p);
+void js_post(Out *o, const Post *p); /* out_jetstream.c */
+void js_close(Out *o);                /* closes o, writes profiles.bsky.jsonl */
 /* entity JSON for v1 (hashtags, symbols, user_mentions, urls) with an index shift */
 void v1_entities(Buf *b, const Content *c, int shift, int limit_cp);
 const char *client_name(int client);
