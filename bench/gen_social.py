@@ -7,7 +7,8 @@ Writes, about MEGABYTES each (default 100):
   OUTDIR/RC_bench.ndjson    Pushshift / Arctic Shift comment lines: the real sample lines of
                             SHARED_DATA/formats/reddit/pushshift-importer/RC_sample_27_comments.ndjson
                             repeated with new ids and times (skipped when the sample is absent);
-  OUTDIR/tiktok_bench.jsonl TikTok Research API video query pages, 100 videos a page, in the
+  OUTDIR/tiktok_bench.jsonl TikTok Research API video query pages, 100 videos a page, every
+                            documented video field (a collector asking for all of them), in the
                             documented shape (no real sample exists);
   OUTDIR/youtube_bench.jsonl YouTube commentThreads.list pages, 20 threads with 2 replies each.
 The output stays outside the repository (third-party text must not be committed).
@@ -91,6 +92,10 @@ def tiktok(out, target):
             "playlist_id": 0,
             "is_stem_verified": False,
             "video_duration": rnd.randint(5, 180),
+            "favourites_count": rnd.randint(0, 300),
+            "hashtag_info_list": [{"hashtag_id": str(7000000000 + WORDS.index(t)), "hashtag_name": t,
+                                   "hashtag_description": ""} for t in tags],
+            "video_label": {"content": ""},
         }
 
     def page(i):

@@ -76,8 +76,8 @@ typedef struct scan {
     const char *s;
     size_t n;
     unsigned flags;
-    char *out;                   /* scratch, n bytes */
-    size_t used;
+    char *out;                   /* scratch: decoded entities */
+    size_t used, cap;
     size_t nlinks;
     size_t link_a[CH_MAX_ENTITIES], link_b[CH_MAX_ENTITIES];
 } scan;
@@ -104,7 +104,7 @@ static ch_slice decode(scan *sc, size_t a, size_t b)
     const char *s = sc->s;
     bool esc = (sc->flags & CH_TXT_ESCAPED) && memchr(s + a, '&', b - a);
     bool md = (sc->flags & CH_TXT_MARKDOWN) && memchr(s + a, '\\', b - a);
-    if (!esc && !md)
+    if ((!esc && !md) || b - a > sc->cap - sc->used)
         return (ch_slice){s + a, b - a};
     char *o = sc->out + sc->used;
     size_t k = 0;
@@ -326,10 +326,13 @@ int ch_text_entities(const char *s, size_t n, unsigned flags, ch_txtbuf *buf, ch
 {
     if (n == 0 || !s)
         return CHORUS_OK;
+    /* Links never overlap each other, nor names each other; a name may run into a link
+     * ("u/xhttps://..."), so twice the text bounds what is decoded. */
+    size_t cap = 0;
     if ((flags & (CH_TXT_ESCAPED | CH_TXT_MARKDOWN)) &&
-        ch_grow((void **)&buf->p, &buf->cap, n, 1))
+        (!ch_mul_ok(n, 2, &cap) || ch_grow((void **)&buf->p, &buf->cap, cap, 1)))
         return CHORUS_ENOMEM;
-    scan sc = {.s = s, .n = n, .flags = flags, .out = buf->p};
+    scan sc = {.s = s, .n = n, .flags = flags, .out = buf->p, .cap = cap};
     if (flags & CH_TXT_URLS)
         find_links(&sc, r);
     if (flags & CH_TXT_REDDIT_USERS)

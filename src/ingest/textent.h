@@ -25,8 +25,9 @@
  * ASCII punctuation (markdown "\_") is dropped inside links and names.
  *
  * Memory: decoded entities are written into a caller-owned scratch buffer, grown once per
- * call to the text's length (an entity is never longer than its source); the slices added to
- * the post point into it until the next call with the same buffer. Cost: O(n), one memchr
+ * call to twice the text's length (an entity is never longer than its source, and only a name
+ * and a link can share bytes); the slices added to the post point into it until the next call
+ * with the same buffer. Cost: O(n), one memchr
  * pass per kind; utf8proc only for non-ASCII characters of handles and tags.
  */
 #ifndef CH_TEXTENT_H

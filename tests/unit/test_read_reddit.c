@@ -457,7 +457,9 @@ static void test_text_entities(void **state)
           "") "\n"
         /* Unicode around entities; a name at the very end */
         C("e2", "ana", "2", "\\u00e9t\\u00e9 \\ud83d\\ude00 https://ex.org/\\u00e9 \\u0436 u/end", "")
-        "\n";
+        "\n"
+        /* a name that runs into a link: both decoded, within bounds */
+        C("e3", "ana", "3", "u/x\\\\_yhttps://a.org/b&amp;c\\\\_d", "") "\n";
     assert_int_equal(run_str(c, in, &log), CHORUS_OK);
     assert_int_equal(log.n, 0);
     const ch_post *p = post(c, "t1_e1");
@@ -482,6 +484,11 @@ static void test_text_entities(void **state)
     assert_int_equal(p->n_mentions, 1);
     assert_string_equal(S(c, p->mentions[0]), "end");
     assert_int_equal(strncmp(p->text, "\xc3\xa9t\xc3\xa9 \xf0\x9f\x98\x80", 10), 0);
+    p = post(c, "t1_e3");
+    assert_int_equal(p->n_urls, 1);
+    assert_string_equal(S(c, p->urls[0]), "https://a.org/b&c_d");
+    assert_int_equal(p->n_mentions, 1);
+    assert_string_equal(S(c, p->mentions[0]), "x_yhttps");
     chorus_corpus_free(c);
 }
 
