@@ -77,7 +77,7 @@ typedef struct rd_reader {
 enum {
     F_KIND, F_DATA, F_ID, F_NAME, F_AUTHOR, F_CREATED_UTC, F_BODY, F_TITLE, F_SELFTEXT,
     F_IS_SELF, F_LINK_ID, F_PARENT_ID, F_URL, F_DOMAIN, F_XPOST, F_XPOST_LIST, F_REPLIES,
-    F_AUTHOR_CREATED, F_CHILDREN, F__N
+    F_AUTHOR_CREATED, F__N
 };
 
 static const ch_json_key thing_keys[F__N] = {
@@ -99,7 +99,6 @@ static const ch_json_key thing_keys[F__N] = {
     [F_XPOST_LIST] = CH_JSON_KEY("crosspost_parent_list"),
     [F_REPLIES] = CH_JSON_KEY("replies"),
     [F_AUTHOR_CREATED] = CH_JSON_KEY("author_created_utc"),
-    [F_CHILDREN] = CH_JSON_KEY("children"),
 };
 
 typedef struct fields {
