@@ -198,6 +198,10 @@ static int do_video(tt_reader *rd, const fields *t)
     ch_rawpost_clear(r);
     r->id = id_of(t->f[K_ID], idbuf, sizeof idbuf);
     r->author = str_of(t->f[K_USERNAME]);
+    if (r->id.n && !r->author.n)
+        return ch_ingest_reject(rd->ctx, rd->line, CH_R_NO_AUTHOR,
+                                "video %.*s has no username (ask the API for the username field)",
+                                (int)r->id.n, r->id.p);
     if (!time_of(t->f[K_CREATE_TIME], &r->created_at))
         return bad_time(rd, t->f[K_CREATE_TIME]);
 

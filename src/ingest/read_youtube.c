@@ -259,6 +259,10 @@ static int do_comment(yt_reader *rd, const obj *x, const thread_ctx *th, bool re
     ch_rawpost_clear(r);
     r->id = str_of(x->o[O_ID]);
     author_of(x, &r->author_id, &r->author);
+    if (r->id.n && !r->author_id.n && !r->author.n)
+        return ch_ingest_reject(rd->ctx, rd->line, CH_R_NO_AUTHOR,
+                                "comment %.*s has neither authorChannelId nor authorDisplayName",
+                                (int)(r->id.n > 60 ? 60 : r->id.n), r->id.p);
     ch_slice t = str_of(x->s[S_PUBLISHED]);
     if (t.n && ch_time_parse(t.p, t.n, &r->created_at) != CHORUS_OK)
         return bad_time(rd, t);

@@ -172,6 +172,7 @@ static void test_replies_pages_and_errors(void **state)
     assert_non_null(strstr(log.msg[1], "without videos or comments"));
     assert_non_null(strstr(log.msg[3], "neither"));
     assert_non_null(strstr(log.msg[4], "'soon'"));
+    assert_non_null(strstr(log.msg[5], "video 13 has no username"));
     chorus_corpus_free(c);
 }
 

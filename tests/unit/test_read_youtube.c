@@ -171,6 +171,7 @@ static void test_other_resources_and_bad_records(void **state)
     assert_non_null(strstr(log.msg[1], "youtube#channelListResponse"));
     assert_non_null(strstr(log.msg[2], "youtube#playlist"));
     assert_non_null(strstr(log.msg[4], "'last week'"));
+    assert_non_null(strstr(log.msg[5], "comment c2 has neither authorChannelId"));
     chorus_corpus_free(c);
 }
 
