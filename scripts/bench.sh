@@ -20,6 +20,18 @@ for f in "$data"/big/posts.*; do
 done
 
 echo
+echo "== ingest: Reddit dump lines (the real samples repeated with new ids), TikTok and YouTube pages"
+shared=${CHORUS_SHARED_DATA:-../shared/data}
+py=python3
+[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+if [ ! -s "$data/social/tiktok_bench.jsonl" ]; then
+  "$py" bench/gen_social.py "$data/social" "$shared" 100
+fi
+for f in "$data"/social/*; do
+  "$build/bench_ingest" "$f"
+done
+
+echo
 echo "== scan end to end, against ingest alone (wall time, peak RSS)"
 measure() { # measure LABEL CMD...
   local t0 t1 rss

@@ -15,7 +15,7 @@ static void help(FILE *f)
             "duplicates dropped, and bad records skipped by reason.\n"
             "\n"
             "  --format FORMAT   auto (default, per file), twitter-v1, twitter-v2, io-csv, csv,\n"
-            "                    chorus, jetstream, bluesky\n"
+            "                    chorus, jetstream, bluesky, reddit, tiktok, youtube\n"
             "  --map SPEC        column map for csv: id=COL,author=COL,author_id=COL,time=COL,\n"
             "                    text=COL,kind=COL,ref_id=COL,ref_author=COL,ref_author_id=COL,\n"
             "                    lang=COL,urls=COL,hashtags=COL,mentions=COL,client=COL\n"

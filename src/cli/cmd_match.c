@@ -40,7 +40,7 @@ static void help(FILE *f)
             "  --all             every matching statement per post, not only the best\n"
             "  --threads N       matching threads (default 1; 0 = all cores)\n"
             "  --format FORMAT   auto (default, per file), twitter-v1, twitter-v2, io-csv, csv,\n"
-            "                    chorus\n"
+            "                    chorus, reddit, tiktok, youtube\n"
             "  --map SPEC        column map for csv (see 'chorus ingest --help')\n"
             "  --strict          stop at the first bad record or statement (exit 1)\n"
             "  --quiet           no progress line, no per-record messages, no summary\n"

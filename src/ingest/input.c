@@ -573,6 +573,11 @@ static int setup(ch_input *in, size_t max_line)
         if (!in->zs)
             return CHORUS_ENOMEM;
         ZSTD_initDStream(in->zs);
+        /* Reddit dumps (Pushshift, Arctic Shift) are compressed with --long=31: a 2 GiB
+         * window, above the decoder's default limit of 2^27. The decoder allocates a window
+         * only as large as a frame declares (or its content, when smaller), so raising the
+         * limit costs nothing for ordinary files. 32-bit builds stop at 2^30. */
+        ZSTD_DCtx_setParameter(in->zs, ZSTD_d_windowLogMax, sizeof(size_t) == 4 ? 30 : 31);
     }
     if (in->comp != CH_COMP_NONE)
         in->limit += CH_INPUT_HOLD;

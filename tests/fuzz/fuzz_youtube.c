@@ -1,0 +1,9 @@
+/* fuzz_youtube.c — libFuzzer target: arbitrary bytes through the YouTube Data API reader. */
+#include "fuzz_reader.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_reader(data, size, &ch_reader_youtube, NULL);
+    return 0;
+}
