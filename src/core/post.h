@@ -49,6 +49,7 @@ typedef struct ch_account_meta {
     int8_t default_profile;       /* -1 unknown, 0 no, 1 yes */
     int8_t default_profile_image;
     int8_t verified;
+    int8_t bot;                   /* the account says it is automated (Mastodon `bot`) */
     ch_sid display_name;
     ch_sid description;
     int64_t observed_at;          /* time of the post the snapshot came with */
@@ -108,7 +109,7 @@ typedef struct ch_rawpost {
     struct {
         bool present;
         int64_t created_at, followers, following, statuses;
-        int8_t default_profile, default_profile_image, verified;
+        int8_t default_profile, default_profile_image, verified, bot;
         ch_slice display_name, description;
     } meta;
 } ch_rawpost;
@@ -165,6 +166,10 @@ const char *ch_corpus_platform_name(const ch_corpus *c, uint8_t platform);
 size_t ch_corpus_nplatforms(const ch_corpus *c);
 /* The index of a platform name, or -1 when the corpus holds none of that name. */
 int ch_corpus_platform_find(const ch_corpus *c, const char *name);
+/* Interns a string into the corpus's pool (for readers that keep ids across records, such as
+ * the Mastodon reader's local-id map); *out is 0 for an empty string. Returns 0 or
+ * CHORUS_ENOMEM. The string lives as long as the corpus. */
+int ch_corpus_intern(ch_corpus *c, const char *s, size_t n, ch_sid *out);
 /* Records a skipped record against the run's counters. */
 void ch_corpus_count_error(ch_corpus *c, ch_reason r);
 
