@@ -47,8 +47,9 @@
  * the content (not mentions or hashtags) and card.url, once each.
  * Kind: `reblog` -> repost of the inner status, which is emitted first as its own post (a
  * reblog's text, empty on the wire, is the reblogged text, as on X); else in_reply_to_id ->
- * reply; else a Mastodon 4.4+ quote (`quote.quoted_status`, emitted first, or a shallow
- * `quote.quoted_status_id`) -> quote; else post. Embedding is followed two levels deep.
+ * reply; else a Mastodon 4.4+ `quote` -> quote (of `quote.quoted_status`, emitted first, or
+ * of a shallow `quote.quoted_status_id`; without either, as when the quote was revoked or is
+ * not visible, a quote of nothing known); else post. Embedding is followed two levels deep.
  * Account metadata from `account`: created_at, followers_count, following_count,
  * statuses_count, bot, display_name, note (HTML -> text); an avatar that is the server's
  * "missing.png" marks a default profile image.
@@ -672,7 +673,9 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
                 r->ref_author_id = (ch_slice){ch_pool_str(pool, pa->id), ch_pool_len(pool, pa->id)};
             }
         }
-    } else if (has_qt || ch_json_present(ch_json_get(quote, "quoted_status_id"))) {
+    } else if (ch_json_type_of(quote) == CH_JSON_OBJECT) {
+        /* a quote post, even when the quoted status is not shown (pending, revoked, deleted,
+         * not visible to the collector): then it has no ref */
         r->kind = CH_KIND_QUOTE;
         if (has_qt && depth < EMBED_MAX) {
             r->ref_id = inner.id;

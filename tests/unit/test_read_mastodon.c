@@ -484,7 +484,7 @@ static void test_quote_shapes(void **state)
         "\"content\":\"<p class=\\\"quote-inline\\\">RE: x</p><p>agree</p>\",\"quote\":{\"state\":"
         "\"accepted\",\"quoted_status_id\":\"1\"},\"account\":{\"id\":\"2\",\"acct\":\"b\",\"url\":"
         "\"https://q.example/@b\"}}\n"
-        /* a quote whose quoted status was revoked: a plain post */
+        /* a quote whose quoted status was revoked: still a quote, of nothing known */
         "{\"id\":\"3\",\"uri\":\"https://q.example/s/3\",\"created_at\":\"2023-03-01T10:02:00Z\","
         "\"content\":\"gone\",\"quote\":{\"state\":\"revoked\",\"quoted_status\":null},"
         "\"account\":{\"id\":\"2\",\"acct\":\"b\",\"url\":\"https://q.example/@b\"}}\n"
@@ -506,7 +506,9 @@ static void test_quote_shapes(void **state)
     assert_int_equal(p->kind, CH_KIND_QUOTE);
     assert_string_equal(S(c, p->ref_id), "https://q.example/s/1");
     assert_string_equal(p->text, "agree");
-    assert_int_equal(post(c, "https://q.example/s/3")->kind, CH_KIND_POST);
+    p = post(c, "https://q.example/s/3");
+    assert_int_equal(p->kind, CH_KIND_QUOTE);
+    assert_int_equal(p->ref_id, 0);
     p = post(c, "https://q.example/s/4/activity");
     assert_int_equal(p->kind, CH_KIND_REPOST);
     assert_string_equal(S(c, p->ref_id), "https://q.example/s/5");

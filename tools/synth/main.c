@@ -21,7 +21,8 @@ static void usage(FILE *f)
           "  --seed N               scenario seed (default 1)\n"
           "  --posts N              approximate number of posts (default 50000)\n"
           "  --accounts N           number of accounts (default posts/10, at least 300)\n"
-          "  --format LIST          twitter-v1, twitter-v2, io-csv, csv, chorus or all; comma-separated\n"
+          "  --format LIST          twitter-v1, twitter-v2, io-csv, csv, chorus, mastodon or all;\n"
+          "                         comma-separated\n"
           "                         or repeated (default twitter-v1)\n"
           "  --campaigns N          planted coordinated networks (default 6)\n"
           "  --campaign-size A:B    members per network, log-uniform in [A, B] (default 5:60)\n"
@@ -32,8 +33,9 @@ static void usage(FILE *f)
           "  --compress none|gz|zst compress post files through the gzip/zstd commands (default none)\n"
           "  --quiet                no summary on stderr\n"
           "  -o, --out DIR          output directory (created if missing)\n"
-          "Outputs: posts.v1.jsonl, posts.v2.jsonl, posts.io.csv, posts.csv, posts.chorus.jsonl (as\n"
-          "requested), statements.jsonl, statements/<id>.txt, truth.jsonl. See docs/generator.md.\n",
+          "Outputs: posts.v1.jsonl, posts.v2.jsonl, posts.io.csv, posts.csv, posts.chorus.jsonl,\n"
+          "posts.mastodon.jsonl (as requested), statements.jsonl, statements/<id>.txt, truth.jsonl.\n"
+          "See docs/generator.md.\n",
           f);
 }
 
@@ -75,8 +77,10 @@ static int parse_formats(const char *v)
             f |= FMT_CSV;
         else if (!strcmp(tok, "chorus"))
             f |= FMT_CHORUS;
+        else if (!strcmp(tok, "mastodon"))
+            f |= FMT_MASTODON;
         else if (!strcmp(tok, "all"))
-            f |= FMT_V1 | FMT_V2 | FMT_IO | FMT_CSV | FMT_CHORUS;
+            f |= FMT_V1 | FMT_V2 | FMT_IO | FMT_CSV | FMT_CHORUS | FMT_MASTODON;
         else
             usage_error("unknown format '%s'", tok);
     }

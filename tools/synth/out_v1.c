@@ -9,7 +9,7 @@
  * indices count code points of the unescaped text. */
 #include "synth.h"
 
-static Out o_v1, o_v2, o_io, o_ct, o_ch;
+static Out o_v1, o_v2, o_io, o_ct, o_ch, o_md;
 
 void writers_open(void)
 {
@@ -31,6 +31,8 @@ void writers_open(void)
     }
     if (f & FMT_CHORUS)
         out_open(&o_ch, S.p.outdir, "posts.chorus.jsonl", z);
+    if (f & FMT_MASTODON)
+        out_open(&o_md, S.p.outdir, "posts.mastodon.jsonl", z);
 }
 
 void writers_post(const Post *p)
@@ -55,6 +57,10 @@ void writers_post(const Post *p)
         chorus_post(&o_ch, p);
         out_flush_if(&o_ch, 1u << 22);
     }
+    if (f & FMT_MASTODON) {
+        mastodon_post(&o_md, p);
+        out_flush_if(&o_md, 1u << 22);
+    }
 }
 
 void writers_close(void)
@@ -72,6 +78,8 @@ void writers_close(void)
         out_close(&o_ct);
     if (f & FMT_CHORUS)
         out_close(&o_ch);
+    if (f & FMT_MASTODON)
+        out_close(&o_md);
 }
 
 /* ------------------------------------------------------------ pieces */

@@ -360,7 +360,7 @@ typedef struct {
     int parroted[32];
 } Campaign;
 
-enum { FMT_V1 = 1, FMT_V2 = 2, FMT_IO = 4, FMT_CSV = 8, FMT_CHORUS = 16 };
+enum { FMT_V1 = 1, FMT_V2 = 2, FMT_IO = 4, FMT_CSV = 8, FMT_CHORUS = 16, FMT_MASTODON = 32 };
 
 typedef struct {
     uint64_t seed;
@@ -463,6 +463,7 @@ void io_post(Out *o, const Post *p);
 void ct_header(Out *o);
 void ct_post(Out *o, const Post *p);
 void chorus_post(Out *o, const Post *p);
+void mastodon_post(Out *o, const Post *p); /* out_mastodon.c */
 /* entity JSON for v1 (hashtags, symbols, user_mentions, urls) with an index shift */
 void v1_entities(Buf *b, const Content *c, int shift, int limit_cp);
 const char *client_name(int client);
