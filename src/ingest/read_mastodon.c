@@ -172,12 +172,27 @@ typedef struct mst_buf {
     size_t cap, used;
 } mst_buf;
 
-/* Local status id (hash) -> uri (pool id). Open addressing, at most half full. */
+/* Local status id (hash) -> uri (pool id). Open addressing, at most half full; key and value
+ * side by side, so a probe touches one cache line (the table is read and written for every
+ * status, at random places). */
+typedef struct mst_slot {
+    uint64_t key;                 /* 0 = empty */
+    ch_sid val;
+} mst_slot;
+
 typedef struct mst_map {
-    uint64_t *keys;               /* 0 = empty */
-    ch_sid *vals;
+    mst_slot *slot;
     size_t cap, n;
 } mst_map;
+
+/* Converted account notes by hash of their HTML: an account's note repeats on each of its
+ * statuses, and converting it again costs as much as converting the status. Direct-mapped;
+ * the text lives in the corpus's pool. */
+#define NOTE_CACHE 16384
+typedef struct mst_note {
+    uint64_t key;                 /* 0 = empty */
+    ch_sid text;
+} mst_note;
 
 typedef struct mst_reader {
     ch_ingest_ctx *ctx;
@@ -186,6 +201,7 @@ typedef struct mst_reader {
     mst_buf slot[SLOTS];
     mst_map map;
     bool map_full;
+    mst_note *notes;              /* NOTE_CACHE entries */
     ch_slice root;                /* thread root of the context being read, or empty */
     char root_buf[32];
     ch_json_parser *payload;      /* for streaming payloads (made on first use) */
@@ -357,41 +373,35 @@ static uint64_t map_key(ch_slice local)
 
 static void map_free(mst_map *m)
 {
-    ch_free(m->keys);
-    ch_free(m->vals);
+    ch_free(m->slot);
     memset(m, 0, sizeof *m);
 }
 
 static int map_grow(mst_map *m)
 {
     size_t cap = m->cap ? 2 * m->cap : 1024;
-    uint64_t *keys = ch_calloc(cap, sizeof *keys);
-    ch_sid *vals = ch_calloc(cap, sizeof *vals);
-    if (!keys || !vals) {
-        ch_free(keys);
-        ch_free(vals);
+    mst_slot *slot = ch_calloc(cap, sizeof *slot);
+    if (!slot)
         return CHORUS_ENOMEM;
-    }
     for (size_t i = 0; i < m->cap; i++) {
-        if (!m->keys[i])
+        if (!m->slot[i].key)
             continue;
-        size_t j = ch_mix64(m->keys[i]) & (cap - 1);
-        while (keys[j])
+        size_t j = ch_mix64(m->slot[i].key) & (cap - 1);
+        while (slot[j].key)
             j = (j + 1) & (cap - 1);
-        keys[j] = m->keys[i];
-        vals[j] = m->vals[i];
+        slot[j] = m->slot[i];
     }
-    ch_free(m->keys);
-    ch_free(m->vals);
-    m->keys = keys;
-    m->vals = vals;
+    ch_free(m->slot);
+    m->slot = slot;
     m->cap = cap;
     return CHORUS_OK;
 }
 
 /* Remembers that local id `local` is the status `uri`. Past MAP_MAX entries, new ids are not
- * remembered (their replies keep the bare local id). */
-static int map_put(mst_reader *rd, ch_slice local, ch_slice uri)
+ * remembered (their replies keep the bare local id). `added` is the number of posts the corpus
+ * held before the status was emitted (SIZE_MAX: not emitted): when the corpus has just added
+ * it, its interned id is taken from there instead of hashing the uri again. */
+static int map_put(mst_reader *rd, ch_slice local, ch_slice uri, size_t added)
 {
     mst_map *m = &rd->map;
     if (!local.n || !uri.n || slice_eq(local, uri))
@@ -404,17 +414,25 @@ static int map_put(mst_reader *rd, ch_slice local, ch_slice uri)
     if (2 * (m->n + 1) > m->cap && (rc = map_grow(m)))
         return rc;
     ch_sid sid;
-    if ((rc = ch_corpus_intern(rd->ctx->corpus, uri.p, uri.n, &sid)))
+    const ch_corpus *c = rd->ctx->corpus;
+    if (added != SIZE_MAX && ch_corpus_nposts(c) == added + 1)
+        sid = ch_corpus_post(c, added)->id;
+    else if ((rc = ch_corpus_intern(rd->ctx->corpus, uri.p, uri.n, &sid)))
         return rc;
     uint64_t key = map_key(local);
     size_t i = ch_mix64(key) & (m->cap - 1);
-    while (m->keys[i] && m->keys[i] != key)
+    while (m->slot[i].key && m->slot[i].key != key)
         i = (i + 1) & (m->cap - 1);
-    if (!m->keys[i])
+    if (!m->slot[i].key)
         m->n++;
-    m->keys[i] = key;
-    m->vals[i] = sid;
+    m->slot[i] = (mst_slot){key, sid};
     return CHORUS_OK;
+}
+
+static void map_prefetch(const mst_reader *rd, ch_slice local)
+{
+    if (rd->map.cap && local.n)
+        __builtin_prefetch(&rd->map.slot[ch_mix64(map_key(local)) & (rd->map.cap - 1)]);
 }
 
 /* The uri of local id `local` when known (a string that lives as long as the corpus). */
@@ -424,10 +442,10 @@ static ch_slice map_get(const mst_reader *rd, ch_slice local)
     if (!m->cap || !local.n)
         return (ch_slice){NULL, 0};
     uint64_t key = map_key(local);
-    for (size_t i = ch_mix64(key) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1)) {
-        if (m->keys[i] == key) {
+    for (size_t i = ch_mix64(key) & (m->cap - 1); m->slot[i].key; i = (i + 1) & (m->cap - 1)) {
+        if (m->slot[i].key == key) {
             const ch_pool *pool = ch_corpus_pool(rd->ctx->corpus);
-            return (ch_slice){ch_pool_str(pool, m->vals[i]), ch_pool_len(pool, m->vals[i])};
+            return (ch_slice){ch_pool_str(pool, m->slot[i].val), ch_pool_len(pool, m->slot[i].val)};
         }
     }
     return (ch_slice){NULL, 0};
@@ -442,6 +460,21 @@ static ch_slice resolve(const mst_reader *rd, ch_slice local, bool *found)
 }
 
 /* ---- statuses ----------------------------------------------------------------------------- */
+
+/* A status's fields (the others left absent): most objects are statuses, and fewer keys make
+ * the walk cheaper. */
+#define S_STATUS_N (S_CARD + 1)
+static void scan_status(ch_json_val obj, ch_json_val f[S__N])
+{
+    memset(f + S_STATUS_N, 0, (S__N - S_STATUS_N) * sizeof *f);
+    ch_json_get_many(obj, status_keys, S_STATUS_N, f);
+}
+
+/* The other fields too: containers, accounts, ActivityPub. */
+static void scan_rest(ch_json_val obj, ch_json_val f[S__N])
+{
+    ch_json_get_many(obj, status_keys + S_STATUS_N, S__N - S_STATUS_N, f + S_STATUS_N);
+}
 
 static void scan(ch_json_val obj, ch_json_val f[S__N])
 {
@@ -513,12 +546,32 @@ static ch_slice html_text(mst_buf *b, ch_slice spoiler, ch_slice html, ch_html_l
     return (ch_slice){p, o + n};
 }
 
-/* The account of a status: author id, handle and profile into r. Returns the absolute acct;
- * *local gets the server's account id. */
-static ch_slice read_account(mst_buf *b, ch_json_val acc, ch_rawpost *r, ch_slice *local)
+/* The account of a status (its fields in a): author id, handle and profile into r; *acct
+ * gets the absolute acct, *local the server's account id. Returns 0 or CHORUS_ENOMEM. */
+/* An account's note as text: from the cache, or converted (into the slot) and remembered.
+ * Returns 0 or CHORUS_ENOMEM. */
+static int note_text(mst_reader *rd, mst_buf *b, ch_slice note, ch_slice *out)
 {
-    ch_json_val a[A__N];
-    ch_json_get_many(acc, account_keys, A__N, a);
+    uint64_t key = XXH3_64bits(note.p, note.n) | 1;
+    mst_note *e = &rd->notes[key & (NOTE_CACHE - 1)];
+    const ch_pool *pool = ch_corpus_pool(rd->ctx->corpus);
+    if (e->key != key) {
+        ch_html_links none;
+        ch_slice t = html_text(b, (ch_slice){NULL, 0}, note, &none);
+        int rc = ch_corpus_intern(rd->ctx->corpus, t.p, t.n, &e->text);
+        if (rc) {
+            e->key = 0;
+            return rc;
+        }
+        e->key = key;
+    }
+    *out = (ch_slice){ch_pool_str(pool, e->text), ch_pool_len(pool, e->text)};
+    return CHORUS_OK;
+}
+
+static int read_account(mst_reader *rd, mst_buf *b, const ch_json_val *a, ch_rawpost *r,
+                        ch_slice *local, ch_slice *acct)
+{
     *local = id_of(a[A_ID], b);
     ch_slice id = abs_acct(b, str_of(a[A_ACCT]), str_of(a[A_URL]), str_of(a[A_URI]));
     r->author_id = id;
@@ -541,37 +594,40 @@ static ch_slice read_account(mst_buf *b, ch_json_val acc, ch_rawpost *r, ch_slic
         r->meta.created_at = t;
     r->meta.display_name = str_of(a[A_DISPLAY]);
     ch_slice note = str_of(a[A_NOTE]);
-    if (note.n) {
-        ch_html_links none;
-        r->meta.description = html_text(b, (ch_slice){NULL, 0}, note, &none);
-    }
     r->meta.present = r->meta.followers != CH_UNKNOWN_I64 ||
                       r->meta.following != CH_UNKNOWN_I64 ||
                       r->meta.statuses != CH_UNKNOWN_I64 || r->meta.created_at != CH_UNKNOWN_I64 ||
                       r->meta.bot >= 0;
-    return id;
+    *acct = id;
+    return note.n ? note_text(rd, b, note, &r->meta.description) : CHORUS_OK;
 }
 
 /* Scratch bytes a status needs in its slot (generous: every rewritten string at its
- * longest). */
-static size_t status_need(const ch_json_val *f, const mst_mention *m, size_t nm)
+ * longest). `a` are its account's fields. */
+static size_t status_need(const ch_json_val *f, const ch_json_val *a, const mst_mention *m,
+                          size_t nm)
 {
-    ch_json_val acc = f[S_ACCOUNT];
     size_t need = 256 + str_of(f[S_SPOILER]).n + ch_html_bufsize(str_of(f[S_CONTENT]).n) +
-                  ch_html_bufsize(str_of(ch_json_get(acc, "note")).n) +
-                  str_of(ch_json_get(acc, "acct")).n + str_of(ch_json_get(acc, "url")).n +
-                  str_of(ch_json_get(acc, "uri")).n;
+                  ch_html_bufsize(str_of(a[A_NOTE]).n) + str_of(a[A_ACCT]).n +
+                  str_of(a[A_URL]).n + str_of(a[A_URI]).n;
     for (size_t i = 0; i < nm; i++)
         need += m[i].acct.n + m[i].url.n + 2;
     return need;
 }
+
+enum { N_ACCT, N_URL, N_ID, N__N };
+static const ch_json_key mention_keys[N__N] = {
+    [N_ACCT] = CH_JSON_KEY("acct"),
+    [N_URL] = CH_JSON_KEY("url"),
+    [N_ID] = CH_JSON_KEY("id"),
+};
 
 static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, mst_who *who);
 
 static int do_embedded(mst_reader *rd, ch_json_val obj, int depth, mst_who *who)
 {
     ch_json_val f[S__N];
-    scan(obj, f);
+    scan_status(obj, f);
     return do_status(rd, f, depth, false, who);
 }
 
@@ -583,6 +639,10 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
     mst_who inner = {0};
     memset(who, 0, sizeof *who);
     mst_buf *b = &rd->slot[depth < SLOTS ? depth : SLOTS - 1];
+    /* The id map is read (the parent) and written (this status) at random places: ask for
+     * those cache lines now, they arrive while the status is converted. */
+    map_prefetch(rd, str_of(f[S_ID]));
+    map_prefetch(rd, str_of(f[S_REPLY_ID]));
 
     bool is_rt = ch_json_type_of(f[S_REBLOG]) == CH_JSON_OBJECT;
     ch_json_val quote = f[S_QUOTE];
@@ -601,12 +661,16 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
     ch_json_val e;
     ch_json_iter_init(f[S_MENTIONS], &it);
     while (nm < NMENTION && ch_json_arr_next(&it, &e)) {
-        men[nm].acct = str_of(ch_json_get(e, "acct"));
-        men[nm].url = str_of(ch_json_get(e, "url"));
-        men[nm].local = str_of(ch_json_get(e, "id"));
+        ch_json_val mv[N__N];
+        ch_json_get_many(e, mention_keys, N__N, mv);
+        men[nm].acct = str_of(mv[N_ACCT]);
+        men[nm].url = str_of(mv[N_URL]);
+        men[nm].local = str_of(mv[N_ID]);
         nm++;
     }
-    if ((rc = buf_reserve(b, status_need(f, men, nm))))
+    ch_json_val a[A__N];
+    ch_json_get_many(f[S_ACCOUNT], account_keys, A__N, a);
+    if ((rc = buf_reserve(b, status_need(f, a, men, nm))))
         goto out;
 
     ch_rawpost *r = &rd->raw;
@@ -616,8 +680,9 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
     if (!uri.n)
         uri = str_of(f[S_URL]);
     r->id = uri.n ? uri : local;
-    ch_slice author_local;
-    ch_slice author = read_account(b, f[S_ACCOUNT], r, &author_local);
+    ch_slice author_local, author;
+    if ((rc = read_account(rd, b, a, r, &author_local, &author)))
+        goto out;
     if (!take_time(rd, str_of(f[S_CREATED]), top, &r->created_at, &rc))
         goto out;
 
@@ -704,9 +769,10 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
         add_url_once(r, links.url[i]);
     add_url_once(r, str_of(ch_json_get(f[S_CARD], "url")));
 
+    size_t before = ch_corpus_nposts(rd->ctx->corpus);
     if ((rc = emit(rd, r, top)))
         goto out;
-    if ((rc = map_put(rd, local, r->id)))
+    if ((rc = map_put(rd, local, r->id, before)))
         goto out;
     who->id = r->id;
     who->author = r->author_id;
@@ -897,7 +963,7 @@ static int register_ids(mst_reader *rd, ch_json_val st, int depth)
     ch_slice local = str_of(f[P_ID]), uri = str_of(f[P_URI]);
     if (!uri.n)
         uri = str_of(f[P_URL]);
-    int rc = map_put(rd, local, uri);
+    int rc = map_put(rd, local, uri, SIZE_MAX);
     if (!rc && depth < EMBED_MAX) {
         if (ch_json_type_of(f[P_REBLOG]) == CH_JSON_OBJECT)
             rc = register_ids(rd, f[P_REBLOG], depth + 1);
@@ -1027,12 +1093,13 @@ static int do_item(mst_reader *rd, ch_json_val obj, int level, size_t *found)
 {
     ch_json_val f[S__N];
     mst_who who;
-    scan(obj, f);
+    scan_status(obj, f);
     if (looks_like_status(f)) {
         ch_ingest_tick(rd->ctx);
         ++*found;
         return do_status(rd, f, 0, true, &who);
     }
+    scan_rest(obj, f);
     ch_slice type = str_of(f[S_TYPE]);
     if ((slice_is(type, "Create") && ch_json_type_of(f[S_OBJECT]) == CH_JSON_OBJECT) ||
         (slice_is(type, "Announce") && ch_json_present(f[S_OBJECT]))) {
@@ -1091,11 +1158,16 @@ static int read(ch_ingest_ctx *ctx)
     mst_reader *rd = ch_calloc(1, sizeof *rd);
     if (!rd)
         return CHORUS_ENOMEM;
+    if (!(rd->notes = ch_calloc(NOTE_CACHE, sizeof *rd->notes))) {
+        ch_free(rd);
+        return CHORUS_ENOMEM;
+    }
     rd->ctx = ctx;
     int rc = ch_jsonl_each(ctx, mst_doc, rd, &rd->line);
     for (int i = 0; i < SLOTS; i++)
         ch_free(rd->slot[i].p);
     map_free(&rd->map);
+    ch_free(rd->notes);
     ch_json_parser_free(rd->payload);
     ch_free(rd);
     return rc;

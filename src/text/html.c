@@ -114,6 +114,11 @@ static inline bool is_space(unsigned c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
+/* Bytes that end a run of text: markup, entities and white space. */
+static const unsigned char stops[256] = {
+    ['<'] = 1, ['&'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1,
+};
+
 /* Writes what is owed before text, then nothing else; text is never written past n bytes
  * (it cannot grow beyond the input, see html.h, but the check keeps that a local fact). */
 static inline void flush_pending(walker *w)
@@ -199,24 +204,91 @@ static bool has_token(const unsigned char *v, size_t k, const char *word)
     return false;
 }
 
-static bool name_is(const char *name, const char *const *list)
+/* What an element does to the text. */
+enum {
+    E_OTHER,                      /* inline: nothing (span, b, i, code, ...) */
+    E_A,                          /* a link */
+    E_BR,                         /* a line break */
+    E_PRE,                        /* a block that keeps its white space */
+    E_BLOCK,                      /* a paragraph-like block: a blank line around it */
+    E_LINE,                       /* a list item or row: a line of its own */
+    E_RAW,                        /* script, style: dropped with their content */
+};
+
+static bool is3(const char *n, const char *w)
 {
-    for (; *list; list++)
-        if (strcmp(name, *list) == 0)
-            return true;
-    return false;
+    return n[0] == w[0] && n[1] == w[1] && n[2] == w[2];
 }
 
-static const char *const blocks[] = {"p", "div", "blockquote", "pre", "ul", "ol", "h1", "h2",
-                                     "h3", "h4", "h5", "h6", "table", "hr", "section",
-                                     "article", "header", "footer", "figure", NULL};
-static const char *const lines[] = {"li", "tr", "dt", "dd", NULL};
-static const char *const voids[] = {"br", "hr", "img", "wbr", "input", "meta", "link", "source",
-                                    "area", "col", "embed", "param", "track", NULL};
+/* The element's role (E_*), and in *is_void whether it has no end tag. A switch on the length
+ * and a few bytes: this runs for every tag of millions of statuses. */
+static int classify(const char *n, size_t len, bool *is_void)
+{
+    *is_void = false;
+    switch (len) {
+    case 1:
+        return n[0] == 'a' ? E_A : n[0] == 'p' ? E_BLOCK : E_OTHER;
+    case 2:
+        if (n[0] == 'b' && n[1] == 'r')
+            return (*is_void = true), E_BR;
+        if (n[0] == 'h' && n[1] == 'r')
+            return (*is_void = true), E_BLOCK;
+        if (n[0] == 'h' && n[1] >= '1' && n[1] <= '6')
+            return E_BLOCK;
+        if ((n[0] == 'u' || n[0] == 'o') && n[1] == 'l')
+            return E_BLOCK;
+        if ((n[0] == 'l' && n[1] == 'i') || (n[0] == 't' && n[1] == 'r') ||
+            (n[0] == 'd' && (n[1] == 't' || n[1] == 'd')))
+            return E_LINE;
+        return E_OTHER;
+    case 3:
+        if (is3(n, "pre"))
+            return E_PRE;
+        if (is3(n, "div"))
+            return E_BLOCK;
+        *is_void = is3(n, "img") || is3(n, "wbr") || is3(n, "col");
+        return E_OTHER;
+    case 4:
+        *is_void = !memcmp(n, "meta", 4) || !memcmp(n, "link", 4) || !memcmp(n, "area", 4);
+        return E_OTHER;
+    case 5:
+        if (!memcmp(n, "table", 5))
+            return E_BLOCK;
+        if (!memcmp(n, "style", 5))
+            return E_RAW;
+        *is_void = !memcmp(n, "input", 5) || !memcmp(n, "embed", 5) || !memcmp(n, "param", 5) ||
+                   !memcmp(n, "track", 5);
+        return E_OTHER;
+    case 6:
+        if (!memcmp(n, "script", 6))
+            return E_RAW;
+        if (!memcmp(n, "figure", 6) || !memcmp(n, "header", 6) || !memcmp(n, "footer", 6))
+            return E_BLOCK;
+        *is_void = !memcmp(n, "source", 6);
+        return E_OTHER;
+    case 7:
+        return !memcmp(n, "section", 7) || !memcmp(n, "article", 7) ? E_BLOCK : E_OTHER;
+    case 10:
+        return !memcmp(n, "blockquote", 10) ? E_BLOCK : E_OTHER;
+    default:
+        return E_OTHER;
+    }
+}
+
+/* a[0..n) equals the lower-case word w, ignoring ASCII case. */
+static bool lower_is(const unsigned char *a, const char *w, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((a[i] | 0x20) != (unsigned char)w[i])
+            return false;
+    return true;
+}
 
 typedef struct tag {
     char name[16];                /* lower case, cut at 15 bytes */
-    bool closing, self_closing;
+    size_t name_n;
+    int role;                     /* E_* */
+    bool closing, self_closing, is_void;
     const unsigned char *href, *cls, *rel;
     size_t href_n, cls_n, rel_n;
 } tag;
@@ -233,6 +305,28 @@ static size_t parse_tag(const walker *w, size_t i, size_t name0, tag *t)
         if (k < sizeof t->name - 1)
             t->name[k++] = (char)(s[j] | ((s[j] >= 'A' && s[j] <= 'Z') ? 0x20 : 0));
         j++;
+    }
+    t->name_n = j - name0 < sizeof t->name ? k : sizeof t->name; /* longer names match none */
+    t->role = classify(t->name, t->name_n, &t->is_void);
+    if (t->closing || (t->role != E_A && t->role != E_BLOCK)) {
+        /* Attributes matter only on links and blocks (href, class, rel): elsewhere find the
+         * '>' that ends the tag, stepping over quoted values, which may hold one. */
+        while (j < n) {
+            unsigned char c = s[j];
+            if (c == '>') {
+                t->self_closing = j > name0 && s[j - 1] == '/';
+                return j + 1;
+            }
+            if (c == '"' || c == '\'') {
+                const unsigned char *e = memchr(s + j + 1, c, n - j - 1);
+                if (!e)
+                    return SIZE_MAX;
+                j = (size_t)(e - s) + 1;
+            } else {
+                j++;
+            }
+        }
+        return SIZE_MAX;
     }
     while (j < n) {
         while (j < n && (is_space(s[j]) || s[j] == '/')) {
@@ -276,18 +370,16 @@ static size_t parse_tag(const walker *w, size_t i, size_t name0, tag *t)
             }
         }
         const unsigned char *a = s + a0;
-#define ATTR_IS(lit) (an == sizeof(lit) - 1 && strncasecmp((const char *)a, lit, an) == 0)
-        if (ATTR_IS("href")) {
+        if (an == 4 && lower_is(a, "href", 4)) {
             t->href = v;
             t->href_n = vn;
-        } else if (ATTR_IS("class")) {
+        } else if (an == 5 && lower_is(a, "class", 5)) {
             t->cls = v;
             t->cls_n = vn;
-        } else if (ATTR_IS("rel")) {
+        } else if (an == 3 && lower_is(a, "rel", 3)) {
             t->rel = v;
             t->rel_n = vn;
         }
-#undef ATTR_IS
     }
     return SIZE_MAX;
 }
@@ -300,60 +392,62 @@ static bool http_url(ch_slice u)
 
 static void on_tag(walker *w, const tag *t, ch_html_links *links)
 {
-    bool is_void = name_is(t->name, voids);
     if (w->skip_depth > 0) {
         if (strcmp(t->name, w->skip) == 0) {
             if (t->closing)
                 w->skip_depth--;
-            else if (!w->skip_raw && !t->self_closing && !is_void)
+            else if (!w->skip_raw && !t->self_closing && !t->is_void)
                 w->skip_depth++;
         }
         return;
     }
-    if (!t->closing && !is_void && !t->self_closing &&
-        (strcmp(t->name, "script") == 0 || strcmp(t->name, "style") == 0 ||
-         (t->cls && has_token(t->cls, t->cls_n, "quote-inline")))) {
+    if (!t->closing && !t->is_void && !t->self_closing &&
+        (t->role == E_RAW || (t->cls && has_token(t->cls, t->cls_n, "quote-inline")))) {
         memcpy(w->skip, t->name, sizeof w->skip);
         w->skip_depth = 1;
-        w->skip_raw = t->name[0] == 's';
+        w->skip_raw = t->role == E_RAW;
         return;
     }
-    if (strcmp(t->name, "br") == 0) {
+    switch (t->role) {
+    case E_BR:
         /* at most one blank line in a row: more says nothing about the text */
         if (w->len > 0 && w->pending_nl < 2)
             w->pending_nl++;
         w->pending_sp = false;
         return;
-    }
-    if (name_is(t->name, blocks)) {
+    case E_PRE:
+        w->pre += t->closing ? (w->pre > 0 ? -1 : 0) : 1;
         block_break(w, 2);
-        if (strcmp(t->name, "pre") == 0)
-            w->pre += t->closing ? (w->pre > 0 ? -1 : 0) : 1;
         return;
-    }
-    if (name_is(t->name, lines)) {
+    case E_BLOCK:
+        block_break(w, 2);
+        return;
+    case E_LINE:
         block_break(w, 1);
         return;
+    case E_A:
+        break;
+    default:
+        return;
     }
-    if (!t->closing && strcmp(t->name, "a") == 0 && t->href && links &&
-        links->n < CH_HTML_MAX_LINKS) {
-        if ((t->cls && (has_token(t->cls, t->cls_n, "mention") ||
-                        has_token(t->cls, t->cls_n, "hashtag"))) ||
-            (t->rel && has_token(t->rel, t->rel_n, "tag")))
-            return;
-        size_t mark = w->hlen;
-        ch_slice u = decode_attr(w, t->href, t->href_n);
-        while (u.n && is_space((unsigned char)u.p[0])) {
-            u.p++;
-            u.n--;
-        }
-        while (u.n && is_space((unsigned char)u.p[u.n - 1]))
-            u.n--;
-        if (http_url(u))
-            links->url[links->n++] = u;
-        else
-            w->hlen = mark;
+    if (t->closing || !t->href || !links || links->n >= CH_HTML_MAX_LINKS)
+        return;
+    if ((t->cls && (has_token(t->cls, t->cls_n, "mention") ||
+                    has_token(t->cls, t->cls_n, "hashtag"))) ||
+        (t->rel && has_token(t->rel, t->rel_n, "tag")))
+        return;
+    size_t mark = w->hlen;
+    ch_slice u = decode_attr(w, t->href, t->href_n);
+    while (u.n && is_space((unsigned char)u.p[0])) {
+        u.p++;
+        u.n--;
     }
+    while (u.n && is_space((unsigned char)u.p[u.n - 1]))
+        u.n--;
+    if (http_url(u))
+        links->url[links->n++] = u;
+    else
+        w->hlen = mark;
 }
 
 size_t ch_html_text(const char *html, size_t n, char *out, ch_html_links *links)
@@ -414,10 +508,18 @@ size_t ch_html_text(const char *html, size_t n, char *out, ch_html_links *links)
             i++;
             continue;
         }
-        /* a run of ordinary bytes in one copy */
+        /* A run of ordinary bytes in one copy, single spaces between words included: only a
+         * space that may collapse (next to other white space, before a tag or at the end)
+         * stops it, and newlines, tabs, '<' and '&' do. One copy per run of words rather than
+         * per word: this loop is most of the cost of reading Mastodon content. */
         size_t j = i + 1;
-        while (j < n && s[j] != '<' && s[j] != '&' && !is_space(s[j]))
-            j++;
+        for (; j < n; j++) {
+            unsigned d = s[j];
+            if (!stops[d])
+                continue;
+            if (d != ' ' || w.pre > 0 || j + 1 >= n || stops[s[j + 1]])
+                break;
+        }
         put_bytes(&w, s + i, j - i);
         i = j;
     }

@@ -214,9 +214,16 @@ static void account_json(Buf *b, const Account *a)
             buf_puts(b, "/original/a.png\",");
         }
     }
+    buf_puts(b, "\"header\":\"https://");
+    buf_puts(b, mastodon_server[MASTODON_HOME]);
+    buf_puts(b, "/headers/original/missing.png\",\"header_static\":\"https://");
+    buf_puts(b, mastodon_server[MASTODON_HOME]);
+    buf_puts(b, "/headers/original/missing.png\",");
     kv_u64(b, "followers_count", a->followers);
     kv_u64(b, "following_count", a->friends);
     kv_u64(b, "statuses_count", a->statuses);
+    fmt_date(t, S.t1 - 86400);
+    kv_str(b, "last_status_at", t);
     buf_puts(b, "\"emojis\":[],\"fields\":[]}");
 }
 
@@ -343,9 +350,17 @@ static void status_json(Buf *b, const Post *p, int depth)
     buf_puts(b, "],\"emojis\":[],");
     kv(b, "card");
     if (card) {
+        const char *host = strstr(card, "://");
+        host = host ? host + 3 : card;
+        size_t hn = strcspn(host, "/?#");
         buf_puts(b, "{\"url\":");
         buf_json_cstr(b, card);
-        buf_puts(b, ",\"title\":\"\",\"description\":\"\",\"type\":\"link\"},");
+        buf_puts(b, ",\"title\":\"\",\"description\":\"\",\"language\":null,\"type\":\"link\","
+                    "\"author_name\":\"\",\"author_url\":\"\",\"provider_name\":");
+        buf_json_str(b, host, hn, false);
+        buf_puts(b, ",\"provider_url\":\"\",\"html\":\"\",\"width\":0,\"height\":0,\"image\":null,"
+                    "\"image_description\":\"\",\"embed_url\":\"\",\"blurhash\":null,"
+                    "\"published_at\":null,\"authors\":[]},");
     } else {
         buf_puts(b, "null,");
     }
