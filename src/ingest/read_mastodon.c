@@ -80,6 +80,8 @@
 
 _Static_assert(CH_INPUT_PADDING >= CH_JSON_PADDING, "lines must be padded for simdjson");
 
+extern const ch_reader ch_reader_mastodon;
+
 #define EMBED_MAX 2                    /* reblog -> quote: embedded statuses emitted */
 #define SLOTS (EMBED_MAX + 2)          /* one scratch buffer per depth */
 #define CONTAINER_MAX 3                /* cassette -> context -> array */
@@ -202,6 +204,7 @@ typedef struct mst_reader {
     mst_map map;
     bool map_full;
     mst_note *notes;              /* NOTE_CACHE entries */
+    int pf;                       /* the corpus's index of this platform, or -1 */
     ch_slice root;                /* thread root of the context being read, or empty */
     char root_buf[32];
     ch_json_parser *payload;      /* for streaming payloads (made on first use) */
@@ -546,13 +549,18 @@ static ch_slice html_text(mst_buf *b, ch_slice spoiler, ch_slice html, ch_html_l
     return (ch_slice){p, o + n};
 }
 
-/* The account of a status (its fields in a): author id, handle and profile into r; *acct
- * gets the absolute acct, *local the server's account id. Returns 0 or CHORUS_ENOMEM. */
-/* An account's note as text: from the cache, or converted (into the slot) and remembered.
- * Returns 0 or CHORUS_ENOMEM. */
-static int note_text(mst_reader *rd, mst_buf *b, ch_slice note, ch_slice *out)
+/* The account of a status (its fields in a, the key of its note in nkey): author id, handle
+ * and profile into r; *acct gets the absolute acct, *local the server's account id. Returns 0
+ * or CHORUS_ENOMEM. */
+static uint64_t note_key(ch_slice note)
 {
-    uint64_t key = XXH3_64bits(note.p, note.n) | 1;
+    return XXH3_64bits(note.p, note.n) | 1;
+}
+
+/* An account's note as text: from the cache, or converted (into the slot) and remembered.
+ * `key` is note_key(note). Returns 0 or CHORUS_ENOMEM. */
+static int note_text(mst_reader *rd, mst_buf *b, ch_slice note, uint64_t key, ch_slice *out)
+{
     mst_note *e = &rd->notes[key & (NOTE_CACHE - 1)];
     const ch_pool *pool = ch_corpus_pool(rd->ctx->corpus);
     if (e->key != key) {
@@ -569,8 +577,8 @@ static int note_text(mst_reader *rd, mst_buf *b, ch_slice note, ch_slice *out)
     return CHORUS_OK;
 }
 
-static int read_account(mst_reader *rd, mst_buf *b, const ch_json_val *a, ch_rawpost *r,
-                        ch_slice *local, ch_slice *acct)
+static int read_account(mst_reader *rd, mst_buf *b, const ch_json_val *a, uint64_t nkey,
+                        ch_rawpost *r, ch_slice *local, ch_slice *acct)
 {
     *local = id_of(a[A_ID], b);
     ch_slice id = abs_acct(b, str_of(a[A_ACCT]), str_of(a[A_URL]), str_of(a[A_URI]));
@@ -599,7 +607,7 @@ static int read_account(mst_reader *rd, mst_buf *b, const ch_json_val *a, ch_raw
                       r->meta.statuses != CH_UNKNOWN_I64 || r->meta.created_at != CH_UNKNOWN_I64 ||
                       r->meta.bot >= 0;
     *acct = id;
-    return note.n ? note_text(rd, b, note, &r->meta.description) : CHORUS_OK;
+    return note.n ? note_text(rd, b, note, nkey, &r->meta.description) : CHORUS_OK;
 }
 
 /* Scratch bytes a status needs in its slot (generous: every rewritten string at its
@@ -628,6 +636,23 @@ static int do_embedded(mst_reader *rd, ch_json_val obj, int depth, mst_who *who)
 {
     ch_json_val f[S__N];
     scan_status(obj, f);
+    /* A status read before (a popular one is reblogged many times): what the outer status
+     * needs of it is in the corpus, and reading it again would only be dropped as a duplicate
+     * (so embedded statuses held already are not counted as duplicates). */
+    ch_slice uri = str_of(f[S_URI]);
+    const ch_corpus *c = rd->ctx->corpus;
+    size_t pi = uri.n && rd->pf >= 0 ? ch_corpus_find_post(c, (uint8_t)rd->pf, uri.p, uri.n)
+                                     : SIZE_MAX;
+    if (pi != SIZE_MAX) {
+        const ch_pool *pool = ch_corpus_pool(c);
+        const ch_post *p = ch_corpus_post(c, pi);
+        ch_sid acct = ch_corpus_account(c, p->account)->id;
+        who->id = (ch_slice){ch_pool_str(pool, p->id), ch_pool_len(pool, p->id)};
+        who->author = (ch_slice){ch_pool_str(pool, acct), ch_pool_len(pool, acct)};
+        who->text = (ch_slice){p->text, p->text_len};
+        who->lang = (ch_slice){ch_pool_str(pool, p->lang), ch_pool_len(pool, p->lang)};
+        return CHORUS_OK;
+    }
     return do_status(rd, f, depth, false, who);
 }
 
@@ -670,6 +695,10 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
     }
     ch_json_val a[A__N];
     ch_json_get_many(f[S_ACCOUNT], account_keys, A__N, a);
+    ch_slice note = str_of(a[A_NOTE]);
+    uint64_t nkey = note.n ? note_key(note) : 0;
+    if (note.n) /* the cache line arrives while the content is converted */
+        __builtin_prefetch(&rd->notes[nkey & (NOTE_CACHE - 1)]);
     if ((rc = buf_reserve(b, status_need(f, a, men, nm))))
         goto out;
 
@@ -680,9 +709,6 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
     if (!uri.n)
         uri = str_of(f[S_URL]);
     r->id = uri.n ? uri : local;
-    ch_slice author_local, author;
-    if ((rc = read_account(rd, b, a, r, &author_local, &author)))
-        goto out;
     if (!take_time(rd, str_of(f[S_CREATED]), top, &r->created_at, &rc))
         goto out;
 
@@ -692,6 +718,9 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
         r->text = html_text(b, str_of(f[S_SPOILER]), content, &links);
     else
         r->text = str_of(f[S_TEXT]);
+    ch_slice author_local, author;
+    if ((rc = read_account(rd, b, a, nkey, r, &author_local, &author)))
+        goto out;
     r->lang = str_of(f[S_LANG]);
     r->client = str_of(ch_json_get(f[S_APP], "name"));
 
@@ -727,10 +756,9 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
                 }
         }
         if (!r->ref_author_id.n && found) {
-            int pf = ch_corpus_platform_find(rd->ctx->corpus, "mastodon");
-            size_t pi = pf < 0 ? SIZE_MAX
-                               : ch_corpus_find_post(rd->ctx->corpus, (uint8_t)pf, r->ref_id.p,
-                                                     r->ref_id.n);
+            size_t pi = rd->pf < 0 ? SIZE_MAX
+                                   : ch_corpus_find_post(rd->ctx->corpus, (uint8_t)rd->pf,
+                                                         r->ref_id.p, r->ref_id.n);
             if (pi != SIZE_MAX) {
                 const ch_corpus *c = rd->ctx->corpus;
                 const ch_account *pa = ch_corpus_account(c, ch_corpus_post(c, pi)->account);
@@ -1163,6 +1191,7 @@ static int read(ch_ingest_ctx *ctx)
         return CHORUS_ENOMEM;
     }
     rd->ctx = ctx;
+    rd->pf = ch_corpus_platform_find(ctx->corpus, ch_reader_mastodon.platform);
     int rc = ch_jsonl_each(ctx, mst_doc, rd, &rd->line);
     for (int i = 0; i < SLOTS; i++)
         ch_free(rd->slot[i].p);
