@@ -61,8 +61,12 @@
  *
  * Cost: one simdjson parse per document; one pass over each status's fields and its
  * account's (ch_json_get_many), a second short one over arrays for the id map; the HTML
- * conversion is one pass over the content. Scratch text lives in per-depth buffers that grow
- * to the largest status seen; nothing is allocated per record.
+ * conversion is one pass over the content. An account's note is converted once and then
+ * found by its hash (NOTE_CACHE entries, direct-mapped); an embedded status the corpus holds
+ * already (a popular status reblogged again) is looked up, not read again. Scratch text lives
+ * in per-depth buffers that grow to the largest status seen; nothing is allocated per record.
+ * Memory: the id map, 16 bytes per slot at most half full (about 32 bytes per status of the
+ * file, bounded by MAP_MAX), and the note cache (256 KiB).
  */
 #include <stdio.h>
 #include <string.h>
@@ -206,7 +210,6 @@ typedef struct mst_reader {
     mst_note *notes;              /* NOTE_CACHE entries */
     int pf;                       /* the corpus's index of this platform, or -1 */
     ch_slice root;                /* thread root of the context being read, or empty */
-    char root_buf[32];
     ch_json_parser *payload;      /* for streaming payloads (made on first use) */
     /* ActivityPub: the last actor whose account was learned from a Note's url */
     char actor[512], actor_acct[512];
@@ -410,6 +413,9 @@ static int map_put(mst_reader *rd, ch_slice local, ch_slice uri, size_t added)
     if (!local.n || !uri.n || slice_eq(local, uri))
         return CHORUS_OK;
     if (m->n >= MAP_MAX) {
+        if (!rd->map_full)
+            ch_ingest_file_diag(rd->ctx, "more than %zu statuses: replies to statuses after "
+                                         "them keep their parents' local ids", MAP_MAX);
         rd->map_full = true;
         return CHORUS_OK;
     }
@@ -495,6 +501,7 @@ static bool looks_like_status(const ch_json_val *f)
 /* A mention as the API gives it. */
 typedef struct mst_mention {
     ch_slice acct, url, local;
+    ch_slice abs;                 /* acct made absolute (in the slot) */
 } mst_mention;
 
 /* Hands r to the corpus: the line's own record always (so the corpus reports what it lacks),
@@ -721,6 +728,8 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
     ch_slice author_local, author;
     if ((rc = read_account(rd, b, a, nkey, r, &author_local, &author)))
         goto out;
+    for (size_t i = 0; i < nm; i++)
+        men[i].abs = abs_acct(b, men[i].acct, men[i].url, (ch_slice){NULL, 0});
     r->lang = str_of(f[S_LANG]);
     r->client = str_of(ch_json_get(f[S_APP], "name"));
 
@@ -750,8 +759,7 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
         } else {
             for (size_t i = 0; i < nm && racct.n; i++)
                 if (slice_eq(men[i].local, racct)) {
-                    r->ref_author_id = r->ref_author =
-                        abs_acct(b, men[i].acct, men[i].url, (ch_slice){NULL, 0});
+                    r->ref_author_id = r->ref_author = men[i].abs;
                     break;
                 }
         }
@@ -789,10 +797,8 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
         ch_slice tag = str_of(ch_json_get(e, "name"));
         ch_rawpost_add_hashtag(r, tag.p, tag.n);
     }
-    for (size_t i = 0; i < nm; i++) {
-        ch_slice m = abs_acct(b, men[i].acct, men[i].url, (ch_slice){NULL, 0});
-        ch_rawpost_add_mention(r, m.p, m.n);
-    }
+    for (size_t i = 0; i < nm; i++)
+        ch_rawpost_add_mention(r, men[i].abs.p, men[i].abs.n);
     for (size_t i = 0; i < links.n; i++)
         add_url_once(r, links.url[i]);
     add_url_once(r, str_of(ch_json_get(f[S_CARD], "url")));
