@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "core/post.h"
-#include "detect/statements.h"
+#include "ingest/statements.h"
 
 /* ---- a word-bigram text model ------------------------------------------------------------- */
 

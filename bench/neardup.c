@@ -446,7 +446,7 @@ static double pair_precision(const ch_neardup_result *res, uint64_t *placed)
     }
     for (size_t i = 0; i + 1 < res->n_posts; i += 2) {
         uint32_t x = res->narrative_of_post[i], y = res->narrative_of_post[i + 1];
-        if (x != CH_NEARDUP_NONE && x == y)
+        if (x != CH_NONE && x == y)
             good++;
     }
     *placed = (uint64_t)total;
@@ -486,7 +486,7 @@ static void quality_tables(const ch_neardup_opts *o, bool print, double *pos_rec
             unsigned found = 0;
             for (unsigned p = 0; p < PAIRS; p++) {
                 uint32_t x = res->narrative_of_post[2 * p], y = res->narrative_of_post[2 * p + 1];
-                found += x != CH_NEARDUP_NONE && x == y;
+                found += x != CH_NONE && x == y;
             }
             double f = (double)found / PAIRS;
             if (kinds[k].positive) {
@@ -595,7 +595,7 @@ static void recall_curve(const ch_neardup_opts *o)
         if (bin >= NB)
             bin = NB - 1;
         uint32_t x = res->narrative_of_post[2 * p], y = res->narrative_of_post[2 * p + 1];
-        bool f = x != CH_NEARDUP_NONE && x == y;
+        bool f = x != CH_NONE && x == y;
         n[bin]++;
         found[bin] += f;
         if (jac[p] >= o->threshold)
@@ -607,7 +607,7 @@ static void recall_curve(const ch_neardup_opts *o)
     double linked = 0, linked_ok = 0;
     for (unsigned p = 0; p < PER; p++) {
         uint32_t x = res->narrative_of_post[2 * p], y = res->narrative_of_post[2 * p + 1];
-        if (x != CH_NEARDUP_NONE && x == y) {
+        if (x != CH_NONE && x == y) {
             linked++;
             linked_ok += jac[p] >= o->threshold;
         }
@@ -683,7 +683,7 @@ static void campaign_table(const ch_neardup_opts *o)
                 for (unsigned q = 0; q < COPIES; q++) {
                     uint32_t id = res->narrative_of_post[p * COPIES + q];
                     unsigned cnt = 0;
-                    if (id == CH_NEARDUP_NONE)
+                    if (id == CH_NONE)
                         continue;
                     for (unsigned q2 = 0; q2 < COPIES; q2++)
                         cnt += res->narrative_of_post[p * COPIES + q2] == id;
@@ -696,7 +696,7 @@ static void campaign_table(const ch_neardup_opts *o)
             double in = 0, pure = 0;
             for (size_t i = 0; i < res->n_posts; i++) {
                 uint32_t id = res->narrative_of_post[i];
-                if (id == CH_NEARDUP_NONE)
+                if (id == CH_NONE)
                     continue;
                 in++;
                 pure += i / COPIES == res->narratives[id].first_post / COPIES;

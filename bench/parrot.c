@@ -33,7 +33,7 @@
 #include "chorus.h"
 #include "core/post.h"
 #include "detect/parrot/parrot.h"
-#include "detect/statements.h"
+#include "ingest/statements.h"
 #include "ingest/ingest.h"
 #include "text/normalize.h"
 

@@ -20,11 +20,19 @@
  *   clustered   precision and recall of "in a cluster" against label campaign;
  *   flagged     the same for "score >= 0.5";
  *   hard negatives in a cluster / flagged (journalist, lookalike, viral_reposter,
- *               news_sharer, trend_user, news_outlet, official, viral_author);
+ *               news_sharer, trend_user, news_outlet, official, viral_author, and the
+ *               event_user, fan, fan_idol and niche_user of chorus-synth --scenario);
  *   purity      per cluster, the largest share of members from one campaign (non-campaign
  *               members count as their own class), averaged weighted by size;
  *   split       campaigns whose detected members fall in more than one cluster;
- *   per-campaign recall (clustered) with the campaign's behaviours and timing.
+ *   per-campaign recall (clustered) with the campaign's kind, size, behaviours and timing;
+ *   breakdown   (quality_breakdown.h) precision, recall and F1 of clustered and flagged per
+ *               campaign kind and per size class (3-5, 6-12, 13-60, 61+), the zero-hard-
+ *               negatives check per label, campaigns merged into one cluster (and twin
+ *               campaigns merged), and the ranking of the scores (flagged accounts >= 0.995,
+ *               quantiles, AUC, R-precision, cluster score against its members' scores).
+ * --json prints all of it as one object (campaign_list, by_kind, by_size,
+ * hard_negative_check, merges, score_ranking, clusters_scores besides the totals).
  * --dump writes one TSV row per account (truth label, campaign, every score feature and the
  * presence mask) for tools/fit/fit.py. --weights reads CH_SF__COUNT + 1 numbers (bias last)
  * to score with instead of the compiled-in weights.
@@ -34,8 +42,8 @@
  * per-member degrees, QC_MISSED=1 the campaign accounts left out with their edges, QC_PAIRS=1
  * per behaviour the candidate pairs inside and outside campaigns by p-value, QC_INST=1 per
  * label the accounts with graph edges to institutional accounts.
- * tools/fit/quality.sh runs the whole benchmark; docs/network.md and docs/scoring.md have the
- * figures. Exit status 0 unless something failed to run (then 1, or 2 for usage).
+ * tools/fit/quality.sh runs the benchmark of the default scenario, tools/fit/grid.py the grid of
+ * --scenario settings; docs/network.md and docs/scoring.md have the figures. Exit status 0 unless something failed to run (then 1, or 2 for usage).
  */
 #define _DEFAULT_SOURCE
 #include <stdbool.h>
@@ -46,6 +54,7 @@
 #include <sys/stat.h>
 
 #include "bench_util.h"
+#include "quality_breakdown.h"
 #include "chorus.h"
 #include "core/alloc.h"
 #include "core/json.h"
@@ -56,14 +65,15 @@
 #include "detect/network/network.h"
 #include "detect/parrot/parrot.h"
 #include "detect/score/score.h"
-#include "detect/statements.h"
+#include "ingest/statements.h"
 #include "ingest/ingest.h"
 
 enum { L_ORGANIC, L_CAMPAIGN, L_JOURNALIST, L_NEWS, L_OFFICIAL, L_LOOKALIKE, L_VIRAL,
-       L_NEWSSHARE, L_TREND, L_VIRAL_AUTHOR, L_UNKNOWN, L_N };
+       L_NEWSSHARE, L_TREND, L_VIRAL_AUTHOR, L_EVENT, L_FAN, L_IDOL, L_NICHE, L_UNKNOWN, L_N };
 static const char *const label_names[L_N] = {
     "organic", "campaign", "journalist", "news_outlet", "official", "lookalike",
-    "viral_reposter", "news_sharer", "trend_user", "viral_author", "unknown",
+    "viral_reposter", "news_sharer", "trend_user", "viral_author", "event_user", "fan",
+    "fan_idol", "niche_user", "unknown",
 };
 static bool hard_negative(int l)
 {
@@ -73,6 +83,8 @@ static bool hard_negative(int l)
 #define MAX_CAMP 256
 typedef struct camp_info {
     int size;
+    int kind;         /* index into truth.kinds; "mixed" when the truth has no kind */
+    int twin;         /* twin campaign or -1 */
     char behaviours[160];
     char timing[16];
     char profile[16];
@@ -84,7 +96,20 @@ typedef struct truth {
     camp_info camp[MAX_CAMP];
     int n_camp;
     size_t unmatched; /* truth accounts not in the corpus */
+    char kinds[QB_MAX_KINDS][32]; /* campaign kinds in order of first appearance */
+    int n_kinds;
 } truth;
+
+static int kind_index(truth *t, const char *s, size_t n)
+{
+    for (int k = 0; k < t->n_kinds; k++)
+        if (strlen(t->kinds[k]) == n && !memcmp(t->kinds[k], s, n))
+            return k;
+    if (t->n_kinds == QB_MAX_KINDS)
+        return -1;
+    snprintf(t->kinds[t->n_kinds], sizeof t->kinds[0], "%.*s", (int)n, s);
+    return t->n_kinds++;
+}
 
 static void die(const char *msg, const char *arg)
 {
@@ -133,6 +158,12 @@ static void read_truth(const char *path, const ch_corpus *c, truth *t)
             camp_info *ci = &t->camp[id];
             if (ch_json_int64(ch_json_get(root, "size"), &size))
                 ci->size = (int)size;
+            const char *ks;
+            size_t kn;
+            ci->kind = ch_json_get_str(root, "kind", &ks, &kn) ? kind_index(t, ks, kn) : kind_index(t, "mixed", 5);
+            int64_t twin;
+            ci->twin = ch_json_int64(ch_json_get(root, "twin_of"), &twin) && twin >= 0 && twin < MAX_CAMP
+                           ? (int)twin : -1;
             ch_json_iter it;
             ch_json_val v;
             size_t off = 0;
@@ -513,6 +544,36 @@ int main(int argc, char **argv)
     const double fp_ = ratio(fl.tp, fl.tp + fl.fp), fr = ratio(fl.tp, fl.tp + fl.fn);
     const double purity = purity_den ? purity_num / purity_den : 1;
 
+    /* the breakdown by kind, size class and hard-negative label; merges; score ranking */
+    const char *kind_names[QB_MAX_KINDS];
+    for (int k = 0; k < t.n_kinds; k++)
+        kind_names[k] = t.kinds[k];
+    bool label_hard[L_N];
+    for (int l = 0; l < L_N; l++)
+        label_hard[l] = hard_negative(l);
+    int camp_kind[MAX_CAMP], camp_size[MAX_CAMP], camp_twin[MAX_CAMP];
+    for (int cp = 0; cp < MAX_CAMP; cp++) {
+        camp_kind[cp] = cp < t.n_camp ? t.camp[cp].kind : -1;
+        camp_size[cp] = t.camp[cp].size;
+        camp_twin[cp] = cp < t.n_camp ? t.camp[cp].twin : -1;
+    }
+    double *cluster_score = malloc((net->n_clusters + 1) * sizeof *cluster_score);
+    if (!cluster_score)
+        die("out of memory", NULL);
+    for (size_t i = 0; i < net->n_clusters; i++)
+        cluster_score[i] = net->clusters[i].score;
+    const qb_input qin = {
+        .n_accounts = na, .label = t.label, .campaign = t.campaign,
+        .cluster = net->cluster_of_account, .score = sc->score, .flag = CH_SCORE_FLAG,
+        .n_clusters = net->n_clusters, .cluster_score = cluster_score, .n_camp = t.n_camp,
+        .camp_kind = camp_kind, .camp_size = camp_size, .camp_twin = camp_twin,
+        .kind_names = kind_names, .n_kinds = t.n_kinds, .label_names = label_names,
+        .label_hard = label_hard, .n_labels = L_N, .label_campaign = L_CAMPAIGN,
+    };
+    qb_result qres;
+    if (qb_compute(&qin, &qres))
+        die("out of memory", NULL);
+
     if (json) {
         printf("{\"posts\":%zu,\"accounts\":%zu,\"campaign_accounts\":%zu,\"window\":%lld,"
                "\"edges\":%zu,\"clusters\":%zu,\"cluster_precision\":%.4f,\"cluster_recall\":%.4f,"
@@ -547,7 +608,16 @@ int main(int argc, char **argv)
                    i ? "," : "", k->n_members, camp, k->density, k->mean_weight, k->score,
                    k->n_core_objects, k->n_objects, k->log10_p, k->n_pruned);
         }
-        printf("]}\n");
+        printf("],\"campaign_list\":[");
+        for (int cp = 0; cp < t.n_camp; cp++)
+            printf("%s{\"id\":%d,\"kind\":\"%s\",\"size\":%d,\"accounts\":%d,\"clustered\":%d,"
+                   "\"clusters\":%d,\"flagged\":%d,\"timing\":\"%s\",\"twin_of\":%d}",
+                   cp ? "," : "", cp, t.camp[cp].kind >= 0 ? t.kinds[t.camp[cp].kind] : "?",
+                   t.camp[cp].size, camp_total[cp], camp_found[cp], camp_clusters[cp],
+                   camp_flagged[cp], t.camp[cp].timing, t.camp[cp].twin);
+        printf("],");
+        qb_print_json(stdout, &qin, &qres);
+        printf("}\n");
     } else {
         printf("posts %zu, accounts %zu (%zu campaign, %zu truth accounts not in corpus)\n", np,
                na, n_camp_accts, t.unmatched);
@@ -581,10 +651,12 @@ int main(int argc, char **argv)
                        cl.hn_by[l], fl.hn_by[l]);
         printf("purity %.4f; campaigns %d, split across clusters %d\n", purity, camps, split);
         for (int cp = 0; cp < t.n_camp; cp++)
-            printf("  campaign %d: %d accounts (%s, %s, %s): clustered %d in %d cluster(s), "
-                   "flagged %d\n",
-                   cp, camp_total[cp], t.camp[cp].behaviours, t.camp[cp].timing,
-                   t.camp[cp].profile, camp_found[cp], camp_clusters[cp], camp_flagged[cp]);
+            printf("  campaign %d: %d accounts (%s, size %d, %s, %s, %s): clustered %d in %d "
+                   "cluster(s), flagged %d\n",
+                   cp, camp_total[cp], t.camp[cp].kind >= 0 ? t.kinds[t.camp[cp].kind] : "?",
+                   t.camp[cp].size, t.camp[cp].behaviours, t.camp[cp].timing, t.camp[cp].profile,
+                   camp_found[cp], camp_clusters[cp], camp_flagged[cp]);
+        qb_print_text(stdout, &qin, &qres);
         if (verbose) {
             /* every community of >= 3 accounts with its labels, to see what the test rejects */
             for (uint32_t k = 0; k < net->n_communities; k++) {
@@ -719,6 +791,8 @@ int main(int argc, char **argv)
         fclose(f);
     }
 
+    qb_free(&qres);
+    free(cluster_score);
     free(camp_clusters);
     free(last_cluster);
     free(t.label);

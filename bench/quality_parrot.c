@@ -40,7 +40,7 @@
 #include "core/json.h"
 #include "core/post.h"
 #include "detect/parrot/parrot.h"
-#include "detect/statements.h"
+#include "ingest/statements.h"
 #include "ingest/ingest.h"
 
 enum { K_VERBATIM, K_EXCERPT, K_SUBST, K_REORDER, K_TRUNC, K_ADD, K_NOISE, K_TYPOS, K_UNICODE,

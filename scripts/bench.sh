@@ -48,6 +48,9 @@ echo
 echo "== co-actions: window 60 s vs 3600 s"
 "$build/bench_coact" --posts 1000000
 echo
+echo "== stream sources of watch: Jetstream over WebSocket (local replay server) and files, against reading lines"
+"$build/bench_stream" --events "${BENCH_STREAM_EVENTS:-300000}"
+echo
 echo "== quality: parroting on held-out seeds"
 "$build/bench_quality_parrot" --seeds 21-25
 echo

@@ -96,6 +96,9 @@ static void print_text(const chorus_corpus *c, const cli_input_opts *o, double s
         }
     }
     printf("%s\n", errors ? ")" : "");
+    if (st->unreadable_bytes)
+        printf("unreadable  %s bytes  (damaged compressed data skipped)\n",
+               cli_num(st->unreadable_bytes, a));
 }
 
 static void print_json(const chorus_corpus *c, const cli_input_opts *o, double secs)
@@ -120,7 +123,7 @@ static void print_json(const chorus_corpus *c, const cli_input_opts *o, double s
             first = 0;
         }
     }
-    printf("}");
+    printf("},\"unreadable_bytes\":%llu", (unsigned long long)st->unreadable_bytes);
     if (st->min_time != CH_UNKNOWN_I64) {
         char t0[48], t1[48];
         ch_time_format(st->min_time, t0);

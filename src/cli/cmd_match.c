@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "core/alloc.h"
 #include "detect/parrot/parrot.h"
-#include "detect/statements.h"
+#include "ingest/statements.h"
 
 /* Excerpts are cut to this many bytes (on a character boundary) and end with "…". */
 #define EXCERPT_MAX 300

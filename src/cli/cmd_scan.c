@@ -15,6 +15,7 @@
 #include "report/report.h"
 #include "store/store.h"
 #include "text/features.h"
+#include "text/url.h"
 
 static void help(FILE *f)
 {
@@ -209,7 +210,7 @@ static void describe_object(const ch_corpus *c, const results *r, ch_behaviour b
         break;
     }
     case CH_B_NARRATIVE:
-        if (r->nd && r->nd->narrative_of_post[pa] != CH_NEARDUP_NONE)
+        if (r->nd && r->nd->narrative_of_post[pa] != CH_NONE)
             snprintf(buf, cap, "narrative %u", r->nd->narrative_of_post[pa]);
         break;
     case CH_B_STATEMENT:
@@ -253,12 +254,13 @@ static int write_db(ch_store *s, const scan_opts *o, const chorus_corpus *c, con
     ch_store_run_f64(s, "param.screen_p", o->screen_p);
     ch_store_run_f64(s, "param.min_weight", r->net->min_weight);
     ch_store_run(s, "param.format", o->in.reader ? o->in.reader->name : "auto");
-    ch_store_run_i64(s, "param.threads", ch_threads_resolve(o->threads));
+    ch_store_run_i64(s, "param.threads", ch_parallel_threads(o->threads));
     ch_store_run_i64(s, "count.posts", (int64_t)ch_corpus_nposts(c));
     ch_store_run_i64(s, "count.accounts", (int64_t)ch_corpus_naccounts(c));
     ch_store_run_i64(s, "count.records", (int64_t)st->records);
     ch_store_run_i64(s, "count.duplicates", (int64_t)st->duplicates);
     ch_store_run_i64(s, "count.ingest_errors", (int64_t)errors);
+    ch_store_run_i64(s, "count.unreadable_bytes", (int64_t)st->unreadable_bytes);
     ch_store_run_i64(s, "count.statements", r->stmts ? (int64_t)ch_stmtset_count(r->stmts) : 0);
     ch_store_run_i64(s, "count.matches", (int64_t)r->parrot->nrows);
     ch_store_run_i64(s, "count.posts_matched", (int64_t)r->parrot->posts_matched);
@@ -424,11 +426,13 @@ static void print_summary(const scan_opts *o, const chorus_corpus *c, const resu
         clustered += r->net->cluster_of_account[i] != CH_NONE;
     }
     if (o->in.json) {
-        printf("{\"posts\":%zu,\"accounts\":%zu,\"errors\":%llu,\"statements\":%zu,"
+        printf("{\"posts\":%zu,\"accounts\":%zu,\"errors\":%llu,\"unreadable_bytes\":%llu,"
+               "\"statements\":%zu,"
                "\"matches\":%zu,\"posts_matched\":%llu,\"narratives\":%zu,\"edges\":%zu,"
                "\"clusters\":%zu,\"clustered_accounts\":%zu,\"flagged_accounts\":%zu,"
                "\"window\":%lld,\"seconds\":%.3f,\"database\":",
                ch_corpus_nposts(c), ch_corpus_naccounts(c), (unsigned long long)errors,
+               (unsigned long long)st->unreadable_bytes,
                r->stmts ? ch_stmtset_count(r->stmts) : 0, r->parrot->nrows,
                (unsigned long long)r->parrot->posts_matched, r->nd->n_narratives,
                r->net->n_coact_kept,
@@ -447,6 +451,9 @@ static void print_summary(const scan_opts *o, const chorus_corpus *c, const resu
     printf("posts        %s from %s accounts (%s bad records skipped)\n",
            cli_num(ch_corpus_nposts(c), a), cli_num(ch_corpus_naccounts(c), b),
            cli_num(errors, (char[32]){0}));
+    if (st->unreadable_bytes)
+        printf("unreadable   %s bytes of damaged compressed input skipped\n",
+               cli_num(st->unreadable_bytes, a));
     if (r->stmts)
         printf("parroting    %s posts match %zu statements (%s matches)\n",
                cli_num(r->parrot->posts_matched, a), ch_stmtset_count(r->stmts),

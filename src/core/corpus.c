@@ -61,7 +61,7 @@ int ch_kind_parse(const char *s, size_t n, ch_kind *out)
 static const char *const reason_names[CH_R__COUNT] = {
     "bad_json", "too_deep", "bad_csv", "wrong_column_count", "bad_utf8", "too_long",
     "missing_id", "missing_author", "missing_time", "bad_time", "bad_field",
-    "truncated", "not_a_post",
+    "truncated", "not_a_post", "corrupt_member", "bad_checksum", "trailing_garbage",
 };
 
 const char *ch_reason_name(ch_reason r)
@@ -315,6 +315,11 @@ void ch_corpus_count_error(ch_corpus *c, ch_reason r)
     c->stats.records++;
 }
 
+void ch_corpus_count_unreadable(ch_corpus *c, uint64_t bytes)
+{
+    c->stats.unreadable_bytes += bytes;
+}
+
 /* Keeps the sid-indexed lookup arrays as long as the pool. */
 static int sync_sid_arrays(ch_corpus *c)
 {
@@ -399,6 +404,36 @@ static size_t html_unescape(char *dst, const char *s, size_t n)
     }
     dst[o] = '\0';
     return o;
+}
+
+/* A NUL character (JSON "\u0000", a NUL byte in a CSV cell) would end the text for every
+ * C-string consumer: each becomes U+FFFD, the replacement character, so no text is cut short
+ * and the place of the odd character stays visible. The copy is made again, 2 bytes longer per
+ * NUL (rare: the first copy is left in the arena). */
+static int replace_nul(ch_corpus *c, char **text, uint32_t *len)
+{
+    const char *s = *text;
+    size_t n = *len, nuls = 0;
+    for (size_t i = 0; i < n; i++)
+        nuls += s[i] == '\0';
+    if ((uint64_t)n + 2 * (uint64_t)nuls > UINT32_MAX - 1)
+        return CHORUS_ELIMIT;
+    char *d = ch_arena_alloc(&c->arena, n + 2 * nuls + 1, 1);
+    if (!d)
+        return CHORUS_ENOMEM;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\0') {
+            memcpy(d + o, "\xef\xbf\xbd", 3);
+            o += 3;
+        } else {
+            d[o++] = s[i];
+        }
+    }
+    d[o] = '\0';
+    *text = d;
+    *len = (uint32_t)o;
+    return CHORUS_OK;
 }
 
 static int intern_list(ch_corpus *c, const ch_slice *in, size_t n, ch_sid **out, uint8_t *count)
@@ -556,6 +591,8 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
         text[r->text.n] = '\0';
         p->text_len = (uint32_t)r->text.n;
     }
+    if (p->text_len && memchr(text, '\0', p->text_len) && (rc = replace_nul(c, &text, &p->text_len)))
+        return rc;
     p->text = text;
     /* sync again: interning above may have grown the pool */
     if ((rc = sync_sid_arrays(c)))

@@ -24,6 +24,7 @@
 
 #include "chorus.h"
 #include "core/arena.h"
+#include "core/parallel.h"
 #include "core/pool.h"
 
 typedef enum ch_kind {
@@ -80,7 +81,9 @@ typedef struct ch_post {
     ch_sid client;                /* posting client / source, e.g. "Twitter for iPhone" */
     uint32_t file;                /* index of the input file (ch_corpus_file) */
     uint32_t text_len;
-    const char *text;             /* original text, UTF-8, NUL-terminated, HTML entities decoded */
+    const char *text;             /* original text, UTF-8, NUL-terminated, HTML entities decoded;
+                                   * a NUL character in the input (JSON \u0000) is stored as
+                                   * U+FFFD, so the text never stops early */
     const char *norm;             /* normalized text for matching (ch_corpus_normalize), or NULL */
     uint32_t norm_len;
     ch_sid *urls;                 /* expanded where the export has them */
@@ -136,6 +139,11 @@ typedef enum ch_reason {
     CH_R_BAD_FIELD,      /* a field of the wrong type or value */
     CH_R_TRUNCATED,      /* compressed stream or file ended mid-record */
     CH_R_NOT_POST,       /* a well-formed record that holds no post (counts, compliance...) */
+    /* Damaged regions of a compressed stream (ingest/input.h), counted once per region: */
+    CH_R_CORRUPT_MEMBER, /* a gzip member / zstd frame that cannot be decompressed, or bytes
+                          * between members that are none */
+    CH_R_BAD_CHECKSUM,   /* a member that decompressed but failed its check value */
+    CH_R_TRAILING_GARBAGE, /* bytes after the last member that are no member */
     CH_R__COUNT
 } ch_reason;
 
@@ -147,6 +155,7 @@ typedef struct ch_corpus_stats {
     uint64_t records;             /* records read (kept, duplicate or skipped) */
     uint64_t errors[CH_R__COUNT]; /* records skipped, by reason */
     int64_t min_time, max_time;   /* over kept posts; CH_UNKNOWN_I64 when none */
+    uint64_t unreadable_bytes;    /* compressed bytes in damaged regions of the inputs */
 } ch_corpus_stats;
 
 typedef struct chorus_corpus ch_corpus;
@@ -172,6 +181,8 @@ int ch_corpus_platform_find(const ch_corpus *c, const char *name);
 int ch_corpus_intern(ch_corpus *c, const char *s, size_t n, ch_sid *out);
 /* Records a skipped record against the run's counters. */
 void ch_corpus_count_error(ch_corpus *c, ch_reason r);
+/* Adds bytes of an input that could not be read (damaged compressed regions). */
+void ch_corpus_count_unreadable(ch_corpus *c, uint64_t bytes);
 
 size_t ch_corpus_nposts(const ch_corpus *c);
 size_t ch_corpus_naccounts(const ch_corpus *c);
@@ -187,9 +198,9 @@ const ch_pool *ch_corpus_pool(const ch_corpus *c);
 const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c);
 /* Mutable access for the stages that annotate posts (normalization). */
 ch_post *ch_corpus_post_mut(ch_corpus *c, size_t i);
-/* An arena owned by the corpus for derived per-post data, one per worker thread
+/* An arena owned by the corpus for derived per-post data, one per worker of ch_parallel_for
  * (0 <= worker < CH_CORPUS_WORKERS), so workers can allocate without locks. */
-#define CH_CORPUS_WORKERS 16
+#define CH_CORPUS_WORKERS CH_PARALLEL_MAX
 ch_arena *ch_corpus_worker_arena(ch_corpus *c, int worker);
 
 #endif

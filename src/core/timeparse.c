@@ -140,7 +140,8 @@ static int parse_twitter(const char *s, size_t n, int64_t *out)
     return CHORUS_OK;
 }
 
-static int parse_epoch(const char *s, size_t n, int64_t *out)
+/* A decimal number of `unit` per second (1 or 1000), fraction dropped, to seconds. */
+static int parse_epoch(const char *s, size_t n, int64_t unit, int64_t *out)
 {
     size_t i = 0;
     bool neg = false;
@@ -154,7 +155,7 @@ static int parse_epoch(const char *s, size_t n, int64_t *out)
     size_t start = i;
     while (i < n && s[i] >= '0' && s[i] <= '9') {
         if (i - start >= 18)
-            return CHORUS_EPARSE;
+            return CHORUS_ELIMIT; /* a number, but far beyond any time */
         v = v * 10 + (s[i] - '0');
         i++;
     }
@@ -167,13 +168,25 @@ static int parse_epoch(const char *s, size_t n, int64_t *out)
     }
     if (i != n)
         return CHORUS_EPARSE;
-    if (v > 100000000000LL) /* beyond year 5138 in seconds: milliseconds */
-        v /= 1000;
-    *out = neg ? -v : v;
+    /* floor division, so -1 ms is the second before the epoch (out of range anyway) */
+    v = neg ? -((v + unit - 1) / unit) : v / unit;
+    *out = v;
     return CHORUS_OK;
 }
 
-int ch_time_parse(const char *s, size_t n, int64_t *out)
+int ch_time_check(int64_t t)
+{
+    return t >= CH_TIME_MIN && t < CH_TIME_MAX ? CHORUS_OK : CHORUS_ELIMIT;
+}
+
+/* The years valid_date accepts for written dates: 1900..9999. */
+#define YEAR_1900 INT64_C(-2208988800)
+#define YEAR_10000 INT64_C(253402300800)
+
+/* Any accepted form; a bare number counts `unit` per second. The result must lie in [lo, hi),
+ * else CHORUS_ELIMIT. */
+static int parse_unit(const char *s, size_t n, int64_t unit, int64_t lo, int64_t hi,
+                      int64_t *out)
 {
     while (n && (*s == ' ' || *s == '\t')) {
         s++;
@@ -183,9 +196,37 @@ int ch_time_parse(const char *s, size_t n, int64_t *out)
         n--;
     if (n == 0)
         return CHORUS_EPARSE;
+    int64_t t;
+    int rc;
     if (n >= 10 && s[4] == '-')
-        return parse_iso(s, n, out);
-    if (n == 30 && s[3] == ' ')
-        return parse_twitter(s, n, out);
-    return parse_epoch(s, n, out);
+        rc = parse_iso(s, n, &t);
+    else if (n == 30 && s[3] == ' ')
+        rc = parse_twitter(s, n, &t);
+    else
+        rc = parse_epoch(s, n, unit, &t);
+    if (rc == CHORUS_OK && (t < lo || t >= hi))
+        rc = CHORUS_ELIMIT;
+    if (rc == CHORUS_OK)
+        *out = t;
+    return rc;
+}
+
+int ch_time_parse(const char *s, size_t n, int64_t *out)
+{
+    return parse_unit(s, n, 1, YEAR_1900, YEAR_10000, out);
+}
+
+int ch_time_parse_ms(const char *s, size_t n, int64_t *out)
+{
+    return parse_unit(s, n, 1000, YEAR_1900, YEAR_10000, out);
+}
+
+int ch_time_parse_post(const char *s, size_t n, bool ms, int64_t *out)
+{
+    return parse_unit(s, n, ms ? 1000 : 1, CH_TIME_MIN, CH_TIME_MAX, out);
+}
+
+const char *ch_time_problem(int rc)
+{
+    return rc == CHORUS_ELIMIT ? "out-of-range" : "unparseable";
 }

@@ -3,6 +3,7 @@
  * and the quality benchmark share, so that what is measured is what ships.
  */
 #include "detect/detect.h"
+#include "core/parallel.h"
 #include "core/sys.h"
 
 #include <string.h>
@@ -32,7 +33,6 @@ void ch_detect_result_free(ch_detect_result *r)
     ch_coact_result_free(r->co);
     ch_neardup_result_free(r->nd);
     ch_parrot_result_free(&r->parrot);
-    ch_parrot_free(r->pix);
     ch_free(r->published);
     memset(r, 0, sizeof *r);
 }
@@ -50,7 +50,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     if (!c || !o || !out)
         return CHORUS_EUSAGE;
     memset(out, 0, sizeof *out);
-    const int threads = ch_threads_resolve(o->threads);
+    const int threads = ch_parallel_threads(o->threads);
     double t = ch_now();
     int rc;
 
@@ -77,10 +77,8 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     progress(o, "matching posts to statements");
     const uint32_t *stmt_of_post = NULL;
     if (stmts && ch_stmtset_count(stmts) > 0) {
-        if ((rc = ch_parrot_build(stmts, &o->parrot, &out->pix)))
-            goto out;
-        ch_parrot_corpus_opts po = {.threads = (unsigned)threads, .max_per_post = 1};
-        if ((rc = ch_parrot_match_corpus(out->pix, c, &po, &out->parrot)))
+        ch_parrot_corpus_opts po = {.threads = threads, .max_per_post = 1};
+        if ((rc = ch_parrot_run(stmts, c, &o->parrot, &po, &out->parrot)))
             goto out;
         stmt_of_post = out->parrot.post_stmt;
         out->n_statements = ch_stmtset_count(stmts);
@@ -99,16 +97,26 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     co.threads = threads;
     co.narrative_of_post = narr_of_post;
     co.statement_of_post = stmt_of_post;
-    if ((rc = ch_coact_run(c, &co, &out->co)))
+    const char **stmt_ids = NULL;   /* names statement objects in the evidence */
+    if (stmt_of_post) {
+        if (!(stmt_ids = ch_malloc(out->n_statements * sizeof *stmt_ids))) {
+            rc = CHORUS_ENOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < out->n_statements; i++)
+            stmt_ids[i] = ch_stmtset_get(stmts, i)->id;
+        co.statement_ids = stmt_ids;
+        co.n_statements = out->n_statements;
+    }
+    rc = ch_coact_run(c, &co, &out->co);
+    ch_free(stmt_ids);
+    if (rc)
         goto out;
     out->seconds[CH_DS_COACT] = ch_now() - t;
 
     t = ch_now();
     progress(o, "clustering the account network");
-    ch_network_opts nopt = o->network;
-    nopt.narrative_of_post = narr_of_post;
-    nopt.statement_of_post = stmt_of_post;
-    if ((rc = ch_network_build(c, out->co, &nopt, &out->net)))
+    if ((rc = ch_network_build(c, out->co, &o->network, &out->net)))
         goto out;
     out->seconds[CH_DS_NETWORK] = ch_now() - t;
 

@@ -17,8 +17,8 @@
  * ch_detect_run sets itself are listed below.
  *
  * Ownership: the result owns everything it points to (ch_detect_result_free); the corpus
- * must outlive it (the network's cluster evidence points into the co-action result, the
- * parrot index into the statement set, which must outlive the result too). The corpus is
+ * must outlive it (the network's cluster evidence points into the co-action result), and the
+ * statement set too (the parroting result refers to statements by their index in it). The corpus is
  * modified only by normalization (ch_corpus_normalize fills each post's normalized text).
  *
  * Cost: the sum of the stages (see their headers). Results do not depend on `threads`.
@@ -36,7 +36,7 @@
 #include "detect/network/network.h"
 #include "detect/parrot/parrot.h"
 #include "detect/score/score.h"
-#include "detect/statements.h"
+#include "ingest/statements.h"
 
 typedef enum ch_detect_stage {
     CH_DS_NORMALIZE = 0,
@@ -54,9 +54,9 @@ typedef struct ch_detect_opts {
     bool narratives;           /* run neardup and use its narratives (default true) */
     ch_parrot_params parrot;
     ch_neardup_opts neardup;   /* .threads set by ch_detect_run */
-    ch_coact_opts coact;       /* .threads, .narrative_of_post, .statement_of_post set by
-                                  ch_detect_run */
-    ch_network_opts network;   /* .narrative_of_post, .statement_of_post set by ch_detect_run */
+    ch_coact_opts coact;       /* .threads, .narrative_of_post, .statement_of_post,
+                                  .statement_ids, .n_statements set by ch_detect_run */
+    ch_network_opts network;
     ch_score_opts score;
     /* Optional progress callback, called with a stage's description before it runs and with
      * NULL at the end. */
@@ -72,7 +72,6 @@ typedef struct ch_detect_opts {
 void ch_detect_opts_default(ch_detect_opts *o);
 
 typedef struct ch_detect_result {
-    ch_parrot_index *pix;          /* NULL without statements */
     ch_parrot_result parrot;       /* zeroed without statements */
     int64_t *published;            /* per statement: published_at (NULL without statements) */
     size_t n_statements;

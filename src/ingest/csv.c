@@ -29,6 +29,24 @@ struct ch_csv {
     size_t nf, cap_ends, cap_slices;
     bool inq;                     /* inside a quoted field */
     bool at_start;                /* at the first byte of a field (a quote opens it) */
+    bool spanned;                 /* the record went on over a line break inside quotes */
+    bool bad_close;               /* since then, a closing quote was followed by text */
+    size_t span;                  /* bytes of the record's continuation lines */
+    size_t span_lines;            /* and their number */
+    size_t max_span;              /* their limit: min(max_record, CH_CSV_MAX_SPAN) */
+
+    /* Lines that may be read again (see "Recovery" in csv.h): the continuation lines of the
+     * open record, copied back to back into sbuf, with markers for what the input reported
+     * among them. Lines sl[scur..sn) are read before the input. */
+    char *sbuf;
+    size_t slen, scap_buf;
+    struct stored {
+        size_t off, len;
+        uint64_t line;
+        int kind;                 /* a CH_LINE_* code */
+    } *sl;
+    size_t sn, scur, scap_sl;
+    size_t rec_first;             /* sl index of the open record's first continuation line */
 
     /* Header: names NUL-terminated back to back in `names`, name i at names + name_off[i]. */
     char *names;
@@ -57,6 +75,9 @@ int ch_csv_open(ch_input *in, char sep, size_t max_record, ch_csv **out)
     c->in = in;
     c->sep = sep;
     c->max_record = max_record ? max_record : CH_INPUT_MAX_LINE_DEFAULT;
+    c->max_span = c->max_record < CH_CSV_MAX_SPAN ? c->max_record : CH_CSV_MAX_SPAN;
+    /* This parser understands damaged regions of compressed input and reads on after them. */
+    ch_input_report_damage(in, true);
     /* Allocated up front so field slices of an empty record still point at real memory. */
     c->cap = c->max_record < 4096 ? c->max_record : 4096;
     c->buf = ch_malloc(c->cap);
@@ -80,6 +101,8 @@ void ch_csv_close(ch_csv *c)
     ch_free(c->slices);
     ch_free(c->names);
     ch_free(c->name_off);
+    ch_free(c->sbuf);
+    ch_free(c->sl);
     ch_free(c);
 }
 
@@ -184,6 +207,7 @@ static int end_field(ch_csv *c)
 static int parse_line(ch_csv *c, const char *s, size_t n)
 {
     const char sep = c->sep;
+    const bool spanned = c->spanned; /* fixed for the line; a local spares a load per quote */
     size_t i = 0;
     int rc;
     for (;;) {
@@ -205,6 +229,8 @@ static int parse_line(ch_csv *c, const char *s, size_t n)
                 continue;
             }
             c->inq = false;                   /* closed; anything up to sep is appended */
+            if (spanned && i < n && s[i] != sep)
+                c->bad_close = true;          /* a sign of a runaway quote (see csv.h) */
             continue;
         }
         if (c->at_start && i < n && s[i] == '"') {
@@ -230,6 +256,76 @@ static void reset_record(ch_csv *c)
     c->nf = 0;
     c->inq = false;
     c->at_start = true;
+    c->spanned = false;
+    c->bad_close = false;
+    c->span = 0;
+    c->span_lines = 0;
+}
+
+/* ---- lines read again -------------------------------------------------------------------- */
+
+/* Keeps a continuation line (or a marker: kind != CH_LINE_OK) for reading again. Drops what
+ * was stored before the open record first, so the store holds one record's span. Returns 0 or
+ * CHORUS_ENOMEM. */
+static int store_line(ch_csv *c, int kind, const char *p, size_t n, uint64_t line)
+{
+    if (c->rec_first > 0) {
+        size_t base = c->rec_first < c->sn ? c->sl[c->rec_first].off : c->slen;
+        memmove(c->sbuf, c->sbuf + base, c->slen - base);
+        c->slen -= base;
+        for (size_t k = c->rec_first; k < c->sn; k++) {
+            c->sl[k - c->rec_first] = c->sl[k];
+            c->sl[k - c->rec_first].off -= base;
+        }
+        c->sn -= c->rec_first;
+        c->scur -= c->rec_first;
+        c->rec_first = 0;
+    }
+    if (ch_grow((void **)&c->sl, &c->scap_sl, c->sn + 1, sizeof *c->sl) ||
+        (kind == CH_LINE_OK && ch_grow((void **)&c->sbuf, &c->scap_buf, c->slen + n + 1, 1)))
+        return CHORUS_ENOMEM;
+    c->sl[c->sn] = (struct stored){c->slen, kind == CH_LINE_OK ? n : 0, line, kind};
+    if (kind == CH_LINE_OK && n) {
+        memcpy(c->sbuf + c->slen, p, n);
+        c->slen += n;
+    }
+    c->sn++;
+    c->scur = c->sn;
+    return CHORUS_OK;
+}
+
+/* next_line's "out of memory": apart from every CH_LINE_* code. */
+#define NEXT_NOMEM (-100)
+
+/* The next physical line: a stored one, else one from the input. While a record is open
+ * (`keep`), lines and markers from the input are stored. Returns a CH_LINE_* code, or
+ * NEXT_NOMEM. */
+static int next_line(ch_csv *c, bool keep, const char **line, size_t *n, uint64_t *ln)
+{
+    if (c->scur < c->sn) {
+        const struct stored *e = &c->sl[c->scur++];
+        *line = c->sbuf + e->off;
+        *n = e->len;
+        *ln = e->line;
+        return e->kind;
+    }
+    int r = ch_input_line(c->in, line, n, ln);
+    if (keep && r != CH_LINE_EOF && store_line(c, r, *line, r == CH_LINE_OK ? *n : 0, *ln))
+        return NEXT_NOMEM;
+    return r;
+}
+
+/* The open record is broken (see "Recovery" in csv.h): only its first line is skipped, and
+ * the lines after it are read again as records. */
+static int backtrack(ch_csv *c, ch_csv_rec *rec, const char *why)
+{
+    c->scur = c->rec_first;
+    rec->reason = CH_R_CSV;
+    snprintf(c->msg, sizeof c->msg,
+             "unbalanced quote: the quoted field opened on this line %s; the line is skipped "
+             "and the lines after it are read as records", why);
+    rec->msg = c->msg;
+    return CH_CSV_SKIP;
 }
 
 /* Makes the slices of a complete record and checks its UTF-8. */
@@ -289,30 +385,42 @@ int ch_csv_next(ch_csv *c, ch_csv_rec *rec)
     if (c->eof)
         return CH_CSV_EOF;
     reset_record(c);
+    if (c->scur == c->sn)
+        c->sn = c->scur = c->slen = 0; /* nothing is left to read again */
+    c->rec_first = c->scur;
     bool open = false;            /* a quoted field continues past the last line read */
     for (;;) {
         const char *line;
         size_t n;
         uint64_t ln = 0;
-        int r = ch_input_line(c->in, &line, &n, &ln);
+        int r = next_line(c, open, &line, &n, &ln);
+        if (r == NEXT_NOMEM)
+            goto nomem;
+        if (open && r != CH_LINE_OK) {
+            /* The input ended, failed, skipped a long line or a damaged region inside the
+             * open record (what it reported is stored and comes again after the lines). */
+            return backtrack(c, rec, r == CH_LINE_EOF ? "is never closed"
+                                     : r == CH_LINE_DAMAGED
+                                         ? "is cut by damaged compressed data"
+                                     : r == CH_LINE_TOO_LONG ? "runs into an over-long line"
+                                                             : "is cut by a read error");
+        }
         if (r == CH_LINE_EOF) {
             c->eof = true;
-            if (!open)
-                return CH_CSV_EOF;
-            if (ch_input_truncated(c->in)) {
-                rec->reason = CH_R_TRUNCATED;
-                rec->msg = "input ends inside a quoted field (truncated stream)";
-            } else {
-                rec->reason = CH_R_CSV;
-                rec->msg = "unterminated quoted field";
-            }
+            return CH_CSV_EOF;
+        }
+        if (r == CH_LINE_DAMAGED) {
+            const ch_input_damage *d = ch_input_damage_last(c->in);
+            rec->line = ln;
+            rec->reason = d->reason;
+            rec->damage = true;
+            rec->msg = d->msg;
             return CH_CSV_SKIP;
         }
         if (r == CH_LINE_ERROR) {
             /* ch_input reports a truncated compressed stream here, once, then EOF. */
             c->eof = true;
-            if (!open)
-                rec->line = ln;
+            rec->line = ln;
             rec->reason = ch_input_truncated(c->in) ? CH_R_TRUNCATED : CH_R__COUNT;
             rec->err = CHORUS_EIO;
             rec->msg = ch_input_error(c->in);
@@ -321,9 +429,7 @@ int ch_csv_next(ch_csv *c, ch_csv_rec *rec)
             return CH_CSV_ERROR;
         }
         if (r == CH_LINE_TOO_LONG) {
-            /* The input skipped the line; a record that spanned it cannot be rebuilt. */
-            if (!open)
-                rec->line = ln;
+            rec->line = ln;
             rec->reason = CH_R_TOO_LONG;
             snprintf(c->msg, sizeof c->msg, "line %llu is longer than the line limit",
                      (unsigned long long)ln);
@@ -336,6 +442,11 @@ int ch_csv_next(ch_csv *c, ch_csv_rec *rec)
             if (n == 0)
                 continue;             /* blank line between records, or the trailing one */
             rec->line = ln;
+            c->rec_first = c->scur;
+        } else {
+            c->span += n + 1;
+            if (c->span > c->max_span || ++c->span_lines > CH_CSV_MAX_SPAN_LINES)
+                return backtrack(c, rec, "runs over more than the span limit");
         }
         /* A continuation line: the quoted field holds the line break that split it. */
         int st = open ? put(c, "\n", 1) : LINE_DONE;
@@ -343,30 +454,41 @@ int ch_csv_next(ch_csv *c, ch_csv_rec *rec)
             st = parse_line(c, line, n);
         switch (st) {
         case LINE_DONE:
+            /* A record that went on over line breaks is kept only when it closed cleanly
+             * and has the header's column count; else a stray quote swallowed good rows. */
+            if (open && c->bad_close)
+                return backtrack(c, rec, "closes in the middle of a later field");
+            if (open && c->ncols && c->nf != c->ncols)
+                return backtrack(c, rec, "gives a record of the wrong column count");
             return finish_record(c, rec);
         case LINE_MORE:
             open = true;
+            c->spanned = true;
             continue;
         case LINE_TOO_LONG:
-            /* Drop the record; the next call starts afresh at the next line. This bounds
-             * what a stray open quote can swallow to max_record bytes. */
+            if (open)
+                return backtrack(c, rec, "runs over more than the record limit");
+            /* Drop the record; the next call starts afresh at the next line. */
             rec->reason = CH_R_TOO_LONG;
-            snprintf(c->msg, sizeof c->msg, "record longer than %zu bytes%s", c->max_record,
-                     c->inq ? " (unterminated quote?)" : "");
+            snprintf(c->msg, sizeof c->msg, "record longer than %zu bytes", c->max_record);
             rec->msg = c->msg;
             return CH_CSV_SKIP;
         case LINE_TOO_MANY:
+            if (open)
+                return backtrack(c, rec, "gives a record of too many fields");
             rec->reason = CH_R_COLUMNS;
             snprintf(c->msg, sizeof c->msg, "more than %d fields", CH_CSV_MAX_FIELDS);
             rec->msg = c->msg;
             return CH_CSV_SKIP;
         default:
-            c->eof = true;
-            rec->err = CHORUS_ENOMEM;
-            rec->msg = "out of memory";
-            return CH_CSV_ERROR;
+            goto nomem;
         }
     }
+nomem:
+    c->eof = true;
+    rec->err = CHORUS_ENOMEM;
+    rec->msg = "out of memory";
+    return CH_CSV_ERROR;
 }
 
 int ch_csv_read_header(ch_csv *c, ch_csv_rec *rec)

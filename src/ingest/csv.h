@@ -12,14 +12,34 @@
  * and no commas (TSV exports), else ','.
  *
  * Bounds (hostile input is normal input): a record is at most `max_record` bytes after
- * unquoting and has at most CH_CSV_MAX_FIELDS fields. A runaway open quote therefore eats at
- * most max_record bytes: the record is then dropped as CH_R_TOO_LONG and reading resumes at the
- * line after the one where the limit was hit. Every record is checked to be valid UTF-8 and
- * dropped (CH_R_UTF8) if not, so readers can hand fields straight to the corpus.
+ * unquoting and has at most CH_CSV_MAX_FIELDS fields; a single-line record over either limit
+ * is dropped (CH_R_TOO_LONG, CH_R_COLUMNS) and reading resumes at the next line. Every record
+ * is checked to be valid UTF-8 and dropped (CH_R_UTF8) if not, so readers can hand fields
+ * straight to the corpus.
+ *
+ * Recovery from an unbalanced quote. A stray quote at the start of a field opens a quoted
+ * field that runs on over the following lines, swallowing good rows, until some later quote
+ * closes it. So a record that goes on over a line break inside quotes is accepted only when
+ *   - every quote that closes after the first line break is followed by the separator or the
+ *     end of the line (a runaway field usually closes at the opening quote of a later field,
+ *     followed by that field's text),
+ *   - it has the header's column count (once a header was read with ch_csv_read_header),
+ *   - its continuation lines stay within min(max_record, CH_CSV_MAX_SPAN) bytes and
+ *     CH_CSV_MAX_SPAN_LINES lines, and
+ *   - the input does not end, fail, skip an over-long line or a damaged region inside it.
+ * Otherwise only its first line is dropped (CH_R_CSV, "unbalanced quote") and the lines after
+ * it are read again as records, so a stray quote never costs a following good row. A genuine
+ * multi-line field that breaks one of these rules (text after its closing quote, a wrong
+ * column count) is then read as separate lines, each judged on its own. The lines read again
+ * are kept in a buffer bounded like the span (plus one line), and each line is read again at
+ * most once per stray quote before it, so the cost stays O(bytes) in practice.
  *
  * Memory: one record buffer grown up to max_record, one field array grown up to
- * CH_CSV_MAX_FIELDS, the header names; nothing per record or per field.
- * Cost: O(bytes) per record. Not thread-safe: one ch_csv per input.
+ * CH_CSV_MAX_FIELDS, the header names, the lines kept for reading again (above); nothing per
+ * record or per field. Cost: O(bytes) per record. Not thread-safe: one ch_csv per input.
+ *
+ * Damaged compressed input (input.h): ch_csv_open switches the input to report damaged
+ * regions, and ch_csv_next returns each as a CH_CSV_SKIP with `damage` set.
  */
 #ifndef CH_CSV_H
 #define CH_CSV_H
@@ -32,6 +52,9 @@
 #include "ingest/input.h"
 
 #define CH_CSV_MAX_FIELDS 4096
+/* Most bytes, and lines, of continuation lines a quoted field may run over (see Recovery). */
+#define CH_CSV_MAX_SPAN ((size_t)1024 * 1024)
+#define CH_CSV_MAX_SPAN_LINES 65536
 
 typedef struct ch_csv ch_csv;
 
@@ -43,7 +66,10 @@ typedef struct ch_csv_rec {
     uint64_t line;                /* 1-based line where the record starts */
     /* Set when a call returns CH_CSV_SKIP or CH_CSV_ERROR: */
     ch_reason reason;             /* CH_R_CSV, CH_R_TOO_LONG, CH_R_UTF8, CH_R_COLUMNS (more
-                                   * than CH_CSV_MAX_FIELDS), CH_R_TRUNCATED; else CH_R__COUNT */
+                                   * than CH_CSV_MAX_FIELDS), CH_R_TRUNCATED, or a damaged
+                                   * region's reason; else CH_R__COUNT */
+    bool damage;                  /* the skip is a damaged region of compressed input
+                                   * (ch_input_damage_last describes it until the next call) */
     int err;                      /* CH_CSV_ERROR only: CHORUS_EIO or CHORUS_ENOMEM */
     const char *msg;              /* lowercase, no full stop, e.g. "unterminated quoted field" */
 } ch_csv_rec;
@@ -55,7 +81,8 @@ enum {
     CH_CSV_ERROR = -2  /* read error or out of memory (rec->err, rec->msg); stop */
 };
 
-/* Wraps `in` (borrowed: it must outlive the ch_csv and is not closed by it). `sep` is ',',
+/* Wraps `in` (borrowed: it must outlive the ch_csv and is not closed by it; it is switched to
+ * report damaged regions, ch_input_report_damage). `sep` is ',',
  * '\t' or 0 (auto). `max_record` 0 means CH_INPUT_MAX_LINE_DEFAULT. Returns 0,
  * CHORUS_EUSAGE (bad sep) or CHORUS_ENOMEM. */
 int ch_csv_open(ch_input *in, char sep, size_t max_record, ch_csv **out);
@@ -107,7 +134,8 @@ struct ch_ingest_ctx;
 /* Opens a ch_csv on ctx->in with the run's line limit as the record limit. */
 int ch_csv_open_ctx(struct ch_ingest_ctx *ctx, ch_csv **out);
 /* Reports a CH_CSV_SKIP or CH_CSV_ERROR result `r` of ch_csv_next for rec: a skipped record is
- * counted and reported with its reason (ch_ingest_reject); a truncated stream likewise (reading
+ * counted and reported with its reason (ch_ingest_reject), a damaged region with its bytes
+ * (ch_ingest_damage); a truncated stream likewise (reading
  * then ends: the records before it are kept); any other error goes to the diagnostic callback
  * as a file-level problem. Returns 0 (go on), CHORUS_EPARSE (strict stop), CHORUS_EIO or
  * CHORUS_ENOMEM. */

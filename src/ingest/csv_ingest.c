@@ -18,6 +18,8 @@ int ch_csv_open_ctx(ch_ingest_ctx *ctx, ch_csv **out)
 
 int ch_csv_report(ch_ingest_ctx *ctx, const ch_csv_rec *rec, int r)
 {
+    if (r == CH_CSV_SKIP && rec->damage)
+        return ch_ingest_damage(ctx);
     if (r == CH_CSV_SKIP || (r == CH_CSV_ERROR && rec->reason == CH_R_TRUNCATED))
         return ch_ingest_reject(ctx, rec->line, rec->reason, "%s", rec->msg);
     if (r == CH_CSV_ERROR) {

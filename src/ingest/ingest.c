@@ -67,8 +67,18 @@ int ch_ingest_file(ch_corpus *c, const char *path, const ch_ingest_opts *opts,
     if ((rc = ch_input_peek(in, &data, &len)))
         goto out;
     if (!r) {
-        if (len == 0)
-            goto out; /* an empty file holds no posts: nothing to detect */
+        if (len == 0) {
+            /* An empty file holds no posts: nothing to detect. A compressed file whose every
+             * member is damaged, or that is cut before its first line, has nothing readable:
+             * that is an error. */
+            if (ch_input_unreadable(in) || ch_input_truncated(in)) {
+                char msg[320];
+                snprintf(msg, sizeof msg, "nothing readable: %s", ch_input_error(in));
+                file_diag(opts, path, msg);
+                rc = CHORUS_EIO;
+            }
+            goto out;
+        }
         if (!(r = ch_ingest_sniff(data, len))) {
             file_diag(opts, path, "cannot tell the format of this file; name it with --format");
             rc = CHORUS_EFORMAT;

@@ -9,8 +9,8 @@
  *
  * Required: id, author_id or author, created_at, text. Ids are strings or integers (an integer
  * is kept as its exact decimal text; integers must fit 64 bits, write larger ids as strings).
- * Times are Unix seconds (a number or a string; above 10^11 they are taken as milliseconds)
- * or ISO 8601 strings. Text is taken as is (no HTML unescaping). Handles may carry a leading
+ * Times are Unix seconds (a number or a string; never milliseconds, whatever the size) or
+ * ISO 8601 strings, within 1990-01-01..2100-01-01 (else bad_time). Text is taken as is (no HTML unescaping). Handles may carry a leading
  * '@' and hashtags a '#': both are dropped. null means absent. Unknown keys are ignored, so
  * producers can add their own. A known key with a value of the wrong type, or an unknown kind,
  * rejects the record as bad_field: this is our own format, so sloppiness is a bug to report.
@@ -82,9 +82,10 @@ static void strip_prefix(ch_slice *s, char c)
     }
 }
 
-/* A time: Unix seconds as a number or string, or ISO 8601. Same rules as ch_time_parse,
- * which numbers go through as text. */
-static int get_time(ch_json_val v, const char *field, int64_t *out, bad *b)
+/* A time: Unix seconds as a number or string, or ISO 8601 (ch_time_parse_post, which
+ * numbers go through as text), within the post window. Outside it, a post time refuses the
+ * record; an account's creation time (`optional`) is left unknown (exports write 0 for it). */
+static int get_time(ch_json_val v, const char *field, bool optional, int64_t *out, bad *b)
 {
     char buf[64];
     ch_slice s = {NULL, 0};
@@ -93,13 +94,12 @@ static int get_time(ch_json_val v, const char *field, int64_t *out, bad *b)
     if (absent(v))
         return CHORUS_OK;
     if (ch_json_int64(v, &x)) {
-        /* the common case, done here rather than through text: ch_time_parse's rule */
-        uint64_t a = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
-        if (a >= UINT64_C(1000000000000000000))
-            return fail(b, CH_R_BAD_TIME, field, "is out of range");
-        if (a > UINT64_C(100000000000)) /* beyond year 5138 in seconds: milliseconds */
-            a /= 1000;
-        *out = x < 0 ? -(int64_t)a : (int64_t)a;
+        /* the common case, done here rather than through text */
+        if (ch_time_check(x) != CHORUS_OK)
+            return optional ? CHORUS_OK
+                            : fail(b, CH_R_BAD_TIME, field,
+                                   "is out of range (Unix seconds within " CH_TIME_WINDOW ")");
+        *out = x;
         return CHORUS_OK;
     }
     size_t n = ch_json_int_text(v, buf, sizeof buf);
@@ -113,10 +113,14 @@ static int get_time(ch_json_val v, const char *field, int64_t *out, bad *b)
     } else if (!ch_json_str(v, &s.p, &s.n)) {
         return fail(b, CH_R_BAD_FIELD, field, "must be a number or a string");
     }
-    if (ch_time_parse(s.p, s.n, out) != CHORUS_OK) {
+    int pr = ch_time_parse_post(s.p, s.n, false, out);
+    if (pr == CHORUS_ELIMIT && optional)
+        return CHORUS_OK;
+    if (pr != CHORUS_OK) {
         b->reason = CH_R_BAD_TIME;
-        snprintf(b->msg, sizeof b->msg, "unparseable %s '%.*s'", field,
-                 (int)(s.n > 64 ? 64 : s.n), s.p);
+        snprintf(b->msg, sizeof b->msg, "%s %s '%.*s'%s", ch_time_problem(pr), field,
+                 (int)(s.n > 64 ? 64 : s.n), s.p,
+                 pr == CHORUS_ELIMIT ? " (Unix seconds within " CH_TIME_WINDOW ")" : "");
         return CHORUS_EPARSE;
     }
     return CHORUS_OK;
@@ -186,7 +190,7 @@ static int get_meta(ch_json_val m, ch_rawpost *r, bad *b)
     ch_json_iter_init(m, &it);
     while (!rc && ch_json_obj_next(&it, &k, &n, &v)) {
         if (KEY_IS(k, n, "created_at"))
-            rc = get_time(v, "author_meta.created_at", &r->meta.created_at, b);
+            rc = get_time(v, "author_meta.created_at", true, &r->meta.created_at, b);
         else if (KEY_IS(k, n, "followers"))
             rc = get_count(v, "author_meta.followers", &r->meta.followers, b);
         else if (KEY_IS(k, n, "following"))
@@ -248,7 +252,7 @@ static int to_post(ch_json_val obj, ch_rawpost *r, id_bufs *ib, bad *b)
            (rc = get_id(f[K_AUTHOR_ID], "author_id", ib->author_id, sizeof ib->author_id,
                         &r->author_id, b)) ||
            (rc = get_str(f[K_AUTHOR], "author", &r->author, b)) ||
-           (rc = get_time(f[K_CREATED_AT], "created_at", &r->created_at, b)) ||
+           (rc = get_time(f[K_CREATED_AT], "created_at", false, &r->created_at, b)) ||
            (rc = get_str(f[K_TEXT], "text", &r->text, b)) ||
            (rc = get_str(f[K_LANG], "lang", &r->lang, b)) ||
            (rc = get_str(f[K_CLIENT], "client", &r->client, b)) ||

@@ -19,6 +19,9 @@
  *   starting "RT @handle:" means a repost of @handle (the text is kept as is), else a post.
  * - A repost without a ref_author takes the handle from a leading "RT @handle:".
  * - urls/hashtags/mentions: list cells as ch_csv_list reads them ("[a, b]", "a b", "a;b").
+ * - time: Unix seconds, ISO 8601 or the Twitter form (core/timeparse.h); a column whose name
+ *   ends in `_ms` (timestamp_ms, created_at_ms) holds Unix milliseconds. Times outside
+ *   1990-01-01..2100-01-01 are refused (bad_time).
  * - Missing id/author/time cells are rejected by the corpus (ch_ingest_emit).
  */
 #include <stdio.h>
@@ -93,6 +96,7 @@ static int quote_len(ch_slice s)
 typedef struct row_ctx {
     const ch_csvmap *map;
     int col[F__N];                /* column of each field, -1 when not mapped */
+    bool time_ms;                 /* the time column holds milliseconds (its name ends _ms) */
     const char *base;             /* file basename, for synthesized ids */
     char id[320];                 /* "<base>:<line>" */
 } row_ctx;
@@ -122,9 +126,14 @@ static int row_to_post(void *arg, const ch_csv_rec *rec, ch_rawpost *r, ch_reaso
     r->ref_author_id = ch_csv_id(ch_csv_cell(rec, col[F_REF_AUTHOR_ID]));
 
     ch_slice t = ch_csv_cell(rec, col[F_TIME]);
-    if (t.n && ch_time_parse(t.p, t.n, &r->created_at) != CHORUS_OK) {
+    int pr;
+    if (t.n && (pr = ch_time_parse_post(t.p, t.n, x->time_ms, &r->created_at)) != CHORUS_OK) {
         *reason = CH_R_BAD_TIME;
-        snprintf(msg, msglen, "unparseable time '%.*s'", quote_len(t), t.p);
+        snprintf(msg, msglen, "%s time '%.*s'%s", ch_time_problem(pr), quote_len(t), t.p,
+                 pr != CHORUS_ELIMIT ? ""
+                 : x->time_ms       ? " (posts lie in " CH_TIME_WINDOW ")"
+                                    : " (posts lie in " CH_TIME_WINDOW "; a column of "
+                                      "milliseconds must be named *_ms)");
         return CHORUS_EPARSE;
     }
 
@@ -175,6 +184,11 @@ static int find_columns(void *arg, ch_ingest_ctx *ctx, const ch_csv *csv, uint64
             return CHORUS_EFORMAT;
         }
     }
+    /* Seconds or milliseconds is decided by the column's name, never by the values. */
+    const char *tn = x->col[F_TIME] >= 0 ? ch_csv_colname(csv, (size_t)x->col[F_TIME]) : "";
+    size_t tl = strlen(tn);
+    x->time_ms = tl >= 3 && tn[tl - 3] == '_' && (tn[tl - 2] | 0x20) == 'm' &&
+                 (tn[tl - 1] | 0x20) == 's';
     return CHORUS_OK;
 }
 

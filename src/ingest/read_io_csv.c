@@ -72,7 +72,7 @@ static void fill_meta(ch_rawpost *r, const ch_csv_rec *rec, const int *col)
     if (ch_csv_int(ch_csv_cell(rec, col[C_FOLLOWING]), &v) == CHORUS_OK && v >= 0)
         r->meta.following = v;
     ch_slice d = ch_csv_cell(rec, col[C_CREATED]);
-    if (d.n && ch_time_parse(d.p, d.n, &v) == CHORUS_OK)
+    if (d.n && ch_time_parse_post(d.p, d.n, false, &v) == CHORUS_OK)
         r->meta.created_at = v;
     r->meta.present = r->meta.display_name.n || r->meta.description.n ||
                       r->meta.followers != CH_UNKNOWN_I64 ||
@@ -100,9 +100,11 @@ static int row_to_post(void *arg, const ch_csv_rec *rec, ch_rawpost *r, ch_reaso
     r->client = ch_csv_cell(rec, col[C_CLIENT]);
 
     ch_slice t = ch_csv_cell(rec, col[C_TIME]);
-    if (t.n && ch_time_parse(t.p, t.n, &r->created_at) != CHORUS_OK) {
+    int pr;
+    if (t.n && (pr = ch_time_parse_post(t.p, t.n, false, &r->created_at)) != CHORUS_OK) {
         *reason = CH_R_BAD_TIME;
-        snprintf(msg, msglen, "unparseable tweet_time '%.*s'", quote_len(t), t.p);
+        snprintf(msg, msglen, "%s tweet_time '%.*s'%s", ch_time_problem(pr), quote_len(t), t.p,
+                 pr == CHORUS_ELIMIT ? " (posts lie in " CH_TIME_WINDOW ")" : "");
         return CHORUS_EPARSE;
     }
 

@@ -114,11 +114,13 @@ static const ch_json_key status_keys[S__N] = {
 };
 
 typedef struct v1_status {
+    ch_json_val obj;
     ch_json_val f[S__N];
 } v1_status;
 
 static void scan_status(ch_json_val obj, v1_status *s)
 {
+    s->obj = obj;
     ch_json_get_many(obj, status_keys, S__N, s->f);
 }
 
@@ -242,7 +244,7 @@ static void read_user(ch_json_val user, ch_rawpost *r, v1_who *who)
     r->meta.description = raw_str_of(desc);
     ch_slice c = str_of(created);
     int64_t t;
-    if (c.n && ch_time_parse(c.p, c.n, &t) == CHORUS_OK)
+    if (c.n && ch_time_parse_post(c.p, c.n, false, &t) == CHORUS_OK)
         r->meta.created_at = t;
     r->meta.present = ch_tw_meta_present(r);
 }
@@ -313,7 +315,7 @@ static int do_status(v1_reader *rd, const v1_status *st, int depth, bool top,
     int rc = CHORUS_OK;
     const v1_status s = *st;
     v1_who rt = {0}, qt = {0};
-    char reply_buf[24], reply_author_buf[24], quoted_buf[24];
+    char reply_buf[24], reply_author_buf[24], quoted_buf[24], ms_buf[24];
 
     bool is_rt = ch_json_type_of(s.f[S_RETWEETED]) == CH_JSON_OBJECT;
     bool has_qt = ch_json_type_of(s.f[S_QUOTED]) == CH_JSON_OBJECT;
@@ -336,7 +338,16 @@ static int do_status(v1_reader *rd, const v1_status *st, int depth, bool top,
     r->id = who->id;
     read_user(ch_json_present(s.f[S_USER]) ? s.f[S_USER] : user_override, r, who);
 
-    if (!ch_tw_time(rd->ctx, rd->line, top, str_of(s.f[S_CREATED_AT]), &r->created_at, &rc))
+    /* created_at, else timestamp_ms (stream messages): milliseconds, as its name says. Looked
+     * up only when needed: one more key in the one-pass table costs every status. */
+    ch_slice created = str_of(s.f[S_CREATED_AT]);
+    bool ms = false;
+    if (!created.n) {
+        ch_json_val tms = ch_json_get(s.obj, "timestamp_ms");
+        created = id_of(tms, tms, ms_buf, sizeof ms_buf);
+        ms = created.n > 0;
+    }
+    if (!ch_tw_time(rd->ctx, rd->line, top, created, ms, &r->created_at, &rc))
         goto out;
 
     ch_json_val ext_text = ch_json_get(s.f[S_EXTENDED], "full_text");

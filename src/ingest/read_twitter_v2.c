@@ -232,7 +232,7 @@ static void read_user(ch_json_val user, ch_rawpost *r, char *id_buf, size_t cap)
     r->meta.description = str_of(desc);
     ch_slice c = str_of(created);
     int64_t t;
-    if (c.n && ch_time_parse(c.p, c.n, &t) == CHORUS_OK)
+    if (c.n && ch_time_parse_post(c.p, c.n, false, &t) == CHORUS_OK)
         r->meta.created_at = t;
     bool b;
     if (ch_json_bool(verified, &b))
@@ -291,7 +291,8 @@ static int do_tweet(v2_reader *rd, const v2_tweet *t, bool top)
                            : idmap_get(&rd->users, r->author_id);
     read_user(user, r, author_buf, sizeof author_buf);
 
-    if (!ch_tw_time(rd->ctx, rd->line, top, str_of(t->f[T_CREATED_AT]), &r->created_at, &rc))
+    if (!ch_tw_time(rd->ctx, rd->line, top, str_of(t->f[T_CREATED_AT]), false, &r->created_at,
+                    &rc))
         goto out;
 
     ch_json_val note_text = ch_json_get(t->f[T_NOTE], "text");

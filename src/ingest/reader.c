@@ -43,6 +43,13 @@ void ch_ingest_file_diag(ch_ingest_ctx *ctx, const char *fmt, ...)
     ctx->opts->diag(ctx->opts->diag_ctx, ctx->fname, 0, CH_R__COUNT, msg);
 }
 
+int ch_ingest_damage(ch_ingest_ctx *ctx)
+{
+    const ch_input_damage *d = ch_input_damage_last(ctx->in);
+    ch_corpus_count_unreadable(ctx->corpus, d->to - d->from);
+    return ch_ingest_reject(ctx, 0, d->reason, "%s", d->msg);
+}
+
 static const char *reason_message(ch_reason r)
 {
     switch (r) {

@@ -82,6 +82,12 @@ void ch_ingest_tick(ch_ingest_ctx *ctx);
  * record: for problems that stop a whole file, such as a missing column map. */
 void ch_ingest_file_diag(ch_ingest_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Reports the damaged region of a compressed input that ch_input_line just returned as
+ * CH_LINE_DAMAGED: counts it under its reason (corrupt_member, bad_checksum,
+ * trailing_garbage) and its bytes as unreadable, and passes its message ("bytes A..B: ...")
+ * to the diagnostic callback as a file-level message (line 0). Returns 0, or CHORUS_EPARSE in
+ * strict mode. */
+int ch_ingest_damage(ch_ingest_ctx *ctx);
 
 /* ---- format detection ------------------------------------------------------------------ */
 

@@ -78,11 +78,13 @@ static inline void ch_tw_read_entities(ch_json_val ent, const ch_tw_entities *ke
     }
 }
 
-/* The post's created_at text `t` (empty = absent) into *out. Returns true when the post goes
- * on (no time, or a time that parses); false when `t` is not a time: the line's own record
+/* The post's created_at text `t` (empty = absent; `ms`: v1.1 timestamp_ms, a number of
+ * milliseconds) into *out. Returns true when the post goes on (no time, or a time that parses
+ * and lies in the post window, ch_time_parse_post); false otherwise: the line's own record
  * (`top`) is then reported as CH_R_BAD_TIME (*rc gets ch_ingest_reject's result: 0, or
  * CHORUS_EPARSE in strict mode), an embedded post is dropped silently (*rc untouched). */
-bool ch_tw_time(ch_ingest_ctx *ctx, uint64_t line, bool top, ch_slice t, int64_t *out, int *rc);
+bool ch_tw_time(ch_ingest_ctx *ctx, uint64_t line, bool top, ch_slice t, bool ms, int64_t *out,
+                int *rc);
 
 /* Hands r to the corpus. The line's own record (`top`) always goes, so the corpus reports what
  * it lacks; an embedded post (context, not a record) that lacks an id, an author or a time is

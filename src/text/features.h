@@ -4,8 +4,9 @@
  *
  * ch_corpus_normalize fills ch_post.norm / norm_len with ch_normalize(text) (no offset map:
  * stages that need evidence spans renormalize the few posts they report, with the map).
- * Work is split into contiguous ranges of posts over `threads` threads; each writes into its
- * own corpus worker arena, so the result does not depend on the number of threads.
+ * Work is split into chunks of posts over `threads` workers (ch_parallel_for: 0 = all cores);
+ * each worker copies into its own corpus worker arena, and a post's normalized text does not
+ * depend on which worker wrote it, so neither does the result on the number of threads.
  * Cost: O(total text); memory about the size of the texts.
  */
 #ifndef CH_FEATURES_H
@@ -13,12 +14,8 @@
 
 #include "core/post.h"
 
-/* threads <= 0: the number of online CPUs (at most CH_CORPUS_WORKERS). Returns 0 or
- * CHORUS_ENOMEM. */
+/* threads: as ch_parallel_for (<= 0 = all cores). Returns 0, CHORUS_ELIMIT (a text too long
+ * to normalize) or CHORUS_ENOMEM. */
 int ch_corpus_normalize(ch_corpus *c, int threads);
-
-/* The number of worker threads to use for `threads` (<= 0 = all CPUs), clamped to
- * [1, CH_CORPUS_WORKERS]. */
-int ch_threads_resolve(int threads);
 
 #endif

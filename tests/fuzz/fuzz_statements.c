@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "detect/parrot/parrot.h"
-#include "detect/statements.h"
+#include "ingest/statements.h"
 
 static void load_as(const uint8_t *data, size_t size, const char *ext)
 {

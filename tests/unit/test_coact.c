@@ -3,7 +3,9 @@
  * must produce no significant edge and no cluster (the screened edges go through the network
  * stage) and on a ring that must, the two looks of window auto, screening and its cap, thread
  * independence, allocation failures, the window estimate, and the CooRTweet reference
- * (co-repost pairs equal to an all-pairs implementation). */
+ * (co-repost pairs equal to an all-pairs implementation); the objects of the evidence (named
+ * once, stable keys across corpora, platform-scoped post ids, likes counted nowhere) and the
+ * network counting them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,6 +36,7 @@ typedef struct P {
     const char *ref, *ref_author, *text;
     const char *urls[4];
     const char *tags[6];
+    const char *platform;   /* NULL: the file's (none) */
 } P;
 
 static size_t addp(ch_corpus *c, P p)
@@ -54,6 +57,10 @@ static size_t addp(ch_corpus *c, P p)
         ch_rawpost_add_url(&r, p.urls[i], strlen(p.urls[i]));
     for (int i = 0; i < 6 && p.tags[i]; i++)
         ch_rawpost_add_hashtag(&r, p.tags[i], strlen(p.tags[i]));
+    if (p.platform)
+        r.platform = (ch_slice){p.platform, strlen(p.platform)};
+    if (p.kind == CH_KIND_LIKE)
+        r.text = (ch_slice){NULL, 0};
     bool kept;
     ch_reason why;
     assert_int_equal(ch_corpus_add(c, &r, 0, &kept, &why), CHORUS_OK);
@@ -775,6 +782,199 @@ static void test_ring_detected(void **state)
     chorus_corpus_free(c);
 }
 
+/* ---- the objects of the evidence ----------------------------------------------------------- */
+
+/* Every behaviour once between A and B (and C), with the cases object naming must get right:
+ * two links shared by the same two posts, one hashtag set written two ways, a repost known by
+ * its text only, narratives and statements. `noise` posts first change every pool id. */
+static ch_corpus *objects_corpus(int noise)
+{
+    ch_corpus *c = new_corpus();
+    for (int i = 0; i < noise; i++) {
+        char id[16], ref[16];
+        snprintf(id, sizeof id, "noise%d", i);
+        snprintf(ref, sizeof ref, "zz%d", i);
+        addp(c, (P){id, "Z", T0 - 100000 + i, CH_KIND_REPOST, ref, .urls = {0}});
+    }
+    const char *ab[2] = {"A", "B"};
+    for (int k = 0; k < 2; k++) {
+        char id[16];
+        snprintf(id, sizeof id, "o1%s", ab[k]);
+        addp(c, (P){id, ab[k], T0 + k, CH_KIND_REPOST, "orig1", .urls = {0}});
+        snprintf(id, sizeof id, "o2%s", ab[k]);
+        addp(c, (P){id, ab[k], T0 + 1000 + k, CH_KIND_REPOST, "orig2", .urls = {0}});
+        snprintf(id, sizeof id, "rp%s", ab[k]);
+        addp(c, (P){id, ab[k], T0 + 1500 + k, CH_KIND_REPLY, "parent", .urls = {0}});
+    }
+    addp(c, (P){"l1", "A", T0 + 2000, CH_KIND_POST,
+                .urls = {"http://www.site.example/a?utm_source=x", "https://site.example/b"}});
+    addp(c, (P){"l2", "B", T0 + 2001, CH_KIND_POST,
+                .urls = {"https://site.example/b/", "site.example/a"}});
+    addp(c, (P){"h1", "A", T0 + 3000, CH_KIND_POST, .tags = {"Vote", "Now", "Vote"}});
+    addp(c, (P){"h2", "B", T0 + 3001, CH_KIND_POST, .tags = {"now", "VOTE"}});
+    addp(c, (P){"t1", "A", T0 + 4000, CH_KIND_POST, NULL, NULL, "RT @Someone: Hello, world",
+                .urls = {0}});
+    addp(c, (P){"t2", "B", T0 + 4001, CH_KIND_POST, NULL, NULL, "RT @someone: hello world!",
+                .urls = {0}});
+    addp(c, (P){"n1", "A", T0 + 5000, CH_KIND_POST, .urls = {0}});
+    addp(c, (P){"n2", "B", T0 + 5001, CH_KIND_POST, .urls = {0}});
+    /* the same post id on another platform is another post: no co-repost with A or B */
+    addp(c, (P){"o1D", "D", T0 + 2, CH_KIND_REPOST, "orig1", .urls = {0}, .platform = "bluesky"});
+    /* likes of the same post are no repost (and no behaviour counts them yet) */
+    addp(c, (P){"k1", "E", T0 + 3, CH_KIND_LIKE, "orig1", .urls = {0}});
+    addp(c, (P){"k2", "F", T0 + 4, CH_KIND_LIKE, "orig1", .urls = {0}});
+    return c;
+}
+
+static ch_coact_result *objects_run(const ch_corpus *c, int noise, uint32_t *narr, uint32_t *stmt)
+{
+    const size_t np = ch_corpus_nposts(c);
+    for (size_t i = 0; i < np; i++)
+        narr[i] = stmt[i] = CH_NONE;
+    /* n1, n2 (posts 12 and 13 after the noise): narrative 4 and statement 2 */
+    narr[(size_t)noise + 12] = narr[(size_t)noise + 13] = 4;
+    stmt[(size_t)noise + 12] = stmt[(size_t)noise + 13] = 2;
+    static const char *const ids[3] = {"s-zero", "s-one", "s-two"};
+    ch_coact_opts o = opts(60, 0);
+    o.screen_p = 1;        /* every pair with an object is an edge */
+    o.min_objects = 1;
+    o.narrative_of_post = narr;
+    o.statement_of_post = stmt;
+    o.statement_ids = ids;
+    o.n_statements = 3;
+    ch_coact_result *r;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    return r;
+}
+
+static const ch_object *find_object(const ch_coact_result *r, ch_behaviour b, const char *text)
+{
+    const ch_object *found = NULL;
+    for (size_t i = 0; i < r->n_shared_obj; i++) {
+        if (r->shared_obj[i].behaviour == b && strcmp(r->shared_obj[i].text, text) == 0) {
+            assert_null(found);   /* named once */
+            found = &r->shared_obj[i];
+        }
+    }
+    return found;
+}
+
+static void test_evidence_objects(void **state)
+{
+    (void)state;
+    uint32_t narr[64], stmt[64];
+    ch_corpus *c = objects_corpus(0);
+    ch_coact_result *r = objects_run(c, 0, narr, stmt);
+    const uint32_t A = acct(c, "A"), B = acct(c, "B");
+    /* only A and B co-act: D's orig1 is another platform's post, likes are not reposts */
+    for (size_t i = 0; i < r->n_edges; i++) {
+        assert_int_equal(r->edges[i].a, A < B ? A : B);
+        assert_int_equal(r->edges[i].b, A < B ? B : A);
+    }
+    assert_int_equal(r->events[CH_B_REPOST], 2 + 2 + 1 + 2);  /* o1 x2, o2 x2, D, t1 t2 */
+    /* every evidence row names an object of its edge's behaviour; the objects are distinct */
+    size_t per_type[CH_OBJ__COUNT] = {0};
+    for (size_t i = 0; i < r->n_shared; i++) {
+        assert_true(r->shared[i].object < r->n_shared_obj);
+        const ch_object *ob = ch_coact_shared_object(r, i);
+        assert_int_equal(ob->behaviour, r->edges[r->shared[i].edge].behaviour);
+    }
+    for (size_t i = 0; i < r->n_shared_obj; i++) {
+        per_type[r->shared_obj[i].type]++;
+        for (size_t j = 0; j < i; j++)
+            assert_false(r->shared_obj[i].behaviour == r->shared_obj[j].behaviour &&
+                         r->shared_obj[i].key == r->shared_obj[j].key);
+    }
+    assert_int_equal(r->n_shared_obj, 9);
+    assert_int_equal(per_type[CH_OBJ_POST], 3);   /* orig1, orig2 (repost), parent (reply) */
+    assert_int_equal(per_type[CH_OBJ_POST_TEXT], 1);
+    assert_int_equal(per_type[CH_OBJ_URL], 2);    /* two links of the same two posts */
+    assert_int_equal(per_type[CH_OBJ_HASHTAGS], 1);
+    assert_int_equal(per_type[CH_OBJ_NARRATIVE], 1);
+    assert_int_equal(per_type[CH_OBJ_STATEMENT], 1);
+    assert_non_null(find_object(r, CH_B_REPOST, "post orig1"));
+    assert_non_null(find_object(r, CH_B_REPOST, "post orig2"));
+    assert_non_null(find_object(r, CH_B_REPLY, "post parent"));
+    assert_non_null(find_object(r, CH_B_REPOST, "a post of @Someone"));
+    assert_non_null(find_object(r, CH_B_LINK, "https://site.example/a"));
+    assert_non_null(find_object(r, CH_B_LINK, "https://site.example/b"));
+    assert_non_null(find_object(r, CH_B_HASHTAG, "#Now #Vote"));   /* sorted, once each */
+    const ch_object *nar = find_object(r, CH_B_NARRATIVE, "narrative 4");
+    assert_non_null(nar);
+    assert_int_equal(nar->key, 4);
+    const ch_object *st = find_object(r, CH_B_STATEMENT, "statement s-two");
+    assert_non_null(st);
+    assert_int_equal(st->key, 2);
+    assert_string_equal(ch_object_type_name(CH_OBJ_POST_TEXT), "post_text");
+    assert_string_equal(ch_object_type_name(CH_OBJ__COUNT), "?");
+
+    /* Keys are stable across corpora: other posts first (other pool ids), same keys. */
+    ch_corpus *c2 = objects_corpus(7);
+    uint32_t narr2[64], stmt2[64];
+    ch_coact_result *r2 = objects_run(c2, 7, narr2, stmt2);
+    assert_int_equal(r2->n_shared_obj, r->n_shared_obj);
+    for (size_t i = 0; i < r->n_shared_obj; i++) {
+        const ch_object *x = &r->shared_obj[i];
+        const ch_object *y = find_object(r2, (ch_behaviour)x->behaviour, x->text);
+        assert_non_null(y);
+        assert_true(x->key == y->key);
+        assert_int_equal(x->type, y->type);
+    }
+    ch_coact_result_free(r2);
+    chorus_corpus_free(c2);
+
+    /* Without statement ids, a statement is named by its index. */
+    ch_coact_opts o = opts(60, 0);
+    o.screen_p = 1;
+    o.min_objects = 1;
+    o.statement_of_post = stmt;
+    o.behaviours = 1u << CH_B_STATEMENT;
+    ch_coact_result *r3;
+    assert_int_equal(ch_coact_run(c, &o, &r3), CHORUS_OK);
+    assert_int_equal(r3->n_shared_obj, 1);
+    assert_string_equal(r3->shared_obj[0].text, "statement #2");
+    ch_coact_result_free(r3);
+    ch_coact_result_free(r);
+    chorus_corpus_free(c);
+}
+
+/* The network counts a cluster's objects by the co-action stage's identity: a ring whose posts
+ * carry two links each shares two objects per post, not one. */
+static void test_network_counts_objects(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    char id[32], au[16], u1[64], u2[64];
+    for (int o = 0; o < 2; o++) {
+        snprintf(u1, sizeof u1, "https://one.example/%d", o);
+        snprintf(u2, sizeof u2, "https://two.example/%d", o);
+        for (int m = 0; m < 5; m++) {
+            snprintf(id, sizeof id, "p%d_%d", o, m);
+            snprintf(au, sizeof au, "m%d", m);
+            addp(c, (P){id, au, T0 + o * 5000 + m, CH_KIND_POST, .urls = {u1, u2}});
+        }
+    }
+    ch_coact_opts o = opts(60, 0);
+    o.screen_p = 1;
+    ch_coact_result *r;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    assert_int_equal(r->n_shared_obj, 4);
+    ch_network_opts no;
+    ch_network_opts_default(&no);
+    no.min_weight = 0;
+    no.alpha = 1;
+    no.min_mean_weight = 0;
+    ch_network *n;
+    assert_int_equal(ch_network_build(c, r, &no, &n), CHORUS_OK);
+    assert_int_equal(n->n_clusters, 1);
+    assert_int_equal(n->clusters[0].n_members, 5);
+    assert_int_equal(n->clusters[0].n_objects, 4);
+    assert_int_equal(n->clusters[0].objects_by[CH_B_LINK], 4);
+    ch_network_free(n);
+    ch_coact_result_free(r);
+    chorus_corpus_free(c);
+}
+
 /* ---- determinism, partitions, failures --------------------------------------------------- */
 
 static ch_corpus *mixed_corpus(void)
@@ -828,6 +1028,14 @@ static int same_result(const ch_coact_result *x, const ch_coact_result *y)
     if (x->n_significant != y->n_significant || x->edges_capped != y->edges_capped ||
         memcmp(x->windows_long, y->windows_long, sizeof x->windows_long))
         return 0;
+    if (x->n_shared_obj != y->n_shared_obj)
+        return 0;
+    for (size_t i = 0; i < x->n_shared_obj; i++) {
+        const ch_object *a = &x->shared_obj[i], *b = &y->shared_obj[i];
+        if (a->key != b->key || a->behaviour != b->behaviour || a->type != b->type ||
+            strcmp(a->text, b->text) != 0)
+            return 0;
+    }
     return memcmp(x->shared, y->shared, x->n_shared * sizeof *x->shared) == 0 &&
            memcmp(x->candidates, y->candidates, sizeof x->candidates) == 0 &&
            memcmp(x->pairs_tested, y->pairs_tested, sizeof x->pairs_tested) == 0;
@@ -1341,6 +1549,8 @@ int main(void)
         cmocka_unit_test(test_occasions),
         cmocka_unit_test(test_screen_and_cap),
         cmocka_unit_test(test_crowd_objects),
+        cmocka_unit_test(test_evidence_objects),
+        cmocka_unit_test(test_network_counts_objects),
         cmocka_unit_test(test_threads_and_partitions),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_window_auto),

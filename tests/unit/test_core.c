@@ -195,6 +195,33 @@ static int64_t T(const char *s)
     return t;
 }
 
+/* A NUL character in a text (JSON \u0000) becomes U+FFFD: the text is never cut short. */
+static void test_corpus_nul(void **state)
+{
+    (void)state;
+    chorus_corpus *c;
+    assert_int_equal(chorus_corpus_new(&c), 0);
+    uint32_t f;
+    assert_int_equal(ch_corpus_add_file(c, "a.jsonl", &f), 0);
+    static ch_rawpost r;
+    bool kept;
+    ch_reason why;
+    raw_basic(&r, "1", "u1", 100, "");
+    r.text = (ch_slice){"a\0b\0", 4};
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    raw_basic(&r, "2", "u1", 100, "");
+    r.text = (ch_slice){"\0x &amp; y", 10};
+    r.text_html_escaped = true;
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    const ch_post *p = ch_corpus_post(c, 0);
+    assert_int_equal(p->text_len, 8);
+    assert_memory_equal(p->text, "a\xef\xbf\xbd" "b\xef\xbf\xbd", 9);
+    p = ch_corpus_post(c, 1);
+    assert_string_equal(p->text, "\xef\xbf\xbdx & y");
+    assert_int_equal(p->text_len, strlen(p->text));
+    chorus_corpus_free(c);
+}
+
 /* The same id text on two platforms names two posts and two accounts; within a platform it is
  * still one post (duplicates dropped). A file's platform applies to records that name none. */
 static void test_corpus_platforms(void **state)
@@ -278,7 +305,34 @@ static void test_time(void **state)
     assert_int_equal(T("2018-10-10"), 1539129600);
     assert_int_equal(T(" 1539202764 "), 1539202764);
     assert_int_equal(T("1539202764.75"), 1539202764);
-    assert_int_equal(T("1539202764123"), 1539202764);
+    /* seconds by default, whatever the size: a millisecond value is refused, not divided */
+    int64_t t = 0;
+    assert_int_equal(ch_time_parse("1539202764123", 13, &t), CHORUS_ELIMIT);
+    assert_int_equal(ch_time_parse_ms("1539202764123", 13, &t), CHORUS_OK);
+    assert_int_equal(t, 1539202764);
+    assert_int_equal(ch_time_parse_ms(" 1539202764999.5 ", 17, &t), CHORUS_OK);
+    assert_int_equal(t, 1539202764);
+    assert_int_equal(ch_time_parse_ms("2018-10-10T20:19:24Z", 20, &t), CHORUS_OK); /* not a number */
+    assert_int_equal(t, 1539202764);
+    assert_int_equal(ch_time_parse_ms("1539202764", 10, &t), CHORUS_OK); /* 1970, as ms */
+    assert_int_equal(t, 1539202);
+    assert_int_equal(ch_time_parse("99999999999999999999", 20, &t), CHORUS_ELIMIT);
+    assert_int_equal(ch_time_parse("253402300800", 12, &t), CHORUS_ELIMIT); /* year 10000 */
+    /* the post window: 1990-01-01 (included) to 2100-01-01 (excluded) */
+    assert_int_equal(ch_time_check(CH_TIME_MIN), CHORUS_OK);
+    assert_int_equal(ch_time_check(CH_TIME_MIN - 1), CHORUS_ELIMIT);
+    assert_int_equal(ch_time_check(CH_TIME_MAX - 1), CHORUS_OK);
+    assert_int_equal(ch_time_check(CH_TIME_MAX), CHORUS_ELIMIT);
+    assert_int_equal(ch_time_parse_post("1990-01-01", 10, false, &t), CHORUS_OK);
+    assert_int_equal(t, CH_TIME_MIN);
+    assert_int_equal(ch_time_parse_post("1989-12-31T23:59:59Z", 20, false, &t), CHORUS_ELIMIT);
+    assert_int_equal(ch_time_parse_post("2100-01-01", 10, false, &t), CHORUS_ELIMIT);
+    assert_int_equal(ch_time_parse_post("0", 1, false, &t), CHORUS_ELIMIT);
+    assert_int_equal(ch_time_parse_post("1539202764123", 13, false, &t), CHORUS_ELIMIT);
+    assert_int_equal(ch_time_parse_post("1539202764123", 13, true, &t), CHORUS_OK);
+    assert_int_equal(ch_time_parse_post("soon", 4, false, &t), CHORUS_EPARSE);
+    assert_string_equal(ch_time_problem(CHORUS_ELIMIT), "out-of-range");
+    assert_string_equal(ch_time_problem(CHORUS_EPARSE), "unparseable");
     assert_int_equal(T("1970-01-01T00:00:00Z"), 0);
     assert_int_equal(T("2000-02-29T00:00:00Z"), 951782400);
     assert_int_equal(T(""), -1);
@@ -316,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_pool_oom), cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_corpus_platforms),
         cmocka_unit_test(test_time), cmocka_unit_test(test_kind),
+        cmocka_unit_test(test_corpus_nul),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "chorus.h"
 #include "core/alloc.h"
@@ -22,7 +23,7 @@ static char *render_opts(const char *data, size_t len, char sep, size_t max, boo
     ch_csv *c = NULL;
     assert_int_equal(ch_input_open_mem(data, len, max, &in), CHORUS_OK);
     assert_int_equal(ch_csv_open(in, sep, max, &c), CHORUS_OK);
-    size_t cap = 1 << 16, o = 0;
+    size_t cap = 1 << 20, o = 0;
     char *acc = malloc(cap);
     ch_csv_rec rec;
     int r = header ? ch_csv_read_header(c, &rec) : ch_csv_next(c, &rec);
@@ -140,9 +141,100 @@ static void test_empty(void **state)
 static void test_unterminated(void **state)
 {
     (void)state;
-    CHECK("a,b\n1,\"abc\n2,3\n", "1[a|b]\n2<bad_csv>\n");
+    /* the stray quote costs its own line only: the next row is read */
+    CHECK("a,b\n1,\"abc\n2,3\n", "1[a|b]\n2<bad_csv>\n3[2|3]\n");
     CHECK("a,b\n1,\"abc", "1[a|b]\n2<bad_csv>\n");
     CHECK("\"", "1<bad_csv>\n");
+}
+
+static char *render_header(const char *data, size_t max)
+{
+    return render_opts(data, strlen(data), 0, max, true);
+}
+
+#define CHECK_H(data, expect)                     \
+    do {                                          \
+        char *got_ = render_header(data, 0);      \
+        assert_string_equal(got_, expect);        \
+        free(got_);                               \
+    } while (0)
+
+/* A stray quote never costs a following good row (csv.h, "Recovery"). */
+static void test_recovery(void **state)
+{
+    (void)state;
+    /* the runaway closes at the opening quote of a later field, followed by text */
+    CHECK_H("id,user,text,year\n1,alice,\"broken text,2021\n2,bob,\"hello\",2022\n"
+            "3,carol,hi,2023\n",
+            "1[id|user|text|year]\n2<bad_csv>\n3[2|bob|hello|2022]\n4[3|carol|hi|2023]\n");
+    /* no quote anywhere after it: every later row is read */
+    CHECK_H("id,text\n1,\"open\n2,b\n3,c\n", "1[id|text]\n2<bad_csv>\n3[2|b]\n4[3|c]\n");
+    /* it closes cleanly but the record has the wrong column count */
+    CHECK_H("id,user,text,year\n1,alice,\"oops\n2,bob,\",hello\",2022\n",
+            "1[id|user|text|year]\n2<bad_csv>\n3[2|bob|,hello|2022]\n");
+    /* two broken rows in a row, then a good one */
+    CHECK_H("id,text\n1,\"x\n2,\"y\n3,z\n", "1[id|text]\n2<bad_csv>\n3<bad_csv>\n4[3|z]\n");
+    /* a broken row before a genuine multi-line record: both handled */
+    CHECK_H("id,user,text,year\n1,a,\"broken,2021\n2,b,\"multi\nline\",2022\n3,c,x,2023\n",
+            "1[id|user|text|year]\n2<bad_csv>\n3[2|b|multi\nline|2022]\n5[3|c|x|2023]\n");
+    /* genuine multi-line fields stay whole, even when a line looks like a row */
+    CHECK_H("id,user,text,year\n1,alice,\"x\na,b,c,d\ne\",2021\n2,bob,y,2022\n",
+            "1[id|user|text|year]\n2[1|alice|x\na,b,c,d\ne|2021]\n5[2|bob|y|2022]\n");
+    CHECK_H("id,text\n1,\"he said \"\"hi\"\"\nand left\"\n2,z\n",
+            "1[id|text]\n2[1|he said \"hi\"\nand left]\n4[2|z]\n");
+    /* a quote closing inside the first line stays lenient (text after it joins) */
+    CHECK_H("id,text\n1,\"ab\"c\n2,z\n", "1[id|text]\n2[1|abc]\n3[2|z]\n");
+    /* the span limit: a quote open over more than min(max_record, 1 MiB) of lines */
+    char *got = render_header("id,text\n1,\"open\n2,aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+                              "3,bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n4,c\n", 64);
+    assert_string_equal(got, "1[id|text]\n2<bad_csv>\n3[2|aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]\n"
+                             "4[3|bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb]\n5[4|c]\n");
+    free(got);
+    /* many rows after a stray quote, more than any small buffer: all read */
+    size_t cap = 200000, o = 0;
+    char *big = malloc(cap);
+    o += (size_t)snprintf(big + o, cap - o, "id,text\n0,\"stray\n");
+    for (int i = 1; i <= 5000; i++)
+        o += (size_t)snprintf(big + o, cap - o, "%d,row %d\n", i, i);
+    got = render_header(big, 0);
+    assert_non_null(strstr(got, "2<bad_csv>\n3[1|row 1]\n"));
+    assert_non_null(strstr(got, "5002[5000|row 5000]\n"));
+    size_t rows = 0;
+    for (const char *p = got; (p = strchr(p, '[')); p++)
+        rows++;
+    assert_int_equal(rows, 5001);
+    free(got);
+    free(big);
+}
+
+static size_t gz_member(const char *s, unsigned char *dst, size_t cap)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (unsigned char *)s;
+    z.avail_in = (uInt)strlen(s);
+    z.next_out = dst;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    size_t n = cap - z.avail_out;
+    deflateEnd(&z);
+    return n;
+}
+
+/* A damaged gzip member inside a table: reported as its own skip; a record open across it
+ * costs its first line only. */
+static void test_damaged_member(void **state)
+{
+    (void)state;
+    unsigned char z[1024];
+    size_t n = gz_member("id,t\n1,\"open\n", z, sizeof z);
+    size_t m = gz_member("2,lost\n", z + n, sizeof z - n);
+    z[n + m - 8] ^= 1; /* its CRC */
+    size_t k = gz_member("3,ok\n4,\"fine\nto the end\"\n", z + n + m, sizeof z - n - m);
+    char *got = render_opts((const char *)z, n + m + k, 0, 0, true);
+    assert_string_equal(got, "1[id|t]\n2<bad_csv>\n2<bad_checksum>\n3[3|ok]\n4[4|fine\nto the end]\n");
+    free(got);
 }
 
 static void test_column_counts(void **state)
@@ -172,8 +264,8 @@ static void test_limits(void **state)
     assert_string_equal(got, "1[a|b]\n2<too_long>\n3[2|ok]\n");
     free(got);
 
-    /* a runaway open quote: short lines, but the record passes 64 bytes at line 4; it is
-     * dropped and reading resumes at line 5 */
+    /* a runaway open quote: short lines, but the record passes 64 bytes at line 4; only its
+     * first line is dropped and the lines after it are read as records */
     const char *runaway = "a,b\n"
                           "1,\"never closed\n"
                           "0123456789012345678901234567890\n"
@@ -181,13 +273,14 @@ static void test_limits(void **state)
                           "5,resync\n"
                           "6,fine\n";
     got = render_opts(runaway, strlen(runaway), 0, 64, false);
-    assert_string_equal(got, "1[a|b]\n2<too_long>\n5[5|resync]\n6[6|fine]\n");
+    assert_string_equal(got, "1[a|b]\n2<bad_csv>\n3[0123456789012345678901234567890]\n"
+                             "4[0123456789012345678901234567890]\n5[5|resync]\n6[6|fine]\n");
     free(got);
 
-    /* a too-long line inside an open quote drops the record it belongs to */
+    /* a too-long line inside an open quote: the quote's line is dropped, then the long line */
     m = snprintf(buf, sizeof buf, "1,\"x\n%0100d\n2,y\n", 3);
     got = render_opts(buf, (size_t)m, 0, 64, false);
-    assert_string_equal(got, "1<too_long>\n3[2|y]\n");
+    assert_string_equal(got, "1<bad_csv>\n2<too_long>\n3[2|y]\n");
     free(got);
 
     /* exactly at the limit is fine */
@@ -405,6 +498,7 @@ int main(void)
         cmocka_unit_test(test_basic),          cmocka_unit_test(test_quotes),
         cmocka_unit_test(test_quoted_newlines), cmocka_unit_test(test_crlf_bom_blank),
         cmocka_unit_test(test_empty),          cmocka_unit_test(test_unterminated),
+        cmocka_unit_test(test_recovery),      cmocka_unit_test(test_damaged_member),
         cmocka_unit_test(test_column_counts),  cmocka_unit_test(test_limits),
         cmocka_unit_test(test_tsv),            cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_header),         cmocka_unit_test(test_alloc_failures),

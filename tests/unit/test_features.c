@@ -51,8 +51,8 @@ static void test_normalize_corpus(void **state)
     assert_string_equal(ch_corpus_post(one, 3)->norm, want);
     chorus_corpus_free(one);
     chorus_corpus_free(two);
-    assert_int_equal(ch_threads_resolve(100), CH_CORPUS_WORKERS);
-    assert_true(ch_threads_resolve(0) >= 1);
+    assert_int_equal(ch_parallel_threads(100), CH_PARALLEL_MAX);
+    assert_true(ch_parallel_threads(0) >= 1);
 }
 
 static void test_empty(void **state)

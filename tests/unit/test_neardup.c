@@ -40,7 +40,7 @@ static size_t add_kind(chorus_corpus *c, const char *author, int64_t t, const ch
     r.created_at = t;
     r.text = (ch_slice){text, strlen(text)};
     r.kind = kind;
-    if (kind == CH_KIND_REPOST)
+    if (kind == CH_KIND_REPOST || kind == CH_KIND_LIKE)
         r.ref_id = (ch_slice){"orig", 4};
     bool kept;
     ch_reason why;
@@ -163,7 +163,7 @@ static void test_same_topic_apart(void **state)
     assert_int_equal(r->n_narratives, 1);   /* only the base and its copy */
     assert_int_equal(nid(r, b), nid(r, b2));
     for (size_t i = 0; i < NTOPIC; i++)
-        assert_int_equal(nid(r, t[i]), CH_NEARDUP_NONE);
+        assert_int_equal(nid(r, t[i]), CH_NONE);
     ch_neardup_result_free(r);
     chorus_corpus_free(c);
 }
@@ -198,7 +198,7 @@ static void test_chinese(void **state)
         if (nid(r, p[i]) != 0)
             fail_msg("chinese variant %zu did not join: %s", i, zh[i]);
     for (size_t i = 0; i < 3; i++)
-        assert_int_equal(nid(r, q[i]), CH_NEARDUP_NONE);
+        assert_int_equal(nid(r, q[i]), CH_NONE);
     assert_int_equal(r->narratives[0].size, 5);
     assert_int_equal(r->narratives[0].n_accounts, 5);
     ch_neardup_result_free(r);
@@ -220,7 +220,7 @@ static void test_short_texts(void **state)
     add(c, "x", 41, "https://t.co/only @link #");
     ch_neardup_result *r = run(c, 1);
     for (int i = 0; i < 6; i++)
-        assert_int_equal(nid(r, s[i]), CH_NEARDUP_NONE);
+        assert_int_equal(nid(r, s[i]), CH_NONE);
     assert_int_equal(r->n_narratives, 1);
     for (int i = 0; i < 3; i++)
         assert_int_equal(nid(r, f[i]), 0);
@@ -230,6 +230,7 @@ static void test_short_texts(void **state)
     chorus_corpus_free(c);
 }
 
+/* Reposts and likes are not new copies of a narrative. */
 static void test_reposts_excluded(void **state)
 {
     (void)state;
@@ -242,15 +243,22 @@ static void test_reposts_excluded(void **state)
     size_t r2 = add(c, "d", 130, rt);   /* old-style manual retweet, read as a plain post */
     size_t r3 = add_kind(c, "e", 140, BASE, CH_KIND_REPOST);
     size_t q = add_kind(c, "f", 150, BASE, CH_KIND_QUOTE);   /* a quote's own text counts */
+    /* likes have no text of their own: none, or the liked post's that a reader attached */
+    size_t k1 = add_kind(c, "g", 160, "", CH_KIND_LIKE);
+    size_t k2 = add_kind(c, "h", 170, BASE, CH_KIND_LIKE);
     ch_neardup_result *r = run(c, 1);
     assert_int_equal(r->n_narratives, 1);
     assert_int_equal(nid(r, o1), 0);
     assert_int_equal(nid(r, o2), 0);
     assert_int_equal(nid(r, q), 0);
-    assert_int_equal(nid(r, r1), CH_NEARDUP_NONE);
-    assert_int_equal(nid(r, r2), CH_NEARDUP_NONE);
-    assert_int_equal(nid(r, r3), CH_NEARDUP_NONE);
+    assert_int_equal(nid(r, r1), CH_NONE);
+    assert_int_equal(nid(r, r2), CH_NONE);
+    assert_int_equal(nid(r, r3), CH_NONE);
+    assert_int_equal(nid(r, k1), CH_NONE);
+    assert_int_equal(nid(r, k2), CH_NONE);
     assert_int_equal(r->stats.reposts, 3);
+    assert_int_equal(r->stats.likes, 2);
+    assert_int_equal(r->stats.eligible, 3);
     assert_int_equal(r->narratives[0].size, 3);
     assert_true(ch_neardup_is_repost(ch_corpus_post(c, r2)));
     assert_false(ch_neardup_is_repost(ch_corpus_post(c, q)));
@@ -425,8 +433,8 @@ static void test_empty(void **state)
     add(c, "b", 2, "too short");
     r = run(c, 2);
     assert_int_equal(r->n_narratives, 0);
-    assert_int_equal(nid(r, 0), CH_NEARDUP_NONE);
-    assert_int_equal(nid(r, 1), CH_NEARDUP_NONE);
+    assert_int_equal(nid(r, 0), CH_NONE);
+    assert_int_equal(nid(r, 1), CH_NONE);
     ch_neardup_result_free(r);
     /* one eligible post: a narrative needs two */
     add(c, "c", 3, BASE);

@@ -1,6 +1,7 @@
 /* test_network.c — the coordination network on hand-built co-action edges: a tight group of 8
  * forms the one cluster while a star of weak edges and isolated pairs do not; determinism;
- * igraph errors come back as codes (never an abort) with igraph's handlers restored;
+ * igraph errors come back as codes (never an abort; handlers set once, not swapped per call);
+ * concurrent builds and a host's own default RNG change nothing;
  * allocation failures; empty and invalid input; pruning, institutional accounts and their
  * associates; the attachment test; the edges a results store keeps; the long look's window
  * in summaries. */
@@ -10,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <igraph.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,7 @@ typedef struct fixture {
     ch_coact_result co;
     ch_edge edges[128];
     ch_shared shared[512];
+    ch_object objects[NOBJ + 2];   /* the originals, as co-action names them */
 } fixture;
 
 static void add_post(ch_corpus *c, const char *id, const char *author, int64_t t, ch_kind kind,
@@ -81,7 +84,7 @@ static void add_edge(fixture *f, int i, int j, double p, uint32_t nobj, const in
                             .pvalue = p};
     for (int k = 0; k < nev; k++)
         f->shared[f->co.n_shared++] =
-            (ch_shared){(uint32_t)e, f->rp[ia][objs[k]], f->rp[ib][objs[k]]};
+            (ch_shared){(uint32_t)e, f->rp[ia][objs[k]], f->rp[ib][objs[k]], (uint32_t)objs[k]};
 }
 
 static int cmp_edge(const void *x, const void *y)
@@ -149,8 +152,13 @@ static void build(fixture *f)
             f->shared[j] = f->shared[j - 1];
             f->shared[j - 1] = t;
         }
+    for (int o = 0; o < NOBJ + 2; o++)
+        f->objects[o] = (ch_object){.key = (uint64_t)o, .behaviour = CH_B_REPOST,
+                                    .type = CH_OBJ_POST, .text = "post"};
     f->co.edges = f->edges;
     f->co.shared = f->shared;
+    f->co.shared_obj = f->objects;
+    f->co.n_shared_obj = NOBJ + 2;
     f->co.window = 60;
 }
 
@@ -298,6 +306,17 @@ static void test_deterministic(void **state)
     teardown(&f);
 }
 
+static int handler_calls;
+
+/* A non-aborting handler of the test's own: igraph's "ignore" (it frees igraph's temporaries),
+ * counted. */
+static void counting_handler(const char *reason, const char *file, int line,
+                             igraph_error_t igraph_errno)
+{
+    handler_calls++;
+    igraph_error_handler_ignore(reason, file, line, igraph_errno);
+}
+
 static void test_igraph_errors(void **state)
 {
     (void)state;
@@ -305,18 +324,78 @@ static void test_igraph_errors(void **state)
     build(&f);
     ch_network_opts o;
     ch_network_opts_default(&o);
+    ch_network *n = NULL;
+    assert_int_equal(ch_network_build(f.c, &f.co, &o, &n), CHORUS_OK);
+    ch_network_free(n);
+    /* from the library's first igraph call on, igraph's handler is the non-aborting one */
+    assert_true(igraph_set_error_handler(counting_handler) == igraph_error_handler_ignore);
+    handler_calls = 0;
     o.resolution = -1;  /* igraph rejects it: its error must come back as a code */
-    igraph_error_handler_t *before = igraph_set_error_handler(igraph_error_handler_abort);
-    ch_network *n = (ch_network *)&o;
+    n = (ch_network *)&o;
     assert_int_equal(ch_network_build(f.c, &f.co, &o, &n), CHORUS_EUSAGE);
     assert_null(n);
-    /* the caller's handler (here: abort) is back in place */
-    assert_true(igraph_set_error_handler(before) == igraph_error_handler_abort);
+    /* handlers are not swapped per call: the one in place saw the error and is still there */
+    assert_true(handler_calls >= 1);
+    assert_true(igraph_set_error_handler(igraph_error_handler_ignore) == counting_handler);
     /* and the next run works */
     ch_network_opts_default(&o);
     assert_int_equal(ch_network_build(f.c, &f.co, &o, &n), CHORUS_OK);
     assert_int_equal(n->n_clusters, 1);
     ch_network_free(n);
+    teardown(&f);
+}
+
+/* Builds on several threads at once (igraph is entered under the library's lock, its RNG
+ * seeded inside it) give the one-thread result, even with another generator made the default
+ * in between. */
+typedef struct job {
+    const fixture *f;
+    ch_network *n;
+    int rc;
+} job;
+
+static void *build_job(void *arg)
+{
+    job *j = arg;
+    ch_network_opts o;
+    ch_network_opts_default(&o);
+    o.resolution = 0.5;   /* more, smaller communities: the RNG matters more */
+    j->rc = ch_network_build(j->f->c, &j->f->co, &o, &j->n);
+    return NULL;
+}
+
+static void test_threads_and_rng(void **state)
+{
+    (void)state;
+    static fixture f;
+    build(&f);
+    job ref = {&f, NULL, 0};
+    build_job(&ref);
+    assert_int_equal(ref.rc, CHORUS_OK);
+    /* a host makes another generator igraph's default */
+    igraph_rng_t other;
+    assert_int_equal(igraph_rng_init(&other, &igraph_rngtype_mt19937), IGRAPH_SUCCESS);
+    igraph_rng_set_default(&other);
+    job jobs[6];
+    pthread_t tid[6];
+    for (int i = 0; i < 6; i++) {
+        jobs[i] = (job){&f, NULL, -1};
+        assert_int_equal(pthread_create(&tid[i], NULL, build_job, &jobs[i]), 0);
+    }
+    for (int i = 0; i < 6; i++) {
+        pthread_join(tid[i], NULL);
+        assert_int_equal(jobs[i].rc, CHORUS_OK);
+        assert_int_equal(jobs[i].n->n_communities, ref.n->n_communities);
+        assert_memory_equal(jobs[i].n->community_of_account, ref.n->community_of_account,
+                            ref.n->n_accounts * sizeof(uint32_t));
+        assert_memory_equal(jobs[i].n->cluster_of_account, ref.n->cluster_of_account,
+                            ref.n->n_accounts * sizeof(uint32_t));
+        ch_network_free(jobs[i].n);
+    }
+    /* chorus put its generator back; the test's is still the test's to free */
+    assert_true(igraph_rng_default()->state != other.state);
+    igraph_rng_destroy(&other);
+    ch_network_free(ref.n);
     teardown(&f);
 }
 
@@ -588,6 +667,7 @@ int main(void)
         cmocka_unit_test(test_multi_behaviour),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_igraph_errors),
+        cmocka_unit_test(test_threads_and_rng),
         cmocka_unit_test(test_oom),
         cmocka_unit_test(test_empty_and_invalid),
         cmocka_unit_test(test_dense_viral_crowd),

@@ -17,7 +17,7 @@
 #include "core/alloc.h"
 #include "core/post.h"
 #include "detect/parrot/parrot.h"
-#include "detect/statements.h"
+#include "ingest/statements.h"
 
 /* ---- fixture statements ---------------------------------------------------------------- */
 
@@ -429,6 +429,17 @@ static void test_corpus(void **state)
             "leaking pipes and unpaid pilots");
     ch_parrot_result_free(&r);
     ch_parrot_result_free(&r); /* harmless twice */
+    /* Likes of the matched post parrot nothing, with or without the liked text attached, and
+     * are not reposts. */
+    add_post(c, "6", "fay", T_A + 100, CH_KIND_LIKE, "1", "");
+    add_post(c, "7", "gus", T_A + 110, CH_KIND_LIKE, "1", SENT2 " #harbour");
+    assert_int_equal(ch_parrot_match_corpus(f->ix, c, &o, &r), CHORUS_OK);
+    assert_int_equal(r.nrows, 3);
+    assert_int_equal(r.post_stmt[5], CH_NONE);
+    assert_int_equal(r.post_stmt[6], CH_NONE);
+    assert_int_equal(r.reposts_skipped, 1);
+    assert_int_equal(r.reposts_of_matched, 1);
+    ch_parrot_result_free(&r);
     chorus_corpus_free(c);
 }
 
@@ -714,6 +725,13 @@ static void test_generated(void **state)
         assert_int_equal(x->before_publication, y->before_publication);
     }
     assert_memory_equal(r1.post_stmt, r3.post_stmt, r1.nposts * sizeof *r1.post_stmt);
+    /* the stage in one call (index, match, free the index) gives the same result */
+    ch_parrot_result rr;
+    assert_int_equal(ch_parrot_run(set, c, NULL, &o1, &rr), 0);
+    assert_int_equal(rr.nrows, r1.nrows);
+    assert_memory_equal(rr.rows, r1.rows, r1.nrows * sizeof *r1.rows);
+    assert_memory_equal(rr.post_stmt, r1.post_stmt, r1.nposts * sizeof *r1.post_stmt);
+    ch_parrot_result_free(&rr);
     ch_parrot_result_free(&r1);
     ch_parrot_result_free(&r3);
     chorus_corpus_free(c);

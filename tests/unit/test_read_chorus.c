@@ -75,8 +75,8 @@ static void test_times_and_ids(void **state)
     (void)state;
     const char *jsonl =
         "{\"id\":18446744073709551615,\"author_id\":\"a\",\"created_at\":1610000000.75,\"text\":\"\"}\n"
-        "{\"id\":\"9007199254740993\",\"author_id\":9007199254740993,\"created_at\":1610000000000,"
-        "\"text\":\"ms\"}\n"
+        "{\"id\":\"9007199254740993\",\"author_id\":9007199254740993,\"created_at\":1610000000,"
+        "\"text\":\"big\"}\n"
         "{\"id\":\"x3\",\"author_id\":\"a\",\"created_at\":\"2021-01-07T08:13:20+02:00\",\"text\":\"tz\","
         "\"kind\":\"retweet\"}\n"
         "{\"id\":-5,\"author_id\":\"a\",\"created_at\":\"1610000000\",\"text\":\"neg\"}\n";
@@ -95,6 +95,29 @@ static void test_times_and_ids(void **state)
     assert_int_equal(post(c, "x3")->kind, CH_KIND_REPOST);
     assert_int_equal(post(c, "-5")->created_at, 1610000000);
     chorus_corpus_free(c);
+
+    /* seconds, never milliseconds: a millisecond value is out of range, not divided; times
+     * outside 1990..2100 are refused; an account's creation time outside it is unknown */
+    const char *bad =
+        "{\"id\":\"m\",\"author_id\":\"a\",\"created_at\":1610000000000,\"text\":\"ms\"}\n"
+        "{\"id\":\"e\",\"author_id\":\"a\",\"created_at\":\"1989-12-31T23:59:59Z\",\"text\":\"\"}\n"
+        "{\"id\":\"f\",\"author_id\":\"a\",\"created_at\":4102444800,\"text\":\"\"}\n"
+        "{\"id\":\"ok\",\"author_id\":\"a\",\"created_at\":631152000,\"text\":\"\","
+        "\"author_meta\":{\"created_at\":0,\"followers\":3}}\n";
+    diag_log log2 = {0};
+    assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
+    assert_int_equal(run_str(c, bad, &log2), CHORUS_OK);
+    assert_int_equal(ch_corpus_nposts(c), 1);
+    assert_int_equal(log2.n, 3);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(log2.reason[i], CH_R_BAD_TIME);
+        assert_non_null(strstr(log2.msg[i], "out of range") ? log2.msg[i]
+                                                           : strstr(log2.msg[i], "out-of-range"));
+    }
+    assert_int_equal(post(c, "ok")->created_at, 631152000);
+    assert_int_equal(author(c, post(c, "ok"))->meta.created_at, CH_UNKNOWN_I64);
+    assert_int_equal(author(c, post(c, "ok"))->meta.followers, 3);
+    chorus_corpus_free(c);
 }
 
 /* Each bad record is reported with the right reason; the good ones around it are kept. */
@@ -102,38 +125,38 @@ static void test_bad_records(void **state)
 {
     (void)state;
     static const struct { const char *line; ch_reason reason; const char *in_msg; } cases[] = {
-        {"{\"author_id\":\"a\",\"created_at\":1,\"text\":\"x\"}", CH_R_NO_ID, NULL},
-        {"{\"id\":\"1\",\"created_at\":1,\"text\":\"x\"}", CH_R_NO_AUTHOR, NULL},
+        {"{\"author_id\":\"a\",\"created_at\":1600000001,\"text\":\"x\"}", CH_R_NO_ID, NULL},
+        {"{\"id\":\"1\",\"created_at\":1600000001,\"text\":\"x\"}", CH_R_NO_AUTHOR, NULL},
         {"{\"id\":\"1\",\"author\":\"h\",\"text\":\"x\"}", CH_R_NO_TIME, NULL},
         {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":null,\"text\":\"x\"}", CH_R_NO_TIME, NULL},
-        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1}", CH_R_BAD_FIELD, "'text' is missing"},
+        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1600000001}", CH_R_BAD_FIELD, "'text' is missing"},
         {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":\"last tuesday\",\"text\":\"x\"}",
          CH_R_BAD_TIME, "last tuesday"},
         {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1e300,\"text\":\"x\"}", CH_R_BAD_TIME, NULL},
         {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":true,\"text\":\"x\"}", CH_R_BAD_FIELD,
          "'created_at'"},
-        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1,\"text\":\"x\",\"kind\":\"favourite\"}",
+        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"x\",\"kind\":\"favourite\"}",
          CH_R_BAD_FIELD, "unknown kind 'favourite'"},
-        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1,\"text\":\"x\",\"kind\":3}", CH_R_BAD_FIELD,
+        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"x\",\"kind\":3}", CH_R_BAD_FIELD,
          "'kind'"},
-        {"{\"id\":1.5,\"author\":\"h\",\"created_at\":1,\"text\":\"x\"}", CH_R_BAD_FIELD, "'id'"},
-        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1,\"text\":5}", CH_R_BAD_FIELD, "'text'"},
-        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1,\"text\":\"x\",\"urls\":\"u\"}",
+        {"{\"id\":1.5,\"author\":\"h\",\"created_at\":1600000001,\"text\":\"x\"}", CH_R_BAD_FIELD, "'id'"},
+        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1600000001,\"text\":5}", CH_R_BAD_FIELD, "'text'"},
+        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"x\",\"urls\":\"u\"}",
          CH_R_BAD_FIELD, "'urls'"},
-        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1,\"text\":\"x\",\"hashtags\":[1]}",
+        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"x\",\"hashtags\":[1]}",
          CH_R_BAD_FIELD, "'hashtags'"},
-        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1,\"text\":\"x\",\"author_meta\":[]}",
+        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"x\",\"author_meta\":[]}",
          CH_R_BAD_FIELD, "'author_meta'"},
-        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1,\"text\":\"x\","
+        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"x\","
          "\"author_meta\":{\"followers\":-1}}", CH_R_BAD_FIELD, "followers"},
-        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1,\"text\":\"x\","
+        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"x\","
          "\"author_meta\":{\"verified\":\"yes\"}}", CH_R_BAD_FIELD, "verified"},
-        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1,\"text\":\"x\","
+        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"x\","
          "\"author_meta\":{\"created_at\":\"never\"}}", CH_R_BAD_TIME, "never"},
         {"[\"an array of records holds objects\"]", CH_R_NOT_POST, NULL},
-        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1,\"text\":\"x\"", CH_R_JSON,
+        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"x\"", CH_R_JSON,
          "malformed json"},
-        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1,\"text\":\"\xe2\x82\"}", CH_R_UTF8, NULL},
+        {"{\"id\":\"1\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"\xe2\x82\"}", CH_R_UTF8, NULL},
     };
     size_t ncases = sizeof cases / sizeof cases[0];
     char *buf = malloc(16384);
@@ -142,11 +165,11 @@ static void test_bad_records(void **state)
     for (size_t i = 0; i < ncases; i++) {
         /* a good record before each bad one */
         n += (size_t)snprintf(buf + n, 16384 - n,
-                              "{\"id\":\"g%zu\",\"author\":\"h\",\"created_at\":1,\"text\":\"ok\"}\n"
+                              "{\"id\":\"g%zu\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"ok\"}\n"
                               "%s\r\n", i, cases[i].line);
     }
     n += (size_t)snprintf(buf + n, 16384 - n,
-                          "{\"id\":\"last\",\"author\":\"h\",\"created_at\":1,\"text\":\"ok\"}");
+                          "{\"id\":\"last\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"ok\"}");
     ch_corpus *c;
     diag_log log = {0};
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
@@ -171,19 +194,19 @@ static void test_limits_and_layout(void **state)
     char *buf = malloc(2 * depth + 200000);
     assert_non_null(buf);
     size_t n = 0;
-    n += (size_t)sprintf(buf + n, "\xef\xbb\xbf{\"id\":\"1\",\"author\":\"h\",\"created_at\":1,"
+    n += (size_t)sprintf(buf + n, "\xef\xbb\xbf{\"id\":\"1\",\"author\":\"h\",\"created_at\":1600000001,"
                                   "\"text\":\"first\"}\n\n  \n");
-    n += (size_t)sprintf(buf + n, "{\"id\":\"2\",\"author\":\"h\",\"created_at\":1,\"text\":");
+    n += (size_t)sprintf(buf + n, "{\"id\":\"2\",\"author\":\"h\",\"created_at\":1600000001,\"text\":");
     memset(buf + n, '[', depth);
     n += depth;
     memset(buf + n, ']', depth);
     n += depth;
-    n += (size_t)sprintf(buf + n, "}\n{\"id\":\"3\",\"author\":\"h\",\"created_at\":1,\"text\":\"");
+    n += (size_t)sprintf(buf + n, "}\n{\"id\":\"3\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"");
     memset(buf + n, 'y', 100000);
     n += 100000;
-    n += (size_t)sprintf(buf + n, "\"}\n{\"id\":\"1\",\"author\":\"other\",\"created_at\":2,"
+    n += (size_t)sprintf(buf + n, "\"}\n{\"id\":\"1\",\"author\":\"other\",\"created_at\":1600000002,"
                                   "\"text\":\"dup\"}\n"
-                                  "{\"id\":\"4\",\"author\":\"h\",\"created_at\":1,\"text\":\"end\"}");
+                                  "{\"id\":\"4\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"end\"}");
     ch_corpus *c;
     diag_log log = {0};
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
@@ -222,9 +245,9 @@ static void test_limits_and_layout(void **state)
 static void test_allocation_failures(void **state)
 {
     (void)state;
-    const char *jsonl = "{\"id\":\"1\",\"author\":\"h\",\"created_at\":1,\"text\":\"a\","
+    const char *jsonl = "{\"id\":\"1\",\"author\":\"h\",\"created_at\":1600000001,\"text\":\"a\","
                         "\"hashtags\":[\"x\"],\"author_meta\":{\"name\":\"n\"}}\n"
-                        "{\"id\":2,\"author_id\":3,\"created_at\":1,\"text\":\"b\"}\n";
+                        "{\"id\":2,\"author_id\":3,\"created_at\":1600000001,\"text\":\"b\"}\n";
     for (uint64_t nth = 1; nth < 200; nth++) {
         int rc;
         size_t n;

@@ -286,6 +286,56 @@ static void test_extended_quote_and_numeric_ids(void **state)
     chorus_corpus_free(c);
 }
 
+/* id_str always wins over a numeric id: a number beyond 2^64 (which JSON parsers refuse)
+ * must not lose a record that has a valid id_str, at the top or inside user objects. */
+static void test_ids_beyond_64_bits(void **state)
+{
+    (void)state;
+    const char *jsonl =
+        /* top-level id above 2^64, id_str valid */
+        "{\"id\":123456789012345678901234567890,\"id_str\":\"1440716895355764743\","
+        "\"created_at\":\"Mon Jan 04 10:00:00 +0000 2021\",\"text\":\"a\","
+        "\"user\":{\"id\":99999999999999999999999,\"id_str\":\"42\",\"screen_name\":\"x\"}}\n"
+        /* id above 2^53 as a number and as text: the same id */
+        "{\"id\":9007199254740993,\"id_str\":\"9007199254740993\",\"created_at\":"
+        "\"Mon Jan 04 10:00:00 +0000 2021\",\"text\":\"b\",\"user\":{\"id_str\":\"42\"}}\n"
+        /* a negative one beyond 64 bits, and a big number inside a string stays as it is */
+        "{\"id\":-99999999999999999999,\"id_str\":\"7\",\"created_at\":"
+        "\"Mon Jan 04 10:00:00 +0000 2021\",\"text\":\"c 123456789012345678901234567890\","
+        "\"user\":{\"id_str\":\"42\"},\"favorite_count\":1e5}\n"
+        /* no id_str: the oversized number is no id (the record is refused for its id, not as
+         * malformed JSON) */
+        "{\"id\":123456789012345678901234567890,\"created_at\":"
+        "\"Mon Jan 04 10:00:00 +0000 2021\",\"text\":\"d\",\"user\":{\"id_str\":\"42\"}}\n"
+        /* timestamp_ms (milliseconds by name) when created_at is absent */
+        "{\"id_str\":\"8\",\"timestamp_ms\":\"1609754400123\",\"text\":\"e\","
+        "\"user\":{\"id_str\":\"42\"}}\n"
+        /* created_at out of the post window */
+        "{\"id_str\":\"9\",\"created_at\":\"Mon Jan 04 10:00:00 +0000 1988\",\"text\":\"f\","
+        "\"user\":{\"id_str\":\"42\"}}\n"
+        /* a pretty-printed document over several lines, with an oversized id */
+        "{\n  \"id\": 123456789012345678901234567890,\n  \"id_str\": \"10\",\n"
+        "  \"created_at\": \"Mon Jan 04 10:00:00 +0000 2021\",\n  \"text\": \"g\",\n"
+        "  \"user\": {\"id_str\": \"42\"}\n}\n";
+    ch_corpus *c;
+    diag_log log = {0};
+    assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
+    assert_int_equal(run_str(c, jsonl, &log), CHORUS_OK);
+    assert_int_equal(ch_corpus_nposts(c), 5);
+    assert_string_equal(post(c, "10")->text, "g");
+    assert_string_equal(post(c, "1440716895355764743")->text, "a");
+    assert_string_equal(S(c, author(c, post(c, "1440716895355764743"))->id), "42");
+    assert_string_equal(post(c, "9007199254740993")->text, "b");
+    assert_string_equal(post(c, "7")->text, "c 123456789012345678901234567890");
+    assert_int_equal(post(c, "8")->created_at, 1609754400);
+    assert_int_equal(log.n, 2);
+    assert_int_equal(log.reason[0], CH_R_NO_ID);
+    assert_int_equal(log.line[0], 4);
+    assert_int_equal(log.reason[1], CH_R_BAD_TIME);
+    assert_non_null(strstr(log.msg[1], "out-of-range"));
+    chorus_corpus_free(c);
+}
+
 /* full_text (tweet_mode=extended) wins over text; numeric reply ids; a retweet of a quote
  * emits both embedded posts. */
 static void test_full_text_reply_and_nested_embeds(void **state)
@@ -575,6 +625,7 @@ int main(void)
         cmocka_unit_test(test_users_with_status),
         cmocka_unit_test(test_all_fixtures_clean),
         cmocka_unit_test(test_extended_quote_and_numeric_ids),
+        cmocka_unit_test(test_ids_beyond_64_bits),
         cmocka_unit_test(test_full_text_reply_and_nested_embeds),
         cmocka_unit_test(test_twibot_strings),
         cmocka_unit_test(test_stream_messages_and_layout),

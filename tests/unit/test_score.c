@@ -429,7 +429,7 @@ static void test_coordinated(void **state)
                                   .n_events = 6, .weight = 12.0, .expected = 0.01,
                                   .pvalue = 1e-15, .window = 60, .n_occasions = 6};
             for (int o = 0; o < 5; o++)
-                shared[ns++] = (ch_shared){(uint32_t)ne, rp[i][o], rp[j][o]};
+                shared[ns++] = (ch_shared){(uint32_t)ne, rp[i][o], rp[j][o], (uint32_t)o};
             ne++;
         }
     ch_coact_result co;
@@ -438,6 +438,12 @@ static void test_coordinated(void **state)
     co.n_edges = ne;
     co.shared = shared;
     co.n_shared = ns;
+    ch_object objects[5];   /* the five reposted posts, as co-action names them */
+    for (int o = 0; o < 5; o++)
+        objects[o] = (ch_object){.key = (uint64_t)o, .behaviour = CH_B_REPOST,
+                                 .type = CH_OBJ_POST, .text = "post"};
+    co.shared_obj = objects;
+    co.n_shared_obj = 5;
     co.window = 60;
     ch_network *net = NULL;
     assert_int_equal(ch_network_build(c, &co, NULL, &net), CHORUS_OK);

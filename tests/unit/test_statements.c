@@ -15,7 +15,7 @@
 #include "chorus.h"
 #include "core/alloc.h"
 #include "core/post.h"
-#include "detect/statements.h"
+#include "ingest/statements.h"
 
 typedef struct diag_log {
     int n;

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "detect/coact/coact.h"
+#include "text/url.h"
 
 static const char *canon(const char *s)
 {

@@ -13,8 +13,10 @@
 #include <stdlib.h>
 
 const char *const lang_code[LANG_N] = {"en", "fr", "zh"};
-const char *const label_name[LBL_N] = {"organic", "campaign", "journalist", "news_outlet", "official",
-                                       "lookalike", "viral_reposter", "news_sharer", "trend_user", "viral_author"};
+const char *const label_name[LBL_N] = {"organic",        "campaign",    "journalist", "news_outlet",
+                                       "official",       "lookalike",   "viral_reposter", "news_sharer",
+                                       "trend_user",     "viral_author", "event_user",  "fan",
+                                       "fan_idol",       "niche_user"};
 const char *const topic_name[TOP_N] = {"cdnpoli", "interf", "cachina", "sports", "daily", "world", "tech", "ent"};
 
 static const struct {
@@ -549,6 +551,15 @@ static void make_campaign_member(Account *a, Rng *r, const Campaign *c, const in
     a->burst = (float)(0.2 + 0.3 * rng_u01(r));
     mix_default(a, r, 0.35, 0.50, 0.10, 0.05);
     a->appeal = (float)(0.3 * rng_lognormal(r, 1.0, 0.5));
+    if (c->persona) {
+        /* a persona account keeps up an ordinary-looking life: everyday topics, an ordinary mix
+         * of posts and reposts, at the rates of active ordinary users */
+        pick_topics(a, r, topic_w_org);
+        a->rate = (float)(rng_lognormal(r, 15.0, 0.7) * S.p.days / 14.0);
+        a->burst = (float)(0.15 + 0.45 * rng_u01(r));
+        mix_default(a, r, 0.42, 0.38, 0.14, 0.06);
+        a->client = (uint8_t)pick_client(r);
+    }
 }
 
 void accounts_build(void)
@@ -669,6 +680,7 @@ void accounts_build(void)
             bursts[b] = d * 86400;
         }
         int16_t op_tz = c->timing == 3 || rng_chance(&cr, 0.5) ? 480 : (rng_chance(&cr, 0.5) ? -300 : -480);
+        c->op_tz = op_tz;
         c->members = xmalloc(sizeof(uint32_t) * (size_t)c->size);
         c->part = xmalloc(sizeof(float) * (size_t)c->size);
         for (int m = 0; m < c->size; m++) {

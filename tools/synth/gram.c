@@ -2,7 +2,7 @@
  * (post text plus entity offsets).
  *
  * Grammar: rules are compiled once from the GramDef tables (gram_en.c, gram_fr.c, gram_zh.c,
- * gram_misc.c, gram_camp.c). A reference {name} is looked up as written, then inside the
+ * gram_misc.c, gram_camp.c, gram_cells.c). A reference {name} is looked up as written, then inside the
  * namespace of the rule that uses it ("en.post" may write {opener} for "en.opener").
  * Forms: {name} expand; {?name} expand half the time; {^name} expand and capitalise the first
  * letter; {n:LO:HI} integer; {@} mention hook; {U} URL hook. A definition starting with '~'
@@ -246,6 +246,7 @@ void gram_init(void)
     add_table(gram_zh);
     add_table(gram_misc);
     add_table(gram_camp);
+    add_table(gram_cells);
     hcap = 1;
     while (hcap < (uint32_t)n_rules * 2 + 16)
         hcap *= 2;

@@ -2,7 +2,8 @@
  *
  *   chorus-synth [--seed N] [--posts N] [--accounts N] [--format F[,F...]] [--campaigns N]
  *                [--campaign-size MIN:MAX] [--days N] [--start UNIX] [--noise 0..1]
- *                [--statements N] [--compress none|gz|zst] [--quiet] -o OUTDIR
+ *                [--statements N] [--scenario NAME] [--kinds LIST] [--size-mix S:M:L]
+ *                [--timing LIST] [--compress none|gz|zst] [--quiet] -o OUTDIR
  *
  * Same seed and parameters give byte-identical files. Exit 0 on success, 1 on a runtime
  * error, 2 on a usage error. */
@@ -30,6 +31,14 @@ static void usage(FILE *f)
           "  --start UNIX           start of the period (default 1677628800 = 2023-03-01T00:00Z)\n"
           "  --noise X              0..1, share of evasive paraphrases and obfuscation (default 0.5)\n"
           "  --statements N         number of official statements (default about 1.3 per day, 4..30)\n"
+          "  --scenario NAME        default, hashtag, cells, rotating, hard or all: which campaign kinds\n"
+          "                         and hard negatives are planted (default: default)\n"
+          "  --kinds LIST           campaign kinds, comma-separated: mixed, parrot, echo, rotating_echo,\n"
+          "                         repost_ring, hashtag_push, mention_push, link_push (default: the\n"
+          "                         scenario's)\n"
+          "  --size-mix S:M:L       weights of the size classes 3-5, 6-12 and 13-60 (default: the\n"
+          "                         scenario's; --campaign-size when given instead)\n"
+          "  --timing LIST          campaign timings allowed: tight, loose, spread, office (default all)\n"
           "  --compress none|gz|zst compress post files through the gzip/zstd commands (default none)\n"
           "  --quiet                no summary on stderr\n"
           "  -o, --out DIR          output directory (created if missing)\n"
@@ -85,6 +94,53 @@ static int parse_formats(const char *v)
             usage_error("unknown format '%s'", tok);
     }
     return f;
+}
+
+static int parse_scenario(const char *v)
+{
+    for (int k = 0; k < SC_N; k++)
+        if (!strcmp(v, scenario_name[k]))
+            return k;
+    usage_error("unknown scenario '%s' (expected default, hashtag, cells, rotating, hard or all)", v);
+    return 0;
+}
+
+/* A comma-separated list of names from `names` (n of them) as a bit set. */
+static unsigned parse_names(const char *opt, const char *v, const char *const *names, int n)
+{
+    unsigned bits = 0;
+    char tmp[512];
+    snprintf(tmp, sizeof tmp, "%s", v);
+    for (char *tok = strtok(tmp, ","); tok; tok = strtok(NULL, ",")) {
+        int k = 0;
+        while (k < n && strcmp(tok, names[k]))
+            k++;
+        if (k == n) {
+            char msg[128];
+            snprintf(msg, sizeof msg, "unknown value for %s: '%%s'", opt);
+            usage_error(msg, tok);
+        }
+        bits |= 1u << k;
+    }
+    if (!bits)
+        usage_error("empty list for '%s'", opt);
+    return bits;
+}
+
+static void parse_size_mix(const char *v, double *w)
+{
+    char *end;
+    const char *p = v;
+    double sum = 0;
+    for (int k = 0; k < SZ_N; k++) {
+        w[k] = strtod(p, &end);
+        if (end == p || w[k] < 0 || (k < SZ_N - 1 ? *end != ':' : *end != 0))
+            usage_error("invalid --size-mix '%s' (expected three weights S:M:L, e.g. 1:2:1)", v);
+        sum += w[k];
+        p = end + 1;
+    }
+    if (sum <= 0)
+        usage_error("invalid --size-mix '%s' (all weights are 0)", v);
 }
 
 static void mkdirs(const char *path)
@@ -150,6 +206,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--campaigns")) {
             NEED();
             p->campaigns = (int)parse_long(a, v, 0, 64);
+            p->campaigns_set = true;
         } else if (!strcmp(a, "--campaign-size")) {
             NEED();
             char *colon = strchr(v, ':');
@@ -161,6 +218,20 @@ int main(int argc, char **argv)
             p->csize_max = (int)parse_long(a, colon + 1, 2, 5000);
             if (p->csize_max < p->csize_min)
                 usage_error("invalid --campaign-size '%s' (MAX < MIN)", v);
+            p->csize_set = true;
+        } else if (!strcmp(a, "--scenario")) {
+            NEED();
+            p->scenario = parse_scenario(v);
+        } else if (!strcmp(a, "--kinds")) {
+            NEED();
+            p->kinds = parse_names(a, v, ckind_name, CK_N);
+        } else if (!strcmp(a, "--size-mix")) {
+            NEED();
+            parse_size_mix(v, p->size_mix);
+        } else if (!strcmp(a, "--timing")) {
+            NEED();
+            static const char *const timing[4] = {"tight", "loose", "spread", "office"};
+            p->timings = parse_names(a, v, timing, 4);
         } else if (!strcmp(a, "--days")) {
             NEED();
             p->days = (int)parse_long(a, v, 1, 366);
@@ -198,6 +269,7 @@ int main(int argc, char **argv)
         p->formats = FMT_V1;
     if (!p->accounts)
         p->accounts = p->posts / 10 < 300 ? 300 : p->posts / 10;
+    cells_defaults(p);
 
     struct timespec ts0, ts1;
     clock_gettime(CLOCK_MONOTONIC, &ts0); /* timing of the run only, never a source of randomness */

@@ -22,7 +22,9 @@
 const char *const kind_name[4] = {"post", "repost", "reply", "quote"};
 const char *const behaviour_name[BH_N] = {"parrot", "repost_ring", "link_sharing", "hashtag_push", "narrative"};
 const char *const role_name[RO_N] = {"none", "official", "parrot", "repost_ring", "link_sharing", "hashtag_push",
-                                     "narrative", "ring_seed", "journalist_quote", "viral", "news_url", "trend"};
+                                     "narrative", "ring_seed", "journalist_quote", "viral", "news_url", "trend",
+                                     "echo", "rotating_echo", "mention_push", "organic_share", "mention_target",
+                                     "news_event", "fan", "idol", "niche_tag"};
 
 
 #define TWEPOCH 1288834974657LL
@@ -157,6 +159,25 @@ static int64_t to_ms(Rng *r, int64_t t) { return t * 1000 + (int64_t)rng_below(r
 
 static bool in_period(int64_t t) { return t >= S.t0 && t < S.t1; }
 
+bool scenario_new_mode(void)
+{
+    const Params *p = &S.p;
+    return p->scenario != SC_DEFAULT || p->kinds || p->timings || p->size_mix[0] > 0 || p->size_mix[1] > 0 ||
+           p->size_mix[2] > 0;
+}
+
+Planted *plan_add_post(int64_t t_ms, uint32_t author, int kind, int role, const Content *c)
+{
+    return add_post(t_ms, author, kind, role, c);
+}
+Planted *plan_add_repost(int64_t t_ms, uint32_t author, int32_t ref, int role)
+{
+    return add_repost(t_ms, author, ref, role);
+}
+int64_t plan_to_ms(Rng *r, int64_t t) { return to_ms(r, t); }
+bool plan_in_period(int64_t t) { return in_period(t); }
+int64_t plan_office_adjust(Rng *r, int64_t t) { return office_adjust(r, t); }
+
 /* ------------------------------------------------------------- campaigns */
 
 static void camp_setup_one(Campaign *c, Rng *r, int idx)
@@ -240,9 +261,15 @@ void campaigns_setup(void)
         static const double win[4] = {300, 3600, 6 * 3600, 3 * 3600};
         c->window_s = win[c->timing];
     }
-    if (S.n_camp >= 1)
+    for (int i = 0; i < S.n_camp; i++)
+        S.camp[i].twin = -1;
+    if (scenario_new_mode()) {
+        /* kinds, size classes, timings, twins: their own streams, after the default draws */
+        cells_setup();
+    } else if (S.n_camp >= 1) {
         S.camp[0].behaviours |= 1u << BH_PARROT;
-    if (S.n_camp >= 3) {
+    }
+    if (S.n_camp >= 3 && !scenario_new_mode()) {
         S.camp[2].profile = 1; /* at least one network of aged, bought accounts */
         bool has_zh = false;
         for (int i = 0; i < S.n_camp; i++)
@@ -331,6 +358,11 @@ static const char *camp_domains[] = {"pacificharmonynews.com", "northbridgepost.
 static void camp_article_url(Rng *r, uint64_t aseed, int64_t day, const char *title, char *out, size_t cap)
 {
     (void)r;
+    plan_camp_article_url(aseed, day, title, out, cap);
+}
+
+void plan_camp_article_url(uint64_t aseed, int64_t day, const char *title, char *out, size_t cap)
+{
     char slug[128];
     size_t j = 0;
     for (size_t i = 0; title[i] && j < 90; i++) {
@@ -860,12 +892,16 @@ static void relabel(uint32_t a, int label)
         S.acct[a].label = (uint8_t)label;
 }
 
+uint32_t plan_pick_organic(Rng *r, bool en_fr_only) { return pick_organic(r, en_fr_only); }
+
 static int64_t daytime(Rng *r, int64_t day, int tz)
 {
     /* 08:00-23:00 local, weighted towards the evening */
     double h = 8 + 15 * sqrt(rng_u01(r));
     return day * 86400 - (int64_t)tz * 60 + (int64_t)(h * 3600);
 }
+
+int64_t plan_daytime(Rng *r, int64_t day, int tz) { return daytime(r, day, tz); }
 
 static void plan_viral(void)
 {
@@ -893,6 +929,7 @@ static void plan_viral(void)
     p->lang = vlang;
     p->appeal = 500;
     int32_t vi = pl_index(p);
+    S.viral_pl = vi;
     S.viral_t0 = T;
     long n = (long)(S.n_organic_pool * 0.06);
     if (n < 30)
@@ -996,10 +1033,27 @@ static int cmp_pl(const void *a, const void *b)
 
 void plan_build(void)
 {
+    bool new_mode = scenario_new_mode();
+    S.viral_pl = -1;
     plan_officials();
     plan_journalists();
+    if (new_mode) {
+        /* the hard negatives first: cells that amplify organic objects refer to them */
+        plan_viral();
+        plan_news_url();
+        plan_trend();
+        hardneg_plan();
+    }
     for (int i = 0; i < S.n_camp; i++) {
         Campaign *c = &S.camp[i];
+        if (c->kind != CK_MIXED && c->kind != CK_PARROT) {
+            cells_plan(c);
+            if (c->share_organic)
+                cells_share_organic(c);
+            continue;
+        }
+        if (c->share_organic)
+            cells_share_organic(c);
         if (c->behaviours >> BH_PARROT & 1)
             plan_parrot(c);
         if (c->behaviours >> BH_RING & 1)
@@ -1012,9 +1066,11 @@ void plan_build(void)
             plan_narratives(c);
         (void)n_used_camp_posts;
     }
-    plan_viral();
-    plan_news_url();
-    plan_trend();
+    if (!new_mode) {
+        plan_viral();
+        plan_news_url();
+        plan_trend();
+    }
     /* drop what fell outside the period (and what refers to dropped posts), sort by time */
     uint32_t n = S.n_pl;
     int32_t *keep = xmalloc(sizeof(int32_t) * (n ? n : 1));

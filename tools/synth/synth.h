@@ -30,7 +30,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SYNTH_VERSION "0.2"
+#define SYNTH_VERSION "0.3"
 
 /* ---------------------------------------------------------------- util.c */
 
@@ -162,7 +162,7 @@ int gram_n_alts(int rule);
 /* Expand a specific alternative of a rule. */
 void gram_expand_alt(GramCtx *g, int rule, int alt);
 
-extern const GramDef gram_en[], gram_fr[], gram_zh[], gram_misc[], gram_camp[];
+extern const GramDef gram_en[], gram_fr[], gram_zh[], gram_misc[], gram_camp[], gram_cells[];
 
 /* -------------------------------------------------------------- content */
 
@@ -229,6 +229,10 @@ enum {
     LBL_NEWSSHARE,  /* organic account that shared the popular news URL */
     LBL_TREND,      /* organic account that used the trending hashtag pair */
     LBL_VIRAL_AUTHOR,
+    LBL_EVENT,      /* organic account that posted a breaking-news event hashtag in its burst */
+    LBL_FAN,        /* organic account of a fan community that reposts its idol together */
+    LBL_IDOL,       /* the popular account a fan community follows */
+    LBL_NICHE,      /* organic account that uses a niche hobby tag over weeks */
     LBL_N
 };
 extern const char *const label_name[LBL_N];
@@ -296,8 +300,27 @@ extern const char *const behaviour_name[BH_N];
 /* roles of planted posts in the truth */
 enum {
     RO_NONE, RO_OFFICIAL, RO_PARROT, RO_RING, RO_LINK, RO_HASHTAG, RO_NARRATIVE, RO_SEED,
-    RO_JOURNALIST, RO_VIRAL, RO_NEWSURL, RO_TREND, RO_N
+    RO_JOURNALIST, RO_VIRAL, RO_NEWSURL, RO_TREND,
+    /* roles of the phenomena of --scenario (see cells.c and hardneg.c) */
+    RO_ECHO, RO_ROTATING, RO_MENTION, RO_ORGSHARE, RO_TARGET, RO_EVENT, RO_FAN, RO_IDOL, RO_NICHE,
+    RO_N
 };
+
+/* Campaign kinds (truth "kind"). CK_MIXED is the multi-behaviour network of the default
+ * scenario (plan.c); the others are single-purpose cells planned in cells.c. */
+enum { CK_MIXED, CK_PARROT, CK_ECHO, CK_ROTATING, CK_RING, CK_HASHTAG, CK_MENTION, CK_LINK, CK_N };
+extern const char *const ckind_name[CK_N];
+
+/* Scenarios (--scenario): which phenomena are planted. */
+enum { SC_DEFAULT, SC_HASHTAG, SC_CELLS, SC_ROTATING, SC_HARD, SC_ALL, SC_N };
+extern const char *const scenario_name[SC_N];
+
+/* Campaign size classes (truth "size_class", --size-mix). */
+enum { SZ_SMALL, SZ_MEDIUM, SZ_LARGE, SZ_N };
+extern const int size_class_lo[SZ_N], size_class_hi[SZ_N];
+int size_class_of(int size); /* SZ_N when above the largest class */
+
+#define MAX_BURSTS 48
 extern const char *const role_name[RO_N];
 
 /* A planted post: content stored in the arena, fully decided by plan.c. */
@@ -358,6 +381,23 @@ typedef struct {
     int n_posts;
     int n_parroted;
     int parroted[32];
+    /* --- the cells of --scenario (cells.c); CK_MIXED campaigns leave these at their zero
+     *     values except kind, twin (-1) and op_tz --- */
+    int kind;              /* CK_* */
+    int twin;              /* campaign run alongside this one (same topic and hours, no shared
+                              object), or -1 */
+    int theme;             /* wording theme of the push grammar (shared by twins) */
+    bool persona;          /* members keep up organic-looking activity at ordinary rates */
+    bool share_organic;    /* members also amplify the viral post, the popular URL, the idol */
+    int16_t op_tz;         /* operators' UTC offset, minutes */
+    uint32_t target;       /* mention_push: the targeted account */
+    int n_combo;           /* hashtag_push: tag combinations, as indices into tags */
+    uint8_t combo[3][3], combo_n[3];
+    double p_trend;        /* hashtag_push: share of posts that add a popular tag */
+    int msg[4], n_msg;     /* echo, rotating_echo: message rules (rot.<lang>.<k>) */
+    int n_wordings;        /* rotating_echo: wordings per message that members rotate through */
+    int64_t bursts[MAX_BURSTS];
+    int n_bursts;
 } Campaign;
 
 enum { FMT_V1 = 1, FMT_V2 = 2, FMT_IO = 4, FMT_CSV = 8, FMT_CHORUS = 16, FMT_MASTODON = 32 };
@@ -376,7 +416,25 @@ typedef struct {
     const char *outdir;
     bool quiet;
     int statements;       /* 0 = auto */
+    int scenario;         /* SC_* */
+    unsigned kinds;       /* bit per CK_* allowed for the campaigns; 0 = the scenario's */
+    double size_mix[SZ_N];/* weights of the size classes; all 0 = --campaign-size decides */
+    unsigned timings;     /* bit per timing (0 tight .. 3 office) allowed; 0 = all */
+    bool campaigns_set, csize_set;
 } Params;
+
+/* Extra hard negatives of --scenario (hardneg.c), one descriptor per event for the truth. */
+enum { HN_EVENT, HN_FANS, HN_NICHE, HN_N };
+typedef struct {
+    int kind;              /* HN_* */
+    const char *tags[3];
+    int n_tags;
+    int64_t from, to;
+    uint32_t idol;         /* HN_FANS: the account the fans repost */
+    int32_t idol_posts[64];/* HN_FANS: planted indices of the idol's posts (before sorting) */
+    int n_idol_posts;
+    int n_posts, n_accounts;
+} HardNeg;
 
 typedef struct {
     Params p;
@@ -407,6 +465,9 @@ typedef struct {
     const char *trend_tags[2];
     int n_trend;
     int64_t trend_t0, trend_t1, viral_t0, news_t0;
+    int32_t viral_pl;         /* planted index of the viral post (before sorting), -1 */
+    HardNeg hn[8];
+    int n_hn;
     /* counters */
     uint64_t n_posts_out, n_kind[4];
     uint64_t planted_seq;
@@ -437,6 +498,7 @@ void text_organic_with(Content *c, uint64_t cseed, uint32_t author, int topic, c
                        const char *const *tags, int n_tags, int64_t t, uint8_t *lang_out);
 int text_pick_topic(uint64_t cseed, const Account *a);
 void text_article_url(uint64_t article_seed, int domain, int64_t day, int topic, char *out, size_t cap);
+void text_lower(Content *c); /* lower-case ASCII letters outside hashtags, mentions and links */
 void url_variant(Rng *r, const char *canon, uint64_t article_seed, int how, char *out, size_t cap);
 const char *text_emoji(Rng *r);
 
@@ -445,6 +507,26 @@ void campaigns_setup(void);
 void plan_build(void);
 Planted *planted_new(void);
 uint64_t snowflake(int64_t t_ms, uint32_t worker, uint32_t seq);
+/* shared with cells.c and hardneg.c */
+bool scenario_new_mode(void); /* anything beyond the default scenario was asked for */
+Planted *plan_add_post(int64_t t_ms, uint32_t author, int kind, int role, const Content *c);
+Planted *plan_add_repost(int64_t t_ms, uint32_t author, int32_t ref, int role);
+int64_t plan_to_ms(Rng *r, int64_t t);
+bool plan_in_period(int64_t t);
+int64_t plan_office_adjust(Rng *r, int64_t t);
+uint32_t plan_pick_organic(Rng *r, bool en_fr_only);
+int64_t plan_daytime(Rng *r, int64_t day, int tz);
+void plan_camp_article_url(uint64_t aseed, int64_t day, const char *title, char *out, size_t cap);
+
+/* cells.c — campaign kinds other than mixed: setup after the default draws, and planting */
+void cells_defaults(Params *p); /* the scenario's campaign count unless --campaigns was given */
+void cells_setup(void);      /* kinds, sizes, timings, twins, tags, messages (campaigns_setup) */
+void cells_plan(Campaign *c);/* plants the actions of one campaign of a kind other than mixed */
+void cells_share_organic(Campaign *c); /* the viral post, popular URL, idol and trend */
+
+/* hardneg.c — hard negatives of --scenario: a news-event hashtag adopted in bursts, a fan
+ * community reposting its idol, niche hobby tags used together over weeks */
+void hardneg_plan(void);
 
 /* sim.c */
 void sim_run(void);

@@ -303,6 +303,8 @@ static void lower_ascii(Content *c, uint32_t from)
     }
 }
 
+void text_lower(Content *c) { lower_ascii(c, 0); }
+
 static void add_tags(Content *c, Rng *r, int lang, int topic, int n)
 {
     const char *rule = lang == LANG_ZH ? "tags.zh" : lang == LANG_FR ? "tags.fr" : tag_rule_en[topic];

@@ -99,6 +99,8 @@ void truth_write(void)
     buf_i64(b, S.p.days);
     kq(b, "noise");
     buf_printf(b, "%.3f", S.p.noise);
+    kq(b, "scenario");
+    buf_json_cstr(b, scenario_name[S.p.scenario]);
     kq(b, "n_posts");
     buf_u64(b, S.n_posts_out);
     kq(b, "n_by_kind");
@@ -159,10 +161,63 @@ void truth_write(void)
         static const char *profile[] = {"fresh", "aged", "mixed"};
         buf_puts(b, "{\"type\":\"campaign\",\"id\":");
         buf_i64(b, c->id);
+        kq(b, "kind");
+        buf_json_cstr(b, ckind_name[c->kind]);
         kq(b, "size");
         buf_i64(b, c->size);
+        kq(b, "size_class");
+        {
+            int sc = size_class_of(c->size);
+            if (sc < SZ_N)
+                buf_printf(b, "\"%d-%d\"", size_class_lo[sc], size_class_hi[sc]);
+            else
+                buf_printf(b, "\"%d+\"", size_class_hi[SZ_N - 1] + 1);
+        }
         kq(b, "behaviours");
-        names_of_bits(b, c->behaviours, BH_N, behaviour_name);
+        if (c->kind == CK_MIXED || c->kind == CK_PARROT) {
+            names_of_bits(b, c->behaviours, BH_N, behaviour_name);
+        } else {
+            static const char *const main_behaviour[CK_N] = {NULL, NULL, "echo", "rotating_echo", "repost_ring",
+                                                             "hashtag_push", "mention_push", "link_sharing"};
+            buf_putc(b, '[');
+            buf_json_cstr(b, main_behaviour[c->kind]);
+            buf_putc(b, ']');
+        }
+        kq(b, "twin_of");
+        int_or_null(b, c->twin);
+        kq(b, "shares_organic");
+        buf_puts(b, c->share_organic ? "true" : "false");
+        kq(b, "persona");
+        buf_puts(b, c->persona ? "true" : "false");
+        kq(b, "bursts");
+        buf_putc(b, '[');
+        for (int k = 0; k < c->n_bursts; k++) {
+            if (k)
+                buf_putc(b, ',');
+            buf_i64(b, c->bursts[k]);
+        }
+        buf_putc(b, ']');
+        kq(b, "n_messages");
+        buf_i64(b, c->n_msg);
+        kq(b, "n_wordings");
+        buf_i64(b, c->kind == CK_ROTATING ? c->n_wordings : c->kind == CK_ECHO ? 1 : 0);
+        kq(b, "target_account_id");
+        if (c->kind == CK_MENTION)
+            buf_u64str(b, S.acct[c->target].id);
+        else
+            buf_puts(b, "null");
+        kq(b, "tag_sets");
+        buf_putc(b, '[');
+        for (int k = 0; k < c->n_combo; k++) {
+            buf_puts(b, k ? ",[" : "[");
+            for (int j = 0; j < c->combo_n[k]; j++) {
+                if (j)
+                    buf_putc(b, ',');
+                buf_json_cstr(b, c->tags[c->combo[k][j]]);
+            }
+            buf_putc(b, ']');
+        }
+        buf_putc(b, ']');
         kq(b, "window_s");
         buf_i64(b, (int64_t)c->window_s);
         kq(b, "timing");
@@ -319,6 +374,33 @@ void truth_write(void)
     kq(b, "n_posts");
     buf_i64(b, S.n_trend);
     buf_puts(b, "}\n");
+    for (int k = 0; k < S.n_hn; k++) {
+        const HardNeg *h = &S.hn[k];
+        static const char *const hn_name[HN_N] = {"news_event", "fan_community", "niche_tag"};
+        buf_puts(b, "{\"type\":\"hard_negative\",\"kind\":");
+        buf_json_cstr(b, hn_name[h->kind]);
+        kq(b, "hashtags");
+        buf_putc(b, '[');
+        for (int j = 0; j < h->n_tags; j++) {
+            if (j)
+                buf_putc(b, ',');
+            buf_json_cstr(b, h->tags[j]);
+        }
+        buf_putc(b, ']');
+        if (h->kind == HN_FANS) {
+            kq(b, "idol_account_id");
+            buf_u64str(b, S.acct[h->idol].id);
+        }
+        kq(b, "from");
+        buf_i64(b, h->from);
+        kq(b, "to");
+        buf_i64(b, h->to);
+        kq(b, "n_accounts");
+        buf_i64(b, h->n_accounts);
+        kq(b, "n_posts");
+        buf_i64(b, h->n_posts);
+        buf_puts(b, "}\n");
+    }
     buf_puts(b, "{\"type\":\"hard_negative\",\"kind\":\"journalist_quotes\",\"n_accounts\":");
     buf_i64(b, S.n_journalists);
     buf_puts(b, "}\n");

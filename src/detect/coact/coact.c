@@ -21,39 +21,28 @@
  *   6. Benjamini–Hochberg over all account pairs flags the significant edges; the screened
  *      edges, at most max_edges by ascending p, sorted by (behaviour, a, b);
  *   7. per behaviour, in parallel: sweep again to collect evidence posts of the edges.
- * Every task writes only its own output slot and outputs are merged in task order, then sorted
- * on a total order: the result does not depend on the number of threads or partitions.
+ * The parallel phases run on ch_parallel_for (core/parallel.h). Every task writes only its own
+ * output slot and outputs are merged in task order, then sorted on a total order: the result
+ * does not depend on the number of threads or partitions.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/alloc.h"
-#include "core/sys.h"
+#include "core/parallel.h"
 #include "core/hash.h"
 #include "detect/coact/coact_int.h"
 
 #define DEFAULT_K 20
 #define DEFAULT_TABLE_BYTES ((size_t)256 << 20)
 #define DEFAULT_SCREEN_P 0.01
-#define MAX_THREADS 64
 /* Bytes one candidate pair may take in a table: a 56-byte entry at load <= 0.7, doubled for
  * the power-of-two rounding of the capacity. Used to size partitions. */
 #define PAIR_BYTES 160
 /* Behaviours generating fewer pairs are counted without the prefilter (phase 5a). */
 #define FILTER_MIN_PAIRS 100000
-
-static const char *const beh_names[CH_B__COUNT] = {
-    "repost", "reply", "quote", "link", "hashtag", "narrative", "statement",
-};
-
-const char *ch_behaviour_name(ch_behaviour b)
-{
-    return (unsigned)b < CH_B__COUNT ? beh_names[b] : "?";
-}
 
 void ch_coact_opts_default(ch_coact_opts *o)
 {
@@ -80,6 +69,8 @@ void ch_coact_result_free(ch_coact_result *r)
         return;
     ch_free(r->edges);
     ch_free(r->shared);
+    ch_free(r->shared_obj);
+    ch_arena_free(&r->text);
     ch_free(r);
 }
 
@@ -88,56 +79,6 @@ void ch_coact_result_free(ch_coact_result *r)
 static inline uint64_t tdiff(int64_t b, int64_t a)
 {
     return (uint64_t)b - (uint64_t)a;
-}
-
-/* ---- tasks on threads ------------------------------------------------------------------- */
-
-typedef void (*task_fn)(void *ctx, size_t i);
-
-typedef struct tpool {
-    task_fn fn;
-    void *ctx;
-    size_t n;
-    atomic_size_t next;
-} tpool;
-
-static void *worker(void *arg)
-{
-    tpool *p = arg;
-    for (;;) {
-        size_t i = atomic_fetch_add(&p->next, 1);
-        if (i >= p->n)
-            break;
-        p->fn(p->ctx, i);
-    }
-    return NULL;
-}
-
-/* Runs fn(ctx, 0..n-1) on up to `threads` threads (the caller's included). A thread that
- * cannot be created just leaves its share to the others. */
-static void parallel(int threads, size_t n, task_fn fn, void *ctx)
-{
-    tpool p = {.fn = fn, .ctx = ctx, .n = n};
-    atomic_init(&p.next, 0);
-    pthread_t th[MAX_THREADS];
-    int started = 0;
-    int want = threads < 1 ? 1 : threads;
-    if ((size_t)want > n)
-        want = (int)n;
-    for (int i = 1; i < want; i++) {
-        if (pthread_create(&th[started], NULL, worker, &p) == 0)
-            started++;
-    }
-    worker(&p);
-    for (int i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-}
-
-static int resolve_threads(int t)
-{
-    if (t <= 0)
-        t = ch_cpu_count();
-    return t > MAX_THREADS ? MAX_THREADS : t;
 }
 
 /* ---- state ------------------------------------------------------------------------------- */
@@ -178,7 +119,6 @@ typedef struct bstate {
     size_t fwords;
     double distinct_est; /* distinct pairs seen, estimated from the prefilter */
     uint32_t nparts;
-    int rc;
 } bstate;
 
 /* Per (behaviour, partition) task. */
@@ -187,7 +127,6 @@ typedef struct ptask {
     uint32_t part;
     cands out;
     uint64_t candidates, tested, generated, trimmed;
-    int rc;
 } ptask;
 
 typedef struct run {
@@ -214,7 +153,6 @@ typedef struct run {
     size_t ebeg[CH_B__COUNT + 1];   /* edges of behaviour b: [ebeg[b], ebeg[b+1]) */
     ch_shared *ev;                  /* CH_SHARED_PER_EDGE slots per edge */
     uint8_t *nev;                   /* slots used per edge */
-    int erc[CH_B__COUNT];
 } run;
 
 static void run_free(run *r)
@@ -242,15 +180,16 @@ static void run_free(run *r)
 
 /* ---- phase 2: group and sort ---------------------------------------------------------- */
 
-static void build_task(void *ctx, size_t i)
+static int build_task(void *ctx, size_t i, unsigned worker)
 {
     run *r = ctx;
     bstate *bs = &r->b[i];
     if (!(r->mask & (1u << i)))
-        return;
-    bs->rc = ch_evset_build(&r->raw[i], &bs->es);
-    if (!bs->rc)
+        return CHORUS_OK;
+    const int rc = ch_evset_build(&r->raw[i], &bs->es);
+    if (!rc)
         ch_gap_hist_add(&bs->es, bs->hist);
+    return rc;
 }
 
 /* ---- phase 3: windows -------------------------------------------------------------------- */
@@ -293,16 +232,16 @@ static int64_t set_windows(run *r)
 
 /* ---- phase 4: statistics for the null model and the partitioning ------------------------ */
 
-static void stats_task(void *ctx, size_t bi)
+static int stats_task(void *ctx, size_t bi, unsigned worker)
 {
     run *r = ctx;
     bstate *bs = &r->b[bi];
     if (!(r->count_mask & (1u << bi)))
-        return;
+        return CHORUS_OK;
     const ch_evset *es = &bs->es;
     const uint32_t K = r->o.max_pairs_per_event;
     uint32_t *stamp = NULL, *actors = NULL;
-    bs->rc = CHORUS_ENOMEM;
+    int rc = CHORUS_ENOMEM;
     if (!(bs->k = ch_calloc(r->nacc, sizeof *bs->k)) ||
         !(bs->D[0] = ch_calloc(r->nacc, sizeof *bs->D[0])) ||
         !(bs->D[1] = ch_calloc(r->nacc, sizeof *bs->D[1])) ||
@@ -380,10 +319,11 @@ static void stats_task(void *ctx, size_t bi)
     bs->E = (double)es->n;
     bs->est_pairs = est;
     bs->capped = capped;
-    bs->rc = CHORUS_OK;
+    rc = CHORUS_OK;
 out:
     ch_free(stamp);
     ch_free(actors);
+    return rc;
 }
 
 /* ---- phase 5: candidate pairs ------------------------------------------------------------ */
@@ -487,7 +427,7 @@ typedef struct ftask {
     uint64_t generated;
 } ftask;
 
-static void filter_task(void *ctx, size_t ti)
+static int filter_task(void *ctx, size_t ti, unsigned worker)
 {
     run *r = ctx;
     ftask *ft = &r->ftasks[ti];
@@ -506,6 +446,7 @@ static void filter_task(void *ctx, size_t ti)
             atomic_fetch_or_explicit(&B[bit >> 6], m, memory_order_relaxed);
     })
     ft->generated = generated;
+    return CHORUS_OK;
 }
 
 static uint64_t popcount_bits(_Atomic uint64_t *v, size_t words)
@@ -563,7 +504,9 @@ static int prefilter(run *r)
         }
     }
     r->nftasks = nt;
-    parallel(r->threads, nt, filter_task, r);
+    int rc = ch_parallel_for(r->threads, nt, filter_task, r);
+    if (rc)
+        return rc;
     uint64_t gen[CH_B__COUNT] = {0};
     for (size_t i = 0; i < nt; i++)
         gen[r->ftasks[i].beh] += r->ftasks[i].generated;
@@ -633,7 +576,7 @@ static void trim(run *r, ptask *pt)
     pt->out.n = r->max_edges;
 }
 
-static void pair_task(void *ctx, size_t ti)
+static int pair_task(void *ctx, size_t ti, unsigned worker)
 {
     run *r = ctx;
     ptask *pt = &r->tasks[ti];
@@ -718,7 +661,7 @@ static void pair_task(void *ctx, size_t ti)
     }
 out:
     ch_free(t.e);
-    pt->rc = rc;
+    return rc;
 }
 
 /* Sets partitions per behaviour and creates the task list (behaviour-major). */
@@ -761,31 +704,18 @@ static int make_tasks(run *r)
 static int run_front(run *r, bool windows_only)
 {
     int rc = ch_coact_extract(r->c, &r->o, r->mask, r->raw);
-    if (rc)
+    if (rc || (rc = ch_parallel_for(r->threads, CH_B__COUNT, build_task, r)))
         return rc;
-    parallel(r->threads, CH_B__COUNT, build_task, r);
-    for (int b = 0; b < CH_B__COUNT; b++) {
-        if (r->b[b].rc)
-            return r->b[b].rc;
-    }
     set_windows(r);
     if (windows_only)
         return CHORUS_OK;
-    parallel(r->threads, CH_B__COUNT, stats_task, r);
-    for (int b = 0; b < CH_B__COUNT; b++) {
-        if (r->b[b].rc)
-            return r->b[b].rc;
-    }
+    if ((rc = ch_parallel_for(r->threads, CH_B__COUNT, stats_task, r)))
+        return rc;
     if (r->keep_min >= 2 && (rc = prefilter(r)))
         return rc;
     if ((rc = make_tasks(r)))
         return rc;
-    parallel(r->threads, r->ntasks, pair_task, r);
-    for (size_t i = 0; i < r->ntasks; i++) {
-        if (r->tasks[i].rc)
-            return r->tasks[i].rc;
-    }
-    return CHORUS_OK;
+    return ch_parallel_for(r->threads, r->ntasks, pair_task, r);
 }
 
 static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
@@ -805,7 +735,7 @@ static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
     if (ch_corpus_naccounts(c) > UINT32_MAX - 1 || ch_corpus_nposts(c) > UINT32_MAX - 1)
         return CHORUS_ELIMIT;
     r->nacc = (uint32_t)ch_corpus_naccounts(c);
-    r->threads = resolve_threads(o->threads);
+    r->threads = ch_parallel_threads(o->threads);
     r->keep_min = r->o.min_objects;
     r->max_edges = o->max_edges ? o->max_edges : CH_COACT_MAX_EDGES;
     /* BH accepts p-values <= alpha only (its threshold alpha k / m never exceeds alpha), so
@@ -935,12 +865,12 @@ typedef struct etab {
     size_t mask;
 } etab;
 
-static void evidence_task(void *ctx, size_t bi)
+static int evidence_task(void *ctx, size_t bi, unsigned worker)
 {
     run *r = ctx;
     const size_t e0 = r->ebeg[bi], e1 = r->ebeg[bi + 1];
     if (e0 == e1)
-        return;
+        return CHORUS_OK;
     const bstate *bs = &r->b[bi];
     const ch_evset *es = &bs->es;
     const int64_t W = bs->wlong;
@@ -949,7 +879,7 @@ static void evidence_task(void *ctx, size_t bi)
     size_t cap = 16;
     while (cap < 2 * (e1 - e0))
         cap *= 2;
-    r->erc[bi] = CHORUS_ENOMEM;
+    int rc = CHORUS_ENOMEM;
     if (!(t.key = ch_malloc(cap * sizeof *t.key)) || !(t.edge = ch_malloc(cap * sizeof *t.edge)) ||
         !(t.last = ch_calloc(cap, sizeof *t.last)))
         goto out;
@@ -980,14 +910,55 @@ static void evidence_task(void *ctx, size_t bi)
         if (r->nev[e] >= CH_SHARED_PER_EDGE)
             continue;
         const bool i_is_a = ai < aj;
+        /* .object holds the sweep's object index until evidence() names the objects */
         r->ev[(size_t)e * CH_SHARED_PER_EDGE + r->nev[e]++] = (ch_shared){
-            e, i_is_a ? es->post[i] : es->post[j], i_is_a ? es->post[j] : es->post[i]};
+            e, i_is_a ? es->post[i] : es->post[j], i_is_a ? es->post[j] : es->post[i], o};
     })
-    r->erc[bi] = CHORUS_OK;
+    rc = CHORUS_OK;
 out:
     ch_free(t.key);
     ch_free(t.edge);
     ch_free(t.last);
+    return rc;
+}
+
+/* Each object the evidence names becomes one ch_object, in order of first use by shared[]:
+ * shared[i].object turns from the sweep's object index into an index of res->shared_obj. */
+static int name_objects(run *r, ch_coact_result *res)
+{
+    int rc = CHORUS_ENOMEM;
+    uint32_t *idx[CH_B__COUNT] = {0};   /* per behaviour and object: its ch_object, or CH_NONE */
+    size_t cap = 0;
+    for (size_t i = 0; i < res->n_shared; i++) {
+        ch_shared *sh = &res->shared[i];
+        const uint8_t b = res->edges[sh->edge].behaviour;
+        const ch_evset *es = &r->b[b].es;
+        if (!idx[b]) {
+            if (!(idx[b] = ch_malloc((es->nobj ? es->nobj : 1) * sizeof *idx[b])))
+                goto out;
+            for (uint32_t o = 0; o < es->nobj; o++)
+                idx[b][o] = CH_NONE;
+        }
+        const uint32_t o = sh->object;
+        if (idx[b][o] == CH_NONE) {
+            if (res->n_shared_obj == cap &&
+                ch_grow((void **)&res->shared_obj, &cap, res->n_shared_obj + 1,
+                        sizeof *res->shared_obj))
+                goto out;
+            if ((rc = ch_coact_name_object(r->c, &r->o, (ch_behaviour)b, es->okey[o],
+                                           sh->post_a, &res->text,
+                                           &res->shared_obj[res->n_shared_obj])))
+                goto out;
+            rc = CHORUS_ENOMEM;
+            idx[b][o] = (uint32_t)res->n_shared_obj++;
+        }
+        sh->object = idx[b][o];
+    }
+    rc = CHORUS_OK;
+out:
+    for (int b = 0; b < CH_B__COUNT; b++)
+        ch_free(idx[b]);
+    return rc;
 }
 
 static int evidence(run *r, ch_coact_result *res)
@@ -1008,11 +979,9 @@ static int evidence(run *r, ch_coact_result *res)
             e++;
         r->ebeg[b] = b == CH_B__COUNT ? res->n_edges : e;
     }
-    parallel(r->threads, CH_B__COUNT, evidence_task, r);
-    for (int b = 0; b < CH_B__COUNT; b++) {
-        if (r->erc[b])
-            return r->erc[b];
-    }
+    int rc = ch_parallel_for(r->threads, CH_B__COUNT, evidence_task, r);
+    if (rc)
+        return rc;
     size_t n = 0;
     for (size_t i = 0; i < res->n_edges; i++)
         n += r->nev[i];
@@ -1024,7 +993,7 @@ static int evidence(run *r, ch_coact_result *res)
             res->shared[k++] = r->ev[i * CH_SHARED_PER_EDGE + s];
     }
     res->n_shared = n;
-    return CHORUS_OK;
+    return name_objects(r, res);
 }
 
 /* ---- public entry points ----------------------------------------------------------------- */

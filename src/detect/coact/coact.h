@@ -3,15 +3,20 @@
  * time window, and the significance filter that keeps only pairs unlikely to be chance.
  *
  * Behaviours and their objects:
- *   repost     the reposted post (its id; for "RT @handle: text" reposts without the original's
- *              id, the original's handle — or account id — plus the hash of its normalized text)
- *   reply      the parent post          quote      the quoted post
- *   link       a canonical URL (ch_url_canon)
+ *   repost     the reposted post (its id, on the reposting account's platform; for "RT @handle:
+ *              text" reposts without the original's id, the platform, the original's handle —
+ *              or account id — and the hash of its normalized text)
+ *   reply      the parent post          quote      the quoted post (ids as for repost)
+ *   link       a canonical URL (ch_url_canon, text/url.h)
  *   hashtag    the set of a post's hashtags, when it has ≥ 2 (folded like text, deduplicated)
  *   narrative  a near-duplicate narrative id (from neardup; optional input)
  *   statement  a parroted statement id (from parrot; optional input)
  * Reposts take part in the repost behaviour only: their URLs, hashtags and text are the
- * original's, and counting them again would double every co-repost.
+ * original's, and counting them again would double every co-repost. Likes (CH_KIND_LIKE) take
+ * part in none: they have no text of their own, and no behaviour counts them yet.
+ * The stage hands out each shared object's identity once: every evidence row points to a
+ * ch_object (type, stable key, readable text) named when the evidence is collected, so the
+ * network and the results store count and describe objects without re-deriving them.
  *
  * Definitions (docs/coordination.md has the reasoning and measurements):
  *   - Two events (one post acting on one object) co-act when they are on the same object, by
@@ -64,7 +69,8 @@
  * 0.21x at window auto (both looks come from one sweep).
  *
  * Ownership: results belong to the caller (ch_coact_result_free / ch_free for
- * ch_coact_pairs). The corpus and the optional arrays are only read.
+ * ch_coact_pairs); a result owns its arrays and its objects' text. The corpus and the optional
+ * arrays are only read, during the call.
  */
 #ifndef CH_COACT_H
 #define CH_COACT_H
@@ -74,21 +80,7 @@
 #include <stdint.h>
 
 #include "core/post.h"
-
-typedef enum ch_behaviour {
-    CH_B_REPOST = 0,
-    CH_B_REPLY,
-    CH_B_QUOTE,
-    CH_B_LINK,
-    CH_B_HASHTAG,
-    CH_B_NARRATIVE,
-    CH_B_STATEMENT,
-    CH_B__COUNT
-} ch_behaviour;
-
-const char *ch_behaviour_name(ch_behaviour b);   /* "repost", "reply", ... */
-
-#define CH_NONE UINT32_MAX   /* "no narrative / no statement" in per-post arrays */
+#include "core/vocab.h"   /* ch_behaviour, CH_NONE */
 
 typedef struct ch_coact_opts {
     int64_t window;          /* seconds; <= 0 means window auto: two looks per behaviour, the
@@ -110,6 +102,10 @@ typedef struct ch_coact_opts {
     /* Optional inputs, one entry per corpus post (CH_NONE = none): */
     const uint32_t *narrative_of_post;
     const uint32_t *statement_of_post;
+    /* Optional: the id of each statement index in statement_of_post (n_statements entries),
+     * to name statement objects; only read during the call. */
+    const char *const *statement_ids;
+    size_t n_statements;
     uint32_t behaviours;     /* bit (1u << b) selects behaviour b; 0 = all */
     size_t max_table_bytes;  /* bound on one candidate-pair table (default 256 MiB) */
 } ch_coact_opts;
@@ -141,10 +137,49 @@ typedef struct ch_edge {
                                 object's actions with gaps <= window */
 } ch_edge;
 
+/* What a shared object is. The behaviour says what was done to it (a post is reposted,
+ * replied to or quoted). */
+typedef enum ch_object_type {
+    CH_OBJ_POST = 0,         /* a post named by its id (repost, reply, quote) */
+    CH_OBJ_POST_TEXT,        /* a post known only as "RT @handle: text" (no id): its author and
+                                its normalized text */
+    CH_OBJ_URL,              /* a canonical URL (link) */
+    CH_OBJ_HASHTAGS,         /* a set of two or more hashtags (hashtag) */
+    CH_OBJ_NARRATIVE,        /* a near-duplicate narrative (narrative) */
+    CH_OBJ_STATEMENT,        /* an official statement (statement) */
+    CH_OBJ__COUNT
+} ch_object_type;
+
+/* "post", "post_text", "url", "hashtags", "narrative", "statement"; "?" out of range. */
+const char *ch_object_type_name(ch_object_type t);
+
+/* One object the evidence names, as the stage identified it: every evidence row on the same
+ * object (same behaviour, same object of the sweep) points to the same ch_object, so a
+ * consumer counts distinct objects by index and never re-derives them from the posts. */
+typedef struct ch_object {
+    uint64_t key;            /* identity within the behaviour, stable across runs and corpora
+                                for the same object: for CH_OBJ_POST a hash of (platform, post
+                                id); for URLs, hashtag sets and "RT @handle" posts the hash
+                                that grouped the events (of the canonical URL; of the folded
+                                hashtag set; of the platform, author and normalized text); for
+                                narratives the narrative id; for statements the statement
+                                index. Two objects of one behaviour with equal keys are one
+                                object (up to 64-bit hash collisions) */
+    uint8_t behaviour;       /* ch_behaviour */
+    uint8_t type;            /* ch_object_type */
+    const char *text;        /* readable, NUL-terminated, owned by the result: "post <id>",
+                                "a post of @<handle>" (or "a post of account <id>"), the
+                                canonical URL, the hashtags as a post wrote them, sorted, each
+                                once ("#a #b"),
+                                "narrative <id>", "statement <id>" (the statement's id when
+                                o->statement_ids names it, else "statement #<index>") */
+} ch_object;
+
 /* Evidence: one shared object of an edge, for reports. */
 typedef struct ch_shared {
     uint32_t edge;           /* index into edges */
     uint32_t post_a, post_b; /* corpus post indices of the two co-acting posts (of a, of b) */
+    uint32_t object;         /* index into shared_obj: what the two posts acted on */
 } ch_shared;
 
 #define CH_SHARED_PER_EDGE 5 /* evidence kept per edge: the first shared objects in corpus order */
@@ -154,6 +189,8 @@ typedef struct ch_coact_result {
     size_t n_edges;
     ch_shared *shared;       /* up to CH_SHARED_PER_EDGE per edge, sorted by edge */
     size_t n_shared;
+    ch_object *shared_obj;   /* the distinct objects of shared[], in order of first use */
+    size_t n_shared_obj;
     int64_t window;          /* the short window (given, or estimated pooled over behaviours) */
     uint64_t events[CH_B__COUNT];          /* events considered per behaviour */
     uint64_t pairs_tested[CH_B__COUNT];    /* candidate pairs with >= min_objects objects (in
@@ -173,6 +210,7 @@ typedef struct ch_coact_result {
     uint64_t edges_capped;   /* screened pairs dropped by max_edges */
     double p_cutoff;         /* largest p-value accepted by Benjamini–Hochberg (0 if none) */
     double family;           /* number of hypotheses (account pairs) the correction counts */
+    ch_arena text;           /* owns the objects' text */
 } ch_coact_result;
 
 /* Runs every selected behaviour. Returns 0, CHORUS_EUSAGE (bad options), CHORUS_ENOMEM or
@@ -180,6 +218,12 @@ typedef struct ch_coact_result {
  * (ch_coact_result_free); on error *out is NULL. */
 int ch_coact_run(const ch_corpus *c, const ch_coact_opts *o, ch_coact_result **out);
 void ch_coact_result_free(ch_coact_result *r);   /* harmless on NULL */
+
+/* The object of evidence row i (i < r->n_shared). */
+static inline const ch_object *ch_coact_shared_object(const ch_coact_result *r, size_t i)
+{
+    return &r->shared_obj[r->shared[i].object];
+}
 
 /* Candidate pairs of one behaviour before the significance test: every pair (a < b) with at
  * least one shared object in the longer look, all ch_edge fields filled (the better look, as
@@ -195,14 +239,5 @@ int ch_coact_pairs(const ch_corpus *c, const ch_coact_opts *o, ch_behaviour b, c
  * of the stage. Cost: extraction and sort of the events. */
 int ch_coact_estimate_window(const ch_corpus *c, const ch_coact_opts *o,
                              int64_t windows[CH_B__COUNT], int64_t *pooled);
-
-/* Canonical form of a URL for co-link: lowercase scheme and host, http -> https, "www."
- * and default ports dropped, utm_*, fbclid, gclid (and similar trackers) and the fragment
- * removed, remaining query parameters kept in order, trailing slash removed, unreserved
- * percent-escapes decoded and the others upper-cased, a few host aliases (x.com and
- * mobile.twitter.com = twitter.com, youtu.be/ID = youtube.com/watch?v=ID) folded.
- * Writes at most cap bytes (NUL included) like snprintf and returns the length of the whole
- * canonical form (>= cap means it was truncated), or 0 if s is not an http(s) URL. */
-size_t ch_url_canon(const char *s, size_t n, char *out, size_t cap);
 
 #endif

@@ -2,24 +2,46 @@
  * coact_events.c — turns posts into co-action events: which object each post acts on, per
  * behaviour (see coact.h for the behaviours and docs/coordination.md for the reasons).
  *
- * Keys: objects named by an id (reposted, replied-to and quoted posts, narratives,
- * statements) are keyed by that id, a value below 2^32. Objects named by content (canonical
- * URL, hashtag set, "RT @handle: text") are keyed by a 64-bit XXH3 hash with bit 63 set, so
- * the two kinds never meet; hash collisions between distinct objects have probability ~n²/2^64.
+ * Keys: objects named by an id are keyed by that id: narratives and statements by their index
+ * (below 2^32), reposted, replied-to and quoted posts by (platform << 32 | pool id of the post
+ * id), since a post id means a post on the referring account's platform. Objects named by
+ * content (canonical URL, hashtag set, "RT @handle: text") are keyed by a 64-bit XXH3 hash
+ * with bit 63 set, so the two kinds never meet; hash collisions between distinct objects have
+ * probability ~n²/2^64. URLs and hashtag sets are the same objects on every platform; an
+ * "RT @handle" original is its platform's.
+ *
+ * The same file names the objects of the evidence (ch_coact_name_object): it is the one place
+ * that knows what a key stands for.
  *
  * A repost carries its original's URLs, hashtags and text. Counting them again would turn
  * every co-repost into a co-link, co-hashtag and co-narrative too, so reposts only take part
  * in the repost behaviour.
  */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
 
 #include "core/alloc.h"
 #include "detect/coact/coact_int.h"
+#include "text/url.h"
 
 #define KEY_HASHED (UINT64_C(1) << 63)
+
+/* A post id on the platform of account `acct`, as a key (see above). */
+static uint64_t id_key(const ch_corpus *c, uint32_t acct, ch_sid id)
+{
+    return (uint64_t)ch_corpus_account(c, acct)->platform << 32 | id;
+}
+
+/* Seed of the hashed keys that belong to a platform: the hash of its name, so that the key of
+ * an object does not depend on the order platforms were met in. */
+static uint64_t platform_seed(const ch_corpus *c, uint32_t acct)
+{
+    const char *name = ch_corpus_platform_name(c, ch_corpus_account(c, acct)->platform);
+    return XXH3_64bits(name, strlen(name));
+}
 
 static int push(ch_evraw *r, uint64_t key, const ch_post *p, uint32_t post)
 {
@@ -96,7 +118,7 @@ int ch_coact_rt_key(const ch_corpus *c, const ch_post *p, ch_normbuf *nb, uint64
     for (size_t i = 0; i < whon && ni < sizeof ident; i++)
         ident[ni++] = is_handle && who[i] >= 'A' && who[i] <= 'Z' ? (char)(who[i] + 32) : who[i];
     /* (identities longer than the buffer — never real handles — are cut; still one key each) */
-    const uint64_t seed = XXH3_64bits(ident, ni);
+    const uint64_t seed = XXH3_64bits_withSeed(ident, ni, platform_seed(c, p->account));
     /* The text after the prefix, normalized so that the truncation ellipsis, case, spacing and
      * look-alike characters do not split one original into several objects. */
     int rc = ch_normalize(s + body, n - body, 0, nb);
@@ -223,19 +245,21 @@ int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
         /* Old-style manual retweets ("RT @x: ...") read as plain posts are reposts too. */
         bool repost = p->kind == CH_KIND_REPOST || (p->kind == CH_KIND_POST && is_rt_text(p));
         if (repost && (mask & (1u << CH_B_REPOST))) {
-            uint64_t key = p->ref_id;
+            uint64_t key = p->ref_id ? id_key(c, p->account, p->ref_id) : 0;
             if (!key && (rc = ch_coact_rt_key(c, p, &x.nb, &key)))
                 goto out;
             if (key && (rc = push(&raw[CH_B_REPOST], key, p, pi)))
                 goto out;
         }
         if (p->kind == CH_KIND_REPLY && p->ref_id && (mask & (1u << CH_B_REPLY)) &&
-            (rc = push(&raw[CH_B_REPLY], p->ref_id, p, pi)))
+            (rc = push(&raw[CH_B_REPLY], id_key(c, p->account, p->ref_id), p, pi)))
             goto out;
         if (p->kind == CH_KIND_QUOTE && p->ref_id && (mask & (1u << CH_B_QUOTE)) &&
-            (rc = push(&raw[CH_B_QUOTE], p->ref_id, p, pi)))
+            (rc = push(&raw[CH_B_QUOTE], id_key(c, p->account, p->ref_id), p, pi)))
             goto out;
-        if (repost)
+        /* A like has no text, links or tags of its own (the liked post's are not its
+         * author's words); no behaviour counts likes yet. */
+        if (repost || p->kind == CH_KIND_LIKE)
             continue;
         if (x.url_key && p->n_urls) {
             uint64_t seen[CH_MAX_ENTITIES];
@@ -294,4 +318,155 @@ out:
     ch_free(x.tag_key);
     ch_free(x.buf);
     return rc;
+}
+
+/* ---- naming the objects of the evidence ---------------------------------------------------- */
+
+static const char *const type_names[CH_OBJ__COUNT] = {
+    "post", "post_text", "url", "hashtags", "narrative", "statement",
+};
+
+const char *ch_object_type_name(ch_object_type t)
+{
+    return (unsigned)t < CH_OBJ__COUNT ? type_names[t] : "?";
+}
+
+/* "<prefix><s[0..n)>" in the arena. */
+static const char *cat(ch_arena *a, const char *prefix, const char *s, size_t n)
+{
+    const size_t np = strlen(prefix);
+    char *t = ch_arena_alloc(a, np + n + 1, 1);
+    if (t) {
+        memcpy(t, prefix, np);
+        if (n)
+            memcpy(t + np, s, n);
+        t[np + n] = '\0';
+    }
+    return t;
+}
+
+/* The canonical form of the URL of post p whose key is `key`, in the arena; NULL when out of
+ * memory, "" when none matches (cannot happen for a key extracted from p). */
+static const char *url_text(const ch_pool *pool, const ch_post *p, uint64_t key, ch_arena *a)
+{
+    char small[512];
+    for (size_t k = 0; k < p->n_urls; k++) {
+        const char *u = ch_pool_str(pool, p->urls[k]);
+        const size_t n = ch_pool_len(pool, p->urls[k]);
+        const size_t len = ch_url_canon(u, n, NULL, 0);
+        if (!len)
+            continue;
+        char *buf = len < sizeof small ? small : ch_malloc(len + 1);
+        if (!buf)
+            return NULL;
+        ch_url_canon(u, n, buf, len + 1);
+        const char *t = "";
+        const bool match = (XXH3_64bits(buf, len) | KEY_HASHED) == key;
+        if (match)
+            t = ch_arena_strndup(a, buf, len);
+        if (buf != small)
+            ch_free(buf);
+        if (match)
+            return t;
+    }
+    return "";
+}
+
+static int cmp_cstr(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* A hashtag set's text, "#a #b": the post's hashtags as written, in byte order, each once (one
+ * text per set, whichever post shows it), in the arena. */
+static const char *tags_text(const ch_pool *pool, const ch_post *p, ch_arena *a)
+{
+    const char *tag[CH_MAX_ENTITIES];
+    size_t nt = 0, n = 0;
+    for (size_t k = 0; k < p->n_hashtags && nt < CH_MAX_ENTITIES; k++) {
+        tag[nt++] = ch_pool_str(pool, p->hashtags[k]);
+        n += 2 + ch_pool_len(pool, p->hashtags[k]);
+    }
+    qsort(tag, nt, sizeof *tag, cmp_cstr);
+    char *t = ch_arena_alloc(a, n + 1, 1);
+    if (!t)
+        return NULL;
+    size_t o = 0;
+    for (size_t k = 0; k < nt; k++) {
+        if (k && strcmp(tag[k], tag[k - 1]) == 0)
+            continue;
+        const size_t m = strlen(tag[k]);
+        if (o)
+            t[o++] = ' ';
+        t[o++] = '#';
+        memcpy(t + o, tag[k], m);
+        o += m;
+    }
+    t[o] = '\0';
+    return t;
+}
+
+int ch_coact_name_object(const ch_corpus *c, const ch_coact_opts *o, ch_behaviour b,
+                         uint64_t evkey, uint32_t post, ch_arena *arena, ch_object *out)
+{
+    const ch_pool *pool = ch_corpus_pool(c);
+    const ch_post *p = ch_corpus_post(c, post);
+    char num[48];
+    const char *text = NULL;
+    *out = (ch_object){.key = evkey, .behaviour = (uint8_t)b};
+    switch (b) {
+    case CH_B_REPOST:
+    case CH_B_REPLY:
+    case CH_B_QUOTE:
+        if (!(evkey & KEY_HASHED)) {
+            /* a post id: keyed by its platform's name and the id text, not by pool ids */
+            const char *id = ch_pool_str(pool, p->ref_id);
+            const size_t n = ch_pool_len(pool, p->ref_id);
+            out->type = CH_OBJ_POST;
+            out->key = XXH3_64bits_withSeed(id, n, platform_seed(c, p->account));
+            text = cat(arena, "post ", id, n);
+        } else {
+            /* "RT @handle: text": the original's author as the export names it */
+            size_t h0, h1, body;
+            out->type = CH_OBJ_POST_TEXT;
+            if (p->ref_handle)
+                text = cat(arena, "a post of @", ch_pool_str(pool, p->ref_handle),
+                           ch_pool_len(pool, p->ref_handle));
+            else if (p->text && rt_prefix(p->text, p->text_len, &h0, &h1, &body))
+                text = cat(arena, "a post of @", p->text + h0, h1 - h0);
+            else
+                text = cat(arena, "a post of account ", ch_pool_str(pool, p->ref_account),
+                           ch_pool_len(pool, p->ref_account));
+        }
+        break;
+    case CH_B_LINK:
+        out->type = CH_OBJ_URL;
+        text = url_text(pool, p, evkey, arena);
+        break;
+    case CH_B_HASHTAG:
+        out->type = CH_OBJ_HASHTAGS;
+        text = tags_text(pool, p, arena);
+        break;
+    case CH_B_NARRATIVE:
+        out->type = CH_OBJ_NARRATIVE;
+        snprintf(num, sizeof num, "%llu", (unsigned long long)evkey);
+        text = cat(arena, "narrative ", num, strlen(num));
+        break;
+    case CH_B_STATEMENT:
+        out->type = CH_OBJ_STATEMENT;
+        if (o->statement_ids && evkey < o->n_statements && o->statement_ids[evkey]) {
+            const char *id = o->statement_ids[evkey];
+            text = cat(arena, "statement ", id, strlen(id));
+        } else {
+            snprintf(num, sizeof num, "#%llu", (unsigned long long)evkey);
+            text = cat(arena, "statement ", num, strlen(num));
+        }
+        break;
+    default:
+        return CHORUS_EUSAGE;
+    }
+    if (!text)
+        return CHORUS_ENOMEM;
+    out->text = text;
+    return CHORUS_OK;
 }

@@ -35,6 +35,7 @@ typedef struct ch_evraw {
 typedef struct ch_evset {
     size_t n;          /* events */
     uint32_t nobj;     /* objects */
+    uint64_t *okey;    /* nobj: each object's key (as extracted) */
     uint32_t *ostart;  /* nobj + 1 offsets: object o holds events [ostart[o], ostart[o+1]) */
     int64_t *t;
     uint32_t *acct;
@@ -52,6 +53,12 @@ int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
  * (lower case) or account id, and the normalized text after the prefix. *key is 0 when the
  * post gives neither a handle nor an account. Returns 0 or CHORUS_ENOMEM. */
 int ch_coact_rt_key(const ch_corpus *c, const ch_post *p, ch_normbuf *nb, uint64_t *key);
+
+/* Names an object of the evidence for ch_object: its type, stable key and readable text (in
+ * arena), from its event key and a post that acted on it (see ch_object in coact.h). Returns
+ * 0, CHORUS_ENOMEM or CHORUS_EUSAGE (not a behaviour). */
+int ch_coact_name_object(const ch_corpus *c, const ch_coact_opts *o, ch_behaviour b,
+                         uint64_t evkey, uint32_t post, ch_arena *arena, ch_object *out);
 
 /* Groups raw events by object and sorts each object's events by time (LSD radix sort on a
  * packed (object, time) key; a comparison sort when the two do not fit in 64 bits).

@@ -47,6 +47,7 @@ void ch_evset_free(ch_evset *es)
     if (!es)
         return;
     ch_free(es->ostart);
+    ch_free(es->okey);
     ch_free(es->t);
     ch_free(es->acct);
     ch_free(es->post);
@@ -67,7 +68,8 @@ int ch_evset_build(ch_evraw *raw, ch_evset *out)
         goto out;
     }
     if (n == 0) {
-        if (!(out->ostart = ch_calloc(1, sizeof *out->ostart)))
+        if (!(out->ostart = ch_calloc(1, sizeof *out->ostart)) ||
+            !(out->okey = ch_calloc(1, sizeof *out->okey)))
             goto out;
         rc = CHORUS_OK;
         goto out;
@@ -101,7 +103,9 @@ int ch_evset_build(ch_evraw *raw, ch_evset *out)
     }
     ch_free(slots);
     slots = NULL;
-    ch_free(okeys);
+    /* the keys stay with the set (ch_object needs them); trimmed to the objects */
+    uint64_t *kept = ch_realloc(okeys, ((size_t)nobj ? nobj : 1) * sizeof *okeys);
+    out->okey = kept ? kept : okeys;
     okeys = NULL;
 
     if (!(out->ostart = ch_calloc((size_t)nobj + 1, sizeof *out->ostart)) ||

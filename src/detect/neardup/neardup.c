@@ -18,19 +18,15 @@
 #include "detect/neardup/neardup.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "core/alloc.h"
+#include "core/parallel.h"
 #include "core/sys.h"
 #include "core/hash.h"
 #include "text/normalize.h"
 
-#define MAX_THREADS 64
 #define CHUNK 1024              /* posts per sketching task */
 #define MAX_SHINGLE 8
 #define MAX_LEADERS 64
@@ -40,7 +36,7 @@
 #define SEED_SHINGLE UINT64_C(0x6e656172647570a1)   /* "neardup" */
 #define SEED_PERM UINT64_C(0x9d2c5680a5b3f1e7)
 
-enum { ST_OK = 0, ST_REPOST, ST_SHORT };
+enum { ST_OK = 0, ST_REPOST, ST_SHORT, ST_LIKE };
 
 void ch_neardup_opts_default(ch_neardup_opts *o)
 {
@@ -374,81 +370,55 @@ typedef struct sketch_job {
     size_t n;                   /* posts */
     uint8_t *sk;                /* n * hashes */
     uint8_t *status;            /* n */
-    atomic_size_t next;         /* next chunk */
-    atomic_int rc;              /* first error */
+    ch_neardup_sketcher *s[CH_PARALLEL_MAX]; /* one per worker, made on its first task */
 } sketch_job;
 
-static void *sketch_worker(void *arg)
+/* Task: the posts of one chunk, each into its own slots. */
+static int sketch_task(void *ctx, size_t task, unsigned worker)
 {
-    sketch_job *j = arg;
-    ch_neardup_sketcher *s;
-    int rc = ch_neardup_sketcher_new(j->o, &s);
-    if (rc) {
-        int zero = 0;
-        atomic_compare_exchange_strong(&j->rc, &zero, rc);
-        return NULL;
-    }
+    sketch_job *j = ctx;
+    int rc;
+    if (!j->s[worker] && (rc = ch_neardup_sketcher_new(j->o, &j->s[worker])))
+        return rc;
+    ch_neardup_sketcher *s = j->s[worker];
     const unsigned k = j->o->hashes;
     const uint32_t min2 = 2 * j->o->min_words;
-    for (;;) {
-        size_t a = atomic_fetch_add(&j->next, 1) * CHUNK;
-        if (a >= j->n || atomic_load(&j->rc) != 0)
-            break;
-        size_t e = a + CHUNK < j->n ? a + CHUNK : j->n;
-        for (size_t i = a; i < e; i++) {
-            const ch_post *p = ch_corpus_post(j->c, i);
-            uint8_t *sk = j->sk + i * k;
-            if (ch_neardup_is_repost(p)) {
-                j->status[i] = ST_REPOST;
-                continue;
-            }
-            uint32_t units2 = 0;
-            /* The corpus keeps every post's normalized text (ch_corpus_normalize): use it. */
-            s->prenormalized = p->norm != NULL;
-            if (p->norm)
-                rc = ch_neardup_sketch(s, p->norm, p->norm_len, sk, &units2);
-            else
-                rc = p->text ? ch_neardup_sketch(s, p->text, p->text_len, sk, &units2) : 0;
-            if (rc == CHORUS_ELIMIT)   /* cannot be normalized: too long to be a copy anyway */
-                rc = 0, units2 = 0;
-            if (rc) {
-                int zero = 0;
-                atomic_compare_exchange_strong(&j->rc, &zero, rc);
-                break;
-            }
-            j->status[i] = units2 >= min2 ? ST_OK : ST_SHORT;
+    const size_t a = task * CHUNK, e = a + CHUNK < j->n ? a + CHUNK : j->n;
+    for (size_t i = a; i < e; i++) {
+        const ch_post *p = ch_corpus_post(j->c, i);
+        uint8_t *sk = j->sk + i * k;
+        if (ch_neardup_is_repost(p)) {
+            j->status[i] = ST_REPOST;
+            continue;
         }
+        if (p->kind == CH_KIND_LIKE) {   /* no text of its own, whatever a reader gave it */
+            j->status[i] = ST_LIKE;
+            continue;
+        }
+        uint32_t units2 = 0;
+        /* The corpus keeps every post's normalized text (ch_corpus_normalize): use it. */
+        s->prenormalized = p->norm != NULL;
+        if (p->norm)
+            rc = ch_neardup_sketch(s, p->norm, p->norm_len, sk, &units2);
+        else
+            rc = p->text ? ch_neardup_sketch(s, p->text, p->text_len, sk, &units2) : 0;
+        if (rc == CHORUS_ELIMIT)   /* cannot be normalized: too long to be a copy anyway */
+            rc = 0, units2 = 0;
+        if (rc)
+            return rc;
+        j->status[i] = units2 >= min2 ? ST_OK : ST_SHORT;
     }
-    ch_neardup_sketcher_free(s);
-    return NULL;
-}
-
-static int resolve_threads(int t)
-{
-    if (t <= 0)
-        t = ch_cpu_count();
-    return t > MAX_THREADS ? MAX_THREADS : t;
+    return CHORUS_OK;
 }
 
 static int sketch_all(const ch_corpus *c, const ch_neardup_opts *o, size_t n, uint8_t *sk,
                       uint8_t *status)
 {
     sketch_job j = {.c = c, .o = o, .n = n, .sk = sk, .status = status};
-    atomic_init(&j.next, 0);
-    atomic_init(&j.rc, 0);
-    size_t chunks = (n + CHUNK - 1) / CHUNK;
-    int want = resolve_threads(o->threads);
-    if ((size_t)want > chunks)
-        want = (int)chunks;
-    pthread_t th[MAX_THREADS];
-    int started = 0;
-    for (int i = 1; i < want; i++)   /* a thread that cannot start leaves its share to others */
-        if (pthread_create(&th[started], NULL, sketch_worker, &j) == 0)
-            started++;
-    sketch_worker(&j);
-    for (int i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-    return atomic_load(&j.rc);
+    const int rc = ch_parallel_for(o->threads, (n + CHUNK - 1) / CHUNK, sketch_task, &j);
+    for (int w = 0; w < CH_PARALLEL_MAX; w++)
+        ch_neardup_sketcher_free(j.s[w]);
+    return rc;
 }
 
 /* ---- phase 2: banding and union-find ---------------------------------------------------------- */
@@ -756,11 +726,11 @@ static int finish(const ch_corpus *c, const ch_neardup_opts *o, const uint8_t *s
             nar[t].first_post = UINT32_MAX;
             cnt[i] = (uint32_t)t++;
         } else {
-            cnt[i] = CH_NEARDUP_NONE;
+            cnt[i] = CH_NONE;
         }
     }
     for (size_t i = 0; i < n; i++) {
-        if (status[i] != ST_OK || (t = cnt[u->parent[i]]) == CH_NEARDUP_NONE)
+        if (status[i] != ST_OK || (t = cnt[u->parent[i]]) == CH_NONE)
             continue;
         const ch_post *p = ch_corpus_post(c, i);
         ch_narrative *a = &nar[t];
@@ -795,7 +765,7 @@ static int finish(const ch_corpus *c, const ch_neardup_opts *o, const uint8_t *s
     size_t in_narr = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t id = r->narrative_of_post[i];
-        if (id == CH_NEARDUP_NONE)
+        if (id == CH_NONE)
             continue;
         id = r->narrative_of_post[i] = final[id];
         off[id + 1]++;
@@ -812,14 +782,14 @@ static int finish(const ch_corpus *c, const ch_neardup_opts *o, const uint8_t *s
         goto out;
     for (size_t i = 0; i < n; i++) {
         uint32_t id = r->narrative_of_post[i];
-        if (id != CH_NEARDUP_NONE)
+        if (id != CH_NONE)
             mem[off[id]++] = (uint32_t)i;
     }
     for (size_t i = m; i > 0; i--)   /* off[id] advanced to the end of id: shift back */
         off[i] = off[i - 1];
     off[0] = 0;
     for (size_t i = 0; i < na; i++)
-        stamp[i] = CH_NEARDUP_NONE;
+        stamp[i] = CH_NONE;
     for (size_t id = 0; id < m; id++) {
         uint32_t acc = 0;
         for (uint32_t q = off[id]; q < off[id + 1]; q++) {
@@ -885,7 +855,7 @@ int ch_neardup_run(const ch_corpus *c, const ch_neardup_opts *o, ch_neardup_resu
     if (!r->narrative_of_post)
         goto out;
     for (size_t i = 0; i < n; i++)
-        r->narrative_of_post[i] = CH_NEARDUP_NONE;
+        r->narrative_of_post[i] = CH_NONE;
     if (n == 0) {
         rc = CHORUS_OK;
         goto out;
@@ -907,6 +877,7 @@ int ch_neardup_run(const ch_corpus *c, const ch_neardup_opts *o, ch_neardup_resu
         ne += status[i] == ST_OK;
         r->stats.reposts += status[i] == ST_REPOST;
         r->stats.short_texts += status[i] == ST_SHORT;
+        r->stats.likes += status[i] == ST_LIKE;
     }
     r->stats.eligible = ne;
     double t1 = ch_now();

@@ -13,10 +13,11 @@
  *     LSH makes them candidates (below) and their Jaccard is >= opts.threshold (default 0.5).
  *   - Eligible posts: not reposts (kind repost, or a plain post whose text starts "RT @handle"):
  *     a repost carries its original's text and is the repost behaviour, not a new copy of a
- *     narrative (the same rule as coact). And at least opts.min_words content units after
- *     normalization (default 5), where a word counts 1 and a Han/Kana/Hangul character 1/2
- *     (so 10 Chinese characters): shorter texts have too little content to call two of them
- *     near-duplicates. Other posts get no narrative.
+ *     narrative (the same rule as coact); not likes (CH_KIND_LIKE: an engagement with no text
+ *     of its own, whatever text a reader attached). And at least opts.min_words content units
+ *     after normalization (default 5), where a word counts 1 and a Han/Kana/Hangul character
+ *     1/2 (so 10 Chinese characters): shorter texts have too little content to call two of
+ *     them near-duplicates. Other posts get no narrative.
  *   - Narratives: connected components of linked eligible posts (single linkage); components
  *     of one post are "no narrative".
  *
@@ -61,8 +62,8 @@
 #include <stdint.h>
 
 #include "core/post.h"
+#include "core/vocab.h"   /* CH_NONE */
 
-#define CH_NEARDUP_NONE UINT32_MAX   /* "no narrative" in narrative_of_post */
 #define CH_NEARDUP_MAX_HASHES 128    /* largest sketch (bins, one byte each) */
 
 typedef struct ch_neardup_opts {
@@ -101,6 +102,7 @@ typedef struct ch_neardup_stats {
     uint64_t eligible;      /* posts sketched and banded */
     uint64_t reposts;       /* excluded as reposts */
     uint64_t short_texts;   /* excluded: fewer than min_words content units */
+    uint64_t likes;         /* excluded: likes (no text of their own) */
     uint64_t in_narratives; /* posts with a narrative id */
     uint64_t compared;      /* sketch comparisons made in buckets */
     uint64_t exact;         /* comparisons in the gray zone, decided by the exact Jaccard */
@@ -112,7 +114,7 @@ typedef struct ch_neardup_stats {
 } ch_neardup_stats;
 
 typedef struct ch_neardup_result {
-    uint32_t *narrative_of_post; /* one per corpus post; CH_NEARDUP_NONE = none */
+    uint32_t *narrative_of_post; /* one per corpus post; CH_NONE = none */
     size_t n_posts;
     ch_narrative *narratives;    /* ordered by (first_seen, first_post): the id is the index */
     size_t n_narratives;

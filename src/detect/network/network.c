@@ -1,25 +1,28 @@
 /*
- * network.c — combined account graph, Louvain communities (igraph), the cluster test, cluster
- * evidence and summaries (see network.h for the definitions, docs/network.md for the
- * reasoning and the numbers).
+ * network.c — the network stage's entry point and its first phases: merging the co-action
+ * edges into one combined edge per account pair, the graph and its threshold, Louvain
+ * communities, pruning and each community's edges and evidence (see network.h for the
+ * definitions, docs/network.md for the reasoning and the numbers).
  *
- * Phases of ch_network_build:
- *   1. merge the co-action edges of every behaviour into one edge per account pair;
- *   2. Louvain on the accounts that have an edge (igraph, seeded RNG, non-aborting handlers);
- *   3. per community: internal edges, member degrees, evidence and its distinct objects;
- *   4. the cluster test, scores, summaries, and the deterministic order.
+ * Phases of ch_network_build, each a function over the scratch struct (network_int.h):
+ *   1. merge_edges       one edge per account pair from the co-action edges of every behaviour;
+ *   2. set_threshold     W, and the associates of institutional accounts;
+ *      select_graph      the edges >= W, their vertices, and p0 of the surprise test;
+ *      find_communities  Louvain on them (network_louvain.c), renumbered by smallest vertex;
+ *   3. prune             members per community, internal adjacency, the k-core;
+ *      gather            per community: internal edges, weights, evidence rows;
+ *   4. the cluster test, cluster records, attachment, summaries and the order
+ *      (network_clusters.c).
+ * Every temporary lives in the scratch and is freed by netbuild_free, on success and error.
  */
-#include "detect/network/network.h"
+#include "detect/network/network_int.h"
 
-#include <igraph.h>
 #include <math.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
-#include "core/hash.h"
 
 void ch_network_opts_default(ch_network_opts *o)
 {
@@ -93,9 +96,12 @@ static int cmp_pairref(const void *x, const void *y)
 }
 
 /* Fills n->edges and co_to_net[e] (combined edge of co-action edge e, or CH_NONE). */
-static int merge_edges(ch_network *n, const ch_coact_result *co, const ch_network_opts *o,
-                       uint32_t *co_to_net)
+static int merge_edges(ch_netbuild *bd)
 {
+    ch_network *n = bd->n;
+    const ch_coact_result *co = bd->co;
+    const ch_network_opts *o = bd->o;
+    uint32_t *co_to_net = bd->co_to_net;
     int rc = CHORUS_OK;
     pairref *refs = NULL;
     size_t nr = 0;
@@ -155,461 +161,6 @@ out:
     return rc;
 }
 
-/* ---- 2. Louvain through igraph ----------------------------------------------------------- */
-
-static int igraph_rc(igraph_error_t ie)
-{
-    switch (ie) {
-    case IGRAPH_SUCCESS: return CHORUS_OK;
-    case IGRAPH_ENOMEM: return CHORUS_ENOMEM;
-    case IGRAPH_EINVAL: return CHORUS_EUSAGE;
-    default: return CHORUS_EINTERNAL;
-    }
-}
-
-/* Communities of nv vertices joined by the ne edges (va[i], vb[i]) of weight w[i]; memb[v]
- * receives the community of v. */
-static int louvain(size_t nv, size_t ne, const uint32_t *va, const uint32_t *vb, const double *w,
-                   double resolution, uint64_t seed, uint32_t *memb)
-{
-    igraph_error_handler_t *old_err = igraph_set_error_handler(igraph_error_handler_ignore);
-    igraph_warning_handler_t *old_warn = igraph_set_warning_handler(igraph_warning_handler_ignore);
-    const igraph_rng_t old_rng = *igraph_rng_default();
-    igraph_rng_t rng;
-    igraph_t g;
-    igraph_vector_int_t edges, membership;
-    igraph_vector_t weights;
-    bool have_rng = false, have_g = false, have_e = false, have_m = false, have_w = false;
-    igraph_error_t ie;
-
-    if ((ie = igraph_rng_init(&rng, &igraph_rngtype_pcg32)))
-        goto out;
-    have_rng = true;
-    if ((ie = igraph_rng_seed(&rng, (igraph_uint_t)seed)))
-        goto out;
-    /* igraph copies the struct: the previous default is restored by copying it back */
-    igraph_rng_set_default(&rng);
-
-    if ((ie = igraph_vector_int_init(&edges, (igraph_integer_t)(2 * ne))))
-        goto out;
-    have_e = true;
-    for (size_t i = 0; i < ne; i++) {
-        VECTOR(edges)[2 * i] = va[i];
-        VECTOR(edges)[2 * i + 1] = vb[i];
-    }
-    if ((ie = igraph_create(&g, &edges, (igraph_integer_t)nv, IGRAPH_UNDIRECTED)))
-        goto out;
-    have_g = true;
-    if ((ie = igraph_vector_init(&weights, (igraph_integer_t)ne)))
-        goto out;
-    have_w = true;
-    for (size_t i = 0; i < ne; i++)
-        VECTOR(weights)[i] = w[i];
-    if ((ie = igraph_vector_int_init(&membership, 0)))
-        goto out;
-    have_m = true;
-    if ((ie = igraph_community_multilevel(&g, &weights, resolution, &membership, NULL, NULL)))
-        goto out;
-    if ((size_t)igraph_vector_int_size(&membership) != nv) {
-        ie = IGRAPH_FAILURE;
-        goto out;
-    }
-    for (size_t v = 0; v < nv; v++) {
-        const igraph_integer_t m = VECTOR(membership)[v];
-        if (m < 0 || (uint64_t)m >= nv) {
-            ie = IGRAPH_FAILURE;
-            goto out;
-        }
-        memb[v] = (uint32_t)m;
-    }
-out:
-    if (have_m)
-        igraph_vector_int_destroy(&membership);
-    if (have_w)
-        igraph_vector_destroy(&weights);
-    if (have_g)
-        igraph_destroy(&g);
-    if (have_e)
-        igraph_vector_int_destroy(&edges);
-    igraph_rng_set_default((igraph_rng_t *)&old_rng);
-    if (have_rng)
-        igraph_rng_destroy(&rng);
-    igraph_set_warning_handler(old_warn);
-    igraph_set_error_handler(old_err);
-    return igraph_rc(ie);
-}
-
-/* ---- 3. evidence objects ----------------------------------------------------------------- */
-
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n, bool fold)
-{
-    const unsigned char *s = p;
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = s[i];
-        if (fold && c >= 'A' && c <= 'Z')
-            c += 'a' - 'A';
-        h = (h ^ c) * UINT64_C(0x100000001b3);
-    }
-    return h;
-}
-
-#define FNV0 UINT64_C(0xcbf29ce484222325)
-
-static int cmp_cstr(const void *x, const void *y)
-{
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
-}
-
-/* Identity of the object two evidence posts acted on, as a 64-bit key that includes the
- * behaviour. The co-action stage does not hand object ids out, so they are re-derived from
- * the posts the same way in spirit (exact equality is not needed: the keys only count
- * distinct objects and their members). */
-static uint64_t object_key(const ch_corpus *c, const ch_network_opts *o, ch_behaviour b,
-                           uint32_t pa, uint32_t pb)
-{
-    const ch_pool *pool = ch_corpus_pool(c);
-    const ch_post *p = ch_corpus_post(c, pa);
-    uint64_t h = ch_mix64((uint64_t)b + 1);
-    switch (b) {
-    case CH_B_REPOST:
-    case CH_B_REPLY:
-    case CH_B_QUOTE:
-        if (p->ref_id)
-            return ch_mix64(h ^ p->ref_id);
-        /* "RT @handle: text" without the original's id: its account and text */
-        h = ch_mix64(h ^ (p->ref_account ? p->ref_account : p->ref_handle));
-        return hash_bytes(h, p->text, p->text_len, false);
-    case CH_B_LINK: {
-        /* the first canonical URL of a that b also shared; else a's first URL */
-        const ch_post *q = ch_corpus_post(c, pb);
-        char ca[512], cb[512];
-        const char *first = NULL;
-        size_t first_len = 0;
-        for (unsigned i = 0; i < p->n_urls; i++) {
-            const char *u = ch_pool_str(pool, p->urls[i]);
-            size_t la = ch_url_canon(u, ch_pool_len(pool, p->urls[i]), ca, sizeof ca);
-            if (la == 0 || la >= sizeof ca)
-                continue;
-            if (!first) {
-                first = u;
-                first_len = ch_pool_len(pool, p->urls[i]);
-            }
-            for (unsigned j = 0; j < q->n_urls; j++) {
-                size_t lb = ch_url_canon(ch_pool_str(pool, q->urls[j]),
-                                         ch_pool_len(pool, q->urls[j]), cb, sizeof cb);
-                if (lb == la && memcmp(ca, cb, la) == 0)
-                    return hash_bytes(h, ca, la, false);
-            }
-        }
-        if (first)
-            return hash_bytes(h, first, first_len, false);
-        return hash_bytes(h, p->text, p->text_len, false);
-    }
-    case CH_B_HASHTAG: {
-        const char *tags[CH_MAX_ENTITIES];
-        unsigned n = p->n_hashtags < CH_MAX_ENTITIES ? p->n_hashtags : CH_MAX_ENTITIES;
-        for (unsigned i = 0; i < n; i++)
-            tags[i] = ch_pool_str(pool, p->hashtags[i]);
-        qsort(tags, n, sizeof *tags, cmp_cstr);
-        for (unsigned i = 0; i < n; i++)
-            h = hash_bytes(h, tags[i], strlen(tags[i]) + 1, true);
-        return h;
-    }
-    case CH_B_NARRATIVE:
-        if (o->narrative_of_post && o->narrative_of_post[pa] != CH_NONE)
-            return ch_mix64(h ^ o->narrative_of_post[pa]);
-        return hash_bytes(h, p->text, p->text_len, false);
-    case CH_B_STATEMENT:
-        if (o->statement_of_post && o->statement_of_post[pa] != CH_NONE)
-            return ch_mix64(h ^ o->statement_of_post[pa]);
-        return hash_bytes(h, p->text, p->text_len, false);
-    default:
-        return h;
-    }
-}
-
-/* ---- 4. clusters ------------------------------------------------------------------------- */
-
-/* log10 P(X >= m) for X ~ Binomial(n, p). Terms are summed from m upwards in log space; past
- * the mean they shrink at least geometrically, and the sum stops when they no longer change
- * it. Below the mean the probability is >= ~0.5 and 0 is returned: never significant, no need
- * for precision. */
-static double binom_log10_sf(double m, double n, double p)
-{
-    if (m <= 0)
-        return 0;
-    if (m > n || !(p > 0))
-        return -INFINITY;
-    if (p >= 1 || m <= n * p)
-        return 0;
-    const double lq = log1p(-p), lp = log(p);
-    const double lt0 = lgamma(n + 1) - lgamma(m + 1) - lgamma(n - m + 1) + m * lp + (n - m) * lq;
-    double sum = 1, term = 1;  /* relative to exp(lt0) */
-    for (double j = m; j < n && j < m + 1e6; j++) {
-        term *= (n - j) / (j + 1) * p / (1 - p);
-        sum += term;
-        if (term < 1e-17 * sum)
-            break;
-    }
-    return (lt0 + log(sum)) / log(10);
-}
-
-static double log10_choose(double n, double k)
-{
-    if (k < 0 || k > n)
-        return -INFINITY;
-    return (lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1)) / log(10);
-}
-
-typedef struct comm {
-    uint32_t first, n0;      /* members before pruning: vmembers[first .. first + n0) */
-    uint32_t n;              /* members left after pruning */
-    uint32_t n_edges;        /* internal edges between members left */
-    double wsum;             /* their combined weight */
-    double obs, idf;         /* sum of n_objects and of rarity weights over internal behaviour
-                                edges */
-    uint32_t behaviours;
-    uint32_t long_looks;     /* behaviours with an internal edge from the long look */
-    uint32_t maxobj[CH_B__COUNT];
-    uint32_t ev_first, n_ev; /* evidence: cev[ev_first .. ev_first + n_ev) */
-} comm;
-
-/* Outcome of the cluster test for one community. */
-typedef struct ctest {
-    double density, meanw, log10_p, score;
-    uint32_t distinct, core, by[CH_B__COUNT];
-    bool pass;
-} ctest;
-
-typedef struct objent {
-    uint64_t key;
-    uint32_t acct;
-    uint8_t b;
-} objent;
-
-static int cmp_objent(const void *x, const void *y)
-{
-    const objent *p = x, *q = y;
-    if (p->key != q->key)
-        return p->key < q->key ? -1 : 1;
-    return (p->acct > q->acct) - (p->acct < q->acct);
-}
-
-static int cmp_cluster(const void *x, const void *y)
-{
-    const ch_cluster *p = x, *q = y;
-    if (p->score != q->score)
-        return p->score > q->score ? -1 : 1;
-    return (p->members[0] > q->members[0]) - (p->members[0] < q->members[0]);
-}
-
-static char *make_summary(const ch_cluster *cl, const int64_t windows[CH_B__COUNT],
-                          const int64_t windows_long[CH_B__COUNT])
-{
-    char buf[1024];
-    size_t len = (size_t)snprintf(buf, sizeof buf, "%u accounts", cl->n_members);
-    /* behaviours by descending object count, then behaviour order */
-    int order[CH_B__COUNT], nb = 0;
-    for (int b = 0; b < CH_B__COUNT; b++)
-        if (cl->behaviours & (1u << b))
-            order[nb++] = b;
-    for (int i = 1; i < nb; i++)
-        for (int j = i; j > 0 && cl->objects_by[order[j]] > cl->objects_by[order[j - 1]]; j--) {
-            int t = order[j];
-            order[j] = order[j - 1];
-            order[j - 1] = t;
-        }
-    static const char *const verb[CH_B__COUNT] = {
-        "co-repost of", "co-reply to", "co-quote of", "co-link of", "co-hashtag on",
-        "co-narrative on", "co-statement on",
-    };
-    for (int i = 0; i < nb && len < sizeof buf; i++) {
-        const int b = order[i];
-        /* the window of the evidence: the long look's when an internal edge came from it */
-        const int64_t w = (cl->long_looks >> b & 1) && windows_long[b] ? windows_long[b] : windows[b];
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s %s %u %s within %lld s",
-                                i == 0 ? ";" : ",", verb[b], cl->objects_by[b],
-                                ch_network_object_noun((ch_behaviour)b), (long long)w);
-    }
-    if (len >= sizeof buf)
-        len = sizeof buf - 1;
-    return ch_strndup(buf, len);
-}
-
-/* ---- 5. attaching accounts to clusters ---------------------------------------------------- */
-
-typedef struct attref {
-    uint32_t v, cl, e;   /* account outside clusters, cluster, combined edge */
-} attref;
-
-static int cmp_attref(const void *x, const void *y)
-{
-    const attref *p = x, *q = y;
-    if (p->v != q->v)
-        return p->v < q->v ? -1 : 1;
-    if (p->cl != q->cl)
-        return p->cl < q->cl ? -1 : 1;
-    return (p->e > q->e) - (p->e < q->e);
-}
-
-static int cmp_u32(const void *x, const void *y)
-{
-    const uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return (a > b) - (a < b);
-}
-
-/* Attaches to a cluster the accounts outside every cluster whose screened edges into it are
- * more than chance allows. With q the share of account pairs joined by any combined edge (the
- * observed density of the screened graph, true edges included, so an upper bound on the chance
- * rate) and an account with d edges to the k members of cluster C: P(Binomial(k, q) >= d),
- * times the N accounts and the clusters it could join (union bound), at most attach_alpha, and
- * d >= min_member_degree. Each account joins at most one cluster (the smallest p), in one pass
- * over the clusters as the cluster test left them (no snowballing). Those edges' evidence joins
- * the cluster's. */
-static int attach(ch_network *n, const ch_corpus *c, const ch_coact_result *co,
-                  const uint32_t *co_to_net, const ch_network_opts *o)
-{
-    const size_t na = n->n_accounts;
-    const size_t ncl = n->n_clusters;
-    if (ncl == 0 || na < 2)
-        return CHORUS_OK;
-    int rc = CHORUS_ENOMEM;
-    uint32_t *cl_of = NULL, *edge_cl = NULL, *add = NULL;
-    attref *refs = NULL;
-    size_t nr = 0, ngraph = 0;
-    uint8_t *inst_comm = ch_calloc(n->n_communities ? n->n_communities : 1, 1);
-    if (!inst_comm)
-        goto out;
-    for (size_t i = 0; i < na; i++)
-        if (n->institutional[i] && n->community_of_account[i] != CH_NONE)
-            inst_comm[n->community_of_account[i]] = 1;
-    if (!(cl_of = ch_malloc(na * sizeof *cl_of)) ||
-        !(edge_cl = ch_malloc((n->n_edges ? n->n_edges : 1) * sizeof *edge_cl)) ||
-        !(refs = ch_malloc((n->n_edges ? n->n_edges : 1) * sizeof *refs)) ||
-        !(add = ch_calloc(ncl, sizeof *add)))
-        goto out;
-    for (size_t i = 0; i < na; i++)
-        cl_of[i] = CH_NONE;
-    for (size_t k = 0; k < ncl; k++)
-        for (uint32_t j = 0; j < n->clusters[k].n_members; j++)
-            cl_of[n->clusters[k].members[j]] = (uint32_t)k;
-    for (size_t i = 0; i < n->n_edges; i++) {
-        const ch_network_edge *e = &n->edges[i];
-        edge_cl[i] = CH_NONE;
-        if (n->institutional[e->a] || n->institutional[e->b])
-            continue;
-        ngraph++;
-        const uint32_t ca = cl_of[e->a], cb = cl_of[e->b];
-        if ((ca == CH_NONE) == (cb == CH_NONE))
-            continue;
-        /* an account that Louvain grouped with institutional accounts stays there: its strong
-         * edges say it acts with them (e.g. an official the metadata does not reveal, grouped
-         * with the other officials, whose posts a campaign also amplifies) */
-        const uint32_t v = ca == CH_NONE ? e->a : e->b, k = ca == CH_NONE ? cb : ca;
-        const uint32_t cv = n->community_of_account[v];
-        if (cv != CH_NONE && cv != n->community_of_account[n->clusters[k].members[0]] &&
-            inst_comm[cv])
-            continue;
-        refs[nr++] = (attref){v, k, (uint32_t)i};
-    }
-    double q = (double)ngraph / ((double)na * (double)(na - 1) / 2);
-    q = q < 1e-300 ? 1e-300 : q > 0.5 ? 0.5 : q;
-    qsort(refs, nr, sizeof *refs, cmp_attref);
-    const double limit = log10(o->attach_alpha) - log10((double)na) - log10((double)ncl);
-    for (size_t i = 0; i < nr;) {
-        const uint32_t v = refs[i].v;
-        size_t j = i;
-        double best = INFINITY;
-        size_t bi = 0, bj = 0;
-        while (j < nr && refs[j].v == v) {
-            size_t g = j;
-            while (g < nr && refs[g].v == v && refs[g].cl == refs[j].cl)
-                g++;
-            const uint32_t d = (uint32_t)(g - j);
-            if (d >= o->min_member_degree) {
-                const double lp =
-                    binom_log10_sf(d, n->clusters[refs[j].cl].n_members, q);
-                if (lp <= limit && lp < best) {
-                    best = lp;
-                    bi = j;
-                    bj = g;
-                }
-            }
-            j = g;
-        }
-        if (best < INFINITY) {
-            const uint32_t k = refs[bi].cl;
-            for (size_t x = bi; x < bj; x++) {
-                edge_cl[refs[x].e] = k;
-                n->edges[refs[x].e].used |= CH_NE_ATTACH;
-            }
-            add[k]++;
-        }
-        i = j;
-    }
-    /* members: each account once, from its first marked edge (its marked edges are one run) */
-    for (size_t k = 0; k < ncl; k++) {
-        if (!add[k])
-            continue;
-        ch_cluster *cl = &n->clusters[k];
-        uint32_t *m = ch_realloc(cl->members, (cl->n_members + add[k]) * sizeof *m);
-        if (!m)
-            goto out;
-        cl->members = m;
-    }
-    for (size_t i = 0; i < nr; i++) {
-        const attref *r = &refs[i];
-        if (edge_cl[r->e] == CH_NONE || (i > 0 && refs[i - 1].v == r->v && edge_cl[refs[i - 1].e] != CH_NONE))
-            continue;
-        ch_cluster *cl = &n->clusters[edge_cl[r->e]];
-        cl->members[cl->n_members++] = r->v;
-        cl->n_attached++;
-    }
-    for (size_t k = 0; k < ncl; k++)
-        if (add[k])
-            qsort(n->clusters[k].members, n->clusters[k].n_members, sizeof(uint32_t), cmp_u32);
-    /* evidence of the attaching edges */
-    size_t *extra = ch_calloc(ncl, sizeof *extra);
-    if (!extra)
-        goto out;
-    for (size_t i = 0; i < co->n_shared; i++) {
-        const uint32_t e = co_to_net[co->shared[i].edge];
-        if (e != CH_NONE && edge_cl[e] != CH_NONE)
-            extra[edge_cl[e]]++;
-    }
-    for (size_t k = 0; k < ncl; k++) {
-        if (!extra[k])
-            continue;
-        ch_cluster *cl = &n->clusters[k];
-        uint32_t *ev = ch_realloc(cl->evidence, (cl->n_evidence + extra[k]) * sizeof *ev);
-        if (!ev) {
-            ch_free(extra);
-            goto out;
-        }
-        cl->evidence = ev;
-    }
-    for (size_t i = 0; i < co->n_shared; i++) {
-        const uint32_t e = co_to_net[co->shared[i].edge];
-        if (e != CH_NONE && edge_cl[e] != CH_NONE) {
-            ch_cluster *cl = &n->clusters[edge_cl[e]];
-            cl->evidence[cl->n_evidence++] = (uint32_t)i;
-        }
-    }
-    for (size_t k = 0; k < ncl; k++)
-        if (extra[k])
-            qsort(n->clusters[k].evidence, n->clusters[k].n_evidence, sizeof(uint32_t), cmp_u32);
-    ch_free(extra);
-    (void)c;
-    rc = CHORUS_OK;
-out:
-    ch_free(inst_comm);
-    ch_free(cl_of);
-    ch_free(edge_cl);
-    ch_free(refs);
-    ch_free(add);
-    return rc;
-}
-
 static int validate(const ch_network_opts *o)
 {
     /* resolution is igraph's to check (it rejects negative values); NaN would be undefined */
@@ -632,129 +183,88 @@ bool ch_network_institutional(const ch_account *a, const ch_network_opts *o)
            a->meta.followers >= o->institutional_followers;
 }
 
-int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_network_opts *o,
-                     ch_network **out)
+/* ---- 2. the graph and its communities ------------------------------------------------------- */
+
+/* W: given, or "auto": the expected number of chance edges, pairs x 10^-W, at most
+ * chance_edges, and W at least CH_NETWORK_MIN_WEIGHT. Then the associates of institutional
+ * accounts: an account whose strongest partner (an edge >= W) is institutional is not
+ * clustered either (CH_INST_ASSOCIATE). Its strongest evidence of acting in concert is with
+ * officials or newsrooms, which act authentically: e.g. an official whose export has no
+ * verified flag and fewer followers than the threshold, which reposts the other officials'
+ * posts as a campaign does. */
+static int set_threshold(ch_netbuild *bd)
 {
-    ch_network_opts defaults;
-    ch_network *n = NULL;
-    uint32_t *co_to_net = NULL, *vid = NULL, *vacct = NULL, *ge = NULL, *va = NULL, *vb = NULL,
-             *memb = NULL, *relabel = NULL, *vmembers = NULL, *adj_off = NULL, *adj = NULL,
-             *deg = NULL, *queue = NULL, *cev = NULL, *cursor = NULL, *net_comm = NULL;
-    uint8_t *alive = NULL;
-    double *w = NULL;
-    comm *cm = NULL;
-    objent *objs = NULL;
-    ctest *res = NULL;
-    int rc;
-
-    if (!out || !c || !co)
-        return CHORUS_EUSAGE;
-    *out = NULL;
-    if (!o) {
-        ch_network_opts_default(&defaults);
-        o = &defaults;
-    }
-    if ((rc = validate(o)))
-        return rc;
-    const size_t na = ch_corpus_naccounts(c);
-    if (na >= UINT32_MAX)
-        return CHORUS_ELIMIT;
-    for (size_t i = 0; i < co->n_shared; i++)
-        if (co->shared[i].edge >= co->n_edges ||
-            co->shared[i].post_a >= ch_corpus_nposts(c) ||
-            co->shared[i].post_b >= ch_corpus_nposts(c))
-            return CHORUS_EUSAGE;
-
-    rc = CHORUS_ENOMEM;
-    const size_t na1 = na ? na : 1;
-    if (!(n = ch_calloc(1, sizeof *n)))
-        goto out;
-    n->n_accounts = na;
-    n->n_coact = co->n_edges;
-    for (int b = 0; b < CH_B__COUNT; b++) {
-        n->windows[b] = co->windows[b] > 0 ? co->windows[b] : co->window;
-        n->windows_long[b] = co->windows_long[b];
-    }
-    if (!(n->community_of_account = ch_malloc(na1 * sizeof(uint32_t))) ||
-        !(n->cluster_of_account = ch_malloc(na1 * sizeof(uint32_t))) ||
-        !(n->institutional = ch_calloc(na1, 1)) ||
-        !(n->coact_kept = ch_calloc(co->n_edges ? co->n_edges : 1, 1)) ||
-        !(co_to_net = ch_malloc((co->n_edges ? co->n_edges : 1) * sizeof *co_to_net)))
-        goto out;
-    for (size_t i = 0; i < na; i++) {
-        n->community_of_account[i] = n->cluster_of_account[i] = CH_NONE;
-        n->institutional[i] = ch_network_institutional(ch_corpus_account(c, i), o) ? CH_INST_METADATA : 0;
-    }
-
-    /* 1. */
-    if ((rc = merge_edges(n, co, o, co_to_net)))
-        goto out;
-    rc = CHORUS_ENOMEM;
-
-    /* 2. The graph: edges with combined weight >= W; vertices are their accounts, in account
-     * order. W is given, or "auto": the expected number of chance edges, pairs x 10^-W, at
-     * most chance_edges, and W at least CH_NETWORK_MIN_WEIGHT. */
-    double minw = o->min_weight;
+    ch_network *n = bd->n;
+    const size_t na = bd->na, na1 = na ? na : 1;
+    double minw = bd->o->min_weight;
     if (minw < 0) {
         const double pairs = na >= 2 ? (double)na * (na - 1) / 2 : 1;
-        minw = log10(pairs) - log10(o->chance_edges);
+        minw = log10(pairs) - log10(bd->o->chance_edges);
         if (minw < CH_NETWORK_MIN_WEIGHT)
             minw = CH_NETWORK_MIN_WEIGHT;
     }
-    n->min_weight = minw;
-    /* Associates of institutional accounts: an account whose strongest partner (an edge
-     * >= W) is institutional is not clustered either (CH_INST_ASSOCIATE). Its strongest
-     * evidence of acting in concert is with officials or newsrooms, which act authentically:
-     * e.g. an official whose export has no verified flag and fewer followers than the
-     * threshold, which reposts the other officials' posts as a campaign does. */
-    if (o->associates) {
-        double *best_in = ch_calloc(na1, sizeof *best_in), *best_out = ch_calloc(na1, sizeof *best_out);
-        if (!best_in || !best_out) {
-            ch_free(best_in);
-            ch_free(best_out);
-            goto out;
-        }
-        for (size_t i = 0; i < n->n_edges; i++) {
-            const ch_network_edge *e = &n->edges[i];
-            for (int side = 0; side < 2; side++) {
-                const uint32_t x = side ? e->b : e->a, y = side ? e->a : e->b;
-                double *m = n->institutional[y] == CH_INST_METADATA ? best_in : best_out;
-                if (e->weight > m[x])
-                    m[x] = e->weight;
-            }
-        }
-        for (size_t i = 0; i < na; i++)
-            if (!n->institutional[i] && best_in[i] >= minw && best_in[i] > best_out[i])
-                n->institutional[i] = CH_INST_ASSOCIATE;
-        ch_free(best_in);
-        ch_free(best_out);
-    }
-    const size_t ne_all = n->n_edges;
-    if (!(ge = ch_malloc((ne_all ? ne_all : 1) * sizeof *ge)) || !(vid = ch_malloc(na1 * sizeof *vid)))
+    n->min_weight = bd->minw = minw;
+    if (!bd->o->associates)
+        return CHORUS_OK;
+    double *best_in = ch_calloc(na1, sizeof *best_in), *best_out = ch_calloc(na1, sizeof *best_out);
+    int rc = CHORUS_ENOMEM;
+    if (!best_in || !best_out)
         goto out;
+    for (size_t i = 0; i < n->n_edges; i++) {
+        const ch_network_edge *e = &n->edges[i];
+        for (int side = 0; side < 2; side++) {
+            const uint32_t x = side ? e->b : e->a, y = side ? e->a : e->b;
+            double *m = n->institutional[y] == CH_INST_METADATA ? best_in : best_out;
+            if (e->weight > m[x])
+                m[x] = e->weight;
+        }
+    }
+    for (size_t i = 0; i < na; i++)
+        if (!n->institutional[i] && best_in[i] >= minw && best_in[i] > best_out[i])
+            n->institutional[i] = CH_INST_ASSOCIATE;
+    rc = CHORUS_OK;
+out:
+    ch_free(best_in);
+    ch_free(best_out);
+    return rc;
+}
+
+/* The graph: edges with combined weight >= W; vertices are their accounts, in account order.
+ * Also p0, the surprise test's chance that two independent accounts become an edge. */
+static int select_graph(ch_netbuild *bd)
+{
+    ch_network *n = bd->n;
+    const ch_coact_result *co = bd->co;
+    const size_t na = bd->na, ne_all = n->n_edges;
+    const double minw = bd->minw;
+    if (!(bd->ge = ch_malloc((ne_all ? ne_all : 1) * sizeof *bd->ge)) ||
+        !(bd->vid = ch_malloc((na ? na : 1) * sizeof *bd->vid)))
+        return CHORUS_ENOMEM;
     size_t ne = 0, ne_ni = 0;
     double pmax = 0;
     uint32_t used_b = 0;
     for (size_t i = 0; i < na; i++)
-        vid[i] = CH_NONE;
+        bd->vid[i] = CH_NONE;
     for (size_t i = 0; i < ne_all; i++) {
         const ch_network_edge *e = &n->edges[i];
         const bool inst = n->institutional[e->a] || n->institutional[e->b];
         if (e->weight < minw)
             continue;
         n->edges[i].used |= CH_NE_GRAPH;
-        ge[ne++] = (uint32_t)i;
-        vid[e->a] = vid[e->b] = 0;
+        bd->ge[ne++] = (uint32_t)i;
+        bd->vid[e->a] = bd->vid[e->b] = 0;
         if (!inst) {
             ne_ni++;
             used_b |= e->behaviours;
         }
     }
+    bd->ne = ne;
     for (size_t i = 0; i < co->n_edges; i++) {
-        const uint32_t k = co_to_net[i];
-        if (k != CH_NONE && vid[n->edges[k].a] != CH_NONE && vid[n->edges[k].b] != CH_NONE &&
-            !n->institutional[n->edges[k].a] && !n->institutional[n->edges[k].b] &&
-            n->edges[k].weight >= minw && co->edges[i].pvalue > pmax)
+        const uint32_t k = bd->co_to_net[i];
+        if (k != CH_NONE && bd->vid[n->edges[k].a] != CH_NONE &&
+            bd->vid[n->edges[k].b] != CH_NONE && !n->institutional[n->edges[k].a] &&
+            !n->institutional[n->edges[k].b] && n->edges[k].weight >= minw &&
+            co->edges[i].pvalue > pmax)
             pmax = co->edges[i].pvalue;
     }
     /* p0, the chance that two independent accounts become an edge: at most (behaviours) x
@@ -781,52 +291,85 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
         p0 = dens < p0 ? dens : p0;
     }
     n->null_edge_p = p0 < 1e-300 ? 1e-300 : p0 > 0.5 ? 0.5 : p0;
-    if (ne == 0) {
-        rc = CHORUS_OK;
-        goto out;
-    }
+    return CHORUS_OK;
+}
+
+/* Louvain on the graph (bd->ne > 0); communities renumbered by their smallest vertex, so ids
+ * do not depend on igraph's internal numbering. */
+static int find_communities(ch_netbuild *bd)
+{
+    ch_network *n = bd->n;
+    const size_t na = bd->na, ne = bd->ne;
     size_t nv = 0;
     for (size_t i = 0; i < na; i++)
-        if (vid[i] != CH_NONE)
-            vid[i] = (uint32_t)nv++;
-    if (!(vacct = ch_malloc(nv * sizeof *vacct)) || !(va = ch_malloc(ne * sizeof *va)) ||
-        !(vb = ch_malloc(ne * sizeof *vb)) || !(w = ch_malloc(ne * sizeof *w)) ||
-        !(memb = ch_malloc(nv * sizeof *memb)))
-        goto out;
+        if (bd->vid[i] != CH_NONE)
+            bd->vid[i] = (uint32_t)nv++;
+    bd->nv = nv;
+    if (!(bd->vacct = ch_malloc(nv * sizeof *bd->vacct)) ||
+        !(bd->va = ch_malloc(ne * sizeof *bd->va)) || !(bd->vb = ch_malloc(ne * sizeof *bd->vb)) ||
+        !(bd->w = ch_malloc(ne * sizeof *bd->w)) || !(bd->memb = ch_malloc(nv * sizeof *bd->memb)))
+        return CHORUS_ENOMEM;
     for (size_t i = 0; i < na; i++)
-        if (vid[i] != CH_NONE)
-            vacct[vid[i]] = (uint32_t)i;
+        if (bd->vid[i] != CH_NONE)
+            bd->vacct[bd->vid[i]] = (uint32_t)i;
     for (size_t i = 0; i < ne; i++) {
-        const ch_network_edge *e = &n->edges[ge[i]];
-        va[i] = vid[e->a];
-        vb[i] = vid[e->b];
+        const ch_network_edge *e = &n->edges[bd->ge[i]];
+        bd->va[i] = bd->vid[e->a];
+        bd->vb[i] = bd->vid[e->b];
         /* Louvain needs positive weights; a p-value of 1 still marks a tested pair */
-        w[i] = e->weight > 1e-6 ? e->weight : 1e-6;
+        bd->w[i] = e->weight > 1e-6 ? e->weight : 1e-6;
     }
-    if ((rc = louvain(nv, ne, va, vb, w, o->resolution, o->seed, memb)))
-        goto out;
-    rc = CHORUS_ENOMEM;
-
-    /* Renumber communities by their smallest vertex, so ids do not depend on igraph's
-     * internal numbering. */
-    if (!(relabel = ch_malloc(nv * sizeof *relabel)))
-        goto out;
+    int rc = ch_network_louvain(nv, ne, bd->va, bd->vb, bd->w, bd->o->resolution, bd->o->seed,
+                                bd->memb);
+    if (rc)
+        return rc;
+    uint32_t *relabel = ch_malloc(nv * sizeof *relabel);
+    if (!relabel)
+        return CHORUS_ENOMEM;
     for (size_t v = 0; v < nv; v++)
         relabel[v] = CH_NONE;
     uint32_t ncomm = 0;
     for (size_t v = 0; v < nv; v++) {
-        if (relabel[memb[v]] == CH_NONE)
-            relabel[memb[v]] = ncomm++;
-        memb[v] = relabel[memb[v]];
-        n->community_of_account[vacct[v]] = memb[v];
+        if (relabel[bd->memb[v]] == CH_NONE)
+            relabel[bd->memb[v]] = ncomm++;
+        bd->memb[v] = relabel[bd->memb[v]];
+        n->community_of_account[bd->vacct[v]] = bd->memb[v];
     }
-    n->n_communities = ncomm;
+    ch_free(relabel);
+    n->n_communities = bd->ncomm = ncomm;
+    return CHORUS_OK;
+}
 
-    /* 3a. Members per community (in account order), and the internal adjacency (CSR). */
-    if (!(cm = ch_calloc(ncomm, sizeof *cm)) || !(vmembers = ch_malloc(nv * sizeof *vmembers)) ||
-        !(adj_off = ch_calloc(nv + 1, sizeof *adj_off)) || !(deg = ch_calloc(nv, sizeof *deg)) ||
-        !(alive = ch_malloc(nv)) || !(queue = ch_malloc(nv * sizeof *queue)))
-        goto out;
+/* ---- 3. communities: pruning, internal edges, evidence ------------------------------------ */
+
+/* Is graph edge i inside one community, between two non-institutional accounts? */
+static bool internal_edge(const ch_netbuild *bd, size_t i)
+{
+    return bd->memb[bd->va[i]] == bd->memb[bd->vb[i]] &&
+           !bd->n->institutional[bd->vacct[bd->va[i]]] &&
+           !bd->n->institutional[bd->vacct[bd->vb[i]]];
+}
+
+/* Members per community (in account order), the internal adjacency (CSR), and pruning: a
+ * member needs internal edges to at least min_member_degree others that stay; peeled in queue
+ * order (the result is the unique largest such subgraph, the k-core, whatever the order).
+ * Louvain places every vertex somewhere, including an ordinary account whose single chance
+ * edge touches a campaign member. Institutional accounts took part in the community detection
+ * (an account acting with them, such as an official the metadata does not reveal, is grouped
+ * with them rather than with a campaign that amplifies the same posts); from here on they and
+ * their edges are left out. */
+static int prune(ch_netbuild *bd)
+{
+    const size_t nv = bd->nv, ne = bd->ne;
+    const uint32_t ncomm = bd->ncomm;
+    if (!(bd->cm = ch_calloc(ncomm, sizeof *bd->cm)) ||
+        !(bd->vmembers = ch_malloc(nv * sizeof *bd->vmembers)) ||
+        !(bd->adj_off = ch_calloc(nv + 1, sizeof *bd->adj_off)) ||
+        !(bd->deg = ch_calloc(nv, sizeof *bd->deg)) || !(bd->alive = ch_malloc(nv)) ||
+        !(bd->queue = ch_malloc(nv * sizeof *bd->queue)))
+        return CHORUS_ENOMEM;
+    ch_netcomm *cm = bd->cm;
+    const uint32_t *memb = bd->memb;
     for (size_t v = 0; v < nv; v++)
         cm[memb[v]].n0++;
     for (uint32_t k = 0, acc = 0; k < ncomm; k++) {
@@ -835,69 +378,71 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
         cm[k].n0 = 0;
     }
     for (size_t v = 0; v < nv; v++) {
-        comm *k = &cm[memb[v]];
-        vmembers[k->first + k->n0++] = (uint32_t)v;
+        ch_netcomm *k = &cm[memb[v]];
+        bd->vmembers[k->first + k->n0++] = (uint32_t)v;
     }
-    /* Institutional accounts took part in the community detection (an account acting with
-     * them, such as an official the metadata does not reveal, is grouped with them rather than
-     * with a campaign that amplifies the same posts); from here on they and their edges are
-     * left out. */
     size_t nint = 0;
     for (size_t i = 0; i < ne; i++)
-        if (memb[va[i]] == memb[vb[i]] && !n->institutional[vacct[va[i]]] &&
-            !n->institutional[vacct[vb[i]]]) {
-            adj_off[va[i] + 1]++;
-            adj_off[vb[i] + 1]++;
+        if (internal_edge(bd, i)) {
+            bd->adj_off[bd->va[i] + 1]++;
+            bd->adj_off[bd->vb[i] + 1]++;
             nint++;
         }
     for (size_t v = 0; v < nv; v++)
-        adj_off[v + 1] += adj_off[v];
-    if (!(adj = ch_malloc((nint ? 2 * nint : 1) * sizeof *adj)))
-        goto out;
+        bd->adj_off[v + 1] += bd->adj_off[v];
+    if (!(bd->adj = ch_malloc((nint ? 2 * nint : 1) * sizeof *bd->adj)))
+        return CHORUS_ENOMEM;
+    uint32_t *deg = bd->deg;
     for (size_t i = 0; i < ne; i++)
-        if (memb[va[i]] == memb[vb[i]] && !n->institutional[vacct[va[i]]] &&
-            !n->institutional[vacct[vb[i]]]) {
-            adj[adj_off[va[i]] + deg[va[i]]++] = vb[i];
-            adj[adj_off[vb[i]] + deg[vb[i]]++] = va[i];
+        if (internal_edge(bd, i)) {
+            bd->adj[bd->adj_off[bd->va[i]] + deg[bd->va[i]]++] = bd->vb[i];
+            bd->adj[bd->adj_off[bd->vb[i]] + deg[bd->vb[i]]++] = bd->va[i];
         }
-
-    /* 3b. Pruning: a member needs internal edges to at least min_member_degree others that
-     * stay; peeled in queue order (the result is the unique largest such subgraph, the k-core,
-     * whatever the order). Louvain places every vertex somewhere, including an ordinary
-     * account whose single chance edge touches a campaign member. */
+    const uint32_t kmin = bd->o->min_member_degree;
     size_t qh = 0, qt = 0;
     for (size_t v = 0; v < nv; v++) {
-        alive[v] = 1;
-        if (deg[v] < o->min_member_degree || n->institutional[vacct[v]]) {
-            alive[v] = 0;
-            queue[qt++] = (uint32_t)v;
+        bd->alive[v] = 1;
+        if (deg[v] < kmin || bd->n->institutional[bd->vacct[v]]) {
+            bd->alive[v] = 0;
+            bd->queue[qt++] = (uint32_t)v;
         }
     }
     while (qh < qt) {
-        const uint32_t v = queue[qh++];
-        for (uint32_t j = adj_off[v]; j < adj_off[v + 1]; j++) {
-            const uint32_t u = adj[j];
-            if (alive[u] && --deg[u] < o->min_member_degree) {
-                alive[u] = 0;
-                queue[qt++] = u;
+        const uint32_t v = bd->queue[qh++];
+        for (uint32_t j = bd->adj_off[v]; j < bd->adj_off[v + 1]; j++) {
+            const uint32_t u = bd->adj[j];
+            if (bd->alive[u] && --deg[u] < kmin) {
+                bd->alive[u] = 0;
+                bd->queue[qt++] = u;
             }
         }
     }
-
-    /* 3c. Per community: members left, internal edges among them, evidence. net_comm maps a
-     * combined edge to its community when both ends stay in it. */
     for (size_t v = 0; v < nv; v++)
-        cm[memb[v]].n += alive[v];
-    if (!(net_comm = ch_malloc(ne_all * sizeof *net_comm)))
-        goto out;
+        cm[memb[v]].n += bd->alive[v];
+    return CHORUS_OK;
+}
+
+/* Per community: internal edges among the members left, their weights, behaviours and
+ * objects, and the evidence rows of those edges (communities of >= min_size members only).
+ * net_comm maps a combined edge to its community when both ends stay in it. */
+static int gather(ch_netbuild *bd)
+{
+    const ch_network *n = bd->n;
+    const ch_coact_result *co = bd->co;
+    const size_t ne_all = n->n_edges;
+    ch_netcomm *cm = bd->cm;
+    if (!(bd->net_comm = ch_malloc((ne_all ? ne_all : 1) * sizeof *bd->net_comm)))
+        return CHORUS_ENOMEM;
+    uint32_t *net_comm = bd->net_comm;
     for (size_t i = 0; i < ne_all; i++)
         net_comm[i] = CH_NONE;
-    for (size_t i = 0; i < ne; i++) {
-        if (memb[va[i]] != memb[vb[i]] || !alive[va[i]] || !alive[vb[i]])
+    for (size_t i = 0; i < bd->ne; i++) {
+        const uint32_t va = bd->va[i], vb = bd->vb[i];
+        if (bd->memb[va] != bd->memb[vb] || !bd->alive[va] || !bd->alive[vb])
             continue;
-        const ch_network_edge *e = &n->edges[ge[i]];
-        comm *k = &cm[memb[va[i]]];
-        net_comm[ge[i]] = memb[va[i]];
+        const ch_network_edge *e = &n->edges[bd->ge[i]];
+        ch_netcomm *k = &cm[bd->memb[va]];
+        net_comm[bd->ge[i]] = bd->memb[va];
         k->n_edges++;
         k->wsum += e->weight;
         k->behaviours |= e->behaviours;
@@ -907,189 +452,142 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
                 k->maxobj[b] = e->n_objects[b];
     }
     for (size_t i = 0; i < co->n_edges; i++) {
-        const uint32_t k = co_to_net[i] == CH_NONE ? CH_NONE : net_comm[co_to_net[i]];
+        const uint32_t k = bd->co_to_net[i] == CH_NONE ? CH_NONE : net_comm[bd->co_to_net[i]];
         if (k == CH_NONE)
             continue;
         cm[k].obs += co->edges[i].n_objects;
         cm[k].idf += co->edges[i].weight;
     }
     /* evidence grouped by community (shared[] is sorted by edge, so each group stays sorted) */
+    const uint32_t min_size = bd->o->min_size;
     size_t nev = 0;
     for (size_t i = 0; i < co->n_shared; i++) {
-        const uint32_t e = co_to_net[co->shared[i].edge];
-        if (e != CH_NONE && net_comm[e] != CH_NONE && cm[net_comm[e]].n >= o->min_size) {
+        const uint32_t e = bd->co_to_net[co->shared[i].edge];
+        if (e != CH_NONE && net_comm[e] != CH_NONE && cm[net_comm[e]].n >= min_size) {
             cm[net_comm[e]].n_ev++;
             nev++;
         }
     }
-    if (!(cev = ch_malloc((nev ? nev : 1) * sizeof *cev)) ||
-        !(cursor = ch_malloc((ncomm ? ncomm : 1) * sizeof *cursor)))
-        goto out;
-    for (uint32_t k = 0, acc = 0; k < ncomm; k++) {
+    uint32_t *cursor = ch_malloc((bd->ncomm ? bd->ncomm : 1) * sizeof *cursor);
+    if (!cursor || !(bd->cev = ch_malloc((nev ? nev : 1) * sizeof *bd->cev))) {
+        ch_free(cursor);
+        return CHORUS_ENOMEM;
+    }
+    for (uint32_t k = 0, acc = 0; k < bd->ncomm; k++) {
         cm[k].ev_first = cursor[k] = acc;
         acc += cm[k].n_ev;
     }
     for (size_t i = 0; i < co->n_shared; i++) {
-        const uint32_t e = co_to_net[co->shared[i].edge];
-        if (e != CH_NONE && net_comm[e] != CH_NONE && cm[net_comm[e]].n >= o->min_size)
-            cev[cursor[net_comm[e]]++] = (uint32_t)i;
+        const uint32_t e = bd->co_to_net[co->shared[i].edge];
+        if (e != CH_NONE && net_comm[e] != CH_NONE && cm[net_comm[e]].n >= min_size)
+            bd->cev[cursor[net_comm[e]]++] = (uint32_t)i;
     }
+    ch_free(cursor);
+    return CHORUS_OK;
+}
 
-    /* 4. The cluster test. The surprise test's union bound runs over every set of k of the
-     * corpus' accounts and every size k, so it holds however the community was found. */
-    uint32_t maxev = 0;
-    for (uint32_t k = 0; k < ncomm; k++) {
-        if (cm[k].n >= o->min_size) {
-            n->communities_tested++;
-            maxev = cm[k].n_ev > maxev ? cm[k].n_ev : maxev;
-        } else if (cm[k].n0 >= o->min_size) {
-            n->rejected[CH_NT_SIZE]++;
-        }
-    }
-    if (!(objs = ch_malloc(((size_t)maxev * 2 + 1) * sizeof *objs)) ||
-        !(res = ch_calloc((ncomm ? ncomm : 1), sizeof *res)))
-        goto out;
-    const double log10_alpha = log10(o->alpha) - log10((double)(na > 1 ? na : 2));
-    size_t ncl = 0;
-    for (uint32_t k = 0; k < ncomm; k++) {
-        const comm *m = &cm[k];
-        ctest *t = &res[k];
-        if (m->n < o->min_size)
-            continue;
-        const double pairs = (double)m->n * (m->n - 1) / 2;
-        t->density = m->n_edges / pairs;
-        t->meanw = m->n_edges ? m->wsum / m->n_edges : 0;
-        t->log10_p = binom_log10_sf(m->n_edges, pairs, n->null_edge_p) +
-                     log10_choose((double)na, m->n);
-        /* objects: distinct keys, and how many members acted on each */
-        size_t no = 0;
-        for (uint32_t i = 0; i < m->n_ev; i++) {
-            const ch_shared *s = &co->shared[cev[m->ev_first + i]];
-            const ch_edge *e = &co->edges[s->edge];
-            const uint64_t key = object_key(c, o, (ch_behaviour)e->behaviour, s->post_a, s->post_b);
-            objs[no++] = (objent){key, e->a, e->behaviour};
-            objs[no++] = (objent){key, e->b, e->behaviour};
-        }
-        qsort(objs, no, sizeof *objs, cmp_objent);
-        for (size_t i = 0; i < no;) {
-            size_t j = i;
-            uint32_t members = 0;
-            for (; j < no && objs[j].key == objs[i].key; j++)
-                members += j == i || objs[j].acct != objs[j - 1].acct;
-            t->distinct++;
-            t->by[objs[i].b]++;
-            t->core += members >= o->min_object_members;
-            i = j;
-        }
-        int fail = -1;
-        if (!(t->log10_p <= log10_alpha))
-            fail = CH_NT_SURPRISE;
-        else if (t->core < o->min_objects)
-            fail = CH_NT_OBJECTS;
-        else if (t->density < o->min_density)
-            fail = CH_NT_DENSITY;
-        else if (t->meanw < o->min_mean_weight)
-            fail = CH_NT_STRENGTH;
-        if (fail >= 0) {
-            n->rejected[fail]++;
-            continue;
-        }
-        t->pass = true;
-        /* density, evidence per edge and breadth of the shared objects, each in [0, 1):
-         * a clique of strong edges over many objects scores near 1 */
-        t->score = sqrt(t->density) * (1 - exp(-t->meanw / 5)) * (1 - exp(-(double)t->core / 3));
-        ncl++;
-    }
+/* ---- the build ----------------------------------------------------------------------------- */
 
-    if (ncl && !(n->clusters = ch_calloc(ncl, sizeof *n->clusters)))
-        goto out;
-    for (uint32_t k = 0; k < ncomm; k++) {
-        const comm *m = &cm[k];
-        const ctest *t = &res[k];
-        if (!t->pass)
-            continue;
-        ch_cluster *cl = &n->clusters[n->n_clusters++];
-        if (!(cl->members = ch_malloc(m->n * sizeof *cl->members)) ||
-            !(cl->evidence = ch_malloc((m->n_ev ? m->n_ev : 1) * sizeof *cl->evidence)))
-            goto out;
-        for (uint32_t i = 0; i < m->n0; i++) {
-            const uint32_t v = vmembers[m->first + i];
-            if (alive[v])
-                cl->members[cl->n_members++] = vacct[v];
-        }
-        cl->n_evidence = m->n_ev;
-        memcpy(cl->evidence, cev + m->ev_first, m->n_ev * sizeof *cl->evidence);
-        cl->behaviours = m->behaviours;
-        cl->long_looks = m->long_looks;
-        cl->score = t->score;
-        cl->density = t->density;
-        cl->mean_weight = t->meanw;
-        cl->log10_p = t->log10_p;
-        cl->rarity = m->obs > 0 ? m->idf / m->obs : 0;
-        cl->n_edges = m->n_edges;
-        cl->n_objects = t->distinct;
-        cl->n_core_objects = t->core;
-        cl->n_pruned = m->n0 - m->n;
-        for (int b = 0; b < CH_B__COUNT; b++)
-            cl->objects_by[b] = t->by[b] > m->maxobj[b] ? t->by[b] : m->maxobj[b];
+/* The result's arrays, every account outside communities and clusters, institutional flags. */
+static int setup(ch_netbuild *bd)
+{
+    const ch_coact_result *co = bd->co;
+    const size_t na1 = bd->na ? bd->na : 1, nco1 = co->n_edges ? co->n_edges : 1;
+    ch_network *n = bd->n = ch_calloc(1, sizeof *n);
+    if (!n)
+        return CHORUS_ENOMEM;
+    n->n_accounts = bd->na;
+    n->n_coact = co->n_edges;
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        n->windows[b] = co->windows[b] > 0 ? co->windows[b] : co->window;
+        n->windows_long[b] = co->windows_long[b];
     }
-    if (o->attach_alpha > 0 && (rc = attach(n, c, co, co_to_net, o)))
-        goto out;
-    rc = CHORUS_ENOMEM;
-    for (size_t k = 0; k < n->n_clusters; k++) {
-        ch_cluster *cl = &n->clusters[k];
-        cl->first_seen = cl->last_seen = CH_UNKNOWN_I64;
-        for (uint32_t i = 0; i < cl->n_evidence; i++) {
-            const ch_shared *s = &co->shared[cl->evidence[i]];
-            const int64_t ts[2] = {ch_corpus_post(c, s->post_a)->created_at,
-                                   ch_corpus_post(c, s->post_b)->created_at};
-            for (int j = 0; j < 2; j++) {
-                if (cl->first_seen == CH_UNKNOWN_I64 || ts[j] < cl->first_seen)
-                    cl->first_seen = ts[j];
-                if (cl->last_seen == CH_UNKNOWN_I64 || ts[j] > cl->last_seen)
-                    cl->last_seen = ts[j];
-            }
-        }
-        if (!(cl->summary = make_summary(cl, n->windows, n->windows_long)))
-            goto out;
+    if (!(n->community_of_account = ch_malloc(na1 * sizeof(uint32_t))) ||
+        !(n->cluster_of_account = ch_malloc(na1 * sizeof(uint32_t))) ||
+        !(n->institutional = ch_calloc(na1, 1)) || !(n->coact_kept = ch_calloc(nco1, 1)) ||
+        !(bd->co_to_net = ch_malloc(nco1 * sizeof *bd->co_to_net)))
+        return CHORUS_ENOMEM;
+    for (size_t i = 0; i < bd->na; i++) {
+        n->community_of_account[i] = n->cluster_of_account[i] = CH_NONE;
+        n->institutional[i] =
+            ch_network_institutional(ch_corpus_account(bd->c, i), bd->o) ? CH_INST_METADATA : 0;
     }
-    if (n->n_clusters)
-        qsort(n->clusters, n->n_clusters, sizeof *n->clusters, cmp_cluster);
-    for (size_t i = 0; i < n->n_clusters; i++)
-        for (uint32_t j = 0; j < n->clusters[i].n_members; j++)
-            n->cluster_of_account[n->clusters[i].members[j]] = (uint32_t)i;
-    rc = CHORUS_OK;
-    for (size_t i = 0; i < co->n_edges; i++) {
-        const uint32_t k = co_to_net[i];
+    return CHORUS_OK;
+}
+
+/* Frees the scratch (not the result). */
+static void netbuild_free(ch_netbuild *bd)
+{
+    ch_free(bd->co_to_net);
+    ch_free(bd->ge);
+    ch_free(bd->vid);
+    ch_free(bd->vacct);
+    ch_free(bd->va);
+    ch_free(bd->vb);
+    ch_free(bd->w);
+    ch_free(bd->memb);
+    ch_free(bd->cm);
+    ch_free(bd->vmembers);
+    ch_free(bd->adj_off);
+    ch_free(bd->adj);
+    ch_free(bd->deg);
+    ch_free(bd->alive);
+    ch_free(bd->queue);
+    ch_free(bd->net_comm);
+    ch_free(bd->cev);
+    ch_free(bd->test);
+}
+
+/* The co-action edges the network used (graph edges, attaching edges): what a store keeps. */
+static void mark_kept(ch_netbuild *bd)
+{
+    ch_network *n = bd->n;
+    for (size_t i = 0; i < bd->co->n_edges; i++) {
+        const uint32_t k = bd->co_to_net[i];
         n->coact_kept[i] = k != CH_NONE && n->edges[k].used;
         n->n_coact_kept += n->coact_kept[i];
     }
-out:
-    ch_free(co_to_net);
-    ch_free(vid);
-    ch_free(vacct);
-    ch_free(ge);
-    ch_free(va);
-    ch_free(vb);
-    ch_free(w);
-    ch_free(memb);
-    ch_free(relabel);
-    ch_free(vmembers);
-    ch_free(adj_off);
-    ch_free(adj);
-    ch_free(deg);
-    ch_free(alive);
-    ch_free(queue);
-    ch_free(cev);
-    ch_free(cursor);
-    ch_free(net_comm);
-    ch_free(cm);
-    ch_free(objs);
-    ch_free(res);
-    if (rc) {
-        ch_network_free(n);
-        n = NULL;
+}
+
+int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_network_opts *o,
+                     ch_network **out)
+{
+    ch_network_opts defaults;
+    if (!out || !c || !co)
+        return CHORUS_EUSAGE;
+    *out = NULL;
+    if (!o) {
+        ch_network_opts_default(&defaults);
+        o = &defaults;
     }
-    *out = n;
-    return rc;
+    int rc = validate(o);
+    if (rc)
+        return rc;
+    const size_t na = ch_corpus_naccounts(c);
+    if (na >= UINT32_MAX)
+        return CHORUS_ELIMIT;
+    for (size_t i = 0; i < co->n_shared; i++)
+        if (co->shared[i].edge >= co->n_edges ||
+            co->shared[i].post_a >= ch_corpus_nposts(c) ||
+            co->shared[i].post_b >= ch_corpus_nposts(c) ||
+            co->shared[i].object >= co->n_shared_obj)
+            return CHORUS_EUSAGE;
+
+    ch_netbuild bd = {.c = c, .co = co, .o = o, .na = na};
+    if ((rc = setup(&bd)) || (rc = merge_edges(&bd)) || (rc = set_threshold(&bd)) ||
+        (rc = select_graph(&bd)))
+        goto out;
+    if (bd.ne > 0 &&
+        ((rc = find_communities(&bd)) || (rc = prune(&bd)) || (rc = gather(&bd)) ||
+         (rc = ch_network_test_communities(&bd)) || (rc = ch_network_make_clusters(&bd))))
+        goto out;
+    mark_kept(&bd);
+out:
+    netbuild_free(&bd);
+    if (rc) {
+        ch_network_free(bd.n);
+        return rc;
+    }
+    *out = bd.n;
+    return CHORUS_OK;
 }

@@ -26,8 +26,8 @@
  *     *inauthentic* behaviour. With opts.associates, an account whose strongest partner (an
  *     edge >= W) is institutional is treated the same (CH_INST_ASSOCIATE).
  *   - Communities: Louvain (igraph_community_multilevel) on the combined graph at
- *     opts.resolution, with igraph's random number generator replaced for the call by a PCG32
- *     seeded with opts.seed, so results are reproducible. Louvain never joins two connected
+ *     opts.resolution, with igraph's random number generator (a PCG32, see below) seeded with
+ *     opts.seed, so results are reproducible. Louvain never joins two connected
  *     components, so unrelated campaigns stay apart.
  *   - Pruning: inside each community, members with internal edges to fewer than
  *     opts.min_member_degree others that remain are removed, repeatedly (the k-core of the
@@ -43,7 +43,8 @@
  *                   pairs. The union bound over every k-subset (and every k) makes the test
  *                   valid however the community was found;
  *       objects     >= opts.min_objects distinct objects each shared (in the evidence of
- *                   internal edges) by >= opts.min_object_members members: a campaign pushes
+ *                   internal edges; objects as co-action named them, ch_object) by
+ *                   >= opts.min_object_members members: a campaign pushes
  *                   many items through many of its accounts, while a crowd that beat the edge
  *                   test around one viral post shares its other objects by pairs only;
  *       density     internal edges / possible pairs >= opts.min_density;
@@ -70,12 +71,14 @@
  * account, one byte per co-action edge, plus igraph's copy of the graph. Measured: 2-17 ms for
  * 50,000 to 1M generated posts.
  *
- * igraph: every call runs with igraph's error handler set to igraph_error_handler_ignore and its
- * warning handler silenced, both restored afterwards, so igraph never aborts or prints; its
- * errors come back as CHORUS_EUSAGE (invalid value) or CHORUS_EINTERNAL. igraph's handlers and
- * default RNG are process-global and the Debian build is not thread-safe: do not run
- * ch_network_build concurrently with other igraph users. igraph allocates with its own
- * allocator, outside ch_malloc's failure injection.
+ * igraph: through core/igraph_env.h. At the library's first igraph call its error handler
+ * becomes igraph_error_handler_ignore and its warnings are silenced, once (never swapped per
+ * call), so igraph never aborts or prints; its errors come back as CHORUS_EUSAGE (invalid
+ * value) or CHORUS_EINTERNAL. Louvain runs under the library's igraph lock, with igraph's
+ * default RNG (chorus's PCG32) seeded with opts.seed inside it: ch_network_build may run on
+ * several threads at once and gives the same result. A host program that uses igraph itself
+ * must not call it while ch_network_build runs (igraph's state is process-wide). igraph
+ * allocates with its own allocator, outside ch_malloc's failure injection.
  *
  * Ownership: a ch_network belongs to the caller (ch_network_free); it keeps no pointer into the
  * corpus or the co-action result, but cluster evidence indexes the co-action result's `shared`
@@ -89,6 +92,7 @@
 #include <stdint.h>
 
 #include "core/post.h"
+#include "core/vocab.h"   /* ch_behaviour, CH_NONE */
 #include "detect/coact/coact.h"
 
 #define CH_NETWORK_MAX_LOGP 50.0   /* cap on -log10 p per behaviour */
@@ -123,10 +127,6 @@ typedef struct ch_network_opts {
     double attach_alpha;     /* level of the attachment test (default 1e-3; 0 = no attaching) */
     bool associates;         /* associates of institutional accounts stay out of clusters
                                 (default true) */
-    /* Optional, one entry per corpus post (CH_NONE = none): identify narrative and statement
-     * objects in the evidence. Without them those objects are told apart by post text. */
-    const uint32_t *narrative_of_post;
-    const uint32_t *statement_of_post;
 } ch_network_opts;
 
 void ch_network_opts_default(ch_network_opts *o);

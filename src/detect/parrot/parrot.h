@@ -52,7 +52,8 @@
 
 #include "chorus.h"
 #include "core/post.h"
-#include "detect/statements.h"
+#include "core/vocab.h"   /* CH_NONE */
+#include "ingest/statements.h"
 
 /* Tunables. ch_parrot_params_default gives the measured defaults. */
 typedef struct ch_parrot_params {
@@ -133,7 +134,7 @@ typedef struct ch_parrot_row {
 } ch_parrot_row;
 
 typedef struct ch_parrot_result {
-    uint32_t *post_stmt;       /* per post: best statement, UINT32_MAX = none (npost entries) */
+    uint32_t *post_stmt;       /* per post: best statement, CH_NONE = none (npost entries) */
     size_t nposts;
     ch_parrot_row *rows;       /* sorted by post, then best first */
     size_t nrows;
@@ -143,26 +144,39 @@ typedef struct ch_parrot_result {
 } ch_parrot_result;
 
 typedef struct ch_parrot_corpus_opts {
-    unsigned threads;          /* 0 or 1: the calling thread only */
+    int threads;               /* workers (ch_parallel_for): 0 = all cores; the result does not
+                                  depend on it */
     unsigned max_per_post;     /* matches kept per post; 0 = 1 (the best) */
 } ch_parrot_corpus_opts;
 
 /*
  * Matches every post of the corpus. A repost whose original (ref_id) is in the corpus is
  * attributed to that original and not matched again (counted in reposts_skipped; its
- * post_stmt stays UINT32_MAX); a repost whose original is absent is matched on its own text,
- * the only copy there is. When several statements hold the passage a post copies equally
- * well, the context rule picks the statement that the posts around it (within about a day)
- * copy unambiguously, preferring statements published by the post's time; without such
- * neighbours the time rule of ch_parrot_match_text stands. Posts are split among `threads`
- * workers, each with its own scratch; the result is the same for any thread count. The result
- * owns its arrays: release with ch_parrot_result_free. Returns 0, CHORUS_ENOMEM,
- * CHORUS_ELIMIT (2^32 posts or more) or CHORUS_EINTERNAL (a thread could not be started).
+ * post_stmt stays CH_NONE); a repost whose original is absent is matched on its own text,
+ * the only copy there is. Likes (CH_KIND_LIKE) have no text of their own and are not matched.
+ * When several statements hold the passage a post copies equally well, the context rule picks
+ * the statement that the posts around it (within about a day) copy unambiguously, preferring
+ * statements published by the post's time; without such neighbours the time rule of
+ * ch_parrot_match_text stands. Chunks of posts are spread over
+ * `threads` workers (ch_parallel_for), each with its own scratch; the result is the same for
+ * any thread count. o may be NULL (all cores, the best match per post). The result owns its
+ * arrays: release with ch_parrot_result_free. Returns 0, CHORUS_ENOMEM or CHORUS_ELIMIT (2^32
+ * posts or more).
  * Cost: the per-post cost above, over `threads` cores; memory: one scratch per thread and the
  * rows.
  */
 int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
                            const ch_parrot_corpus_opts *o, ch_parrot_result *out);
 void ch_parrot_result_free(ch_parrot_result *r);   /* harmless on a zeroed result */
+
+/*
+ * The stage in one call, as `chorus scan` runs it: builds the index of `set` (params may be
+ * NULL: defaults), matches every post of c (o as ch_parrot_match_corpus) and frees the index.
+ * The result refers to statements by their index in `set`. Returns what ch_parrot_build or
+ * ch_parrot_match_corpus returns; on error *out is zeroed (ch_parrot_result_free is harmless).
+ * Cost: both; peak memory the index plus the result.
+ */
+int ch_parrot_run(const ch_stmtset *set, const ch_corpus *c, const ch_parrot_params *params,
+                  const ch_parrot_corpus_opts *o, ch_parrot_result *out);
 
 #endif

@@ -1,21 +1,23 @@
 /* parrot_corpus.c — matching every post of a corpus, on one or more threads, with reposts
  * attributed to their originals (see ch_parrot_match_corpus in parrot.h). */
-#include <pthread.h>
-#include <stdatomic.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/parallel.h"
 #include "detect/parrot/parrot_int.h"
 
-/* Posts handed to a worker at a time: large enough that the shared counter is not contended,
- * small enough that the threads finish together. */
+/* Posts per task: large enough that handing tasks out costs nothing, small enough that the
+ * workers finish together. */
 #define PX_CHUNK 512
 /* Time scale of the context rule (see resolve_ties): campaigns push a statement in the hours
  * after it is published. 12 h was best on the tuning seeds (docs/parroting.md: 6 h and 12 h
  * gave 18 wrong attributions, 1 h 23, 1 day 25, 3 days 50). */
 #define PX_CONTEXT_TAU 43200.0
+
+/* Why a post is not matched (per post, 0 = it is). */
+enum { SKIP_REPOST = 1, SKIP_LIKE = 2 };
 
 /* One statement of a tie: several statements contain the passage a post copies. */
 typedef struct tie {
@@ -23,78 +25,73 @@ typedef struct tie {
     ch_parrot_match m;
 } tie;
 
+/* What one worker found, in the order it matched its posts. */
 typedef struct worker {
-    const ch_parrot_index *ix;
-    const ch_corpus *c;
-    const uint8_t *skip;        /* per post: a repost of a post in the corpus */
-    uint32_t *post_stmt;
-    unsigned max_per_post;
-    atomic_size_t *next;
+    ch_parrot_scratch *sc;      /* made on the worker's first task */
     ch_parrot_row *rows;
     size_t nrows, cap;
     tie *ties;
     size_t nties, cap_ties;
-    int rc;
 } worker;
 
-static void *work(void *arg)
+typedef struct job {
+    const ch_parrot_index *ix;
+    const ch_corpus *c;
+    const uint8_t *skip;        /* per post: not matched (SKIP_*) */
+    uint32_t *post_stmt;        /* per post: written by the task that holds the post */
+    unsigned max_per_post;
+    size_t np;
+    worker *ws;                 /* one per worker */
+} job;
+
+/* Task: the posts of one chunk. */
+static int match_task(void *ctx, size_t task, unsigned wi)
 {
-    worker *w = arg;
-    ch_parrot_scratch *sc;
-    if ((w->rc = ch_parrot_scratch_new(w->ix, &sc)))
-        return NULL;
-    const ch_stmtset *set = w->ix->set;
-    size_t np = ch_corpus_nposts(w->c);
-    for (;;) {
-        size_t b = atomic_fetch_add(w->next, PX_CHUNK);
-        if (b >= np)
-            break;
-        size_t e = b + PX_CHUNK < np ? b + PX_CHUNK : np;
-        for (size_t i = b; i < e; i++) {
-            if (w->skip[i])
-                continue;
-            const ch_post *p = ch_corpus_post(w->c, i);
-            const ch_parrot_match *m;
-            size_t n;
-            if ((w->rc = ch_parrot_match_text(w->ix, sc, p->text, p->text_len, p->created_at,
-                                              w->ix->p.max_candidates, &m, &n)))
-                goto out;
-            if (n == 0)
-                continue;
-            w->post_stmt[i] = m[0].stmt;
-            size_t nt = 1;
-            while (nt < n && m[nt].similarity == m[0].similarity)
-                nt++;
-            if (nt > 1) { /* keep the tie for resolve_ties */
-                if (ch_grow((void **)&w->ties, &w->cap_ties, w->nties + nt, sizeof *w->ties)) {
-                    w->rc = CHORUS_ENOMEM;
-                    goto out;
-                }
-                for (size_t k = 0; k < nt; k++) {
-                    memset(&w->ties[w->nties], 0, sizeof *w->ties);
-                    w->ties[w->nties].post = (uint32_t)i;
-                    w->ties[w->nties++].m = m[k];
-                }
-            }
-            if (n > w->max_per_post)
-                n = w->max_per_post;
-            if (ch_grow((void **)&w->rows, &w->cap, w->nrows + n, sizeof *w->rows)) {
-                w->rc = CHORUS_ENOMEM;
-                goto out;
-            }
-            for (size_t k = 0; k < n; k++) {
-                ch_parrot_row *r = &w->rows[w->nrows++];
-                memset(r, 0, sizeof *r); /* padding too: rows compare with memcmp */
-                r->post = (uint32_t)i;
-                r->m = m[k];
-                r->before_publication =
-                    (int8_t)ch_parrot_before(ch_stmtset_get(set, m[k].stmt), p->created_at);
+    job *j = ctx;
+    worker *w = &j->ws[wi];
+    int rc;
+    if (!w->sc && (rc = ch_parrot_scratch_new(j->ix, &w->sc)))
+        return rc;
+    const ch_stmtset *set = j->ix->set;
+    const size_t b = task * PX_CHUNK, e = b + PX_CHUNK < j->np ? b + PX_CHUNK : j->np;
+    for (size_t i = b; i < e; i++) {
+        if (j->skip[i])
+            continue;
+        const ch_post *p = ch_corpus_post(j->c, i);
+        const ch_parrot_match *m;
+        size_t n;
+        if ((rc = ch_parrot_match_text(j->ix, w->sc, p->text, p->text_len, p->created_at,
+                                       j->ix->p.max_candidates, &m, &n)))
+            return rc;
+        if (n == 0)
+            continue;
+        j->post_stmt[i] = m[0].stmt;
+        size_t nt = 1;
+        while (nt < n && m[nt].similarity == m[0].similarity)
+            nt++;
+        if (nt > 1) { /* keep the tie for resolve_ties */
+            if (ch_grow((void **)&w->ties, &w->cap_ties, w->nties + nt, sizeof *w->ties))
+                return CHORUS_ENOMEM;
+            for (size_t k = 0; k < nt; k++) {
+                memset(&w->ties[w->nties], 0, sizeof *w->ties);
+                w->ties[w->nties].post = (uint32_t)i;
+                w->ties[w->nties++].m = m[k];
             }
         }
+        if (n > j->max_per_post)
+            n = j->max_per_post;
+        if (ch_grow((void **)&w->rows, &w->cap, w->nrows + n, sizeof *w->rows))
+            return CHORUS_ENOMEM;
+        for (size_t k = 0; k < n; k++) {
+            ch_parrot_row *r = &w->rows[w->nrows++];
+            memset(r, 0, sizeof *r); /* padding too: rows compare with memcmp */
+            r->post = (uint32_t)i;
+            r->m = m[k];
+            r->before_publication =
+                (int8_t)ch_parrot_before(ch_stmtset_get(set, m[k].stmt), p->created_at);
+        }
     }
-out:
-    ch_parrot_scratch_free(sc);
-    return NULL;
+    return CHORUS_OK;
 }
 
 /* Rows of one post are contiguous in one worker's list and already best first, so sorting by
@@ -138,7 +135,7 @@ static int resolve_ties(const ch_parrot_index *ix, const ch_corpus *c, const tie
     if (!start)
         return CHORUS_ENOMEM;
     for (size_t i = 0; i < np; i++)
-        if (post_stmt[i] != UINT32_MAX && !ambiguous[i])
+        if (post_stmt[i] != CH_NONE && !ambiguous[i])
             start[post_stmt[i] + 1]++;
     for (size_t s = 0; s < ns; s++)
         start[s + 1] += start[s];
@@ -152,7 +149,7 @@ static int resolve_ties(const ch_parrot_index *ix, const ch_corpus *c, const tie
     }
     memcpy(fill, start, ns * sizeof *fill);
     for (size_t i = 0; i < np; i++)
-        if (post_stmt[i] != UINT32_MAX && !ambiguous[i])
+        if (post_stmt[i] != CH_NONE && !ambiguous[i])
             times[fill[post_stmt[i]]++] = ch_corpus_post(c, i)->created_at;
     for (size_t s = 0; s < ns; s++)
         qsort(times + start[s], start[s + 1] - start[s], sizeof *times, cmp_i64);
@@ -212,9 +209,7 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
                            const ch_parrot_corpus_opts *o, ch_parrot_result *out)
 {
     memset(out, 0, sizeof *out);
-    unsigned nth = o && o->threads > 1 ? o->threads : 1;
-    if (nth > 256)
-        nth = 256;
+    const unsigned nth = (unsigned)ch_parallel_threads(o ? o->threads : 0);
     unsigned per = o && o->max_per_post ? o->max_per_post : 1;
     size_t np = ch_corpus_nposts(c);
     if (np >= UINT32_MAX)
@@ -222,57 +217,40 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
     int rc = CHORUS_ENOMEM;
     uint8_t *skip = ch_calloc(np ? np : 1, 1);
     worker *ws = ch_calloc(nth, sizeof *ws);
-    pthread_t *tid = ch_calloc(nth, sizeof *tid);
     out->post_stmt = ch_malloc((np ? np : 1) * sizeof *out->post_stmt);
     keyed *keys = NULL;
-    if (!skip || !ws || !tid || !out->post_stmt)
+    if (!skip || !ws || !out->post_stmt)
         goto out;
     out->nposts = np;
     for (size_t i = 0; i < np; i++)
-        out->post_stmt[i] = UINT32_MAX;
+        out->post_stmt[i] = CH_NONE;
 
-    /* a repost of a post we hold is the original's copy, not a new parroting act */
+    /* A repost of a post we hold is the original's copy, not a new parroting act; a like has
+     * no text of its own (whatever a reader attached) and parrots nothing. */
     const ch_pool *pool = ch_corpus_pool(c);
     for (size_t i = 0; i < np; i++) {
         const ch_post *p = ch_corpus_post(c, i);
+        if (p->kind == CH_KIND_LIKE) {
+            skip[i] = SKIP_LIKE;
+            continue;
+        }
         if (p->kind != CH_KIND_REPOST || !p->ref_id)
             continue;
         size_t r = ch_corpus_find_post(c, ch_corpus_post_platform(c, i),
                                        ch_pool_str(pool, p->ref_id), ch_pool_len(pool, p->ref_id));
         if (r != SIZE_MAX && r != i) {
-            skip[i] = 1;
+            skip[i] = SKIP_REPOST;
             out->reposts_skipped++;
         }
     }
 
-    atomic_size_t next;
-    atomic_init(&next, 0);
-    unsigned started = 0;
-    for (unsigned t = 0; t < nth; t++) {
-        ws[t] = (worker){.ix = ix, .c = c, .skip = skip, .post_stmt = out->post_stmt,
-                         .max_per_post = per, .next = &next};
-        if (nth == 1) {
-            work(&ws[t]);
-            started = 1;
-        } else if (pthread_create(&tid[t], NULL, work, &ws[t]) == 0) {
-            started++;
-        } else {
-            ws[t].rc = CHORUS_EINTERNAL;
-            break;
-        }
-    }
-    if (nth > 1)
-        for (unsigned t = 0; t < started; t++)
-            pthread_join(tid[t], NULL);
-    rc = CHORUS_OK;
-    size_t total = 0;
-    for (unsigned t = 0; t < nth; t++) {
-        if (ws[t].rc && !rc)
-            rc = ws[t].rc;
-        total += ws[t].nrows;
-    }
-    if (rc)
+    job jb = {.ix = ix, .c = c, .skip = skip, .post_stmt = out->post_stmt,
+             .max_per_post = per, .np = np, .ws = ws};
+    if ((rc = ch_parallel_for((int)nth, (np + PX_CHUNK - 1) / PX_CHUNK, match_task, &jb)))
         goto out;
+    size_t total = 0;
+    for (unsigned t = 0; t < nth; t++)
+        total += ws[t].nrows;
 
     /* gather the rows in post order */
     rc = CHORUS_ENOMEM;
@@ -367,26 +345,26 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
         }
     }
     for (size_t i = 0; i < np; i++) {
-        if (out->post_stmt[i] != UINT32_MAX)
+        if (out->post_stmt[i] != CH_NONE)
             out->posts_matched++;
     }
     for (size_t i = 0; i < np; i++) {
-        if (!skip[i])
+        if (skip[i] != SKIP_REPOST)
             continue;
         const ch_post *p = ch_corpus_post(c, i);
         size_t r = ch_corpus_find_post(c, ch_corpus_post_platform(c, i),
                                        ch_pool_str(pool, p->ref_id), ch_pool_len(pool, p->ref_id));
-        if (r != SIZE_MAX && out->post_stmt[r] != UINT32_MAX)
+        if (r != SIZE_MAX && out->post_stmt[r] != CH_NONE)
             out->reposts_of_matched++;
     }
     rc = CHORUS_OK;
 out:
     for (unsigned t = 0; ws && t < nth; t++) {
+        ch_parrot_scratch_free(ws[t].sc);
         ch_free(ws[t].rows);
         ch_free(ws[t].ties);
     }
     ch_free(ws);
-    ch_free(tid);
     ch_free(skip);
     ch_free(keys);
     if (rc)

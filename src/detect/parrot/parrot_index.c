@@ -7,21 +7,6 @@
 #include "core/alloc.h"
 #include "detect/parrot/parrot_int.h"
 
-void ch_parrot_params_default(ch_parrot_params *p)
-{
-    /* measured in docs/parroting.md ("Choosing the parameters") */
-    p->shingle = 2;
-    p->threshold = 0.60;
-    p->min_tokens = 6.0;
-    p->subst_credit = 0.5;
-    p->max_candidates = 8;
-    p->vote_budget = 4096;
-    p->max_post_tokens = 4096;
-}
-
-const ch_parrot_params *ch_parrot_params_of(const ch_parrot_index *ix) { return &ix->p; }
-size_t ch_parrot_bytes(const ch_parrot_index *ix) { return ix ? ix->bytes : 0; }
-
 bool px_is_cjk(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;

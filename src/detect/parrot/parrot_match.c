@@ -931,13 +931,6 @@ static int verify(ch_parrot_scratch *sc, uint32_t s, const char *text, size_t le
 
 /* ---- entry points ---------------------------------------------------------------------- */
 
-int ch_parrot_before(const ch_statement *st, int64_t post_time)
-{
-    if (st->published_at == CH_UNKNOWN_I64 || post_time == CH_UNKNOWN_I64)
-        return -1;
-    return post_time < st->published_at ? 1 : 0;
-}
-
 /* Is result a better than b? Higher similarity, then the time rule, then more matched
  * tokens. Equal similarity means the same passage found in both statements; matched tokens
  * then differ only by incidental words outside it, which say nothing about the source. */

@@ -35,7 +35,10 @@
  *                 empty_desc       empty profile description
  *                 created_burst    share of the account's cluster created within a day of it
  * Per-account statistics from few posts are noisy, so timing features are shrunk towards
- * their no-signal value with weight n / (n + 10) (n = intervals or posts).
+ * their no-signal value with weight n / (n + 10) (n = intervals or posts). "Posts" are all of
+ * an account's records — originals, reposts, replies, quotes and likes: each is an action at
+ * a time (the timing features) and counts in the shares' denominators, though only posts
+ * with text of their own can parrot or join a narrative.
  *
  * Combination (a logistic model): z = bias + sum over coordination features of w_i x_i +
  * clamp(sum over the other features of w_j x_j, -CH_SCORE_SUPPORT_NEG, cap), score = 1 / (1 +
@@ -61,6 +64,7 @@
 #include <stdint.h>
 
 #include "core/post.h"
+#include "core/vocab.h"   /* ch_behaviour, CH_NONE */
 #include "detect/network/network.h"
 
 typedef enum ch_score_feature {

@@ -16,7 +16,7 @@
 #include "core/pool.h"
 #include "core/post.h"
 #include "core/timeparse.h"
-#include "detect/statements.h"
+#include "ingest/statements.h"
 #include "ingest/input.h"
 
 _Static_assert(CH_INPUT_PADDING >= CH_JSON_PADDING, "lines must be padded for simdjson");

@@ -1,5 +1,5 @@
 /*
- * url.c — canonical form of a URL, the object of the co-link behaviour (see coact.h).
+ * url.c — canonical form of a URL, the object of the co-link behaviour (see url.h).
  *
  * Two posts link "the same thing" when their URLs differ only in ways a reader cannot see or
  * that carry no content: scheme (http vs https), case of the host, a "www." prefix, a default
@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "detect/coact/coact.h"
+#include "text/url.h"
 
 typedef struct wbuf {
     char *out;

@@ -1,5 +1,7 @@
 /*
  * statements.h — the official statements that posts are matched against (parroting).
+ * An input reader like the post readers (it lives in ingest/ beside them); parroting
+ * (detect/parrot/) and the CLI use the loaded set.
  *
  * Sources:
  *   - .txt: one statement per file, id = file name without extension (and without a .gz/.zst
