@@ -81,7 +81,7 @@ void ch_rawpost_clear(ch_rawpost *r)
     r->created_at = CH_UNKNOWN_I64;
     memset(&r->meta, 0, sizeof r->meta);
     r->meta.created_at = r->meta.followers = r->meta.following = r->meta.statuses = CH_UNKNOWN_I64;
-    r->meta.default_profile = r->meta.default_profile_image = r->meta.verified = -1;
+    r->meta.default_profile = r->meta.default_profile_image = r->meta.verified = r->meta.bot = -1;
 }
 
 #define ADD_ENTITY(arr, cnt)                     \
@@ -339,6 +339,11 @@ static int intern(ch_corpus *c, ch_slice s, ch_sid *out)
     return ch_pool_intern(&c->pool, s.p, s.n, out);
 }
 
+int ch_corpus_intern(ch_corpus *c, const char *s, size_t n, ch_sid *out)
+{
+    return intern(c, (ch_slice){s, n}, out);
+}
+
 /* Interns a field whose value usually repeats from post to post, checking the last value
  * first (a byte compare instead of a hash lookup). */
 static int intern_repeat(ch_corpus *c, ch_slice s, ch_sid *last, ch_sid *out)
@@ -469,7 +474,8 @@ static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint8_t pf, ui
         a->platform = pf;
         a->meta.created_at = a->meta.followers = a->meta.following = a->meta.statuses =
             CH_UNKNOWN_I64;
-        a->meta.default_profile = a->meta.default_profile_image = a->meta.verified = -1;
+        a->meta.default_profile = a->meta.default_profile_image = a->meta.verified =
+            a->meta.bot = -1;
         a->meta.observed_at = CH_UNKNOWN_I64;
         uint32_t pend = c->pending.n ? scoped_get(&c->pending, scoped_key(pf, id)) : 0;
         if (pend) {
@@ -496,6 +502,7 @@ static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint8_t pf, ui
         a->meta.default_profile = r->meta.default_profile;
         a->meta.default_profile_image = r->meta.default_profile_image;
         a->meta.verified = r->meta.verified;
+        a->meta.bot = r->meta.bot;
         a->meta.observed_at = r->created_at;
         if ((rc = intern_if_changed(c, r->meta.display_name, &a->meta.display_name)) ||
             (rc = intern_if_changed(c, r->meta.description, &a->meta.description)))

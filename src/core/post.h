@@ -50,6 +50,7 @@ typedef struct ch_account_meta {
     int8_t default_profile;       /* -1 unknown, 0 no, 1 yes */
     int8_t default_profile_image;
     int8_t verified;
+    int8_t bot;                   /* the account says it is automated (Mastodon `bot`) */
     ch_sid display_name;
     ch_sid description;
     int64_t observed_at;          /* time of the post the snapshot came with; INT64_MAX for
@@ -112,7 +113,7 @@ typedef struct ch_rawpost {
     struct {
         bool present;
         int64_t created_at, followers, following, statuses;
-        int8_t default_profile, default_profile_image, verified;
+        int8_t default_profile, default_profile_image, verified, bot;
         ch_slice display_name, description;
     } meta;
 } ch_rawpost;
@@ -198,6 +199,10 @@ int ch_corpus_set_handle(ch_corpus *c, uint32_t file, ch_slice id, ch_slice hand
  * often partial: a post's author view has no follower counts), until another lookup.
  * Returns 0, CHORUS_ENOMEM, CHORUS_ELIMIT or CHORUS_EUSAGE (no id, unknown file). */
 int ch_corpus_set_profile(ch_corpus *c, uint32_t file, const ch_rawpost *r);
+/* Interns a string into the corpus's pool (for readers that keep ids across records, such as
+ * the Mastodon reader's local-id map); *out is 0 for an empty string. Returns 0 or
+ * CHORUS_ENOMEM. The string lives as long as the corpus. */
+int ch_corpus_intern(ch_corpus *c, const char *s, size_t n, ch_sid *out);
 /* Records a skipped record against the run's counters. */
 void ch_corpus_count_error(ch_corpus *c, ch_reason r);
 /* Adds bytes of an input that could not be read (damaged compressed regions). */

@@ -15,6 +15,7 @@
  * as one-byte units (see the conditions there), keeping the two in agreement.
  */
 #include "text/normalize.h"
+#include "text/html.h"
 
 #include <string.h>
 #include <utf8proc.h>
@@ -205,76 +206,10 @@ static inline size_t enc(int32_t cp, unsigned char *d)
 
 /* ---- HTML entities ------------------------------------------------------------------------ */
 
-static const struct { const char *name; int32_t cp; } entities[] = {
-    {"amp", '&'}, {"lt", '<'}, {"gt", '>'}, {"quot", '"'}, {"apos", '\''},
-    {"AMP", '&'}, {"LT", '<'}, {"GT", '>'}, {"QUOT", '"'},
-    {"nbsp", 0xA0}, {"ensp", 0x2002}, {"emsp", 0x2003}, {"thinsp", 0x2009},
-    {"shy", 0xAD}, {"zwj", 0x200D}, {"zwnj", 0x200C}, {"lrm", 0x200E}, {"rlm", 0x200F},
-    {"ndash", 0x2013}, {"mdash", 0x2014}, {"hellip", 0x2026}, {"bull", 0x2022},
-    {"middot", 0xB7}, {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"sbquo", 0x201A},
-    {"ldquo", 0x201C}, {"rdquo", 0x201D}, {"bdquo", 0x201E}, {"laquo", 0xAB},
-    {"raquo", 0xBB}, {"copy", 0xA9}, {"reg", 0xAE}, {"trade", 0x2122}, {"euro", 0x20AC},
-    {"pound", 0xA3}, {"yen", 0xA5}, {"cent", 0xA2}, {"deg", 0xB0}, {"times", 0xD7},
-    {"divide", 0xF7}, {"sect", 0xA7}, {"para", 0xB6}, {"iexcl", 0xA1}, {"iquest", 0xBF},
-    {"aacute", 0xE1}, {"agrave", 0xE0}, {"acirc", 0xE2}, {"atilde", 0xE3}, {"auml", 0xE4},
-    {"aring", 0xE5}, {"ccedil", 0xE7}, {"eacute", 0xE9}, {"egrave", 0xE8}, {"ecirc", 0xEA},
-    {"euml", 0xEB}, {"iacute", 0xED}, {"igrave", 0xEC}, {"icirc", 0xEE}, {"iuml", 0xEF},
-    {"ntilde", 0xF1}, {"oacute", 0xF3}, {"ograve", 0xF2}, {"ocirc", 0xF4}, {"otilde", 0xF5},
-    {"ouml", 0xF6}, {"oslash", 0xF8}, {"uacute", 0xFA}, {"ugrave", 0xF9}, {"ucirc", 0xFB},
-    {"uuml", 0xFC}, {"yacute", 0xFD}, {"szlig", 0xDF}, {"Eacute", 0xC9}, {"Auml", 0xC4},
-    {"Ouml", 0xD6}, {"Uuml", 0xDC}, {"Ntilde", 0xD1},
-};
-
-static inline int hexval(unsigned c)
+/* One decoder for all of chorus (text/html.c). */
+static inline size_t entity_at(const unsigned char *s, size_t n, size_t i, int32_t *cp)
 {
-    if (c - '0' < 10u)
-        return (int)(c - '0');
-    if ((c | 0x20u) - 'a' < 6u)
-        return (int)((c | 0x20u) - 'a' + 10);
-    return -1;
-}
-
-/* Length of the entity at s[i] == '&' (with its ';'), its code point in *cp; 0 if none.
- * Numeric references that are 0, surrogates or beyond U+10FFFF decode as U+FFFD. */
-static size_t entity_at(const unsigned char *s, size_t n, size_t i, int32_t *cp)
-{
-    size_t j = i + 1;
-    if (j < n && s[j] == '#') {
-        bool hex = false;
-        j++;
-        if (j < n && (s[j] | 0x20) == 'x') {
-            hex = true;
-            j++;
-        }
-        size_t d0 = j;
-        uint32_t v = 0;
-        while (j < n && j - d0 < 8) {
-            int d = hex ? hexval(s[j]) : ((unsigned)s[j] - '0' < 10u ? s[j] - '0' : -1);
-            if (d < 0)
-                break;
-            v = v * (hex ? 16u : 10u) + (uint32_t)d;
-            j++;
-        }
-        if (j == d0 || j >= n || s[j] != ';')
-            return 0;
-        if (v == 0 || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-            v = 0xFFFD;
-        *cp = (int32_t)v;
-        return j + 1 - i;
-    }
-    size_t k = j;
-    while (k < n && k - j < 8 && a_alnum(s[k]))
-        k++;
-    if (k == j || k >= n || s[k] != ';')
-        return 0;
-    size_t len = k - j;
-    for (size_t e = 0; e < sizeof entities / sizeof entities[0]; e++) {
-        if (strlen(entities[e].name) == len && memcmp(entities[e].name, s + j, len) == 0) {
-            *cp = entities[e].cp;
-            return k + 1 - i;
-        }
-    }
-    return 0;
+    return ch_html_entity(s, n, i, cp);
 }
 
 /* ---- URLs and mentions -------------------------------------------------------------------- */

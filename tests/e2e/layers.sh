@@ -16,12 +16,12 @@ eq "the command includes include/chorus.h and its own header only" "$bad" ""
 allowed() {
   case $1 in
     core) echo "core" ;;
-    ingest) echo "core ingest" ;;
     text) echo "core text" ;;
+    ingest) echo "core text ingest" ;;
     detect) echo "core ingest text detect" ;;
     store) echo "core ingest text detect store" ;;
     report) echo "core store report" ;;
-    stream) echo "core ingest stream" ;;
+    stream) echo "core text ingest stream" ;;
     api) echo "core ingest text detect store report stream api" ;;
     *) echo "" ;;
   esac

@@ -22,7 +22,8 @@ static void usage(FILE *f)
           "  --seed N               scenario seed (default 1)\n"
           "  --posts N              approximate number of posts (default 50000)\n"
           "  --accounts N           number of accounts (default posts/10, at least 300)\n"
-          "  --format LIST          twitter-v1, twitter-v2, io-csv, csv, chorus, jetstream or all;\n"
+          "  --format LIST          twitter-v1, twitter-v2, io-csv, csv, chorus, jetstream, mastodon\n"
+          "                         or all;\n"
           "                         comma-separated\n"
           "                         or repeated (default twitter-v1)\n"
           "  --campaigns N          planted coordinated networks (default 6)\n"
@@ -43,8 +44,8 @@ static void usage(FILE *f)
           "  --quiet                no summary on stderr\n"
           "  -o, --out DIR          output directory (created if missing)\n"
           "Outputs: posts.v1.jsonl, posts.v2.jsonl, posts.io.csv, posts.csv, posts.chorus.jsonl,\n"
-          "posts.jetstream.jsonl and profiles.bsky.jsonl (as requested), statements.jsonl,\n"
-          "statements/<id>.txt, truth.jsonl.\n"
+          "posts.jetstream.jsonl and profiles.bsky.jsonl, posts.mastodon.jsonl (as requested),\n"
+          "statements.jsonl, statements/<id>.txt, truth.jsonl.\n"
           "See docs/generator.md.\n",
           f);
 }
@@ -89,8 +90,10 @@ static int parse_formats(const char *v)
             f |= FMT_CHORUS;
         else if (!strcmp(tok, "jetstream") || !strcmp(tok, "bluesky-jetstream"))
             f |= FMT_JETSTREAM;
+        else if (!strcmp(tok, "mastodon"))
+            f |= FMT_MASTODON;
         else if (!strcmp(tok, "all"))
-            f |= FMT_V1 | FMT_V2 | FMT_IO | FMT_CSV | FMT_CHORUS | FMT_JETSTREAM;
+            f |= FMT_V1 | FMT_V2 | FMT_IO | FMT_CSV | FMT_CHORUS | FMT_JETSTREAM | FMT_MASTODON;
         else
             usage_error("unknown format '%s'", tok);
     }

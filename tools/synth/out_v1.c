@@ -9,7 +9,7 @@
  * indices count code points of the unescaped text. */
 #include "synth.h"
 
-static Out o_v1, o_v2, o_io, o_ct, o_ch, o_js;
+static Out o_v1, o_v2, o_io, o_ct, o_ch, o_js, o_md;
 
 void writers_open(void)
 {
@@ -33,6 +33,8 @@ void writers_open(void)
         out_open(&o_ch, S.p.outdir, "posts.chorus.jsonl", z);
     if (f & FMT_JETSTREAM)
         out_open(&o_js, S.p.outdir, "posts.jetstream.jsonl", z);
+    if (f & FMT_MASTODON)
+        out_open(&o_md, S.p.outdir, "posts.mastodon.jsonl", z);
 }
 
 void writers_post(const Post *p)
@@ -61,6 +63,10 @@ void writers_post(const Post *p)
         js_post(&o_js, p);
         out_flush_if(&o_js, 1u << 22);
     }
+    if (f & FMT_MASTODON) {
+        mastodon_post(&o_md, p);
+        out_flush_if(&o_md, 1u << 22);
+    }
 }
 
 void writers_close(void)
@@ -80,6 +86,8 @@ void writers_close(void)
         out_close(&o_ch);
     if (f & FMT_JETSTREAM)
         js_close(&o_js);
+    if (f & FMT_MASTODON)
+        out_close(&o_md);
 }
 
 /* ------------------------------------------------------------ pieces */

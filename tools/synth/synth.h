@@ -400,7 +400,8 @@ typedef struct {
     int n_bursts;
 } Campaign;
 
-enum { FMT_V1 = 1, FMT_V2 = 2, FMT_IO = 4, FMT_CSV = 8, FMT_CHORUS = 16, FMT_JETSTREAM = 32 };
+enum { FMT_V1 = 1, FMT_V2 = 2, FMT_IO = 4, FMT_CSV = 8, FMT_CHORUS = 16, FMT_JETSTREAM = 32,
+       FMT_MASTODON = 64 };
 
 typedef struct {
     uint64_t seed;
@@ -547,6 +548,7 @@ void ct_post(Out *o, const Post *p);
 void chorus_post(Out *o, const Post *p);
 void js_post(Out *o, const Post *p); /* out_jetstream.c */
 void js_close(Out *o);                /* closes o, writes profiles.bsky.jsonl */
+void mastodon_post(Out *o, const Post *p); /* out_mastodon.c */
 /* entity JSON for v1 (hashtags, symbols, user_mentions, urls) with an index shift */
 void v1_entities(Buf *b, const Content *c, int shift, int limit_cp);
 const char *client_name(int client);
