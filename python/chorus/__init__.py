@@ -70,7 +70,7 @@ def _s(p):
 
 def _error(code, e):
     """A ChorusError from a chorus_error *e (may be NULL)."""
-    if e == _ffi.NULL or not e.message[0]:
+    if e == _ffi.NULL or e.message[0] == b"\0":
         return ChorusError(code, _s(_lib.chorus_strerror(code)))
     return ChorusError(code, _ffi.string(e.message).decode("utf-8", "replace"),
                        _ffi.string(e.file).decode("utf-8", "replace"), e.line)
@@ -497,6 +497,7 @@ class Results:
         and behaviour (combined=False: a MultiGraph keyed by behaviour). behaviour and
         cluster restrict the edges. kind "networkx" (networkx.Graph / MultiGraph) or
         "igraph" (igraph.Graph, the same attributes)."""
+        import pandas as pd
         e = self.edges
         if behaviour is not None:
             e = e[e.behaviour == behaviour]
@@ -516,11 +517,11 @@ class Results:
             if n not in a.index:
                 return {"handle": "", "platform": "", "cluster": -1, "score": 0.0}
             r = a.loc[n]
-            c = r.get("cluster_id")
-            return {"handle": r.get("handle") or "", "platform": r.get("platform") or "",
-                    "cluster": -1 if c is None or c != c else int(c),
-                    "score": float(r.get("score")) if r.get("score") == r.get("score")
-                    else 0.0}
+            c, sc, h, p = (r.get(k) for k in ("cluster_id", "score", "handle", "platform"))
+            return {"handle": "" if pd.isna(h) else str(h),
+                    "platform": "" if pd.isna(p) else str(p),
+                    "cluster": -1 if pd.isna(c) else int(c),
+                    "score": 0.0 if pd.isna(sc) else float(sc)}
 
         def eattrs(r):
             d = {"n_events": int(r.n_events), "weight": int(r.n_events),
@@ -590,7 +591,7 @@ class Results:
                                       else _ffi.NULL, o, info, err)
         if rc:
             raise _error(rc, err)
-        if info.edges_path[0]:
+        if info.edges_path[0] != b"\0":
             return (_ffi.string(info.path).decode(), _ffi.string(info.edges_path).decode())
         return _ffi.string(info.path).decode()
 
