@@ -5,7 +5,9 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libsimdjson-dev libutf8proc-dev libxxhash-dev libzstd-dev zlib1g-dev
       libsqlite3-dev sqlite3 libigraph-dev libcmocka-dev libwebsockets-dev openssl
-      zstd gzip time bc python3 python3-networkx python3-igraph)
+      zstd gzip time bc python3 python3-networkx python3-igraph
+      python3-cffi python3-dev python3-setuptools python3-pandas python3-matplotlib
+      jupyter-nbconvert python3-ipykernel python3-nbformat)
 [ "${CHORUS_WITH_BROWSER:-0}" = 1 ] && pkgs+=(chromium)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -421,13 +421,7 @@ class Results:
         else:
             df = self.sql(f'SELECT * FROM "{name}"' + (f" ORDER BY {order_by}" if order_by
                                                        else ""))
-        for c in df.columns:
-            if c in _TIME_COLUMNS:
-                df[c] = pd.to_datetime(df[c], unit="s", utc=True, errors="coerce")
-            elif c in _NULLABLE_INT_COLUMNS:
-                df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
-            elif c in _LIST_COLUMNS:
-                df[c] = [_json.loads(v) if isinstance(v, str) else [] for v in df[c]]
+        df = _typed(df)
         if name == "accounts" and "reasons" in df.columns:
             df["top_reasons"] = [_top_reasons(v) for v in df["reasons"]]
         self._cache[name] = df
@@ -484,8 +478,8 @@ class Results:
     def members(self, cluster):
         """The accounts of one cluster with their reasons in words, highest score first."""
         if "cluster_members" in self._tables():
-            return self.sql("SELECT * FROM cluster_members WHERE cluster_id = ? "
-                            "ORDER BY score DESC, account_id", (int(cluster),))
+            return _typed(self.sql("SELECT * FROM cluster_members WHERE cluster_id = ? "
+                                   "ORDER BY score DESC, account_id", (int(cluster),)))
         a = self.accounts
         return a[a.cluster_id == cluster].reset_index(drop=True)
 
@@ -594,6 +588,20 @@ class Results:
         if info.edges_path[0] != b"\0":
             return (_ffi.string(info.path).decode(), _ffi.string(info.edges_path).decode())
         return _ffi.string(info.path).decode()
+
+
+def _typed(df):
+    """df with times as UTC datetimes, nullable integers as Int64 and entity lists as lists
+    (the columns the database's schema defines; others as they are)."""
+    import pandas as pd
+    for c in df.columns:
+        if c in _TIME_COLUMNS:
+            df[c] = pd.to_datetime(df[c], unit="s", utc=True, errors="coerce")
+        elif c in _NULLABLE_INT_COLUMNS:
+            df[c] = pd.to_numeric(df[c], errors="coerce").astype("Int64")
+        elif c in _LIST_COLUMNS:
+            df[c] = [_json.loads(v) if isinstance(v, str) else [] for v in df[c]]
+    return df
 
 
 def _top_reasons(reasons):

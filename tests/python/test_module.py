@@ -168,7 +168,7 @@ class Scan(unittest.TestCase):
         c0 = RES.graph(cluster=0)
         self.assertTrue(all(d["cluster"] == 0 for _, d in c0.nodes(data=True)))
         try:
-            import igraph  # noqa: F401
+            import igraph  # noqa: F401  (only whether it is there)
         except ImportError:
             print("note: python3-igraph missing, graph('igraph') not tested")
             return
