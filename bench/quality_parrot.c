@@ -7,7 +7,7 @@
  *                             [--synth PATH] [--curve] [--threshold X] [--shingle K]
  *                             [--min-tokens X] [--subst-credit X] [--budget N]
  *                             [--candidates N] [--distractors N]
- *                             [--misses] [--hist] [--rewrites N [--pool A|B]]
+ *                             [--misses] [--hist] [--rewrites N [--pool A|B]] [--lex LIST]
  *   DIR        an existing chorus-synth output (posts.v1.jsonl, statements.jsonl, truth.jsonl);
  *   --seeds    generate scenarios with chorus-synth for seeds A..B instead (default 11-15)
  *              into a temporary directory;
@@ -20,7 +20,9 @@
  *   --rewrites N  measure the light-rewrite test set instead (quality_rewrites.h): chorus-synth
  *              --rewrites N writes N rewrites of statements per rewrite kind and N hard
  *              negatives per kind for each seed (DIRs must hold rewrites.jsonl);
- *   --pool     with --rewrites: the half of the extra statements (A tuning, B held out).
+ *   --pool     with --rewrites: the half of the extra statements (A tuning, B held out);
+ *   --lex      canonical word forms of the matcher: all (default), none, or a comma-separated
+ *              list of tags, abbrev, numbers, stem, synonyms.
  *
  * Positives are the posts whose truth line carries a statement_id (campaign parrots, official
  * accounts posting their own statements, journalists quoting them); a prediction is right when
@@ -295,9 +297,10 @@ static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b :
 static void report(const counts *k, const ch_parrot_params *p)
 {
     printf("shingle %u, threshold %.2f, min_tokens %.1f, subst_credit %.2f, vote_budget %u, "
-           "max_candidates %u: %llu posts (%llu reposts attributed to their originals)\n",
+           "max_candidates %u, lex 0x%x: %llu posts (%llu reposts attributed to their "
+           "originals)\n",
            p->shingle, p->threshold, p->min_tokens, p->subst_credit, p->vote_budget,
-           p->max_candidates,
+           p->max_candidates, p->lex,
            (unsigned long long)k->posts, (unsigned long long)k->reposts_skipped);
     printf("  overall  precision %.4f  recall %.4f  (tp %llu, fp %llu, fn %llu; wrong statement "
            "%llu of which ties %llu)\n",
@@ -401,6 +404,9 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--rewrites") && v) {
             rewrites = atoi(v);
             i++;
+        } else if (!strcmp(a, "--lex") && v && bench_lex_opts(v) >= 0) {
+            p.lex = (unsigned)bench_lex_opts(v);
+            i++;
         } else if (!strcmp(a, "--pool") && v && (!strcmp(v, "A") || !strcmp(v, "B"))) {
             pool = v[0];
             i++;
@@ -410,7 +416,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "usage: bench_quality_parrot [DIR...] [--seeds A-B] [--noise X] "
                             "[--posts N] [--synth PATH] [--curve] [--threshold X] [--shingle K] "
                             "[--min-tokens X] [--subst-credit X] [--budget N] [--candidates N] "
-                            "[--distractors N] [--misses] [--hist] [--rewrites N [--pool A|B]]\n");
+                            "[--distractors N] [--misses] [--hist] [--rewrites N [--pool A|B]] [--lex LIST]\n");
             return 2;
         }
     }
@@ -473,9 +479,10 @@ int main(int argc, char **argv)
     if (rewrites > 0) {
         rwb_counts rk;
         memset(&rk, 0, sizeof rk);
-        printf("light rewrites (chorus-synth --rewrites %d%s%c): threshold %.2f, min_tokens %.1f\n",
+        printf("light rewrites (chorus-synth --rewrites %d%s%c): threshold %.2f, min_tokens %.1f, "
+               "lex 0x%x\n",
                rewrites, pool ? ", extra statements " : "", pool ? pool : ' ', p.threshold,
-               p.min_tokens);
+               p.min_tokens, p.lex);
         for (int i = 0; i < n; i++)
             if (rwb_eval(sc[i].dir, &p, &rk, misses)) {
                 fprintf(stderr, "bench_quality_parrot: cannot evaluate %s\n", sc[i].dir);

@@ -4,7 +4,9 @@
  *
  * How it works (docs/parroting.md has the measurements behind every default):
  *   index  every statement is normalized (ch_normalize) and tokenized (words; one token per
- *          Han/Kana/Hangul character). Each pair of consecutive tokens within a sentence (a
+ *          Han/Kana/Hangul character) into canonical word forms (text/lex.h: hashtag and
+ *          mention words, abbreviations and acronyms, numbers, Snowball stems, WordNet
+ *          synonyms; the statement's language picks the stemmer, a post's is guessed). Each pair of consecutive tokens within a sentence (a
  *          word bigram, or a CJK character bigram) is a shingle. A hash table maps each
  *          shingle to the statements holding it (its document frequency is the list's length);
  *          a per-statement forward index gives its positions; a table of token document
@@ -63,6 +65,8 @@ typedef struct ch_parrot_params {
     unsigned max_candidates; /* statements verified per post */
     unsigned vote_budget;    /* postings visited per post while voting */
     unsigned max_post_tokens;/* longer posts are matched on their first tokens only */
+    unsigned lex;            /* canonical word forms, CH_LEX_* of text/lex.h (hashtag and
+                                mention words, abbreviations, numbers, stems, synonyms) */
 } ch_parrot_params;
 
 void ch_parrot_params_default(ch_parrot_params *p);
