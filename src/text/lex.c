@@ -30,7 +30,8 @@ enum {
     B_ASCII = 1u << 1,   /* the normalized token is ASCII letters and digits */
     B_DIGITS = 1u << 2,  /* ... starting with a digit */
     B_MENTION = 1u << 3, /* in a mention */
-    B_DROP = 1u << 4     /* a mention of one word: not kept (handles are no words) */
+    B_DROP = 1u << 4,    /* a mention of one word: not kept (handles are no words) */
+    B_PIECE = 1u << 5    /* a word of a split tag after its first */
 };
 
 typedef struct base {
@@ -679,7 +680,8 @@ static int split_tags(ch_lex *lx, const char *orig, const ch_normbuf *nb, ch_lex
             p.os = x.os + (uint32_t)at;
             p.oe = k + 1 < np ? x.os + end[k] : x.oe;
             p.h = ch_tok_hash(nb->s + p.ns, p.ne - p.ns);
-            p.flags = (uint8_t)((x.flags & ~B_DIGITS) | (is_dig(w[at]) ? B_DIGITS : 0));
+            p.flags = (uint8_t)((x.flags & ~B_DIGITS) | (is_dig(w[at]) ? B_DIGITS : 0) |
+                                (k > 0 ? B_PIECE : 0));
             pieces[k] = p;
             at = end[k];
         }
@@ -855,7 +857,9 @@ int ch_lex_tokens(ch_lex *lx, const char *orig, size_t olen, const ch_normbuf *n
     const base *b = lx->b;
     for (size_t i = 0; i < lx->nb && lx->nout < max;) {
         const base *x = &b[i];
-        uint8_t tf = (x->flags & B_TAG) ? CH_LEXT_TAG : 0;
+        uint8_t tf = (uint8_t)(((x->flags & B_TAG) ? CH_LEXT_TAG : 0) |
+                               ((x->flags & B_MENTION) ? CH_LEXT_MENTION : 0) |
+                               ((x->flags & B_PIECE) ? CH_LEXT_PIECE : 0));
         if (!wopts || !(x->flags & B_ASCII)) {
             push_out(lx, x->ns, x->ne, x->os, x->oe, x->h, tf, 1);
             i++;
@@ -904,7 +908,9 @@ int ch_lex_tokens(ch_lex *lx, const char *orig, size_t olen, const ch_normbuf *n
                     oe++;
                 uint8_t f = tf;
                 for (size_t q = i; q < k; q++)
-                    f &= (b[q].flags & B_TAG) ? CH_LEXT_TAG : 0;
+                    f &= (uint8_t)(((b[q].flags & B_TAG) ? CH_LEXT_TAG : 0) |
+                                   ((b[q].flags & B_MENTION) ? CH_LEXT_MENTION : 0) |
+                                   ((b[q].flags & B_PIECE) ? CH_LEXT_PIECE : 0));
                 push_out(lx, x->ns, b[k - 1].ne, x->os, oe, h, f, 1);
                 i = k;
                 continue;
@@ -927,7 +933,9 @@ int ch_lex_tokens(ch_lex *lx, const char *orig, size_t olen, const ch_normbuf *n
                 uint64_t h = cn[0] == '=' ? ch_tok_hash(cn, strlen(cn)) : canon_word(lx, lang, cn);
                 uint8_t f = tf;
                 for (size_t q = i; q < i + pl; q++)
-                    f &= (b[q].flags & B_TAG) ? CH_LEXT_TAG : 0;
+                    f &= (uint8_t)(((b[q].flags & B_TAG) ? CH_LEXT_TAG : 0) |
+                                   ((b[q].flags & B_MENTION) ? CH_LEXT_MENTION : 0) |
+                                   ((b[q].flags & B_PIECE) ? CH_LEXT_PIECE : 0));
                 push_out(lx, x->ns, b[i + pl - 1].ne, x->os, b[i + pl - 1].oe, h, f, pl);
                 i += pl;
                 continue;
@@ -942,7 +950,9 @@ int ch_lex_tokens(ch_lex *lx, const char *orig, size_t olen, const ch_normbuf *n
             if (used) {
                 uint8_t f = tf;
                 for (size_t q = i; q < i + used; q++)
-                    f &= (b[q].flags & B_TAG) ? CH_LEXT_TAG : 0;
+                    f &= (uint8_t)(((b[q].flags & B_TAG) ? CH_LEXT_TAG : 0) |
+                                   ((b[q].flags & B_MENTION) ? CH_LEXT_MENTION : 0) |
+                                   ((b[q].flags & B_PIECE) ? CH_LEXT_PIECE : 0));
                 push_out(lx, x->ns, b[i + used - 1].ne, x->os, b[i + used - 1].oe,
                              ch_tok_hash(form, fl), f, used);
                 i += used;

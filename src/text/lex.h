@@ -67,7 +67,10 @@ enum {
 };
 
 enum {
-    CH_LEXT_TAG = 1u << 0 /* the token comes from a #hashtag or an @mention */
+    CH_LEXT_TAG = 1u << 0,     /* the token comes from a #hashtag or an @mention */
+    CH_LEXT_MENTION = 1u << 1, /* ... from an @mention */
+    CH_LEXT_PIECE = 1u << 2    /* a word of a split tag after its first: the tag was written as
+                                  one word ("#UpTheWayYouFly"), which word counts may want */
 };
 
 typedef struct ch_lex_tok {

@@ -1059,7 +1059,7 @@ static const Sub syn_fr[] = {
     {"augmenter", "accroître|hausser"},
     {"cesser", "arrêter"},
     {"politiser", "instrumentaliser"},
-    {"échanges", "relations"},
+    {"échanges normaux", "relations normales"},
     {"convoqué", "fait venir"},
     {"affaires internes", "affaires intérieures"},
     {"adopté", "voté|approuvé"},

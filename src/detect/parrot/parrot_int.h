@@ -17,7 +17,11 @@ enum {
     PX_CJK = 1u << 0,      /* a Han/Kana/Hangul/Bopomofo character token */
     PX_HASHTAG = 1u << 1,  /* post token inside a #hashtag */
     PX_SKIP = 1u << 2,     /* post token that is not content (a leading "RT") */
-    PX_BREAK = 1u << 3     /* token that starts a sentence (not the text's first) */
+    PX_BREAK = 1u << 3,    /* token that starts a sentence (not the text's first) */
+    PX_MENTION = 1u << 4,  /* post token from an @mention: aligned, weighed, but not a word
+                              of the copy for the word floors (min_tokens, segments) */
+    PX_PIECE = 1u << 5     /* post token that is a later word of a split hashtag: the tag
+                              counts as one word for the word floors */
 };
 
 /* Occurrences of one shingle in one statement used as anchors; a shingle that repeats more

@@ -23,6 +23,11 @@
 #define PX_VOTE_FLOOR 0.5f
 /* Quotations measured on their own per post (later ones are plain text). */
 #define PX_MAX_QUOTES 16
+/* A sentence measured on its own (the second look of ch_parrot_match_text) must reach this
+ * far from the threshold towards 1: 0.80 at the default threshold 0.60. Copies that add a
+ * sentence keep the copied one nearly whole (0.9-1.0); chains of stock words over a few others
+ * reach 0.6 (docs/parroting.md). */
+#define PX_SENT_STRICT 0.5
 
 typedef struct px_anchor {
     uint32_t i, j;         /* post shingle position, statement shingle position */
@@ -301,6 +306,10 @@ static int prepare(ch_parrot_scratch *sc, const char *text, size_t len)
         uint8_t fl = px_is_cjk(t, e - a) ? PX_CJK : 0;
         if (lt[n].flags & CH_LEXT_TAG)
             fl |= PX_HASHTAG;
+        if (lt[n].flags & CH_LEXT_MENTION)
+            fl |= PX_MENTION;
+        if (lt[n].flags & CH_LEXT_PIECE)
+            fl |= PX_PIECE;
         while (qg < sc->nquotes && sc->quotes[qg][1] <= os)
             qg++;
         sc->qr[n] = qg < sc->nquotes && sc->quotes[qg][0] <= os ? (uint8_t)(qg + 1) : 0;
@@ -653,10 +662,14 @@ static void chain_dp(ch_parrot_scratch *sc, uint32_t base)
     }
 }
 
-/* Words of post token t for the word counts: a CJK character is half a word; a token that
- * joins words counts them all. */
+/* Words of post token t for the word floors: a CJK character is half a word; a token that
+ * joins words counts them all; the words of an @mention count none (a shared handle is no
+ * copied text: "RT @PaulFox13: 11:00 pm update" does not copy "RT @PaulFox13: 5:00 pm
+ * UPDATE"); a split hashtag counts one word, as written ("#UpTheWayYouFly"). */
 static double px_words(const ch_parrot_scratch *sc, size_t t)
 {
+    if (sc->fl[t] & (PX_MENTION | PX_PIECE))
+        return 0;
     return ((sc->fl[t] & PX_CJK) ? 0.5 : 1.0) * sc->nw[t];
 }
 
@@ -852,22 +865,35 @@ static int verify(ch_parrot_scratch *sc, uint32_t s, const char *text, size_t le
      * whole sentence of a statement copies it, whatever sentence it adds of its own ("..., in
      * Canada's internal affairs. The media won't tell you this."): the copied stock words weigh
      * little against the added ones. Like a quotation, the sentence must hold a passage long
-     * enough to match by itself. Only as a second look: a post copying two sentences of one
+     * enough to match by itself, it must be at least half of the post's words, and it must be
+     * nearly a copy (PX_SENT_STRICT): a sentence of stock words chained over a few others
+     * ("Thank you, X for your good wishes and your prayers" against "Thank you to both of you
+     * for your partnership, your giving spirit and your passion") is not. Only as a second look: a post copying two sentences of one
      * statement, one of them a stock sentence found in many, must keep preferring that one. */
     if (sentences) {
-        double qn = 0, qd = 0, qm = 0;
+        /* words of the post, as the similarity counts them: the sentence must be most of the
+         * post (what a light rewrite adds is short; a boilerplate line such as an image credit
+         * shared by long posts is not a copy of them) */
+        double all = 0;
+        for (size_t t = 0; t < sc->n; t++)
+            if (!(sc->fl[t] & PX_SKIP) && (sc->taken[t] || !(sc->fl[t] & PX_HASHTAG)))
+                all += px_words(sc, t);
+        double qn = 0, qd = 0, qm = 0, qw = 0;
+        const double strict = ix->p.threshold + (1 - ix->p.threshold) * PX_SENT_STRICT;
         uint32_t cur = 0;
         for (size_t t = 0; t <= sc->n; t++) {
             if (t == sc->n || sc->brk[t] != cur) {
-                if (qm >= ix->p.min_tokens && qd > 0 && qn / qd > sim)
+                if (qm >= ix->p.min_tokens && qd > 0 && qw * 2 >= all && qn / qd >= strict &&
+                    qn / qd > sim)
                     sim = qn / qd;
                 if (t == sc->n)
                     break;
-                qn = qd = qm = 0;
+                qn = qd = qm = qw = 0;
                 cur = sc->brk[t];
             }
             if ((sc->fl[t] & PX_SKIP) || (!sc->taken[t] && (sc->fl[t] & PX_HASHTAG)))
                 continue;
+            qw += px_words(sc, t);
             qd += sc->wc[t] * sc->nw[t];
             if (sc->cov[t] == 1) {
                 qn += sc->wc[t] * sc->nw[t];
