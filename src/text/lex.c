@@ -283,8 +283,11 @@ static const cache_e *word_entry(ch_lex *lx, ch_lang lang, const char *w, size_t
             done = word[0] == '='; /* an entity: final */
         }
     }
+    /* a number word alone ("three", "first"); "million", "hundred" alone are words
+     * ("millions of people") */
     if (!done && e && (lx->opts & CH_LEX_NUMBERS) && (e->kind & CH_AB_NUMBER) &&
-        e->num_kind != CH_NUM_A) {
+        (e->num_kind == CH_NUM_UNIT || e->num_kind == CH_NUM_TEN ||
+         e->num_kind == CH_NUM_ORDINAL)) {
         char num[32];
         int l = e->num_kind == CH_NUM_ORDINAL
                     ? snprintf(num, sizeof num, "#o%lld", (long long)e->value)
