@@ -32,7 +32,11 @@
  *          journalist's quote is as faithful as a bot's bare copy.
  *          A match needs similarity >= threshold AND at least `min_tokens` words found (a CJK
  *          character counts half: 6 words or 12 characters by default), in segments of at
- *          least 4 words, so short posts and stock phrases do not match.
+ *          least 4 words, so short posts and stock phrases do not match. Words of @mentions
+ *          align but never count toward these floors; a split hashtag counts one word; a token
+ *          that joins words ("62 per cent") counts and weighs as those words. When no statement
+ *          matches the whole post, each of its sentences is measured on its own (a copy with a
+ *          sentence of its own added), if it is at least half of the post and nearly whole.
  *   ties   when statements hold the same passage (stock sentences recur), the one published
  *          last before the post wins in ch_parrot_match_text; ch_parrot_match_corpus then asks
  *          the neighbouring posts (see there).
