@@ -159,6 +159,12 @@ static const char *const fw_other[] = {"el", "los", "las", "y", "del", "por", "c
 #define TAB_CAP 1024 /* power of two, over twice the rows and function words */
 _Static_assert(sizeof rows / sizeof rows[0] + 100 <= TAB_CAP / 2, "abbreviation table too small");
 
+/* Everything the tables know of one word. */
+typedef struct ch_abbr_word {
+    const ch_abbr *en, *fr;   /* NULL when the word has no entry in that language */
+    int fw;                   /* function word class, 0 none */
+} ch_abbr_word;
+
 typedef struct slot {
     uint64_t key;  /* ch_tok_hash of the word; 0 empty */
     ch_abbr e[2];  /* English, French: kind 0 = no entry */
@@ -227,7 +233,8 @@ static void build(void)
     }
 }
 
-const ch_abbr_word *ch_abbr_lookup(uint64_t h)
+/* The word whose ch_tok_hash is h, NULL when no table has it (most words: one probe). */
+static const ch_abbr_word *abbr_lookup(uint64_t h)
 {
     pthread_once(&once, build);
     const slot *s = slot_for(h, false);
@@ -236,7 +243,7 @@ const ch_abbr_word *ch_abbr_lookup(uint64_t h)
 
 const ch_abbr *ch_abbr_get(ch_lang lang, uint64_t h)
 {
-    const ch_abbr_word *w = ch_abbr_lookup(h);
+    const ch_abbr_word *w = abbr_lookup(h);
     return !w ? NULL : lang == CH_LANG_EN ? w->en : lang == CH_LANG_FR ? w->fr : NULL;
 }
 
@@ -261,6 +268,6 @@ size_t ch_abbr_phrase(ch_lang lang, const uint64_t *hashes, size_t avail, const 
 
 int ch_abbr_function_word(uint64_t h)
 {
-    const ch_abbr_word *w = ch_abbr_lookup(h);
+    const ch_abbr_word *w = abbr_lookup(h);
     return w ? w->fw : 0;
 }

@@ -41,16 +41,6 @@ typedef struct ch_abbr {
     const char *canon;    /* CH_AB_WORD / CH_AB_ACRONYM: "=entity" or a word */
 } ch_abbr;
 
-/* Everything the tables know of one word: its entries in English and French and its function
- * word class (see ch_abbr_function_word). */
-typedef struct ch_abbr_word {
-    const ch_abbr *en, *fr;   /* NULL when the word has no entry in that language */
-    int fw;                   /* 1 English, 2 French, 3 other Latin-script, 0 none */
-} ch_abbr_word;
-
-/* The word whose ch_tok_hash is h, NULL when no table has it (most words: one probe). */
-const ch_abbr_word *ch_abbr_lookup(uint64_t h);
-
 /* The entry of the word whose ch_tok_hash is h in lang (CH_LANG_EN or CH_LANG_FR), NULL when
  * it has none. */
 const ch_abbr *ch_abbr_get(ch_lang lang, uint64_t h);

@@ -17,8 +17,9 @@
 #include "text/wordnet.h"
 
 #define MAX_TAGS 64        /* hashtags and mentions remembered per text (more: plain text) */
-#define CACHE_BITS 15      /* word cache: 8,192 entries (256 KB), direct-mapped: a post's
-                              words are mostly among the last few thousand seen */
+#define CACHE_BITS 15      /* word cache: 32,768 entries (1 MB), direct-mapped: a post's words
+                              are mostly among the last few thousand seen, and a miss costs a
+                              stem (smaller caches measured slower: docs/parroting.md) */
 #define SPLIT_BITS 10      /* hashtag split cache: 1,024 entries */
 #define MAX_PIECES 8       /* words a hashtag splits into, at most */
 #define SEG_MAX_LEN 32     /* longest lower-case hashtag that known-word splitting tries */
@@ -94,8 +95,6 @@ void ch_lex_free(ch_lex *lx)
     ch_free(lx->out);
     ch_free(lx);
 }
-
-unsigned ch_lex_opts(const ch_lex *lx) { return lx->opts; }
 
 unsigned ch_lex_norm_flags(unsigned opts) { return (opts & CH_LEX_TAGS) ? CH_NORM_KEEP_MENTIONS : 0; }
 
@@ -714,6 +713,23 @@ static int split_tags(ch_lex *lx, const char *orig, const ch_normbuf *nb, ch_lex
 
 /* ---- the stream -------------------------------------------------------------------------------- */
 
+/* The CH_LEXT_* flags of a base token. */
+static uint8_t tok_flags(const base *x)
+{
+    return (uint8_t)(((x->flags & B_TAG) ? CH_LEXT_TAG : 0) |
+                     ((x->flags & B_MENTION) ? CH_LEXT_MENTION : 0) |
+                     ((x->flags & B_PIECE) ? CH_LEXT_PIECE : 0));
+}
+
+/* The flags of a token joined from base tokens [i, k): those all of them have. */
+static uint8_t joined_flags(const base *b, size_t i, size_t k)
+{
+    uint8_t f = tok_flags(&b[i]);
+    for (size_t q = i + 1; q < k; q++)
+        f &= tok_flags(&b[q]);
+    return f;
+}
+
 /* Whether the text is mostly capitals (then capitals say nothing about acronyms). */
 static bool shouting(const char *orig, size_t olen)
 {
@@ -860,9 +876,7 @@ int ch_lex_tokens(ch_lex *lx, const char *orig, size_t olen, const ch_normbuf *n
     const base *b = lx->b;
     for (size_t i = 0; i < lx->nb && lx->nout < max;) {
         const base *x = &b[i];
-        uint8_t tf = (uint8_t)(((x->flags & B_TAG) ? CH_LEXT_TAG : 0) |
-                               ((x->flags & B_MENTION) ? CH_LEXT_MENTION : 0) |
-                               ((x->flags & B_PIECE) ? CH_LEXT_PIECE : 0));
+        uint8_t tf = tok_flags(x);
         if (!wopts || !(x->flags & B_ASCII)) {
             push_out(lx, x->ns, x->ne, x->os, x->oe, x->h, tf, 1);
             i++;
@@ -909,11 +923,7 @@ int ch_lex_tokens(ch_lex *lx, const char *orig, size_t olen, const ch_normbuf *n
                 uint32_t oe = b[k - 1].oe;
                 if (oe < olen && orig[oe] == '.')
                     oe++;
-                uint8_t f = tf;
-                for (size_t q = i; q < k; q++)
-                    f &= (uint8_t)(((b[q].flags & B_TAG) ? CH_LEXT_TAG : 0) |
-                                   ((b[q].flags & B_MENTION) ? CH_LEXT_MENTION : 0) |
-                                   ((b[q].flags & B_PIECE) ? CH_LEXT_PIECE : 0));
+                uint8_t f = joined_flags(b, i, k);
                 push_out(lx, x->ns, b[k - 1].ne, x->os, oe, h, f, 1);
                 i = k;
                 continue;
@@ -934,11 +944,7 @@ int ch_lex_tokens(ch_lex *lx, const char *orig, size_t olen, const ch_normbuf *n
             /* "per cent" after a number is the number's (read_number); here it stands alone */
             if (pl >= 2) {
                 uint64_t h = cn[0] == '=' ? ch_tok_hash(cn, strlen(cn)) : canon_word(lx, lang, cn);
-                uint8_t f = tf;
-                for (size_t q = i; q < i + pl; q++)
-                    f &= (uint8_t)(((b[q].flags & B_TAG) ? CH_LEXT_TAG : 0) |
-                                   ((b[q].flags & B_MENTION) ? CH_LEXT_MENTION : 0) |
-                                   ((b[q].flags & B_PIECE) ? CH_LEXT_PIECE : 0));
+                uint8_t f = joined_flags(b, i, i + pl);
                 push_out(lx, x->ns, b[i + pl - 1].ne, x->os, b[i + pl - 1].oe, h, f, pl);
                 i += pl;
                 continue;
@@ -951,11 +957,7 @@ int ch_lex_tokens(ch_lex *lx, const char *orig, size_t olen, const ch_normbuf *n
             size_t fl = 0;
             size_t used = read_number(lx, orig, olen, nb, i, tables ? lang : CH_LANG_EN, form, &fl);
             if (used) {
-                uint8_t f = tf;
-                for (size_t q = i; q < i + used; q++)
-                    f &= (uint8_t)(((b[q].flags & B_TAG) ? CH_LEXT_TAG : 0) |
-                                   ((b[q].flags & B_MENTION) ? CH_LEXT_MENTION : 0) |
-                                   ((b[q].flags & B_PIECE) ? CH_LEXT_PIECE : 0));
+                uint8_t f = joined_flags(b, i, i + used);
                 push_out(lx, x->ns, b[i + used - 1].ne, x->os, b[i + used - 1].oe,
                              ch_tok_hash(form, fl), f, used);
                 i += used;
@@ -991,9 +993,6 @@ int ch_lex_tokens(ch_lex *lx, const char *orig, size_t olen, const ch_normbuf *n
                 if (we->dotted && oe < olen && orig[oe] == '.')
                     oe++; /* "Feb.", "Mr.": not a sentence end */
             }
-        } else if (tables && (opts & CH_LEX_NUMBERS)) {
-            /* digits with a suffix that is no number ("5g", "g7"): the word itself */
-            h = x->h;
         }
         push_out(lx, x->ns, x->ne, x->os, oe, h, tf, 1);
         i++;

@@ -39,8 +39,8 @@
  * declared language is passed; a post's is guessed from its text (platforms' own language tags
  * are often wrong on short posts, and both sides must agree for stems to meet).
  *
- * Ownership and threads: a ch_lex holds stemmers, a cache of word forms and the token array; it
- * is not thread-safe: one per thread. The token array belongs to the ch_lex and is valid until
+ * Ownership and threads: a ch_lex holds stemmers, a cache of word forms (1 MB) and the token
+ * array; it is not thread-safe: one per thread. The token array belongs to the ch_lex and is valid until
  * its next ch_lex_tokens call.
  * Cost: O(text); per word one hash probe in the cache (a miss costs a stem, ~0.2 µs); a
  * lower-case hashtag not seen before costs up to ~200 probes of the known-word callback.
@@ -95,7 +95,6 @@ typedef bool (*ch_lex_known_fn)(const void *ctx, uint64_t word_hash);
 /* opts: CH_LEX_* bits. Returns CHORUS_OK or CHORUS_ENOMEM. */
 int ch_lex_new(unsigned opts, ch_lex **out);
 void ch_lex_free(ch_lex *lx); /* NULL is fine */
-unsigned ch_lex_opts(const ch_lex *lx);
 
 /* The ch_normalize flags the stream needs besides CH_NORM_MAP: CH_NORM_KEEP_MENTIONS with
  * CH_LEX_TAGS. */
