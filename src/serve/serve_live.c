@@ -36,7 +36,8 @@
 static const char PAGE[] =
     "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-    "<title>chorus live</title>\n<link rel=\"stylesheet\" href=\"/dashboard.css\">\n</head>\n"
+    "<title>chorus live</title>\n<link rel=\"icon\" href=\"data:,\">\n"
+    "<link rel=\"stylesheet\" href=\"/dashboard.css\">\n</head>\n"
     "<body>\n<header><h1>chorus live</h1>\n"
     "<span id=\"status\" role=\"status\">connecting\xe2\x80\xa6</span>\n"
     "<span id=\"updated\"></span>\n"
