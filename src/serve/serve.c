@@ -138,6 +138,44 @@ bool ch_serve_arg_u64(struct MHD_Connection *c, const char *name, uint64_t def, 
     return true;
 }
 
+/* ---- the database, per connection thread ------------------------------------------------- */
+
+typedef struct handle {
+    chorus_results *r;
+    char version[160];
+} handle;
+
+void ch_serve_results_drop(void *p)
+{
+    handle *h = p;
+    if (h) {
+        chorus_results_close(h->r);
+        ch_free(h);
+    }
+}
+
+chorus_results *ch_serve_results(chorus_server *s, chorus_error *err)
+{
+    handle *h = pthread_getspecific(s->handle_key);
+    if (!h) {
+        if (!(h = ch_calloc(1, sizeof *h)) || pthread_setspecific(s->handle_key, h) != 0) {
+            ch_free(h);
+            ch_error_set(err, CHORUS_ENOMEM, NULL, 0, "out of memory");
+            return NULL;
+        }
+    }
+    char v[sizeof h->version];
+    ch_serve_db_version(s, v, sizeof v);
+    if (h->r && strcmp(v, h->version) == 0)
+        return h->r;
+    chorus_results_close(h->r);
+    h->r = NULL;
+    if (chorus_results_open(s->db, &h->r, err) != CHORUS_OK)
+        return NULL;
+    snprintf(h->version, sizeof h->version, "%s", v);
+    return h->r;
+}
+
 /* ---- requests ------------------------------------------------------------------------------ */
 
 /* Constant-time comparison, so the time of a refusal says nothing of the token. */
@@ -290,6 +328,12 @@ chorus_err chorus_server_start(const char *db_path, const chorus_serve_opts *o,
     if (!s)
         return ch_error_set(err, CHORUS_ENOMEM, NULL, 0, "out of memory");
     pthread_mutex_init(&s->mu, NULL);
+    if (pthread_key_create(&s->handle_key, ch_serve_results_drop) != 0) {
+        pthread_mutex_destroy(&s->mu);
+        ch_free(s);
+        return ch_error_set(err, CHORUS_ENOMEM, NULL, 0, "out of thread keys");
+    }
+    s->has_key = true;
     s->db = dup_or_null(db_path);
     s->token = dup_or_null(o->token);
     s->statements_dir = dup_or_null(o->statements_dir);
@@ -336,7 +380,13 @@ void chorus_server_stop(chorus_server *s)
         return;
     atomic_store(&s->stopping, true); /* event streams end at their next poll */
     if (s->daemon)
-        MHD_stop_daemon(s->daemon);
+        MHD_stop_daemon(s->daemon); /* joins the connection threads: their handles are closed */
+    if (s->has_key) {
+        /* the calling thread may hold one too (a server stopped from a handler's thread never
+         * does; one started and stopped by the same thread that also served does not exist) */
+        ch_serve_results_drop(pthread_getspecific(s->handle_key));
+        pthread_key_delete(s->handle_key);
+    }
     ch_serve_live_free(s);
     pthread_mutex_destroy(&s->mu);
     ch_free(s->db);

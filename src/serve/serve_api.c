@@ -23,7 +23,8 @@
 
 #define PAGE_DEFAULT 100
 #define PAGE_MAX 10000
-#define DETAIL_ROWS 500   /* edges, evidence and matches shown with one cluster or account */
+#define DETAIL_ROWS 100   /* edges, evidence and matches shown with one cluster, account or
+                             statement, unless ?limit= says otherwise */
 #define STATEMENT_ID_MAX 128
 
 /* ---- JSON of the read API's rows ----------------------------------------------------------- */
@@ -229,6 +230,15 @@ static int alert_json(void *ctx, const chorus_alert *a)
     return 0;
 }
 
+/* Rows of each list of a single object's page: ?limit= (default DETAIL_ROWS). */
+static uint64_t detail_limit(struct MHD_Connection *c)
+{
+    uint64_t n;
+    if (!ch_serve_arg_u64(c, "limit", DETAIL_ROWS, PAGE_MAX, &n) || n == 0)
+        n = DETAIL_ROWS;
+    return n;
+}
+
 /* ---- GET ----------------------------------------------------------------------------------- */
 
 /* "clusters/12" -> name "clusters", rest "12"; no '/' -> rest "". */
@@ -272,7 +282,7 @@ static enum MHD_Result get_one_cluster(chorus_results *r, struct MHD_Connection 
         goto out;
     q.limit = PAGE_MAX;
     LIST("members", chorus_results_accounts(r, &q, account_json, &l));
-    q.limit = DETAIL_ROWS;
+    q.limit = detail_limit(c);
     LIST("edges", chorus_results_edges(r, &q, edge_json, &l));
     LIST("evidence", chorus_results_evidence(r, &q, evidence_json, &l));
     LIST("matches", chorus_results_matches(r, &q, match_json, &l));
@@ -328,7 +338,7 @@ static enum MHD_Result get_one_account(chorus_server *s, chorus_results *r,
     } else {
         ch_jbuf_put(&b, "null");
     }
-    q.limit = DETAIL_ROWS;
+    q.limit = detail_limit(c);
     LIST("edges", chorus_results_edges(r, &q, edge_json, &l));
     LIST("evidence", chorus_results_evidence(r, &q, evidence_json, &l));
     LIST("matches", chorus_results_matches(r, &q, match_json, &l));
@@ -355,7 +365,7 @@ static enum MHD_Result get_one_statement(chorus_results *r, struct MHD_Connectio
     ch_jbuf_put(&b, "{\"statement\": ");
     if ((e = chorus_results_statements(r, &q, statement_json, &l)))
         goto out;
-    q.limit = DETAIL_ROWS;
+    q.limit = detail_limit(c);
     LIST("matches", chorus_results_matches(r, &q, match_json, &l));
     ch_jbuf_put(&b, "}");
 out:
@@ -420,9 +430,9 @@ static enum MHD_Result get_list(chorus_results *r, struct MHD_Connection *c, con
 
 enum MHD_Result ch_serve_api_get(chorus_server *s, struct MHD_Connection *c, const char *path)
 {
-    chorus_results *r;
     chorus_error err;
-    if (chorus_results_open(s->db, &r, &err) != CHORUS_OK)
+    chorus_results *r = ch_serve_results(s, &err);
+    if (!r)
         return ch_serve_reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE, "%s", err.message);
     enum MHD_Result ok;
     const char *rest;
@@ -442,7 +452,6 @@ enum MHD_Result ch_serve_api_get(chorus_server *s, struct MHD_Connection *c, con
     } else {
         ok = ch_serve_reply_error(c, MHD_HTTP_NOT_FOUND, "no API path '/api/%.128s'", path);
     }
-    chorus_results_close(r);
     return ok;
 }
 

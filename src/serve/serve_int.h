@@ -36,6 +36,8 @@ struct chorus_server {
     int port;
     atomic_bool stopping;
     atomic_uint_fast64_t requests;
+    pthread_key_t handle_key;   /* each connection thread's open database (ch_serve_results) */
+    bool has_key;
     pthread_mutex_t mu;         /* guards the report cache below */
     char *report_dir;           /* private temporary folder for the report */
     char *report;               /* the report's HTML, NULL until first asked */
@@ -63,6 +65,12 @@ unsigned ch_serve_status_of(chorus_err e);
 /* A query parameter as an unsigned integer: def when absent, false when malformed. */
 bool ch_serve_arg_u64(struct MHD_Connection *c, const char *name, uint64_t def,
                       uint64_t max, uint64_t *out);
+
+/* The database opened for this connection's thread, reused while the file is unchanged
+ * (keep-alive clients make many requests on one thread), opened again after a write; NULL
+ * with err filled when it cannot be read. Closed when the thread ends. */
+chorus_results *ch_serve_results(chorus_server *s, chorus_error *err);
+void ch_serve_results_drop(void *handle);   /* the key's destructor */
 
 /* ---- the API (serve_api.c) ---- */
 /* GET /api/...; path is after "/api/". */
