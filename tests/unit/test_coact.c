@@ -342,6 +342,8 @@ static void test_link_keys(void **state)
     chorus_corpus_free(c);
 }
 
+/* Hashtags: a post acts on its rarest tag (fewest distinct accounts), folded like text; a
+ * repost takes no part. vote: A-F (6 accounts), now: A-D (4), today: D only. */
 static void test_hashtag_sets(void **state)
 {
     (void)state;
@@ -349,17 +351,19 @@ static void test_hashtag_sets(void **state)
     addp(c, (P){"1", "A", T0, CH_KIND_POST, .tags = {"Vote", "Now"}});
     addp(c, (P){"2", "B", T0 + 1, CH_KIND_POST, .tags = {"now", "VOTE", "vote"}});
     addp(c, (P){"3", "C", T0 + 2, CH_KIND_POST, .tags = {"#NOW", "Ｖｏｔｅ"}}); /* full width */
-    addp(c, (P){"4", "D", T0 + 3, CH_KIND_POST, .tags = {"vote", "now", "today"}});
+    addp(c, (P){"4", "D", T0 + 3, CH_KIND_POST, .tags = {"vote", "now", "today"}}); /* today */
     addp(c, (P){"5", "E", T0 + 4, CH_KIND_POST, .tags = {"vote"}});
-    addp(c, (P){"6", "F", T0 + 5, CH_KIND_POST, .tags = {"vote", "vote"}}); /* one tag: no set */
+    addp(c, (P){"6", "F", T0 + 5, CH_KIND_POST, .tags = {"vote", "vote"}});
     addp(c, (P){"7", "G", T0 + 6, CH_KIND_REPOST, "1", .tags = {"vote", "now"}});
     ch_edge *e;
     size_t n;
     pairs(c, CH_B_HASHTAG, 60, &e, &n);
-    assert_int_equal(n, 3);
-    assert_non_null(find_pair(e, n, acct(c, "A"), acct(c, "B")));
+    assert_int_equal(n, 4);
+    assert_non_null(find_pair(e, n, acct(c, "A"), acct(c, "B")));   /* #now */
     assert_non_null(find_pair(e, n, acct(c, "A"), acct(c, "C")));
     assert_non_null(find_pair(e, n, acct(c, "B"), acct(c, "C")));
+    assert_non_null(find_pair(e, n, acct(c, "E"), acct(c, "F")));   /* #vote */
+    assert_null(find_pair(e, n, acct(c, "A"), acct(c, "D")));        /* D's act is #today */
     ch_free(e);
     chorus_corpus_free(c);
 }
@@ -838,6 +842,7 @@ static ch_coact_result *objects_run(const ch_corpus *c, int noise, uint32_t *nar
     ch_coact_opts o = opts(60, 0);
     o.screen_p = 1;        /* every pair with an object is an edge */
     o.min_objects = 1;
+    o.min_units = 1;
     o.narrative_of_post = narr;
     o.statement_of_post = stmt;
     o.statement_ids = ids;
@@ -889,7 +894,7 @@ static void test_evidence_objects(void **state)
     assert_int_equal(per_type[CH_OBJ_POST], 3);   /* orig1, orig2 (repost), parent (reply) */
     assert_int_equal(per_type[CH_OBJ_POST_TEXT], 1);
     assert_int_equal(per_type[CH_OBJ_URL], 2);    /* two links of the same two posts */
-    assert_int_equal(per_type[CH_OBJ_HASHTAGS], 1);
+    assert_int_equal(per_type[CH_OBJ_HASHTAG], 1);  /* each post's rarest tag (a tie here) */
     assert_int_equal(per_type[CH_OBJ_NARRATIVE], 1);
     assert_int_equal(per_type[CH_OBJ_STATEMENT], 1);
     assert_non_null(find_object(r, CH_B_REPOST, "post orig1"));
@@ -898,7 +903,8 @@ static void test_evidence_objects(void **state)
     assert_non_null(find_object(r, CH_B_REPOST, "a post of @Someone"));
     assert_non_null(find_object(r, CH_B_LINK, "https://site.example/a"));
     assert_non_null(find_object(r, CH_B_LINK, "https://site.example/b"));
-    assert_non_null(find_object(r, CH_B_HASHTAG, "#Now #Vote"));   /* sorted, once each */
+    /* as the first post wrote it; both tags have two users, the smaller key wins */
+    assert_true(find_object(r, CH_B_HASHTAG, "#Now") || find_object(r, CH_B_HASHTAG, "#Vote"));
     const ch_object *nar = find_object(r, CH_B_NARRATIVE, "narrative 4");
     assert_non_null(nar);
     assert_int_equal(nar->key, 4);
@@ -927,6 +933,7 @@ static void test_evidence_objects(void **state)
     ch_coact_opts o = opts(60, 0);
     o.screen_p = 1;
     o.min_objects = 1;
+    o.min_units = 1;
     o.statement_of_post = stmt;
     o.behaviours = 1u << CH_B_STATEMENT;
     ch_coact_result *r3;
@@ -994,18 +1001,21 @@ static ch_corpus *mixed_corpus(void)
                         .tags = {tag, tag2}});
         }
     }
-    for (int g = 0; g < 4; g++) {     /* four rings of 8 over reposts, links, hashtags */
+    for (int g = 0; g < 4; g++) {     /* four rings of 8 over reposts, links, hashtags (each
+                                          ring its own tags: a tag shared by the four would be
+                                          an audience's, each burst a different quarter) */
         for (int o = 0; o < 10; o++) {
             int64_t t = T0 + (g * 10 + o) * 7000;
             snprintf(ref, sizeof ref, "camp%d_%d", g, o);
             snprintf(url, sizeof url, "https://site%d.example/a%d?utm_source=%d", g, o, o);
-            snprintf(tag, sizeof tag, "tag%d", o);
+            snprintf(tag, sizeof tag, "tag%d_%d", g, o);
+            snprintf(tag2, sizeof tag2, "camp%d", g);
             for (int m = 0; m < 8; m++) {
                 snprintf(au, sizeof au, "g%dm%d", g, m);
                 rp(c, au, ref, t + (int64_t)(rnd() % 30));
                 snprintf(id, sizeof id, "l%d_%d_%d", g, o, m);
                 addp(c, (P){id, au, t + (int64_t)(rnd() % 30), CH_KIND_POST, .urls = {url},
-                            .tags = {"camp", tag}});
+                            .tags = {tag2, tag}});
             }
         }
     }
@@ -1325,8 +1335,8 @@ static void test_reference_coortweet(void **state)
 /* ---- looks, occasions, screening, crowd objects ------------------------------------------ */
 
 /* A slow ring (8 accounts reposting 8 rare posts, each member at its own delay of up to two
- * hours) inside ordinary background activity: window auto finds it through the long look
- * (the p-value doubled for the two looks); a fixed window is one look, uncorrected. */
+ * hours) inside ordinary background activity: window auto finds most of its pairs at the short
+ * look (the p-value doubled for the two looks); a fixed window is one look, uncorrected. */
 static void test_two_looks(void **state)
 {
     (void)state;
@@ -1375,8 +1385,9 @@ static void test_two_looks(void **state)
                   "from the long look), other %zu, clusters %zu\n",
                   (long long)r->windows[CH_B_REPOST], (long long)r->windows_long[CH_B_REPOST],
                   ring, ring_long, other, clusters_of(c, r));
-    assert_true(ring >= 25);
-    assert_true(ring_long >= 20);
+    /* the long look carries the time-placement null (coact.h), so most ring pairs are found
+     * at the short look; some need the long one */
+    assert_true(ring >= 20);
     assert_int_equal(other, 0);
     assert_int_equal(clusters_of(c, r), 1);
     ch_coact_result_free(r);
@@ -1453,7 +1464,7 @@ static void test_screen_and_cap(void **state)
     size_t nsig = 0;
     for (size_t i = 0; i < all->n_edges; i++) {
         const ch_edge *e = &all->edges[i];
-        assert_true(e->n_objects >= 2);
+        assert_true(e->n_objects >= o.min_objects && e->n_units >= o.min_units);
         assert_true(e->pvalue <= o.screen_p || (e->flags & CH_EDGE_SIGNIFICANT));
         assert_true(!(e->flags & CH_EDGE_SIGNIFICANT) || e->pvalue <= all->p_cutoff);
         nsig += (e->flags & CH_EDGE_SIGNIFICANT) != 0;

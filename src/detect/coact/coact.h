@@ -88,7 +88,9 @@ typedef struct ch_coact_opts {
     int64_t long_window[CH_B__COUNT]; /* window auto's long look per behaviour (defaults: 21600
                                 for repost, reply, quote, link, hashtag; 259200 for narrative
                                 and statement); <= 0: the short look only */
-    uint32_t min_objects;    /* distinct shared objects an edge needs (default 2) */
+    uint32_t min_objects;    /* distinct shared objects an edge needs (default 1) */
+    uint32_t min_units;      /* units of evidence an edge needs (default 2): distinct occasions,
+                                a source's posts counting once (see above) */
     double alpha;            /* false discovery rate of the CH_EDGE_SIGNIFICANT flag (default
                                 1e-3, Benjamini–Hochberg over all account pairs) */
     double screen_p;         /* edges returned: corrected p <= screen_p (default 0.01), plus the
@@ -135,6 +137,9 @@ typedef struct ch_edge {
     uint8_t flags;           /* CH_EDGE_* */
     uint32_t n_occasions;    /* distinct occasions both acted on: an occasion is a run of an
                                 object's actions with gaps <= window */
+    uint32_t n_units;        /* units of evidence, what the test counts: n_occasions, except
+                                that the objects of one source (posts by one author, for
+                                repost, reply and quote) count once together */
 } ch_edge;
 
 /* What a shared object is. The behaviour says what was done to it (a post is reposted,
@@ -144,13 +149,18 @@ typedef enum ch_object_type {
     CH_OBJ_POST_TEXT,        /* a post known only as "RT @handle: text" (no id): its author and
                                 its normalized text */
     CH_OBJ_URL,              /* a canonical URL (link) */
-    CH_OBJ_HASHTAGS,         /* a set of two or more hashtags (hashtag) */
+    CH_OBJ_HASHTAGS,         /* a set of two or more hashtags: no longer produced (hashtag objects
+                                are single tags, CH_OBJ_HASHTAG); kept so stored numbers keep
+                                their meaning */
     CH_OBJ_NARRATIVE,        /* a near-duplicate narrative (narrative) */
     CH_OBJ_STATEMENT,        /* an official statement (statement) */
+    CH_OBJ_HASHTAG,          /* one hashtag (hashtag) */
+    CH_OBJ_ACCOUNT,          /* a mentioned account, by its handle (mention) */
     CH_OBJ__COUNT
 } ch_object_type;
 
-/* "post", "post_text", "url", "hashtags", "narrative", "statement"; "?" out of range. */
+/* "post", "post_text", "url", "hashtags", "narrative", "statement", "hashtag", "account"; "?"
+ * out of range. */
 const char *ch_object_type_name(ch_object_type t);
 
 /* One object the evidence names, as the stage identified it: every evidence row on the same
@@ -180,9 +190,13 @@ typedef struct ch_shared {
     uint32_t edge;           /* index into edges */
     uint32_t post_a, post_b; /* corpus post indices of the two co-acting posts (of a, of b) */
     uint32_t object;         /* index into shared_obj: what the two posts acted on */
+    uint32_t occasion;       /* the object's occasion at the long look (a run of its events with
+                                gaps <= the long window), numbered from 1 within the behaviour:
+                                rows with equal object and occasion are one burst; 0 = unknown */
 } ch_shared;
 
-#define CH_SHARED_PER_EDGE 5 /* evidence kept per edge: the first shared objects in corpus order */
+#define CH_SHARED_PER_EDGE 5 /* evidence kept per edge: the first shared occasions in corpus
+                                order (a hashtag pushed in five bursts gives five rows) */
 
 typedef struct ch_coact_result {
     ch_edge *edges;          /* screened edges, sorted by (behaviour, a, b) */

@@ -217,7 +217,7 @@ void ch_network_free(ch_network *n);   /* harmless on NULL */
 /* Whether an account counts as institutional under o (see above). */
 bool ch_network_institutional(const ch_account *a, const ch_network_opts *o);
 
-/* Noun for a behaviour's objects in summaries: "posts", "URLs", "hashtag sets", ... */
+/* Noun for a behaviour's objects in summaries: "posts", "URLs", "hashtags", ... */
 const char *ch_network_object_noun(ch_behaviour b);
 
 #endif
