@@ -37,6 +37,7 @@ typedef struct P {
     const char *urls[4];
     const char *tags[6];
     const char *platform;   /* NULL: the file's (none) */
+    const char *mentions[4];
 } P;
 
 static size_t addp(ch_corpus *c, P p)
@@ -57,6 +58,8 @@ static size_t addp(ch_corpus *c, P p)
         ch_rawpost_add_url(&r, p.urls[i], strlen(p.urls[i]));
     for (int i = 0; i < 6 && p.tags[i]; i++)
         ch_rawpost_add_hashtag(&r, p.tags[i], strlen(p.tags[i]));
+    for (int i = 0; i < 4 && p.mentions[i]; i++)
+        ch_rawpost_add_mention(&r, p.mentions[i], strlen(p.mentions[i]));
     if (p.platform)
         r.platform = (ch_slice){p.platform, strlen(p.platform)};
     if (p.kind == CH_KIND_LIKE)
@@ -364,6 +367,72 @@ static void test_hashtag_sets(void **state)
     assert_non_null(find_pair(e, n, acct(c, "B"), acct(c, "C")));
     assert_non_null(find_pair(e, n, acct(c, "E"), acct(c, "F")));   /* #vote */
     assert_null(find_pair(e, n, acct(c, "A"), acct(c, "D")));        /* D's act is #today */
+    ch_free(e);
+    chorus_corpus_free(c);
+}
+
+/* Mentions: a post acts on its least-mentioned account, by handle in lower case; neither the
+ * author's own handle nor a reply's addressee counts. Audiences: a tag whose every occasion
+ * brings together another part of its users generates no pairs; a cell's tag, whose bursts
+ * bring back the same accounts, does. */
+static void test_mentions_and_audiences(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    char id[32], au[32];
+    for (int d = 0; d < 3; d++) {
+        const int64_t t = T0 + d * 86400;
+        snprintf(id, sizeof id, "ma%d", d);
+        addp(c, (P){id, "A", t, CH_KIND_POST, .mentions = {"@Critic", "@popular"}});
+        snprintf(id, sizeof id, "mb%d", d);
+        addp(c, (P){id, "B", t + 20, CH_KIND_POST, .mentions = {"critic"}});
+        snprintf(id, sizeof id, "mc%d", d);   /* C mentions an account nobody else does */
+        addp(c, (P){id, "C", t + 30, CH_KIND_POST, .mentions = {"someone"}});
+        for (int u = 0; u < 4; u++) {        /* @popular is everyone's */
+            snprintf(id, sizeof id, "mp%d_%d", d, u);
+            snprintf(au, sizeof au, "pop%d", u);
+            addp(c, (P){id, au, t + 3600 * (u + 1), CH_KIND_POST, .mentions = {"popular"}});
+        }
+    }
+    ch_edge *e;
+    size_t n;
+    pairs(c, CH_B_MENTION, 60, &e, &n);
+    const ch_edge *ab = find_pair(e, n, acct(c, "A"), acct(c, "B"));
+    assert_non_null(ab);
+    assert_int_equal(ab->n_objects, 1);      /* @critic, A's rarest */
+    assert_int_equal(ab->n_occasions, 3);
+    assert_null(find_pair(e, n, acct(c, "A"), acct(c, "C")));
+    ch_free(e);
+    chorus_corpus_free(c);
+
+    /* 40 fans, each game (six, a day apart) brings 6 of them: an audience tag; a cell of 5
+     * uses its own tag in the same hours, all five each time */
+    c = new_corpus();
+    rng_state = 3;
+    for (int g = 0; g < 6; g++) {
+        const int64_t t = T0 + g * 86400;
+        for (int k = 0; k < 6; k++) {
+            snprintf(id, sizeof id, "f%d_%d", g, k);
+            snprintf(au, sizeof au, "fan%d", (g * 7 + k * 5) % 40);
+            addp(c, (P){id, au, t + (int64_t)(rnd() % 600), CH_KIND_POST, .tags = {"GoTeam"}});
+        }
+        for (int m = 0; m < 5; m++) {
+            snprintf(id, sizeof id, "c%d_%d", g, m);
+            snprintf(au, sizeof au, "cell%d", m);
+            addp(c, (P){id, au, t + (int64_t)(rnd() % 600), CH_KIND_POST, .tags = {"OurTag"}});
+        }
+    }
+    pairs(c, CH_B_HASHTAG, 600, &e, &n);
+    size_t cell = 0, fans = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ch_account *x = ch_corpus_account(c, e[i].a), *y = ch_corpus_account(c, e[i].b);
+        const char *hx = ch_pool_str(ch_corpus_pool(c), x->id);
+        const char *hy = ch_pool_str(ch_corpus_pool(c), y->id);
+        cell += strncmp(hx, "cell", 4) == 0 && strncmp(hy, "cell", 4) == 0;
+        fans += strncmp(hx, "fan", 3) == 0 || strncmp(hy, "fan", 3) == 0;
+    }
+    assert_int_equal(cell, 10);
+    assert_int_equal(fans, 0);
     ch_free(e);
     chorus_corpus_free(c);
 }
@@ -1548,6 +1617,7 @@ int main(void)
         cmocka_unit_test(test_reply_quote_keys),
         cmocka_unit_test(test_link_keys),
         cmocka_unit_test(test_hashtag_sets),
+        cmocka_unit_test(test_mentions_and_audiences),
         cmocka_unit_test(test_narrative_statement),
         cmocka_unit_test(test_pair_bound),
         cmocka_unit_test(test_poisson_tail),

@@ -8,7 +8,11 @@
  *              or account id — and the hash of its normalized text)
  *   reply      the parent post          quote      the quoted post (ids as for repost)
  *   link       a canonical URL (ch_url_canon, text/url.h)
- *   hashtag    the set of a post's hashtags, when it has ≥ 2 (folded like text, deduplicated)
+ *   hashtag    one hashtag per post: its rarest (fewest distinct accounts in the corpus), folded
+ *              like text — a post is one act however many tags it carries, and a popular tag
+ *              appended to a push's own does not change its object
+ *   mention    one mentioned account per post: its least-mentioned (not the author, not the
+ *              replied-to account), by handle on the post's platform
  *   narrative  a near-duplicate narrative id (from neardup; optional input)
  *   statement  a parroted statement id (from parrot; optional input)
  * Reposts take part in the repost behaviour only: their URLs, hashtags and text are the
@@ -28,14 +32,31 @@
  *   - A candidate pair (a, b, behaviour) collects n_objects = distinct objects with at least
  *     one co-acting event pair (an account acting twice on an object counts it once),
  *     n_occasions = distinct occasions with one (an occasion: a run of the object's events,
- *     any accounts, with gaps <= window; a hashtag set pushed together on four days is four),
+ *     any accounts, with gaps <= window; a hashtag pushed together on four days is four),
+ *     n_units = what the test counts: n_occasions, except that at the long look the posts of
+ *     one audience source (below) count once together,
  *     n_events = co-acting event pairs, weight = sum over those objects of
  *     ln(1 + N / actors(object)), N = accounts active in the behaviour.
  *   - Null model: b's k_b events land on action slots of the behaviour independently of a.
  *     D_a = number of (other event, a's event) pairs within the window on a's objects, E =
  *     events of the behaviour; expected co-acting events lambda = max(k_b D_a, k_a D_b) / E,
- *     p = P(Poisson(lambda) >= n_occasions) when n_objects >= min_objects (else 1). Popular
- *     objects and active accounts raise lambda.
+ *     p = P(Poisson(lambda) >= n_units) when n_objects >= min_objects and n_units >= min_units
+ *     (else 1). Popular objects and active accounts raise lambda. At the long look, lambda is
+ *     at least the time-placement null sum_o k_a(o) k_b(o) min(1, 2W / span) (k_x(o): x's
+ *     events on o, span: the behaviour's first to last event): two accounts that use the same
+ *     niche tag every few hours for weeks meet within hours by chance. (At the short look the
+ *     same bound cost a third of the hashtag pushes' recall on the tuning seeds: bursts repeat
+ *     the tag many times.)
+ *   - Audiences. A hashtag or mentioned account is an audience object when, over its
+ *     occasions at the long look with two or more accounts, the mean number of accounts is
+ *     below 0.3 of its distinct accounts (two occasions at least): every burst brings together
+ *     another part of a large group (fans during games), where a cell comes back nearly whole
+ *     each time. Audience objects generate no pairs, like crowd objects (objects_crowd counts
+ *     both). A source (the author of a reposted, replied-to or quoted post) is an audience
+ *     source when its posts are acted on by, on average, fewer than 0.5 of the accounts that
+ *     act on any of them: at the long look its posts count as one unit for a pair (following
+ *     an account is one fact, not one coincidence per post); the short look still counts
+ *     each tight burst on them.
  *   - Two looks (window auto): each behaviour is evaluated at a short window (the estimate
  *     below) and a long one (long_window[b]: 6 h for the actions, 3 days for narratives and
  *     statements, which are text rather than moments). A pair keeps the better look, and its
@@ -210,7 +231,8 @@ typedef struct ch_coact_result {
     uint64_t pairs_tested[CH_B__COUNT];    /* candidate pairs with >= min_objects objects (in
                                               the longer look), which enter the test */
     uint64_t objects_capped[CH_B__COUNT];  /* objects whose pair generation hit the bound */
-    uint64_t objects_crowd[CH_B__COUNT];   /* crowd objects (max_object_actors), no pairs */
+    uint64_t objects_crowd[CH_B__COUNT];   /* crowd objects (max_object_actors) and audience
+                                              objects (see above): no pairs */
     int64_t windows[CH_B__COUNT];          /* short look's window per behaviour */
     int64_t windows_long[CH_B__COUNT];     /* long look's window, 0 when a single look */
     uint64_t objects[CH_B__COUNT];         /* distinct objects per behaviour */
