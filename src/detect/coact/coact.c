@@ -783,8 +783,9 @@ static int pair_task(void *ctx, size_t ti, unsigned worker)
         const pent *e = &t.e[i];
         if (e->key == EMPTY)
             continue;
-        /* the short look may count more units (an audience source's posts, coact.h) */
-        const uint32_t units = e->n_unit[0] > e->n_unit[1] ? e->n_unit[0] : e->n_unit[1];
+        /* the long look's units decide: an audience source's posts count once there, whatever
+         * the short look counts (coact.h) */
+        const uint32_t units = e->n_unit[1];
         if (e->n_obj[1] >= r->o.min_objects && units >= r->o.min_units)
             pt->tested++;
         if (e->n_obj[1] < r->keep_min || units < r->keep_min_units)
