@@ -2,7 +2,7 @@
 #include "core/vocab.h"
 
 static const char *const beh_names[CH_B__COUNT] = {
-    "repost", "reply", "quote", "link", "hashtag", "narrative", "statement",
+    "repost", "reply", "quote", "link", "hashtag", "narrative", "statement", "mention",
 };
 
 const char *ch_behaviour_name(ch_behaviour b)

@@ -39,11 +39,15 @@
 #define DEFAULT_K 20
 #define DEFAULT_TABLE_BYTES ((size_t)256 << 20)
 #define DEFAULT_SCREEN_P 0.01
-/* Bytes one candidate pair may take in a table: a 56-byte entry at load <= 0.7, doubled for
+/* Bytes one candidate pair may take in a table: an 80-byte entry at load <= 0.7, doubled for
  * the power-of-two rounding of the capacity. Used to size partitions. */
-#define PAIR_BYTES 160
+#define PAIR_BYTES 230
 /* Behaviours generating fewer pairs are counted without the prefilter (phase 5a). */
 #define FILTER_MIN_PAIRS 100000
+/* Audience objects and sources (coact.h): the share of an object's (a source's) accounts that
+ * its occasions (posts) bring together on average, below which it counts as an audience's. */
+#define AUDIENCE_SHARE 0.3
+#define AUDIENCE_SHARE_SOURCE 0.5
 
 void ch_coact_opts_default(ch_coact_opts *o)
 {
@@ -53,7 +57,8 @@ void ch_coact_opts_default(ch_coact_opts *o)
         o->long_window[b] = CH_COACT_LONG_ACTION;
     o->long_window[CH_B_NARRATIVE] = 0;   /* one look: see coact.h */
     o->long_window[CH_B_STATEMENT] = CH_COACT_LONG_STATEMENT;
-    o->min_objects = 2;
+    o->min_objects = 1;
+    o->min_units = 2;
     o->alpha = 1e-3;
     o->screen_p = DEFAULT_SCREEN_P;
     o->max_object_actors = CH_COACT_MAX_OBJECT_ACTORS;
@@ -113,6 +118,11 @@ typedef struct bstate {
     uint64_t ncrowd;
     uint32_t *occ[2];   /* per look and event: its occasion, a run of the object's events with
                            gaps <= the look's window (numbered from 1 across objects) */
+    uint32_t *unit[2];  /* per look and event: its unit of evidence (coact.h): the occasion, or
+                           for an object with a source, the source (numbered from 1, contiguous
+                           in sweep order); == occ when the behaviour has no sources */
+    uint16_t *cnt;      /* per event: events of its account on its object (saturated) */
+    double span;        /* seconds between the behaviour's first and last event (>= 1) */
     float *idf;         /* per object: ln(1 + N / actors) */
     double E;           /* events */
     uint64_t est_pairs; /* upper bound on pairs the sweep generates */
@@ -140,6 +150,7 @@ typedef struct run {
     uint32_t count_mask; /* behaviours whose pairs are counted */
     uint32_t nacc;
     uint32_t keep_min;  /* pairs with fewer objects are dropped at extraction */
+    uint32_t keep_min_units; /* ... and pairs with fewer units */
     bool keep_all;      /* ch_coact_pairs: every pair, whatever its p-value */
     double keep_logp;   /* otherwise pairs with a larger log p are dropped at extraction */
     size_t max_edges;
@@ -169,8 +180,12 @@ static void run_free(run *r)
         ch_free(r->b[b].k);
         ch_free(r->b[b].D[0]);
         ch_free(r->b[b].D[1]);
-        ch_free(r->b[b].occ[0]);
-        ch_free(r->b[b].occ[1]);
+        for (int L = 0; L < 2; L++) {
+            if (r->b[b].unit[L] != r->b[b].occ[L])
+                ch_free(r->b[b].unit[L]);
+            ch_free(r->b[b].occ[L]);
+        }
+        ch_free(r->b[b].cnt);
         ch_free(r->b[b].crowd);
         ch_free(r->b[b].idf);
         ch_free((void *)r->b[b].fa);
@@ -247,23 +262,38 @@ static int stats_task(void *ctx, size_t bi, unsigned worker)
         return CHORUS_OK;
     const ch_evset *es = &bs->es;
     const uint32_t K = r->o.max_pairs_per_event;
-    uint32_t *stamp = NULL, *actors = NULL;
+    uint32_t *stamp = NULL, *actors = NULL, *kc = NULL;
+    uint8_t *aud_src = NULL;
     int rc = CHORUS_ENOMEM;
+    const size_t n1 = es->n ? es->n : 1;
     if (!(bs->k = ch_calloc(r->nacc, sizeof *bs->k)) ||
         !(bs->D[0] = ch_calloc(r->nacc, sizeof *bs->D[0])) ||
         !(bs->D[1] = ch_calloc(r->nacc, sizeof *bs->D[1])) ||
-        !(bs->occ[0] = ch_malloc((es->n ? es->n : 1) * sizeof *bs->occ[0])) ||
-        !(bs->occ[1] = ch_malloc((es->n ? es->n : 1) * sizeof *bs->occ[1])) ||
+        !(bs->occ[0] = ch_malloc(n1 * sizeof *bs->occ[0])) ||
+        !(bs->occ[1] = ch_malloc(n1 * sizeof *bs->occ[1])) ||
+        !(bs->cnt = ch_malloc(n1 * sizeof *bs->cnt)) ||
         !(bs->idf = ch_malloc(((size_t)es->nobj + 1) * sizeof *bs->idf)) ||
         !(actors = ch_malloc(((size_t)es->nobj + 1) * sizeof *actors)) ||
-        !(stamp = ch_calloc(r->nacc, sizeof *stamp)))
+        !(stamp = ch_calloc(r->nacc, sizeof *stamp)) || !(kc = ch_calloc(r->nacc, sizeof *kc)))
         goto out;
-    /* Events per account, and actors per object (distinct accounts, via a per-account stamp of
-     * the last object). */
+    const bool use_src = es->nsrc != 0;
+    if (use_src) {
+        for (int L = 0; L < 2; L++)
+            if (!(bs->unit[L] = ch_malloc(n1 * sizeof *bs->unit[L])))
+                goto out;
+    } else {
+        bs->unit[0] = bs->occ[0];
+        bs->unit[1] = bs->occ[1];
+    }
+    /* Events per account, actors per object (distinct accounts, via a per-account stamp of the
+     * last object), each event's account's events on its object (counted in kc, then copied
+     * and reset), and the time span. */
     uint32_t nactive = 0;
+    int64_t tmin = es->n ? es->t[0] : 0, tmax = tmin;
     for (uint32_t o = 0; o < es->nobj; o++) {
         uint32_t na = 0;
-        for (uint32_t i = es->ostart[o]; i < es->ostart[o + 1]; i++) {
+        const uint32_t s0 = es->ostart[o], s1 = es->ostart[o + 1];
+        for (uint32_t i = s0; i < s1; i++) {
             const uint32_t a = es->acct[i];
             if (bs->k[a]++ == 0)
                 nactive++;
@@ -271,9 +301,17 @@ static int stats_task(void *ctx, size_t bi, unsigned worker)
                 stamp[a] = o + 1;
                 na++;
             }
+            kc[a]++;
+            tmin = es->t[i] < tmin ? es->t[i] : tmin;
+            tmax = es->t[i] > tmax ? es->t[i] : tmax;
         }
+        for (uint32_t i = s0; i < s1; i++)
+            bs->cnt[i] = (uint16_t)(kc[es->acct[i]] < UINT16_MAX ? kc[es->acct[i]] : UINT16_MAX);
+        for (uint32_t i = s0; i < s1; i++)
+            kc[es->acct[i]] = 0;
         actors[o] = na;
     }
+    bs->span = es->n && tmax > tmin ? (double)((uint64_t)tmax - (uint64_t)tmin) : 1.0;
     bs->nactive = nactive;
     const double N = nactive;
     const uint32_t amax = r->o.max_object_actors;
@@ -293,17 +331,63 @@ static int stats_task(void *ctx, size_t bi, unsigned worker)
      * co-act within the window are always in one occasion. */
     uint64_t est = 0, capped = 0;
     const uint64_t Wlook[2] = {(uint64_t)bs->window, (uint64_t)bs->wlong};
-    uint32_t nocc[2] = {0, 0};
+    uint32_t nocc[2] = {0, 0}, nunit[2] = {0, 0};
+    /* Audience sources (coact.h): a source whose posts are each acted on by a different part
+     * of the accounts acting on its posts; only their posts count once together. */
+    if (use_src) {
+        if (!(aud_src = ch_calloc(es->nsrc, 1)))
+            goto out;
+        memset(stamp, 0, r->nacc * sizeof *stamp);
+        for (uint32_t o0 = 0; o0 < es->nobj;) {
+            const uint32_t sc = es->osrc[o0];
+            uint32_t o1 = o0 + 1;
+            while (o1 < es->nobj && es->osrc[o1] == sc)
+                o1++;
+            if (sc != CH_NONE) {
+                uint32_t distinct = 0, nob = 0;
+                double sum = 0;
+                for (uint32_t o = o0; o < o1; o++) {
+                    for (uint32_t i = es->ostart[o]; i < es->ostart[o + 1]; i++) {
+                        const uint32_t a = es->acct[i];
+                        if (stamp[a] != sc + 1) {
+                            stamp[a] = sc + 1;
+                            distinct++;
+                        }
+                    }
+                    if (actors[o] >= 2) {
+                        sum += actors[o];
+                        nob++;
+                    }
+                }
+                aud_src[sc] = nob >= 2 && sum / nob < AUDIENCE_SHARE_SOURCE * distinct;
+            }
+            o0 = o1;
+        }
+    }
     for (uint32_t o = 0; o < es->nobj; o++) {
         const uint32_t s = es->ostart[o], f = es->ostart[o + 1];
+        const uint32_t src = use_src && es->osrc[o] != CH_NONE && aud_src[es->osrc[o]]
+                                 ? es->osrc[o] : CH_NONE;
+        /* a source's objects are contiguous: a new unit when the source changes */
+        const bool new_src = src != CH_NONE && (o == 0 || es->osrc[o - 1] != src);
         for (int L = 0; L < 2; L++) {
             const uint64_t W = Wlook[L];
             uint32_t lo = s, hi = s;
             bool cut = false;
+            /* the short look counts occasions: a tight burst on an audience source's post
+             * is evidence of its own */
+            const bool srcL = src != CH_NONE && L == 1;
+            if (new_src && srcL)
+                nunit[L]++;
             for (uint32_t i = s; i < f; i++) {
-                if (i == s || tdiff(es->t[i], es->t[i - 1]) > W)
+                if (i == s || tdiff(es->t[i], es->t[i - 1]) > W) {
                     nocc[L]++;
+                    if (!srcL)
+                        nunit[L]++;
+                }
                 bs->occ[L][i] = nocc[L];
+                if (use_src)
+                    bs->unit[L][i] = nunit[L];
                 while (tdiff(es->t[i], es->t[lo]) > W)
                     lo++;
                 if (hi < i + 1)
@@ -323,6 +407,40 @@ static int stats_task(void *ctx, size_t bi, unsigned worker)
             capped += L == 1 && cut;
         }
     }
+    /* Audience objects (coact.h): a tag or a mentioned account whose occasions (long look)
+     * each bring together a different part of its users. */
+    if (bi == CH_B_HASHTAG || bi == CH_B_MENTION) {
+        memset(stamp, 0, r->nacc * sizeof *stamp);
+        for (uint32_t o = 0; o < es->nobj; o++) {
+            const uint32_t s = es->ostart[o], f = es->ostart[o + 1];
+            if (actors[o] < 2 || (bs->crowd && bs->crowd[o]))
+                continue;
+            double sum = 0;
+            uint32_t nocc2 = 0;
+            for (uint32_t i = s; i < f;) {
+                const uint32_t oc = bs->occ[1][i];
+                uint32_t j = i, na = 0;
+                for (; j < f && bs->occ[1][j] == oc; j++) {
+                    const uint32_t a = es->acct[j];
+                    if (stamp[a] != oc) {
+                        stamp[a] = oc;
+                        na++;
+                    }
+                }
+                if (na >= 2) {
+                    sum += na;
+                    nocc2++;
+                }
+                i = j;
+            }
+            if (nocc2 >= 2 && sum / nocc2 < AUDIENCE_SHARE * actors[o]) {
+                if (!bs->crowd && !(bs->crowd = ch_calloc(es->nobj, 1)))
+                    goto out;
+                bs->crowd[o] = 1;
+                bs->ncrowd++;
+            }
+        }
+    }
     bs->E = (double)es->n;
     bs->est_pairs = est;
     bs->capped = capped;
@@ -330,6 +448,8 @@ static int stats_task(void *ctx, size_t bi, unsigned worker)
 out:
     ch_free(stamp);
     ch_free(actors);
+    ch_free(kc);
+    ch_free(aud_src);
     return rc;
 }
 
@@ -340,8 +460,11 @@ typedef struct pent {
     uint64_t key;       /* a << 32 | b; EMPTY when free */
     uint32_t last[2];   /* last object counted, + 1 */
     uint32_t last_occ[2]; /* last occasion counted (occasion ids start at 1) */
-    uint32_t n_obj[2], n_occ[2], n_ev[2];
+    uint32_t last_unit[2]; /* last unit counted (== occasions without sources) */
+    uint32_t n_obj[2], n_occ[2], n_ev[2], n_unit[2];
     float w[2];
+    float kk[2];        /* sum over the objects counted of k_a(o) k_b(o), events of a and of b
+                           on the object: the time-placement null (coact.h) */
 } pent;
 
 #define EMPTY UINT64_MAX
@@ -540,18 +663,26 @@ static int cands_push(cands *c, const cand *x)
     return CHORUS_OK;
 }
 
-/* Null model (coact.h): lambda = max(k_b D_a, k_a D_b) / E, per look; the better look's
- * p-value, times the number of looks. Ties go to the short look when it saw as many objects
- * (the same evidence in a narrower window), else to the long one. */
+/* Null model (coact.h): lambda = max(k_b D_a / E, k_a D_b / E, sum k_a(o) k_b(o) 2W / span),
+ * per look; the better look's p-value, times the number of looks. Ties go to the short look
+ * when it saw as many objects (the same evidence in a narrower window), else to the long
+ * one. */
 static void score(const run *r, const bstate *bs, const pent *e, uint8_t beh, cand *x)
 {
     const uint32_t a = (uint32_t)(e->key >> 32), b = (uint32_t)e->key;
     double lam[2], logp[2];
     const double E = bs->E > 0 ? bs->E : 1;
+    const double Wl[2] = {(double)bs->window, (double)bs->wlong};
     for (int L = 0; L < 2; L++) {
         const double la = (double)bs->k[b] * bs->D[L][a], lb = (double)bs->k[a] * bs->D[L][b];
+        double f = 2 * Wl[L] / bs->span;
+        /* the time-placement null, at the long look only (see above) */
+        const double lt = L == 1 ? (double)e->kk[L] * (f < 1 ? f : 1) : 0;
         lam[L] = (la > lb ? la : lb) / E;
-        logp[L] = e->n_obj[L] >= r->o.min_objects ? ch_poisson_log_sf(e->n_occ[L], lam[L]) : 0;
+        lam[L] = lt > lam[L] ? lt : lam[L];
+        logp[L] = e->n_obj[L] >= r->o.min_objects && e->n_unit[L] >= r->o.min_units
+                      ? ch_poisson_log_sf(e->n_unit[L], lam[L])
+                      : 0;
     }
     int L = 1;
     double lp = logp[1];
@@ -563,7 +694,7 @@ static void score(const run *r, const bstate *bs, const pent *e, uint8_t beh, ca
             lp = 0;
     }
     x->e = (ch_edge){.a = a, .b = b, .behaviour = beh, .n_objects = e->n_obj[L],
-                     .n_occasions = e->n_occ[L],
+                     .n_occasions = e->n_occ[L], .n_units = e->n_unit[L],
                      .n_events = e->n_ev[L], .weight = e->w[L], .expected = lam[L],
                      .pvalue = exp(lp), .window = L ? bs->wlong : bs->window,
                      .flags = L && bs->looks == 2 ? CH_EDGE_LONG : 0};
@@ -639,11 +770,17 @@ static int pair_task(void *ctx, size_t ti, unsigned worker)
                 e->last[L] = o + 1;
                 e->n_obj[L]++;
                 e->w[L] += wo;
+                e->kk[L] += (float)bs->cnt[i] * (float)bs->cnt[j];
             }
             const uint32_t oc = bs->occ[L][i];
             if (e->last_occ[L] != oc) {
                 e->last_occ[L] = oc;
                 e->n_occ[L]++;
+            }
+            const uint32_t un = bs->unit[L][i];
+            if (e->last_unit[L] != un) {
+                e->last_unit[L] = un;
+                e->n_unit[L]++;
             }
         }
     })
@@ -653,9 +790,12 @@ static int pair_task(void *ctx, size_t ti, unsigned worker)
         const pent *e = &t.e[i];
         if (e->key == EMPTY)
             continue;
-        if (e->n_obj[1] >= r->o.min_objects)
+        /* the long look's units decide: an audience source's posts count once there, whatever
+         * the short look counts (coact.h) */
+        const uint32_t units = e->n_unit[1];
+        if (e->n_obj[1] >= r->o.min_objects && units >= r->o.min_units)
             pt->tested++;
-        if (e->n_obj[1] < r->keep_min)
+        if (e->n_obj[1] < r->keep_min || units < r->keep_min_units)
             continue;
         cand x;
         score(r, bs, e, pt->beh, &x);
@@ -718,7 +858,7 @@ static int run_front(run *r, bool windows_only)
         return CHORUS_OK;
     if ((rc = ch_parallel_for(r->threads, CH_B__COUNT, stats_task, r)))
         return rc;
-    if (r->keep_min >= 2 && (rc = prefilter(r)))
+    if ((r->keep_min >= 2 || r->keep_min_units >= 2) && (rc = prefilter(r)))
         return rc;
     if ((rc = make_tasks(r)))
         return rc;
@@ -734,6 +874,8 @@ static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
     r->o = *o;
     if (r->o.min_objects == 0)
         r->o.min_objects = 1;
+    if (r->o.min_units == 0)
+        r->o.min_units = 1;
     if (!(r->o.alpha > 0 && r->o.alpha <= 1) || !(r->o.screen_p >= 0 && r->o.screen_p <= 1))
         return CHORUS_EUSAGE;
     r->mask = o->behaviours ? o->behaviours & ((1u << CH_B__COUNT) - 1)
@@ -744,6 +886,7 @@ static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
     r->nacc = (uint32_t)ch_corpus_naccounts(c);
     r->threads = ch_parallel_threads(o->threads);
     r->keep_min = r->o.min_objects;
+    r->keep_min_units = r->o.min_units;
     r->max_edges = o->max_edges ? o->max_edges : CH_COACT_MAX_EDGES;
     /* BH accepts p-values <= alpha only (its threshold alpha k / m never exceeds alpha), so
      * the pairs above both levels can be dropped as soon as they are scored */
@@ -868,7 +1011,7 @@ out:
 typedef struct etab {
     uint64_t *key;      /* pair key, EMPTY when free */
     uint32_t *edge;     /* edge index */
-    uint32_t *last;     /* last object with evidence, + 1 */
+    uint32_t *last;     /* last occasion (long look) with evidence */
     size_t mask;
 } etab;
 
@@ -923,14 +1066,17 @@ static int evidence_task(void *ctx, size_t bi, unsigned worker)
             ld->a_first += ld->a_first < UINT32_MAX;
         else
             ld->b_first += ld->b_first < UINT32_MAX;
-        if (t.last[sl] == o + 1)
+        /* one row per occasion (a burst of the object; ids start at 1 and differ between
+         * objects), so a tag pushed in five bursts gives five rows */
+        const uint32_t oc = bs->occ[1][i];
+        if (t.last[sl] == oc)
             continue;
-        t.last[sl] = o + 1;
+        t.last[sl] = oc;
         if (r->nev[e] >= r->evbeg[e + 1] - r->evbeg[e])
             continue;
         /* .object holds the sweep's object index until evidence() names the objects */
         r->ev[r->evbeg[e] + r->nev[e]++] = (ch_shared){
-            e, i_is_a ? es->post[i] : es->post[j], i_is_a ? es->post[j] : es->post[i], o};
+            e, i_is_a ? es->post[i] : es->post[j], i_is_a ? es->post[j] : es->post[i], o, oc};
     })
     rc = CHORUS_OK;
 out:
@@ -981,12 +1127,19 @@ out:
     return rc;
 }
 
-/* Rows of evidence when every edge keeps at most cap of its n_objects. */
+/* Evidence rows an edge can fill: one per occasion (a burst of one object) at most; the
+ * occasions of a short-look edge are at least as many as the long-look bursts its rows name. */
+static uint32_t edge_slots(const ch_edge *e)
+{
+    return e->n_occasions > e->n_objects ? e->n_occasions : e->n_objects;
+}
+
+/* Rows of evidence when every edge keeps at most cap of its slots. */
 static size_t evidence_rows(const ch_edge *e, size_t n, uint64_t cap)
 {
     size_t rows = 0;
     for (size_t i = 0; i < n; i++)
-        rows += e[i].n_objects < cap ? e[i].n_objects : (size_t)cap;
+        rows += edge_slots(&e[i]) < cap ? edge_slots(&e[i]) : (size_t)cap;
     return rows;
 }
 
@@ -997,7 +1150,7 @@ static uint32_t evidence_cap(const ch_edge *e, size_t n, size_t max)
 {
     uint32_t hi = 0;
     for (size_t i = 0; i < n; i++)
-        hi = e[i].n_objects > hi ? e[i].n_objects : hi;
+        hi = edge_slots(&e[i]) > hi ? edge_slots(&e[i]) : hi;
     if (evidence_rows(e, n, hi) <= max)
         return 0;
     uint32_t lo = CH_SHARED_PER_EDGE;   /* invariant: lo fits or is the floor; hi does not */
@@ -1027,7 +1180,7 @@ static int evidence(run *r, ch_coact_result *res)
     size_t slots = 0;
     for (size_t i = 0; i < res->n_edges; i++) {
         r->evbeg[i] = slots;
-        const uint32_t no = res->edges[i].n_objects;
+        const uint32_t no = edge_slots(&res->edges[i]);
         slots += no < cap ? no : (size_t)cap;
         res->evidence_trimmed += no > cap;
     }
@@ -1046,7 +1199,7 @@ static int evidence(run *r, ch_coact_result *res)
     if (rc)
         return rc;
     /* shared[]: the first CH_SHARED_PER_EDGE rows of each edge; evidence[]: all of them,
-     * closed up in place (every edge normally fills its n_objects slots exactly) */
+     * closed up in place (an edge fills one slot per long-look burst it shared) */
     size_t n = 0;
     for (size_t i = 0; i < res->n_edges; i++)
         n += r->nev[i] < CH_SHARED_PER_EDGE ? r->nev[i] : CH_SHARED_PER_EDGE;
@@ -1148,6 +1301,7 @@ int ch_coact_pairs(const ch_corpus *c, const ch_coact_opts *o, ch_behaviour b, c
     /* every behaviour is extracted, so that the windows are those of ch_coact_run */
     r.count_mask = 1u << b;
     r.keep_min = 1;
+    r.keep_min_units = 1;
     r.keep_all = true;
     if ((rc = run_front(&r, false)))
         goto out;

@@ -8,7 +8,11 @@
  *              or account id — and the hash of its normalized text)
  *   reply      the parent post          quote      the quoted post (ids as for repost)
  *   link       a canonical URL (ch_url_canon, text/url.h)
- *   hashtag    the set of a post's hashtags, when it has ≥ 2 (folded like text, deduplicated)
+ *   hashtag    one hashtag per post: its rarest (fewest distinct accounts in the corpus), folded
+ *              like text — a post is one act however many tags it carries, and a popular tag
+ *              appended to a push's own does not change its object
+ *   mention    one mentioned account per post: its least-mentioned (not the author, not the
+ *              replied-to account), by handle on the post's platform
  *   narrative  a near-duplicate narrative id (from neardup; optional input)
  *   statement  a parroted statement id (from parrot; optional input)
  * Reposts take part in the repost behaviour only: their URLs, hashtags and text are the
@@ -28,14 +32,31 @@
  *   - A candidate pair (a, b, behaviour) collects n_objects = distinct objects with at least
  *     one co-acting event pair (an account acting twice on an object counts it once),
  *     n_occasions = distinct occasions with one (an occasion: a run of the object's events,
- *     any accounts, with gaps <= window; a hashtag set pushed together on four days is four),
+ *     any accounts, with gaps <= window; a hashtag pushed together on four days is four),
+ *     n_units = what the test counts: n_occasions, except that at the long look the posts of
+ *     one audience source (below) count once together,
  *     n_events = co-acting event pairs, weight = sum over those objects of
  *     ln(1 + N / actors(object)), N = accounts active in the behaviour.
  *   - Null model: b's k_b events land on action slots of the behaviour independently of a.
  *     D_a = number of (other event, a's event) pairs within the window on a's objects, E =
  *     events of the behaviour; expected co-acting events lambda = max(k_b D_a, k_a D_b) / E,
- *     p = P(Poisson(lambda) >= n_occasions) when n_objects >= min_objects (else 1). Popular
- *     objects and active accounts raise lambda.
+ *     p = P(Poisson(lambda) >= n_units) when n_objects >= min_objects and n_units >= min_units
+ *     (else 1). Popular objects and active accounts raise lambda. At the long look, lambda is
+ *     at least the time-placement null sum_o k_a(o) k_b(o) min(1, 2W / span) (k_x(o): x's
+ *     events on o, span: the behaviour's first to last event): two accounts that use the same
+ *     niche tag every few hours for weeks meet within hours by chance. (At the short look the
+ *     same bound cost a third of the hashtag pushes' recall on the tuning seeds: bursts repeat
+ *     the tag many times.)
+ *   - Audiences. A hashtag or mentioned account is an audience object when, over its
+ *     occasions at the long look with two or more accounts, the mean number of accounts is
+ *     below 0.3 of its distinct accounts (two occasions at least): every burst brings together
+ *     another part of a large group (fans during games), where a cell comes back nearly whole
+ *     each time. Audience objects generate no pairs, like crowd objects (objects_crowd counts
+ *     both). A source (the author of a reposted, replied-to or quoted post) is an audience
+ *     source when its posts are acted on by, on average, fewer than 0.5 of the accounts that
+ *     act on any of them: at the long look its posts count as one unit for a pair (following
+ *     an account is one fact, not one coincidence per post); the short look still counts
+ *     each tight burst on them.
  *   - Two looks (window auto): each behaviour is evaluated at a short window (the estimate
  *     below) and a long one (long_window[b]: 6 h for the actions, 3 days for narratives and
  *     statements, which are text rather than moments). A pair keeps the better look, and its
@@ -89,7 +110,9 @@ typedef struct ch_coact_opts {
     int64_t long_window[CH_B__COUNT]; /* window auto's long look per behaviour (defaults: 21600
                                 for repost, reply, quote, link, hashtag; 259200 for narrative
                                 and statement); <= 0: the short look only */
-    uint32_t min_objects;    /* distinct shared objects an edge needs (default 2) */
+    uint32_t min_objects;    /* distinct shared objects an edge needs (default 1) */
+    uint32_t min_units;      /* units of evidence an edge needs (default 2): distinct occasions,
+                                a source's posts counting once (see above) */
     double alpha;            /* false discovery rate of the CH_EDGE_SIGNIFICANT flag (default
                                 1e-3, Benjamini–Hochberg over all account pairs) */
     double screen_p;         /* edges returned: corrected p <= screen_p (default 0.01), plus the
@@ -140,6 +163,9 @@ typedef struct ch_edge {
     uint8_t flags;           /* CH_EDGE_* */
     uint32_t n_occasions;    /* distinct occasions both acted on: an occasion is a run of an
                                 object's actions with gaps <= window */
+    uint32_t n_units;        /* units of evidence, what the test counts: n_occasions, except
+                                that the objects of one source (posts by one author, for
+                                repost, reply and quote) count once together */
 } ch_edge;
 
 /* What a shared object is. The behaviour says what was done to it (a post is reposted,
@@ -149,13 +175,18 @@ typedef enum ch_object_type {
     CH_OBJ_POST_TEXT,        /* a post known only as "RT @handle: text" (no id): its author and
                                 its normalized text */
     CH_OBJ_URL,              /* a canonical URL (link) */
-    CH_OBJ_HASHTAGS,         /* a set of two or more hashtags (hashtag) */
+    CH_OBJ_HASHTAGS,         /* a set of two or more hashtags: no longer produced (hashtag objects
+                                are single tags, CH_OBJ_HASHTAG); kept so stored numbers keep
+                                their meaning */
     CH_OBJ_NARRATIVE,        /* a near-duplicate narrative (narrative) */
     CH_OBJ_STATEMENT,        /* an official statement (statement) */
+    CH_OBJ_HASHTAG,          /* one hashtag (hashtag) */
+    CH_OBJ_ACCOUNT,          /* a mentioned account, by its handle (mention) */
     CH_OBJ__COUNT
 } ch_object_type;
 
-/* "post", "post_text", "url", "hashtags", "narrative", "statement"; "?" out of range. */
+/* "post", "post_text", "url", "hashtags", "narrative", "statement", "hashtag", "account"; "?"
+ * out of range. */
 const char *ch_object_type_name(ch_object_type t);
 
 /* One object the evidence names, as the stage identified it: every evidence row on the same
@@ -186,9 +217,14 @@ typedef struct ch_shared {
     uint32_t edge;           /* index into edges */
     uint32_t post_a, post_b; /* corpus post indices of the two co-acting posts (of a, of b) */
     uint32_t object;         /* index into shared_obj: what the two posts acted on */
+    uint32_t occasion;       /* the object's occasion at the long look (a run of its events with
+                                gaps <= the long window), numbered from 1 within the behaviour:
+                                rows with equal object and occasion are one burst; 0 = unknown */
 } ch_shared;
 
-#define CH_SHARED_PER_EDGE 5 /* shared[] rows per edge: the first shared objects in corpus order */
+#define CH_SHARED_PER_EDGE 5 /* evidence kept per edge in a bounded run: the first shared
+                                occasions in corpus order (a hashtag pushed in five bursts
+                                gives five rows) */
 
 /* Who acted first in an edge's co-acting event pairs (the n_events pairs of its look): a pair
  * whose two posts have the same time counts in same_time. */
@@ -223,7 +259,8 @@ typedef struct ch_coact_result {
     uint64_t pairs_tested[CH_B__COUNT];    /* candidate pairs with >= min_objects objects (in
                                               the longer look), which enter the test */
     uint64_t objects_capped[CH_B__COUNT];  /* objects whose pair generation hit the bound */
-    uint64_t objects_crowd[CH_B__COUNT];   /* crowd objects (max_object_actors), no pairs */
+    uint64_t objects_crowd[CH_B__COUNT];   /* crowd objects (max_object_actors) and audience
+                                              objects (see above): no pairs */
     int64_t windows[CH_B__COUNT];          /* short look's window per behaviour */
     int64_t windows_long[CH_B__COUNT];     /* long look's window, 0 when a single look */
     uint64_t objects[CH_B__COUNT];         /* distinct objects per behaviour */

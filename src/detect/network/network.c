@@ -47,7 +47,7 @@ void ch_network_opts_default(ch_network_opts *o)
 const char *ch_network_object_noun(ch_behaviour b)
 {
     static const char *const nouns[CH_B__COUNT] = {
-        "posts", "posts", "posts", "URLs", "hashtag sets", "narratives", "statements",
+        "posts", "posts", "posts", "URLs", "hashtags", "narratives", "statements", "accounts",
     };
     return (unsigned)b < CH_B__COUNT ? nouns[b] : "objects";
 }

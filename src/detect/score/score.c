@@ -583,7 +583,7 @@ static void reason_text(const ch_scores *s, size_t i, int f, sbuf *b)
 {
     static const char *const verb[CH_B__COUNT] = {
         "co-reposted", "co-replied to", "co-quoted", "co-shared", "co-used", "co-posted",
-        "co-parroted",  /* followed by "N objects" or "with N accounts" */
+        "co-parroted", "co-mentioned",  /* followed by "N objects" or "with N accounts" */
     };
     const ch_score_raw *r = &s->raw[i];
     char d[32];
