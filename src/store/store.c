@@ -2,6 +2,7 @@
  * chorus's application id and schema version, renamed into place atomically. */
 #include "store/store.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -44,7 +45,13 @@ static void describe(sqlite3 *db, char *buf, size_t cap)
         snprintf(buf, cap, "out of memory");
         return;
     }
-    const int code = sqlite3_errcode(db) & 0xff, e = sqlite3_system_errno(db);
+    const int code = sqlite3_errcode(db) & 0xff;
+    int e = sqlite3_system_errno(db);
+    /* SQLite keeps the errno of a failed write on the file, not the connection */
+    if (e <= 0 && sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &e) != SQLITE_OK)
+        e = 0;
+    if (e <= 0 && code == SQLITE_FULL)
+        e = ENOSPC;   /* SQLite's word for a write that found no room */
     const bool io = code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN ||
                     code == SQLITE_READONLY || code == SQLITE_PERM;
     if (io && e > 0)
