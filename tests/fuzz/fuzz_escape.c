@@ -1,0 +1,142 @@
+/* fuzz_escape.c — libFuzzer target: hostile text in the report and the exports. The fuzz
+ * bytes become the text and the handles of a small coordinated network (12 accounts posting
+ * the same texts within seconds, so they form a cluster the report and exports show). Then:
+ *   - the HTML report never carries a '<' that came from the text: the text is planted after a
+ *     marker, and the marker followed by the text up to its first '<' must not appear;
+ *   - the JSON export parses back (SQLite's JSON parser) and every handle reads back as the
+ *     database holds it;
+ *   - the GraphML and GEXF exports hold no '<' from a handle (same marker rule).
+ * Inputs are JSON-escaped by the target, so every run builds a valid chorus-format file. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_scan.h"
+
+#define MARK "Zq7Mk"
+
+static void json_str(FILE *f, const char *prefix, const uint8_t *s, size_t n)
+{
+    fprintf(f, "\"%s", prefix);
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20 || c >= 0x80)
+            fprintf(f, "\\u%04x", c);   /* bytes as Latin-1 letters: valid UTF-8 out */
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+/* The marker and the text up to and including its first '<', or NULL when it has none. */
+static char *needle(const uint8_t *s, size_t n)
+{
+    const uint8_t *lt = memchr(s, '<', n);
+    if (!lt)
+        return NULL;
+    for (const uint8_t *p = s; p < lt; p++)
+        if (*p < 0x20 || *p >= 0x7f || *p == '&' || *p == '"' || *p == '\'' || *p == '>' ||
+            *p == '\\')
+            return NULL;   /* changed on the way (escaped, replaced): the rule says nothing */
+    size_t k = (size_t)(lt - s) + 1;
+    char *r = malloc(sizeof MARK + k);
+    memcpy(r, MARK, sizeof MARK - 1);
+    memcpy(r + sizeof MARK - 1, s, k);
+    r[sizeof MARK - 1 + k] = '\0';
+    return r;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        abort();
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    char buf[65536];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0)
+        fwrite(buf, 1, k, m);
+    fclose(f);
+    fclose(m);
+    return out;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > 4096)
+        return 0;
+    /* the first part is the handle text, the rest the post text */
+    size_t split = size / 4;
+    const uint8_t *h = data, *t = data + split;
+    size_t hn = split, tn = size - split;
+    const char *in = fuzz_path("posts.jsonl"), *db = fuzz_path("e.db");
+    FILE *f = fopen(in, "w");
+    long id = 1;
+    for (int k = 0; k < 6; k++)
+        for (int a = 0; a < 12; a++) {
+            fprintf(f, "{\"id\":\"%ld\",\"author_id\":\"u%d\",\"author\":", id++, a);
+            json_str(f, MARK, h, hn);   /* the marker then the bytes */
+            fprintf(f, ",\"created_at\":%ld,\"text\":", 1709280000L + k * 600 + a);
+            json_str(f, MARK, t, tn);
+            fprintf(f, ",\"kind\":\"post\",\"urls\":[\"https://example.org/%d\"]}\n", k);
+        }
+    fclose(f);
+    if (fuzz_scan(in, "chorus", "1", db) != CHORUS_OK)
+        return 0;
+
+    char *nt = needle(t, tn), *nh = needle(h, hn);
+    chorus_error err;
+    const char *html = fuzz_path("r.html");
+    if (chorus_report_write(db, html, NULL, NULL, &err) == CHORUS_OK) {
+        char *r = slurp(html);
+        if ((nt && strstr(r, nt)) || (nh && strstr(r, nh))) {
+            fprintf(stderr, "raw '<' from the text in the report\n");
+            abort();
+        }
+        free(r);
+    }
+    static const char *const xml[] = {"graphml", "gexf"};
+    for (int k = 0; k < 2; k++) {
+        const char *out = fuzz_path(k ? "n.gexf" : "n.graphml");
+        chorus_export_opts o = {.format = xml[k], .all_accounts = true, .force = true};
+        if (chorus_export_write(db, out, &o, NULL, &err) == CHORUS_OK) {
+            char *r = slurp(out);
+            if ((nh && strstr(r, nh)) || (nt && strstr(r, nt)))
+                abort();
+            free(r);
+        }
+    }
+    const char *js = fuzz_path("n.json");
+    chorus_export_opts o = {.format = "json", .all_accounts = true, .force = true};
+    if (chorus_export_write(db, js, &o, NULL, &err) == CHORUS_OK) {
+        char *r = slurp(js);
+        sqlite3 *d;
+        sqlite3_stmt *q;
+        if (sqlite3_open_v2(db, &d, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+            abort();
+        /* each account's handle in the database is the handle of its node in the export */
+        if (sqlite3_prepare_v2(d,
+                               "SELECT json_valid(?1), (SELECT count(*) FROM accounts a WHERE "
+                               "NOT EXISTS (SELECT 1 FROM json_each(?1, '$.nodes') n WHERE "
+                               "json_extract(n.value, '$.handle') IS a.handle))",
+                               -1, &q, NULL) != SQLITE_OK)
+            abort();
+        sqlite3_bind_text(q, 1, r, -1, SQLITE_STATIC);
+        if (sqlite3_step(q) != SQLITE_ROW || sqlite3_column_int(q, 0) != 1 ||
+            sqlite3_column_int(q, 1) != 0) {
+            fprintf(stderr, "JSON export does not read back\n");
+            abort();
+        }
+        sqlite3_finalize(q);
+        sqlite3_close(d);
+        free(r);
+    }
+    free(nt);
+    free(nh);
+    return 0;
+}
