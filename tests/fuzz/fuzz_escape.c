@@ -1,15 +1,21 @@
 /* fuzz_escape.c — libFuzzer target: hostile text in the report and the exports. The fuzz
  * bytes become the text and the handles of a small coordinated network (12 accounts posting
  * the same texts within seconds, so they form a cluster the report and exports show). Then:
- *   - the HTML report never carries a '<' that came from the text: the text is planted after a
- *     marker, and the marker followed by the text up to its first '<' must not appear;
+ *   - the HTML report, parsed with libxml2's HTML parser, holds no element that can run or
+ *     load anything (script, iframe, object, embed, img, ...) and no on* attribute, and never
+ *     carries a '<' that came from the text: the text is planted after a marker, and the
+ *     marker followed by the text up to its first '<' must not appear;
+ *   - the GraphML and GEXF exports parse as well-formed XML (libxml2) and hold no '<' from the
+ *     text (same marker rule);
  *   - the JSON export parses back (SQLite's JSON parser) and every handle reads back as the
- *     database holds it;
- *   - the GraphML and GEXF exports hold no '<' from a handle (same marker rule).
+ *     database holds it.
  * Inputs are JSON-escaped by the target, so every run builds a valid chorus-format file. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
 
 #include "fuzz_scan.h"
 
@@ -65,11 +71,56 @@ static char *slurp(const char *path)
     return out;
 }
 
+static void no_errors(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)fmt;
+}
+
+/* Elements and attributes markup injected into a page would add. */
+static bool dangerous(xmlNode *n)
+{
+    static const char *const bad[] = {"script", "iframe", "object", "embed", "img", "frame",
+                                      "form", "input", "textarea", "base", "link",
+                                      "video", "audio", "math", NULL};
+    for (; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        for (size_t i = 0; bad[i]; i++)
+            if (!xmlStrcasecmp(n->name, (const xmlChar *)bad[i]))
+                return true;
+        for (xmlAttr *a = n->properties; a; a = a->next)
+            if ((a->name[0] == 'o' || a->name[0] == 'O') && (a->name[1] == 'n' || a->name[1] == 'N'))
+                return true;
+        /* a link the text could aim at script */
+        xmlChar *href = xmlGetProp(n, (const xmlChar *)"href");
+        if (href) {
+            const xmlChar *h = href;
+            while (*h && *h <= ' ')
+                h++;
+            bool js = !xmlStrncasecmp(h, (const xmlChar *)"javascript:", 11) ||
+                      !xmlStrncasecmp(h, (const xmlChar *)"data:", 5);
+            xmlFree(href);
+            if (js)
+                return true;
+        }
+        if (dangerous(n->children))
+            return true;
+    }
+    return false;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > 4096)
         return 0;
+    static bool init;
+    if (!init) {
+        xmlInitParser();
+        xmlSetGenericErrorFunc(NULL, no_errors);
+        init = true;
+    }
     /* the first part is the handle text, the rest the post text */
     size_t split = size / 4;
     const uint8_t *h = data, *t = data + split;
@@ -98,6 +149,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fprintf(stderr, "raw '<' from the text in the report\n");
             abort();
         }
+        htmlDocPtr doc = htmlReadMemory(r, (int)strlen(r), "r.html", "UTF-8",
+                                        HTML_PARSE_NONET | HTML_PARSE_NOERROR |
+                                            HTML_PARSE_NOWARNING);
+        if (!doc || dangerous(xmlDocGetRootElement(doc))) {
+            fprintf(stderr, "the report holds an active element\n");
+            abort();
+        }
+        xmlFreeDoc(doc);
         free(r);
     }
     static const char *const xml[] = {"graphml", "gexf"};
@@ -108,6 +167,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             char *r = slurp(out);
             if ((nh && strstr(r, nh)) || (nt && strstr(r, nt)))
                 abort();
+            xmlDocPtr doc = xmlReadMemory(r, (int)strlen(r), out, NULL, XML_PARSE_NONET);
+            if (!doc) {
+                fprintf(stderr, "%s export is not well-formed XML\n", xml[k]);
+                abort();
+            }
+            xmlFreeDoc(doc);
             free(r);
         }
     }
