@@ -1,6 +1,7 @@
 /* fuzz_escape.c — libFuzzer target: hostile text in the report and the exports. The fuzz
- * bytes become the text and the handles of a small coordinated network (12 accounts posting
- * the same texts within seconds, so they form a cluster the report and exports show). Then:
+ * bytes become the handles of 12 accounts, the text of a statement and of the posts that
+ * parrot it, and the statement's source (so the report shows all of them beside each other,
+ * and the exports every account). Then:
  *   - the HTML report, parsed with libxml2's HTML parser, holds no element that can run or
  *     load anything (script, iframe, object, embed, img, ...) and no on* attribute, and never
  *     carries a '<' that came from the text: the text is planted after a marker, and the
@@ -125,19 +126,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t split = size / 4;
     const uint8_t *h = data, *t = data + split;
     size_t hn = split, tn = size - split;
-    const char *in = fuzz_path("posts.jsonl"), *db = fuzz_path("e.db");
-    FILE *f = fopen(in, "w");
+    const char *in = fuzz_path("posts.jsonl"), *st = fuzz_path("statements.jsonl"),
+               *db = fuzz_path("e.db");
+    /* a sentence after the bytes, long enough for the posts to match the statement */
+    static const char tail[] = " the ministry said that the referendum was free and fair";
+    uint8_t *tt = malloc(tn + sizeof tail);
+    memcpy(tt, t, tn);
+    memcpy(tt + tn, tail, sizeof tail - 1);
+    FILE *f = fopen(st, "w");
+    fprintf(f, "{\"id\":\"s1\",\"published_at\":1709280000,\"lang\":\"en\",\"source\":");
+    json_str(f, MARK, h, hn);
+    fprintf(f, ",\"text\":");
+    json_str(f, MARK, tt, tn + sizeof tail - 1);
+    fprintf(f, "}\n");
+    fclose(f);
+    f = fopen(in, "w");
     long id = 1;
     for (int k = 0; k < 6; k++)
         for (int a = 0; a < 12; a++) {
             fprintf(f, "{\"id\":\"%ld\",\"author_id\":\"u%d\",\"author\":", id++, a);
             json_str(f, MARK, h, hn);   /* the marker then the bytes */
             fprintf(f, ",\"created_at\":%ld,\"text\":", 1709280000L + k * 600 + a);
-            json_str(f, MARK, t, tn);
+            json_str(f, MARK, tt, tn + sizeof tail - 1);
             fprintf(f, ",\"kind\":\"post\",\"urls\":[\"https://example.org/%d\"]}\n", k);
         }
     fclose(f);
-    if (fuzz_scan(in, "chorus", "1", db) != CHORUS_OK)
+    free(tt);
+    if (fuzz_scan(in, "chorus", st, "1", db) != CHORUS_OK)
         return 0;
 
     char *nt = needle(t, tn), *nh = needle(h, hn);
@@ -148,6 +163,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if ((nt && strstr(r, nt)) || (nh && strstr(r, nh))) {
             fprintf(stderr, "raw '<' from the text in the report\n");
             abort();
+        }
+        if (getenv("FUZZ_ESCAPE_VERBOSE")) {   /* to see that the text reached the page */
+            size_t k = 0;
+            for (const char *p = strstr(r, MARK); p; p = strstr(p + 1, MARK))
+                k++;
+            fprintf(stderr, "report: %zu bytes, marker %zu times\n", strlen(r), k);
         }
         htmlDocPtr doc = htmlReadMemory(r, (int)strlen(r), "r.html", "UTF-8",
                                         HTML_PARSE_NONET | HTML_PARSE_NOERROR |

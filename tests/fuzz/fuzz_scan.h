@@ -32,9 +32,13 @@ static const char *fuzz_path(const char *name)
     static char buf[4][128];
     static int k;
     if (!fuzz_dir[0]) {
-        snprintf(fuzz_dir, sizeof fuzz_dir, "/tmp/chorus-fuzz-XXXXXX");
-        if (!mkdtemp(fuzz_dir))
-            abort();
+        /* memory-backed when there is one: outputs are fsynced, which a disk makes slow */
+        snprintf(fuzz_dir, sizeof fuzz_dir, "/dev/shm/chorus-fuzz-XXXXXX");
+        if (!mkdtemp(fuzz_dir)) {
+            snprintf(fuzz_dir, sizeof fuzz_dir, "/tmp/chorus-fuzz-XXXXXX");
+            if (!mkdtemp(fuzz_dir))
+                abort();
+        }
         atexit(fuzz_dir_remove);
     }
     k = (k + 1) % 4;
@@ -55,9 +59,10 @@ static void fuzz_quiet(void *ctx, const chorus_diag *d)
     (void)d;
 }
 
-/* Scans `input` with `threads` workers (format NULL: detected) into `db`. */
-static chorus_err fuzz_scan(const char *input, const char *format, const char *threads,
-                            const char *db)
+/* Scans `input` (and the statements file `stmts`, may be NULL) with `threads` workers
+ * (format NULL: detected) into `db`. */
+static chorus_err fuzz_scan(const char *input, const char *format, const char *stmts,
+                            const char *threads, const char *db)
 {
     chorus_scan *s;
     if (chorus_scan_new(&s) != CHORUS_OK)
@@ -66,6 +71,8 @@ static chorus_err fuzz_scan(const char *input, const char *format, const char *t
     chorus_err rc = chorus_scan_set(s, "threads", threads);
     if (!rc)
         rc = chorus_scan_add_input(s, input, format, NULL);
+    if (!rc && stmts)
+        rc = chorus_scan_add_statements(s, stmts, false);
     if (!rc)
         rc = chorus_scan_set(s, "force", "true");
     if (!rc)

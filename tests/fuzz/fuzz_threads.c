@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *in = fuzz_path("posts.jsonl"), *a = fuzz_path("t1.db"), *b = fuzz_path("t2.db");
     fuzz_write_file(in, data, size);
     const char *fmt = size && data[0] == '{' ? "chorus" : NULL;
-    chorus_err ra = fuzz_scan(in, fmt, "1", a), rb = fuzz_scan(in, fmt, "2", b);
+    chorus_err ra = fuzz_scan(in, fmt, NULL, "1", a), rb = fuzz_scan(in, fmt, NULL, "2", b);
     if (ra != rb)
         abort();
     if (ra != CHORUS_OK)
