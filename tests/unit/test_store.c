@@ -270,7 +270,7 @@ static void test_schema2_rows(void **state)
     assert_int_equal(ch_corpus_add(c, &r, file, &kept, &why), 0);
 
     ch_store *s;
-    assert_int_equal(ch_store_open(path, NULL, 0, &s, err, sizeof err), 0);
+    assert_int_equal(ch_store_open(path, NULL, &s, err, sizeof err), 0);
     assert_int_equal(ch_store_posts(s, c, NULL), 0);
     ch_account_row rows[2] = {
         {0.9, 0, "{\"top_reasons\":[\"co-reposted with 1 account\",\"young account\"]}"},
