@@ -31,7 +31,11 @@
  *
  * Files: every file the library writes (results database, report, export) is written to a
  * temporary file beside the target and renamed into place: a failure never leaves a half-
- * written file where a good one stood.
+ * written file where a good one stood. An output never replaces the files a job reads (inputs,
+ * statements, the database a report is made from: compared by device and inode, so links are
+ * caught), nor an existing file that is not an output of the same kind unless forced; a
+ * symbolic link is followed to the file it names, a character device or FIFO (/dev/null, a
+ * pipe) is written directly, never replaced. docs/reliability.md has the whole policy.
  */
 #ifndef CHORUS_H
 #define CHORUS_H
@@ -129,6 +133,9 @@ const chorus_format_info *chorus_format_at(size_t i);
  *                                                                   file in ingest_errors
  *   report           a path                                none     scan: also write the HTML
  *                                                                   report there
+ *   force            true/false                            false    scan: replace an existing
+ *                                                                   database or report file
+ *                                                                   that chorus did not write
  */
 typedef struct chorus_option_info {
     const char *key;
@@ -224,7 +231,11 @@ void chorus_scan_set_progress(chorus_scan *s, chorus_progress_fn fn, void *ctx);
  * The main job: reads the inputs, then the statements, finds parroting, narratives,
  * co-actions, the account network and its clusters, scores every account, and writes the
  * results database to db_path (docs/schema.md), then the report when the "report" option is
- * set. The database never replaces one of the inputs or statements files (CHORUS_EUSAGE).
+ * set. Both outputs are checked before anything is read (CHORUS_EUSAGE when refused: one of the
+ * inputs or statements files, the same file twice, an existing file that is not a chorus
+ * database or report without "force", a device for the database; CHORUS_EDB or CHORUS_EIO when
+ * it cannot be written, with the system's reason). Stale temporary files of interrupted runs
+ * removed beside an output are told to the diagnostic callback (line 0).
  *
  * Inputs that cannot be read: the job goes on over the others (check chorus_scan_count
  * "inputs_failed"), unless the "strict" option is set or no post was read at all, and returns
@@ -476,6 +487,13 @@ chorus_err chorus_results_alerts(chorus_results *r, const chorus_query *q, int64
 
 /* ==== 5. outputs =========================================================================== */
 
+/* Removes the temporary files of every output being written in the process (every handle,
+ * every thread). Async-signal-safe: for a SIGINT/SIGTERM/SIGHUP handler that ends the process
+ * next (the `chorus` command installs one), so an interrupted job leaves nothing half-written
+ * behind. A run killed without a chance to clean (SIGKILL) leaves its file; the next run over
+ * the same output removes it and says so (the notice callbacks). */
+void chorus_remove_temporary_files(void);
+
 /* The HTML report of a results database (docs/report.md). */
 typedef struct chorus_report_opts {
     unsigned top_clusters;    /* clusters with a full section (default 50) */
@@ -484,6 +502,11 @@ typedef struct chorus_report_opts {
     unsigned max_nodes;       /* clustered accounts drawn in the network picture (30000) */
     unsigned max_neighbours;  /* faded unclustered neighbours drawn per cluster (default 5) */
     uint64_t seed;            /* seed of the layout's random numbers (default 1) */
+    bool force;               /* replace an existing file that is not a chorus report (default
+                                 false: refused with CHORUS_EUSAGE) */
+    chorus_diag_fn notice;    /* told (line 0) about stale temporary files of interrupted runs
+                                 removed beside the output; NULL: removed silently */
+    void *notice_ctx;
 } chorus_report_opts;
 void chorus_report_opts_init(chorus_report_opts *o);
 
@@ -500,8 +523,8 @@ typedef struct chorus_report_info {
 /* Writes the standalone HTML report of the database at db_path to out_path ("-": standard
  * output). o and info may be NULL. Returns CHORUS_OK, CHORUS_EIO (database missing or
  * unreadable, output not writable), CHORUS_EDB (not a chorus results database, or a query
- * failed), CHORUS_EUSAGE (out_path is the database itself), CHORUS_ENOMEM, CHORUS_EINTERNAL,
- * with the detail in err (may be NULL). The same database and options give the same bytes.
+ * failed), CHORUS_EUSAGE (out_path is the database itself, or refused: see "Files" above),
+ * CHORUS_ENOMEM, CHORUS_EINTERNAL, with the detail in err (may be NULL). The same database and options give the same bytes.
  * Cost: a few passes over the posts table; about 1 s per million posts. */
 chorus_err chorus_report_write(const char *db_path, const char *out_path,
                                const chorus_report_opts *o, chorus_report_info *info,
@@ -513,6 +536,10 @@ typedef struct chorus_export_opts {
                                  (.graphml/.xml, .gexf, .csv, .json), else graphml */
     bool combined;            /* one edge per pair: weights, events, objects summed */
     bool all_accounts;        /* every account, not only those with an edge */
+    bool force;               /* replace an existing file that is not a chorus export of this
+                                 format (default false: refused with CHORUS_EUSAGE) */
+    chorus_diag_fn notice;    /* told (line 0) about stale temporary files removed; may be NULL */
+    void *notice_ctx;
 } chorus_export_opts;
 
 typedef struct chorus_export_info {
@@ -526,9 +553,10 @@ typedef struct chorus_export_info {
  * with the format's extension ("x.db" -> "x.graphml"); "-" for standard output (not csv, which
  * writes two files: PREFIX-nodes.csv and PREFIX-edges.csv, or DIR/nodes.csv and DIR/edges.csv
  * for a directory). o and info may be NULL. Returns CHORUS_OK, CHORUS_EUSAGE (unknown format,
- * csv to "-", a directory for another format, out_path is the database), CHORUS_EIO,
- * CHORUS_EDB, CHORUS_ENOMEM, CHORUS_ELIMIT, with the detail in err (may be NULL). Cost: one
- * streaming pass over the accounts and edges; the edges sorted by SQLite. */
+ * csv to "-", a directory for another format, out_path is the database, or refused: see
+ * "Files" above), CHORUS_EIO, CHORUS_EDB, CHORUS_ENOMEM, CHORUS_ELIMIT, with the detail in err
+ * (may be NULL). Cost: one streaming pass over the accounts and edges; the edges sorted by
+ * SQLite. */
 chorus_err chorus_export_write(const char *db_path, const char *out_path,
                                const chorus_export_opts *o, chorus_export_info *info,
                                chorus_error *err);

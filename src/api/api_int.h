@@ -74,6 +74,7 @@ struct chorus_scan {
     double threshold;
     unsigned errors_per_file;
     char *report;                 /* owned, or NULL */
+    bool force;                   /* outputs may replace files chorus did not write */
 
     /* what to read */
     scan_input *inputs;

@@ -173,6 +173,13 @@ static chorus_err set_report(chorus_scan *s, const char *key, const char *v)
     return CHORUS_OK;
 }
 
+static chorus_err set_force(chorus_scan *s, const char *key, const char *v)
+{
+    if (!parse_bool(v, &s->force))
+        return scan_fail(s, CHORUS_EUSAGE, NULL, "force takes true or false, not '%s'", v);
+    return CHORUS_OK;
+}
+
 /* The defaults are documented here and in chorus.h; "threshold"'s is the parroting stage's
  * (a unit test checks they agree). */
 static const option options[] = {
@@ -195,6 +202,8 @@ static const option options[] = {
       "scan: bad records per file kept in the ingest_errors table"}, set_errors_per_file},
     {{"report", "a file path", "",
       "scan: also write the HTML report there"}, set_report},
+    {{"force", "true or false", "false",
+      "scan: replace an existing database or report file that chorus did not write"}, set_force},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -223,6 +232,7 @@ void ch_api_options_default(chorus_scan *s)
     s->threshold = pp.threshold;
     s->errors_per_file = 100;
     s->report = NULL;
+    s->force = false;
 }
 
 chorus_err chorus_scan_set(chorus_scan *s, const char *key, const char *value)

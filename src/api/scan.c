@@ -16,6 +16,7 @@
 #include "api/api_int.h"
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/outfile.h"
 #include "core/sys.h"
 #include "report/report.h"
 #include "core/parallel.h"
@@ -408,7 +409,14 @@ static void on_detect_progress(void *ctx, ch_detect_stage st, const char *what)
         stage(ctx, map[st]);
 }
 
-/* The database never replaces what the scan reads. */
+/* ---- outputs ------------------------------------------------------------------------------- */
+
+void chorus_remove_temporary_files(void)
+{
+    ch_outfile_remove_temps();
+}
+
+/* The outputs never replace what the scan reads (standard input too, when it is a file). */
 static chorus_err protect_list(chorus_scan *s, ch_outfile_protect **out, size_t *n)
 {
     *n = 0;
@@ -416,10 +424,40 @@ static chorus_err protect_list(chorus_scan *s, ch_outfile_protect **out, size_t 
     if (!*out)
         return scan_fail(s, CHORUS_ENOMEM, NULL, "out of memory");
     for (size_t i = 0; i < s->ninputs; i++)
-        if (strcmp(s->inputs[i].path, "-"))
-            (*out)[(*n)++] = (ch_outfile_protect){s->inputs[i].path, "an input of the scan"};
+        (*out)[(*n)++] = (ch_outfile_protect){
+            s->inputs[i].path, strcmp(s->inputs[i].path, "-") ? "an input of the scan"
+                                                              : "the scan's standard input"};
     for (size_t i = 0; i < s->nstmts; i++)
         (*out)[(*n)++] = (ch_outfile_protect){s->stmts[i].path, "statements of the scan"};
+    return CHORUS_OK;
+}
+
+/* Checks both outputs before anything is read, so a refusal costs nothing: the database and
+ * report policies (store.h, report.h), and the two naming the same file. */
+static chorus_err check_outputs(chorus_scan *s, const char *db_path,
+                                const ch_outfile_protect *protect, size_t nprotect,
+                                ch_outfile_diag *nd)
+{
+    char msg[1024];
+    const ch_outfile_opts oo = {.flags = s->force ? CH_OUT_FORCE : 0, .protect = protect,
+                                .nprotect = nprotect};
+    int rc = ch_store_check(db_path, &oo, msg, sizeof msg);
+    if (rc)
+        return scan_fail(s, (chorus_err)rc, NULL, "%s", msg);
+    if (!s->report)
+        return CHORUS_OK;
+    if (ch_outfile_same_target(db_path, s->report))
+        return scan_fail(s, CHORUS_EUSAGE, NULL,
+                         "'%s' is named for both the results database and the report: choose "
+                         "two files", s->report);
+    ch_report_opts ro;
+    ch_report_opts_default(&ro);
+    ro.force = s->force;
+    ro.notice = nd->fn;
+    ro.notice_ctx = nd->ctx;
+    rc = ch_report_check(db_path, s->report, &ro, protect, nprotect, msg, sizeof msg);
+    if (rc)
+        return scan_fail(s, (chorus_err)rc, NULL, "%s", msg);
     return CHORUS_OK;
 }
 
@@ -447,10 +485,14 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     ch_outfile_protect *protect = NULL;
     size_t nprotect = 0;
     char msg[1024];
+    ch_outfile_diag nd = {s->diag, s->diag_ctx};   /* stale temporary files removed */
     if (!(s->output = ch_strndup(db_path, strlen(db_path)))) {
         rc = scan_fail(s, CHORUS_ENOMEM, NULL, "out of memory");
         goto out;
     }
+    if ((rc = protect_list(s, &protect, &nprotect)) ||
+        (rc = check_outputs(s, db_path, protect, nprotect, &nd)))
+        goto out;
 
     /* An input that cannot be read at all (missing, undetectable) was reported. When the
      * others gave posts, the scan goes on over them, so a run over a folder of exports is not
@@ -467,9 +509,11 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     if ((rc = load_statements(s, true)))
         goto out;
 
-    if ((rc = protect_list(s, &protect, &nprotect)))
-        goto out;
-    int src = ch_store_open(db_path, protect, nprotect, &store, msg, sizeof msg);
+    const ch_outfile_opts oo = {
+        .flags = s->force ? CH_OUT_FORCE : 0, .protect = protect, .nprotect = nprotect,
+        .notice = nd.fn ? ch_outfile_notice_diag : NULL, .notice_ctx = &nd,
+    };
+    int src = ch_store_open(db_path, &oo, &store, msg, sizeof msg);
     if (src) {
         rc = scan_fail(s, (chorus_err)src, NULL, "%s", msg);
         goto out;
@@ -505,7 +549,8 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     }
     if (prc) {
         rc = scan_fail(s, (chorus_err)prc, NULL, "cannot write '%s': %s", db_path,
-                       chorus_strerror((chorus_err)prc));
+                       prc == CHORUS_EDB ? ch_store_errmsg(store, msg, sizeof msg)
+                                         : chorus_strerror((chorus_err)prc));
         goto out;
     }
     s->detected = true;
@@ -547,7 +592,13 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     if (s->report) {
         const double t_report = ch_now();
         stage(s, ST_REPORT);
-        int rrc = ch_report_write(db_path, s->report, NULL, NULL, msg, sizeof msg);
+        ch_report_opts ro;
+        ch_report_opts_default(&ro);
+        ro.force = s->force;
+        ro.notice = nd.fn;
+        ro.notice_ctx = nd.ctx;
+        int rrc = ch_report_write_to(db_path, s->report, &ro, protect, nprotect, NULL, msg,
+                                     sizeof msg);
         s->seconds[ST_REPORT] = ch_now() - t_report;
         s->ran[ST_REPORT] = true;
         if (rrc) {

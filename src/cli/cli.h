@@ -81,6 +81,18 @@ int cli_inputs_status(const chorus_scan *s);
  * status: EXIT_USAGE for CHORUS_EUSAGE, else EXIT_RUNTIME. */
 int cli_job_failed(const chorus_scan *s, const char *cmd);
 
+/* Standard output: cli_stdout_failed(f) is 1 when a write to f failed (remembering why, for
+ * stdout), for loops that should stop; cli_finish_stdout flushes and closes stdout at exit and
+ * turns any failed write into "chorus: cannot write standard output: REASON" and exit status 1
+ * (a usage error keeps 2). */
+int cli_stdout_failed(FILE *f);
+int cli_finish_stdout(int status);
+/* Prints a notice of the library (a stale temporary file removed): "chorus: FILE: message". */
+void cli_notice(void *ctx, const chorus_diag *d);
+/* SIGINT, SIGTERM, SIGHUP and SIGPIPE remove the temporary files of the outputs being written
+ * (chorus_remove_temporary_files), then end the process as the signal would have. */
+void cli_signals_init(void);
+
 int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_scan(int argc, char **argv);

@@ -112,7 +112,8 @@ static int print_row(void *ctx, const chorus_match *m)
                 (long long)m->segments[i].post_end, (long long)m->segments[i].stmt_start,
                 (long long)m->segments[i].stmt_end);
     fputs("]}\n", f);
-    return 0;
+    /* the output is gone (a full disk, a closed pipe): stop; main says why and exits 1 */
+    return cli_stdout_failed(f);
 }
 
 int cmd_match(int argc, char **argv)
@@ -217,10 +218,7 @@ int cmd_match(int argc, char **argv)
     status = cli_inputs_status(s);
     if (status == EXIT_OK && cli_count(s, "statements_failed") > 0)
         status = EXIT_RUNTIME;
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_err("match: cannot write the output");
-        status = EXIT_RUNTIME;
-    }
+    /* a failed write to standard output is main's to report (cli_finish_stdout) */
     if (!o.quiet) {
         char a[32], b[32], e[32], g[32];
         int64_t reposts = cli_count(s, "reposts_of_matched");

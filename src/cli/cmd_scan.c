@@ -14,7 +14,8 @@ static void help(FILE *f)
     fprintf(f,
             "usage: chorus scan INPUT... [-s STATEMENTS]... [-o chorus.db] [--report FILE]\n"
             "                   [--window auto|SECONDS] [--format FORMAT] [--map SPEC]\n"
-            "                   [--split] [--threads N] [--strict] [--quiet] [--json]\n"
+            "                   [--split] [--threads N] [--force] [--strict] [--quiet]\n"
+            "                   [--json]\n"
             "\n"
             "Finds accounts that act in concert and posts that parrot statements, scores every\n"
             "account, and writes everything to a SQLite results database.\n"
@@ -25,6 +26,8 @@ static void help(FILE *f)
             "  -o, --output PATH      results database (default chorus.db); written to a\n"
             "                         temporary file and renamed into place\n"
             "  --report FILE          also write the HTML report (as 'chorus report')\n"
+            "  --force                replace an existing -o or --report file that chorus did\n"
+            "                         not write (never an input or statements file)\n"
             "  --window auto|SECONDS  co-action window (default auto: estimated from the data)\n"
             "  --threads N            worker threads (default 0: all cores); results do not\n"
             "                         depend on it\n"
@@ -54,6 +57,7 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
         {"statements", required_argument, 0, 's'}, {"output", required_argument, 0, 'o'},
         {"window", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
         {"split", no_argument, 0, 'P'},        {"report", required_argument, 0, 'R'},
+        {"force", no_argument, 0, 'F'},
         {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
@@ -81,6 +85,10 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
             break;
         case 't':
             if (cli_set(s, "scan", "threads", optarg))
+                return EXIT_USAGE;
+            break;
+        case 'F':
+            if (cli_set(s, "scan", "force", "true"))
                 return EXIT_USAGE;
             break;
         case 'R':

@@ -33,10 +33,12 @@ static void usage(FILE *f)
             "\n"
             "Run 'chorus COMMAND --help' for the options of a command.\n"
             "Inputs may be plain, .gz or .zst; '-' reads standard input.\n"
-            "Exit status: 0 success, 1 runtime error, 2 usage error.\n");
+            "Exit status: 0 success, 1 runtime error (a failed write to standard output\n"
+            "too), 2 usage error. Outputs are written to a temporary file and renamed into\n"
+            "place; they never replace an input, nor a file chorus did not write (--force).\n");
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -57,4 +59,11 @@ int main(int argc, char **argv)
     }
     cli_err("unknown command '%s' (see 'chorus --help')", cmd);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    cli_signals_init();
+    /* whatever the command printed must have reached standard output, or the exit says so */
+    return cli_finish_stdout(run(argc, argv));
 }

@@ -1,5 +1,7 @@
 /* util.c — diagnostics, progress display, shared input options and exit statuses of the
  * subcommands. */
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,4 +251,67 @@ int cli_job_failed(const chorus_scan *s, const char *cmd)
     else if (!e->reported)
         cli_err("%s: %s", cmd, e->message);
     return e->code == CHORUS_EUSAGE ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+/* ---- standard output and signals ----------------------------------------------------------- */
+
+static int stdout_errno;   /* errno of the first failed write to standard output seen */
+
+int cli_stdout_failed(FILE *f)
+{
+    if (!ferror(f))
+        return 0;
+    if (f == stdout && !stdout_errno)
+        stdout_errno = errno ? errno : EIO;   /* right after the failing call */
+    return 1;
+}
+
+int cli_finish_stdout(int status)
+{
+    int e = 0;
+    errno = 0;
+    if (fflush(stdout) != 0)
+        e = errno ? errno : EIO;
+    if (!e && ferror(stdout))
+        e = stdout_errno ? stdout_errno : EIO;
+    /* close(2) can report what a write could not (NFS, a full quota) */
+    if (fclose(stdout) != 0 && !e)
+        e = errno ? errno : EIO;
+    if (!e)
+        return status;
+    cli_err("cannot write standard output: %s", strerror(e));
+    return status == EXIT_OK ? EXIT_RUNTIME : status;
+}
+
+void cli_notice(void *ctx, const chorus_diag *d)
+{
+    (void)ctx;
+    fprintf(stderr, "chorus: %s: %s\n", d->file, d->message);
+}
+
+static void on_signal(int sig)
+{
+    chorus_remove_temporary_files();
+    /* SA_RESETHAND restored the default action; the signal, blocked while this handler runs,
+     * is delivered when it returns and ends the process as it would have */
+    raise(sig);
+}
+
+void cli_signals_init(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaddset(&sa.sa_mask, sigs[i]);   /* one cleanup at a time */
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        /* a signal the caller ignores (nohup: SIGHUP; a background job: SIGINT) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
 }

@@ -939,19 +939,107 @@ static int write_edges(ex *x, const writer *wt)
 
 /* ---- output files ------------------------------------------------------------------------ */
 
-/* One output: standard output, or an atomic file (core/outfile.h) renamed into place by
- * out_commit; the results database is protected from being replaced by its export. */
+/* ---- recognising an export (the output policy replaces only files of the same kind) ---- */
+
+static bool has_prefix(const unsigned char *head, size_t n, const char *p)
+{
+    size_t m = strlen(p);
+    return n >= m && !memcmp(head, p, m);
+}
+
+static bool contains(const unsigned char *head, size_t n, const char *p)
+{
+    size_t m = strlen(p);
+    for (size_t i = 0; i + m <= n; i++)
+        if (head[i] == (unsigned char)p[0] && !memcmp(head + i, p, m))
+            return true;
+    return false;
+}
+
+/* graphml_begin: the XML declaration, then the comment naming chorus */
+static bool graphml_is_ours(const char *path, const unsigned char *head, size_t n)
+{
+    (void)path;
+    return has_prefix(head, n, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- chorus ");
+}
+
+/* gexf_begin: <meta><creator>chorus VERSION</creator> near the top */
+static bool gexf_is_ours(const char *path, const unsigned char *head, size_t n)
+{
+    (void)path;
+    return has_prefix(head, n, "<?xml") && contains(head, n, "<gexf ") &&
+           contains(head, n, "<creator>chorus ");
+}
+
+/* json_begin: {"directed": ..., "graph": {"name": "chorus", "creator": "chorus VERSION" */
+static bool json_is_ours(const char *path, const unsigned char *head, size_t n)
+{
+    (void)path;
+    return has_prefix(head, n, "{\"directed\": ") &&
+           contains(head, n, "\"graph\": {\"name\": \"chorus\", \"creator\": \"chorus ");
+}
+
+/* csv_begin's header lines, exactly (either view for the edges) */
+static bool csv_header_is(const unsigned char *head, size_t n, const char *first,
+                          const attr *a, int na)
+{
+    char line[256];
+    size_t o = (size_t)snprintf(line, sizeof line, "%s", first);
+    for (int i = 0; i < na && o < sizeof line; i++)
+        o += (size_t)snprintf(line + o, sizeof line - o, ",%s", a[i].name);
+    if (o + 2 >= sizeof line)
+        return false;
+    memcpy(line + o, "\r\n", 3);
+    return has_prefix(head, n, line);
+}
+
+static bool csv_nodes_is_ours(const char *path, const unsigned char *head, size_t n)
+{
+    (void)path;
+    return csv_header_is(head, n, "id", node_attrs, N__N);
+}
+
+static bool csv_edges_is_ours(const char *path, const unsigned char *head, size_t n)
+{
+    (void)path;
+    return csv_header_is(head, n, "source,target,type,id", edge_attrs, E__N) ||
+           csv_header_is(head, n, "source,target,type,kind,id", edge_attrs, E__N);
+}
+
+/* ---- output files ------------------------------------------------------------------------ */
+
+/* One output: standard output, a device or FIFO written directly, or an atomic file
+ * (core/outfile.h) renamed into place by out_commit. The results database is protected from
+ * being replaced by its export; an existing file is replaced only when it is a chorus export
+ * of the same kind (or forced). */
 typedef struct outfile {
     ch_outfile *h;
     wr w;
 } outfile;
 
-static int out_open(outfile *o, const char *path, const char *db_path, char *err, size_t errlen)
+typedef struct out_kind {
+    bool (*is_ours)(const char *path, const unsigned char *head, size_t n);
+    const char *what;
+} out_kind;
+
+static const out_kind out_kinds[] = {
+    [CH_EXPORT_GRAPHML] = {graphml_is_ours, "a chorus GraphML export"},
+    [CH_EXPORT_GEXF] = {gexf_is_ours, "a chorus GEXF export"},
+    [CH_EXPORT_CSV] = {csv_nodes_is_ours, "a chorus CSV export (nodes)"},
+    [CH_EXPORT_JSON] = {json_is_ours, "a chorus JSON export"},
+};
+static const out_kind csv_edges_kind = {csv_edges_is_ours, "a chorus CSV export (edges)"};
+
+static int out_open(outfile *o, const char *path, const char *db_path, const out_kind *k,
+                    const ch_export_opts *eo, ch_outfile_diag *nd, char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
     const ch_outfile_protect keep = {db_path, "the results database"};
-    const ch_outfile_opts oo = {.flags = CH_OUT_STREAM | CH_OUT_STDOUT, .protect = &keep,
-                                .nprotect = 1};
+    const ch_outfile_opts oo = {
+        .flags = CH_OUT_STREAM | CH_OUT_STDOUT | CH_OUT_DIRECT | (eo->force ? CH_OUT_FORCE : 0),
+        .protect = &keep, .nprotect = 1, .is_ours = k->is_ours, .kind = k->what,
+        .notice = nd->fn ? ch_outfile_notice_diag : NULL, .notice_ctx = nd,
+    };
     int rc = ch_outfile_open(path, &oo, &o->h, err, errlen);
     if (rc == CHORUS_OK)
         o->w.f = ch_outfile_stream(o->h);
@@ -965,8 +1053,8 @@ static int out_close(outfile *o, char *err, size_t errlen)
         return CHORUS_OK;
     if (o->w.err) {
         snprintf(err, errlen, "cannot write '%s': %s",
-                 ch_outfile_temp(o->h) ? ch_outfile_path(o->h) : "standard output",
-                 strerror(o->w.err));
+                 strcmp(ch_outfile_path(o->h), "-") ? ch_outfile_path(o->h) : "standard output",
+                 strerror(ch_outfile_error(o->h) ? ch_outfile_error(o->h) : o->w.err));
         return CHORUS_EIO;
     }
     return ch_outfile_finish(o->h, err, errlen);
@@ -1135,9 +1223,12 @@ int ch_export_write(const char *db_path, ch_export_format f, const ch_export_opt
 
     /* `-o results.db` by mistake must not replace the results with their export
      * (out_open refuses it). */
-    if ((rc = out_open(&files[0], csv_nodes ? csv_nodes : out_path, db_path, err, errlen)))
+    ch_outfile_diag nd = {x.o->notice, x.o->notice_ctx};
+    if ((rc = out_open(&files[0], csv_nodes ? csv_nodes : out_path, db_path, &out_kinds[f], x.o,
+                       &nd, err, errlen)))
         goto out;
-    if (csv_edges && (rc = out_open(&files[1], csv_edges, db_path, err, errlen)))
+    if (csv_edges && (rc = out_open(&files[1], csv_edges, db_path, &csv_edges_kind, x.o, &nd,
+                                    err, errlen)))
         goto out;
     x.out = &files[0].w;
     x.out_edges = csv_edges ? &files[1].w : &files[0].w;
@@ -1196,7 +1287,8 @@ chorus_err chorus_export_write(const char *db_path, const char *out_path,
             return ch_error_set(err, CHORUS_EUSAGE, NULL, 0, "path too long: '%s'", db_path);
         out_path = def;
     }
-    ch_export_opts eo = {.all_accounts = o->all_accounts, .combined = o->combined};
+    ch_export_opts eo = {.all_accounts = o->all_accounts, .combined = o->combined,
+                         .force = o->force, .notice = o->notice, .notice_ctx = o->notice_ctx};
     ch_export_stats st;
     char msg[1024] = "";
     int rc = ch_export_write(db_path, f, &eo, out_path, &st, msg, sizeof msg);

@@ -578,8 +578,67 @@ static void span(ch_report_ctx *c)
     c->t_last = hi < lo ? lo : hi;
 }
 
+/* ---- the output file --------------------------------------------------------------------- */
+
+bool ch_report_is_ours(const char *path, const unsigned char *head, size_t n)
+{
+    (void)path;
+    /* the generator tag of the page's head (render_head), within its first few hundred bytes */
+    static const char tag[] = "<meta name=\"generator\" content=\"chorus ";
+    const size_t m = sizeof tag - 1;
+    for (size_t i = 0; i + m <= n; i++)
+        if (head[i] == '<' && !memcmp(head + i, tag, m))
+            return true;
+    return false;
+}
+
+/* The output policy of a report (core/outfile.h): the database it is made from and the
+ * caller's files are protected; an existing file is replaced when it is a chorus report (or
+ * with force); standard output, devices and FIFOs are written directly. *keep is allocated. */
+static int report_policy(const char *db_path, const ch_report_opts *o,
+                         const ch_outfile_protect *extra, size_t nextra, ch_outfile_diag *nd,
+                         ch_outfile_protect **keep, ch_outfile_opts *oo)
+{
+    if (!(*keep = ch_calloc(nextra + 1, sizeof **keep)))
+        return CHORUS_ENOMEM;
+    /* `chorus report x.db -o x.db` would replace the evidence with its report */
+    (*keep)[0] = (ch_outfile_protect){db_path, "the results database"};
+    for (size_t i = 0; i < nextra; i++)
+        (*keep)[i + 1] = extra[i];
+    *nd = (ch_outfile_diag){o ? o->notice : NULL, o ? o->notice_ctx : NULL};
+    *oo = (ch_outfile_opts){
+        .flags = CH_OUT_STREAM | CH_OUT_STDOUT | CH_OUT_DIRECT | (o && o->force ? CH_OUT_FORCE : 0),
+        .protect = *keep, .nprotect = nextra + 1,
+        .is_ours = ch_report_is_ours, .kind = "a chorus report",
+        .notice = nd->fn ? ch_outfile_notice_diag : NULL, .notice_ctx = nd,
+    };
+    return CHORUS_OK;
+}
+
+int ch_report_check(const char *db_path, const char *out_path, const ch_report_opts *o,
+                    const ch_outfile_protect *extra, size_t nextra, char *err, size_t errlen)
+{
+    ch_outfile_protect *keep;
+    ch_outfile_diag nd;
+    ch_outfile_opts oo;
+    if (report_policy(db_path, o, extra, nextra, &nd, &keep, &oo)) {
+        snprintf(err, errlen, "out of memory");
+        return CHORUS_ENOMEM;
+    }
+    int rc = ch_outfile_check(out_path, &oo, err, errlen);
+    ch_free(keep);
+    return rc;
+}
+
 int ch_report_write(const char *db_path, const char *out_path, const ch_report_opts *opts,
                     ch_report_info *info, char *err, size_t errlen)
+{
+    return ch_report_write_to(db_path, out_path, opts, NULL, 0, info, err, errlen);
+}
+
+int ch_report_write_to(const char *db_path, const char *out_path, const ch_report_opts *opts,
+                       const ch_outfile_protect *extra, size_t nextra, ch_report_info *info,
+                       char *err, size_t errlen)
 {
     const double t0 = ch_now();
     ch_report_ctx ctx;
@@ -600,6 +659,7 @@ int ch_report_write(const char *db_path, const char *out_path, const ch_report_o
     c->info = info;
 
     ch_outfile *of = NULL;
+    ch_outfile_protect *keep = NULL;
     if (open_db(c, db_path))
         goto out;
     c->n_posts = (uint64_t)scalar(c, "SELECT count(*) FROM posts", 0);
@@ -613,12 +673,15 @@ int ch_report_write(const char *db_path, const char *out_path, const ch_report_o
     if (c->rc)
         goto out;
 
-    /* `chorus report x.db -o x.db` would replace the evidence with its report */
-    const ch_outfile_protect keep = {db_path, "the results database"};
-    const ch_outfile_opts oo = {.flags = CH_OUT_STREAM | CH_OUT_STDOUT, .protect = &keep,
-                                .nprotect = 1};
+    ch_outfile_diag nd;
+    ch_outfile_opts oo;
     char msg[1024];
-    int rc = ch_outfile_open(out_path, &oo, &of, msg, sizeof msg);
+    int rc = report_policy(db_path, &c->o, extra, nextra, &nd, &keep, &oo);
+    if (rc) {
+        ch_report_fail(c, rc, "out of memory");
+        goto out;
+    }
+    rc = ch_outfile_open(out_path, &oo, &of, msg, sizeof msg);
     if (rc) {
         ch_report_fail(c, rc, "%s", msg);
         goto out;
@@ -642,6 +705,7 @@ out:
         info->seconds = ch_now() - t0;
     }
     ch_outfile_abort(of);
+    ch_free(keep);
     sqlite3_finalize(c->q_reasons);
     for (size_t i = 0; i < c->ntop; i++) {
         ch_free(c->top[i].behaviours);

@@ -284,7 +284,10 @@ int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     if (!rc)
         rc = ch_store_run_f64(s, "time.store", ch_now() - t0);
     if (rc) {
-        snprintf(err, errlen, "cannot write '%s': %s", m->output, chorus_strerror((chorus_err)rc));
+        char why[512];
+        snprintf(err, errlen, "cannot write '%s': %s", m->output,
+                 rc == CHORUS_EDB ? ch_store_errmsg(s, why, sizeof why)
+                                  : chorus_strerror((chorus_err)rc));
         ch_store_abort(s);
         return rc;
     }

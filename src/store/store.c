@@ -2,6 +2,8 @@
  * chorus's application id and schema version, renamed into place atomically. */
 #include "store/store.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -37,10 +39,42 @@ struct ch_store {
     size_t json_cap[3];
 };
 
+/* Why SQLite failed, in words: the system's reason first when an operating-system call failed
+ * ("No space left on device (SQLite: database or disk is full)"), else SQLite's message. The
+ * system errno is used only for SQLite's I/O-class errors, where it is the failing call's. */
+static void describe(sqlite3 *db, char *buf, size_t cap)
+{
+    if (!db) {
+        snprintf(buf, cap, "out of memory");
+        return;
+    }
+    const int code = sqlite3_errcode(db) & 0xff;
+    int e = sqlite3_system_errno(db);
+    /* SQLite keeps the errno of a failed write on the file, not the connection */
+    if (e <= 0 && sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &e) != SQLITE_OK)
+        e = 0;
+    if (e <= 0 && code == SQLITE_FULL)
+        e = ENOSPC;   /* SQLite's word for a write that found no room */
+    const bool io = code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN ||
+                    code == SQLITE_READONLY || code == SQLITE_PERM;
+    if (io && e > 0)
+        snprintf(buf, cap, "%s (SQLite: %s)", strerror(e), sqlite3_errmsg(db));
+    else
+        snprintf(buf, cap, "%s", sqlite3_errmsg(db));
+}
+
 static void set_err(char *err, size_t errlen, const char *what, sqlite3 *db)
 {
+    char why[512];
+    describe(db, why, sizeof why);
     if (err && errlen)
-        snprintf(err, errlen, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
+        snprintf(err, errlen, "%s: %s", what, why);
+}
+
+const char *ch_store_errmsg(const ch_store *s, char *buf, size_t cap)
+{
+    describe(s ? s->db : NULL, buf, cap);
+    return buf;
 }
 
 static void finalize_all(ch_store *s)
@@ -74,8 +108,46 @@ void ch_store_abort(ch_store *s)
     store_free(s);
 }
 
-int ch_store_open(const char *path, const ch_outfile_protect *protect, size_t nprotect,
-                  ch_store **out, char *err, size_t errlen)
+bool ch_store_is_ours(const char *path, const unsigned char *head, size_t n)
+{
+    /* SQLite's file header: the magic string, then application_id at offset 68 and
+     * user_version at 60, both big-endian (sqlite.org/fileformat.html) */
+    static const char magic[16] = "SQLite format 3";
+    if (n < 100 || memcmp(head, magic, sizeof magic) != 0)
+        return false;
+    const uint32_t app = (uint32_t)head[68] << 24 | (uint32_t)head[69] << 16 |
+                         (uint32_t)head[70] << 8 | head[71];
+    if (app == CH_STORE_APPLICATION_ID)
+        return true;
+    if (app != 0)
+        return false;
+    sqlite3 *db = NULL;
+    bool ours = ch_store_open_read(path, &db, NULL, NULL, 0) == CHORUS_OK;   /* schema 0 */
+    sqlite3_close(db);
+    return ours;
+}
+
+/* The store's output policy on top of the caller's (see ch_store_open). */
+static ch_outfile_opts store_policy(const ch_outfile_opts *o)
+{
+    ch_outfile_opts oo = {0};
+    if (o)
+        oo = *o;
+    oo.flags &= CH_OUT_FORCE;
+    oo.is_ours = ch_store_is_ours;
+    oo.kind = "a chorus results database";
+    return oo;
+}
+
+int ch_store_check(const char *path, const ch_outfile_opts *o, char *err, size_t errlen)
+{
+    const ch_outfile_opts oo = store_policy(o);
+    int rc = ch_outfile_check(path, &oo, err, errlen);
+    return rc == CHORUS_EIO ? CHORUS_EDB : rc;
+}
+
+int ch_store_open(const char *path, const ch_outfile_opts *o, ch_store **out, char *err,
+                  size_t errlen)
 {
     *out = NULL;
     ch_store *s = ch_calloc(1, sizeof *s);
@@ -83,16 +155,16 @@ int ch_store_open(const char *path, const ch_outfile_protect *protect, size_t np
         set_err(err, errlen, "cannot create the results database", NULL);
         return CHORUS_ENOMEM;
     }
-    const ch_outfile_opts oo = {.protect = protect, .nprotect = nprotect};
+    const ch_outfile_opts oo = store_policy(o);
     int rc = ch_outfile_open(path, &oo, &s->file, err, errlen);
     if (rc) {
         ch_free(s);
         return rc == CHORUS_EIO ? CHORUS_EDB : rc;
     }
     const char *tmp = ch_outfile_temp(s->file);
+    char what[PATH_MAX + 64];
     rc = sqlite3_open_v2(tmp, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
-        char what[600];
         snprintf(what, sizeof what, "cannot create '%s'", tmp);
         set_err(err, errlen, what, s->db);
         goto fail;
@@ -111,7 +183,8 @@ int ch_store_open(const char *path, const ch_outfile_protect *protect, size_t np
         sqlite3_exec(s->db, ch_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, stamp, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "cannot create the schema", s->db);
+        snprintf(what, sizeof what, "cannot write '%s'", path);
+        set_err(err, errlen, what, s->db);
         goto fail;
     }
     for (int i = 0; i < Q__N; i++) {
@@ -133,13 +206,17 @@ int ch_store_commit(ch_store *s, char *err, size_t errlen)
     if (ch_store_posts_index(s) != CHORUS_OK ||
         sqlite3_exec(s->db, ch_indexes_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "cannot write the results database", s->db);
+        char what[PATH_MAX + 64];
+        snprintf(what, sizeof what, "cannot write '%s'", ch_outfile_path(s->file));
+        set_err(err, errlen, what, s->db);
         rc = CHORUS_EDB;
         goto out;
     }
     finalize_all(s);
     if (sqlite3_close(s->db) != SQLITE_OK) {
-        set_err(err, errlen, "cannot close the results database", s->db);
+        char what[PATH_MAX + 64];
+        snprintf(what, sizeof what, "cannot write '%s'", ch_outfile_path(s->file));
+        set_err(err, errlen, what, s->db);
         rc = CHORUS_EDB;
         goto out;
     }

@@ -2,7 +2,7 @@
  * store.h — the SQLite results database, both ways (schema: src/store/schema.sql; contract:
  * docs/DESIGN.md; versions and compatibility: docs/schema.md).
  *
- * Writing: ch_store_open creates "<path>.tmp-<pid>" beside the final path (core/outfile.h),
+ * Writing: ch_store_open creates a temporary file beside the final path (core/outfile.h),
  * stamps it with chorus's application id and schema version, and writes everything inside one
  * transaction; ch_store_commit creates the indexes, commits, closes and renames the file over
  * `path`. ch_store_abort (or a crash) leaves any previous database at `path` untouched. Rows
@@ -37,12 +37,26 @@
 
 typedef struct ch_store ch_store;
 
-/* Opens a new database to be renamed to `path` on commit. `protect` lists files the database
- * must not replace (the inputs of the scan; see core/outfile.h), may be NULL. err gets a
- * message on failure. Returns CHORUS_OK, CHORUS_EUSAGE (path refused: a directory, or one of
- * the protected files), CHORUS_EDB (cannot create the file or the schema), CHORUS_ENOMEM. */
-int ch_store_open(const char *path, const ch_outfile_protect *protect, size_t nprotect,
-                  ch_store **out, char *err, size_t errlen);
+/* Opens a new database to be renamed to `path` on commit. `o` (may be NULL) gives the files
+ * the database must not replace (the inputs of the scan), CH_OUT_FORCE, and the notice callback
+ * for stale temporary files removed (core/outfile.h); the rest of the output policy is the
+ * store's: an existing file is replaced only when it is a chorus results database
+ * (ch_store_is_ours) or empty, and devices and FIFOs are refused (SQLite needs a regular file).
+ * err gets a message on failure. Returns CHORUS_OK, CHORUS_EUSAGE (path refused: a directory,
+ * a device, a protected file, another program's file), CHORUS_EDB (cannot create the file or
+ * the schema), CHORUS_ENOMEM. */
+int ch_store_open(const char *path, const ch_outfile_opts *o, ch_store **out, char *err,
+                  size_t errlen);
+/* The policy of ch_store_open without creating anything (a scan checks before it reads).
+ * Returns CHORUS_OK, CHORUS_EUSAGE or CHORUS_EDB (cannot be written, with the reason). */
+int ch_store_check(const char *path, const ch_outfile_opts *o, char *err, size_t errlen);
+/* Whether an existing file is a chorus results database: SQLite's header with chorus's
+ * application id (any schema version), or an unstamped file of a chorus before the stamp
+ * (ch_store_open_read accepts it). head holds the file's first n bytes (ch_outfile_opts.is_ours). */
+bool ch_store_is_ours(const char *path, const unsigned char *head, size_t n);
+/* Why the last call that touched the database failed, in words, into buf ("No space left on
+ * device (SQLite: database or disk is full)"). Returns buf. */
+const char *ch_store_errmsg(const ch_store *s, char *buf, size_t cap);
 /* Creates indexes, commits and renames into place; frees the store whatever happens. */
 int ch_store_commit(ch_store *s, char *err, size_t errlen);
 /* Discards everything written (removes the temporary file); NULL is fine. */

@@ -140,7 +140,7 @@ check "csv edges file" test -s "$TMP/net-edges.csv"
 readback csv "$TMP/net" multi
 eq "graphml edges = database" "$(grep -c '<edge ' "$TMP/net.graphml")" "$edges"
 eq "gexf nodes = database" "$(grep -c '<node ' "$TMP/net.gexf")" "$nodes"
-check "no temporary files left" test -z "$(ls "$TMP" | grep '\.tmp-')"
+check "no temporary files left" test -z "$(ls -A "$TMP" | grep 'chorus-tmp-')"
 
 # the combined view: one edge per pair
 for f in graphml gexf json csv; do

@@ -39,6 +39,8 @@ PY
   j=$("$CHORUS" ingest --json "$f"); eq "brexit exit" $? 0
   eq "brexit posts = distinct tweet ids" "$(jget "$j" posts)" "$want"
   eq "brexit no errors" "$(jget "$j" errors)" 0
+else
+  echo "SKIP: $SHARED/twitter-api-v2-fixtures-twarc-csv absent (shared sample data not installed)"
 fi
 
 # --- CooRTweet table: known layout needs no --map
@@ -56,6 +58,8 @@ if [ -f "$SHARED/coortweet-russian-coord-retweets/russian_coord_tweets.csv" ]; t
   # without an id column every row is its own post (ids from file and line)
   j=$("$CHORUS" ingest --json "$f" --map author_id=account_id,ref_id=object_id,time=timestamp_share)
   eq "coortweet without ids" "$(jget "$j" posts)" 35125
+else
+  echo "SKIP: $SHARED/coortweet-russian-coord-retweets absent (shared sample data not installed)"
 fi
 
 # --- generated scenario in every format, plain / gz / zst / stdin agree

@@ -75,7 +75,7 @@ static int setup(void **state)
     snprintf(db, sizeof db, "%s/r.db", dir);
     ch_store *s;
     char err[256];
-    if (ch_store_open(db, NULL, 0, &s, err, sizeof err) || ch_store_commit(s, err, sizeof err))
+    if (ch_store_open(db, NULL, &s, err, sizeof err) || ch_store_commit(s, err, sizeof err))
         return -1;
     sqlite3 *d;
     if (sqlite3_open(db, &d) != SQLITE_OK)
@@ -150,7 +150,7 @@ static void no_temp_files(void)
     assert_non_null(d);
     struct dirent *e;
     while ((e = readdir(d)))
-        if (strstr(e->d_name, ".tmp-"))
+        if (strstr(e->d_name, ".chorus-tmp-"))
             fail_msg("temporary file left: %s", e->d_name);
     closedir(d);
 }
@@ -496,7 +496,18 @@ static void test_errors(void **state)
     assert_true(!strncmp(b, "SQLite format 3", 15));
     free(b);
 
-    /* and a good export replaces it */
+    /* a file chorus did not write is refused, and left as it was */
+    assert_int_equal(ch_export_write(db, CH_EXPORT_GRAPHML, NULL, out, NULL, err, sizeof err),
+                     CHORUS_EUSAGE);
+    assert_non_null(strstr(err, "is not a chorus GraphML export"));
+    b = slurp(out, &n);
+    assert_string_equal(b, "previous");
+    free(b);
+
+    /* with force, a good export replaces it; then, being ours, without force too */
+    const ch_export_opts force = {.force = true};
+    assert_int_equal(ch_export_write(db, CH_EXPORT_GRAPHML, &force, out, NULL, err, sizeof err),
+                     0);
     assert_int_equal(ch_export_write(db, CH_EXPORT_GRAPHML, NULL, out, NULL, err, sizeof err),
                      0);
     b = slurp(out, &n);
