@@ -4,6 +4,7 @@
  * records through reader.c; this file reports only what stops a whole file.
  */
 #include "ingest/ingest.h"
+#include "ingest/csv.h"
 #include "ingest/jsonl.h"
 
 #include <stdio.h>
@@ -28,6 +29,8 @@ const ch_reader *ch_ingest_sniff(const char *data, size_t len)
          * response): as much of it as the window holds. */
         ch_json_depth d = {0};
         s.line_len = ch_json_depth_scan(&d, s.data, s.len, true);
+    } else {
+        s.sep = ch_csv_guess_sep(s.data, s.len);
     }
 
     const ch_reader *best = NULL;
