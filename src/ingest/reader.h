@@ -49,6 +49,7 @@ typedef struct ch_reader ch_reader;
 typedef struct ch_ingest_opts {
     const ch_reader *reader;      /* NULL: detect per file (ch_ingest_sniff) */
     const ch_csvmap *map;         /* column map for the table readers that take one */
+    const char *time_format;      /* --time-format for the table readers; NULL: none */
     bool strict;                  /* first bad record stops the run with CHORUS_EPARSE */
     size_t max_line;              /* 0 = CH_INPUT_MAX_LINE_DEFAULT */
     ch_diag_fn diag;
