@@ -74,6 +74,7 @@ struct chorus_scan {
     double threshold;
     unsigned errors_per_file;
     char *report;                 /* owned, or NULL */
+    char *time_format;            /* owned, or NULL: the built-in time forms only */
 
     /* what to read */
     scan_input *inputs;

@@ -79,6 +79,7 @@ void chorus_scan_free(chorus_scan *s)
     ch_stmtset_free(s->set);
     chorus_corpus_free(s->corpus);
     ch_free(s->report);
+    ch_free(s->time_format);
     ch_free(s->output);
     ch_free(s->json);
     ch_free(s);
@@ -251,6 +252,7 @@ static chorus_err read_inputs(chorus_scan *s)
         ch_ingest_opts io = {
             .reader = in->reader ? in->reader : ch_api_default_reader(s),
             .map = in->map ? in->map : s->map.n ? &s->map : NULL,
+            .time_format = s->time_format,
             .strict = s->strict,
             .diag = on_diag,
             .diag_ctx = s,

@@ -65,7 +65,7 @@ typedef struct cli_input_opts {
 } cli_input_opts;
 
 /* Handles the options every reading command shares (--format, --map, --strict, --quiet,
- * --json; getopt codes 'f','m','S','q','j') by setting the scan's option. Returns 1 if
+ * --json, --preset (= --format), --time-format; getopt codes 'f','m','S','q','j','T') by setting the scan's option. Returns 1 if
  * handled, 0 if not, -1 on a usage error (already reported). */
 int cli_input_option(chorus_scan *s, const char *cmd, int c, const char *arg,
                      cli_input_opts *o);

@@ -28,7 +28,8 @@ static void help(FILE *f)
             "  --window auto|SECONDS  co-action window (default auto: estimated from the data)\n"
             "  --threads N            worker threads (default 0: all cores); results do not\n"
             "                         depend on it\n"
-            "  --format, --map, --strict, --quiet, --json   as for 'chorus ingest'\n"
+            "  --format, --preset, --map, --time-format, --strict, --quiet, --json\n"
+            "                         as for 'chorus ingest'\n"
             "\n"
             "examples:\n"
             "  chorus scan tweets.jsonl.gz -s statements/ -o results.db\n"
@@ -49,6 +50,7 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
 {
     static const struct option longopts[] = {
         {"format", required_argument, 0, 'f'}, {"map", required_argument, 0, 'm'},
+        {"preset", required_argument, 0, 'f'}, {"time-format", required_argument, 0, 'T'},
         {"strict", no_argument, 0, 'S'},       {"quiet", no_argument, 0, 'q'},
         {"json", no_argument, 0, 'j'},         {"help", no_argument, 0, 'h'},
         {"statements", required_argument, 0, 's'}, {"output", required_argument, 0, 'o'},

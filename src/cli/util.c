@@ -205,6 +205,7 @@ int cli_input_option(chorus_scan *s, const char *cmd, int c, const char *arg,
     switch (c) {
     case 'f': return cli_set(s, cmd, "format", arg) ? -1 : 1;
     case 'm': return cli_set(s, cmd, "map", arg) ? -1 : 1;
+    case 'T': return cli_set(s, cmd, "time_format", arg) ? -1 : 1;
     case 'S':
         o->strict = true;
         return cli_set(s, cmd, "strict", "true") ? -1 : 1;
