@@ -293,7 +293,8 @@ chorus_err chorus_scan_match(chorus_scan *s, chorus_match_fn fn, void *ctx);
 
 /*
  * A figure of the job by name (the names of the JSON summary):
- *   reading (every job)  inputs, inputs_failed, records, posts, accounts, duplicates, errors
+ *   reading (every job)  inputs, inputs_failed, records, posts, accounts, duplicates, merged
+ *                        (rows repeating a post id that added URLs/hashtags to it), errors
  *                        (records skipped), by_kind.KIND (post, repost, reply, quote, like),
  *                        errors_by_reason.REASON, first, last (the span of the posts' times;
  *                        CHORUS_ENOTFOUND when no post has one), statements, statements_failed

@@ -72,6 +72,9 @@ int cli_input_option(chorus_scan *s, const char *cmd, int c, const char *arg,
 /* Sets option key of s from a flag's value; on a bad value prints "chorus: CMD: --KEY ..."
  * and returns -1. */
 int cli_set(chorus_scan *s, const char *cmd, const char *key, const char *value);
+/* Prints one line per input (at most 20): its path, the format that read it and its posts;
+ * the first line starts with `label` ("inputs      "), the others are indented as much. */
+void cli_print_inputs(const chorus_scan *s, const char *label);
 /* Adds argv[first..argc) as inputs. Returns 0 or -1 (reported). */
 int cli_add_inputs(chorus_scan *s, const char *cmd, int argc, char **argv, int first);
 /* The exit status the inputs call for: EXIT_USAGE when one was refused as a usage error,

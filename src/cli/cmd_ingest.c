@@ -40,6 +40,7 @@ static void print_text(const chorus_scan *s, double secs)
     uint64_t errors = (uint64_t)cli_count(s, "errors");
     printf("read %zu input%s in %.2f s: %s records\n", ninputs, ninputs == 1 ? "" : "s", secs,
            cli_num((uint64_t)cli_count(s, "records"), a));
+    cli_print_inputs(s, "inputs      ");
     printf("posts       %s  (post %s, repost %s, reply %s, quote %s)\n",
            cli_num((uint64_t)cli_count(s, "posts"), a),
            cli_num((uint64_t)cli_count(s, "by_kind.post"), b),
@@ -49,6 +50,10 @@ static void print_text(const chorus_scan *s, double secs)
     printf("accounts    %s\n", cli_num((uint64_t)cli_count(s, "accounts"), a));
     printf("duplicates  %s  (same post id seen again, kept once)\n",
            cli_num((uint64_t)cli_count(s, "duplicates"), a));
+    int64_t merged = cli_count(s, "merged");
+    if (merged > 0)
+        printf("merged      %s  (rows repeating a post id with more URLs, hashtags or "
+               "mentions)\n", cli_num((uint64_t)merged, a));
     int64_t first, last;
     if (chorus_scan_count(s, "first", &first) == CHORUS_OK &&
         chorus_scan_count(s, "last", &last) == CHORUS_OK) {

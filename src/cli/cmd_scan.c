@@ -122,6 +122,7 @@ static void print_summary(chorus_scan *s, const scan_opts *o)
     double total = 0;
     (void)chorus_scan_seconds(s, NULL, &total);
     int64_t nclusters = cli_count(s, "clusters"), window_long = cli_count(s, "window_long.repost");
+    cli_print_inputs(s, "inputs       ");
     printf("posts        %s from %s accounts (%s bad records skipped)\n",
            cli_num((uint64_t)cli_count(s, "posts"), a),
            cli_num((uint64_t)cli_count(s, "accounts"), b),

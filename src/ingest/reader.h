@@ -51,6 +51,9 @@ typedef struct ch_ingest_opts {
     const ch_csvmap *map;         /* column map for the table readers that take one */
     const char *time_format;      /* --time-format for the table readers; NULL: none */
     bool strict;                  /* first bad record stops the run with CHORUS_EPARSE */
+    bool require_posts;           /* a file that gives nothing (no post kept, merged or seen
+                                     again, no account record) is CHORUS_EFORMAT, with a
+                                     message naming the shape seen (ch_ingest_file) */
     size_t max_line;              /* 0 = CH_INPUT_MAX_LINE_DEFAULT */
     ch_diag_fn diag;
     void *diag_ctx;
