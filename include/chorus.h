@@ -102,6 +102,8 @@ typedef struct chorus_format_info {
     const char *summary;      /* one line */
     const char *example;      /* a minimal input */
     bool detected;            /* chosen automatically from the first bytes ("auto") */
+    const char *aliases;      /* other names the "format" option takes, comma-separated
+                                 ("ct, ct-shares"); "" when none */
 } chorus_format_info;
 const chorus_format_info *chorus_format_at(size_t i);
 

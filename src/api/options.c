@@ -278,15 +278,25 @@ enum { NREADERS = 0
 #undef CH_READER
 
 static chorus_format_info format_infos[NREADERS > 0 ? NREADERS : 1];
+static char format_aliases[NREADERS > 0 ? NREADERS : 1][96];
 static pthread_once_t format_once = PTHREAD_ONCE_INIT;
 
 static void format_fill(void)
 {
     for (size_t i = 0; i < NREADERS && i < ch_reader_count(); i++) {
         const ch_reader *r = ch_reader_at(i);
+        size_t n = 0;
+        char *al = format_aliases[i];
+        al[0] = '\0';
+        for (const char *const *a = r->aliases; a && *a && n < sizeof format_aliases[i]; a++) {
+            int k = snprintf(al + n, sizeof format_aliases[i] - n, "%s%s", n ? ", " : "", *a);
+            if (k < 0)
+                break;
+            n += (size_t)k;
+        }
         format_infos[i] = (chorus_format_info){r->name, r->platform ? r->platform : "",
                                                r->summary ? r->summary : "",
-                                               r->example ? r->example : "", r->sniff != NULL};
+                                               r->example ? r->example : "", r->sniff != NULL, al};
     }
 }
 

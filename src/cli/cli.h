@@ -86,6 +86,7 @@ int cli_job_failed(const chorus_scan *s, const char *cmd);
 
 int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
+int cmd_formats(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_export(int argc, char **argv);

@@ -120,7 +120,8 @@ static void list_names(const char *s, size_t len, bool json, char sep, char *buf
     }
 }
 
-size_t ch_ingest_shape(const char *data, size_t len, char *buf, size_t cap)
+size_t ch_ingest_shape(const char *data, size_t len, const ch_reader *used, char *buf,
+                       size_t cap)
 {
     size_t n = 0;
     if (cap == 0)
@@ -165,10 +166,11 @@ size_t ch_ingest_shape(const char *data, size_t len, char *buf, size_t cap)
     }
     /* what else it resembles */
     const ch_reader *r = ch_ingest_sniff(data, len);
-    if (r)
+    if (r && r != used)
         addf(buf, cap, &n, "; its start looks like %s (--format %s)", r->summary, r->name);
-    else
-        addf(buf, cap, &n, "; not a layout chorus reads ('chorus formats' lists them)");
+    else if (!r)
+        addf(buf, cap, &n, "; no format chorus reads recognises its start ('chorus formats' "
+                           "lists them)");
     return n;
 }
 
@@ -212,7 +214,7 @@ static void nothing_read(const ch_ingest_opts *o, const char *path, const ch_rea
     }
     addf(msg, sizeof msg, &n, "; ");
     if (n < sizeof msg)
-        ch_ingest_shape(data, len, msg + n, sizeof msg - n);
+        ch_ingest_shape(data, len, r, msg + n, sizeof msg - n);
     file_diag(o, path, msg);
 }
 

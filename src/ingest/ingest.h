@@ -46,8 +46,10 @@ int ch_ingest_file(ch_corpus *c, const char *path, const ch_ingest_opts *opts,
 
 /* Describes the start of an input data[0..len) for a message: "the file is empty", "the file
  * is JSON; its first object has the keys a, b, c; its start looks like ...", "the file is a
- * table with the columns a, b (separator ';'); not a layout chorus reads ...". Writes at
- * most cap bytes (NUL-terminated); returns the length. */
-size_t ch_ingest_shape(const char *data, size_t len, char *buf, size_t cap);
+ * table with the columns a, b (separator ';'); no format chorus reads recognises its start".
+ * The format its start resembles is named unless it is `used` (the reader that read it; may
+ * be NULL). Writes at most cap bytes (NUL-terminated); returns the length. */
+size_t ch_ingest_shape(const char *data, size_t len, const ch_reader *used, char *buf,
+                       size_t cap);
 
 #endif
