@@ -153,6 +153,8 @@ static int row_to_post(void *arg, const ch_csv_rec *rec, ch_rawpost *r, ch_reaso
         r->platform = (ch_slice){t->platform, strlen(t->platform)};
 
     ch_slice v = ch_table_cell(t, rec, CH_TF_TIME);
+    if (v.n == 0)
+        v = ch_table_cell(t, rec, CH_TF_TIME2);
     if (v.n && row_time(t, v, r, reason, msg, msglen) != CHORUS_OK)
         return CHORUS_EPARSE;
 

@@ -23,6 +23,7 @@ enum {
     CH_TF__MAP,
     CH_TF_ROOT_ID = CH_TF__MAP,   /* presets only: thread root of a reply */
     CH_TF_URLS2,                  /* a second URL column (a fallback link) */
+    CH_TF_TIME2,                  /* a second time column, read when the first cell is empty */
     CH_TF_NAME,                   /* the account's display name */
     CH_TF_FOLLOWERS,              /* followers (or page likes) at posting */
     CH_TF_VERIFIED,               /* a boolean cell */

@@ -9,7 +9,8 @@
  *   author     author (the handle) | author_username
  *   author_id  author_id
  *   name       author_fullname | author_name
- *   time       unix_timestamp (Unix seconds, UTC) | timestamp ("YYYY-MM-DD HH:MM:SS", UTC)
+ *   time       unix_timestamp (Unix seconds, UTC) | timestamp ("YYYY-MM-DD HH:MM:SS", UTC),
+ *              also when a row's unix_timestamp cell is empty
  *   text       body
  *   urls       urls (comma-separated) | link_url
  *   hashtags   hashtags (comma-separated, no '#')
@@ -79,6 +80,7 @@ static const ch_table_preset preset = {
         [CH_TF_AUTHOR_ID] = L("author_id"),
         [CH_TF_NAME] = L("author_fullname", "author_name"),
         [CH_TF_TIME] = L("unix_timestamp", "timestamp"),
+        [CH_TF_TIME2] = L("timestamp"),
         [CH_TF_TEXT] = L("body"),
         [CH_TF_URLS] = L("urls", "link_url"),
         [CH_TF_HASHTAGS] = L("hashtags"),
