@@ -106,6 +106,8 @@ typedef struct chorus_format_info {
     const char *summary;      /* one line */
     const char *example;      /* a minimal input */
     bool detected;            /* chosen automatically from the first bytes ("auto") */
+    const char *aliases;      /* other names the "format" option takes, comma-separated
+                                 ("ct, ct-shares"); "" when none */
 } chorus_format_info;
 const chorus_format_info *chorus_format_at(size_t i);
 
@@ -304,7 +306,8 @@ chorus_err chorus_scan_match(chorus_scan *s, chorus_match_fn fn, void *ctx);
 
 /*
  * A figure of the job by name (the names of the JSON summary):
- *   reading (every job)  inputs, inputs_failed, records, posts, accounts, duplicates, errors
+ *   reading (every job)  inputs, inputs_failed, records, posts, accounts, duplicates, merged
+ *                        (rows repeating a post id that added URLs/hashtags to it), errors
  *                        (records skipped), by_kind.KIND (post, repost, reply, quote, like),
  *                        errors_by_reason.REASON, first, last (the span of the posts' times;
  *                        CHORUS_ENOTFOUND when no post has one), statements, statements_failed

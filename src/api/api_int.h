@@ -75,6 +75,7 @@ struct chorus_scan {
     unsigned errors_per_file;
     char *report;                 /* owned, or NULL */
     bool force;                   /* outputs may replace files chorus did not write */
+    char *time_format;            /* owned, or NULL: the built-in time forms only */
 
     /* what to read */
     scan_input *inputs;

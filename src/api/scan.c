@@ -80,6 +80,7 @@ void chorus_scan_free(chorus_scan *s)
     ch_stmtset_free(s->set);
     chorus_corpus_free(s->corpus);
     ch_free(s->report);
+    ch_free(s->time_format);
     ch_free(s->output);
     ch_free(s->json);
     ch_free(s);
@@ -252,6 +253,8 @@ static chorus_err read_inputs(chorus_scan *s)
         ch_ingest_opts io = {
             .reader = in->reader ? in->reader : ch_api_default_reader(s),
             .map = in->map ? in->map : s->map.n ? &s->map : NULL,
+            .time_format = s->time_format,
+            .require_posts = true,
             .strict = s->strict,
             .diag = on_diag,
             .diag_ctx = s,
@@ -560,19 +563,23 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     stage(s, ST_STORE);
     const char **inputs = ch_calloc(s->ninputs + 1, sizeof *inputs);
     const char **stmts = ch_calloc(s->nstmts + 1, sizeof *stmts);
-    if (!inputs || !stmts) {
+    const char **informats = ch_calloc(s->ninputs + 1, sizeof *informats);
+    if (!inputs || !stmts || !informats) {
+        ch_free(informats);
         ch_free(inputs);
         ch_free(stmts);
         rc = scan_fail(s, CHORUS_ENOMEM, NULL, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < s->ninputs; i++)
+    for (size_t i = 0; i < s->ninputs; i++) {
         inputs[i] = s->inputs[i].path;
+        informats[i] = s->inputs[i].used ? s->inputs[i].used->name : NULL;
+    }
     for (size_t i = 0; i < s->nstmts; i++)
         stmts[i] = s->stmts[i].path;
     const ch_reader *fmt = ch_api_default_reader(s);
     ch_scan_meta meta = {
-        .output = db_path, .inputs = inputs, .ninputs = s->ninputs,
+        .output = db_path, .inputs = inputs, .input_formats = informats, .ninputs = s->ninputs,
         .statements = stmts, .nstatements = s->nstmts,
         .window_fixed = s->window > 0, .screen_p = dopt.coact.screen_p,
         .format = fmt ? fmt->name : "auto", .threads = ch_parallel_threads(s->threads),
@@ -582,6 +589,7 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     int wrc = ch_store_write_scan(store, &meta, s->corpus, s->set, &s->d, msg, sizeof msg);
     store = NULL; /* committed or aborted */
     ch_free(inputs);
+    ch_free(informats);
     ch_free(stmts);
     s->seconds[ST_STORE] = ch_now() - t_store;
     s->ran[ST_STORE] = true;

@@ -66,6 +66,8 @@ static bool reading_count(const chorus_scan *s, const char *name, int64_t *out)
         *out = (int64_t)ch_corpus_naccounts(s->corpus);
     else if (!strcmp(name, "duplicates"))
         *out = (int64_t)st->duplicates;
+    else if (!strcmp(name, "merged"))
+        *out = (int64_t)st->merged;
     else if (!strcmp(name, "errors"))
         *out = (int64_t)errors_total(st);
     else if (!strcmp(name, "unreadable_bytes"))
@@ -293,9 +295,10 @@ static void json_ingest(text *t, const chorus_scan *s)
     const ch_corpus *c = s->corpus;
     const ch_corpus_stats *st = ch_corpus_stats_get(c);
     uint64_t errors = errors_total(st);
-    addf(t, "{\"posts\":%zu,\"accounts\":%zu,\"records\":%llu,\"duplicates\":%llu,",
+    addf(t, "{\"posts\":%zu,\"accounts\":%zu,\"records\":%llu,\"duplicates\":%llu,"
+            "\"merged\":%llu,",
          ch_corpus_nposts(c), ch_corpus_naccounts(c), (unsigned long long)st->records,
-         (unsigned long long)st->duplicates);
+         (unsigned long long)st->duplicates, (unsigned long long)st->merged);
     add(t, "\"by_kind\":{", 11);
     for (int k = 0; k < CH_KIND__COUNT; k++)
         addf(t, "%s\"%s\":%llu", k ? "," : "", ch_kind_name((ch_kind)k),

@@ -65,13 +65,16 @@ typedef struct cli_input_opts {
 } cli_input_opts;
 
 /* Handles the options every reading command shares (--format, --map, --strict, --quiet,
- * --json; getopt codes 'f','m','S','q','j') by setting the scan's option. Returns 1 if
+ * --json, --preset (= --format), --time-format; getopt codes 'f','m','S','q','j','T') by setting the scan's option. Returns 1 if
  * handled, 0 if not, -1 on a usage error (already reported). */
 int cli_input_option(chorus_scan *s, const char *cmd, int c, const char *arg,
                      cli_input_opts *o);
 /* Sets option key of s from a flag's value; on a bad value prints "chorus: CMD: --KEY ..."
  * and returns -1. */
 int cli_set(chorus_scan *s, const char *cmd, const char *key, const char *value);
+/* Prints one line per input (at most 20): its path, the format that read it and its posts;
+ * the first line starts with `label` ("inputs      "), the others are indented as much. */
+void cli_print_inputs(const chorus_scan *s, const char *label);
 /* Adds argv[first..argc) as inputs. Returns 0 or -1 (reported). */
 int cli_add_inputs(chorus_scan *s, const char *cmd, int argc, char **argv, int first);
 /* The exit status the inputs call for: EXIT_USAGE when one was refused as a usage error,
@@ -95,6 +98,7 @@ void cli_signals_init(void);
 
 int cmd_ingest(int argc, char **argv);
 int cmd_match(int argc, char **argv);
+int cmd_formats(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_export(int argc, char **argv);

@@ -9,13 +9,16 @@ static void help(FILE *f)
 {
     fprintf(f,
             "usage: chorus ingest INPUT... [--format FORMAT] [--map FIELD=COLUMN,...]\n"
+            "                     [--preset NAME] [--time-format LAYOUT]\n"
             "                     [--strict] [--quiet] [--json]\n"
             "\n"
             "Reads the inputs and prints what they hold: posts by kind, accounts, time range,\n"
             "duplicates dropped, and bad records skipped by reason.\n"
             "\n"
-            "  --format FORMAT   auto (default, per file), twitter-v1, twitter-v2, io-csv, csv,\n"
-            "                    chorus, jetstream, bluesky, reddit, tiktok, youtube\n"
+            "  --format FORMAT   auto (default, per file) or a format of 'chorus formats'\n"
+            "  --preset NAME     the same for a table preset: crowdtangle, meta-cl, 4cat, ...\n"
+            "  --time-format L   how table time cells are laid out, e.g. '%%m/%%d/%%Y %%H:%%M'\n"
+            "                    (%%Y %%y %%m %%d %%H %%I %%M %%S %%f %%p %%b %%a %%z %%Z %%s %%T)\n"
             "  --map SPEC        column map for csv: id=COL,author=COL,author_id=COL,time=COL,\n"
             "                    text=COL,kind=COL,ref_id=COL,ref_author=COL,ref_author_id=COL,\n"
             "                    lang=COL,urls=COL,hashtags=COL,mentions=COL,client=COL\n"
@@ -37,6 +40,7 @@ static void print_text(const chorus_scan *s, double secs)
     uint64_t errors = (uint64_t)cli_count(s, "errors");
     printf("read %zu input%s in %.2f s: %s records\n", ninputs, ninputs == 1 ? "" : "s", secs,
            cli_num((uint64_t)cli_count(s, "records"), a));
+    cli_print_inputs(s, "inputs      ");
     printf("posts       %s  (post %s, repost %s, reply %s, quote %s)\n",
            cli_num((uint64_t)cli_count(s, "posts"), a),
            cli_num((uint64_t)cli_count(s, "by_kind.post"), b),
@@ -46,6 +50,10 @@ static void print_text(const chorus_scan *s, double secs)
     printf("accounts    %s\n", cli_num((uint64_t)cli_count(s, "accounts"), a));
     printf("duplicates  %s  (same post id seen again, kept once)\n",
            cli_num((uint64_t)cli_count(s, "duplicates"), a));
+    int64_t merged = cli_count(s, "merged");
+    if (merged > 0)
+        printf("merged      %s  (rows repeating a post id with more URLs, hashtags or "
+               "mentions)\n", cli_num((uint64_t)merged, a));
     int64_t first, last;
     if (chorus_scan_count(s, "first", &first) == CHORUS_OK &&
         chorus_scan_count(s, "last", &last) == CHORUS_OK) {
@@ -76,6 +84,7 @@ int cmd_ingest(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"format", required_argument, 0, 'f'}, {"map", required_argument, 0, 'm'},
+        {"preset", required_argument, 0, 'f'}, {"time-format", required_argument, 0, 'T'},
         {"strict", no_argument, 0, 'S'},       {"quiet", no_argument, 0, 'q'},
         {"json", no_argument, 0, 'j'},         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},

@@ -39,8 +39,8 @@ static void help(FILE *f)
             "  --threshold X     minimum similarity, 0 < X <= 1 (default %.2f)\n"
             "  --all             every matching statement per post, not only the best\n"
             "  --threads N       matching threads (default 1; 0 = all cores)\n"
-            "  --format FORMAT   auto (default, per file), twitter-v1, twitter-v2, io-csv, csv,\n"
-            "                    chorus, reddit, tiktok, youtube\n"
+            "  --format FORMAT   auto (default, per file) or a format of 'chorus formats'\n"
+            "  --preset, --time-format   as for 'chorus ingest'\n"
             "  --map SPEC        column map for csv (see 'chorus ingest --help')\n"
             "  --strict          stop at the first bad record or statement (exit 1)\n"
             "  --quiet           no progress line, no per-record messages, no summary\n"
@@ -121,7 +121,9 @@ int cmd_match(int argc, char **argv)
     enum { O_THRESHOLD = 1000, O_SPLIT, O_ALL, O_THREADS };
     static const struct option longopts[] = {
         {"statements", required_argument, 0, 's'}, {"format", required_argument, 0, 'f'},
-        {"map", required_argument, 0, 'm'},        {"strict", no_argument, 0, 'S'},
+        {"map", required_argument, 0, 'm'},
+        {"preset", required_argument, 0, 'f'}, {"time-format", required_argument, 0, 'T'},
+        {"strict", no_argument, 0, 'S'},
         {"quiet", no_argument, 0, 'q'},            {"help", no_argument, 0, 'h'},
         {"threshold", required_argument, 0, O_THRESHOLD},
         {"split", no_argument, 0, O_SPLIT},        {"all", no_argument, 0, O_ALL},

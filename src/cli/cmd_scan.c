@@ -31,7 +31,8 @@ static void help(FILE *f)
             "  --window auto|SECONDS  co-action window (default auto: estimated from the data)\n"
             "  --threads N            worker threads (default 0: all cores); results do not\n"
             "                         depend on it\n"
-            "  --format, --map, --strict, --quiet, --json   as for 'chorus ingest'\n"
+            "  --format, --preset, --map, --time-format, --strict, --quiet, --json\n"
+            "                         as for 'chorus ingest'\n"
             "\n"
             "examples:\n"
             "  chorus scan tweets.jsonl.gz -s statements/ -o results.db\n"
@@ -52,6 +53,7 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
 {
     static const struct option longopts[] = {
         {"format", required_argument, 0, 'f'}, {"map", required_argument, 0, 'm'},
+        {"preset", required_argument, 0, 'f'}, {"time-format", required_argument, 0, 'T'},
         {"strict", no_argument, 0, 'S'},       {"quiet", no_argument, 0, 'q'},
         {"json", no_argument, 0, 'j'},         {"help", no_argument, 0, 'h'},
         {"statements", required_argument, 0, 's'}, {"output", required_argument, 0, 'o'},
@@ -128,6 +130,7 @@ static void print_summary(chorus_scan *s, const scan_opts *o)
     double total = 0;
     (void)chorus_scan_seconds(s, NULL, &total);
     int64_t nclusters = cli_count(s, "clusters"), window_long = cli_count(s, "window_long.repost");
+    cli_print_inputs(s, "inputs       ");
     printf("posts        %s from %s accounts (%s bad records skipped)\n",
            cli_num((uint64_t)cli_count(s, "posts"), a),
            cli_num((uint64_t)cli_count(s, "accounts"), b),

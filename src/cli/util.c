@@ -207,6 +207,7 @@ int cli_input_option(chorus_scan *s, const char *cmd, int c, const char *arg,
     switch (c) {
     case 'f': return cli_set(s, cmd, "format", arg) ? -1 : 1;
     case 'm': return cli_set(s, cmd, "map", arg) ? -1 : 1;
+    case 'T': return cli_set(s, cmd, "time_format", arg) ? -1 : 1;
     case 'S':
         o->strict = true;
         return cli_set(s, cmd, "strict", "true") ? -1 : 1;
@@ -225,6 +226,22 @@ int cli_add_inputs(chorus_scan *s, const char *cmd, int argc, char **argv, int f
         }
     }
     return 0;
+}
+
+void cli_print_inputs(const chorus_scan *s, const char *label)
+{
+    size_t n = chorus_scan_input_count(s);
+    char a[32];
+    for (size_t i = 0; i < n && i < 20; i++) {
+        chorus_input_info in;
+        if (chorus_scan_input(s, i, &in) != CHORUS_OK)
+            continue;
+        printf("%-*s%s  %s, %s posts%s\n", (int)strlen(label), i ? "" : label, in.path,
+               in.format ? in.format : "unread", cli_num(in.posts, a),
+               in.status == CHORUS_OK ? "" : " (failed)");
+    }
+    if (n > 20)
+        printf("%-*s... %zu more\n", (int)strlen(label), "", n - 20);
 }
 
 int cli_inputs_status(const chorus_scan *s)

@@ -155,6 +155,10 @@ const char *ch_reason_name(ch_reason r);  /* short snake_case name, e.g. "bad_js
 typedef struct ch_corpus_stats {
     uint64_t posts_by_kind[CH_KIND__COUNT];
     uint64_t duplicates;          /* records dropped because their post id was already held */
+    uint64_t merged;              /* records that repeated a post id held and added URLs,
+                                     hashtags or mentions to it (see ch_corpus_add) */
+    uint64_t profiles;            /* account records applied: handles and profiles
+                                     (ch_corpus_set_handle, ch_corpus_set_profile) */
     uint64_t records;             /* records read (kept, duplicate or skipped) */
     uint64_t errors[CH_R__COUNT]; /* records skipped, by reason */
     int64_t min_time, max_time;   /* over kept posts; CH_UNKNOWN_I64 when none */
@@ -173,7 +177,16 @@ size_t chorus_corpus_accounts(const chorus_corpus *c);
 
 /* Adds a record. Returns 0 (kept or duplicate: *kept says which), or CHORUS_EPARSE with
  * *reason set when a required field is missing/invalid, or CHORUS_ENOMEM. `file` is the
- * index from ch_corpus_add_file. */
+ * index from ch_corpus_add_file.
+ *
+ * A record whose (platform, post id) is held already is one of two things. When its other
+ * fields agree with the post held — the same account, time, kind and referenced post, and the
+ * same text unless one of the two has none — it is another row of the same post: tables of
+ * shares write one row per URL or hashtag of a post (CrowdTangle, CooRnet). Its URLs,
+ * hashtags and mentions that the post lacks are added to it (up to CH_MAX_ENTITIES of each),
+ * and the record counts as `merged` when it added any. Every other repeat (nothing new, or a
+ * field that disagrees) counts as a duplicate and changes nothing: the first copy read is
+ * kept. Cost of a repeat: one account lookup and one string lookup per entity. */
 int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, ch_reason *reason);
 /* Registers an input file name; returns its index in *out. */
 int ch_corpus_add_file(ch_corpus *c, const char *name, uint32_t *out);

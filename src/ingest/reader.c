@@ -116,10 +116,14 @@ bool ch_sniff_header_has(const ch_sniff *s, const char *col)
     size_t n = s->line_len, cl = strlen(col);
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        while (j < n && line[j] != ',' && line[j] != '\t')
+        while (j < n && (s->sep ? line[j] != s->sep : line[j] != ',' && line[j] != '\t'))
             j++;
         size_t a = i, b = j;
         if (b > a && line[b - 1] == '\r')
+            b--;
+        while (b > a && line[a] == ' ')
+            a++;
+        while (b > a && line[b - 1] == ' ')
             b--;
         if (b > a && line[a] == '"')
             a++;

@@ -49,7 +49,11 @@ typedef struct ch_reader ch_reader;
 typedef struct ch_ingest_opts {
     const ch_reader *reader;      /* NULL: detect per file (ch_ingest_sniff) */
     const ch_csvmap *map;         /* column map for the table readers that take one */
+    const char *time_format;      /* --time-format for the table readers; NULL: none */
     bool strict;                  /* first bad record stops the run with CHORUS_EPARSE */
+    bool require_posts;           /* a file that gives nothing (no post kept, merged or seen
+                                     again, no account record) is CHORUS_EFORMAT, with a
+                                     message naming the shape seen (ch_ingest_file) */
     size_t max_line;              /* 0 = CH_INPUT_MAX_LINE_DEFAULT */
     ch_diag_fn diag;
     void *diag_ctx;
@@ -101,6 +105,8 @@ typedef struct ch_sniff {
     const char *line;             /* == data: the first record (see above) */
     size_t line_len;
     bool json;                    /* data starts with '{' or '[' */
+    char sep;                     /* not json: the table separator (ch_csv_guess_sep over
+                                     data); 0 = ',' or '\t' */
 } ch_sniff;
 
 /* True if the JSON key "k" (quoted) occurs in the first record. A substring test is enough:
@@ -108,8 +114,8 @@ typedef struct ch_sniff {
 bool ch_sniff_has_key(const ch_sniff *s, const char *k);
 /* True if the first line is a plausible table header (printable, valid UTF-8, not JSON). */
 bool ch_sniff_is_table(const ch_sniff *s);
-/* True if the first line, read as a comma- or tab-separated header, has a column named
- * `col` (case-insensitive, quotes stripped). */
+/* True if the first line, read as a header separated by s->sep (or by ',' and '\t' when 0),
+ * has a column named `col` (case-insensitive, quotes and surrounding spaces stripped). */
 bool ch_sniff_header_has(const ch_sniff *s, const char *col);
 
 /* How sure a sniff function is that an input is its format. The driver takes the reader

@@ -106,6 +106,10 @@ static int write_run(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     for (size_t i = 0; i < m->ninputs; i++) {
         snprintf(buf, sizeof buf, "input.%zu", i);
         run_str(s, &rc, buf, m->inputs[i]);
+        if (m->input_formats && m->input_formats[i]) {
+            snprintf(buf, sizeof buf, "input_format.%zu", i);
+            run_str(s, &rc, buf, m->input_formats[i]);
+        }
     }
     for (size_t i = 0; i < m->nstatements; i++) {
         snprintf(buf, sizeof buf, "statements.%zu", i);

@@ -34,6 +34,8 @@ typedef struct ch_store_bad_record {
 typedef struct ch_scan_meta {
     const char *output;           /* the database path, for messages */
     const char *const *inputs;    /* input.N */
+    const char *const *input_formats; /* input_format.N: the format that read input N, NULL
+                                     (or a NULL entry) when none could; may be NULL */
     size_t ninputs;
     const char *const *statements;/* statements.N: the paths given */
     size_t nstatements;

@@ -16,9 +16,10 @@ head -c 3000 /dev/urandom > "$TMP/junk.bin"
 "$CHORUS" ingest "$TMP/junk.bin" 2>"$TMP/err" >/dev/null; eq "undetectable format exit" $? 1
 check "undetectable format message" grep -q "format" "$TMP/err"
 
-# --- empty file: no posts, success
+# --- empty file: no posts, refused (exit 1) with a message saying so
 : > "$TMP/empty.jsonl"
-j=$("$CHORUS" ingest --json "$TMP/empty.jsonl"); eq "empty exit" $? 0
+j=$("$CHORUS" ingest --json "$TMP/empty.jsonl" 2>"$TMP/empty.err"); eq "empty exit" $? 1
+grep -q "empty.jsonl: no posts read: the file is empty" "$TMP/empty.err"; eq "empty says so" $? 0
 eq "empty posts" "$(jget "$j" posts)" 0
 
 # --- real twarc v2 pages: count distinct tweet ids independently with python

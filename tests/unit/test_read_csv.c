@@ -223,7 +223,7 @@ static void test_lists_and_bad_rows(void **state)
     assert_int_equal(g.d[1].line, 4);
     assert_int_equal(g.d[2].reason, CH_R_NO_TIME);
     assert_int_equal(g.d[3].reason, CH_R_BAD_TIME);
-    assert_string_equal(g.d[3].msg, "unparseable time '31/12/2020'");
+    assert_string_equal(g.d[3].msg, "unparseable time '31/12/2020': a day-first date (31 is no month): give --time-format '%d/%m/%Y'");
     chorus_corpus_free(c);
 }
 
