@@ -89,6 +89,10 @@ typedef struct chorus_error {
 /* Writes Unix time t as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into buf (cap >= 21, else cut), or
  * "unknown" for CHORUS_NULL or a time outside the years 1 to 9999. Returns buf. */
 const char *chorus_time_format(int64_t t, char *buf, size_t cap);
+/* Writes a duration in seconds in words into buf (cap >= 24 always suffices; else cut):
+ * "45 seconds", "29 minutes", "6 hours", "1.5 hours", "3 days"; a negative one with a leading
+ * '-'. The spelling of summaries, reasons and the report. Returns buf. */
+const char *chorus_duration_format(double seconds, char *buf, size_t cap);
 
 /* The reasons a record is skipped ("bad_json", "missing_id", ...; chorus_diag.reason), in a
  * fixed order: i from 0 until NULL. Constants. */
