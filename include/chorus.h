@@ -401,6 +401,8 @@ typedef struct chorus_account {
     int64_t cluster;          /* CHORUS_NULL when in no cluster */
     const char *reasons;      /* JSON: every feature's value and contribution, and
                                  "top_reasons" in words (docs/scoring.md); NULL when none */
+    const char *top_reasons;  /* reasons' "top_reasons" in words, one per line ('\n'
+                                 between them), strongest first; NULL when none */
 } chorus_account;
 typedef int (*chorus_account_fn)(void *ctx, const chorus_account *a);
 /* Accounts by score (highest first), then id: the scored accounts, or with the cluster filter
@@ -417,6 +419,7 @@ typedef struct chorus_edge {
     int64_t n_events;         /* pairs of posts within the window */
     int64_t n_objects;        /* distinct shared objects */
     double pvalue;            /* under the null model (docs/coordination.md) */
+    const char *handle_a, *handle_b;   /* the accounts' handles; NULL when unknown */
 } chorus_edge;
 typedef int (*chorus_edge_fn)(void *ctx, const chorus_edge *e);
 /* Edges by p-value (smallest first), then shared objects (most first). Filters: account (an
