@@ -6,7 +6,9 @@ pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libsimdjson-dev libutf8proc-dev libxxhash-dev libzstd-dev zlib1g-dev
       libsqlite3-dev sqlite3 libigraph-dev libcmocka-dev libwebsockets-dev openssl
       zstd gzip time bc python3 python3-networkx python3-igraph)
-[ "${CHORUS_WITH_BROWSER:-0}" = 1 ] && pkgs+=(chromium)
+# the report's browser tests: Chromium, driven over the DevTools protocol (python3-websocket),
+# screenshots checked with python3-pil
+[ "${CHORUS_WITH_BROWSER:-0}" = 1 ] && pkgs+=(chromium python3-websocket python3-pil)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
