@@ -3,8 +3,9 @@
 # Chromium loads it with no console message at all (any message is an error or a blocked
 # load), the network picture has one node per clustered account, and a cluster section shows
 # highlighted evidence. report_browser.py then drives the page over the DevTools protocol:
-# every member in the page, the search, screenshots at desktop and phone widths, printing. Hostile texts stay text in the browser's DOM; a
-# database with 10,000 clusters (40,000 accounts) gives a report under 8 MB. The browser checks are skipped
+# every member in the page, the search, screenshots at desktop and phone widths, printing.
+# Hostile texts stay text in the browser's DOM; a database with 10,000 clusters (40,000
+# accounts) gives a report under 8 MB with every member in it. The browser checks are skipped
 # (and counted as passed) when chromium is not installed; the setup script installs it with
 # CHORUS_WITH_BROWSER=1.
 . "$(dirname "$0")/lib.sh"
