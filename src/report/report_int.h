@@ -136,6 +136,9 @@ bool ch_report_step_failed(ch_report_ctx *c, int rc);
 /* Colour of a cluster: a distinct palette colour for the first detailed clusters, a hue
  * derived from the id after that. Writes "#rrggbb" (buf[8]). */
 const char *ch_report_colour(const ch_report_ctx *c, int64_t cluster_id, char buf[8]);
+/* The same colours without a render context (exports): the palette by cluster id, which is
+ * the rank by score in a scan's database, then hues derived from the id. */
+const char *ch_report_cluster_colour(int64_t cluster_id, char buf[8]);
 /* Sorts rank_by_id (filled with the detailed clusters) for ch_report_rank. */
 void ch_report_rank_index(ch_report_ctx *c);
 /* Rank of a detailed cluster, or -1. */
