@@ -215,7 +215,7 @@ eq "10k clusters: DOM nodes" "$(grep -o 'class="node"' "$TMP/dom.html" | wc -l)"
 # ---- the page in use: members, search, screenshots, print (DevTools protocol) ----------------
 if /usr/bin/python3 -c 'import websocket, PIL' 2>/dev/null; then
   mkdir -p "$TMP/browser"
-  timeout 300 /usr/bin/python3 "$(dirname "$0")/report_browser.py" "$browser" "$out" "$db" \
+  timeout 300 /usr/bin/python3 "$(dirname "$0")/browser/report_browser.py" "$browser" "$out" "$db" \
     "$TMP/browser" >"$TMP/browser.log" 2>&1
   rc=$?
   sed 's/^/report: /' "$TMP/browser.log"

@@ -1,5 +1,5 @@
 """cdp.py — a small driver for headless Chromium over the DevTools protocol, for the report's
-browser tests (tests/e2e/report_browser.py). Uses Debian's python3-websocket; no npm.
+browser tests (tests/e2e/browser/report_browser.py). Uses Debian's python3-websocket; no npm.
 
     with Browser("/usr/bin/chromium", tmpdir) as b:
         b.viewport(1280, 900)
