@@ -93,6 +93,10 @@ typedef struct chorus_error {
 /* Writes Unix time t as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into buf (cap >= 21, else cut), or
  * "unknown" for CHORUS_NULL or a time outside the years 1 to 9999. Returns buf. */
 const char *chorus_time_format(int64_t t, char *buf, size_t cap);
+/* Writes a duration in seconds in words into buf (cap >= 24 always suffices; else cut):
+ * "45 seconds", "29 minutes", "6 hours", "1.5 hours", "3 days"; a negative one with a leading
+ * '-'. The spelling of summaries, reasons and the report. Returns buf. */
+const char *chorus_duration_format(double seconds, char *buf, size_t cap);
 
 /* The reasons a record is skipped ("bad_json", "missing_id", ...; chorus_diag.reason), in a
  * fixed order: i from 0 until NULL. Constants. */
@@ -411,6 +415,8 @@ typedef struct chorus_account {
     int64_t cluster;          /* CHORUS_NULL when in no cluster */
     const char *reasons;      /* JSON: every feature's value and contribution, and
                                  "top_reasons" in words (docs/scoring.md); NULL when none */
+    const char *top_reasons;  /* reasons' "top_reasons" in words, one per line ('\n'
+                                 between them), strongest first; NULL when none */
 } chorus_account;
 typedef int (*chorus_account_fn)(void *ctx, const chorus_account *a);
 /* Accounts by score (highest first), then id: the scored accounts, or with the cluster filter
@@ -427,6 +433,7 @@ typedef struct chorus_edge {
     int64_t n_events;         /* pairs of posts within the window */
     int64_t n_objects;        /* distinct shared objects */
     double pvalue;            /* under the null model (docs/coordination.md) */
+    const char *handle_a, *handle_b;   /* the accounts' handles; NULL when unknown */
 } chorus_edge;
 typedef int (*chorus_edge_fn)(void *ctx, const chorus_edge *e);
 /* Edges by p-value (smallest first), then shared objects (most first). Filters: account (an

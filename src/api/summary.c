@@ -94,6 +94,17 @@ static bool reading_count(const chorus_scan *s, const char *name, int64_t *out)
     return true;
 }
 
+/* Account pairs in the network: two accounts, whatever the behaviours they share (the
+ * "edges" figure counts one per pair and behaviour). The one meaning of "pair" in every
+ * summary and report. */
+static size_t pairs_kept(const ch_network *net)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < net->n_edges; i++)
+        n += net->edges[i].used != 0;
+    return n;
+}
+
 chorus_err chorus_scan_count(const chorus_scan *s, const char *name, int64_t *out)
 {
     if (!s || !name || !out)
@@ -138,6 +149,8 @@ chorus_err chorus_scan_count(const chorus_scan *s, const char *name, int64_t *ou
         *out = d->nd ? (int64_t)d->nd->n_narratives : 0;
     else if (!strcmp(name, "edges"))
         *out = (int64_t)d->net->n_coact_kept;
+    else if (!strcmp(name, "pairs"))
+        *out = (int64_t)pairs_kept(d->net);
     else if (!strcmp(name, "edges_screened"))
         *out = (int64_t)d->co->n_edges;
     else if (!strcmp(name, "edges_significant"))
@@ -330,7 +343,8 @@ static void json_scan(text *t, const chorus_scan *s)
     const ch_detect_result *d = &s->d;
     addf(t, "{\"posts\":%zu,\"accounts\":%zu,\"errors\":%llu,\"unreadable_bytes\":%llu,"
             "\"statements\":%zu,"
-            "\"matches\":%zu,\"posts_matched\":%llu,\"narratives\":%zu,\"edges\":%zu,"
+            "\"matches\":%zu,\"posts_matched\":%llu,\"narratives\":%zu,\"pairs\":%zu,"
+            "\"edges\":%zu,"
             "\"clusters\":%zu,\"clustered_accounts\":%lld,\"flagged_accounts\":%lld,"
             "\"window\":%lld,\"seconds\":%.3f,\"database\":",
          ch_corpus_nposts(c), ch_corpus_naccounts(c),
@@ -338,7 +352,7 @@ static void json_scan(text *t, const chorus_scan *s)
          (unsigned long long)ch_corpus_stats_get(c)->unreadable_bytes,
          s->set ? ch_stmtset_count(s->set) : 0, d->parrot.nrows,
          (unsigned long long)d->parrot.posts_matched, d->nd ? d->nd->n_narratives : 0,
-         d->net->n_coact_kept, d->net->n_clusters, (long long)s->clustered,
+         pairs_kept(d->net), d->net->n_coact_kept, d->net->n_clusters, (long long)s->clustered,
          (long long)s->flagged, (long long)d->co->window, s->seconds_total);
     add_str(t, s->output);
     add(t, ",\"top_clusters\":[", 17);

@@ -10,7 +10,7 @@ static void help(FILE *f)
     fprintf(f,
             "usage: chorus ingest INPUT... [--format FORMAT] [--map FIELD=COLUMN,...]\n"
             "                     [--preset NAME] [--time-format LAYOUT]\n"
-            "                     [--strict] [--quiet] [--json]\n"
+            "                     [--strict] [--quiet] [--json] [--progress MODE]\n"
             "\n"
             "Reads the inputs and prints what they hold: posts by kind, accounts, time range,\n"
             "duplicates dropped, and bad records skipped by reason.\n"
@@ -23,8 +23,10 @@ static void help(FILE *f)
             "                    text=COL,kind=COL,ref_id=COL,ref_author=COL,ref_author_id=COL,\n"
             "                    lang=COL,urls=COL,hashtags=COL,mentions=COL,client=COL\n"
             "  --strict          stop at the first bad record (exit 1)\n"
-            "  --quiet           no progress line, no per-record messages\n"
-            "  --json            print one JSON object on stdout\n"
+            "  --quiet           no progress, no per-record messages, no summary\n"
+            "  --json            print one JSON object on stdout (also with --quiet)\n"
+            "  --progress MODE   auto (default: bar on a terminal, else plain), bar, plain\n"
+            "                    (one line per input and stage, for logs), none\n"
             "\n"
             "examples:\n"
             "  chorus ingest tweets.jsonl.gz\n"
@@ -87,6 +89,7 @@ int cmd_ingest(int argc, char **argv)
         {"preset", required_argument, 0, 'f'}, {"time-format", required_argument, 0, 'T'},
         {"strict", no_argument, 0, 'S'},       {"quiet", no_argument, 0, 'q'},
         {"json", no_argument, 0, 'j'},         {"help", no_argument, 0, 'h'},
+        CLI_PROGRESS_LONGOPT,
         {0, 0, 0, 0},
     };
     chorus_scan *s;
@@ -124,7 +127,7 @@ int cmd_ingest(int argc, char **argv)
     }
     cli_diag d = {.quiet = o.quiet, .limit = 20};
     cli_progress prog;
-    cli_progress_init(&prog, s, &d, o.quiet, "ingest");
+    cli_progress_init(&prog, s, &d, o.progress, o.quiet, "ingest");
     chorus_scan_set_diag(s, cli_diag_cb, &d);
     chorus_scan_set_progress(s, cli_progress_cb, &prog);
     chorus_err rc = chorus_scan_ingest(s);
@@ -136,7 +139,7 @@ int cmd_ingest(int argc, char **argv)
         const char *j = chorus_scan_summary_json(s);
         if (j)
             printf("%s\n", j);
-    } else {
+    } else if (!o.quiet) {
         print_text(s, secs);
     }
 out:

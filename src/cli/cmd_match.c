@@ -15,7 +15,7 @@ static void help(FILE *f)
     fprintf(f,
             "usage: chorus match -s STATEMENTS INPUT... [--threshold X] [--split] [--all]\n"
             "                    [--threads N] [--format FORMAT] [--map FIELD=COLUMN,...]\n"
-            "                    [--strict] [--quiet]\n"
+            "                    [--strict] [--quiet] [--progress MODE]\n"
             "\n"
             "Finds posts that copy, excerpt or lightly paraphrase official statements and prints\n"
             "one JSON line per match on stdout, in input order:\n"
@@ -43,7 +43,9 @@ static void help(FILE *f)
             "  --preset, --time-format   as for 'chorus ingest'\n"
             "  --map SPEC        column map for csv (see 'chorus ingest --help')\n"
             "  --strict          stop at the first bad record or statement (exit 1)\n"
-            "  --quiet           no progress line, no per-record messages, no summary\n"
+            "  --quiet           no progress, no per-record messages, no summary\n"
+            "  --progress MODE   auto (default: bar on a terminal, else plain), bar, plain\n"
+            "                    (one line per input and stage, for logs), none\n"
             "\n"
             "examples:\n"
             "  chorus match -s statements/ tweets.jsonl.gz > matches.jsonl\n"
@@ -125,6 +127,7 @@ int cmd_match(int argc, char **argv)
         {"preset", required_argument, 0, 'f'}, {"time-format", required_argument, 0, 'T'},
         {"strict", no_argument, 0, 'S'},
         {"quiet", no_argument, 0, 'q'},            {"help", no_argument, 0, 'h'},
+        CLI_PROGRESS_LONGOPT,
         {"threshold", required_argument, 0, O_THRESHOLD},
         {"split", no_argument, 0, O_SPLIT},        {"all", no_argument, 0, O_ALL},
         {"threads", required_argument, 0, O_THREADS},
@@ -207,7 +210,7 @@ int cmd_match(int argc, char **argv)
 
     cli_diag d = {.quiet = o.quiet, .limit = 20};
     cli_progress prog;
-    cli_progress_init(&prog, s, &d, o.quiet, "match");
+    cli_progress_init(&prog, s, &d, o.progress, o.quiet, "match");
     chorus_scan_set_diag(s, cli_diag_cb, &d);
     chorus_scan_set_progress(s, cli_progress_cb, &prog);
     chorus_err rc = chorus_scan_match(s, print_row, stdout);

@@ -15,7 +15,7 @@ static void help(FILE *f)
             "usage: chorus scan INPUT... [-s STATEMENTS]... [-o chorus.db] [--report FILE]\n"
             "                   [--window auto|SECONDS] [--format FORMAT] [--map SPEC]\n"
             "                   [--split] [--threads N] [--force] [--strict] [--quiet]\n"
-            "                   [--json]\n"
+            "                   [--json] [--progress auto|bar|plain|none]\n"
             "\n"
             "Finds accounts that act in concert and posts that parrot statements, scores every\n"
             "account, and writes everything to a SQLite results database.\n"
@@ -31,7 +31,13 @@ static void help(FILE *f)
             "  --window auto|SECONDS  co-action window (default auto: estimated from the data)\n"
             "  --threads N            worker threads (default 0: all cores); results do not\n"
             "                         depend on it\n"
-            "  --format, --preset, --map, --time-format, --strict, --quiet, --json\n"
+            "  --quiet                no progress, no per-record messages, no summary (errors\n"
+            "                         and warnings still go to stderr)\n"
+            "  --json                 the summary as one JSON object on stdout\n"
+            "  --progress MODE        auto (default: bar on a terminal, else plain), bar,\n"
+            "                         plain (one line per input and stage: for logs, nohup,\n"
+            "                         CI and Jupyter's !chorus), none\n"
+            "  --format, --preset, --map, --time-format, --strict\n"
             "                         as for 'chorus ingest'\n"
             "\n"
             "examples:\n"
@@ -56,6 +62,7 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
         {"preset", required_argument, 0, 'f'}, {"time-format", required_argument, 0, 'T'},
         {"strict", no_argument, 0, 'S'},       {"quiet", no_argument, 0, 'q'},
         {"json", no_argument, 0, 'j'},         {"help", no_argument, 0, 'h'},
+        CLI_PROGRESS_LONGOPT,
         {"statements", required_argument, 0, 's'}, {"output", required_argument, 0, 'o'},
         {"window", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
         {"split", no_argument, 0, 'P'},        {"report", required_argument, 0, 'R'},
@@ -146,14 +153,18 @@ static void print_summary(chorus_scan *s, const scan_opts *o)
                cli_num((uint64_t)cli_count(s, "matches"), b));
     printf("narratives   %s groups of near-identical posts\n",
            cli_num((uint64_t)cli_count(s, "narratives"), a));
-    printf("co-actions   %s account pairs in the network (%s screened, %s significant on "
-           "their own; window %llds",
-           cli_num((uint64_t)cli_count(s, "edges"), a),
-           cli_num((uint64_t)cli_count(s, "edges_screened"), b),
+    /* a pair is two accounts, whatever they did together (the report counts the same way);
+     * a link is one pair and one behaviour */
+    char w0[32], w1[32];
+    printf("co-actions   %s account pairs acting together (%s links of a pair and a behaviour; "
+           "%s screened, %s significant on their own; window %s",
+           cli_num((uint64_t)cli_count(s, "pairs"), a),
+           cli_num((uint64_t)cli_count(s, "edges"), b),
+           cli_num((uint64_t)cli_count(s, "edges_screened"), (char[32]){0}),
            cli_num((uint64_t)cli_count(s, "edges_significant"), (char[32]){0}),
-           (long long)cli_count(s, "window"));
+           chorus_duration_format((double)cli_count(s, "window"), w0, sizeof w0));
     if (window_long)
-        printf(" and %llds", (long long)window_long);
+        printf(", second look %s", chorus_duration_format((double)window_long, w1, sizeof w1));
     printf(")\n");
     printf("clusters     %s coordinated clusters, %s accounts; %s accounts score >= %.1f\n",
            cli_num((uint64_t)nclusters, a), cli_num((uint64_t)cli_count(s, "clustered_accounts"), b),
@@ -189,7 +200,7 @@ int cmd_scan(int argc, char **argv)
     }
     cli_diag d = {.quiet = o.in.quiet, .limit = 20};
     cli_progress prog;
-    cli_progress_init(&prog, s, &d, o.in.quiet, "scan");
+    cli_progress_init(&prog, s, &d, o.in.progress, o.in.quiet, "scan");
     prog.stages = true;
     prog.warn_empty = true;
     chorus_scan_set_diag(s, cli_diag_cb, &d);
@@ -200,9 +211,10 @@ int cmd_scan(int argc, char **argv)
         status = cli_job_failed(s, "scan");
         goto out;
     }
-    print_summary(s, &o);
-    if (o.report && !o.in.json)
-        printf("report       %s\n", o.report);
+    if (!o.in.quiet || o.in.json)
+        print_summary(s, &o);
+    if (o.report && !o.in.json && !o.in.quiet)
+        printf("report       %s  (open it in a browser)\n", o.report);
     /* inputs that could not be read were reported; the results cover the others */
     if (cli_inputs_status(s) != EXIT_OK) {
         cli_err("some inputs could not be read (see above): the results cover the others");

@@ -32,7 +32,8 @@ static void usage(FILE *f)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
     fprintf(f,
             "\n"
-            "Run 'chorus COMMAND --help' for the options of a command.\n"
+            "Run 'chorus help COMMAND' (or 'chorus COMMAND --help') for the options of a\n"
+            "command.\n"
             "Inputs may be plain, .gz or .zst; '-' reads standard input.\n"
             "Exit status: 0 success, 1 runtime error (a failed write to standard output\n"
             "too), 2 usage error. Outputs are written to a temporary file and renamed into\n"
@@ -46,6 +47,17 @@ static int run(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    if (!strcmp(cmd, "help") && argc > 2) {
+        /* `chorus help scan` is `chorus scan --help` */
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+            if (!strcmp(argv[2], commands[i].name)) {
+                char *args[] = {argv[2], "--help", NULL};
+                return commands[i].fn(2, args);
+            }
+        }
+        cli_err("help: unknown command '%s' (see 'chorus help')", argv[2]);
+        return EXIT_USAGE;
+    }
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
         return EXIT_OK;

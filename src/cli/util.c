@@ -101,20 +101,32 @@ void cli_diag_cb(void *ctx, const chorus_diag *g)
 
 /* ---- progress ------------------------------------------------------------------------------ */
 
-void cli_progress_init(cli_progress *p, chorus_scan *s, cli_diag *d, bool quiet,
-                       const char *cmd)
+int cli_progress_parse(const char *s)
+{
+    static const char *const names[] = {"auto", "bar", "plain", "none"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(s, names[i]))
+            return i;
+    return -1;
+}
+
+void cli_progress_init(cli_progress *p, chorus_scan *s, cli_diag *d, cli_progress_mode mode,
+                       bool quiet, const char *cmd)
 {
     memset(p, 0, sizeof *p);
-    p->enabled = !quiet && isatty(STDERR_FILENO);
+    if (mode == CLI_PROGRESS_AUTO)
+        mode = quiet ? CLI_PROGRESS_NONE
+                     : isatty(STDERR_FILENO) ? CLI_PROGRESS_BAR : CLI_PROGRESS_PLAIN;
+    p->mode = mode;
     p->cmd = cmd;
     p->diag = d;
     p->scan = s;
-    p->start = p->last = cli_now();
+    p->start = p->last = p->job_start = cli_now();
 }
 
 static void clear_line(cli_progress *p)
 {
-    if (p->enabled && p->drawn) {
+    if (p->mode == CLI_PROGRESS_BAR && p->drawn) {
         fputs("\r\033[K", stderr);
         fflush(stderr);
     }
@@ -142,6 +154,70 @@ static void reading_line(cli_progress *p, const chorus_progress *pr)
     p->drawn = true;
 }
 
+/* A size in words for the plain lines: "812 bytes", "153.2 MB". */
+static const char *size_words(int64_t n, char buf[32])
+{
+    if (n < 10000)
+        snprintf(buf, 32, "%lld bytes", (long long)n);
+    else if (n < 10000000)
+        snprintf(buf, 32, "%.1f kB", (double)n / 1e3);
+    else if (n < 10000000000LL)
+        snprintf(buf, 32, "%.1f MB", (double)n / 1e6);
+    else
+        snprintf(buf, 32, "%.1f GB", (double)n / 1e9);
+    return buf;
+}
+
+/* plain: the input being read is over (finished, or the next one or stage began) */
+static void plain_file_end(cli_progress *p)
+{
+    if (!p->file[0] || p->file_done)
+        return;
+    char nb[32];
+    fprintf(stderr, "%s: read %s: %s records in %.1f s\n", p->cmd, p->file,
+            cli_num(p->records - p->file_records0, nb), cli_now() - p->file_start);
+    fflush(stderr);
+    p->file_done = true;
+}
+
+/* plain: a line when an input starts (unless its first report is already its end), one when
+ * it ends, and one every 30 s in between, so a log shows that a long read is alive */
+static void plain_reading(cli_progress *p, const chorus_progress *pr)
+{
+    const char *f = pr->file ? pr->file : "";
+    const double now = cli_now();
+    if (!p->file[0] || strncmp(p->file, f, sizeof p->file - 1)) {
+        plain_file_end(p);
+        snprintf(p->file, sizeof p->file, "%s", f);
+        p->file_records0 = p->records;
+        p->file_start = p->last;     /* the previous input ended at its last report */
+        p->file_done = p->file_announced = false;
+    }
+    p->records = pr->records;
+    const bool finished = pr->total > 0 && pr->done >= (uint64_t)pr->total;
+    char nb[32], sb[32];
+    if (finished) {
+        plain_file_end(p);
+    } else if (!p->file_announced) {
+        if (pr->total > 0)
+            fprintf(stderr, "%s: reading %s (%s)\n", p->cmd, f, size_words(pr->total, sb));
+        else
+            fprintf(stderr, "%s: reading %s\n", p->cmd, f);
+        p->file_announced = true;
+        p->last = now;
+    } else if (now - p->last >= 30) {
+        fprintf(stderr, "%s: reading %s: %s records", p->cmd, f,
+                cli_num(pr->records - p->file_records0, nb));
+        if (pr->total > 0)
+            fprintf(stderr, ", %.0f%% of the file", 100.0 * (double)pr->done / (double)pr->total);
+        fprintf(stderr, " (%.0f s)\n", now - p->file_start);
+        p->last = now;
+    }
+    fflush(stderr);
+    if (finished)
+        p->last = now;
+}
+
 /* The reading is over: its line goes, its diagnostics' tail is printed, and (scan) an empty
  * corpus is worth a warning when later stages are about to run on it. */
 static void end_reading(cli_progress *p, bool more_stages)
@@ -150,6 +226,8 @@ static void end_reading(cli_progress *p, bool more_stages)
         return;
     p->reading = false;
     clear_line(p);
+    if (p->mode == CLI_PROGRESS_PLAIN)
+        plain_file_end(p);
     if (p->diag)
         cli_diag_flush(p->diag);
     if (more_stages && p->warn_empty && cli_count(p->scan, "posts") == 0 &&
@@ -163,19 +241,24 @@ void cli_progress_cb(void *ctx, const chorus_progress *pr)
     if (!strcmp(pr->stage, "read")) {
         if (!p->reading) {
             p->reading = true;
-            p->start = p->last = cli_now();
+            p->start = p->last = p->file_start = cli_now();
         }
-        if (p->enabled)
+        if (p->mode == CLI_PROGRESS_BAR)
             reading_line(p, pr);
+        else if (p->mode == CLI_PROGRESS_PLAIN)
+            plain_reading(p, pr);
         return;
     }
     end_reading(p, true);
     if (p->diag)
         cli_diag_flush(p->diag);
-    if (p->enabled && p->stages) {
+    if (p->mode == CLI_PROGRESS_BAR && p->stages) {
         fprintf(stderr, "\r\033[K%s: %s ...", p->cmd, pr->what);
         fflush(stderr);
         p->drawn = true;
+    } else if (p->mode == CLI_PROGRESS_PLAIN) {
+        fprintf(stderr, "%s: %s\n", p->cmd, pr->what);
+        fflush(stderr);
     }
 }
 
@@ -185,6 +268,10 @@ void cli_progress_end(cli_progress *p)
     clear_line(p);
     if (p->diag)
         cli_diag_flush(p->diag);
+    if (p->mode == CLI_PROGRESS_PLAIN) {
+        fprintf(stderr, "%s: done in %.1f s\n", p->cmd, cli_now() - p->job_start);
+        fflush(stderr);
+    }
 }
 
 /* ---- options and statuses ------------------------------------------------------------------ */
@@ -213,6 +300,15 @@ int cli_input_option(chorus_scan *s, const char *cmd, int c, const char *arg,
         return cli_set(s, cmd, "strict", "true") ? -1 : 1;
     case 'q': o->quiet = true; return 1;
     case 'j': o->json = true; return 1;
+    case CLI_OPT_PROGRESS: {
+        int m = cli_progress_parse(arg);
+        if (m < 0) {
+            cli_err("%s: --progress takes auto, bar, plain or none, not '%s'", cmd, arg);
+            return -1;
+        }
+        o->progress = (cli_progress_mode)m;
+        return 1;
+    }
     }
     return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 const ch_reader *ch_ingest_sniff(const char *data, size_t len)
 {
@@ -45,6 +46,30 @@ const ch_reader *ch_ingest_sniff(const char *data, size_t len)
         }
     }
     return best;
+}
+
+/* A file no reader recognises that has the shape of statements (docs/parroting.md): JSON
+ * records with "text" and "published_at" or "source", or a .txt / .md file. Only chooses the
+ * words of the message above. */
+static bool looks_like_statements(const char *path, const char *data, size_t len)
+{
+    size_t n = strlen(path), i = 0;
+    static const char *const ext[] = {".txt", ".md", ".markdown", ".txt.gz", ".md.gz",
+                                      ".txt.zst", ".md.zst"};
+    for (size_t k = 0; k < sizeof ext / sizeof ext[0]; k++) {
+        size_t m = strlen(ext[k]);
+        if (n > m && !strcasecmp(path + n - m, ext[k]))
+            return true;
+    }
+    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+        i++;
+    if (i == len || data[i] != '{')
+        return false;
+    const char *nl = memchr(data + i, '\n', len - i);
+    ch_sniff s = {.data = data + i, .len = len - i, .line = data + i, .json = true,
+                  .line_len = nl ? (size_t)(nl - (data + i)) : len - i};
+    return ch_sniff_has_key(&s, "text") &&
+           (ch_sniff_has_key(&s, "published_at") || ch_sniff_has_key(&s, "source"));
 }
 
 static void file_diag(const ch_ingest_opts *o, const char *f, const char *msg)
@@ -252,7 +277,12 @@ int ch_ingest_file(ch_corpus *c, const char *path, const ch_ingest_opts *opts,
             goto out;
         }
         if (!(r = ch_ingest_sniff(data, len))) {
-            file_diag(opts, path, "cannot tell the format of this file; name it with --format");
+            file_diag(opts, path, looks_like_statements(path, data, len)
+                                      ? "cannot tell the format of this file, which looks like "
+                                        "statements, not posts: statements go with -s "
+                                        "(--statements); name the format of posts with --format"
+                                      : "cannot tell the format of this file; name it with "
+                                        "--format");
             rc = CHORUS_EFORMAT;
             goto out;
         }

@@ -275,6 +275,12 @@ static void test_gexf(void **state)
     assert_non_null(strstr(b, "value=\"a&lt;b&amp;&quot;c&apos;\xef\xbf\xbd&#10;\x7f\xc3\xa9"
                               "\xef\xbf\xbd\""));
     assert_non_null(strstr(b, "<node id=\"id&amp;3\" label=\"id&amp;3\">"));
+    /* ready for Gephi: a colour and size per node, positions from a layout */
+    assert_non_null(strstr(b, "xmlns:viz=\"http://www.gexf.net/1.2draft/viz\""));
+    assert_int_equal(count(b, "<viz:color "), 3);
+    assert_int_equal(count(b, "<viz:size "), 3);
+    assert_int_equal(count(b, "<viz:position "), 3);
+    assert_non_null(strstr(b, "<viz:color r=\"180\" g=\"186\" b=\"196\"/>"));  /* no cluster */
     free(b);
 }
 
@@ -362,12 +368,12 @@ static void test_csv(void **state)
     size_t n;
     char *b = slurp(path, &n);
     check_text(b, n, false);
-    assert_true(!strncmp(b, "id,label,handle,score,cluster,posts\r\n", 37));
+    assert_true(!strncmp(b, "id,label,handle,score,cluster,posts,platform,top_reason\r\n", 56));
     assert_int_equal(count(b, "\r\n"), 4);   /* header and 3 rows; the handle's LF is no CRLF */
     /* RFC 4180: quoted, quotes doubled; only bytes that are not UTF-8 are replaced */
     assert_non_null(strstr(b, "\r\n2,\"a<b&\"\"c'\x01\n\x7f\xc3\xa9\xef\xbf\xbd\","
-                              "\"a<b&\"\"c'\x01\n\x7f\xc3\xa9\xef\xbf\xbd\",0.8,0,5\r\n"));
-    assert_non_null(strstr(b, "\r\nid&3,id&3,,0.25,-1,3\r\n"));  /* NULL handle: empty */
+                              "\"a<b&\"\"c'\x01\n\x7f\xc3\xa9\xef\xbf\xbd\",0.8,0,5,"));
+    assert_non_null(strstr(b, "\r\nid&3,id&3,,0.25,-1,3,"));  /* NULL handle: empty */
     free(b);
     snprintf(path, sizeof path, "%s/t-edges.csv", dir);
     b = slurp(path, &n);
