@@ -204,9 +204,9 @@ static int write_rows(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     return CHORUS_OK;
 }
 
-int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
-                        const ch_stmtset *stmts, const ch_detect_result *r, char *err,
-                        size_t errlen)
+int ch_store_write_results(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
+                           const ch_stmtset *stmts, const ch_detect_result *r, char *err,
+                           size_t errlen)
 {
     const double t0 = ch_now();
     int rc = write_run(s, m, c, stmts, r);
@@ -214,8 +214,17 @@ int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
         rc = write_rows(s, m, c, stmts, r);
     if (!rc)
         rc = ch_store_run_f64(s, "time.store", ch_now() - t0);
-    if (rc) {
+    if (rc)
         snprintf(err, errlen, "cannot write '%s': %s", m->output, chorus_strerror((chorus_err)rc));
+    return rc;
+}
+
+int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
+                        const ch_stmtset *stmts, const ch_detect_result *r, char *err,
+                        size_t errlen)
+{
+    int rc = ch_store_write_results(s, m, c, stmts, r, err, errlen);
+    if (rc) {
         ch_store_abort(s);
         return rc;
     }
