@@ -28,7 +28,7 @@ static const char *const sql_insert[Q__N] = {
     "INSERT INTO matches VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "INSERT INTO narratives VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO ingest_errors VALUES (?1, ?2, ?3)",
-    "INSERT INTO alerts (alert_id, created_at, kind, cluster_id, statement_id, summary, evidence)"
+    "INSERT OR IGNORE INTO alerts (alert_id, created_at, kind, cluster_id, statement_id, summary, evidence)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO cluster_tracks VALUES (?1, ?2, ?3)",
 };
@@ -586,8 +586,10 @@ int ch_store_live_run_i64(ch_store *s, const char *key, int64_t *out)
     return rc;
 }
 
-int ch_store_alert(ch_store *s, const ch_alert_row *r)
+int ch_store_alert(ch_store *s, const ch_alert_row *r, bool *inserted)
 {
+    if (inserted)
+        *inserted = false;
     sqlite3_stmt *q = s->q[Q_ALERT];
     sqlite3_bind_int64(q, 1, r->id);
     bind_i64(q, 2, r->created_at);
@@ -596,7 +598,10 @@ int ch_store_alert(ch_store *s, const ch_alert_row *r)
     bind_text(q, 5, r->statement_id);
     bind_text(q, 6, r->summary);
     bind_text(q, 7, r->evidence);
-    return step(s, q);
+    int rc = step(s, q);
+    if (!rc && inserted)
+        *inserted = sqlite3_changes(s->db) > 0;
+    return rc;
 }
 
 int ch_store_cluster_track(ch_store *s, int64_t cluster_id, int64_t track_id, int64_t since)

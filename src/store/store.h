@@ -159,7 +159,10 @@ typedef struct ch_alert_row {
     const char *summary;
     const char *evidence;         /* JSON */
 } ch_alert_row;
-int ch_store_alert(ch_store *s, const ch_alert_row *r);
+/* Adds an alert unless one with its id is there already (a watcher resumed after a crash
+ * raises again the alerts it raised after its last checkpoint, with the same ids): *inserted
+ * (may be NULL) says which. */
+int ch_store_alert(ch_store *s, const ch_alert_row *r, bool *inserted);
 /* A row of cluster_tracks: the stable id of cluster `cluster_id` of this refresh. */
 int ch_store_cluster_track(ch_store *s, int64_t cluster_id, int64_t track_id, int64_t since);
 
