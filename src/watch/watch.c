@@ -280,8 +280,9 @@ static void on_quiet_diag(void *ctx, const char *file, uint64_t line, ch_reason 
 static void on_arrival_diag(void *ctx, const char *file, uint64_t line, ch_reason reason,
                             const char *message)
 {
-    (void)reason;
     ch_watch *w = ctx;
+    if (reason == CH_R_NOT_POST)
+        return;   /* identity events, deletes: expected in a stream, not a problem */
     if (line)
         diag(w, file, "record skipped: %s", message);
     else
