@@ -38,6 +38,7 @@ typedef struct wsrc {
     const ch_reader *reader;      /* NULL until known */
     ch_horizon h;
     size_t pending;               /* records [pending, h.n) not parsed yet */
+    size_t n_at_evict;            /* h.n after the last eviction */
     uint64_t unreadable;          /* records that never gave a post (counted once, at arrival) */
 } wsrc;
 
@@ -360,6 +361,15 @@ static int flush_source(ch_watch *w, wsrc *s, char *err, size_t errlen)
         }
     }
     s->pending = to;
+    /* eviction between refreshes too, so memory stays flat however long the refresh period:
+     * whenever the horizon grew by an eighth since the last one (amortised O(1) a record).
+     * A record evicted now would be evicted at the next refresh anyway: the refresh's cutoff
+     * is never earlier, since the watermark only grows. */
+    if (w->watermark != INT64_MIN && s->h.n - s->n_at_evict >= 4096 &&
+        s->h.n - s->n_at_evict >= s->h.n / 8) {
+        w->evicted += ch_horizon_evict(&s->h, w->watermark - w->o.horizon);
+        s->pending = s->n_at_evict = s->h.n;
+    }
     rc = commit_alerts(w, err, errlen);
     if (rc)
         return rc;
@@ -732,7 +742,7 @@ int ch_watch_refresh(ch_watch *w, char *err, size_t errlen)
         wsrc *s = &w->src[i];
         if (cutoff != INT64_MIN)
             w->evicted += ch_horizon_evict(&s->h, cutoff);
-        s->pending = s->h.n;
+        s->pending = s->n_at_evict = s->h.n;
         held += s->h.n;
         hbytes += ch_horizon_bytes(&s->h);
     }
