@@ -338,14 +338,21 @@ static size_t distinct(const echo_stmt *s, ch_jbuf *accts, ch_jbuf *posts)
         return s->n; /* cannot happen: n <= ECHO_CAP */
     memset(set, 0, nslot * sizeof *set);
     size_t d = 0;
+    bool zero = false;            /* 0 marks an empty slot: key 0 is tracked aside */
     for (size_t i = 0; i < s->n; i++) {
-        uint64_t key = s->ent[i].acct | 1; /* 0 marks an empty slot */
-        size_t h = (size_t)ch_mix64(key) & (nslot - 1);
-        while (set[h] && set[h] != key)
-            h = (h + 1) & (nslot - 1);
-        if (set[h])
-            continue;
-        set[h] = key;
+        uint64_t key = s->ent[i].acct;
+        if (key == 0) {
+            if (zero)
+                continue;
+            zero = true;
+        } else {
+            size_t h = (size_t)ch_mix64(key) & (nslot - 1);
+            while (set[h] && set[h] != key)
+                h = (h + 1) & (nslot - 1);
+            if (set[h])
+                continue;
+            set[h] = key;
+        }
         if (accts && d < LIST_MAX) {
             ch_jbuf_put(accts, d ? "," : "");
             ch_jbuf_str(accts, s->ent[i].acct_id);
