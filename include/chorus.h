@@ -537,7 +537,7 @@ chorus_err chorus_export_write(const char *db_path, const char *out_path,
  * Option keys (chorus_watch_set; docs/watch.md has the full list): horizon, refresh,
  * refresh-records, checkpoint, fresh, follow, format, echo-k, echo-window, grow-min,
  * grow-ratio, spike-z, spike-min, batch, threads, window, threshold, max-retries, ca-file,
- * jetstream-dict. Durations take a number of seconds or a suffix s, m, h, d ("3d").
+ * jetstream-dict, token-file, no-backfill. Durations take a number of seconds or a suffix s, m, h, d ("3d").
  */
 typedef struct chorus_watch chorus_watch;
 

@@ -12,6 +12,7 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "ingest/ingest.h"
+#include "stream/stream.h"
 #include "watch/watch.h"
 
 #define MAX_LIST 4096             /* sources or statements paths */
@@ -20,7 +21,7 @@ struct chorus_watch {
     chorus_error err;
     ch_watch_opts o;
     char *ckpt;                   /* owned */
-    char *ca_file, *dict;         /* owned */
+    char *ca_file, *dict, *token_file; /* owned */
     char **specs, **stmts;        /* owned */
     size_t nspecs, nstmts;
     volatile sig_atomic_t stop;
@@ -59,6 +60,7 @@ void chorus_watch_free(chorus_watch *w)
     ch_free(w->ckpt);
     ch_free(w->ca_file);
     ch_free(w->dict);
+    ch_free(w->token_file);
     ch_free(w);
 }
 
@@ -243,6 +245,12 @@ chorus_err chorus_watch_set(chorus_watch *w, const char *key, const char *value)
         chorus_err rc = set_str(w, &w->ca_file, value);
         o->stream.ca_file = w->ca_file;
         return rc;
+    } else if (!strcmp(key, "token-file")) {
+        return set_str(w, &w->token_file, value);
+    } else if (!strcmp(key, "no-backfill")) {
+        if (!parse_flag(value, &b))
+            return watch_fail(w, CHORUS_EUSAGE, "no-backfill takes true or false, not '%s'", value);
+        o->stream.no_backfill = b;
     } else if (!strcmp(key, "jetstream-dict")) {
         chorus_err rc = set_str(w, &w->dict, value);
         o->stream.jetstream_dict = w->dict;
@@ -333,13 +341,21 @@ chorus_err chorus_watch_run(chorus_watch *w, const char *db_path)
     o.diag_ctx = w->diag_ctx;
     char msg[1024];
     ch_watch *e = NULL;
-    int rc = ch_watch_open(&o, (const char *const *)w->specs, w->nspecs, NULL, &e, msg,
+    char *token = NULL;
+    /* the Mastodon access token: from a file only its owner can read, or the environment */
+    int rc = ch_stream_token_load(w->token_file, "CHORUS_MASTODON_TOKEN", &token, msg,
+                                  sizeof msg);
+    if (rc)
+        return watch_fail(w, (chorus_err)rc, "%s", msg);
+    o.stream.mastodon_token = token;
+    rc = ch_watch_open(&o, (const char *const *)w->specs, w->nspecs, NULL, &e, msg,
                            sizeof msg);
     if (!rc) {
         rc = ch_watch_run(e, msg, sizeof msg);
         ch_watch_stats_get(e, &w->stats);
     }
     ch_watch_close(e);
+    ch_free(token);
     if (rc)
         return watch_fail(w, (chorus_err)rc, "%s", msg[0] ? msg : chorus_strerror(rc));
     return CHORUS_OK;

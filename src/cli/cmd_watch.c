@@ -40,6 +40,10 @@ static void help(FILE *f)
             "  --format FORMAT        records' format (default: by source, or detected)\n"
             "  --window auto|SECONDS  co-action window (as for scan)\n"
             "  --threads N            detection worker threads (default all cores)\n"
+            "  --token-file FILE      Mastodon access token (or $CHORUS_MASTODON_TOKEN)\n"
+            "  --ca-file FILE         trust these CA certificates for wss://\n"
+            "  --no-backfill          Mastodon: do not fetch statuses missed while disconnected\n"
+            "  --dict FILE            Jetstream's zstd dictionary (for compress=true)\n"
             "  --set KEY=VALUE        any other watch option (docs/watch.md)\n"
             "  -q, --quiet            no diagnostics on standard error\n"
             "\n"
@@ -96,6 +100,8 @@ int cmd_watch(int argc, char **argv)
         {"echo-window", required_argument, 0, 'T'},{"format", required_argument, 0, 'f'},
         {"window", required_argument, 0, 'w'},     {"threads", required_argument, 0, 't'},
         {"set", required_argument, 0, 'X'},        {"quiet", no_argument, 0, 'q'},
+        {"token-file", required_argument, 0, 'K'}, {"ca-file", required_argument, 0, 'C'},
+        {"no-backfill", no_argument, 0, 'B'},      {"dict", required_argument, 0, 'D'},
         {"help", no_argument, 0, 'h'},             {0, 0, 0, 0},
     };
     chorus_watch *w;
@@ -140,6 +146,10 @@ int cmd_watch(int argc, char **argv)
             bad = set(w, optarg, eq + 1);
             break;
         }
+        case 'K': bad = set(w, "token-file", optarg); break;
+        case 'C': bad = set(w, "ca-file", optarg); break;
+        case 'B': bad = set(w, "no-backfill", "true"); break;
+        case 'D': bad = set(w, "jetstream-dict", optarg); break;
         case 'q': quiet = true; break;
         default: help(stderr); bad = 1; break;
         }
