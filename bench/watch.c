@@ -15,7 +15,7 @@
  * accounts posting paraphrases of one of 6 statements within a few minutes (so clusters form,
  * grow and alerts fire). Data time advances 0.1 s per event, so a horizon of 2 h holds about
  * 72,000 events however long the run: memory must stay flat. RSS (current) and peak RSS are
- * printed at 1M, 5M and 10M events.
+ * printed at each quarter of the run and at 1M, 5M and 10M events.
  *
  * usage: bench_watch [--events N] [--full] [--refresh S] [--horizon S] [--dir D]
  *   --events N   events (default 1,000,000); --full: 10,000,000 (prints 1M, 5M, 10M)
@@ -182,7 +182,7 @@ static void run_watch(void *arg, bench_result *r)
             last_refresh = bench_now();
         }
         uint64_t done = i + 1;
-        if (done == 1000000 || done == 5000000 || done == 10000000 || done == j->events) {
+        if (done == 1000000 || done == 5000000 || done == 10000000 || done % (j->events / 4 ? j->events / 4 : 1) == 0) {
             ch_watch_stats st;
             ch_watch_stats_get(w, &st);
             double el = bench_now() - t0, cpu = bench_cpu() - c0;

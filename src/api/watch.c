@@ -25,7 +25,7 @@ struct chorus_watch {
     char **specs, **stmts;        /* owned */
     size_t nspecs, nstmts;
     volatile sig_atomic_t stop;
-    chorus_alert_fn alert;
+    chorus_watch_alert_fn alert;
     void *alert_ctx;
     chorus_watch_diag_fn diag;
     void *diag_ctx;
@@ -295,7 +295,7 @@ chorus_err chorus_watch_add_statements(chorus_watch *w, const char *path)
     return add_path(w, &w->stmts, &w->nstmts, path);
 }
 
-void chorus_watch_set_alert(chorus_watch *w, chorus_alert_fn fn, void *ctx)
+void chorus_watch_set_alert(chorus_watch *w, chorus_watch_alert_fn fn, void *ctx)
 {
     if (w) {
         w->alert = fn;

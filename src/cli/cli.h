@@ -87,6 +87,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 
 #endif

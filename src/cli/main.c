@@ -17,6 +17,7 @@ static const struct {
     {"export", cmd_export, "write the account network for Gephi, igraph, networkx (GraphML, GEXF, CSV, JSON)"},
     {"watch", cmd_watch, "watch live sources: alerts as JSON lines, a live results database"},
     {"match", cmd_match, "find posts that copy or paraphrase statements (JSONL to stdout)"},
+    {"serve", cmd_serve, "JSON API and live dashboard over a results database (HTTP)"},
 };
 
 static void usage(FILE *f)

@@ -45,7 +45,7 @@
 #include "core/json.h"
 #include "core/post.h"
 #include "detect/detect.h"
-#include "watch/jbuf.h"
+#include "core/jbuf.h"
 
 /* ---- alerts waiting to be committed ------------------------------------------------------ */
 

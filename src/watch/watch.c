@@ -23,7 +23,7 @@
 #include "store/store.h"
 #include "watch/checkpoint.h"
 #include "watch/horizon.h"
-#include "watch/jbuf.h"
+#include "core/jbuf.h"
 
 #define DEFAULT_HORIZON (3 * 86400)
 #define DEFAULT_REFRESH 60.0

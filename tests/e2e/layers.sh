@@ -24,6 +24,7 @@ allowed() {
     stream) echo "core text ingest stream" ;;
     watch) echo "core text ingest detect store stream watch" ;;
     api) echo "core ingest text detect store report stream watch api" ;;
+    serve) echo "core store serve" ;;
     *) echo "" ;;
   esac
 }

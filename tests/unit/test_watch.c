@@ -24,7 +24,7 @@
 #include "watch/alerts.h"
 #include "watch/checkpoint.h"
 #include "watch/horizon.h"
-#include "watch/jbuf.h"
+#include "core/jbuf.h"
 #include "watch/watch.h"
 
 static char *tmpdir(void)

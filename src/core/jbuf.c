@@ -1,5 +1,5 @@
 /* jbuf.c — growable text buffer with sticky errors and JSON escaping (see jbuf.h). */
-#include "watch/jbuf.h"
+#include "core/jbuf.h"
 
 #include <inttypes.h>
 #include <stdarg.h>

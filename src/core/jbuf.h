@@ -1,6 +1,6 @@
 /*
- * jbuf.h — a growable text buffer for the JSON `chorus watch` writes: alert lines, alert
- * evidence and the checkpoint's state file.
+ * jbuf.h — a growable text buffer for the JSON chorus writes as it runs: the watcher's alert
+ * lines, alert evidence and checkpoint state, and the server's API responses.
  *
  * Errors are sticky: an allocation that fails sets `failed`, later appends do nothing, and the
  * writer checks once at the end (ch_jbuf_ok). The buffer grows up to `max` bytes (0 = 1 GiB);
