@@ -186,7 +186,7 @@ static void run_watch(void *arg, bench_result *r)
             ch_watch_stats st;
             ch_watch_stats_get(w, &st);
             double el = bench_now() - t0, cpu = bench_cpu() - c0;
-            printf("  watch at %5.1fM events: %8.0f events/s (%8.0f per CPU s), RSS %5ld MiB, "
+            printf("  watch at %6.2fM events: %8.0f events/s (%8.0f per CPU s), RSS %5ld MiB, "
                    "peak %5ld MiB; %zu held (%zu MiB), %" PRIu64 " refreshes, %zu clusters, "
                    "%" PRIu64 " alerts\n",
                    (double)done / 1e6, (double)done / el, (double)done / cpu,
