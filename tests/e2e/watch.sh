@@ -3,7 +3,7 @@
 # same clusters as `chorus scan` of the same file (from a file and from standard input); the
 # alerts come out as JSON lines and rows of the alerts table; a watcher killed with SIGKILL
 # and started again loses and doubles nothing (same posts, clusters and alerts as a run that
-# was never killed); a Jetstream replay server on 127.0.0.1 feeds it; statements dropped into
+# was never killed); Jetstream and Mastodon replay servers on 127.0.0.1 feed it; statements dropped into
 # a watched folder while it runs are matched; the database is readable while it runs (WAL);
 # usage errors.
 . "$(dirname "$0")/lib.sh"
@@ -128,6 +128,28 @@ eq "jetstream: every event read once" "$(q "$TMP/js.db" "select value from run w
 eq "jetstream: same clusters as scan of the recording" "$(clusters_of "$TMP/js.db")" \
    "$(clusters_of "$TMP/js-scan.db")"
 check "jetstream: alerts printed" test -s "$TMP/js.out"
+
+# --- Mastodon streaming from the replay server: the same clusters as a scan of the statuses
+"$SYNTH" --posts 3000 --seed 5 --format mastodon --quiet -o "$TMP/ma" || bad "synth mastodon"
+"$REPLAY" --mode mastodon --port-file "$TMP/ma.port" --file "$TMP/ma/posts.mastodon.jsonl" 2>"$TMP/ma.err" &
+PIDS+=($!)
+for _ in $(seq 400); do [ -s "$TMP/ma.port" ] && break; sleep 0.05; done
+MPORT=$(cat "$TMP/ma.port" 2>/dev/null)
+nst=$(wc -l <"$TMP/ma/posts.mastodon.jsonl")
+"$CHORUS" watch "mastodon:ws://127.0.0.1:$MPORT/api/v1/streaming?stream=public" --no-backfill \
+  -o "$TMP/ma.db" --horizon 60d --refresh 1 -q >/dev/null &
+mpid=$!; PIDS+=($mpid)
+for _ in $(seq 600); do
+  r=$(q "$TMP/ma.db" "select value from run where key='watch.records'")
+  [ "${r:-0}" -ge "$nst" ] && break
+  sleep 0.05
+done
+kill -TERM $mpid; wait $mpid
+eq "mastodon: clean stop exit" $? 0
+"$CHORUS" scan "$TMP/ma/posts.mastodon.jsonl" -o "$TMP/ma-scan.db" -q >/dev/null
+eq "mastodon: every status read once" "$(q "$TMP/ma.db" 'select count(*) from posts')" \
+   "$(q "$TMP/ma-scan.db" 'select count(*) from posts')"
+eq "mastodon: same clusters as scan" "$(clusters_of "$TMP/ma.db")" "$(clusters_of "$TMP/ma-scan.db")"
 
 # --- statements added to a watched folder while running; a followed file
 mkdir -p "$TMP/st"
