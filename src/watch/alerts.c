@@ -697,7 +697,8 @@ static int alert_grew(ch_tracker *t, const ch_corpus *c, const ch_detect_result 
         }
         fresh[nfresh++] = key;
     }
-    qsort(fresh, nfresh, sizeof *fresh, cmp_u64);
+    if (nfresh > 1)
+        qsort(fresh, nfresh, sizeof *fresh, cmp_u64);
     ch_jbuf_put(&ev, "],\"posts\":[");
     evidence_posts(&ev, c, r, cl, fresh, nfresh);
     ch_jbuf_put(&ev, "]}");
@@ -766,7 +767,8 @@ int ch_tracker_refresh(ch_tracker *t, const ch_corpus *c, const ch_detect_result
         }
         for (uint32_t i = 0; i < cl->n_members; i++)
             mem[k][i] = ch_account_key(c, cl->members[i]);
-        qsort(mem[k], cl->n_members, sizeof **mem, cmp_u64);
+        if (cl->n_members > 1)
+            qsort(mem[k], cl->n_members, sizeof **mem, cmp_u64);
     }
     /* every (member, track) of the tracks, sorted by member: a cluster's overlaps are found
      * by looking its members up */
@@ -780,7 +782,8 @@ int ch_tracker_refresh(ch_tracker *t, const ch_corpus *c, const ch_detect_result
     for (size_t j = 0; j < t->n; j++)
         for (uint32_t i = 0; i < t->t[j].nm; i++)
             refs[nrefs++] = (keyref){t->t[j].m[i], (uint32_t)j};
-    qsort(refs, nrefs, sizeof *refs, cmp_keyref);
+    if (nrefs > 1)
+        qsort(refs, nrefs, sizeof *refs, cmp_keyref);
     for (size_t k = 0; k < nc; k++) {
         uint32_t nm = net->clusters[k].n_members, ntouched = 0;
         for (uint32_t i = 0; i < nm; i++) {
@@ -811,7 +814,8 @@ int ch_tracker_refresh(ch_tracker *t, const ch_corpus *c, const ch_detect_result
             cands[ncand++] = (cand){(uint32_t)k, j, ov};
         }
     }
-    qsort(cands, ncand, sizeof *cands, cmp_cand);
+    if (ncand)   /* qsort wants a non-NULL array even for none */
+        qsort(cands, ncand, sizeof *cands, cmp_cand);
     for (size_t i = 0; i < ncand; i++) {
         if (match_of_cluster[cands[i].cluster] >= 0 || track_taken[cands[i].track])
             continue;
@@ -922,7 +926,8 @@ int ch_tracker_load(ch_tracker *t, ch_json_val v)
                 return CHORUS_EPARSE;
             }
         }
-        qsort(tr.m, tr.nm, sizeof *tr.m, cmp_u64);
+        if (tr.nm > 1)
+            qsort(tr.m, tr.nm, sizeof *tr.m, cmp_u64);
         if (ch_grow((void **)&t->t, &t->cap, t->n + 1, sizeof *t->t)) {
             ch_free(tr.m);
             return CHORUS_ENOMEM;
@@ -942,7 +947,8 @@ static int cmp_i64(const void *a, const void *b)
 
 static double median_of(int64_t *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_i64);
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_i64);
     return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
 }
 
