@@ -15,6 +15,7 @@
  *                      edges, evidence, matches, statements) as typed rows
  *   5. outputs         chorus_report_write (HTML), chorus_export_write (GraphML, GEXF, CSV,
  *                      JSON)
+ *   7. watching        chorus_watch: live sources, a live database, alerts, checkpoints
  *
  * Conventions (the whole library follows them):
  *  - every function that can fail returns a chorus_err (0 = CHORUS_OK) and writes results
@@ -604,6 +605,56 @@ int chorus_server_port(const chorus_server *s);
 uint64_t chorus_server_requests(const chorus_server *s);
 /* Closes the listening socket and every connection, waits for them, frees. NULL is fine. */
 void chorus_server_stop(chorus_server *s);
+
+/* ==== 7. watching live sources (docs/watch.md) ============================================= */
+
+/*
+ * A watcher reads live sources (standard input "-", files followed as they grow, Bluesky
+ * Jetstream "jetstream:wss://...", Mastodon streaming "mastodon:wss://..."), matches each new
+ * post against the statements at arrival, runs the scan's detection chain over a sliding
+ * horizon of recent records on a schedule, writes the results into a live database (SQLite
+ * WAL: readable by others while it runs; each refresh is one transaction), raises alerts
+ * (new cluster, cluster grew, statement echoed, hourly coordination spike) and checkpoints
+ * its state so a killed watcher resumes without losing or counting twice an event.
+ *
+ *   chorus_watch *w;  chorus_watch_new(&w);
+ *   chorus_watch_set(w, "horizon", "3d");  chorus_watch_set(w, "refresh", "60");
+ *   chorus_watch_add_source(w, "jetstream:wss://jetstream2.us-east.bsky.network/subscribe");
+ *   chorus_watch_add_statements(w, "statements/");
+ *   chorus_watch_set_alert(w, on_alert, ctx);        (one JSON object per alert)
+ *   chorus_watch_run(w, "live.db");   ... from a signal handler: chorus_watch_stop(w)
+ *
+ * Option keys (chorus_watch_set; docs/watch.md has the full list): horizon, refresh,
+ * refresh-records, checkpoint, fresh, follow, format, echo-k, echo-window, grow-min,
+ * grow-ratio, spike-z, spike-min, batch, threads, window, threshold, max-retries, ca-file,
+ * jetstream-dict, token-file, no-backfill. Durations take a number of seconds or a suffix s, m, h, d ("3d").
+ */
+typedef struct chorus_watch chorus_watch;
+
+chorus_err chorus_watch_new(chorus_watch **out);
+void chorus_watch_free(chorus_watch *w);
+const chorus_error *chorus_watch_error(const chorus_watch *w);
+chorus_err chorus_watch_set(chorus_watch *w, const char *key, const char *value);
+/* A source spec (see above); its order matters to a checkpoint. */
+chorus_err chorus_watch_add_source(chorus_watch *w, const char *spec);
+/* A statements file or folder, read again whenever it changes while the watcher runs. */
+chorus_err chorus_watch_add_statements(chorus_watch *w, const char *path);
+/* json: one alert as a JSON object (alert_id, created_at, kind, cluster_id, statement_id,
+ * summary, evidence), valid during the call. Called after the alert is committed. */
+typedef void (*chorus_watch_alert_fn)(void *ctx, const char *json);
+void chorus_watch_set_alert(chorus_watch *w, chorus_watch_alert_fn fn, void *ctx);
+/* where: a source spec, a file, or NULL; message: one line. */
+typedef void (*chorus_watch_diag_fn)(void *ctx, const char *where, const char *message);
+void chorus_watch_set_diag(chorus_watch *w, chorus_watch_diag_fn fn, void *ctx);
+/* Asks a running watcher to stop cleanly (last refresh and checkpoint). Async-signal-safe. */
+void chorus_watch_stop(chorus_watch *w);
+/* Runs until every source has ended (finite sources: their last record) or a stop. Returns
+ * CHORUS_OK, CHORUS_EUSAGE (bad source, a checkpoint of other sources, a database that is not
+ * a chorus one), CHORUS_EIO, CHORUS_EDB, CHORUS_EPARSE (damaged checkpoint), CHORUS_ENOMEM. */
+chorus_err chorus_watch_run(chorus_watch *w, const char *db_path);
+/* Figures of the run: "records", "refreshes", "alerts", "matched", "evicted", "held",
+ * "clusters". CHORUS_ENOTFOUND for another name. */
+chorus_err chorus_watch_count(const chorus_watch *w, const char *name, int64_t *out);
 
 #ifdef __cplusplus
 }

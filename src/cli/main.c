@@ -15,6 +15,7 @@ static const struct {
     {"inspect", cmd_inspect, "print the evidence of a results database in the terminal"},
     {"report", cmd_report, "write the standalone HTML report of a results database"},
     {"export", cmd_export, "write the account network for Gephi, igraph, networkx (GraphML, GEXF, CSV, JSON)"},
+    {"watch", cmd_watch, "watch live sources: alerts as JSON lines, a live results database"},
     {"match", cmd_match, "find posts that copy or paraphrase statements (JSONL to stdout)"},
     {"serve", cmd_serve, "JSON API and live dashboard over a results database (HTTP)"},
     {"formats", cmd_formats, "list the input formats and table presets, with examples"},

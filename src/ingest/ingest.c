@@ -315,3 +315,20 @@ out:
     ch_input_close(in);
     return rc;
 }
+
+int ch_ingest_mem(ch_corpus *c, uint32_t file, const char *name, const void *data, size_t len,
+                  const ch_reader *r, const ch_ingest_opts *opts)
+{
+    if (!c || !r || !opts || (!data && len))
+        return CHORUS_EUSAGE;
+    if (len == 0)
+        return CHORUS_OK;
+    ch_input *in = NULL;
+    int rc = ch_input_open_mem(data, len, opts->max_line, &in);
+    if (rc)
+        return rc;
+    ch_ingest_ctx ctx = {.corpus = c, .opts = opts, .fname = name, .file = file, .in = in};
+    rc = r->read(&ctx);
+    ch_input_close(in);
+    return rc;
+}

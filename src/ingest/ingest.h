@@ -52,4 +52,12 @@ int ch_ingest_file(ch_corpus *c, const char *path, const ch_ingest_opts *opts,
 size_t ch_ingest_shape(const char *data, size_t len, const ch_reader *used, char *buf,
                        size_t cap);
 
+/* Reads data[0..len) (borrowed during the call; compression sniffed as for files) into the
+ * corpus as file `file` (from ch_corpus_add_file; its platform is the caller's business) with
+ * reader r, named `name` in diagnostics. The stream sources of `chorus watch` hand records
+ * out one by one; watch gathers them into such buffers and reads them with the same readers
+ * a file would get. Returns what the reader returns, or CHORUS_ENOMEM. Cost: the reader's. */
+int ch_ingest_mem(ch_corpus *c, uint32_t file, const char *name, const void *data, size_t len,
+                  const ch_reader *r, const ch_ingest_opts *opts);
+
 #endif

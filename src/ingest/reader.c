@@ -76,6 +76,8 @@ int ch_ingest_emit(ch_ingest_ctx *ctx, uint64_t line, const ch_rawpost *r)
         }
         return CHORUS_OK;
     }
+    if (rc == CHORUS_OK && ctx->opts->emitted)
+        ctx->opts->emitted(ctx->opts->emitted_ctx, line, r, kept);
     return rc;
 }
 

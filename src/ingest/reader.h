@@ -60,6 +60,11 @@ typedef struct ch_ingest_opts {
     /* Optional progress callback, called every few thousand records. */
     void (*progress)(void *ctx, uint64_t bytes_done, int64_t bytes_total, uint64_t records);
     void *progress_ctx;
+    /* Optional: told of every post a reader hands to the corpus and the corpus accepts (kept,
+     * or a duplicate of a post already held: `kept` says which), with the line it came from.
+     * `chorus watch` learns each record's time from it. Strings of r borrow from the reader. */
+    void (*emitted)(void *ctx, uint64_t line, const ch_rawpost *r, bool kept);
+    void *emitted_ctx;
 } ch_ingest_opts;
 
 /* What a reader works with: one input file. Owned by the driver for the reader's call. */

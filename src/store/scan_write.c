@@ -277,9 +277,9 @@ static int write_rows(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     return CHORUS_OK;
 }
 
-int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
-                        const ch_stmtset *stmts, const ch_detect_result *r, char *err,
-                        size_t errlen)
+int ch_store_write_results(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
+                           const ch_stmtset *stmts, const ch_detect_result *r, char *err,
+                           size_t errlen)
 {
     const double t0 = ch_now();
     int rc = write_run(s, m, c, stmts, r);
@@ -292,6 +292,16 @@ int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
         snprintf(err, errlen, "cannot write '%s': %s", m->output,
                  rc == CHORUS_EDB ? ch_store_errmsg(s, why, sizeof why)
                                   : chorus_strerror((chorus_err)rc));
+    }
+    return rc;
+}
+
+int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
+                        const ch_stmtset *stmts, const ch_detect_result *r, char *err,
+                        size_t errlen)
+{
+    int rc = ch_store_write_results(s, m, c, stmts, r, err, errlen);
+    if (rc) {
         ch_store_abort(s);
         return rc;
     }

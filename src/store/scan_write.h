@@ -62,6 +62,13 @@ int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
                         const ch_stmtset *stmts, const ch_detect_result *r, char *err,
                         size_t errlen);
 
+/* The rows of ch_store_write_scan without the commit, for a store the caller commits itself
+ * (the live database of `chorus watch`, store.h). Returns CHORUS_OK, CHORUS_EDB or
+ * CHORUS_ENOMEM with a message in err; the store stays the caller's either way. */
+int ch_store_write_results(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
+                           const ch_stmtset *stmts, const ch_detect_result *r, char *err,
+                           size_t errlen);
+
 /* A cluster's behaviours as the clusters table writes them: names joined by ',' in behaviour
  * order ("repost,narrative"), cut to fit cap (>= 1). */
 void ch_store_behaviours_text(uint32_t mask, char *buf, size_t cap);
