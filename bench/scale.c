@@ -287,12 +287,8 @@ int main(int argc, char **argv)
     char chorus[4200];
     snprintf(chorus, sizeof chorus, "%s/chorus", dir);
     bool have_mpi = false;
-    if (mpi) {
-        char cmd[4400];
-        snprintf(cmd, sizeof cmd, "%s version 2>/dev/null | grep -q 'mpi yes' && command -v mpirun "
-                 ">/dev/null", chorus);
-        have_mpi = system(cmd) == 0;
-    }
+    if (mpi && chorus_has_mpi())
+        have_mpi = system("command -v mpirun >/dev/null 2>&1") == 0;
     int status = 0;
     for (const char *p = sizes; *p;) {
         long n = strtol(p, (char **)&p, 10);
