@@ -19,6 +19,7 @@
 #include "core/json.h"
 #include "detect/detect.h"
 #include "ingest/ingest.h"
+#include "ingest/split.h"
 #include "ingest/statements.h"
 
 typedef struct job {
@@ -229,6 +230,52 @@ static void breakdown_child(void *arg, bench_result *r)
     fflush(stdout);
 }
 
+/* ---- what a rank's share of the reading costs -------------------------------------------- */
+
+/* CPU seconds of: reading the file whole into a corpus; capturing it as 2 slices (what each of
+ * 2 ranks does, the larger half); replaying the captures into a corpus (rank 0's extra work). */
+static void split_cost(const char *path)
+{
+    ch_ingest_opts o = {0};
+    chorus_corpus *c = NULL;
+    const ch_reader *r;
+    if (!ch_split_plan(path, &o, 2, &r) || chorus_corpus_new(&c))
+        return;
+    double t0 = bench_cpu();
+    ch_ingest_file(c, path, &o, NULL);
+    double whole = bench_cpu() - t0;
+    chorus_corpus_free(c);
+    ch_capture cap[2];
+    double slice = 0;
+    for (int k = 0; k < 2; k++) {
+        t0 = bench_cpu();
+        ch_split_capture(path, r, &o, k, 2, 0, &cap[k]);
+        double t = bench_cpu() - t0;
+        slice = t > slice ? t : slice;
+    }
+    ch_replay rp;
+    double replay = 0;
+    if (!chorus_corpus_new(&c) && !ch_replay_begin(&rp, c, path, r, &o)) {
+        t0 = bench_cpu();
+        for (int k = 0; k < 2; k++)
+            ch_replay_run(&rp, cap[k].buf, cap[k].len, cap[k].lines);
+        replay = bench_cpu() - t0;
+    }
+    printf("  reading, CPU s: whole file %.2f; 2 ranks: slice capture %.2f (larger half), "
+           "replay on rank 0 %.2f, capture %.0f B/post sent\n",
+           whole, slice, replay, (double)(cap[0].len + cap[1].len) / (double)chorus_corpus_posts(c));
+    fflush(stdout);
+    chorus_corpus_free(c);
+    ch_capture_free(&cap[0]);
+    ch_capture_free(&cap[1]);
+}
+
+static void split_cost_child(void *arg, bench_result *r)
+{
+    split_cost(((job *)arg)->posts);
+    r->ok = 1;
+}
+
 /* ---- MPI ----------------------------------------------------------------------------------- */
 
 static double run_ranks(const char *chorus, int n, const job *j)
@@ -247,7 +294,7 @@ static double run_ranks(const char *chorus, int n, const job *j)
 
 static void print_row(const char *what, const bench_result *r, const bench_result *base)
 {
-    printf("  %-26s %8.2f s  %7.2f us/post  peak %7.1f MB  %6.0f B/post", what, r->seconds,
+    printf("  %-26s %8.2f s (CPU %6.2f s)  %7.2f us/post  peak %7.1f MB  %6.0f B/post", what, r->seconds, r->cpu,
            r->seconds * 1e6 / r->items, r->peak_rss_kb / 1024.0, r->peak_rss_kb * 1024.0 / r->items);
     if (base && base->seconds > 0)
         printf("  %.2fx baseline", r->seconds / base->seconds);
@@ -320,6 +367,7 @@ int main(int argc, char **argv)
         print_row("chorus scan", &scan, &base);
         fflush(stdout);
         bench_result br = bench_in_child(breakdown_child, &j);
+        (void)bench_in_child(split_cost_child, &j);
         if (!scan.ok || !br.ok) {
             fprintf(stderr, "bench_scale: the scan of %ld posts failed\n", n);
             status = 1;
