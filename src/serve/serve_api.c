@@ -45,6 +45,28 @@ static void put_int(ch_jbuf *b, int64_t v)
         ch_jbuf_i64(b, v);
 }
 
+/* `, "key": ` then the value; the first field of an object writes `{"key": `. */
+static void key(ch_jbuf *b, const char *k)
+{
+    bool first = b->len == 0 || b->p[b->len - 1] == '{';
+    ch_jbuf_printf(b, first ? "\"%s\": " : ", \"%s\": ", k);
+}
+static void kstr(ch_jbuf *b, const char *k, const char *v)
+{
+    key(b, k);
+    ch_jbuf_str(b, v);
+}
+static void kint(ch_jbuf *b, const char *k, int64_t v)
+{
+    key(b, k);
+    put_int(b, v);
+}
+static void knum(ch_jbuf *b, const char *k, double v)
+{
+    key(b, k);
+    put_num(b, v);
+}
+
 /* A JSON text stored in the file (reasons, evidence) goes in as it is; NULL is null. */
 static void put_raw_json(ch_jbuf *b, const char *json)
 {
@@ -70,14 +92,10 @@ static int cluster_json(void *ctx, const chorus_cluster *c)
     ch_jbuf_printf(b, "{\"id\": %lld, \"size\": %lld, \"score\": ", (long long)c->id,
                    (long long)c->size);
     put_num(b, c->score);
-    ch_jbuf_put(b, ", \"behaviours\": ");
-    ch_jbuf_str(b, c->behaviours);
-    ch_jbuf_put(b, ", \"first_seen\": ");
-    put_int(b, c->first_seen);
-    ch_jbuf_put(b, ", \"last_seen\": ");
-    put_int(b, c->last_seen);
-    ch_jbuf_put(b, ", \"summary\": ");
-    ch_jbuf_str(b, c->summary);
+    kstr(b, "behaviours", c->behaviours);
+    kint(b, "first_seen", c->first_seen);
+    kint(b, "last_seen", c->last_seen);
+    kstr(b, "summary", c->summary);
     ch_jbuf_put(b, "}");
     return 0;
 }
@@ -87,16 +105,13 @@ static int account_json(void *ctx, const chorus_account *a)
     list *l = ctx;
     sep(l);
     ch_jbuf *b = l->b;
-    ch_jbuf_put(b, "{\"id\": ");
-    ch_jbuf_str(b, a->id);
-    ch_jbuf_put(b, ", \"handle\": ");
-    ch_jbuf_str(b, a->handle);
-    ch_jbuf_put(b, ", \"platform\": ");
-    ch_jbuf_str(b, a->platform);
+    ch_jbuf_put(b, "{");
+    kstr(b, "id", a->id);
+    kstr(b, "handle", a->handle);
+    kstr(b, "platform", a->platform);
     ch_jbuf_printf(b, ", \"n_posts\": %lld, \"score\": ", (long long)a->n_posts);
     put_num(b, a->score);
-    ch_jbuf_put(b, ", \"cluster\": ");
-    put_int(b, a->cluster);
+    kint(b, "cluster", a->cluster);
     ch_jbuf_put(b, ", \"reasons\": ");
     put_raw_json(b, a->reasons);
     ch_jbuf_put(b, "}");
@@ -108,20 +123,14 @@ static int edge_json(void *ctx, const chorus_edge *e)
     list *l = ctx;
     sep(l);
     ch_jbuf *b = l->b;
-    ch_jbuf_put(b, "{\"a\": ");
-    ch_jbuf_str(b, e->account_a);
-    ch_jbuf_put(b, ", \"b\": ");
-    ch_jbuf_str(b, e->account_b);
-    ch_jbuf_put(b, ", \"behaviour\": ");
-    ch_jbuf_str(b, e->behaviour);
-    ch_jbuf_put(b, ", \"weight\": ");
-    put_num(b, e->weight);
-    ch_jbuf_put(b, ", \"n_events\": ");
-    put_int(b, e->n_events);
-    ch_jbuf_put(b, ", \"n_objects\": ");
-    put_int(b, e->n_objects);
-    ch_jbuf_put(b, ", \"pvalue\": ");
-    put_num(b, e->pvalue);
+    ch_jbuf_put(b, "{");
+    kstr(b, "a", e->account_a);
+    kstr(b, "b", e->account_b);
+    kstr(b, "behaviour", e->behaviour);
+    knum(b, "weight", e->weight);
+    kint(b, "n_events", e->n_events);
+    kint(b, "n_objects", e->n_objects);
+    knum(b, "pvalue", e->pvalue);
     ch_jbuf_put(b, "}");
     return 0;
 }
@@ -131,30 +140,19 @@ static int evidence_json(void *ctx, const chorus_evidence *e)
     list *l = ctx;
     sep(l);
     ch_jbuf *b = l->b;
-    ch_jbuf_put(b, "{\"a\": ");
-    ch_jbuf_str(b, e->account_a);
-    ch_jbuf_put(b, ", \"b\": ");
-    ch_jbuf_str(b, e->account_b);
-    ch_jbuf_put(b, ", \"handle_a\": ");
-    ch_jbuf_str(b, e->handle_a);
-    ch_jbuf_put(b, ", \"handle_b\": ");
-    ch_jbuf_str(b, e->handle_b);
-    ch_jbuf_put(b, ", \"behaviour\": ");
-    ch_jbuf_str(b, e->behaviour);
-    ch_jbuf_put(b, ", \"post_a\": ");
-    ch_jbuf_str(b, e->post_a);
-    ch_jbuf_put(b, ", \"post_b\": ");
-    ch_jbuf_str(b, e->post_b);
-    ch_jbuf_put(b, ", \"object\": ");
-    ch_jbuf_str(b, e->object);
-    ch_jbuf_put(b, ", \"text_a\": ");
-    ch_jbuf_str(b, e->text_a);
-    ch_jbuf_put(b, ", \"text_b\": ");
-    ch_jbuf_str(b, e->text_b);
-    ch_jbuf_put(b, ", \"time_a\": ");
-    put_int(b, e->time_a);
-    ch_jbuf_put(b, ", \"time_b\": ");
-    put_int(b, e->time_b);
+    ch_jbuf_put(b, "{");
+    kstr(b, "a", e->account_a);
+    kstr(b, "b", e->account_b);
+    kstr(b, "handle_a", e->handle_a);
+    kstr(b, "handle_b", e->handle_b);
+    kstr(b, "behaviour", e->behaviour);
+    kstr(b, "post_a", e->post_a);
+    kstr(b, "post_b", e->post_b);
+    kstr(b, "object", e->object);
+    kstr(b, "text_a", e->text_a);
+    kstr(b, "text_b", e->text_b);
+    kint(b, "time_a", e->time_a);
+    kint(b, "time_b", e->time_b);
     ch_jbuf_put(b, "}");
     return 0;
 }
@@ -164,18 +162,13 @@ static int match_json(void *ctx, const chorus_match *m)
     list *l = ctx;
     sep(l);
     ch_jbuf *b = l->b;
-    ch_jbuf_put(b, "{\"post\": ");
-    ch_jbuf_str(b, m->post_id);
-    ch_jbuf_put(b, ", \"account\": ");
-    ch_jbuf_str(b, m->account_id);
-    ch_jbuf_put(b, ", \"handle\": ");
-    ch_jbuf_str(b, m->handle);
-    ch_jbuf_put(b, ", \"statement\": ");
-    ch_jbuf_str(b, m->statement_id);
-    ch_jbuf_put(b, ", \"created_at\": ");
-    put_int(b, m->created_at);
-    ch_jbuf_put(b, ", \"similarity\": ");
-    put_num(b, m->similarity);
+    ch_jbuf_put(b, "{");
+    kstr(b, "post", m->post_id);
+    kstr(b, "account", m->account_id);
+    kstr(b, "handle", m->handle);
+    kstr(b, "statement", m->statement_id);
+    kint(b, "created_at", m->created_at);
+    knum(b, "similarity", m->similarity);
     ch_jbuf_put(b, ", \"text\": ");
     ch_jbuf_strn(b, m->post_text ? m->post_text : "", m->post_text ? m->post_len : 0);
     ch_jbuf_printf(b, ", \"post_start\": %lld, \"post_end\": %lld", (long long)m->post_start,
@@ -191,14 +184,11 @@ static int statement_json(void *ctx, const chorus_statement *s)
     list *l = ctx;
     sep(l);
     ch_jbuf *b = l->b;
-    ch_jbuf_put(b, "{\"id\": ");
-    ch_jbuf_str(b, s->id);
-    ch_jbuf_put(b, ", \"source\": ");
-    ch_jbuf_str(b, s->source);
-    ch_jbuf_put(b, ", \"lang\": ");
-    ch_jbuf_str(b, s->lang);
-    ch_jbuf_put(b, ", \"published_at\": ");
-    put_int(b, s->published_at);
+    ch_jbuf_put(b, "{");
+    kstr(b, "id", s->id);
+    kstr(b, "source", s->source);
+    kstr(b, "lang", s->lang);
+    kint(b, "published_at", s->published_at);
     ch_jbuf_put(b, ", \"text\": ");
     ch_jbuf_strn(b, s->text ? s->text : "", s->text ? s->text_len : 0);
     ch_jbuf_put(b, "}");
@@ -209,14 +199,10 @@ void ch_serve_alert_json(ch_jbuf *b, const chorus_alert *a)
 {
     ch_jbuf_printf(b, "{\"id\": %lld, \"created_at\": ", (long long)a->id);
     put_int(b, a->created_at);
-    ch_jbuf_put(b, ", \"kind\": ");
-    ch_jbuf_str(b, a->kind);
-    ch_jbuf_put(b, ", \"cluster\": ");
-    put_int(b, a->cluster);
-    ch_jbuf_put(b, ", \"statement\": ");
-    ch_jbuf_str(b, a->statement);
-    ch_jbuf_put(b, ", \"summary\": ");
-    ch_jbuf_str(b, a->summary);
+    kstr(b, "kind", a->kind);
+    kint(b, "cluster", a->cluster);
+    kstr(b, "statement", a->statement);
+    kstr(b, "summary", a->summary);
     ch_jbuf_put(b, ", \"evidence\": ");
     put_raw_json(b, a->evidence);
     ch_jbuf_printf(b, ", \"muted\": %s}", a->muted ? "true" : "false");

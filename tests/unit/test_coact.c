@@ -1036,6 +1036,10 @@ static int same_result(const ch_coact_result *x, const ch_coact_result *y)
             strcmp(a->text, b->text) != 0)
             return 0;
     }
+    if (x->n_evidence != y->n_evidence || x->evidence_cap != y->evidence_cap ||
+        memcmp(x->evidence, y->evidence, x->n_evidence * sizeof *x->evidence) != 0 ||
+        (x->n_edges && memcmp(x->lead, y->lead, x->n_edges * sizeof *x->lead) != 0))
+        return 0;
     return memcmp(x->shared, y->shared, x->n_shared * sizeof *x->shared) == 0 &&
            memcmp(x->candidates, y->candidates, sizeof x->candidates) == 0 &&
            memcmp(x->pairs_tested, y->pairs_tested, sizeof x->pairs_tested) == 0;
@@ -1065,6 +1069,94 @@ static void test_threads_and_partitions(void **state)
         ch_coact_result_free(r);
     }
     ch_coact_result_free(base);
+    chorus_corpus_free(c);
+}
+
+/* Complete evidence: one row per shared object of every edge, the first CH_SHARED_PER_EDGE of
+ * them in shared[], who came first adding up to n_events; under a small max_evidence, every
+ * edge keeps the same number of first rows and the cut edges are counted. */
+static void check_evidence(const ch_corpus *c, const ch_coact_result *r, uint64_t cap)
+{
+    size_t k = 0, sh = 0;
+    for (size_t e = 0; e < r->n_edges; e++) {
+        const ch_edge *ed = &r->edges[e];
+        const ch_edge_lead *ld = &r->lead[e];
+        assert_int_equal((uint64_t)ld->a_first + ld->b_first + ld->same_time, ed->n_events);
+        const size_t beg = k;
+        while (k < r->n_evidence && r->evidence[k].edge == e) {
+            const ch_shared *v = &r->evidence[k];
+            const ch_post *pa = ch_corpus_post(c, v->post_a), *pb = ch_corpus_post(c, v->post_b);
+            assert_int_equal(pa->account, ed->a);
+            assert_int_equal(pb->account, ed->b);
+            assert_true(llabs(pa->created_at - pb->created_at) <= ed->window);
+            assert_true(v->object < r->n_shared_obj);
+            for (size_t j = beg; j < k; j++)   /* each object once per edge */
+                assert_int_not_equal(r->evidence[j].object, v->object);
+            k++;
+        }
+        const size_t rows = k - beg;
+        assert_int_equal(rows, ed->n_objects < cap ? ed->n_objects : cap);
+        /* shared[]: the first rows of the same edge */
+        for (size_t j = 0; j < rows && j < CH_SHARED_PER_EDGE; j++, sh++) {
+            assert_int_equal(r->shared[sh].edge, e);
+            assert_int_equal(r->shared[sh].post_a, r->evidence[beg + j].post_a);
+            assert_int_equal(r->shared[sh].post_b, r->evidence[beg + j].post_b);
+            assert_string_equal(ch_coact_shared_object(r, sh)->text,
+                                ch_coact_evidence_object(r, beg + j)->text);
+        }
+    }
+    assert_int_equal(k, r->n_evidence);
+    assert_int_equal(sh, r->n_shared);
+}
+
+static void test_evidence_complete_and_cut(void **state)
+{
+    (void)state;
+    ch_corpus *c = mixed_corpus();
+    ch_coact_opts o;
+    ch_coact_opts_default(&o);
+    ch_coact_result *r;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    assert_true(r->n_edges > 0);
+    assert_int_equal(r->evidence_cap, 0);
+    assert_int_equal(r->evidence_trimmed, 0);
+    size_t objects = 0;
+    uint32_t most = 0;
+    for (size_t e = 0; e < r->n_edges; e++) {
+        objects += r->edges[e].n_objects;
+        most = r->edges[e].n_objects > most ? r->edges[e].n_objects : most;
+    }
+    assert_int_equal(r->n_evidence, objects);
+    assert_true(most > CH_SHARED_PER_EDGE + 1);   /* the cut below bites */
+    check_evidence(c, r, UINT64_MAX);
+    /* a bound below the total: the largest per-edge count that fits */
+    o.max_evidence = objects - 1;
+    ch_coact_result *cut;
+    assert_int_equal(ch_coact_run(c, &o, &cut), CHORUS_OK);
+    assert_true(cut->evidence_cap >= CH_SHARED_PER_EDGE && cut->evidence_cap < most);
+    assert_true(cut->n_evidence <= o.max_evidence);
+    uint64_t over = 0, rows_next = 0;
+    for (size_t e = 0; e < r->n_edges; e++) {
+        over += r->edges[e].n_objects > cut->evidence_cap;
+        const uint32_t no = r->edges[e].n_objects;
+        rows_next += no < cut->evidence_cap + 1 ? no : cut->evidence_cap + 1;
+    }
+    assert_int_equal(cut->evidence_trimmed, over);
+    assert_true(rows_next > o.max_evidence);   /* one more per edge would not fit */
+    check_evidence(c, cut, cut->evidence_cap);
+    /* the edges, their first evidence and leads do not change with the bound */
+    assert_int_equal(cut->n_shared, r->n_shared);
+    assert_memory_equal(cut->shared, r->shared, r->n_shared * sizeof *r->shared);
+    assert_memory_equal(cut->lead, r->lead, r->n_edges * sizeof *r->lead);
+    /* a bound below CH_SHARED_PER_EDGE per edge still keeps shared[] whole */
+    o.max_evidence = 1;
+    ch_coact_result *tiny;
+    assert_int_equal(ch_coact_run(c, &o, &tiny), CHORUS_OK);
+    assert_int_equal(tiny->evidence_cap, CH_SHARED_PER_EDGE);
+    check_evidence(c, tiny, CH_SHARED_PER_EDGE);
+    ch_coact_result_free(tiny);
+    ch_coact_result_free(cut);
+    ch_coact_result_free(r);
     chorus_corpus_free(c);
 }
 
@@ -1552,6 +1644,7 @@ int main(void)
         cmocka_unit_test(test_evidence_objects),
         cmocka_unit_test(test_network_counts_objects),
         cmocka_unit_test(test_threads_and_partitions),
+        cmocka_unit_test(test_evidence_complete_and_cut),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_window_auto),
         cmocka_unit_test(test_reference_coortweet),

@@ -20,7 +20,8 @@
  *      look's (corrected for the two looks) when it passes the screening level;
  *   6. Benjamini–Hochberg over all account pairs flags the significant edges; the screened
  *      edges, at most max_edges by ascending p, sorted by (behaviour, a, b);
- *   7. per behaviour, in parallel: sweep again to collect evidence posts of the edges.
+ *   7. per behaviour, in parallel: sweep again to collect the evidence of the edges (one row
+ *      per shared object, within max_evidence rows) and who acted first in each pair.
  * The parallel phases run on ch_parallel_for (core/parallel.h). Every task writes only its own
  * output slot and outputs are merged in task order, then sorted on a total order: the result
  * does not depend on the number of threads or partitions.
@@ -61,6 +62,7 @@ void ch_coact_opts_default(ch_coact_opts *o)
     o->threads = 0;
     o->behaviours = 0;
     o->max_table_bytes = DEFAULT_TABLE_BYTES;
+    o->max_evidence = CH_COACT_MAX_EVIDENCE;
 }
 
 void ch_coact_result_free(ch_coact_result *r)
@@ -69,6 +71,8 @@ void ch_coact_result_free(ch_coact_result *r)
         return;
     ch_free(r->edges);
     ch_free(r->shared);
+    ch_free(r->evidence);
+    ch_free(r->lead);
     ch_free(r->shared_obj);
     ch_arena_free(&r->text);
     ch_free(r);
@@ -151,8 +155,10 @@ typedef struct run {
     ch_edge *edges;
     size_t nedges;
     size_t ebeg[CH_B__COUNT + 1];   /* edges of behaviour b: [ebeg[b], ebeg[b+1]) */
-    ch_shared *ev;                  /* CH_SHARED_PER_EDGE slots per edge */
-    uint8_t *nev;                   /* slots used per edge */
+    ch_shared *ev;                  /* evidence slots: edge e's are [evbeg[e], evbeg[e+1]) */
+    size_t *evbeg;                  /* n_edges + 1 offsets */
+    uint32_t *nev;                  /* slots used per edge */
+    ch_edge_lead *lead;             /* per edge (the result's) */
 } run;
 
 static void run_free(run *r)
@@ -175,6 +181,7 @@ static void run_free(run *r)
         ch_free(r->tasks[i].out.v);
     ch_free(r->tasks);
     ch_free(r->ev);
+    ch_free(r->evbeg);
     ch_free(r->nev);
 }
 
@@ -901,17 +908,28 @@ static int evidence_task(void *ctx, size_t bi, unsigned worker)
         size_t sl = ch_mix64(key) & t.mask;
         while (t.key[sl] != EMPTY && t.key[sl] != key)
             sl = (sl + 1) & t.mask;
-        if (t.key[sl] == EMPTY || t.last[sl] == o + 1)
+        if (t.key[sl] == EMPTY)
             continue;
         const uint32_t e = t.edge[sl];
         if (tdiff(es->t[j], es->t[i]) > (uint64_t)r->edges[e].window)
             continue;
-        t.last[sl] = o + 1;
-        if (r->nev[e] >= CH_SHARED_PER_EDGE)
-            continue;
+        /* every pair the edge's n_events counts: i is the earlier (the object's events are in
+         * time order), j the later unless their times are equal */
         const bool i_is_a = ai < aj;
+        ch_edge_lead *ld = &r->lead[e];
+        if (es->t[i] == es->t[j])
+            ld->same_time += ld->same_time < UINT32_MAX;
+        else if (i_is_a)
+            ld->a_first += ld->a_first < UINT32_MAX;
+        else
+            ld->b_first += ld->b_first < UINT32_MAX;
+        if (t.last[sl] == o + 1)
+            continue;
+        t.last[sl] = o + 1;
+        if (r->nev[e] >= r->evbeg[e + 1] - r->evbeg[e])
+            continue;
         /* .object holds the sweep's object index until evidence() names the objects */
-        r->ev[(size_t)e * CH_SHARED_PER_EDGE + r->nev[e]++] = (ch_shared){
+        r->ev[r->evbeg[e] + r->nev[e]++] = (ch_shared){
             e, i_is_a ? es->post[i] : es->post[j], i_is_a ? es->post[j] : es->post[i], o};
     })
     rc = CHORUS_OK;
@@ -922,15 +940,17 @@ out:
     return rc;
 }
 
-/* Each object the evidence names becomes one ch_object, in order of first use by shared[]:
- * shared[i].object turns from the sweep's object index into an index of res->shared_obj. */
+/* Each object the evidence names becomes one ch_object, in order of first use by shared[],
+ * then by evidence[]: .object turns from the sweep's object index into an index of
+ * res->shared_obj. */
 static int name_objects(run *r, ch_coact_result *res)
 {
     int rc = CHORUS_ENOMEM;
     uint32_t *idx[CH_B__COUNT] = {0};   /* per behaviour and object: its ch_object, or CH_NONE */
     size_t cap = 0;
-    for (size_t i = 0; i < res->n_shared; i++) {
-        ch_shared *sh = &res->shared[i];
+    const size_t n = res->n_shared + res->n_evidence;
+    for (size_t i = 0; i < n; i++) {
+        ch_shared *sh = i < res->n_shared ? &res->shared[i] : &res->evidence[i - res->n_shared];
         const uint8_t b = res->edges[sh->edge].behaviour;
         const ch_evset *es = &r->b[b].es;
         if (!idx[b]) {
@@ -961,17 +981,60 @@ out:
     return rc;
 }
 
+/* Rows of evidence when every edge keeps at most cap of its n_objects. */
+static size_t evidence_rows(const ch_edge *e, size_t n, uint64_t cap)
+{
+    size_t rows = 0;
+    for (size_t i = 0; i < n; i++)
+        rows += e[i].n_objects < cap ? e[i].n_objects : (size_t)cap;
+    return rows;
+}
+
+/* The per-edge cap of the evidence (ch_coact_result): 0 when every edge's objects fit in
+ * max rows, else the largest cap >= CH_SHARED_PER_EDGE whose rows fit (CH_SHARED_PER_EDGE
+ * when none does: shared[] holds as much anyway). Bisection: O(edges log objects). */
+static uint32_t evidence_cap(const ch_edge *e, size_t n, size_t max)
+{
+    uint32_t hi = 0;
+    for (size_t i = 0; i < n; i++)
+        hi = e[i].n_objects > hi ? e[i].n_objects : hi;
+    if (evidence_rows(e, n, hi) <= max)
+        return 0;
+    uint32_t lo = CH_SHARED_PER_EDGE;   /* invariant: lo fits or is the floor; hi does not */
+    if (hi <= lo)
+        return lo;
+    while (hi - lo > 1) {
+        const uint32_t mid = lo + (hi - lo) / 2;
+        if (evidence_rows(e, n, mid) <= max)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static int evidence(run *r, ch_coact_result *res)
 {
     if (res->n_edges == 0)
         return CHORUS_OK;
-    size_t slots;
-    if (!ch_mul_ok(res->n_edges, CH_SHARED_PER_EDGE, &slots))
-        return CHORUS_ENOMEM;
     r->edges = res->edges;
     r->nedges = res->n_edges;
-    if (!(r->ev = ch_malloc(slots * sizeof *r->ev)) ||
-        !(r->nev = ch_calloc(res->n_edges, sizeof *r->nev)))
+    const size_t max = r->o.max_evidence ? r->o.max_evidence : CH_COACT_MAX_EVIDENCE;
+    res->evidence_cap = evidence_cap(res->edges, res->n_edges, max);
+    const uint64_t cap = res->evidence_cap ? res->evidence_cap : UINT64_MAX;
+    if (!(r->evbeg = ch_malloc((res->n_edges + 1) * sizeof *r->evbeg)))
+        return CHORUS_ENOMEM;
+    size_t slots = 0;
+    for (size_t i = 0; i < res->n_edges; i++) {
+        r->evbeg[i] = slots;
+        const uint32_t no = res->edges[i].n_objects;
+        slots += no < cap ? no : (size_t)cap;
+        res->evidence_trimmed += no > cap;
+    }
+    r->evbeg[res->n_edges] = slots;
+    if (!(r->ev = ch_malloc((slots ? slots : 1) * sizeof *r->ev)) ||
+        !(r->nev = ch_calloc(res->n_edges, sizeof *r->nev)) ||
+        !(r->lead = res->lead = ch_calloc(res->n_edges, sizeof *res->lead)))
         return CHORUS_ENOMEM;
     size_t e = 0;
     for (int b = 0; b <= CH_B__COUNT; b++) {
@@ -982,17 +1045,25 @@ static int evidence(run *r, ch_coact_result *res)
     int rc = ch_parallel_for(r->threads, CH_B__COUNT, evidence_task, r);
     if (rc)
         return rc;
+    /* shared[]: the first CH_SHARED_PER_EDGE rows of each edge; evidence[]: all of them,
+     * closed up in place (every edge normally fills its n_objects slots exactly) */
     size_t n = 0;
     for (size_t i = 0; i < res->n_edges; i++)
-        n += r->nev[i];
+        n += r->nev[i] < CH_SHARED_PER_EDGE ? r->nev[i] : CH_SHARED_PER_EDGE;
     if (!(res->shared = ch_malloc((n ? n : 1) * sizeof *res->shared)))
         return CHORUS_ENOMEM;
-    size_t k = 0;
+    size_t k = 0, m = 0;
     for (size_t i = 0; i < res->n_edges; i++) {
-        for (uint8_t s = 0; s < r->nev[i]; s++)
-            res->shared[k++] = r->ev[i * CH_SHARED_PER_EDGE + s];
+        for (uint32_t s = 0; s < r->nev[i]; s++) {
+            if (s < CH_SHARED_PER_EDGE)
+                res->shared[k++] = r->ev[r->evbeg[i] + s];
+            r->ev[m++] = r->ev[r->evbeg[i] + s];
+        }
     }
     res->n_shared = n;
+    res->evidence = r->ev;   /* ownership moves to the result */
+    res->n_evidence = m;
+    r->ev = NULL;
     return name_objects(r, res);
 }
 

@@ -62,7 +62,8 @@
  * in a bit array the pairs generated twice or more; only those are counted, in hash tables of
  * at most max_table_bytes each (when more pairs could pass, they are split by hash into
  * partitions counted one table at a time). Memory: O(events + accounts) plus one table and the
- * bit arrays. Threads work on tasks (behaviours, chunks of objects, partitions); results are
+ * bit arrays, and the evidence: 16 bytes per shared object of an edge, at most max_evidence
+ * rows. Threads work on tasks (behaviours, chunks of objects, partitions); results are
  * merged in a fixed order and do not depend on the thread count. Only candidates with
  * p <= max(screen_p, alpha) are kept, at most 2 max_edges per task. On 941k posts (a stress
  * input with viral posts) the stage takes 0.16-0.24x the time of ingest at 60-3600 s and
@@ -108,6 +109,8 @@ typedef struct ch_coact_opts {
     size_t n_statements;
     uint32_t behaviours;     /* bit (1u << b) selects behaviour b; 0 = all */
     size_t max_table_bytes;  /* bound on one candidate-pair table (default 256 MiB) */
+    size_t max_evidence;     /* rows of complete evidence at most (default
+                                CH_COACT_MAX_EVIDENCE); 0 = the default. See ch_coact_result */
 } ch_coact_opts;
 
 void ch_coact_opts_default(ch_coact_opts *o);
@@ -116,6 +119,8 @@ void ch_coact_opts_default(ch_coact_opts *o);
 #define CH_COACT_LONG_STATEMENT 259200  /* default long look of statement (3 days) */
 #define CH_COACT_MAX_EDGES ((size_t)1 << 20)
 #define CH_COACT_MAX_OBJECT_ACTORS 10000
+/* Complete evidence held at most, in rows (16 bytes each: 128 MiB), see ch_coact_result. */
+#define CH_COACT_MAX_EVIDENCE ((size_t)1 << 23)
 
 /* ch_edge.flags */
 #define CH_EDGE_SIGNIFICANT 1u   /* passes Benjamini–Hochberg at alpha on its own */
@@ -175,21 +180,43 @@ typedef struct ch_object {
                                 o->statement_ids names it, else "statement #<index>") */
 } ch_object;
 
-/* Evidence: one shared object of an edge, for reports. */
+/* Evidence: one shared object of an edge (the first co-acting pair of posts on it, in the
+ * sweep's order: the object's events by time), for reports and the results database. */
 typedef struct ch_shared {
     uint32_t edge;           /* index into edges */
     uint32_t post_a, post_b; /* corpus post indices of the two co-acting posts (of a, of b) */
     uint32_t object;         /* index into shared_obj: what the two posts acted on */
 } ch_shared;
 
-#define CH_SHARED_PER_EDGE 5 /* evidence kept per edge: the first shared objects in corpus order */
+#define CH_SHARED_PER_EDGE 5 /* shared[] rows per edge: the first shared objects in corpus order */
+
+/* Who acted first in an edge's co-acting event pairs (the n_events pairs of its look): a pair
+ * whose two posts have the same time counts in same_time. */
+typedef struct ch_edge_lead {
+    uint32_t a_first;        /* pairs where a's post is the earlier */
+    uint32_t b_first;        /* pairs where b's post is the earlier */
+    uint32_t same_time;
+} ch_edge_lead;
 
 typedef struct ch_coact_result {
     ch_edge *edges;          /* screened edges, sorted by (behaviour, a, b) */
     size_t n_edges;
-    ch_shared *shared;       /* up to CH_SHARED_PER_EDGE per edge, sorted by edge */
+    ch_shared *shared;       /* up to CH_SHARED_PER_EDGE per edge, sorted by edge: what the
+                                network stage weighs (the first rows of each edge's evidence) */
     size_t n_shared;
-    ch_object *shared_obj;   /* the distinct objects of shared[], in order of first use */
+    /* Complete evidence: one row per shared object of every edge (n_objects rows per edge),
+     * sorted by edge, each edge's rows in the order of the sweep (shared[] holds the first
+     * CH_SHARED_PER_EDGE of them). Bounded by max_evidence rows: when the edges' objects add up
+     * to more, every edge keeps its first evidence_cap rows, evidence_cap the largest count
+     * (at least CH_SHARED_PER_EDGE) that fits, so small edges stay complete and the largest
+     * are cut; evidence_trimmed counts the edges cut. */
+    ch_shared *evidence;
+    size_t n_evidence;
+    uint32_t evidence_cap;   /* 0: no cut, every edge complete */
+    uint64_t evidence_trimmed;
+    ch_edge_lead *lead;      /* n_edges entries: who acted first, per edge */
+    ch_object *shared_obj;   /* the distinct objects of shared[] and evidence[], in order of
+                                first use by shared[], then by evidence[] */
     size_t n_shared_obj;
     int64_t window;          /* the short window (given, or estimated pooled over behaviours) */
     uint64_t events[CH_B__COUNT];          /* events considered per behaviour */
@@ -219,10 +246,16 @@ typedef struct ch_coact_result {
 int ch_coact_run(const ch_corpus *c, const ch_coact_opts *o, ch_coact_result **out);
 void ch_coact_result_free(ch_coact_result *r);   /* harmless on NULL */
 
-/* The object of evidence row i (i < r->n_shared). */
+/* The object of shared row i (i < r->n_shared). */
 static inline const ch_object *ch_coact_shared_object(const ch_coact_result *r, size_t i)
 {
     return &r->shared_obj[r->shared[i].object];
+}
+
+/* The object of complete evidence row i (i < r->n_evidence). */
+static inline const ch_object *ch_coact_evidence_object(const ch_coact_result *r, size_t i)
+{
+    return &r->shared_obj[r->evidence[i].object];
 }
 
 /* Candidate pairs of one behaviour before the significance test: every pair (a < b) with at
