@@ -4,6 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libsimdjson-dev libutf8proc-dev libxxhash-dev libzstd-dev zlib1g-dev
+      libopenmpi-dev openmpi-bin
       libsqlite3-dev sqlite3 libigraph-dev libcmocka-dev libwebsockets-dev openssl
       libstemmer-dev wordnet-base libmicrohttpd-dev curl
       zstd gzip time bc python3 python3-networkx python3-igraph

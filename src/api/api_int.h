@@ -132,4 +132,14 @@ chorus_err ch_api_parse_format(chorus_scan *s, const char *value, const ch_reade
 /* options.c: the format asked for by default: the format option, csv under a map, or auto. */
 const ch_reader *ch_api_default_reader(const chorus_scan *s);
 
+/* ---- ranks of a distributed scan (dist.c) ---- */
+int ch_api_dist_rank(void);   /* 0 outside an MPI job */
+int ch_api_dist_size(void);   /* 1 outside an MPI job */
+/* Reads input `path` together with the other ranks when it is split (ingest/split.h):
+ * *handled true, the corpus of rank 0 filled as ch_ingest_file fills it, *used the reader.
+ * *handled false: rank 0 reads it alone, the other ranks skip it. Every rank calls it for
+ * every input, in the same order. Returns 0 or the replay's error (rank 0). */
+int ch_api_dist_ingest(ch_corpus *c, const char *path, const ch_ingest_opts *io,
+                       const ch_reader **used, bool *handled);
+
 #endif

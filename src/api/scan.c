@@ -263,7 +263,12 @@ static chorus_err read_inputs(chorus_scan *s)
         };
         uint64_t r0, p0, e0, r1, p1, e1;
         corpus_marks(s->corpus, &r0, &p0, &e0);
-        int irc = ch_ingest_file(s->corpus, in->path, &io, &in->used);
+        int irc = CHORUS_OK;
+        bool handled = false;
+        if (ch_api_dist_size() > 1 && s->job == JOB_SCAN)   /* ranks share the reading */
+            irc = ch_api_dist_ingest(s->corpus, in->path, &io, &in->used, &handled);
+        if (!handled && ch_api_dist_rank() == 0)
+            irc = ch_ingest_file(s->corpus, in->path, &io, &in->used);
         corpus_marks(s->corpus, &r1, &p1, &e1);
         in->tried = true;
         in->status = (chorus_err)irc;
@@ -502,6 +507,8 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
      * lost to one stray file; strict mode, usage errors, or nothing read at all stop here,
      * leaving any previous database untouched. */
     if ((rc = read_inputs(s)))
+        goto out;
+    if (ch_api_dist_rank() != 0)   /* the other ranks only read: rank 0 does the rest */
         goto out;
     bool usage;
     const scan_input *bad = failed_input(s, &usage);

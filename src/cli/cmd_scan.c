@@ -181,7 +181,23 @@ static void print_summary(chorus_scan *s, const scan_opts *o)
 
 /* ---- the job ---------------------------------------------------------------------------- */
 
+static int scan_main(int argc, char **argv, int rank);
+
+/* Under an MPI launcher (`mpirun -n N chorus scan ...`) every rank runs the same command:
+ * rank 0 prints and writes as usual; the others only help read the inputs and stay silent. */
 int cmd_scan(int argc, char **argv)
+{
+    int rank = 0, nranks = 1;
+    if (chorus_dist_init(&rank, &nranks) != CHORUS_OK) {
+        cli_err("scan: cannot join the MPI job");
+        return EXIT_RUNTIME;
+    }
+    int status = scan_main(argc, argv, rank);
+    chorus_dist_finish();
+    return status;
+}
+
+static int scan_main(int argc, char **argv, int rank)
 {
     chorus_scan *s;
     if (chorus_scan_new(&s)) {
@@ -198,6 +214,8 @@ int cmd_scan(int argc, char **argv)
         chorus_scan_free(s);
         return status < 0 ? EXIT_OK : status;
     }
+    if (rank != 0)
+        o.in.quiet = true;
     cli_diag d = {.quiet = o.in.quiet, .limit = 20};
     cli_progress prog;
     cli_progress_init(&prog, s, &d, o.in.progress, o.in.quiet, "scan");
@@ -211,6 +229,8 @@ int cmd_scan(int argc, char **argv)
         status = cli_job_failed(s, "scan");
         goto out;
     }
+    if (rank != 0)
+        goto out;
     if (!o.in.quiet || o.in.json)
         print_summary(s, &o);
     if (o.report && !o.in.json && !o.in.quiet)

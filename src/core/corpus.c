@@ -156,6 +156,50 @@ const ch_account *ch_corpus_account(const ch_corpus *c, size_t i) { return &c->a
 const ch_pool *ch_corpus_pool(const ch_corpus *c) { return &c->pool; }
 const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c) { return &c->stats; }
 
+void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out)
+{
+    memset(out, 0, sizeof *out);
+    out->posts = c->cap_posts * sizeof *c->posts;
+    out->accounts = c->cap_accounts * sizeof *c->accounts + c->cap_pending * sizeof *c->pending_acct;
+    out->text = c->arena.total;
+    for (int i = 0; i < CH_CORPUS_WORKERS; i++)
+        out->norm += c->worker[i].total;
+    out->pool = c->pool.arena.total + (size_t)c->pool.cap_ents * sizeof *c->pool.ents +
+                ((size_t)c->pool.mask + 1) * sizeof *c->pool.table;
+    out->index = 2 * c->cap_sid * sizeof(uint32_t);
+    const scoped_map *m[3] = {&c->post_other, &c->account_other, &c->pending};
+    for (int k = 0; k < 3; k++)
+        out->index += m[k]->cap * (sizeof *m[k]->keys + sizeof *m[k]->vals);
+}
+
+void ch_corpus_shrink(ch_corpus *c)
+{
+    if (c->nposts && c->nposts < c->cap_posts) {
+        ch_post *p = ch_realloc(c->posts, c->nposts * sizeof *p);
+        if (p) {
+            c->posts = p;
+            c->cap_posts = c->nposts;
+        }
+    }
+    if (c->naccounts && c->naccounts < c->cap_accounts) {
+        ch_account *a = ch_realloc(c->accounts, c->naccounts * sizeof *a);
+        if (a) {
+            c->accounts = a;
+            c->cap_accounts = c->naccounts;
+        }
+    }
+}
+
+void ch_corpus_drop_derived(ch_corpus *c)
+{
+    for (size_t i = 0; i < c->nposts; i++) {
+        c->posts[i].norm = NULL;
+        c->posts[i].norm_len = 0;
+    }
+    for (int i = 0; i < CH_CORPUS_WORKERS; i++)
+        ch_arena_free(&c->worker[i]);
+}
+
 int ch_corpus_add_file(ch_corpus *c, const char *name, uint32_t *out)
 {
     if (ch_grow((void **)&c->files, &c->cap_files, c->nfiles + 1, sizeof *c->files) ||

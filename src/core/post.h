@@ -240,4 +240,22 @@ ch_post *ch_corpus_post_mut(ch_corpus *c, size_t i);
 #define CH_CORPUS_WORKERS CH_PARALLEL_MAX
 ch_arena *ch_corpus_worker_arena(ch_corpus *c, int worker);
 
+/* Heap bytes the corpus holds, by part (for docs/scale.md and bench_scale): what a post
+ * costs at peak is measured, not guessed. Capacities count, not only what is filled. */
+typedef struct ch_corpus_mem {
+    size_t posts;                 /* the post records */
+    size_t accounts;              /* account records and the pending-profile table */
+    size_t text;                  /* original texts and entity arrays (the corpus arena) */
+    size_t norm;                  /* derived per-post data: normalized texts (worker arenas) */
+    size_t pool;                  /* interned ids, handles, URLs, hashtags... and their table */
+    size_t index;                 /* id lookups: sid -> post/account, cross-platform maps */
+} ch_corpus_mem;
+void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out);
+/* Gives back the slack of the post and account arrays (grown by doubling while reading: up to
+ * half of them unused) once reading is over. A failed shrink keeps the arrays as they are. */
+void ch_corpus_shrink(ch_corpus *c);
+/* Forgets every post's normalized text (norm = NULL) and frees the worker arenas that hold
+ * them and any other derived data: for when the last stage that reads them has run. */
+void ch_corpus_drop_derived(ch_corpus *c);
+
 #endif

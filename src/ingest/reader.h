@@ -76,6 +76,11 @@ typedef struct ch_ingest_ctx {
     ch_input *in;
     bool stop;                    /* set by ch_ingest_reject in strict mode */
     uint64_t records;             /* records seen in this file */
+    /* A slice of a file read by one rank of a distributed scan (ingest/split.h): records and
+     * rejections go to `capture` instead of the corpus, to be replayed in file order. */
+    struct ch_capture *capture;
+    bool ended_in_doc;            /* the input ended inside a document spread over lines
+                                     (set by ch_jsonl_each) */
 } ch_ingest_ctx;
 
 /* Reports a skipped record: counts `reason`, formats the message for the callback.
@@ -147,6 +152,12 @@ struct ch_reader {
      * CHORUS_EUSAGE (the file cannot be read in this format at all, reported through
      * ch_ingest_file_diag), CHORUS_EIO or CHORUS_ENOMEM. */
     int (*read)(ch_ingest_ctx *ctx);
+    /* Reading this format from a slice of a file starting at a line boundary yields what the
+     * whole-file read yields for those lines: one record per line or per document framed by
+     * ch_jsonl_each, no state across records, nothing added to the corpus except through
+     * ch_ingest_emit / ch_ingest_reject. Ranks of a distributed scan split such files
+     * (ingest/split.h); other formats are read whole by one rank. */
+    bool splittable;
 };
 
 #endif
