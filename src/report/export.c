@@ -58,10 +58,17 @@ static const attr node_attrs[N__N] = {
     {"top_reason", V_TEXT, 0},
 };
 
-enum { E_BEHAVIOUR, E_WEIGHT, E_EVENTS, E_OBJECTS, E_PVALUE, E__N };
+/* "weight" (chorus's edge weight: a significance, docs/coordination.md) and "events" stay for
+ * existing users; "n_events" (what CooRTweet and CNT call an edge's weight: co-acting pairs of
+ * posts) and "significance" name the two plainly, so that a Gephi or igraph user picks the
+ * one meant. */
+enum {
+    E_BEHAVIOUR, E_WEIGHT, E_EVENTS, E_OBJECTS, E_PVALUE, E_N_EVENTS, E_SIGNIFICANCE, E__N
+};
 static const attr edge_attrs[E__N] = {
     {"behaviour", V_TEXT, 0}, {"weight", V_REAL, A_GEXF_NATIVE}, {"events", V_INT, 0},
-    {"objects", V_INT, 0},    {"pvalue", V_REAL, 0},
+    {"objects", V_INT, 0},    {"pvalue", V_REAL, 0},  {"n_events", V_INT, 0},
+    {"significance", V_REAL, 0},
 };
 
 typedef struct node_rec {
@@ -996,6 +1003,8 @@ static void edge_from_row(sqlite3_stmt *q, edge_rec *r)
     r->v[E_EVENTS] = column(q, 4, V_INT);
     r->v[E_OBJECTS] = column(q, 5, V_INT);
     r->v[E_PVALUE] = column(q, 6, V_REAL);
+    r->v[E_N_EVENTS] = r->v[E_EVENTS];
+    r->v[E_SIGNIFICANCE] = r->v[E_WEIGHT];
 }
 
 /* Folds v into the running value acc: a sum, or (pvalue) the smallest; NULLs are skipped. */

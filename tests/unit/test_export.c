@@ -377,9 +377,9 @@ static void test_csv(void **state)
     free(b);
     snprintf(path, sizeof path, "%s/t-edges.csv", dir);
     b = slurp(path, &n);
-    assert_true(!strncmp(b, "source,target,type,kind,id,behaviour,weight,events,objects,pvalue"
-                            "\r\n", 67));
-    assert_non_null(strstr(b, "\r\n1,2,Undirected,repost,e1,repost,2.5,3,3,1e-05\r\n"));
+    assert_true(!strncmp(b, "source,target,type,kind,id,behaviour,weight,events,objects,pvalue,"
+                            "n_events,significance\r\n", 89));
+    assert_non_null(strstr(b, "\r\n1,2,Undirected,repost,e1,repost,2.5,3,3,1e-05,3,2.5\r\n"));
     assert_int_equal(count(b, "\r\n"), 4);
     free(b);
     no_temp_files();

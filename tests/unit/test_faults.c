@@ -151,7 +151,7 @@ static void write_input(void)
     for (int t = 0; t < 40; t++)
         for (int a = 0; a < 30; a++)
             fprintf(f, "{\"id\":\"%ld\",\"author_id\":\"u%d\",\"author\":\"acct_%d\","
-                    "\"created_at\":%ld,\"text\":\"Message number %d <b>&amp; \\\"quoted\\\"\","
+                    "\"created_at\":%ld,\"text\":\"Message number %d <b>&amp; \\\"quoted\\\", "
                     "repeated by the network, see https://example.org/%d\",\"kind\":\"post\","
                     "\"hashtags\":[\"#tag%d\"]}\n", id++, a % 12 + (t % 3) * 10, a % 12 + (t % 3) * 10,
                     1709280000L + t * 3600 + a * 7, t, t, t % 5);
@@ -181,7 +181,10 @@ static int setup(void **state)
     write_input();
     vfs_install();
     char msg[1024];
-    return scan_to(db, msg, sizeof msg) == CHORUS_OK ? 0 : -1;
+    if (scan_to(db, msg, sizeof msg) == CHORUS_OK)
+        return 0;
+    fprintf(stderr, "setup: the first scan failed: %s\n", msg);
+    return -1;
 }
 
 static int teardown(void **state)
