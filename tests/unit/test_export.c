@@ -428,7 +428,7 @@ static void test_combined(void **state)
     snprintf(path, sizeof path, "%s/c-edges.csv", dir);
     b = slurp(path, NULL);
     assert_true(!strncmp(b, "source,target,type,id,behaviour,", 32));   /* no kind */
-    assert_non_null(strstr(b, "\r\n1,2,Undirected,e0,\"narrative,repost\",3.5,5,4,1e-05\r\n"));
+    assert_non_null(strstr(b, "\r\n1,2,Undirected,e0,\"narrative,repost\",3.5,5,4,1e-05,5,3.5\r\n"));
     free(b);
 }
 
