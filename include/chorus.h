@@ -302,7 +302,8 @@ chorus_err chorus_scan_match(chorus_scan *s, chorus_match_fn fn, void *ctx);
  *                        behaviours the network used), edges_screened, edges_significant,
  *                        clusters, clustered_accounts, flagged_accounts (score >= 0.5),
  *                        window (seconds), window.BEHAVIOUR, window_long.BEHAVIOUR (window
- *                        auto's second look, 0 for none)
+ *                        auto's second look, 0 for none), pairs (account pairs of the
+ *                        network's graph), paired_accounts (accounts in one of them)
  * Returns CHORUS_OK, or CHORUS_ENOTFOUND for a name the job did not compute. Cost: a few string
  * comparisons.
  */

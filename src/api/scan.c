@@ -430,6 +430,22 @@ static void count_accounts(chorus_scan *s)
         s->flagged += s->d.scores->score[i] >= CH_SCORE_FLAG;   /* == CHORUS_SCORE_FLAG */
         s->clustered += s->d.net->cluster_of_account[i] != CH_NONE;
     }
+    /* the graph's pairs and their accounts (what a compatibility mode is checked by) */
+    const ch_network *n = s->d.net;
+    uint8_t *seen = ch_calloc(ch_corpus_naccounts(s->corpus) + 1, 1);
+    s->pairs = s->paired = 0;
+    for (size_t i = 0; i < n->n_edges; i++) {
+        if (!(n->edges[i].used & CH_NE_GRAPH))
+            continue;
+        s->pairs++;
+        if (seen) {
+            s->paired += !seen[n->edges[i].a] + !seen[n->edges[i].b];
+            seen[n->edges[i].a] = seen[n->edges[i].b] = 1;
+        }
+    }
+    if (!seen)
+        s->paired = -1;   /* out of memory: unknown */
+    ch_free(seen);
 }
 
 chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
@@ -481,6 +497,18 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     ch_detect_opts_default(&dopt);
     dopt.threads = s->threads;
     dopt.coact.window = s->window;
+    memcpy(dopt.coact.window_of, s->window_of, sizeof dopt.coact.window_of);
+    dopt.coact.behaviours = s->behaviours;
+    dopt.coact.compat = (uint8_t)s->compat;
+    if (s->min_events)
+        dopt.coact.min_objects = dopt.coact.compat_min = s->min_events;
+    if (s->fdr > 0) {
+        /* the FDR cut: the significant edges only, at that level */
+        dopt.coact.alpha = s->fdr;
+        dopt.coact.screen_p = 0;
+    }
+    if (s->similarity > 0)
+        dopt.coact.compat_similarity = s->similarity;
     dopt.parrot.threshold = s->threshold;
     dopt.progress = on_detect_progress;
     dopt.progress_ctx = s;

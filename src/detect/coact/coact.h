@@ -11,9 +11,13 @@
  *   hashtag    the set of a post's hashtags, when it has ≥ 2 (folded like text, deduplicated)
  *   narrative  a near-duplicate narrative id (from neardup; optional input)
  *   statement  a parroted statement id (from parrot; optional input)
+ *   like       the liked post (ids as for repost)
+ *   thread     the root post of the thread a reply is in, for a reply whose parent is not
+ *              the root (a reply to the root is a co-reply on it already)
  * Reposts take part in the repost behaviour only: their URLs, hashtags and text are the
  * original's, and counting them again would double every co-repost. Likes (CH_KIND_LIKE) take
- * part in none: they have no text of their own, and no behaviour counts them yet.
+ * part in like only: they have no text of their own. A Telegram forward is a repost (its
+ * object reads "forwarded message ID").
  * The stage hands out each shared object's identity once: every evidence row points to a
  * ch_object (type, stable key, readable text) named when the evidence is collected, so the
  * network and the results store count and describe objects without re-deriving them.
@@ -140,13 +144,16 @@ typedef struct ch_coact_opts {
  *       pair is an edge when either direction reaches min_edge_weight; weight = the larger of
  *       the two. The narrative behaviour is CNT's co_similar_tweet instead: two posts (not
  *       reposts) within the window whose word sets have a Jaccard similarity >=
- *       compat_similarity. Window default 60 s; behaviours repost, reply, link, narrative.
+ *       compat_similarity. Window default 1 s (the toolkit's command line default; its users
+ *       pass --time_window); behaviours repost, reply, link, narrative. Self-loops (an
+ *       account with itself), which the toolkit computes and leaves out of its exports by
+ *       default, are not edges.
  */
 #define CH_COMPAT_NONE 0
 #define CH_COMPAT_COORTWEET 1
 #define CH_COMPAT_CNT 2
 #define CH_COACT_COORTWEET_WINDOW 10
-#define CH_COACT_CNT_WINDOW 60
+#define CH_COACT_CNT_WINDOW 1
 #define CH_COACT_CNT_SIMILARITY 0.8
 /* Bound on the co-acting pairs (or compared post pairs, for co-similarity) a compatibility
  * mode holds: beyond it ch_coact_run returns CHORUS_ELIMIT (a shorter window helps). */

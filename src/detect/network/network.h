@@ -215,13 +215,14 @@ int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_net
 void ch_network_free(ch_network *n);   /* harmless on NULL */
 
 /*
- * The network of a compatibility mode (co from ch_coact_run with opts.compat set;
+ * The network of compatibility mode `compat` (co from ch_coact_run with opts.compat set;
  * network_compat.c): every co-action edge is a graph edge (kept), a pair's weight is the sum
  * of its behaviours' edge weights, and the clusters are the connected components of two or
  * more accounts, largest first, each scored by its edge density; nothing is institutional.
  * Returns as ch_network_build.
  */
-int ch_network_build_compat(const ch_corpus *c, const ch_coact_result *co, ch_network **out);
+int ch_network_build_compat(const ch_corpus *c, const ch_coact_result *co, int compat,
+                            ch_network **out);
 
 /* Whether an account counts as institutional under o (see above). */
 bool ch_network_institutional(const ch_account *a, const ch_network_opts *o);

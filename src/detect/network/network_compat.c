@@ -55,26 +55,26 @@ static int cmp_cref(const void *x, const void *y)
     return (a->first > b->first) - (a->first < b->first);
 }
 
-static char *compat_summary(const ch_cluster *cl, const ch_network *n)
+static char *compat_summary(const ch_cluster *cl, const ch_network *n, int compat)
 {
     char buf[512];
-    size_t len = (size_t)snprintf(buf, sizeof buf, "%u accounts (a connected component)",
-                                  cl->n_members);
+    size_t len = (size_t)snprintf(buf, sizeof buf,
+                                  "%u accounts, %u pairs (a connected component of the %s graph)",
+                                  cl->n_members, cl->n_edges, ch_coact_compat_name(compat));
     for (int b = 0; b < CH_B__COUNT && len < sizeof buf; b++) {
         if (!(cl->behaviours & (1u << b)))
             continue;
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s co-%s on %u %s within %lld s",
-                                len && buf[len - 1] == ')' ? ";" : ",",
-                                ch_behaviour_name((ch_behaviour)b), cl->objects_by[b],
-                                ch_network_object_noun((ch_behaviour)b),
-                                (long long)n->windows[b]);
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s co-%s within %lld s",
+                                buf[len - 1] == ')' ? ";" : ",",
+                                ch_behaviour_name((ch_behaviour)b), (long long)n->windows[b]);
     }
     if (len >= sizeof buf)
         len = sizeof buf - 1;
     return ch_strndup(buf, len);
 }
 
-int ch_network_build_compat(const ch_corpus *c, const ch_coact_result *co, ch_network **out)
+int ch_network_build_compat(const ch_corpus *c, const ch_coact_result *co, int compat,
+                            ch_network **out)
 {
     *out = NULL;
     const size_t na = ch_corpus_naccounts(c);
@@ -230,7 +230,7 @@ int ch_network_build_compat(const ch_corpus *c, const ch_coact_result *co, ch_ne
         }
         if (x->first_seen == INT64_MAX)
             x->first_seen = x->last_seen = CH_UNKNOWN_I64;
-        if (!(x->summary = compat_summary(x, n)))
+        if (!(x->summary = compat_summary(x, n, compat)))
             goto out;
     }
     rc = CHORUS_OK;
