@@ -92,7 +92,8 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
     bool split = false;
     int c, nstmts = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:m:qjhs:o:", longopts, NULL)) != -1) {
+    int optidx = 0;
+    while ((c = getopt_long(argc, argv, "f:m:qjhs:o:", longopts, &optidx)) != -1) {
         int r = cli_input_option(s, "scan", c, optarg, &o->in);
         if (r < 0)
             return EXIT_USAGE;
@@ -125,8 +126,14 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
         case O_MATCH_THRESHOLD:
         case O_COMPAT:
         case O_SIMILARITY:
-            if (cli_set(s, "scan", keys[c - O_BEHAVIOURS], optarg))
+            /* the message names the flag, not the key (--min-events for min_events) */
+            if (chorus_scan_set(s, keys[c - O_BEHAVIOURS], optarg) != CHORUS_OK) {
+                const char *m = chorus_scan_error(s)->message;
+                const size_t k = strlen(keys[c - O_BEHAVIOURS]);
+                cli_err("scan: --%s%s", longopts[optidx].name,
+                        strncmp(m, keys[c - O_BEHAVIOURS], k) ? m : m + k);
                 return EXIT_USAGE;
+            }
             break;
         default: help(stderr); return EXIT_USAGE;
         }
