@@ -559,6 +559,8 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
         .statements = stmts, .nstatements = s->nstmts,
         .window_fixed = s->window > 0, .screen_p = dopt.coact.screen_p,
         .format = fmt ? fmt->name : "auto", .threads = ch_parallel_threads(s->threads),
+        .compat = s->compat, .behaviours = s->behaviours, .min_events = s->min_events,
+        .fdr = s->fdr, .match_threshold = s->threshold,
         .seconds_ingest = s->seconds[ST_READ], .seconds_store_posts = pj.seconds,
         .bad = s->bad, .nbad = s->nbad,
     };

@@ -90,6 +90,17 @@ static int write_run(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     run_f64(s, &rc, "param.min_weight", net->min_weight);
     run_str(s, &rc, "param.format", m->format ? m->format : "auto");
     run_i64(s, &rc, "param.threads", m->threads);
+    run_str(s, &rc, "param.compat", ch_coact_compat_name(m->compat));
+    if (m->behaviours) {
+        ch_store_behaviours_text(m->behaviours, buf, sizeof buf);
+        run_str(s, &rc, "param.behaviours", buf);
+    }
+    if (m->min_events)
+        run_i64(s, &rc, "param.min_events", m->min_events);
+    if (m->fdr > 0)
+        run_f64(s, &rc, "param.fdr", m->fdr);
+    if (m->match_threshold > 0)
+        run_f64(s, &rc, "param.match_threshold", m->match_threshold);
     run_i64(s, &rc, "count.posts", (int64_t)ch_corpus_nposts(c));
     run_i64(s, &rc, "count.accounts", (int64_t)ch_corpus_naccounts(c));
     run_i64(s, &rc, "count.records", (int64_t)st->records);
