@@ -13,17 +13,20 @@
 static void help(FILE *f)
 {
     fprintf(f,
-            "usage: chorus inspect DB [--cluster ID | --account ID|HANDLE] [--limit N]\n"
+            "usage: chorus inspect DB [--cluster ID | --account ID|HANDLE | --timeline]\n"
+            "                         [--limit N]\n"
             "\n"
             "Prints what a scan found, with the evidence: without an option the overview and\n"
             "the top clusters and accounts; --cluster the members, their scores and reasons,\n"
             "the shared objects and the parroted statements; --account one account's score,\n"
-            "reasons, partners and matches.\n"
+            "reasons, partners and matches; --timeline the hourly coordination index (share\n"
+            "of each hour's posts by clustered accounts) with its spikes marked.\n"
             "\n"
             "examples:\n"
             "  chorus inspect chorus.db\n"
             "  chorus inspect chorus.db --cluster 0\n"
-            "  chorus inspect chorus.db --account some_handle\n");
+            "  chorus inspect chorus.db --account some_handle\n"
+            "  chorus inspect chorus.db --timeline --limit 200\n");
 }
 
 /* A time as inspect prints it: NULL (unknown) reads as 0, as SQLite gives it. */
@@ -96,6 +99,35 @@ static int account_line(void *ctx, const chorus_account *a)
     return 0;
 }
 
+/* ---- coordination over time -------------------------------------------------------------- */
+
+static int timeline_line(void *ctx, const chorus_timeline *t)
+{
+    int *n = ctx;
+    char h[48];
+    if (!(*n)++)
+        printf("  %-20s %8s %8s %12s %9s\n", "hour (UTC)", "posts", "accounts", "coordination",
+               "robust z");
+    printf("  %-20s %8lld %8lld %12.3f %9.2f%s\n", when(t->hour_start, h), (long long)t->events,
+           (long long)t->accounts, t->coordination, t->robust_z, t->spike ? "  spike" : "");
+    return 0;
+}
+
+/* The hours (all, or the spikes only), at most `limit`. */
+static int timeline(chorus_results *r, bool spikes_only, int limit)
+{
+    chorus_query q;
+    chorus_query_init(&q);
+    q.limit = (uint64_t)limit;
+    int n = 0;
+    if (chorus_results_timeline(r, &q, spikes_only, timeline_line, &n))
+        return failed(r);
+    if (!n)
+        printf(chorus_results_schema(r) < 2 ? "  none (a database before schema 2 has no timeline)\n"
+               : spikes_only ? "  no spike\n" : "  none\n");
+    return EXIT_OK;
+}
+
 static int overview(chorus_results *r, int limit)
 {
     printf("run\n");
@@ -113,7 +145,8 @@ static int overview(chorus_results *r, int limit)
     printf("\ntop accounts (chorus inspect DB --account ID)\n");
     if (chorus_results_accounts(r, &q, account_line, NULL))
         return failed(r);
-    return EXIT_OK;
+    printf("\ncoordination spikes by hour (chorus inspect DB --timeline)\n");
+    return timeline(r, true, limit);
 }
 
 /* ---- matches ------------------------------------------------------------------------------- */
@@ -271,11 +304,12 @@ int cmd_inspect(int argc, char **argv)
     static const struct option longopts[] = {
         {"cluster", required_argument, 0, 'c'}, {"account", required_argument, 0, 'a'},
         {"limit", required_argument, 0, 'n'},   {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
+        {"timeline", no_argument, 0, 'T'},      {0, 0, 0, 0},
     };
     const char *acct = NULL;
     long long cl = -1;
     int limit = 20, c;
+    bool tl = false;
     char *end;
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:a:n:h", longopts, NULL)) != -1) {
@@ -295,11 +329,12 @@ int cmd_inspect(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
+        case 'T': tl = true; break;
         case 'h': help(stdout); return EXIT_OK;
         default: help(stderr); return EXIT_USAGE;
         }
     }
-    if (optind != argc - 1 || (acct && cl >= 0)) {
+    if (optind != argc - 1 || (acct != NULL) + (cl >= 0) + tl > 1) {
         help(stderr);
         return EXIT_USAGE;
     }
@@ -309,8 +344,10 @@ int cmd_inspect(int argc, char **argv)
         cli_err("inspect: %s", err.message);
         return EXIT_RUNTIME;
     }
-    int status = acct ? account(r, acct, limit) : cl >= 0 ? cluster(r, cl, limit)
-                                                          : overview(r, limit);
+    int status = acct ? account(r, acct, limit)
+                 : cl >= 0 ? cluster(r, cl, limit)
+                 : tl ? (printf("coordination by hour\n"), timeline(r, false, limit))
+                      : overview(r, limit);
     chorus_results_close(r);
     return status;
 }

@@ -139,6 +139,7 @@ int ch_store_open_read(const char *path, sqlite3 **db, ch_store_info *info, char
         info->has_edge_stats = has_column(d, "edges", "n_objects") && has_column(d, "edges", "pvalue");
         info->has_platform = has_column(d, "accounts", "platform") && has_column(d, "posts", "platform");
         info->has_stmt_lang = has_column(d, "statements", "lang");
+        info->has_timeline = has_table(d, "timeline");
     }
     *db = d;
     return CHORUS_OK;

@@ -215,6 +215,25 @@ static int write_rows(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     return CHORUS_OK;
 }
 
+/* The hourly coordination index (detect/timeline/timeline.h) and its spike count. */
+static int write_timeline(ch_store *s, const ch_corpus *c, const ch_detect_result *r)
+{
+    ch_timeline_row *rows;
+    size_t n;
+    int rc = ch_timeline_build(c, r->net->cluster_of_account, &rows, &n);
+    int64_t spikes = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        spikes += rows[i].spike;
+        rc = ch_store_timeline(s, &rows[i]);
+    }
+    ch_free(rows);
+    if (!rc)
+        rc = ch_store_run_i64(s, "count.timeline_hours", (int64_t)n);
+    if (!rc)
+        rc = ch_store_run_i64(s, "count.timeline_spikes", spikes);
+    return rc;
+}
+
 int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
                         const ch_stmtset *stmts, const ch_detect_result *r, char *err,
                         size_t errlen)
@@ -223,6 +242,8 @@ int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     int rc = write_run(s, m, c, stmts, r);
     if (!rc)
         rc = write_rows(s, m, c, stmts, r);
+    if (!rc)
+        rc = write_timeline(s, c, r);
     if (!rc)
         rc = ch_store_run_f64(s, "time.store", ch_now() - t0);
     if (rc) {

@@ -91,3 +91,15 @@ CREATE TABLE evidence (
 );
 
 CREATE TABLE ingest_errors (file TEXT, line INTEGER, reason TEXT);
+
+-- Coordination over time (schema 2): one row per UTC hour with posts; coordination is the
+-- share of the hour's posts made by clustered accounts, robust_z its robust z-score over the
+-- hours, spike 1 for the hours where it jumps (src/detect/timeline/timeline.h).
+CREATE TABLE timeline (
+  hour_start INTEGER PRIMARY KEY,
+  events INTEGER,
+  accounts INTEGER,
+  coordination REAL,
+  robust_z REAL,
+  spike INTEGER
+);

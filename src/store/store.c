@@ -12,7 +12,7 @@
 #include "core/outfile.h"
 #include "store_sql.h"
 
-enum { Q_RUN, Q_STMT, Q_POST, Q_ACCT, Q_CLUSTER, Q_EDGE, Q_EVID, Q_MATCH, Q_NARR, Q_ERR, Q__N };
+enum { Q_RUN, Q_STMT, Q_POST, Q_ACCT, Q_CLUSTER, Q_EDGE, Q_EVID, Q_MATCH, Q_NARR, Q_ERR, Q_TIME, Q__N };
 
 static const char *const sql_insert[Q__N] = {
     "INSERT OR REPLACE INTO run VALUES (?1, ?2)",
@@ -25,6 +25,7 @@ static const char *const sql_insert[Q__N] = {
     "INSERT INTO matches VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     "INSERT INTO narratives VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO ingest_errors VALUES (?1, ?2, ?3)",
+    "INSERT INTO timeline VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
 struct ch_store {
@@ -338,6 +339,18 @@ int ch_store_narrative(ch_store *s, const ch_narrative_row *r)
     bind_i64(q, 4, r->first_seen);
     bind_i64(q, 5, r->last_seen);
     bind_text(q, 6, r->text);
+    return step(s, q);
+}
+
+int ch_store_timeline(ch_store *s, const ch_timeline_row *r)
+{
+    sqlite3_stmt *q = s->q[Q_TIME];
+    sqlite3_bind_int64(q, 1, r->hour_start);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)r->events);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)r->accounts);
+    sqlite3_bind_double(q, 4, r->coordination);
+    sqlite3_bind_double(q, 5, r->robust_z);
+    sqlite3_bind_int(q, 6, r->spike);
     return step(s, q);
 }
 

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/post.h"
+#include "detect/timeline/timeline.h"
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -32,7 +33,7 @@
  * versions before the stamp (schema 0, recognised by their run table). docs/schema.md says what
  * changed in each version; bump CH_STORE_SCHEMA with every change of schema.sql. */
 #define CH_STORE_APPLICATION_ID 0x43485253
-#define CH_STORE_SCHEMA 1
+#define CH_STORE_SCHEMA 2
 #define CH_STORE_SCHEMA_MIN_READ 0
 
 typedef struct ch_store ch_store;
@@ -115,6 +116,9 @@ int ch_store_narrative(ch_store *s, const ch_narrative_row *r);
 
 int ch_store_ingest_error(ch_store *s, const char *file, uint64_t line, const char *reason);
 
+/* One hour of the coordination timeline (detect/timeline/timeline.h; schema 2). */
+int ch_store_timeline(ch_store *s, const ch_timeline_row *r);
+
 /* ---- reading ------------------------------------------------------------------------------ */
 
 /* What an open results database holds beyond the minimum every reader needs. */
@@ -126,6 +130,7 @@ typedef struct ch_store_info {
     bool has_edge_stats;          /* edges.n_objects and edges.pvalue */
     bool has_platform;            /* accounts.platform and posts.platform */
     bool has_stmt_lang;           /* statements.lang */
+    bool has_timeline;            /* the timeline table (schema 2) */
 } ch_store_info;
 
 /*
