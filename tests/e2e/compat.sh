@@ -6,7 +6,8 @@
 #    results database (skipped, saying so, when ../shared/data is absent);
 #  - `--compat cnt` runs and writes its edges; --min-events raises min_edge_weight;
 #  - --behaviours, per-behaviour --window, --fdr and --match-threshold reach the scan (run
-#    table) and bad values are refused naming the flag.
+#    table) and bad values are refused naming the flag;
+#  - the hourly timeline table and `chorus inspect --timeline`.
 . "$(dirname "$0")/lib.sh"
 
 q() { sqlite3 "$1" "$2"; }
@@ -51,7 +52,7 @@ fi
 # generated data: controls reach the scan
 "$SYNTH" --seed 3 --posts 4000 --format chorus -o "$TMP/s" >/dev/null || bad "synth failed"
 P=$TMP/s/posts.chorus.jsonl
-"$CHORUS" scan "$P" -o "$TMP/a.db" --quiet --window repost=30,link=600 --behaviours repost,link \
+"$CHORUS" scan "$P" -o "$TMP/a.db" --quiet >/dev/null --window repost=30,link=600 --behaviours repost,link \
   --fdr 0.01 --min-events 3 -s "$TMP/s/statements.jsonl" --match-threshold 0.9
 eq "controls exit" $? 0
 eq "only the behaviours asked for" \
@@ -64,7 +65,27 @@ eq "edges have >= 3 objects" "$(q "$TMP/a.db" "SELECT count(*) FROM edges WHERE 
 eq "fdr recorded" "$(q "$TMP/a.db" "SELECT value FROM run WHERE key='param.fdr'")" 0.01
 eq "match threshold recorded" "$(q "$TMP/a.db" "SELECT value FROM run WHERE key='param.match_threshold'")" 0.9
 eq "matches at the threshold" "$(q "$TMP/a.db" "SELECT count(*) FROM matches WHERE similarity < 0.9")" 0
-"$CHORUS" scan "$P" -o "$TMP/c.db" --quiet --compat cnt --window 60
+# the hourly timeline: one row per hour with posts, spikes where the campaigns post together
+eq "timeline: one row per hour with posts" "$(q "$TMP/a.db" "SELECT count(*) FROM timeline")" \
+   "$(q "$TMP/a.db" "SELECT count(DISTINCT created_at / 3600) FROM posts")"
+eq "timeline: events are the posts" "$(q "$TMP/a.db" "SELECT sum(events) FROM timeline")" \
+   "$(q "$TMP/a.db" "SELECT count(*) FROM posts")"
+eq "timeline: shares in [0, 1]" \
+   "$(q "$TMP/a.db" "SELECT count(*) FROM timeline WHERE coordination < 0 OR coordination > 1")" 0
+eq "timeline: schema 2" "$(q "$TMP/a.db" "PRAGMA user_version")" 2
+"$CHORUS" scan "$P" -o "$TMP/d.db" >/dev/null
+check "timeline: campaign hours spike" test "$(q "$TMP/d.db" "SELECT count(*) FROM timeline WHERE spike = 1")" -gt 0
+eq "timeline: spike count in the run table" \
+   "$(q "$TMP/d.db" "SELECT value FROM run WHERE key = 'count.timeline_spikes'")" \
+   "$(q "$TMP/d.db" "SELECT count(*) FROM timeline WHERE spike = 1")"
+out=$("$CHORUS" inspect "$TMP/d.db")
+check "inspect: the spikes in the overview" grep -q "spike" <<<"$out"
+out=$("$CHORUS" inspect "$TMP/d.db" --timeline --limit 5)
+eq "inspect --timeline: header and 5 hours" "$(wc -l <<<"$out")" 7
+"$CHORUS" inspect "$TMP/d.db" --timeline --cluster 0 >/dev/null 2>&1
+eq "inspect --timeline with --cluster is a usage error" $? 2
+
+"$CHORUS" scan "$P" -o "$TMP/c.db" --quiet --compat cnt --window 60 >/dev/null
 eq "cnt on generated data exit" $? 0
 check "cnt: co-similarity edges" test "$(q "$TMP/c.db" "SELECT count(*) FROM edges WHERE behaviour='narrative'")" -gt 0
 check "cnt: co-similarity evidence" test "$(q "$TMP/c.db" "SELECT count(*) FROM evidence WHERE object LIKE 'text similar to post %'")" -gt 0
