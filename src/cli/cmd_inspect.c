@@ -269,8 +269,13 @@ static int partner_line(void *ctx, const chorus_edge *e)
 {
     const char *id = ctx;
     const char *partner = e->account_a && !strcmp(e->account_a, id) ? e->account_b : e->account_a;
-    printf("  %-9s %-22s %4lld %5lld  %.2g\n", str(e->behaviour), str(partner),
-           (long long)e->n_objects, (long long)e->n_events, e->pvalue);
+    char p[32];
+    if (e->pvalue == e->pvalue)
+        snprintf(p, sizeof p, "%.2g", e->pvalue);
+    else
+        snprintf(p, sizeof p, "-");   /* no test: a compatibility mode's edge */
+    printf("  %-9s %-22s %4lld %5lld  %s\n", str(e->behaviour), str(partner),
+           (long long)e->n_objects, (long long)e->n_events, p);
     return 0;
 }
 

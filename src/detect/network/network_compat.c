@@ -59,8 +59,9 @@ static char *compat_summary(const ch_cluster *cl, const ch_network *n, int compa
 {
     char buf[512];
     size_t len = (size_t)snprintf(buf, sizeof buf,
-                                  "%u accounts, %u pairs (a connected component of the %s graph)",
-                                  cl->n_members, cl->n_edges, ch_coact_compat_name(compat));
+                                  "%u accounts, %u pair%s (a connected component of the %s graph)",
+                                  cl->n_members, cl->n_edges, cl->n_edges == 1 ? "" : "s",
+                                  ch_coact_compat_name(compat));
     for (int b = 0; b < CH_B__COUNT && len < sizeof buf; b++) {
         if (!(cl->behaviours & (1u << b)))
             continue;
