@@ -482,7 +482,7 @@ static void test_scan_and_results(void **state)
     chorus_error err;
     assert_int_equal(chorus_results_open(db, &r, &err), CHORUS_OK);
     assert_int_equal(err.code, CHORUS_OK);
-    assert_int_equal(chorus_results_schema(r), 1);
+    assert_int_equal(chorus_results_schema(r), 2);
     int nrun = 0;
     assert_int_equal(chorus_results_run(r, run_kv, &nrun), CHORUS_OK);
     assert_true(nrun > 20);
