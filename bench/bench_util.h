@@ -105,6 +105,31 @@ static inline size_t bench_find_account(const ch_corpus *c, const char *id, size
     return SIZE_MAX;
 }
 
+/* --lex LIST for the parroting benchmarks: "all", "none", or a comma-separated list of tags,
+ * abbrev, numbers, stem, synonyms, sentences (text/lex.h CH_LEX_* bits). -1 on an unknown
+ * name. */
+static inline int bench_lex_opts(const char *list)
+{
+    static const char *const names[] = {"tags", "abbrev", "numbers", "stem", "synonyms",
+                                        "sentences"};
+    if (!strcmp(list, "all"))
+        return (1 << 6) - 1;
+    if (!strcmp(list, "none"))
+        return 0;
+    int bits = 0;
+    char tmp[128];
+    snprintf(tmp, sizeof tmp, "%s", list);
+    for (char *t = strtok(tmp, ","); t; t = strtok(NULL, ",")) {
+        int k = 0;
+        while (k < 6 && strcmp(t, names[k]))
+            k++;
+        if (k == 6)
+            return -1;
+        bits |= 1 << k;
+    }
+    return bits;
+}
+
 static inline size_t bench_find_post(const ch_corpus *c, const char *id, size_t n)
 {
     for (size_t pf = 0; pf < ch_corpus_nplatforms(c); pf++) {

@@ -12,14 +12,18 @@
  *   --lang L      train it on the statements in language L only (zh: an index of Chinese text,
  *                 where every character is a token, is the largest per byte);
  *   --budget, --shingle  matcher parameters (ch_parrot_params), for the measurements in
- *                 docs/parroting.md.
+ *                 docs/parroting.md;
+ *   --lex LIST    canonical word forms: all (default), none, or a comma-separated list of
+ *                 tags, abbrev, numbers, stem, synonyms.
  *
  * Generated statements come from gen_statements.h (random walks over the posts' word pairs).
  * The scenario's own statements stay in, so the posts still parrot some.
  *
  * Prints: index build time and size against the statement text; and, per post, the time to
  * ingest (read, parse, normalize into the corpus), to normalize alone, and to match (which
- * includes normalizing again) on 1 and 2 threads.
+ * includes normalizing again) on 1 and 2 threads; and, as the baseline measured in the same
+ * run, matching on 1 thread with an index without canonical word forms (--lex none), with
+ * the ratio.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -83,6 +87,8 @@ int main(int argc, char **argv)
             pp.vote_budget = (unsigned)atoi(argv[++i]);
         else if (!strcmp(argv[i], "--shingle") && i + 1 < argc)
             pp.shingle = (unsigned)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--lex") && i + 1 < argc && bench_lex_opts(argv[i + 1]) >= 0)
+            pp.lex = (unsigned)bench_lex_opts(argv[++i]);
         else if (!strcmp(argv[i], "--stress"))
             stress = true;
         else if (!strcmp(argv[i], "--synth") && i + 1 < argc)
@@ -91,7 +97,8 @@ int main(int argc, char **argv)
             dir = argv[i];
         else {
             fprintf(stderr, "usage: bench_parrot [DIR] [--statements N] [--bytes B] "
-                            "[--stress] [--lang L] [--budget N] [--shingle K] [--synth PATH]\n");
+                            "[--stress] [--lang L] [--budget N] [--shingle K] [--lex LIST] "
+                            "[--synth PATH]\n");
             return 2;
         }
     }
@@ -174,8 +181,11 @@ int main(int argc, char **argv)
            "normalize only (with offset map)", t_norm, (double)np / t_norm, c_norm,
            (double)np / c_norm);
     ch_parrot_result r;
+    double cpu1 = 0;
     for (unsigned th = 1; th <= 2; th++) {
         double cpu = 0, t = match_all(ix, c, th, &r, &cpu);
+        if (th == 1)
+            cpu1 = cpu;
         char what[64];
         snprintf(what, sizeof what, "match, %u thread%s", th, th > 1 ? "s" : "");
         /* reposts of posts in the corpus are attributed, not matched: count the texts that
@@ -187,6 +197,22 @@ int main(int argc, char **argv)
                (unsigned long long)r.posts_matched, (unsigned long long)r.reposts_skipped);
         ch_parrot_result_free(&r);
         fflush(stdout);
+    }
+    if (pp.lex) {
+        /* baseline: the same statements without canonical word forms */
+        ch_parrot_params bp = pp;
+        bp.lex = 0;
+        ch_parrot_index *bx;
+        if (ch_parrot_build(set, &bp, &bx) == 0) {
+            double cpu = 0, t = match_all(bx, c, 1, &r, &cpu);
+            printf("%-34s %8.2f s %10.0f posts/s  CPU %.2f s: %.0f posts/s (%llu posts matched); "
+                   "with canonical forms %.2fx its CPU time, index %.1f MB\n",
+                   "match, 1 thread, --lex none", t, (double)np / t, cpu, (double)np / cpu,
+                   (unsigned long long)r.posts_matched, cpu1 / cpu,
+                   (double)ch_parrot_bytes(bx) / 1e6);
+            ch_parrot_result_free(&r);
+            ch_parrot_free(bx);
+        }
     }
     printf("peak RSS     %.0f MB\n", bench_peak_rss_kb() / 1024.0);
     ch_parrot_free(ix);

@@ -7,7 +7,7 @@
  *                             [--synth PATH] [--curve] [--threshold X] [--shingle K]
  *                             [--min-tokens X] [--subst-credit X] [--budget N]
  *                             [--candidates N] [--distractors N]
- *                             [--misses] [--hist]
+ *                             [--misses] [--hist] [--rewrites N [--pool A|B]] [--lex LIST]
  *   DIR        an existing chorus-synth output (posts.v1.jsonl, statements.jsonl, truth.jsonl);
  *   --seeds    generate scenarios with chorus-synth for seeds A..B instead (default 11-15)
  *              into a temporary directory;
@@ -16,7 +16,13 @@
  *              statements' idiom) to each scenario's statements, to measure quality against a
  *              large statement set;
  *   --misses   print every missed or wrong post (for tuning);
- *   --hist     print how the best similarity of positives and negatives is distributed.
+ *   --hist     print how the best similarity of positives and negatives is distributed;
+ *   --rewrites N  measure the light-rewrite test set instead (quality_rewrites.h): chorus-synth
+ *              --rewrites N writes N rewrites of statements per rewrite kind and N hard
+ *              negatives per kind for each seed (DIRs must hold rewrites.jsonl);
+ *   --pool     with --rewrites: the half of the extra statements (A tuning, B held out);
+ *   --lex      canonical word forms of the matcher: all (default), none, or a comma-separated
+ *              list of tags, abbrev, numbers, stem, synonyms.
  *
  * Positives are the posts whose truth line carries a statement_id (campaign parrots, official
  * accounts posting their own statements, journalists quoting them); a prediction is right when
@@ -42,6 +48,7 @@
 #include "detect/parrot/parrot.h"
 #include "ingest/statements.h"
 #include "ingest/ingest.h"
+#include "quality_rewrites.h"
 
 enum { K_VERBATIM, K_EXCERPT, K_SUBST, K_REORDER, K_TRUNC, K_ADD, K_NOISE, K_TYPOS, K_UNICODE,
        K_CHINESE, K_JOURNALIST, K_OTHER, K_N };
@@ -290,9 +297,10 @@ static double ratio(uint64_t a, uint64_t b) { return b ? (double)a / (double)b :
 static void report(const counts *k, const ch_parrot_params *p)
 {
     printf("shingle %u, threshold %.2f, min_tokens %.1f, subst_credit %.2f, vote_budget %u, "
-           "max_candidates %u: %llu posts (%llu reposts attributed to their originals)\n",
+           "max_candidates %u, lex 0x%x: %llu posts (%llu reposts attributed to their "
+           "originals)\n",
            p->shingle, p->threshold, p->min_tokens, p->subst_credit, p->vote_budget,
-           p->max_candidates,
+           p->max_candidates, p->lex,
            (unsigned long long)k->posts, (unsigned long long)k->reposts_skipped);
     printf("  overall  precision %.4f  recall %.4f  (tp %llu, fp %llu, fn %llu; wrong statement "
            "%llu of which ties %llu)\n",
@@ -340,6 +348,8 @@ int main(int argc, char **argv)
     double noise = -1;
     long posts = 0;
     bool curve = false, misses = false, hist = false;
+    int rewrites = 0;
+    char pool = 0;
     size_t distractors = 0;
     char synth[600];
     snprintf(synth, sizeof synth, "%s", argv[0]);
@@ -391,13 +401,22 @@ int main(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--hist")) {
             hist = true;
+        } else if (!strcmp(a, "--rewrites") && v) {
+            rewrites = atoi(v);
+            i++;
+        } else if (!strcmp(a, "--lex") && v && bench_lex_opts(v) >= 0) {
+            p.lex = (unsigned)bench_lex_opts(v);
+            i++;
+        } else if (!strcmp(a, "--pool") && v && (!strcmp(v, "A") || !strcmp(v, "B"))) {
+            pool = v[0];
+            i++;
         } else if (a[0] != '-' && ndirs < 64) {
             dirs[ndirs++] = a;
         } else {
             fprintf(stderr, "usage: bench_quality_parrot [DIR...] [--seeds A-B] [--noise X] "
                             "[--posts N] [--synth PATH] [--curve] [--threshold X] [--shingle K] "
                             "[--min-tokens X] [--subst-credit X] [--budget N] [--candidates N] "
-                            "[--distractors N] [--misses] [--hist]\n");
+                            "[--distractors N] [--misses] [--hist] [--rewrites N [--pool A|B]] [--lex LIST]\n");
             return 2;
         }
     }
@@ -423,9 +442,13 @@ int main(int argc, char **argv)
             char cmd[2048], extra[128] = "";
             if (noise >= 0)
                 snprintf(extra, sizeof extra, " --noise %.3f", noise);
-            if (posts > 0)
+            if (posts > 0 || rewrites > 0)
                 snprintf(extra + strlen(extra), sizeof extra - strlen(extra), " --posts %ld",
-                         posts);
+                         rewrites > 0 && posts <= 0 ? 300 : posts);
+            if (rewrites > 0)
+                snprintf(extra + strlen(extra), sizeof extra - strlen(extra),
+                         " --rewrites %d%s%c", rewrites, pool ? " --rewrite-pool " : "",
+                         pool ? pool : ' ');
             snprintf(cmd, sizeof cmd, "'%s' --quiet --seed %d%s -o '%s'", synth, s0 + i, extra,
                      sc[i].dir);
             if (system(cmd) != 0) {
@@ -434,6 +457,8 @@ int main(int argc, char **argv)
                 return 1;
             }
         }
+        if (rewrites > 0)
+            continue; /* the rewrite test reads its own files */
         if (load_scenario(&sc[i]))
             return 1;
         if (distractors)
@@ -451,6 +476,28 @@ int main(int argc, char **argv)
                "trained on the statements)\n",
                distractors);
 
+    if (rewrites > 0) {
+        rwb_counts rk;
+        memset(&rk, 0, sizeof rk);
+        printf("light rewrites (chorus-synth --rewrites %d%s%c): threshold %.2f, min_tokens %.1f, "
+               "lex 0x%x\n",
+               rewrites, pool ? ", extra statements " : "", pool ? pool : ' ', p.threshold,
+               p.min_tokens, p.lex);
+        for (int i = 0; i < n; i++)
+            if (rwb_eval(sc[i].dir, &p, &rk, misses)) {
+                fprintf(stderr, "bench_quality_parrot: cannot evaluate %s\n", sc[i].dir);
+                return 1;
+            }
+        rwb_report(&rk);
+        if (made) {
+            char cmd[600];
+            snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+            if (system(cmd) != 0)
+                fprintf(stderr, "bench_quality_parrot: could not remove %s\n", tmp);
+        }
+        free(sc);
+        return 0;
+    }
     counts k;
     memset(&k, 0, sizeof k);
     double t0 = bench_now();

@@ -5,7 +5,8 @@
  * The text is cut into units, each processed on its own:
  *   - a removed URL or @mention (becomes a separator);
  *   - an HTML entity, or one UTF-8 character, or an invalid byte (U+FFFD, a separator),
- *     followed by up to CLUSTER_MAX-1 combining characters (marks, half-width kana voicing
+ *     followed by up to CLUSTER_MAX-1 combining characters that survive normalization, and
+ *     any number that vanish (marks, half-width kana voicing
  *     marks, conjoining Hangul vowel/final jamo, default-ignorables), so NFKC composition
  *     across characters ("か" + U+3099 → "が", "e" + U+0301 → "é" → "e") happens inside one
  *     unit, and an invisible character cannot keep a mark from its base.
@@ -103,6 +104,21 @@ static bool strip_mark(int32_t cp)
         (cp >= 0x64B && cp <= 0x65F) || cp == 0x670 || (cp >= 0x6D6 && cp <= 0x6ED))
         return utf8proc_get_property(cp)->category == UTF8PROC_CATEGORY_MN;
     return false;
+}
+
+/* Does cp normalize to nothing (a default-ignorable, or a mark removed as a diacritic once
+ * decomposed and case-folded)? U+0345 is a mark that case folding turns into a letter. */
+static bool vanishes(int32_t cp)
+{
+    int32_t d[DECOMP_MAX];
+    int bc = 0;
+    utf8proc_ssize_t r = utf8proc_decompose_char(cp, d, DECOMP_MAX, DECOMP_OPTS, &bc);
+    if (r < 0 || r > DECOMP_MAX)
+        return false;
+    for (utf8proc_ssize_t k = 0; k < r; k++)
+        if (!strip_mark(d[k]))
+            return false;
+    return true;
 }
 
 /* Look-alike letters folded to Latin, after case folding (so capitals are covered through
@@ -365,7 +381,12 @@ static void scan_unit(const unsigned char *s, size_t n, size_t i, unsigned flags
         }
         if (!is_extender(cp))
             break;
-        u->cp[u->ncp++] = cp;
+        /* A character that normalizes to nothing joins the unit without taking a slot: a run
+         * of invisible characters must not push a real mark into a unit of its own, or
+         * normalizing the output again (which no longer holds them) would compose what the
+         * first pass left apart. */
+        if (!vanishes(cp))
+            u->cp[u->ncp++] = cp;
         j += l;
     }
     u->len = j - i;
@@ -458,6 +479,12 @@ static void emit_cp(nstate *st, int32_t cp, size_t at)
 
 static int process_unit(nstate *st, const unit *u, size_t at)
 {
+    /* Marks on an invisible format character (U+0600 ARABIC NUMBER SIGN, ...) are dropped with
+     * it: emitted, they would glue to the word before, and normalizing the output again would
+     * order them among that word's own marks. */
+    if (u->ncp > 1 && u->cp[0] >= 0x80 && !fast_letter(u->cp[0]) &&
+        utf8proc_get_property(u->cp[0])->category == UTF8PROC_CATEGORY_CF)
+        return CHORUS_OK;
     int32_t buf[DBUF];
     utf8proc_ssize_t m = 0;
     int bc = 0;

@@ -1,8 +1,11 @@
 /* test_parrot.c — the parroting matcher: one test per paraphrase and evasion kind (each checks
- * the evidence spans' original bytes), hard negatives, reposts and publication order on a
- * corpus, thread independence, tie-breaking, limits, allocation failure, and a seeded
- * generator of paraphrases and negatives over a synthetic vocabulary. All texts are written
- * for these tests. */
+ * the evidence spans' original bytes), one per light-rewrite kind (hashtags, abbreviations,
+ * numbers, sources, inflection, synonyms, clause swaps, headlines, sentences added or dropped,
+ * stacked rewrites, quotations to refute, French) that the canonical word forms catch and an
+ * index without them misses, hard negatives, reposts and publication order on a corpus,
+ * thread independence, tie-breaking, limits, allocation failure, and a seeded generator of
+ * paraphrases and negatives over a synthetic vocabulary. All texts are written for these
+ * tests. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +21,7 @@
 #include "core/post.h"
 #include "detect/parrot/parrot.h"
 #include "ingest/statements.h"
+#include "text/lex.h"
 
 /* ---- fixture statements ---------------------------------------------------------------- */
 
@@ -314,6 +318,305 @@ static void test_negatives(void **state)
     /* the same words in another order is not a copy */
     expect_none(f, "Engineers independent by spring last inspected was which breakwater western "
                    "the neglected authority harbour the that claim the reject we");
+}
+
+/* ---- light rewrites (canonical word forms, text/lex.h) -------------------------------------- */
+
+static const char *const RW_P =
+    "The Premier announced today that the province will invest $2.4 billion over three years "
+    "to build 12 new hospitals. The Premier warned that federal transfers still cover only 22 "
+    "per cent of health care costs. U.S. intelligence officials have briefed the provincial "
+    "government on the risks to the northern power grid. The harbour pilots will receive new "
+    "radios before the winter season.";
+static const char *const RW_Q =
+    "The consulate firmly rejects these groundless accusations against the harbour pilots and "
+    "their families. Such stories serve only those who profit from rumours about the port.";
+static const char *const RW_F =
+    "Le gouvernement du Québec annonce un investissement de 1,2 milliard de dollars pour "
+    "construire trois nouvelles écoles dans le nord. Le premier ministre a dénoncé toute "
+    "ingérence étrangère dans les élections municipales de Montréal.";
+static const char *const RW_S =
+    "Ferry crossings to the island resume on Monday after the storm. The cannery pier stays "
+    "closed until the engineers finish their inspection of the pilings.";
+
+typedef struct rw_fixture {
+    ch_stmtset *set;
+    ch_parrot_index *ix, *plain; /* with canonical word forms (the defaults), without */
+    ch_parrot_scratch *sc, *psc;
+} rw_fixture;
+
+static int rw_setup(void **state)
+{
+    rw_fixture *f = calloc(1, sizeof *f);
+    if (!f || ch_stmtset_new(&f->set))
+        return -1;
+    if (ch_stmtset_add(f->set, "P", 1, RW_P, strlen(RW_P), NULL, "en", T_A) ||
+        ch_stmtset_add(f->set, "Q", 1, RW_Q, strlen(RW_Q), NULL, "en", T_A) ||
+        ch_stmtset_add(f->set, "F", 1, RW_F, strlen(RW_F), NULL, "fr", T_A) ||
+        ch_stmtset_add(f->set, "S", 1, RW_S, strlen(RW_S), NULL, "en", T_A) ||
+        ch_stmtset_add(f->set, "A", 1, ST_A, strlen(ST_A), NULL, "en", T_A))
+        return -1;
+    ch_parrot_params p;
+    ch_parrot_params_default(&p);
+    p.lex = 0;
+    if (ch_parrot_build(f->set, NULL, &f->ix) || ch_parrot_scratch_new(f->ix, &f->sc) ||
+        ch_parrot_build(f->set, &p, &f->plain) || ch_parrot_scratch_new(f->plain, &f->psc))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int rw_teardown(void **state)
+{
+    rw_fixture *f = *state;
+    ch_parrot_scratch_free(f->sc);
+    ch_parrot_scratch_free(f->psc);
+    ch_parrot_free(f->ix);
+    ch_parrot_free(f->plain);
+    ch_stmtset_free(f->set);
+    free(f);
+    return 0;
+}
+
+static const ch_parrot_match *rw_best(rw_fixture *f, bool plain, const char *post)
+{
+    const ch_parrot_match *m;
+    size_t n;
+    assert_int_equal(ch_parrot_match_text(plain ? f->plain : f->ix, plain ? f->psc : f->sc,
+                                          post, strlen(post), T_A + 3600, 8, &m, &n),
+                     CHORUS_OK);
+    return n ? &m[0] : NULL;
+}
+
+/* The rewrite matches statement id; when post_span is given, the evidence covers exactly it.
+ * missed_plain: an index without canonical word forms misses it (the gain is real). */
+static void rw_expect(rw_fixture *f, const char *post, const char *id, const char *post_span,
+                      bool missed_plain)
+{
+    const ch_parrot_match *m = rw_best(f, false, post);
+    if (!m)
+        print_error("no match for [%s]\n", post);
+    assert_non_null(m);
+    const ch_statement *st = ch_stmtset_get(f->set, m->stmt);
+    if (strcmp(st->id, id))
+        print_error("[%s] matched %s, not %s\n", post, st->id, id);
+    assert_string_equal(st->id, id);
+    if (post_span)
+        span_is(post, m->post_start, m->post_end, post_span);
+    assert_true(m->stmt_end <= st->text_len && m->stmt_start < m->stmt_end);
+    const ch_parrot_match *pm = rw_best(f, true, post);
+    if (missed_plain && pm)
+        print_error("without canonical forms [%s] still matches %.3f\n", post, pm->similarity);
+    if (missed_plain)
+        assert_null(pm);
+}
+
+static void rw_none(rw_fixture *f, const char *post)
+{
+    const ch_parrot_match *m = rw_best(f, false, post);
+    if (m)
+        print_error("unexpected match %.3f to %s for [%s]\n", m->similarity,
+                    ch_stmtset_get(f->set, m->stmt)->id, post);
+    assert_null(m);
+}
+
+static void test_rw_hashtag(void **state)
+{
+    rw_fixture *f = *state;
+    /* the name and a key phrase as hashtags, one of them CamelCase */
+    rw_expect(f, "#Premier warned federal transfers still cover only 22 per cent of "
+                 "#HealthCare costs",
+              "P", "Premier warned federal transfers still cover only 22 per cent of "
+                   "#HealthCare costs", false);
+    rw_expect(f, "#USIntelligence officials briefed the provincial government on #risks",
+              "P", NULL, true);
+}
+
+static void test_rw_abbreviation(void **state)
+{
+    rw_fixture *f = *state;
+    rw_expect(f, "US intel officials briefed the provincial govt", "P",
+              "US intel officials briefed the provincial govt", true);
+    rw_expect(f, "United States intelligence officials briefed the provincial gov't", "P", NULL,
+              false);
+}
+
+static void test_rw_numbers(void **state)
+{
+    rw_fixture *f = *state;
+    rw_expect(f, "Province will invest $2.4B over 3 years to build twelve new hospitals", "P",
+              "Province will invest $2.4B over 3 years to build twelve new hospitals", false);
+    rw_expect(f, "invest $2,400,000,000 over three yrs to build 12 new hospitals", "P", NULL,
+              false);
+}
+
+static void test_rw_source_added(void **state)
+{
+    rw_fixture *f = *state;
+    rw_expect(f, "Federal transfers still cover only 22 per cent of health care costs, "
+                 "according to @PremierOffice",
+              "P", NULL, false);
+    rw_expect(f, "RT @CapitalPoll: The harbour pilots will receive new radios before the winter "
+                 "season (via @HarbourNews)",
+              "P", "The harbour pilots will receive new radios before the winter season",
+              false);
+}
+
+static void test_rw_inflection(void **state)
+{
+    rw_fixture *f = *state;
+    rw_expect(f, "The Premier warns that federal transfers cover only 22 percent of costs", "P",
+              NULL, false);
+    rw_expect(f, "The Premier announces the province invests over three years to build new "
+                 "hospitals",
+              "P", NULL, false);
+}
+
+static void test_rw_synonym(void **state)
+{
+    rw_fixture *f = *state;
+    /* WordNet: groundless, unfounded, baseless are one set */
+    rw_expect(f, "These baseless accusations against the harbour pilots", "Q", NULL, true);
+    rw_expect(f, "The consulate firmly rejects these unfounded accusations against harbour pilots",
+              "Q", NULL, false);
+}
+
+static void test_rw_clause_swap(void **state)
+{
+    rw_fixture *f = *state;
+    rw_expect(f, "Feds cover only 22% of #HealthCare costs, #Premier warns", "P", NULL, true);
+    rw_expect(f, "Federal transfers still cover only 22 per cent of health care costs, the "
+                 "Premier warned.",
+              "P", NULL, false);
+}
+
+static void test_rw_headline(void **state)
+{
+    rw_fixture *f = *state;
+    rw_expect(f, "Premier warns federal transfers cover only 22% of health care costs", "P",
+              NULL, false);
+}
+
+static void test_rw_sentences(void **state)
+{
+    rw_fixture *f = *state;
+    /* a sentence dropped between two copied ones */
+    rw_expect(f, "The Premier announced today that the province will invest $2.4 billion. U.S. "
+                 "intelligence officials have briefed the provincial government on the risks.",
+              "P", NULL, false);
+    /* a sentence of the post's own: see test_rw_sentence_added */
+    rw_expect(f, "Ferry crossings to the island resume on Monday after the storm. Finally, good "
+                 "news for all.",
+              "S", NULL, false);
+}
+
+/* A copied sentence of common words and an own sentence of rare ones: the whole post falls
+ * under the threshold, the copied sentence measured on its own does not. Not a boilerplate
+ * line in a long post, not a chain of stock words. */
+static void test_rw_sentence_added(void **state)
+{
+    (void)state;
+    ch_stmtset *set;
+    assert_int_equal(ch_stmtset_new(&set), 0);
+    const char *x1 = "The council will respect the facts of the port and the rights of the "
+                     "pilots. Ferry fares go up in May.";
+    assert_int_equal(ch_stmtset_add(set, "X1", 2, x1, strlen(x1), NULL, "en", T_A), 0);
+    for (int k = 0; k < 30; k++) {
+        char id[8], text[160];
+        snprintf(id, sizeof id, "F%02d", k);
+        snprintf(text, sizeof text, "Report %d: the council and the pilots of the port will "
+                                    "respect the rights and the facts of item %d.", k, k);
+        assert_int_equal(ch_stmtset_add(set, id, strlen(id), text, strlen(text), NULL, "en", T_A),
+                         0);
+    }
+    ch_parrot_params p;
+    ch_parrot_params_default(&p);
+    for (int with = 0; with < 2; with++) {
+        p.lex = with ? CH_LEX_ALL : CH_LEX_ALL & ~CH_LEX_SENTENCES;
+        ch_parrot_index *ix;
+        ch_parrot_scratch *sc;
+        assert_int_equal(ch_parrot_build(set, &p, &ix), 0);
+        assert_int_equal(ch_parrot_scratch_new(ix, &sc), 0);
+        static const char *const posts[] = {
+            "The council will respect the facts of the port and the rights of the pilots. "
+            "Shameful hypocrisy, absolutely disgraceful!",
+            "Shameful hypocrisy, absolutely disgraceful! The council will respect the facts of "
+            "the port and the rights of the pilots."};
+        for (size_t i = 0; i < 2; i++) {
+            const ch_parrot_match *m;
+            size_t n;
+            assert_int_equal(ch_parrot_match_text(ix, sc, posts[i], strlen(posts[i]), T_A, 8, &m,
+                                                  &n),
+                             0);
+            assert_int_equal(n, (size_t)with);
+            if (n) {
+                assert_string_equal(ch_stmtset_get(set, m[0].stmt)->id, "X1");
+                span_is(posts[i], m[0].post_start, m[0].post_end,
+                        "The council will respect the facts of the port and the rights of the "
+                        "pilots");
+            }
+        }
+        /* the copied sentence is less than half of the post: no second look */
+        const char *small = "The council will respect the facts of the port and the rights of "
+                            "the pilots. Shameful hypocrisy from the whole lot of them, absolutely "
+                            "disgraceful, pathetic and dishonest nonsense, every single week!";
+        const ch_parrot_match *m;
+        size_t n;
+        assert_int_equal(ch_parrot_match_text(ix, sc, small, strlen(small), T_A, 8, &m, &n), 0);
+        assert_int_equal(n, 0);
+        ch_parrot_scratch_free(sc);
+        ch_parrot_free(ix);
+    }
+    ch_stmtset_free(set);
+}
+
+static void test_rw_mixed(void **state)
+{
+    rw_fixture *f = *state;
+    rw_expect(f, "#Premier to invest $2.4B over 3 yrs for twelve new hospitals", "P", NULL, true);
+    rw_expect(f, "RT @CapitalPoll: #Premier announces province will invest $2.4B over 3 yrs to "
+                 "build 12 new hospitals",
+              "P", NULL, false);
+}
+
+static void test_rw_quote_refute(void **state)
+{
+    rw_fixture *f = *state;
+    /* a journalist quoting the line to refute it quotes it: a match (docs/parroting.md) */
+    rw_expect(f, "The Premier says: “the province will invest $2.4 billion over three years to "
+                 "build 12 new hospitals.” The budget tables say otherwise.",
+              "P", NULL, false);
+}
+
+static void test_rw_french(void **state)
+{
+    rw_fixture *f = *state;
+    rw_expect(f, "Le gouv. du QC investit 1,2 milliard de dollars dans 3 nouvelles écoles", "F",
+              NULL, true);
+    rw_expect(f, "Le PM a dénoncé toute ingérence étrangère aux élections de Montréal", "F",
+              NULL, false);
+}
+
+static void test_rw_negatives(void **state)
+{
+    rw_fixture *f = *state;
+    /* same named entities and numbers, another claim */
+    rw_none(f, "The Premier denied that the province will close 12 hospitals, U.S. "
+               "intelligence officials said nothing.");
+    rw_none(f, "Health care costs rose 22 per cent this year and the Premier blames the "
+               "federal government.");
+    rw_none(f, "#Premier to meet US intel chiefs about the northern power grid next month");
+    /* a journalist restating the line in own words to rebut it */
+    rw_none(f, "So the consulate calls it all “groundless”. The harbour pilots disagree.");
+    /* the statements' stock phrases strung together */
+    rw_none(f, "Groundless, as usual: the consulate rejects every accusation and the rumours "
+               "about the port never stop.");
+    /* French: same entities, another claim */
+    rw_none(f, "Le premier ministre du Québec ferme trois écoles dans le nord de Montréal.");
+    /* a boilerplate sentence that is a small part of a long post */
+    rw_none(f, "Our volunteers spent the whole weekend repainting the boathouse, fixing the "
+               "slipway and cleaning the nets for the new season at the marina club. Ferry "
+               "crossings to the island resume on Monday.");
 }
 
 /* ---- ties, time, limits -------------------------------------------------------------------- */
@@ -858,6 +1161,20 @@ int main(void)
         cmocka_unit_test(test_generated),
         cmocka_unit_test(test_params_and_empty),
         cmocka_unit_test(test_alloc_failure),
+        cmocka_unit_test_setup_teardown(test_rw_hashtag, rw_setup, rw_teardown),
+        cmocka_unit_test_setup_teardown(test_rw_abbreviation, rw_setup, rw_teardown),
+        cmocka_unit_test_setup_teardown(test_rw_numbers, rw_setup, rw_teardown),
+        cmocka_unit_test_setup_teardown(test_rw_source_added, rw_setup, rw_teardown),
+        cmocka_unit_test_setup_teardown(test_rw_inflection, rw_setup, rw_teardown),
+        cmocka_unit_test_setup_teardown(test_rw_synonym, rw_setup, rw_teardown),
+        cmocka_unit_test_setup_teardown(test_rw_clause_swap, rw_setup, rw_teardown),
+        cmocka_unit_test_setup_teardown(test_rw_headline, rw_setup, rw_teardown),
+        cmocka_unit_test_setup_teardown(test_rw_sentences, rw_setup, rw_teardown),
+        cmocka_unit_test(test_rw_sentence_added),
+        cmocka_unit_test_setup_teardown(test_rw_mixed, rw_setup, rw_teardown),
+        cmocka_unit_test_setup_teardown(test_rw_quote_refute, rw_setup, rw_teardown),
+        cmocka_unit_test_setup_teardown(test_rw_french, rw_setup, rw_teardown),
+        cmocka_unit_test_setup_teardown(test_rw_negatives, rw_setup, rw_teardown),
     };
     int fails = cmocka_run_group_tests(tests, setup, teardown);
     fails += cmocka_run_group_tests(standalone, NULL, NULL);

@@ -3,7 +3,8 @@
  *   chorus-synth [--seed N] [--posts N] [--accounts N] [--format F[,F...]] [--campaigns N]
  *                [--campaign-size MIN:MAX] [--days N] [--start UNIX] [--noise 0..1]
  *                [--statements N] [--scenario NAME] [--kinds LIST] [--size-mix S:M:L]
- *                [--timing LIST] [--compress none|gz|zst] [--quiet] -o OUTDIR
+ *                [--timing LIST] [--compress none|gz|zst] [--rewrites N]
+ *                [--rewrite-pool A|B] [--quiet] -o OUTDIR
  *
  * Same seed and parameters give byte-identical files. Exit 0 on success, 1 on a runtime
  * error, 2 on a usage error. */
@@ -41,12 +42,17 @@ static void usage(FILE *f)
           "                         scenario's; --campaign-size when given instead)\n"
           "  --timing LIST          campaign timings allowed: tight, loose, spread, office (default all)\n"
           "  --compress none|gz|zst compress post files through the gzip/zstd commands (default none)\n"
+          "  --rewrites N           also write rewrites.jsonl: N light rewrites of statements per\n"
+          "                         rewrite kind and N hard negatives per kind, with the extra\n"
+          "                         statements they need in rewrite_statements.jsonl\n"
+          "  --rewrite-pool A|B     the half of the extra statements to use (default both): A for\n"
+          "                         tuning, B held out\n"
           "  --quiet                no summary on stderr\n"
           "  -o, --out DIR          output directory (created if missing)\n"
           "Outputs: posts.v1.jsonl, posts.v2.jsonl, posts.io.csv, posts.csv, posts.chorus.jsonl,\n"
           "posts.jetstream.jsonl and profiles.bsky.jsonl, posts.mastodon.jsonl (as requested),\n"
-          "statements.jsonl, statements/<id>.txt, truth.jsonl.\n"
-          "See docs/generator.md.\n",
+          "statements.jsonl, statements/<id>.txt, truth.jsonl (and rewrites.jsonl,\n"
+          "rewrite_statements.jsonl with --rewrites). See docs/generator.md.\n",
           f);
 }
 
@@ -178,6 +184,8 @@ int main(int argc, char **argv)
     p->noise = 0.5;
     p->compress = "none";
     p->outdir = NULL;
+    int rewrites = 0;
+    char rewrite_pool = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -257,6 +265,14 @@ int main(int argc, char **argv)
             if (strcmp(v, "none") && strcmp(v, "gz") && strcmp(v, "zst"))
                 usage_error("invalid --compress '%s' (expected none, gz or zst)", v);
             p->compress = v;
+        } else if (!strcmp(a, "--rewrites")) {
+            NEED();
+            rewrites = (int)parse_long(a, v, 1, 100000);
+        } else if (!strcmp(a, "--rewrite-pool")) {
+            NEED();
+            if (strcmp(v, "A") && strcmp(v, "B"))
+                usage_error("invalid --rewrite-pool '%s' (expected A or B)", v);
+            rewrite_pool = v[0];
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             p->quiet = true;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
@@ -291,6 +307,8 @@ int main(int argc, char **argv)
     writers_close();
     statements_write();
     truth_write();
+    if (rewrites)
+        rewrites_write(rewrites, rewrite_pool);
 
     clock_gettime(CLOCK_MONOTONIC, &ts1);
     if (!p->quiet) {

@@ -782,3 +782,12 @@ void statements_build(void)
     free(newidx);
     free(oldid);
 }
+
+/* One sentence of the statement pools (not questions) rendered with its own slot choices, as
+ * if for a statement published on date_day: material for the hard negatives of rewrite.c. */
+size_t stmt_random_sentence(Rng *r, int lang, int64_t date_day, char *out, size_t cap)
+{
+    int pool = (int)rng_below(r, P_QUESTION); /* every pool before the questions */
+    Sent se = {pool, (int)rng_below(r, (uint32_t)pools[pool].n), rng_next(r), 0};
+    return render_sent(&se, lang, date_day, out, cap);
+}

@@ -484,6 +484,14 @@ void account_io_id(Account *a);
 void statements_build(void);
 /* Sentence i of statement s, copied into out (NUL-terminated); returns its length. */
 size_t stmt_sentence(const Statement *s, int i, char *out, size_t cap);
+/* A sentence of a random template of the statement pools with random slots (rewrite.c). */
+size_t stmt_random_sentence(Rng *r, int lang, int64_t date_day, char *out, size_t cap);
+
+/* rewrite.c — the paraphrase test set of --rewrites: light rewrites of statement sentences
+ * and hard negatives (rewrites.jsonl), with the extra statements they need
+ * (rewrite_statements.jsonl). n: items per kind; pool: 'A', 'B' or 0 for both halves of the
+ * extra statements. Draws from its own random streams: the rest of the output is unchanged. */
+void rewrites_write(int n, char pool);
 
 /* para.c — paraphrase a statement for a campaign post. Returns the kind actually applied. */
 int paraphrase(Rng *r, const Statement *s, int kind, Content *c, uint32_t author, int camp,

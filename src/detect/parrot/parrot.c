@@ -23,6 +23,7 @@ void ch_parrot_params_default(ch_parrot_params *p)
     p->max_candidates = 8;
     p->vote_budget = 4096;
     p->max_post_tokens = 4096;
+    p->lex = CH_LEX_ALL;
 }
 
 const ch_parrot_params *ch_parrot_params_of(const ch_parrot_index *ix) { return &ix->p; }

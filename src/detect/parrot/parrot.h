@@ -4,7 +4,9 @@
  *
  * How it works (docs/parroting.md has the measurements behind every default):
  *   index  every statement is normalized (ch_normalize) and tokenized (words; one token per
- *          Han/Kana/Hangul character). Each pair of consecutive tokens within a sentence (a
+ *          Han/Kana/Hangul character) into canonical word forms (text/lex.h: hashtag and
+ *          mention words, abbreviations and acronyms, numbers, Snowball stems, WordNet
+ *          synonyms; the statement's language picks the stemmer, a post's is guessed). Each pair of consecutive tokens within a sentence (a
  *          word bigram, or a CJK character bigram) is a shingle. A hash table maps each
  *          shingle to the statements holding it (its document frequency is the list's length);
  *          a per-statement forward index gives its positions; a table of token document
@@ -30,7 +32,11 @@
  *          journalist's quote is as faithful as a bot's bare copy.
  *          A match needs similarity >= threshold AND at least `min_tokens` words found (a CJK
  *          character counts half: 6 words or 12 characters by default), in segments of at
- *          least 4 words, so short posts and stock phrases do not match.
+ *          least 4 words, so short posts and stock phrases do not match. Words of @mentions
+ *          align but never count toward these floors; a split hashtag counts one word; a token
+ *          that joins words ("62 per cent") counts and weighs as those words. When no statement
+ *          matches the whole post, each of its sentences is measured on its own (a copy with a
+ *          sentence of its own added), if it is at least half of the post and nearly whole.
  *   ties   when statements hold the same passage (stock sentences recur), the one published
  *          last before the post wins in ch_parrot_match_text; ch_parrot_match_corpus then asks
  *          the neighbouring posts (see there).
@@ -64,6 +70,8 @@ typedef struct ch_parrot_params {
     unsigned max_candidates; /* statements verified per post */
     unsigned vote_budget;    /* postings visited per post while voting */
     unsigned max_post_tokens;/* longer posts are matched on their first tokens only */
+    unsigned lex;            /* canonical word forms, CH_LEX_* of text/lex.h (hashtag and
+                                mention words, abbreviations, numbers, stems, synonyms) */
 } ch_parrot_params;
 
 void ch_parrot_params_default(ch_parrot_params *p);

@@ -57,6 +57,59 @@ uint32_t px_df(const ch_parrot_index *ix, uint64_t token_hash)
     }
 }
 
+bool px_known_word(const void *ctx, uint64_t word_hash)
+{
+    const ch_parrot_index *ix = ctx;
+    if (!ix->vcap)
+        return false;
+    uint32_t k = (uint32_t)word_hash ? (uint32_t)word_hash : 1;
+    for (size_t i = px_home(px_mix(k), ix->vcap);; i = i + 1 == ix->vcap ? 0 : i + 1) {
+        if (ix->vocab[i] == k)
+            return true;
+        if (!ix->vocab[i])
+            return false;
+    }
+}
+
+/* Adds every normalized word of nb to the vocabulary (grown at 50% load). */
+static int vocab_add(ch_parrot_index *ix, const ch_normbuf *nb, size_t *nkeys)
+{
+    ch_tokiter it;
+    size_t a, e;
+    ch_tok_init(&it, nb->s, nb->len);
+    while (ch_tok_next(&it, &a, &e)) {
+        if ((*nkeys + 1) * 2 > ix->vcap) {
+            size_t nc;
+            if (!ch_mul_ok(ix->vcap ? ix->vcap : 1024, 2, &nc))
+                return CHORUS_ENOMEM;
+            uint32_t *t = ch_calloc(nc, sizeof *t);
+            if (!t)
+                return CHORUS_ENOMEM;
+            for (size_t i = 0; i < ix->vcap; i++) {
+                if (!ix->vocab[i])
+                    continue;
+                size_t j = px_home(px_mix(ix->vocab[i]), nc);
+                while (t[j])
+                    j = j + 1 == nc ? 0 : j + 1;
+                t[j] = ix->vocab[i];
+            }
+            ch_free(ix->vocab);
+            ix->vocab = t;
+            ix->vcap = nc;
+        }
+        uint64_t h = ch_tok_hash(nb->s + a, e - a);
+        uint32_t k = (uint32_t)h ? (uint32_t)h : 1;
+        size_t j = px_home(px_mix(k), ix->vcap);
+        while (ix->vocab[j] && ix->vocab[j] != k)
+            j = j + 1 == ix->vcap ? 0 : j + 1;
+        if (!ix->vocab[j]) {
+            ix->vocab[j] = k;
+            (*nkeys)++;
+        }
+    }
+    return CHORUS_OK;
+}
+
 /* ---- build-time open-addressing tables (grown at 50% load) ---------------------------- */
 
 /* Rehashes a table of slot type T (a uint64_t key first, 0 = empty) into newcap slots
@@ -142,6 +195,7 @@ void ch_parrot_free(ch_parrot_index *ix)
     ch_free(ix->fwd);
     ch_free(ix->fwd_base);
     ch_free(ix->utab);
+    ch_free(ix->vocab);
     ch_free(ix);
 }
 
@@ -177,18 +231,35 @@ static bool crosses_sentence(const px_tok *toks, size_t i, unsigned k)
     return false;
 }
 
-/* Pass 1: normalize and tokenize every statement; token hashes (64-bit) go to *hashes. */
+/* Chinese, Japanese and Korean statements: their words are characters that are not stemmed,
+ * so they do not decide the language posts are read in. */
+static bool cjk_lang(const char *code)
+{
+    return code && (!strncmp(code, "zh", 2) || !strncmp(code, "ja", 2) ||
+                    !strncmp(code, "ko", 2)) &&
+           (code[2] == 0 || code[2] == '-' || code[2] == '_');
+}
+
+/* Pass 1: normalize every statement and turn it into canonical tokens (text/lex.h, in the
+ * statement's language); token hashes (64-bit) go to *hashes. */
 static int tokenize_all(ch_parrot_index *ix, uint64_t **hashes)
 {
     ch_normbuf nb;
     ch_normbuf_init(&nb);
-    size_t cap_tok = 0, cap_h = 0, cap_text = 0;
-    int rc = CHORUS_OK;
+    ch_lex *lx = NULL;
+    size_t cap_tok = 0, cap_h = 0, cap_text = 0, nvocab = 0;
+    const unsigned nflags = CH_NORM_MAP | ch_lex_norm_flags(ix->p.lex);
+    unsigned langs = 0; /* bit per ch_lang of the statements, CJK ones aside */
+    int rc = ch_lex_new(ix->p.lex, &lx);
+    if (rc)
+        goto out;
     for (uint32_t s = 0; s < ix->nstmt; s++) {
         const ch_statement *st = ch_stmtset_get(ix->set, s);
         ix->tok_base[s] = (uint32_t)ix->ntoks;
         ix->nbase[s] = ix->ntext_len;
-        if ((rc = ch_normalize(st->text, st->text_len, CH_NORM_MAP, &nb)))
+        if ((rc = ch_normalize(st->text, st->text_len, nflags, &nb)))
+            goto out;
+        if ((ix->p.lex & CH_LEX_TAGS) && (rc = vocab_add(ix, &nb, &nvocab)))
             goto out;
         size_t need;
         if (!ch_add_ok(ix->ntext_len, nb.len + 1, &need) ||
@@ -198,10 +269,15 @@ static int tokenize_all(ch_parrot_index *ix, uint64_t **hashes)
         }
         memcpy(ix->ntext + ix->ntext_len, nb.s, nb.len + 1);
         ix->ntext_len = need;
-        ch_tokiter it;
-        size_t a, e;
-        ch_tok_init(&it, nb.s, nb.len);
-        while (ch_tok_next(&it, &a, &e)) {
+        const ch_lex_tok *lt;
+        size_t nt;
+        ch_lang used;
+        if ((rc = ch_lex_tokens(lx, st->text, st->text_len, &nb, ch_lang_from_code(st->lang),
+                                NULL, NULL, SIZE_MAX, &lt, &nt, &used)))
+            goto out;
+        if (!cjk_lang(st->lang))
+            langs |= 1u << used;
+        for (size_t k = 0; k < nt; k++) {
             if (ix->ntoks >= UINT32_MAX - 1) {
                 rc = CHORUS_ELIMIT;
                 goto out;
@@ -211,27 +287,34 @@ static int tokenize_all(ch_parrot_index *ix, uint64_t **hashes)
                 rc = CHORUS_ENOMEM;
                 goto out;
             }
-            uint64_t h = ch_tok_hash(nb.s + a, e - a);
+            size_t a = lt[k].ns, e = lt[k].ne;
             size_t os, oe;
             if (ch_norm_orig_range(&nb, st->text, st->text_len, a, e, &os, &oe)) {
                 os = nb.map[a];
                 oe = os + 1;
             }
             px_tok *t = &ix->toks[ix->ntoks];
-            t->hash = (uint32_t)h;
+            t->hash = (uint32_t)lt[k].hash;
             t->ostart = (uint32_t)os;
             t->oend = (uint32_t)oe;
             t->nstart = (uint32_t)a;
             t->nlen = (uint8_t)(e - a > 255 ? 255 : e - a);
             t->flags = px_is_cjk(nb.s + a, e - a) ? PX_CJK : 0;
-            if (ix->ntoks > ix->tok_base[s] && px_ends_sentence(st->text, t[-1].oend, os))
+            if (k > 0 && px_ends_sentence(st->text, lt[k - 1].oe, lt[k].os))
                 t->flags |= PX_BREAK;
-            (*hashes)[ix->ntoks] = h;
+            (*hashes)[ix->ntoks] = lt[k].hash;
             ix->ntoks++;
         }
     }
     ix->tok_base[ix->nstmt] = (uint32_t)ix->ntoks;
+    /* one language among the statements: posts are read in it (no guess needed; words of
+     * another language would meet no statement anyway) */
+    ix->post_lang = langs == 1u << CH_LANG_EN   ? CH_LANG_EN
+                    : langs == 1u << CH_LANG_FR ? CH_LANG_FR
+                    : langs == 0                ? CH_LANG_EN
+                                                : CH_LANG_UNKNOWN;
 out:
+    ch_lex_free(lx);
     ch_normbuf_free(&nb);
     return rc;
 }
@@ -381,7 +464,8 @@ int ch_parrot_build(const ch_stmtset *set, const ch_parrot_params *params, ch_pa
     ix->bytes = sizeof *ix + (n + 1) * sizeof *ix->tok_base + n * sizeof *ix->nbase +
                 ix->ntoks * sizeof *ix->toks + ix->ntext_len + ix->tcap * sizeof *ix->tab +
                 ix->npost * sizeof *ix->post + ix->nfwd * sizeof *ix->fwd +
-                (n + 1) * sizeof *ix->fwd_base + ix->ucap * sizeof *ix->utab;
+                (n + 1) * sizeof *ix->fwd_base + ix->ucap * sizeof *ix->utab +
+                ix->vcap * sizeof *ix->vocab;
     *out = ix;
     return CHORUS_OK;
 fail:

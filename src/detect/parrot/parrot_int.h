@@ -10,13 +10,18 @@
 #include <stdint.h>
 
 #include "detect/parrot/parrot.h"
+#include "text/lex.h"
 #include "text/normalize.h"
 
 enum {
     PX_CJK = 1u << 0,      /* a Han/Kana/Hangul/Bopomofo character token */
     PX_HASHTAG = 1u << 1,  /* post token inside a #hashtag */
     PX_SKIP = 1u << 2,     /* post token that is not content (a leading "RT") */
-    PX_BREAK = 1u << 3     /* token that starts a sentence (not the text's first) */
+    PX_BREAK = 1u << 3,    /* token that starts a sentence (not the text's first) */
+    PX_MENTION = 1u << 4,  /* post token from an @mention: aligned, weighed, but not a word
+                              of the copy for the word floors (min_tokens, segments) */
+    PX_PIECE = 1u << 5     /* post token that is a later word of a split hashtag: the tag
+                              counts as one word for the word floors */
 };
 
 /* Occurrences of one shingle in one statement used as anchors; a shingle that repeats more
@@ -32,7 +37,8 @@ enum {
 
 /* One statement token. 20 bytes; the dominant part of the index. */
 typedef struct px_tok {
-    uint32_t hash;         /* low 32 bits of ch_tok_hash: exact comparison */
+    uint32_t hash;         /* low 32 bits of the canonical hash (ch_lex_tok.hash): exact
+                              comparison */
     uint32_t ostart, oend; /* the token's bytes in the statement's original text */
     uint32_t nstart;       /* start in the statement's normalized text */
     uint8_t nlen;          /* normalized length, capped at 255 (fuzzy compare needs ≤ 32) */
@@ -81,6 +87,13 @@ struct ch_parrot_index {
     size_t nfwd;
     px_uslot *utab;        /* token df table */
     size_t ucap, ukeys;
+    ch_lang post_lang;     /* the language posts are read in: the one stemming language of
+                              the statements (CJK ones aside), or CH_LANG_UNKNOWN (guess per
+                              post) when they have several */
+    uint32_t *vocab;       /* with CH_LEX_TAGS: ch_tok_hash (low 32 bits, 0 empty) of every
+                              normalized statement word, for splitting posts' lower-case
+                              hashtags into known words */
+    size_t vcap;
     double log_n1;         /* log(nstmt + 1), for IDF */
     size_t bytes;
 };
@@ -105,7 +118,10 @@ static inline uint64_t px_shingle_key(const uint64_t *h, unsigned k)
     return key ? key : 1;
 }
 
-static inline uint64_t px_token_key(uint64_t h) { return h ? h : 1; }
+/* Token df key: from the low 32 bits of the canonical hash, the part a px_tok keeps, so that
+ * the df of a statement token can be looked up from the token (a mistyped word's weight);
+ * mixed back to 64 bits, as px_home needs (and never 0: px_mix is a bijection with 0 -> 0). */
+static inline uint64_t px_token_key(uint64_t h) { return px_mix((uint64_t)(uint32_t)h + 1); }
 
 /* Home slot of key in a table of cap slots (cap need not be a power of two). */
 static inline size_t px_home(uint64_t key, size_t cap)
@@ -114,8 +130,12 @@ static inline size_t px_home(uint64_t key, size_t cap)
 }
 
 const px_slot *px_find(const ch_parrot_index *ix, uint64_t key);
-/* Statements containing the token (0 when none). */
+/* Statements containing the token (0 when none); token_hash: its canonical hash (only the low
+ * 32 bits count). */
 uint32_t px_df(const ch_parrot_index *ix, uint64_t token_hash);
+/* Whether a normalized word (ch_tok_hash) occurs in a statement (ch_lex_known_fn; ctx: the
+ * index). */
+bool px_known_word(const void *ctx, uint64_t word_hash);
 /* IDF weight of a token or shingle found in df statements: log((N+1)/(max(df,1)+1)) + 1, so
  * a word no statement has weighs like the rarest statement word, and 1 is the floor. */
 static inline double px_idf(const ch_parrot_index *ix, uint32_t df)

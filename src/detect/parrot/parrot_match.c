@@ -14,8 +14,6 @@
 /* Longest post or statement gap aligned token by token; larger gaps cannot arise from
  * chained anchors (2 * (PX_MAX_GAP + PX_MAX_DRIFT) CJK characters bound them). */
 #define PX_GAP_CAP 16
-/* Hashtags remembered per post (more are treated as text). */
-#define PX_MAX_TAGS 64
 /* A candidate statement shares at least this many shingles with the post: a 6-word match has
  * 5 pairs, and even two typos in it leave 3 pairs (or an anchor of the other segment). */
 #define PX_MIN_HITS 3
@@ -25,6 +23,11 @@
 #define PX_VOTE_FLOOR 0.5f
 /* Quotations measured on their own per post (later ones are plain text). */
 #define PX_MAX_QUOTES 16
+/* A sentence measured on its own (the second look of ch_parrot_match_text) must reach this
+ * far from the threshold towards 1: 0.80 at the default threshold 0.60. Copies that add a
+ * sentence keep the copied one nearly whole (0.9-1.0); chains of stock words over a few others
+ * reach 0.6 (docs/parroting.md). */
+#define PX_SENT_STRICT 0.5
 
 typedef struct px_anchor {
     uint32_t i, j;         /* post shingle position, statement shingle position */
@@ -43,11 +46,13 @@ typedef struct px_seg {
 struct ch_parrot_scratch {
     const ch_parrot_index *ix;
     ch_normbuf nb;
+    ch_lex *lx;              /* the post's canonical tokens */
     /* post tokens */
     size_t n, cap;
     uint64_t *h;
     uint32_t *ns, *ne, *os;  /* normalized [ns, ne), original start */
     uint8_t *fl;
+    uint8_t *nw;             /* words each token stands for (ch_lex_tok.words) */
     double *w;               /* IDF weight of each token */
     double *wc;              /* the same for the candidate being verified (see verify) */
     const px_slot **sh;      /* per shingle position: its slot, or NULL */
@@ -77,9 +82,7 @@ struct ch_parrot_scratch {
     size_t ncand;
     ch_parrot_match *res;
     size_t nres, rcap;
-    /* hashtag and quotation byte ranges of the current post */
-    uint32_t tags[PX_MAX_TAGS][2];
-    size_t ntags;
+    /* quotation byte ranges of the current post */
     uint32_t quotes[PX_MAX_QUOTES][2];
     size_t nquotes;
     uint8_t *qr;             /* per post token: quotation it lies in + 1, 0 none */
@@ -98,7 +101,7 @@ int ch_parrot_scratch_new(const ch_parrot_index *ix, ch_parrot_scratch **out)
     sc->cand = ch_malloc((ix->p.max_candidates + 1) * sizeof *sc->cand);
     sc->res = ch_malloc((ix->p.max_candidates + 1) * sizeof *sc->res);
     sc->rcap = ix->p.max_candidates + 1;
-    if (!sc->acc || !sc->touched || !sc->cand || !sc->res) {
+    if (!sc->acc || !sc->touched || !sc->cand || !sc->res || ch_lex_new(ix->p.lex, &sc->lx)) {
         ch_parrot_scratch_free(sc);
         return CHORUS_ENOMEM;
     }
@@ -111,7 +114,8 @@ void ch_parrot_scratch_free(ch_parrot_scratch *sc)
     if (!sc)
         return;
     ch_normbuf_free(&sc->nb);
-    void *arrays[] = {sc->h, sc->key, sc->wc, sc->ns, sc->ne, sc->os, sc->fl, sc->w, sc->sh, sc->order,
+    ch_lex_free(sc->lx);
+    void *arrays[] = {sc->h, sc->key, sc->wc, sc->ns, sc->ne, sc->os, sc->fl, sc->nw, sc->w, sc->sh, sc->order,
                       sc->cov, sc->taken, sc->pm, sc->afirst, sc->brk, sc->hu, sc->qr, sc->acc,
                       sc->touched, sc->an, sc->f, sc->prev, sc->used, sc->aord, sc->chain,
                       sc->cand, sc->res};
@@ -140,6 +144,7 @@ static int reserve_tokens(ch_parrot_scratch *sc, size_t n)
     RE(sc->ne, sizeof *sc->ne);
     RE(sc->os, sizeof *sc->os);
     RE(sc->fl, sizeof *sc->fl);
+    RE(sc->nw, sizeof *sc->nw);
     RE(sc->w, sizeof *sc->w);
     RE(sc->wc, sizeof *sc->wc);
     RE(sc->sh, sizeof *sc->sh);
@@ -194,63 +199,6 @@ static int reserve_anchors(ch_parrot_scratch *sc, size_t n)
 
 /* ---- post preparation ---------------------------------------------------------------- */
 
-static bool tag_body_byte(const unsigned char *s, size_t n, size_t i, size_t *adv)
-{
-    unsigned char c = s[i];
-    *adv = 1;
-    if (c < 0x80)
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-               c == '_';
-    /* non-ASCII: a letter unless it is general, CJK or full-width punctuation or a space */
-    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
-    if (i + len > n)
-        return false;
-    *adv = len;
-    if (len == 3) {
-        uint32_t cp = ((uint32_t)(c & 0x0F) << 12) | ((uint32_t)(s[i + 1] & 0x3F) << 6) |
-                      (s[i + 2] & 0x3F);
-        if ((cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F) ||
-            (cp >= 0xFF00 && cp <= 0xFF0F) || (cp >= 0xFF1A && cp <= 0xFF20) ||
-            (cp >= 0xFF3B && cp <= 0xFF40) || (cp >= 0xFF5B && cp <= 0xFF65))
-            return false;
-    }
-    if (len == 2 && c == 0xC2)
-        return false; /* U+0080..U+00BF: NBSP and Latin-1 punctuation */
-    return true;
-}
-
-static bool word_byte(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z') || c == '_';
-}
-
-/* Byte ranges of #hashtags (after the '#') in the original text. */
-static void find_hashtags(ch_parrot_scratch *sc, const char *text, size_t len)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    sc->ntags = 0;
-    for (size_t i = 0; i < len && sc->ntags < PX_MAX_TAGS; i++) {
-        size_t body;
-        if (s[i] == '#')
-            body = i + 1;
-        else if (s[i] == 0xEF && i + 2 < len && s[i + 1] == 0xBC && s[i + 2] == 0x83)
-            body = i + 3; /* full-width ＃ */
-        else
-            continue;
-        if (i > 0 && word_byte(s[i - 1]))
-            continue; /* "C#", "abc#def": not a hashtag */
-        size_t e = body, adv;
-        while (e < len && tag_body_byte(s, len, e, &adv))
-            e += adv;
-        if (e > body) {
-            sc->tags[sc->ntags][0] = (uint32_t)body;
-            sc->tags[sc->ntags][1] = (uint32_t)e;
-            sc->ntags++;
-        }
-        i = e > i ? e - 1 : i;
-    }
-}
-
 /* Byte ranges of quotations: “…”, „…“, «…», 「…」, 『…』 and "…" (straight quotes pair
  * up in order). A journalist's quotation is measured on its own (see verify). */
 static void find_quotes(ch_parrot_scratch *sc, const char *text, size_t len)
@@ -265,6 +213,9 @@ static void find_quotes(ch_parrot_scratch *sc, const char *text, size_t len)
     };
     sc->nquotes = 0;
     for (size_t i = 0; i < len && sc->nquotes < PX_MAX_QUOTES; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c != '"' && c != 0xE2 && c != 0xC2 && c != 0xE3)
+            continue; /* no mark starts here: most bytes */
         for (size_t m = 0; m < sizeof marks / sizeof marks[0]; m++) {
             size_t ol = strlen(marks[m].open);
             if (i + ol > len || memcmp(text + i, marks[m].open, ol) != 0)
@@ -327,42 +278,48 @@ static void lead_in(ch_parrot_scratch *sc, const char *text, size_t len)
             sc->qr[t] = q;
 }
 
-/* Normalizes and tokenizes the post; looks up its shingles. */
+/* Normalizes the post and turns it into canonical tokens (text/lex.h; in the statements'
+ * language, or guessed from the text when they have several; lower-case hashtags split into
+ * the statements' words); looks up its shingles. */
 static int prepare(ch_parrot_scratch *sc, const char *text, size_t len)
 {
     const ch_parrot_index *ix = sc->ix;
-    int rc = ch_normalize(text, len, CH_NORM_MAP, &sc->nb);
+    int rc = ch_normalize(text, len, CH_NORM_MAP | ch_lex_norm_flags(ix->p.lex), &sc->nb);
     if (rc)
         return rc;
-    find_hashtags(sc, text, len);
     find_quotes(sc, text, len);
-    ch_tokiter it;
-    size_t a, e, n = 0, tg = 0, qg = 0;
-    ch_tok_init(&it, sc->nb.s, sc->nb.len);
-    while (n < ix->p.max_post_tokens && ch_tok_next(&it, &a, &e)) {
+    const ch_lex_tok *lt;
+    size_t nt, n = 0, qg = 0;
+    if ((rc = ch_lex_tokens(sc->lx, text, len, &sc->nb, ix->post_lang, px_known_word, ix,
+                            ix->p.max_post_tokens, &lt, &nt, NULL)))
+        return rc;
+    for (; n < nt; n++) {
         if ((rc = reserve_tokens(sc, n + 1)))
             return rc;
+        size_t a = lt[n].ns, e = lt[n].ne;
         const char *t = sc->nb.s + a;
-        sc->h[n] = ch_tok_hash(t, e - a);
+        sc->h[n] = lt[n].hash;
         sc->ns[n] = (uint32_t)a;
         sc->ne[n] = (uint32_t)e;
-        uint32_t os = sc->nb.map[a];
+        uint32_t os = lt[n].os;
         sc->os[n] = os;
         uint8_t fl = px_is_cjk(t, e - a) ? PX_CJK : 0;
-        while (tg < sc->ntags && sc->tags[tg][1] <= os)
-            tg++;
-        if (tg < sc->ntags && sc->tags[tg][0] <= os)
+        if (lt[n].flags & CH_LEXT_TAG)
             fl |= PX_HASHTAG;
+        if (lt[n].flags & CH_LEXT_MENTION)
+            fl |= PX_MENTION;
+        if (lt[n].flags & CH_LEXT_PIECE)
+            fl |= PX_PIECE;
         while (qg < sc->nquotes && sc->quotes[qg][1] <= os)
             qg++;
         sc->qr[n] = qg < sc->nquotes && sc->quotes[qg][0] <= os ? (uint8_t)(qg + 1) : 0;
-        if (n > 0 && px_ends_sentence(text, sc->nb.map[sc->ne[n - 1]], os))
+        if (n > 0 && px_ends_sentence(text, lt[n - 1].oe, os))
             fl |= PX_BREAK;
         if (n == 0 && e - a == 2 && t[0] == 'r' && t[1] == 't' && len >= 2 && text[0] == 'R' &&
             text[1] == 'T')
             fl |= PX_SKIP; /* "RT @user:" of an old-style retweet */
         sc->fl[n] = fl;
-        n++;
+        sc->nw[n] = lt[n].words;
     }
     sc->n = n;
     if (n == 0)
@@ -705,6 +662,17 @@ static void chain_dp(ch_parrot_scratch *sc, uint32_t base)
     }
 }
 
+/* Words of post token t for the word floors: a CJK character is half a word; a token that
+ * joins words counts them all; the words of an @mention count none (a shared handle is no
+ * copied text: "RT @PaulFox13: 11:00 pm update" does not copy "RT @PaulFox13: 5:00 pm
+ * UPDATE"); a split hashtag counts one word, as written ("#UpTheWayYouFly"). */
+static double px_words(const ch_parrot_scratch *sc, size_t t)
+{
+    if (sc->fl[t] & (PX_MENTION | PX_PIECE))
+        return 0;
+    return ((sc->fl[t] & PX_CJK) ? 0.5 : 1.0) * sc->nw[t];
+}
+
 static bool overlaps_taken(const ch_parrot_scratch *sc, uint32_t i, unsigned k)
 {
     for (unsigned t = 0; t < k; t++)
@@ -769,7 +737,7 @@ static int cmp_seg(const void *a, const void *b)
 /* Verifies candidate s: chains, segments, similarity. Fills *m and returns true when it is a
  * match. */
 static int verify(ch_parrot_scratch *sc, uint32_t s, const char *text, size_t len,
-                  ch_parrot_match *m, bool *ok)
+                  bool sentences, ch_parrot_match *m, bool *ok)
 {
     const ch_parrot_index *ix = sc->ix;
     const unsigned k = ix->p.shingle;
@@ -825,7 +793,7 @@ static int verify(ch_parrot_scratch *sc, uint32_t s, const char *text, size_t le
         double got = 0;
         for (uint32_t t = g.p0; t < g.p1; t++)
             if (sc->cov[t] == 1)
-                got += (sc->fl[t] & PX_CJK) ? 0.5 : 1.0;
+                got += px_words(sc, t);
         if (got < PX_SEG_MIN) {
             for (uint32_t t = g.p0; t < g.p1; t++) {
                 sc->cov[t] = 0;
@@ -850,24 +818,24 @@ static int verify(ch_parrot_scratch *sc, uint32_t s, const char *text, size_t le
         sc->wc[t] = sc->w[t];
         if (sc->cov[t] == 1 && sc->pm[t] >= 0) {
             const px_tok *q = &ix->toks[base + (uint32_t)sc->pm[t]];
-            if (q->hash != (uint32_t)sc->h[t] && q->nlen < 255)
-                sc->wc[t] = px_idf(ix, px_df(ix, ch_tok_hash(ix->ntext + ix->nbase[s] +
-                                                                q->nstart, q->nlen)));
+            if (q->hash != (uint32_t)sc->h[t])
+                sc->wc[t] = px_idf(ix, px_df(ix, q->hash));
         }
     }
-    /* containment of the post in the statement */
+    /* containment of the post in the statement; a token that joins words ("62 per cent")
+     * weighs as the words it stands for */
     double num = 0, den = 0, matched = 0;
     for (size_t t = 0; t < sc->n; t++) {
         if (sc->fl[t] & PX_SKIP)
             continue;
         if (!sc->taken[t] && (sc->fl[t] & PX_HASHTAG))
             continue; /* a tag added to the copy, not part of it */
-        den += sc->wc[t];
+        den += sc->wc[t] * sc->nw[t];
         if (sc->cov[t] == 1) {
-            num += sc->wc[t];
-            matched += (sc->fl[t] & PX_CJK) ? 0.5 : 1.0;
+            num += sc->wc[t] * sc->nw[t];
+            matched += px_words(sc, t);
         } else if (sc->cov[t] == 2) {
-            num += ix->p.subst_credit * sc->wc[t];
+            num += ix->p.subst_credit * sc->wc[t] * sc->nw[t];
         }
     }
     double sim = den > 0 ? num / den : 0;
@@ -881,16 +849,59 @@ static int verify(ch_parrot_scratch *sc, uint32_t s, const char *text, size_t le
             if (sc->qr[t] != q || (sc->fl[t] & PX_SKIP) ||
                 (!sc->taken[t] && (sc->fl[t] & PX_HASHTAG)))
                 continue;
-            qd += sc->wc[t];
+            qd += sc->wc[t] * sc->nw[t];
             if (sc->cov[t] == 1) {
-                qn += sc->wc[t];
-                qm += (sc->fl[t] & PX_CJK) ? 0.5 : 1.0;
+                qn += sc->wc[t] * sc->nw[t];
+                qm += px_words(sc, t);
             } else if (sc->cov[t] == 2) {
-                qn += ix->p.subst_credit * sc->wc[t];
+                qn += ix->p.subst_credit * sc->wc[t] * sc->nw[t];
             }
         }
         if (qm >= ix->p.min_tokens && qd > 0 && qn / qd > sim)
             sim = qn / qd;
+    }
+    /* With `sentences` (a second look when no statement matched the whole post), each
+     * sentence of a post of several sentences is measured on its own too: a post that carries a
+     * whole sentence of a statement copies it, whatever sentence it adds of its own ("..., in
+     * Canada's internal affairs. The media won't tell you this."): the copied stock words weigh
+     * little against the added ones. Like a quotation, the sentence must hold a passage long
+     * enough to match by itself, it must be at least half of the post's words, and it must be
+     * nearly a copy (PX_SENT_STRICT): a sentence of stock words chained over a few others
+     * ("Thank you, X for your good wishes and your prayers" against "Thank you to both of you
+     * for your partnership, your giving spirit and your passion") is not. Only as a second look: a post copying two sentences of one
+     * statement, one of them a stock sentence found in many, must keep preferring that one. */
+    if (sentences) {
+        /* words of the post, as the similarity counts them: the sentence must be most of the
+         * post (what a light rewrite adds is short; a boilerplate line such as an image credit
+         * shared by long posts is not a copy of them) */
+        double all = 0;
+        for (size_t t = 0; t < sc->n; t++)
+            if (!(sc->fl[t] & PX_SKIP) && (sc->taken[t] || !(sc->fl[t] & PX_HASHTAG)))
+                all += px_words(sc, t);
+        double qn = 0, qd = 0, qm = 0, qw = 0;
+        const double strict = ix->p.threshold + (1 - ix->p.threshold) * PX_SENT_STRICT;
+        uint32_t cur = 0;
+        for (size_t t = 0; t <= sc->n; t++) {
+            if (t == sc->n || sc->brk[t] != cur) {
+                if (qm >= ix->p.min_tokens && qd > 0 && qw * 2 >= all && qn / qd >= strict &&
+                    qn / qd > sim)
+                    sim = qn / qd;
+                if (t == sc->n)
+                    break;
+                qn = qd = qm = qw = 0;
+                cur = sc->brk[t];
+            }
+            if ((sc->fl[t] & PX_SKIP) || (!sc->taken[t] && (sc->fl[t] & PX_HASHTAG)))
+                continue;
+            qw += px_words(sc, t);
+            qd += sc->wc[t] * sc->nw[t];
+            if (sc->cov[t] == 1) {
+                qn += sc->wc[t] * sc->nw[t];
+                qm += px_words(sc, t);
+            } else if (sc->cov[t] == 2) {
+                qn += ix->p.subst_credit * sc->wc[t] * sc->nw[t];
+            }
+        }
     }
     if (sim > 1)
         sim = 1;
@@ -965,19 +976,24 @@ int ch_parrot_match_text(const ch_parrot_index *ix, ch_parrot_scratch *sc, const
         return CHORUS_OK;
     for (size_t t = 0; t < sc->n; t++)
         sc->w[t] = px_idf(ix, px_df(ix, sc->h[t]));
-    for (size_t c = 0; c < sc->ncand; c++) {
-        ch_parrot_match m;
-        bool ok;
-        if ((rc = verify(sc, sc->cand[c], text, len, &m, &ok)))
-            return rc;
-        if (!ok)
-            continue;
-        size_t pos = sc->nres;
-        while (pos > 0 && res_better(sc, &m, &sc->res[pos - 1], post_time))
-            pos--;
-        memmove(sc->res + pos + 1, sc->res + pos, (sc->nres - pos) * sizeof *sc->res);
-        sc->res[pos] = m;
-        sc->nres++;
+    /* the whole post (and its quotations); then, when nothing matched and the post has several
+     * sentences, each sentence on its own (see verify) */
+    bool several = (ix->p.lex & CH_LEX_SENTENCES) && sc->n > 1 && sc->brk[sc->n - 1] > 0;
+    for (int look = 0; look < 1 + several && sc->nres == 0; look++) {
+        for (size_t c = 0; c < sc->ncand; c++) {
+            ch_parrot_match m;
+            bool ok;
+            if ((rc = verify(sc, sc->cand[c], text, len, look == 1, &m, &ok)))
+                return rc;
+            if (!ok)
+                continue;
+            size_t pos = sc->nres;
+            while (pos > 0 && res_better(sc, &m, &sc->res[pos - 1], post_time))
+                pos--;
+            memmove(sc->res + pos + 1, sc->res + pos, (sc->nres - pos) * sizeof *sc->res);
+            sc->res[pos] = m;
+            sc->nres++;
+        }
     }
     *n = sc->nres < max_matches ? sc->nres : max_matches;
     return CHORUS_OK;
