@@ -138,7 +138,8 @@ static int pair_edge(const ch_coact_opts *o, uint8_t b, int64_t window, const cr
 static int records_to_edges(const ch_coact_opts *o, uint8_t b, int64_t window, recs *rs,
                             const uint8_t *pass, edges *out)
 {
-    qsort(rs->v, rs->n, sizeof *rs->v, cmp_rec);
+    if (rs->n)   /* qsort takes no NULL array, even empty */
+        qsort(rs->v, rs->n, sizeof *rs->v, cmp_rec);
     size_t longest = 0;
     for (size_t i = 0, j; i < rs->n; i = j) {
         for (j = i + 1; j < rs->n && rs->v[j].pair == rs->v[i].pair; j++)

@@ -156,7 +156,8 @@ int ch_network_build_compat(const ch_corpus *c, const ch_coact_result *co, int c
     for (size_t i = 0; i < na; i++)
         if (slot[i] >= 2 && parent[i] == i)
             comps[k++] = (cref){(uint32_t)i, slot[i], (uint32_t)i};
-    qsort(comps, ncomp, sizeof *comps, cmp_cref);
+    if (ncomp)   /* qsort takes no NULL array, even empty */
+        qsort(comps, ncomp, sizeof *comps, cmp_cref);
     if (ncomp && !(n->clusters = ch_calloc(ncomp, sizeof *n->clusters)))
         goto out;
     n->n_clusters = n->n_communities = (uint32_t)ncomp;
