@@ -472,6 +472,24 @@ typedef int (*chorus_timeline_fn)(void *ctx, const chorus_timeline *t);
 chorus_err chorus_results_timeline(chorus_results *r, const chorus_query *q, bool spikes_only,
                                    chorus_timeline_fn fn, void *ctx);
 
+/* An alert of a live watch (`chorus watch`): the alerts table of its database. A database
+ * written by `chorus scan` has none. */
+typedef struct chorus_alert {
+    int64_t id;               /* increasing */
+    int64_t created_at;       /* Unix seconds */
+    const char *kind;         /* "new_cluster", "cluster_grew", "statement_echoed", "spike" */
+    int64_t cluster;          /* CHORUS_NULL when not about a cluster */
+    const char *statement;    /* NULL when not about a statement */
+    const char *summary;      /* one line in words */
+    const char *evidence;     /* JSON (post and account ids); NULL when none */
+    bool muted;               /* a desk muted it (`chorus serve`, POST /api/alerts/ID/mute) */
+} chorus_alert;
+typedef int (*chorus_alert_fn)(void *ctx, const chorus_alert *a);
+/* Alerts with an id above after_id (0: all), newest first; limit and offset page them.
+ * Filter: cluster (alerts about it). A file without alerts gives no rows. */
+chorus_err chorus_results_alerts(chorus_results *r, const chorus_query *q, int64_t after_id,
+                                 chorus_alert_fn fn, void *ctx);
+
 /* ==== 5. outputs =========================================================================== */
 
 /* The HTML report of a results database (docs/report.md). */
@@ -530,6 +548,40 @@ typedef struct chorus_export_info {
 chorus_err chorus_export_write(const char *db_path, const char *out_path,
                                const chorus_export_opts *o, chorus_export_info *info,
                                chorus_error *err);
+
+/* ==== 6. serving: a results database over HTTP (docs/api.md, "HTTP API") =================== */
+
+/*
+ * A JSON API and a live dashboard over a results database, which may be the one a running
+ * `chorus watch` keeps up to date (each request reads the file as it is then). Read-only unless
+ * a token is given: writing (add a statement, mark an account reviewed, mute an alert) needs
+ * "Authorization: Bearer TOKEN". The server runs on its own threads (one per connection, at
+ * most max_connections) until stopped; the library prints nothing.
+ */
+typedef struct chorus_server chorus_server;
+typedef struct chorus_serve_opts {
+    const char *listen;        /* "HOST:PORT" (default "127.0.0.1:8080"); port 0 picks a free
+                                  one (chorus_server_port says which); an IPv4 address or
+                                  "localhost" */
+    const char *token;         /* the bearer token that allows writing; NULL: read-only */
+    const char *statements_dir;/* where POST /api/statements writes a statement (the folder a
+                                  watcher reads statements from); NULL: that request is refused */
+    unsigned max_connections;  /* open connections at most (default 256) */
+    size_t max_body;           /* bytes of a request body at most (default 1 MiB) */
+    unsigned poll_ms;          /* how often live pages look for new alerts (default 1000) */
+} chorus_serve_opts;
+void chorus_serve_opts_init(chorus_serve_opts *o);
+/* Checks that db_path is a results database, binds and starts serving. Returns CHORUS_OK,
+ * CHORUS_EUSAGE (a bad listen address or option), CHORUS_EIO (cannot bind: the port is taken),
+ * CHORUS_EDB (not a results database) or CHORUS_ENOMEM, with the detail in err (may be NULL). */
+chorus_err chorus_server_start(const char *db_path, const chorus_serve_opts *o,
+                               chorus_server **out, chorus_error *err);
+/* The port the server listens on. */
+int chorus_server_port(const chorus_server *s);
+/* Requests served so far (all answers, errors included). */
+uint64_t chorus_server_requests(const chorus_server *s);
+/* Closes the listening socket and every connection, waits for them, frees. NULL is fine. */
+void chorus_server_stop(chorus_server *s);
 
 #ifdef __cplusplus
 }

@@ -69,3 +69,7 @@ echo
 echo "== quality: coordination on the mixed scenario (v1.1)"
 rm -rf "$data/q" && "$build/chorus-synth" --seed 5 --format twitter-v1 -o "$data/q" > /dev/null
 "$build/bench_quality_coord" "$data/q"
+echo
+echo "== serve: the JSON API under wrk, 64 connections, against /api/health"
+[ -s "$data/scan.db" ] || "$build/chorus" scan --quiet "$data/big/posts.v1.jsonl" -s "$data/big/statements.jsonl" -o "$data/scan.db"
+"$build/bench_serve" "$data/scan.db" --seconds 5

@@ -5,9 +5,9 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libsimdjson-dev libutf8proc-dev libxxhash-dev libzstd-dev zlib1g-dev
       libsqlite3-dev sqlite3 libigraph-dev libcmocka-dev libwebsockets-dev openssl
-      libstemmer-dev wordnet-base
+      libstemmer-dev wordnet-base libmicrohttpd-dev curl
       zstd gzip time bc python3 python3-networkx python3-igraph)
-[ "${CHORUS_WITH_BROWSER:-0}" = 1 ] && pkgs+=(chromium)
+[ "${CHORUS_WITH_BROWSER:-0}" = 1 ] && pkgs+=(chromium chromium-driver python3-selenium wrk)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -16,6 +16,7 @@ static const struct {
     {"report", cmd_report, "write the standalone HTML report of a results database"},
     {"export", cmd_export, "write the account network for Gephi, igraph, networkx (GraphML, GEXF, CSV, JSON)"},
     {"match", cmd_match, "find posts that copy or paraphrase statements (JSONL to stdout)"},
+    {"serve", cmd_serve, "JSON API and live dashboard over a results database (HTTP)"},
 };
 
 static void usage(FILE *f)

@@ -430,3 +430,46 @@ chorus_err chorus_results_statements(chorus_results *r, const chorus_query *q,
     snprintf(what, sizeof what, "statement '%.256s'", q->statement ? q->statement : "");
     return run(r, st, statement_row, (void *)fn, ctx, q->statement != NULL, what);
 }
+
+/* ---- alerts (written by `chorus watch`; absent from a scan's file) ------------------------- */
+
+static int alert_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+    chorus_alert a = {col_i64(st, 0), col_i64(st, 1), col_text(st, 2), col_i64(st, 3),
+                      col_text(st, 4), col_text(st, 5), col_text(st, 6),
+                      sqlite3_column_int(st, 7) != 0};
+    return ((chorus_alert_fn)fn)(ctx, &a);
+}
+
+chorus_err chorus_results_alerts(chorus_results *r, const chorus_query *q, int64_t after_id,
+                                 chorus_alert_fn fn, void *ctx)
+{
+    if (!r || !q || !fn)
+        return CHORUS_EUSAGE;
+    chorus_err e = check_filters(r, q, F_CLUSTER, "alerts");
+    if (e)
+        return e;
+    /* looked up on every call: a watcher may create the table after the file was opened */
+    sqlite3_stmt *st;
+    chorus_query none;
+    chorus_query_init(&none);
+    if ((e = prepare(r, &none,
+                     "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'", &st)))
+        return e;
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return CHORUS_OK;
+    if (rc != SQLITE_ROW)
+        return db_fail(r);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT alert_id, created_at, kind, cluster_id, statement_id, summary, evidence, "
+             "muted FROM alerts WHERE alert_id > :after AND %s "
+             "ORDER BY alert_id DESC LIMIT :limit OFFSET :offset",
+             q->cluster >= 0 ? "cluster_id = :cluster" : "1");
+    if ((e = prepare(r, q, sql, &st)))
+        return e;
+    bind_named_i64(st, ":after", after_id > 0 ? after_id : 0);
+    return run(r, st, alert_row, (void *)fn, ctx, false, "alerts");
+}

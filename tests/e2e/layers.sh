@@ -23,6 +23,7 @@ allowed() {
     report) echo "core store report" ;;
     stream) echo "core text ingest stream" ;;
     api) echo "core ingest text detect store report stream api" ;;
+    serve) echo "core store serve" ;;
     *) echo "" ;;
   esac
 }
