@@ -6,6 +6,9 @@
 #                 AddressSanitizer + UndefinedBehaviorSanitizer and run them again, then run
 #                 each fuzz target for a bounded time
 #   make bench    run the benchmarks (bench/)
+#   make python   build the Python module (python/, docs/python.md) and install it for
+#                 Debian's /usr/bin/python3 (user site-packages, or PYTHON_DIR=...)
+#   make notebook execute the example notebook docs/example.ipynb again, in place
 #   make clean    remove build directories
 
 BUILD      ?= build
@@ -13,7 +16,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 20
 EXAMPLE    ?= $(BUILD)/example
 
-.PHONY: all deps deps-test build run test test-fast test-asan test-fuzz bench clean
+.PHONY: all deps deps-test build run test test-fast test-asan test-fuzz bench python notebook clean
 
 all: build
 
@@ -50,6 +53,24 @@ test-fuzz:
 
 bench: deps build
 	@bash scripts/bench.sh $(BUILD)
+
+PYTHON     ?= /usr/bin/python3
+PYTHON_DIR ?= $(shell $(PYTHON) -m site --user-site 2>/dev/null)
+
+# The module is built with the library (build/python/chorus); this copies it where
+# $(PYTHON) finds it without PYTHONPATH. No network.
+python: deps build
+	@test -f $(BUILD)/python/chorus/__init__.py || \
+		{ echo "python: the module was not built (is python3-cffi installed?)" >&2; exit 1; }
+	@mkdir -p "$(PYTHON_DIR)" && rm -rf "$(PYTHON_DIR)/chorus" && \
+		cp -r $(BUILD)/python/chorus "$(PYTHON_DIR)/chorus" && rm -f "$(PYTHON_DIR)/chorus/.built"
+	@echo "python: chorus installed in $(PYTHON_DIR) for $(PYTHON)"
+
+notebook: deps build
+	@$(PYTHON) tools/notebook/make_example.py docs/example.ipynb
+	@cd docs && PYTHONPATH=$(abspath $(BUILD))/python CHORUS_SYNTH=$(abspath $(BUILD))/chorus-synth \
+		PYDEVD_DISABLE_FILE_VALIDATION=1 $(PYTHON) -Xfrozen_modules=off -m nbconvert \
+		--to notebook --execute --inplace example.ipynb
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz

@@ -59,6 +59,10 @@ echo "== near-duplicate narratives: 100k vs 1M posts"
 echo
 echo "== co-actions: window 60 s vs 3600 s"
 "$build/bench_coact" --posts 1000000
+
+echo
+echo "== results database: the posts table as written now, against the schema 1 columns"
+"$build/bench_store" "$data/big/posts.v1.jsonl"
 echo
 echo "== stream sources of watch: Jetstream over WebSocket (local replay server) and files, against reading lines"
 "$build/bench_stream" --events "${BENCH_STREAM_EVENTS:-300000}"

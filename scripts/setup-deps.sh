@@ -6,7 +6,9 @@ pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libsimdjson-dev libutf8proc-dev libxxhash-dev libzstd-dev zlib1g-dev
       libsqlite3-dev sqlite3 libigraph-dev libcmocka-dev libwebsockets-dev openssl
       libstemmer-dev wordnet-base libmicrohttpd-dev curl
-      zstd gzip time bc python3 python3-networkx python3-igraph)
+      zstd gzip time bc python3 python3-networkx python3-igraph
+      python3-cffi python3-dev python3-setuptools python3-pandas python3-matplotlib
+      jupyter-nbconvert python3-ipykernel python3-nbformat)
 [ "${CHORUS_WITH_BROWSER:-0}" = 1 ] && pkgs+=(chromium chromium-driver python3-selenium wrk)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -330,10 +330,11 @@ static const option options[] = {
       "auto", "co-action window; auto estimates it from the data; a behaviour named gets its "
               "own fixed window"}, set_window},
     {{"behaviours", "all, or behaviour names separated by commas (repost, reply, quote, link, "
-                    "hashtag, narrative, statement, like, thread)", "all",
+                    "hashtag, narrative, statement, mention, like, thread)", "all",
       "co-action behaviours looked at"}, set_behaviours},
     {{"min_events", "auto, or 1 to 1000000", "auto",
-      "an edge needs this many distinct shared objects (auto: 2); under compat, CooRTweet's "
+      "an edge needs this many distinct shared objects (auto: 1; an edge also needs 2 "
+      "units of evidence, min_units); under compat, CooRTweet's "
       "min_participation or CNT's min_edge_weight (auto: 2)"}, set_min_events},
     {{"fdr", "auto, or a number in (0, 0.5]", "auto",
       "only co-action edges significant at this false discovery rate (Benjamini-Hochberg) "

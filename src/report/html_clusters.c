@@ -17,8 +17,8 @@ static const char *behaviour_words(const char *b, size_t n)
         {"repost", "reposted the same post"},      {"reply", "replied to the same post"},
         {"quote", "quoted the same post"},         {"link", "shared the same link"},
         {"hashtag", "used the same hashtags"},     {"narrative", "posted near-identical text"},
-        {"statement", "repeated the same statement"}, {"like", "liked the same post"},
-        {"thread", "commented in the same thread"},
+        {"statement", "repeated the same statement"}, {"mention", "mentioned the same account"},
+        {"like", "liked the same post"},           {"thread", "commented in the same thread"},
     };
     for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
         if (strlen(w[i].name) == n && memcmp(w[i].name, b, n) == 0)

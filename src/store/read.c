@@ -139,6 +139,9 @@ int ch_store_open_read(const char *path, sqlite3 **db, ch_store_info *info, char
         info->has_edge_stats = has_column(d, "edges", "n_objects") && has_column(d, "edges", "pvalue");
         info->has_platform = has_column(d, "accounts", "platform") && has_column(d, "posts", "platform");
         info->has_stmt_lang = has_column(d, "statements", "lang");
+        info->has_evidence_typed = info->has_evidence && has_column(d, "evidence", "t_a") &&
+                                   has_column(d, "evidence", "platform_a");
+        info->has_match_platform = has_column(d, "matches", "platform");
         info->has_timeline = has_table(d, "timeline");
     }
     *db = d;

@@ -304,14 +304,21 @@ chorus_err chorus_results_evidence(chorus_results *r, const chorus_query *q,
     chorus_err e = check_filters(r, q, F_CLUSTER | F_ACCOUNT, "evidence");
     if (e || !r->info.has_evidence)
         return e;   /* a file without the table has no evidence to give */
-    char sql[1024];
+    char sql[1400];
+    /* schema 2 says on which platform each side is: an id shared by two platforms then joins
+     * the right account and post */
+    const bool typed = r->info.has_evidence_typed;
     snprintf(sql, sizeof sql,
              "SELECT e.account_a, e.account_b, aa.handle, ab.handle, e.behaviour, e.post_a, "
              "e.post_b, e.object, pa.text, pb.text, pa.created_at, pb.created_at FROM evidence e "
-             "JOIN accounts aa ON aa.account_id = e.account_a "
-             "JOIN accounts ab ON ab.account_id = e.account_b "
-             "JOIN posts pa ON pa.post_id = e.post_a JOIN posts pb ON pb.post_id = e.post_b "
+             "JOIN accounts aa ON aa.account_id = e.account_a%s "
+             "JOIN accounts ab ON ab.account_id = e.account_b%s "
+             "JOIN posts pa ON pa.post_id = e.post_a%s JOIN posts pb ON pb.post_id = e.post_b%s "
              "WHERE %s%s ORDER BY pa.created_at LIMIT :limit OFFSET :offset",
+             typed ? " AND aa.platform = coalesce(e.platform_a, aa.platform)" : "",
+             typed ? " AND ab.platform = coalesce(e.platform_b, ab.platform)" : "",
+             typed ? " AND pa.platform = coalesce(e.platform_a, pa.platform)" : "",
+             typed ? " AND pb.platform = coalesce(e.platform_b, pb.platform)" : "",
              q->cluster >= 0 ? "aa.cluster_id = :cluster AND ab.cluster_id = :cluster" : "1",
              q->account ? " AND (e.account_a = :account OR e.account_b = :account)" : "");
     sqlite3_stmt *st;
@@ -358,11 +365,13 @@ chorus_err chorus_results_matches(chorus_results *r, const chorus_query *q, chor
     snprintf(sql, sizeof sql,
              "SELECT m.post_id, p.account_id, a.handle, p.created_at, m.statement_id, "
              "m.similarity, p.text, m.post_start, m.post_end, s.text, m.stmt_start, m.stmt_end, "
-             "%s FROM matches m JOIN posts p ON p.post_id = m.post_id "
-             "JOIN accounts a ON a.account_id = p.account_id "
+             "%s FROM matches m JOIN posts p ON p.post_id = m.post_id%s "
+             "JOIN accounts a ON a.account_id = p.account_id%s "
              "LEFT JOIN statements s ON s.statement_id = m.statement_id "
              "WHERE %s%s%s ORDER BY p.created_at LIMIT :limit OFFSET :offset",
              r->info.has_before_pub ? "m.before_publication" : "NULL",
+             r->info.has_match_platform ? " AND p.platform = coalesce(m.platform, p.platform)" : "",
+             r->info.has_match_platform ? " AND a.platform = p.platform" : "",
              q->cluster >= 0 ? "a.cluster_id = :cluster" : "1",
              q->account ? " AND p.account_id = :account" : "",
              q->statement ? " AND m.statement_id = :statement" : "");

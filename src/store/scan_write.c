@@ -24,6 +24,40 @@ static const char *post_id(const ch_corpus *c, uint32_t p)
     return sid_str(c, ch_corpus_post(c, p)->id);
 }
 
+/* Byte offset off of text[0..n) in characters (clamped to the text). */
+static int64_t char_offset(const char *text, size_t n, int64_t off)
+{
+    if (!text || off <= 0)
+        return off < 0 ? off : 0;
+    return (int64_t)ch_store_utf8_chars(text, (size_t)off < n ? (size_t)off : n);
+}
+
+static const char *acct_platform(const ch_corpus *c, uint32_t a)
+{
+    return ch_corpus_platform_name(c, ch_corpus_account(c, a)->platform);
+}
+
+/* The id of an evidence object within its type (docs/schema.md, evidence.object_id): the
+ * readable text without its prefix ("post 123" -> "123", "narrative 7" -> "7", "statement
+ * S1" -> "S1"); URLs and hashtag sets are their own id; a post known only by its text
+ * ("a post of @h") by its key in hex, into buf. */
+static const char *object_id(const ch_object *ob, char *buf, size_t cap)
+{
+    static const char *const prefix[CH_OBJ__COUNT] = {
+        [CH_OBJ_POST] = "post ", [CH_OBJ_NARRATIVE] = "narrative ",
+        [CH_OBJ_STATEMENT] = "statement ",
+    };
+    const char *t = ob->text ? ob->text : "";
+    if (ob->type == CH_OBJ_POST_TEXT) {
+        snprintf(buf, cap, "%016llx", (unsigned long long)ob->key);
+        return buf;
+    }
+    const char *pre = ob->type < CH_OBJ__COUNT ? prefix[ob->type] : NULL;
+    if (pre && strncmp(t, pre, strlen(pre)) == 0)
+        return t + strlen(pre);
+    return t;
+}
+
 void ch_store_behaviours_text(uint32_t mask, char *buf, size_t cap)
 {
     size_t o = 0;
@@ -116,6 +150,12 @@ static int write_run(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     run_i64(s, &rc, "count.edges_screened", (int64_t)co->n_edges);
     run_i64(s, &rc, "count.edges_significant", (int64_t)co->n_significant);
     run_i64(s, &rc, "count.clusters", (int64_t)net->n_clusters);
+    /* evidence: rows of the kept edges; edges cut by the evidence bound (coact.h) */
+    uint64_t nev = 0;
+    for (size_t k = 0; k < co->n_evidence; k++)
+        nev += net->coact_kept[co->evidence[k].edge] != 0;
+    run_i64(s, &rc, "count.evidence", (int64_t)nev);
+    run_i64(s, &rc, "count.evidence_trimmed", (int64_t)co->evidence_trimmed);
     if (st->min_time != CH_UNKNOWN_I64) {
         run_i64(s, &rc, "data.first", st->min_time);
         run_i64(s, &rc, "data.last", st->max_time);
@@ -175,29 +215,58 @@ static int write_rows(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
         const ch_edge *e = &co->edges[k];
         ch_edge_row row = {acct_id(c, e->a), acct_id(c, e->b),
                            ch_behaviour_name((ch_behaviour)e->behaviour), e->weight,
-                           e->n_events, e->n_objects, e->pvalue};
+                           e->n_events, e->n_objects, e->pvalue,
+                           acct_platform(c, e->a), acct_platform(c, e->b),
+                           CH_UNKNOWN_I64, CH_UNKNOWN_I64, CH_UNKNOWN_I64, NULL, -1};
+        if (co->lead) {
+            /* who came first, over the pairs of posts the edge counts */
+            const ch_edge_lead *ld = &co->lead[k];
+            const uint64_t all = (uint64_t)ld->a_first + ld->b_first + ld->same_time;
+            row.a_first = ld->a_first;
+            row.b_first = ld->b_first;
+            row.same_time = ld->same_time;
+            if (ld->a_first != ld->b_first && all) {
+                row.leader = ld->a_first > ld->b_first ? row.a : row.b;
+                const uint32_t led = ld->a_first > ld->b_first ? ld->a_first : ld->b_first;
+                row.lead_share = (double)led / (double)all;
+            }
+        }
         if ((rc = ch_store_edge(s, &row)))
             return rc;
     }
-    for (size_t k = 0; k < co->n_shared; k++) {
-        const ch_shared *sh = &co->shared[k];
+    /* complete evidence: one row per object each kept edge shared (coact.h) */
+    for (size_t k = 0; k < co->n_evidence; k++) {
+        const ch_shared *sh = &co->evidence[k];
         if (!net->coact_kept[sh->edge])
             continue;
         const ch_edge *e = &co->edges[sh->edge];
         /* the shared object as co-action named it, once, when it collected the evidence */
-        const char *object = ch_coact_shared_object(co, k)->text;
+        const ch_object *ob = ch_coact_evidence_object(co, k);
+        char idbuf[24];
         ch_evidence_row row = {acct_id(c, e->a), acct_id(c, e->b),
                                ch_behaviour_name((ch_behaviour)e->behaviour),
                                post_id(c, sh->post_a), post_id(c, sh->post_b),
-                               object ? object : ""};
+                               ob->text ? ob->text : "",
+                               ch_object_type_name((ch_object_type)ob->type),
+                               object_id(ob, idbuf, sizeof idbuf),
+                               ch_corpus_post(c, sh->post_a)->created_at,
+                               ch_corpus_post(c, sh->post_b)->created_at,
+                               acct_platform(c, e->a), acct_platform(c, e->b)};
         if ((rc = ch_store_evidence(s, &row)))
             return rc;
     }
     for (size_t k = 0; k < parrot->nrows; k++) {
         const ch_parrot_row *pm = &parrot->rows[k];
-        ch_match_row row = {post_id(c, pm->post), ch_stmtset_get(stmts, pm->m.stmt)->id,
+        const ch_post *p = ch_corpus_post(c, pm->post);
+        const ch_statement *st = ch_stmtset_get(stmts, pm->m.stmt);
+        ch_match_row row = {post_id(c, pm->post), st->id,
                             pm->m.similarity, pm->m.post_start, pm->m.post_end,
-                            pm->m.stmt_start, pm->m.stmt_end, pm->before_publication};
+                            pm->m.stmt_start, pm->m.stmt_end, pm->before_publication,
+                            ch_corpus_platform_name(c, ch_corpus_post_platform(c, pm->post)),
+                            char_offset(p->text, p->text_len, pm->m.post_start),
+                            char_offset(p->text, p->text_len, pm->m.post_end),
+                            char_offset(st->text, st->text_len, pm->m.stmt_start),
+                            char_offset(st->text, st->text_len, pm->m.stmt_end)};
         if ((rc = ch_store_match(s, &row)))
             return rc;
     }

@@ -17,12 +17,13 @@ enum { Q_RUN, Q_STMT, Q_POST, Q_ACCT, Q_CLUSTER, Q_EDGE, Q_EVID, Q_MATCH, Q_NARR
 static const char *const sql_insert[Q__N] = {
     "INSERT OR REPLACE INTO run VALUES (?1, ?2)",
     "INSERT OR REPLACE INTO statements VALUES (?1, ?2, ?3, ?4, ?5)",
-    "INSERT INTO posts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    "INSERT INTO accounts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO posts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    "INSERT INTO accounts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+    " ?15, ?16, ?17)",
     "INSERT INTO clusters VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    "INSERT INTO edges VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    "INSERT INTO evidence VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    "INSERT INTO matches VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    "INSERT INTO edges VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    "INSERT INTO evidence VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+    "INSERT INTO matches VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     "INSERT INTO narratives VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO ingest_errors VALUES (?1, ?2, ?3)",
     "INSERT INTO timeline VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -33,6 +34,8 @@ struct ch_store {
     bool posts_indexed;
     sqlite3_stmt *q[Q__N];
     ch_outfile *file;             /* the temporary file SQLite writes, renamed on commit */
+    char *json[3];                /* a post's URLs, hashtags, mentions as JSON (json_list) */
+    size_t json_cap[3];
 };
 
 static void set_err(char *err, size_t errlen, const char *what, sqlite3 *db)
@@ -56,13 +59,20 @@ static void close_all(ch_store *s)
     s->db = NULL;
 }
 
+static void store_free(ch_store *s)
+{
+    for (int i = 0; i < 3; i++)
+        ch_free(s->json[i]);
+    ch_free(s);
+}
+
 void ch_store_abort(ch_store *s)
 {
     if (!s)
         return;
     close_all(s);
     ch_outfile_abort(s->file);
-    ch_free(s);
+    store_free(s);
 }
 
 int ch_store_open(const char *path, const ch_outfile_protect *protect, size_t nprotect,
@@ -145,7 +155,7 @@ out:
         ch_store_abort(s);
         return rc;
     }
-    ch_free(s);
+    store_free(s);
     return CHORUS_OK;
 }
 
@@ -172,6 +182,80 @@ static void bind_i64(sqlite3_stmt *q, int i, int64_t v)
         sqlite3_bind_null(q, i);
     else
         sqlite3_bind_int64(q, i, v);
+}
+/* A yes/no/unknown flag: -1 (unknown) stays NULL. */
+static void bind_flag(sqlite3_stmt *q, int i, int8_t v)
+{
+    if (v >= 0)
+        sqlite3_bind_int(q, i, v != 0);
+}
+/* A pool string; 0 (absent) stays NULL. */
+static void bind_sid0(sqlite3_stmt *q, int i, const ch_pool *pool, ch_sid id)
+{
+    if (id)
+        bind_sid(q, i, pool, id);
+}
+
+size_t ch_store_utf8_chars(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return k;
+}
+
+/* The pool strings ids[0..n) as a JSON array of strings in buffer s->json[slot]
+ * (NUL-terminated), or NULL for an empty list or when out of memory (the column is then NULL;
+ * *oom says which). Each buffer grows to the longest list met: n <= CH_MAX_ENTITIES strings of
+ * the pool, each escaped to at most 6 bytes per byte. */
+static const char *json_list(ch_store *s, int slot, const ch_pool *pool, const ch_sid *ids,
+                             size_t n, bool *oom)
+{
+    if (!n || !ids)
+        return NULL;
+    size_t need = 3;
+    for (size_t k = 0; k < n; k++) {
+        size_t m;
+        if (!ch_mul_ok(ch_pool_len(pool, ids[k]), 6, &m) || !ch_add_ok(need, m + 3, &need)) {
+            *oom = true;
+            return NULL;
+        }
+    }
+    if (need > s->json_cap[slot] &&
+        ch_grow((void **)&s->json[slot], &s->json_cap[slot], need, 1)) {
+        *oom = true;
+        return NULL;
+    }
+    static const char hex[] = "0123456789abcdef";
+    char *o = s->json[slot];
+    *o++ = '[';
+    for (size_t k = 0; k < n; k++) {
+        const unsigned char *p = (const unsigned char *)ch_pool_str(pool, ids[k]);
+        const size_t m = ch_pool_len(pool, ids[k]);
+        if (k)
+            *o++ = ',';
+        *o++ = '"';
+        for (size_t i = 0; i < m; i++) {
+            const unsigned char ch = p[i];
+            if (ch == '"' || ch == '\\') {
+                *o++ = '\\';
+                *o++ = (char)ch;
+            } else if (ch < 0x20) {
+                *o++ = '\\';
+                *o++ = 'u';
+                *o++ = '0';
+                *o++ = '0';
+                *o++ = hex[ch >> 4];
+                *o++ = hex[ch & 15];
+            } else {
+                *o++ = (char)ch;
+            }
+        }
+        *o++ = '"';
+    }
+    *o++ = ']';
+    *o = '\0';
+    return s->json[slot];
 }
 
 static int step(ch_store *s, sqlite3_stmt *q)
@@ -219,6 +303,7 @@ int ch_store_posts(ch_store *s, const ch_corpus *c, const uint32_t *narrative_of
 {
     const ch_pool *pool = ch_corpus_pool(c);
     sqlite3_stmt *q = s->q[Q_POST];
+    bool oom = false;
     for (size_t i = 0; i < ch_corpus_nposts(c); i++) {
         const ch_post *p = ch_corpus_post(c, i);
         const ch_account *a = ch_corpus_account(c, p->account);
@@ -232,6 +317,21 @@ int ch_store_posts(ch_store *s, const ch_corpus *c, const uint32_t *narrative_of
         if (narrative_of_post && narrative_of_post[i] != UINT32_MAX)
             sqlite3_bind_int64(q, 7, narrative_of_post[i]);
         bind_text(q, 8, ch_corpus_platform_name(c, a->platform));
+        bind_sid0(q, 9, pool, p->root_id);
+        bind_sid0(q, 10, pool, p->lang);
+        /* a buffer per list, valid until the step */
+        const char *j;
+        if ((j = json_list(s, 0, pool, p->urls, p->n_urls, &oom)))
+            sqlite3_bind_text(q, 11, j, -1, SQLITE_STATIC);
+        if ((j = json_list(s, 1, pool, p->hashtags, p->n_hashtags, &oom)))
+            sqlite3_bind_text(q, 12, j, -1, SQLITE_STATIC);
+        if ((j = json_list(s, 2, pool, p->mentions, p->n_mentions, &oom)))
+            sqlite3_bind_text(q, 13, j, -1, SQLITE_STATIC);
+        if (oom) {
+            sqlite3_reset(q);
+            sqlite3_clear_bindings(q);
+            return CHORUS_ENOMEM;
+        }
         if (step(s, q))
             return CHORUS_EDB;
     }
@@ -265,6 +365,19 @@ int ch_store_account(ch_store *s, const ch_corpus *c, size_t i, const ch_account
         bind_text(q, 6, row->reasons);
     }
     bind_text(q, 7, ch_corpus_platform_name(c, a->platform));
+    const ch_account_meta *m = &a->meta;
+    if (m->present) {
+        bind_i64(q, 8, m->created_at);
+        bind_i64(q, 9, m->followers);
+        bind_i64(q, 10, m->following);
+        bind_i64(q, 11, m->statuses);
+        bind_flag(q, 12, m->verified);
+        bind_flag(q, 13, m->default_profile);
+        bind_flag(q, 14, m->default_profile_image);
+        bind_flag(q, 15, m->bot);
+        bind_sid0(q, 16, pool, m->display_name);
+        bind_sid0(q, 17, pool, m->description);
+    }
     return step(s, q);
 }
 
@@ -300,6 +413,14 @@ int ch_store_edge(ch_store *s, const ch_edge_row *r)
     sqlite3_bind_int64(q, 5, r->n_events);
     sqlite3_bind_int64(q, 6, r->n_objects);
     sqlite3_bind_double(q, 7, r->pvalue);
+    bind_text(q, 8, r->platform_a);
+    bind_text(q, 9, r->platform_b);
+    bind_i64(q, 10, r->a_first);
+    bind_i64(q, 11, r->b_first);
+    bind_i64(q, 12, r->same_time);
+    bind_text(q, 13, r->leader);
+    if (r->lead_share >= 0)
+        sqlite3_bind_double(q, 14, r->lead_share);
     return step(s, q);
 }
 
@@ -312,6 +433,18 @@ int ch_store_evidence(ch_store *s, const ch_evidence_row *r)
     bind_text(q, 4, r->post_a);
     bind_text(q, 5, r->post_b);
     bind_text(q, 6, r->object);
+    bind_text(q, 7, r->object_type);
+    bind_text(q, 8, r->object_id);
+    bind_i64(q, 9, r->t_a);
+    bind_i64(q, 10, r->t_b);
+    if (r->t_a != CH_UNKNOWN_I64 && r->t_b != CH_UNKNOWN_I64) {
+        /* in unsigned arithmetic: times from input may be 2^63 apart */
+        const uint64_t d = r->t_a < r->t_b ? (uint64_t)r->t_b - (uint64_t)r->t_a
+                                           : (uint64_t)r->t_a - (uint64_t)r->t_b;
+        sqlite3_bind_int64(q, 11, d > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)d);
+    }
+    bind_text(q, 12, r->platform_a);
+    bind_text(q, 13, r->platform_b);
     return step(s, q);
 }
 
@@ -327,6 +460,11 @@ int ch_store_match(ch_store *s, const ch_match_row *r)
     sqlite3_bind_int64(q, 7, r->stmt_end);
     if (r->before_publication >= 0)
         sqlite3_bind_int(q, 8, r->before_publication);
+    bind_text(q, 9, r->platform);
+    sqlite3_bind_int64(q, 10, r->post_start_char);
+    sqlite3_bind_int64(q, 11, r->post_end_char);
+    sqlite3_bind_int64(q, 12, r->stmt_start_char);
+    sqlite3_bind_int64(q, 13, r->stmt_end_char);
     return step(s, q);
 }
 

@@ -33,7 +33,7 @@
  * versions before the stamp (schema 0, recognised by their run table). docs/schema.md says what
  * changed in each version; bump CH_STORE_SCHEMA with every change of schema.sql. */
 #define CH_STORE_APPLICATION_ID 0x43485253
-#define CH_STORE_SCHEMA 2
+#define CH_STORE_SCHEMA 3
 #define CH_STORE_SCHEMA_MIN_READ 0
 
 typedef struct ch_store ch_store;
@@ -59,7 +59,8 @@ typedef struct ch_statement_row {
 } ch_statement_row;
 int ch_store_statement(ch_store *s, const ch_statement_row *r);
 
-/* Every post of the corpus; narrative_of_post may be NULL (CH_NONE entries store NULL).
+/* Every post of the corpus, with its thread root, language and entities (URLs, hashtags and
+ * mentions as JSON arrays); narrative_of_post may be NULL (CH_NONE entries store NULL).
  * The store may be used from one thread at a time: a caller may run this (and
  * ch_store_posts_index) on a worker thread while it computes the other tables, then join. */
 int ch_store_posts(ch_store *s, const ch_corpus *c, const uint32_t *narrative_of_post);
@@ -92,20 +93,35 @@ typedef struct ch_edge_row {
     double weight;
     int64_t n_events, n_objects;
     double pvalue;
+    const char *platform_a, *platform_b;
+    int64_t a_first, b_first, same_time;   /* CH_UNKNOWN_I64 = NULL */
+    const char *leader;           /* a or b, NULL when neither came first more often */
+    double lead_share;            /* < 0 = NULL */
 } ch_edge_row;
 int ch_store_edge(ch_store *s, const ch_edge_row *r);
 
 typedef struct ch_evidence_row {
-    const char *a, *b, *behaviour, *post_a, *post_b, *object;
+    const char *a, *b, *behaviour, *post_a, *post_b;
+    const char *object;           /* readable text */
+    const char *object_type, *object_id;
+    int64_t t_a, t_b;             /* the posts' times (CH_UNKNOWN_I64 = NULL); gap is derived */
+    const char *platform_a, *platform_b;
 } ch_evidence_row;
 int ch_store_evidence(ch_store *s, const ch_evidence_row *r);
 
 typedef struct ch_match_row {
     const char *post_id, *statement_id;
     double similarity;
-    int64_t post_start, post_end, stmt_start, stmt_end;
+    int64_t post_start, post_end, stmt_start, stmt_end;   /* UTF-8 bytes */
     int before_publication;       /* 1 before, 0 after, -1 unknown (NULL) */
+    const char *platform;         /* the post's */
+    int64_t post_start_char, post_end_char, stmt_start_char, stmt_end_char; /* code points */
 } ch_match_row;
+
+/* Characters (Unicode code points) in the UTF-8 text s[0..n): the bytes that do not continue
+ * a sequence. A byte offset into s becomes a character offset as Python, R and SQLite's
+ * substr on TEXT count. O(n). */
+size_t ch_store_utf8_chars(const char *s, size_t n);
 int ch_store_match(ch_store *s, const ch_match_row *r);
 
 typedef struct ch_narrative_row {
@@ -130,7 +146,10 @@ typedef struct ch_store_info {
     bool has_edge_stats;          /* edges.n_objects and edges.pvalue */
     bool has_platform;            /* accounts.platform and posts.platform */
     bool has_stmt_lang;           /* statements.lang */
-    bool has_timeline;            /* the timeline table (schema 2) */
+    bool has_evidence_typed;      /* evidence.object_type, t_a, t_b, gap, platform_a/b
+                                     (schema 2) */
+    bool has_match_platform;      /* matches.platform and the *_char offsets (schema 2) */
+    bool has_timeline;            /* the timeline table (schema 3) */
 } ch_store_info;
 
 /*

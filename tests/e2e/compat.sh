@@ -72,7 +72,7 @@ eq "timeline: events are the posts" "$(q "$TMP/a.db" "SELECT sum(events) FROM ti
    "$(q "$TMP/a.db" "SELECT count(*) FROM posts")"
 eq "timeline: shares in [0, 1]" \
    "$(q "$TMP/a.db" "SELECT count(*) FROM timeline WHERE coordination < 0 OR coordination > 1")" 0
-eq "timeline: schema 2" "$(q "$TMP/a.db" "PRAGMA user_version")" 2
+eq "timeline: schema 3" "$(q "$TMP/a.db" "PRAGMA user_version")" 3
 "$CHORUS" scan "$P" -o "$TMP/d.db" >/dev/null
 check "timeline: campaign hours spike" test "$(q "$TMP/d.db" "SELECT count(*) FROM timeline WHERE spike = 1")" -gt 0
 eq "timeline: spike count in the run table" \

@@ -76,12 +76,13 @@ acct=$(q "$hdb" 'SELECT account_id FROM accounts WHERE cluster_id IS NOT NULL OR
 stmt=$(q "$hdb" 'SELECT statement_id FROM statements LIMIT 1')
 sqlite3 "$hdb" <<EOF
 UPDATE accounts SET handle = '"><img src=x onerror=console.error(1)>' WHERE account_id = '$acct';
-INSERT INTO posts VALUES ('evil1', '$acct',
+INSERT INTO posts(post_id, account_id, created_at, kind, ref_id, text, narrative_id, platform)
+  VALUES ('evil1', '$acct',
   (SELECT coalesce(published_at, 1600000000) + 1 FROM statements WHERE statement_id = '$stmt'),
   'post', NULL,
   '</script><script>console.error("pwned")</script><img src=x onerror=console.error(2)><b>x</b>',
   NULL, '');
-INSERT INTO matches VALUES ('evil1', '$stmt', 1.0, 0, 30, 0, 10, 0);
+INSERT INTO matches(post_id, statement_id, similarity, post_start, post_end, stmt_start, stmt_end, before_publication) VALUES ('evil1', '$stmt', 1.0, 0, 30, 0, 10, 0);
 INSERT INTO statements VALUES ('<svg onload=console.error(3)>', '<style>*{display:none}</style>',
   NULL, '<iframe src=//example.invalid></iframe>', 'en');
 EOF
@@ -100,15 +101,18 @@ CREATE TEMP TABLE k(i INTEGER PRIMARY KEY);
 WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9999) INSERT INTO k SELECT i FROM n;
 CREATE TEMP TABLE m(j INTEGER);
 INSERT INTO m VALUES (0), (1), (2), (3), (4);
-INSERT INTO accounts SELECT 'x' || k.i || '_' || m.j, 'synthetic_' || k.i || '_' || m.j, 5,
+INSERT INTO accounts(account_id, handle, n_posts, score, cluster_id, reasons, platform)
+  SELECT 'x' || k.i || '_' || m.j, 'synthetic_' || k.i || '_' || m.j, 5,
   0.3 + ((k.i * 7 + m.j) % 70) / 100.0, 100000 + k.i, '{"top_reasons":["synthetic member"]}', ''
   FROM k JOIN m WHERE m.j < 3 + (k.i % 3);
 INSERT INTO clusters SELECT 100000 + i, 3 + (i % 3), 0.2 + (i % 50) / 100.0, 'repost', 1677600000,
   1678800000, 'synthetic' FROM k;
-INSERT INTO edges SELECT a.account_id, b.account_id, 'repost', 20 + (a.score * 30), 5, 5, 1e-10
+INSERT INTO edges(account_a, account_b, behaviour, weight, n_events, n_objects, pvalue)
+  SELECT a.account_id, b.account_id, 'repost', 20 + (a.score * 30), 5, 5, 1e-10
   FROM accounts a JOIN accounts b ON a.cluster_id = b.cluster_id AND a.account_id < b.account_id
   WHERE a.cluster_id >= 100000;
-INSERT INTO evidence SELECT account_a, account_b, 'repost',
+INSERT INTO evidence(account_a, account_b, behaviour, post_a, post_b, object)
+  SELECT account_a, account_b, 'repost',
   (SELECT post_id FROM posts LIMIT 1 OFFSET (abs(random()) % 1000)),
   (SELECT post_id FROM posts LIMIT 1 OFFSET (abs(random()) % 1000)), 'post x'
   FROM edges WHERE account_a LIKE 'x%';

@@ -37,6 +37,7 @@ typedef struct P {
     const char *urls[4];
     const char *tags[6];
     const char *platform;   /* NULL: the file's (none) */
+    const char *mentions[4];
 } P;
 
 static size_t addp(ch_corpus *c, P p)
@@ -57,6 +58,8 @@ static size_t addp(ch_corpus *c, P p)
         ch_rawpost_add_url(&r, p.urls[i], strlen(p.urls[i]));
     for (int i = 0; i < 6 && p.tags[i]; i++)
         ch_rawpost_add_hashtag(&r, p.tags[i], strlen(p.tags[i]));
+    for (int i = 0; i < 4 && p.mentions[i]; i++)
+        ch_rawpost_add_mention(&r, p.mentions[i], strlen(p.mentions[i]));
     if (p.platform)
         r.platform = (ch_slice){p.platform, strlen(p.platform)};
     if (p.kind == CH_KIND_LIKE)
@@ -342,6 +345,8 @@ static void test_link_keys(void **state)
     chorus_corpus_free(c);
 }
 
+/* Hashtags: a post acts on its rarest tag (fewest distinct accounts), folded like text; a
+ * repost takes no part. vote: A-F (6 accounts), now: A-D (4), today: D only. */
 static void test_hashtag_sets(void **state)
 {
     (void)state;
@@ -349,17 +354,85 @@ static void test_hashtag_sets(void **state)
     addp(c, (P){"1", "A", T0, CH_KIND_POST, .tags = {"Vote", "Now"}});
     addp(c, (P){"2", "B", T0 + 1, CH_KIND_POST, .tags = {"now", "VOTE", "vote"}});
     addp(c, (P){"3", "C", T0 + 2, CH_KIND_POST, .tags = {"#NOW", "Ｖｏｔｅ"}}); /* full width */
-    addp(c, (P){"4", "D", T0 + 3, CH_KIND_POST, .tags = {"vote", "now", "today"}});
+    addp(c, (P){"4", "D", T0 + 3, CH_KIND_POST, .tags = {"vote", "now", "today"}}); /* today */
     addp(c, (P){"5", "E", T0 + 4, CH_KIND_POST, .tags = {"vote"}});
-    addp(c, (P){"6", "F", T0 + 5, CH_KIND_POST, .tags = {"vote", "vote"}}); /* one tag: no set */
+    addp(c, (P){"6", "F", T0 + 5, CH_KIND_POST, .tags = {"vote", "vote"}});
     addp(c, (P){"7", "G", T0 + 6, CH_KIND_REPOST, "1", .tags = {"vote", "now"}});
     ch_edge *e;
     size_t n;
     pairs(c, CH_B_HASHTAG, 60, &e, &n);
-    assert_int_equal(n, 3);
-    assert_non_null(find_pair(e, n, acct(c, "A"), acct(c, "B")));
+    assert_int_equal(n, 4);
+    assert_non_null(find_pair(e, n, acct(c, "A"), acct(c, "B")));   /* #now */
     assert_non_null(find_pair(e, n, acct(c, "A"), acct(c, "C")));
     assert_non_null(find_pair(e, n, acct(c, "B"), acct(c, "C")));
+    assert_non_null(find_pair(e, n, acct(c, "E"), acct(c, "F")));   /* #vote */
+    assert_null(find_pair(e, n, acct(c, "A"), acct(c, "D")));        /* D's act is #today */
+    ch_free(e);
+    chorus_corpus_free(c);
+}
+
+/* Mentions: a post acts on its least-mentioned account, by handle in lower case; neither the
+ * author's own handle nor a reply's addressee counts. Audiences: a tag whose every occasion
+ * brings together another part of its users generates no pairs; a cell's tag, whose bursts
+ * bring back the same accounts, does. */
+static void test_mentions_and_audiences(void **state)
+{
+    (void)state;
+    ch_corpus *c = new_corpus();
+    char id[32], au[32];
+    for (int d = 0; d < 3; d++) {
+        const int64_t t = T0 + d * 86400;
+        snprintf(id, sizeof id, "ma%d", d);
+        addp(c, (P){id, "A", t, CH_KIND_POST, .mentions = {"@Critic", "@popular"}});
+        snprintf(id, sizeof id, "mb%d", d);
+        addp(c, (P){id, "B", t + 20, CH_KIND_POST, .mentions = {"critic"}});
+        snprintf(id, sizeof id, "mc%d", d);   /* C mentions an account nobody else does */
+        addp(c, (P){id, "C", t + 30, CH_KIND_POST, .mentions = {"someone"}});
+        for (int u = 0; u < 4; u++) {        /* @popular is everyone's */
+            snprintf(id, sizeof id, "mp%d_%d", d, u);
+            snprintf(au, sizeof au, "pop%d", u);
+            addp(c, (P){id, au, t + 3600 * (u + 1), CH_KIND_POST, .mentions = {"popular"}});
+        }
+    }
+    ch_edge *e;
+    size_t n;
+    pairs(c, CH_B_MENTION, 60, &e, &n);
+    const ch_edge *ab = find_pair(e, n, acct(c, "A"), acct(c, "B"));
+    assert_non_null(ab);
+    assert_int_equal(ab->n_objects, 1);      /* @critic, A's rarest */
+    assert_int_equal(ab->n_occasions, 3);
+    assert_null(find_pair(e, n, acct(c, "A"), acct(c, "C")));
+    ch_free(e);
+    chorus_corpus_free(c);
+
+    /* 40 fans, each game (six, a day apart) brings 6 of them: an audience tag; a cell of 5
+     * uses its own tag in the same hours, all five each time */
+    c = new_corpus();
+    rng_state = 3;
+    for (int g = 0; g < 6; g++) {
+        const int64_t t = T0 + g * 86400;
+        for (int k = 0; k < 6; k++) {
+            snprintf(id, sizeof id, "f%d_%d", g, k);
+            snprintf(au, sizeof au, "fan%d", (g * 7 + k * 5) % 40);
+            addp(c, (P){id, au, t + (int64_t)(rnd() % 600), CH_KIND_POST, .tags = {"GoTeam"}});
+        }
+        for (int m = 0; m < 5; m++) {
+            snprintf(id, sizeof id, "c%d_%d", g, m);
+            snprintf(au, sizeof au, "cell%d", m);
+            addp(c, (P){id, au, t + (int64_t)(rnd() % 600), CH_KIND_POST, .tags = {"OurTag"}});
+        }
+    }
+    pairs(c, CH_B_HASHTAG, 600, &e, &n);
+    size_t cell = 0, fans = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ch_account *x = ch_corpus_account(c, e[i].a), *y = ch_corpus_account(c, e[i].b);
+        const char *hx = ch_pool_str(ch_corpus_pool(c), x->id);
+        const char *hy = ch_pool_str(ch_corpus_pool(c), y->id);
+        cell += strncmp(hx, "cell", 4) == 0 && strncmp(hy, "cell", 4) == 0;
+        fans += strncmp(hx, "fan", 3) == 0 || strncmp(hy, "fan", 3) == 0;
+    }
+    assert_int_equal(cell, 10);
+    assert_int_equal(fans, 0);
     ch_free(e);
     chorus_corpus_free(c);
 }
@@ -840,6 +913,7 @@ static ch_coact_result *objects_run(const ch_corpus *c, int noise, uint32_t *nar
     o.min_objects = 1;
     /* co-like and co-thread have their own tests (test_coact_behaviours.c) */
     o.behaviours = ((1u << CH_B__COUNT) - 1) & ~(1u << CH_B_LIKE | 1u << CH_B_THREAD);
+    o.min_units = 1;
     o.narrative_of_post = narr;
     o.statement_of_post = stmt;
     o.statement_ids = ids;
@@ -891,7 +965,7 @@ static void test_evidence_objects(void **state)
     assert_int_equal(per_type[CH_OBJ_POST], 3);   /* orig1, orig2 (repost), parent (reply) */
     assert_int_equal(per_type[CH_OBJ_POST_TEXT], 1);
     assert_int_equal(per_type[CH_OBJ_URL], 2);    /* two links of the same two posts */
-    assert_int_equal(per_type[CH_OBJ_HASHTAGS], 1);
+    assert_int_equal(per_type[CH_OBJ_HASHTAG], 1);  /* each post's rarest tag (a tie here) */
     assert_int_equal(per_type[CH_OBJ_NARRATIVE], 1);
     assert_int_equal(per_type[CH_OBJ_STATEMENT], 1);
     assert_non_null(find_object(r, CH_B_REPOST, "post orig1"));
@@ -900,7 +974,8 @@ static void test_evidence_objects(void **state)
     assert_non_null(find_object(r, CH_B_REPOST, "a post of @Someone"));
     assert_non_null(find_object(r, CH_B_LINK, "https://site.example/a"));
     assert_non_null(find_object(r, CH_B_LINK, "https://site.example/b"));
-    assert_non_null(find_object(r, CH_B_HASHTAG, "#Now #Vote"));   /* sorted, once each */
+    /* as the first post wrote it; both tags have two users, the smaller key wins */
+    assert_true(find_object(r, CH_B_HASHTAG, "#Now") || find_object(r, CH_B_HASHTAG, "#Vote"));
     const ch_object *nar = find_object(r, CH_B_NARRATIVE, "narrative 4");
     assert_non_null(nar);
     assert_int_equal(nar->key, 4);
@@ -929,6 +1004,7 @@ static void test_evidence_objects(void **state)
     ch_coact_opts o = opts(60, 0);
     o.screen_p = 1;
     o.min_objects = 1;
+    o.min_units = 1;
     o.statement_of_post = stmt;
     o.behaviours = 1u << CH_B_STATEMENT;
     ch_coact_result *r3;
@@ -996,18 +1072,21 @@ static ch_corpus *mixed_corpus(void)
                         .tags = {tag, tag2}});
         }
     }
-    for (int g = 0; g < 4; g++) {     /* four rings of 8 over reposts, links, hashtags */
+    for (int g = 0; g < 4; g++) {     /* four rings of 8 over reposts, links, hashtags (each
+                                          ring its own tags: a tag shared by the four would be
+                                          an audience's, each burst a different quarter) */
         for (int o = 0; o < 10; o++) {
             int64_t t = T0 + (g * 10 + o) * 7000;
             snprintf(ref, sizeof ref, "camp%d_%d", g, o);
             snprintf(url, sizeof url, "https://site%d.example/a%d?utm_source=%d", g, o, o);
-            snprintf(tag, sizeof tag, "tag%d", o);
+            snprintf(tag, sizeof tag, "tag%d_%d", g, o);
+            snprintf(tag2, sizeof tag2, "camp%d", g);
             for (int m = 0; m < 8; m++) {
                 snprintf(au, sizeof au, "g%dm%d", g, m);
                 rp(c, au, ref, t + (int64_t)(rnd() % 30));
                 snprintf(id, sizeof id, "l%d_%d_%d", g, o, m);
                 addp(c, (P){id, au, t + (int64_t)(rnd() % 30), CH_KIND_POST, .urls = {url},
-                            .tags = {"camp", tag}});
+                            .tags = {tag2, tag}});
             }
         }
     }
@@ -1038,6 +1117,10 @@ static int same_result(const ch_coact_result *x, const ch_coact_result *y)
             strcmp(a->text, b->text) != 0)
             return 0;
     }
+    if (x->n_evidence != y->n_evidence || x->evidence_cap != y->evidence_cap ||
+        memcmp(x->evidence, y->evidence, x->n_evidence * sizeof *x->evidence) != 0 ||
+        (x->n_edges && memcmp(x->lead, y->lead, x->n_edges * sizeof *x->lead) != 0))
+        return 0;
     return memcmp(x->shared, y->shared, x->n_shared * sizeof *x->shared) == 0 &&
            memcmp(x->candidates, y->candidates, sizeof x->candidates) == 0 &&
            memcmp(x->pairs_tested, y->pairs_tested, sizeof x->pairs_tested) == 0;
@@ -1067,6 +1150,102 @@ static void test_threads_and_partitions(void **state)
         ch_coact_result_free(r);
     }
     ch_coact_result_free(base);
+    chorus_corpus_free(c);
+}
+
+/* Complete evidence: one row per shared object of every edge, the first CH_SHARED_PER_EDGE of
+ * them in shared[], who came first adding up to n_events; under a small max_evidence, every
+ * edge keeps the same number of first rows and the cut edges are counted. */
+static void check_evidence(const ch_corpus *c, const ch_coact_result *r, uint64_t cap)
+{
+    size_t k = 0, sh = 0;
+    for (size_t e = 0; e < r->n_edges; e++) {
+        const ch_edge *ed = &r->edges[e];
+        const ch_edge_lead *ld = &r->lead[e];
+        assert_int_equal((uint64_t)ld->a_first + ld->b_first + ld->same_time, ed->n_events);
+        const size_t beg = k;
+        while (k < r->n_evidence && r->evidence[k].edge == e) {
+            const ch_shared *v = &r->evidence[k];
+            const ch_post *pa = ch_corpus_post(c, v->post_a), *pb = ch_corpus_post(c, v->post_b);
+            assert_int_equal(pa->account, ed->a);
+            assert_int_equal(pb->account, ed->b);
+            assert_true(llabs(pa->created_at - pb->created_at) <= ed->window);
+            assert_true(v->object < r->n_shared_obj);
+            for (size_t j = beg; j < k; j++)   /* each object once per edge */
+                assert_int_not_equal(r->evidence[j].object, v->object);
+            k++;
+        }
+        const size_t rows = k - beg;
+        assert_int_equal(rows, ed->n_objects < cap ? ed->n_objects : cap);
+        /* shared[]: the first rows of the same edge */
+        for (size_t j = 0; j < rows && j < CH_SHARED_PER_EDGE; j++, sh++) {
+            assert_int_equal(r->shared[sh].edge, e);
+            assert_int_equal(r->shared[sh].post_a, r->evidence[beg + j].post_a);
+            assert_int_equal(r->shared[sh].post_b, r->evidence[beg + j].post_b);
+            assert_string_equal(ch_coact_shared_object(r, sh)->text,
+                                ch_coact_evidence_object(r, beg + j)->text);
+        }
+    }
+    assert_int_equal(k, r->n_evidence);
+    assert_int_equal(sh, r->n_shared);
+}
+
+/* Evidence rows an edge may hold: one per burst of a shared object (coact.c edge_slots). */
+static uint32_t ev_slots(const ch_edge *e)
+{
+    return e->n_occasions > e->n_objects ? e->n_occasions : e->n_objects;
+}
+
+static void test_evidence_complete_and_cut(void **state)
+{
+    (void)state;
+    ch_corpus *c = mixed_corpus();
+    ch_coact_opts o;
+    ch_coact_opts_default(&o);
+    ch_coact_result *r;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    assert_true(r->n_edges > 0);
+    assert_int_equal(r->evidence_cap, 0);
+    assert_int_equal(r->evidence_trimmed, 0);
+    size_t objects = 0, slots = 0;
+    uint32_t most = 0;
+    for (size_t e = 0; e < r->n_edges; e++) {
+        objects += r->edges[e].n_objects;
+        slots += ev_slots(&r->edges[e]);
+        most = ev_slots(&r->edges[e]) > most ? ev_slots(&r->edges[e]) : most;
+    }
+    /* every shared object at least once, every burst of it at most once */
+    assert_true(r->n_evidence >= objects && r->n_evidence <= slots);
+    assert_true(most > CH_SHARED_PER_EDGE + 1);   /* the cut below bites */
+    check_evidence(c, r, UINT64_MAX);
+    /* a bound below the total: the largest per-edge count that fits */
+    o.max_evidence = slots - 1;
+    ch_coact_result *cut;
+    assert_int_equal(ch_coact_run(c, &o, &cut), CHORUS_OK);
+    assert_true(cut->evidence_cap >= CH_SHARED_PER_EDGE && cut->evidence_cap < most);
+    assert_true(cut->n_evidence <= o.max_evidence);
+    uint64_t over = 0, rows_next = 0;
+    for (size_t e = 0; e < r->n_edges; e++) {
+        over += ev_slots(&r->edges[e]) > cut->evidence_cap;
+        const uint32_t no = ev_slots(&r->edges[e]);
+        rows_next += no < cut->evidence_cap + 1 ? no : cut->evidence_cap + 1;
+    }
+    assert_int_equal(cut->evidence_trimmed, over);
+    assert_true(rows_next > o.max_evidence);   /* one more per edge would not fit */
+    check_evidence(c, cut, cut->evidence_cap);
+    /* the edges, their first evidence and leads do not change with the bound */
+    assert_int_equal(cut->n_shared, r->n_shared);
+    assert_memory_equal(cut->shared, r->shared, r->n_shared * sizeof *r->shared);
+    assert_memory_equal(cut->lead, r->lead, r->n_edges * sizeof *r->lead);
+    /* a bound below CH_SHARED_PER_EDGE per edge still keeps shared[] whole */
+    o.max_evidence = 1;
+    ch_coact_result *tiny;
+    assert_int_equal(ch_coact_run(c, &o, &tiny), CHORUS_OK);
+    assert_int_equal(tiny->evidence_cap, CH_SHARED_PER_EDGE);
+    check_evidence(c, tiny, CH_SHARED_PER_EDGE);
+    ch_coact_result_free(tiny);
+    ch_coact_result_free(cut);
+    ch_coact_result_free(r);
     chorus_corpus_free(c);
 }
 
@@ -1327,8 +1506,8 @@ static void test_reference_coortweet(void **state)
 /* ---- looks, occasions, screening, crowd objects ------------------------------------------ */
 
 /* A slow ring (8 accounts reposting 8 rare posts, each member at its own delay of up to two
- * hours) inside ordinary background activity: window auto finds it through the long look
- * (the p-value doubled for the two looks); a fixed window is one look, uncorrected. */
+ * hours) inside ordinary background activity: window auto finds most of its pairs at the short
+ * look (the p-value doubled for the two looks); a fixed window is one look, uncorrected. */
 static void test_two_looks(void **state)
 {
     (void)state;
@@ -1377,8 +1556,9 @@ static void test_two_looks(void **state)
                   "from the long look), other %zu, clusters %zu\n",
                   (long long)r->windows[CH_B_REPOST], (long long)r->windows_long[CH_B_REPOST],
                   ring, ring_long, other, clusters_of(c, r));
-    assert_true(ring >= 25);
-    assert_true(ring_long >= 20);
+    /* the long look carries the time-placement null (coact.h), so most ring pairs are found
+     * at the short look; some need the long one */
+    assert_true(ring >= 20);
     assert_int_equal(other, 0);
     assert_int_equal(clusters_of(c, r), 1);
     ch_coact_result_free(r);
@@ -1455,7 +1635,7 @@ static void test_screen_and_cap(void **state)
     size_t nsig = 0;
     for (size_t i = 0; i < all->n_edges; i++) {
         const ch_edge *e = &all->edges[i];
-        assert_true(e->n_objects >= 2);
+        assert_true(e->n_objects >= o.min_objects && e->n_units >= o.min_units);
         assert_true(e->pvalue <= o.screen_p || (e->flags & CH_EDGE_SIGNIFICANT));
         assert_true(!(e->flags & CH_EDGE_SIGNIFICANT) || e->pvalue <= all->p_cutoff);
         nsig += (e->flags & CH_EDGE_SIGNIFICANT) != 0;
@@ -1539,6 +1719,7 @@ int main(void)
         cmocka_unit_test(test_reply_quote_keys),
         cmocka_unit_test(test_link_keys),
         cmocka_unit_test(test_hashtag_sets),
+        cmocka_unit_test(test_mentions_and_audiences),
         cmocka_unit_test(test_narrative_statement),
         cmocka_unit_test(test_pair_bound),
         cmocka_unit_test(test_poisson_tail),
@@ -1554,6 +1735,7 @@ int main(void)
         cmocka_unit_test(test_evidence_objects),
         cmocka_unit_test(test_network_counts_objects),
         cmocka_unit_test(test_threads_and_partitions),
+        cmocka_unit_test(test_evidence_complete_and_cut),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_window_auto),
         cmocka_unit_test(test_reference_coortweet),

@@ -89,6 +89,7 @@ static ch_coact_opts open_opts(int64_t window, uint32_t mask)
     o.threads = 1;
     o.screen_p = 1;
     o.min_objects = 1;
+    o.min_units = 1;       /* extraction, not the repeated-co-action rule, is tested here */
     o.behaviours = mask;
     return o;
 }

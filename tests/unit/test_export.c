@@ -46,9 +46,9 @@ static void fill(sqlite3 *d)
             "INSERT INTO accounts(account_id, handle, n_posts, score, cluster_id, reasons) VALUES ('id&3', NULL, 3, 0.25, NULL, '{}');"
             "INSERT INTO accounts(account_id, handle, n_posts, score, cluster_id, reasons) VALUES ('4', 'loner', 1, 0, NULL, '{}');"
             "INSERT INTO clusters VALUES (0, 2, 0.7, 'repost', 100, 200, 'two \"friends\"');"
-            "INSERT INTO edges VALUES ('1', '2', 'repost', 2.5, 3, 3, 1e-5);"
-            "INSERT INTO edges VALUES ('1', '2', 'narrative', 1.0, 2, 1, 0.01);"
-            "INSERT INTO edges VALUES ('id&3', '1', 'link', 0.5, 1, 1, 0.04);");
+            "INSERT INTO edges(account_a, account_b, behaviour, weight, n_events, n_objects, pvalue) VALUES ('1', '2', 'repost', 2.5, 3, 3, 1e-5);"
+            "INSERT INTO edges(account_a, account_b, behaviour, weight, n_events, n_objects, pvalue) VALUES ('1', '2', 'narrative', 1.0, 2, 1, 0.01);"
+            "INSERT INTO edges(account_a, account_b, behaviour, weight, n_events, n_objects, pvalue) VALUES ('id&3', '1', 'link', 0.5, 1, 1, 0.04);");
     sqlite3_stmt *q;
     assert_int_equal(sqlite3_prepare_v2(d, "INSERT INTO accounts(account_id, handle, n_posts, score, cluster_id, reasons) VALUES (?1, ?2, 5, 0.8, ?3, '{}')",
                                         -1, &q, NULL),

@@ -84,7 +84,7 @@ static void add_edge(fixture *f, int i, int j, double p, uint32_t nobj, const in
                             .pvalue = p};
     for (int k = 0; k < nev; k++)
         f->shared[f->co.n_shared++] =
-            (ch_shared){(uint32_t)e, f->rp[ia][objs[k]], f->rp[ib][objs[k]], (uint32_t)objs[k]};
+            (ch_shared){(uint32_t)e, f->rp[ia][objs[k]], f->rp[ib][objs[k]], (uint32_t)objs[k], 0};
 }
 
 static int cmp_edge(const void *x, const void *y)

@@ -182,17 +182,17 @@ static void fixture(const char *path)
                               {"a4", "a5", "repost"},    {"a4", "a6", "repost"},    {"a1", "a4", "link"},
                               {"a1", "a2", "statement"}};
     for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
-        row(db, "INSERT INTO edges VALUES (?1, ?2, ?3, ?4, 3, 3, 1e-9)", "tttd", edges[i][0], edges[i][1],
+        row(db, "INSERT INTO edges(account_a, account_b, behaviour, weight, n_events, n_objects, pvalue) VALUES (?1, ?2, ?3, ?4, 3, 3, 1e-9)", "tttd", edges[i][0], edges[i][1],
             edges[i][2], 10.0 + (double)i);
-    row(db, "INSERT INTO evidence VALUES ('a4', 'a5', 'repost', 'p5', 'p6', 'post p4')", "");
-    row(db, "INSERT INTO evidence VALUES ('a1', 'a2', 'narrative', 'p1', 'p2', ?1)", "t", "narrative <7>");
-    row(db, "INSERT INTO matches VALUES ('p1', 'S1', 0.97, ?1, ?2, ?3, ?4, 0)", "iiii", off(POST1, SPAN1),
+    row(db, "INSERT INTO evidence(account_a, account_b, behaviour, post_a, post_b, object) VALUES ('a4', 'a5', 'repost', 'p5', 'p6', 'post p4')", "");
+    row(db, "INSERT INTO evidence(account_a, account_b, behaviour, post_a, post_b, object) VALUES ('a1', 'a2', 'narrative', 'p1', 'p2', ?1)", "t", "narrative <7>");
+    row(db, "INSERT INTO matches(post_id, statement_id, similarity, post_start, post_end, stmt_start, stmt_end, before_publication) VALUES ('p1', 'S1', 0.97, ?1, ?2, ?3, ?4, 0)", "iiii", off(POST1, SPAN1),
         off(POST1, SPAN1) + (int64_t)strlen(SPAN1), off(STMT1, SPAN1), off(STMT1, SPAN1) + (int64_t)strlen(SPAN1));
-    row(db, "INSERT INTO matches VALUES ('p3', ?1, 0.91, ?2, ?3, ?4, ?5, 1)", "tiiii", "S\"2<x>",
+    row(db, "INSERT INTO matches(post_id, statement_id, similarity, post_start, post_end, stmt_start, stmt_end, before_publication) VALUES ('p3', ?1, 0.91, ?2, ?3, ?4, ?5, 1)", "tiiii", "S\"2<x>",
         off(POST3, SPAN3), off(POST3, SPAN3) + (int64_t)strlen(SPAN3), off(STMT2, SPAN3),
         off(STMT2, SPAN3) + (int64_t)strlen(SPAN3));
     /* a span past the end of the text must not be trusted */
-    row(db, "INSERT INTO matches VALUES ('p2', 'S1', 0.5, 10, 99999, -5, 3, NULL)", "");
+    row(db, "INSERT INTO matches(post_id, statement_id, similarity, post_start, post_end, stmt_start, stmt_end, before_publication) VALUES ('p2', 'S1', 0.5, 10, 99999, -5, 3, NULL)", "");
     row(db, "INSERT INTO ingest_errors VALUES ('posts.jsonl', 7, '<bad_json>')", "");
     exec(db, "COMMIT");
     sqlite3_close(db);
@@ -358,7 +358,7 @@ static void test_bounded(void **state)
         char a[32], b[32];
         snprintf(a, sizeof a, "c%d_0", k);
         snprintf(b, sizeof b, "c%d_1", k);
-        row(d, "INSERT INTO edges VALUES (?1, ?2, 'repost', 5, 1, 1, 0.001)", "tt", a, b);
+        row(d, "INSERT INTO edges(account_a, account_b, behaviour, weight, n_events, n_objects, pvalue) VALUES (?1, ?2, 'repost', 5, 1, 1, 0.001)", "tt", a, b);
     }
     exec(d, "COMMIT");
     sqlite3_close(d);
@@ -412,13 +412,13 @@ static void test_chaos(void **state)
             " ('a4', 'd', 1, NULL, 8, NULL);"
             "INSERT INTO clusters VALUES (7, -3, 1e308, NULL, 9000000000000000000, "
             " -9000000000000000000, NULL), (9, 0, NULL, 'x', NULL, NULL, 'empty');"
-            "INSERT INTO edges VALUES ('a1', 'a2', NULL, NULL, NULL, NULL, NULL),"
+            "INSERT INTO edges(account_a, account_b, behaviour, weight, n_events, n_objects, pvalue) VALUES ('a1', 'a2', NULL, NULL, NULL, NULL, NULL),"
             " ('a1', 'a1', 'repost', 5, 1, 1, 0), ('a2', 'a1', 'link', -4, 1, 1, 0),"
             " ('a1', 'zz', 'link', 1e308, 1, 1, 0), (NULL, 'a2', 'link', 1, 1, 1, 0),"
             " ('a3', 'a4', 'repost', 2, 1, 1, 0);"
-            "INSERT INTO evidence VALUES ('a1', 'a2', NULL, 'nope', NULL, NULL),"
+            "INSERT INTO evidence(account_a, account_b, behaviour, post_a, post_b, object) VALUES ('a1', 'a2', NULL, 'nope', NULL, NULL),"
             " ('a1', 'a2', 'repost', 'p2', 'p1', 'post p-missing');"
-            "INSERT INTO matches VALUES ('p2', 'S', NULL, NULL, NULL, NULL, NULL, NULL),"
+            "INSERT INTO matches(post_id, statement_id, similarity, post_start, post_end, stmt_start, stmt_end, before_publication) VALUES ('p2', 'S', NULL, NULL, NULL, NULL, NULL, NULL),"
             " ('p1', 'S', 2.0, -9000000000000000000, 9000000000000000000, 5, 1, 1),"
             " ('nope', 'S', 1, 0, 1, 0, 1, 0);");
     sqlite3_close(d);

@@ -429,7 +429,7 @@ static void test_coordinated(void **state)
                                   .n_events = 6, .weight = 12.0, .expected = 0.01,
                                   .pvalue = 1e-15, .window = 60, .n_occasions = 6};
             for (int o = 0; o < 5; o++)
-                shared[ns++] = (ch_shared){(uint32_t)ne, rp[i][o], rp[j][o], (uint32_t)o};
+                shared[ns++] = (ch_shared){(uint32_t)ne, rp[i][o], rp[j][o], (uint32_t)o, 0};
             ne++;
         }
     ch_coact_result co;

@@ -9,7 +9,7 @@ keeps the JSON result in WORK/results/ and deletes the posts (a 50,000-post v1.1
 the directory (or pass --fresh) after changing the detectors.
 
     grid.py BUILD WORK [--jobs 2] [--format v1|io] [--quick] [--fresh] [--markdown]
-            [--settings a,b,...] [-- EXTRA bench_quality_coord OPTIONS]
+            [--settings a,b,...] [--keep] [--tuning-only] [-- EXTRA bench_quality_coord OPTIONS]
 
 Seeds: TUNE_SEEDS are for tuning detectors, HELD_OUT_SEEDS are only for reporting; never
 tune on the held-out figures. --quick runs one tuning and one held-out seed on three settings
@@ -57,17 +57,18 @@ QUICK = ["mix", "cells", "hashtag"]
 SIZES = ["3-5", "6-12", "13-60", "61+"]
 
 
-def run_one(build, work, name, seed, fmt, extra, fresh):
+def run_one(build, work, name, seed, fmt, extra, fresh, keep=False):
     res = os.path.join(work, "results", "%s-%d-%s.json" % (name, seed, fmt))
     if os.path.exists(res) and not fresh:
         with open(res) as f:
             return name, seed, json.load(f)
-    d = os.path.join(work, "scen", "%s-%d" % (name, seed))
-    shutil.rmtree(d, ignore_errors=True)
-    synth_fmt = "twitter-v1" if fmt == "v1" else "io-csv"
-    subprocess.run([os.path.join(build, "chorus-synth"), "--seed", str(seed), "--quiet",
-                    "--format", synth_fmt, "-o", d] + SETTINGS[name], check=True)
+    d = os.path.join(work, "scen", "%s-%d-%s" % (name, seed, fmt))
     posts = os.path.join(d, "posts.v1.jsonl" if fmt == "v1" else "posts.io.csv")
+    if not (keep and os.path.exists(posts) and os.path.exists(os.path.join(d, "truth.jsonl"))):
+        shutil.rmtree(d, ignore_errors=True)
+        synth_fmt = "twitter-v1" if fmt == "v1" else "io-csv"
+        subprocess.run([os.path.join(build, "chorus-synth"), "--seed", str(seed), "--quiet",
+                        "--format", synth_fmt, "-o", d] + SETTINGS[name], check=True)
     out = subprocess.run([os.path.join(build, "bench_quality_coord"), "--json", "--truth",
                           os.path.join(d, "truth.jsonl"), "--statements",
                           os.path.join(d, "statements.jsonl")] + extra + [posts],
@@ -76,7 +77,8 @@ def run_one(build, work, name, seed, fmt, extra, fresh):
     with open(res + ".tmp", "w") as f:
         json.dump(data, f)
     os.replace(res + ".tmp", res)
-    shutil.rmtree(d, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(d, ignore_errors=True)
     return name, seed, data
 
 
@@ -237,11 +239,16 @@ def main():
     ap.add_argument("--fresh", action="store_true", help="ignore cached results")
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--settings", help="comma-separated subset of: " + ",".join(SETTINGS))
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the generated posts in WORK/scen and reuse them (disk: ~150 MB a run)")
+    ap.add_argument("--tuning-only", action="store_true", help="the tuning seeds only")
     a = ap.parse_args(argv)
     settings = list(SETTINGS)
     tune, held = TUNE_SEEDS, HELD_OUT_SEEDS
     if a.quick:
         settings, tune, held = QUICK, TUNE_SEEDS[:1], HELD_OUT_SEEDS[:1]
+    if a.tuning_only:
+        held = []
     if a.settings:
         settings = [s for s in a.settings.split(",") if s]
         for s in settings:
@@ -251,7 +258,7 @@ def main():
     jobs = [(s, seed) for seed in tune + held for s in settings]
     out = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as ex:
-        futs = [ex.submit(run_one, a.build, a.work, s, seed, a.format, extra, a.fresh) for s, seed in jobs]
+        futs = [ex.submit(run_one, a.build, a.work, s, seed, a.format, extra, a.fresh, a.keep) for s, seed in jobs]
         for f in futs:
             out.append(f.result())
     by_group = collections.OrderedDict([("tuning", [r for r in out if r[1] in tune]),

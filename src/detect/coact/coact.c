@@ -20,7 +20,8 @@
  *      look's (corrected for the two looks) when it passes the screening level;
  *   6. Benjamini–Hochberg over all account pairs flags the significant edges; the screened
  *      edges, at most max_edges by ascending p, sorted by (behaviour, a, b);
- *   7. per behaviour, in parallel: sweep again to collect evidence posts of the edges.
+ *   7. per behaviour, in parallel: sweep again to collect the evidence of the edges (one row
+ *      per shared object, within max_evidence rows) and who acted first in each pair.
  * The parallel phases run on ch_parallel_for (core/parallel.h). Every task writes only its own
  * output slot and outputs are merged in task order, then sorted on a total order: the result
  * does not depend on the number of threads or partitions.
@@ -38,11 +39,15 @@
 #define DEFAULT_K 20
 #define DEFAULT_TABLE_BYTES ((size_t)256 << 20)
 #define DEFAULT_SCREEN_P 0.01
-/* Bytes one candidate pair may take in a table: a 56-byte entry at load <= 0.7, doubled for
+/* Bytes one candidate pair may take in a table: an 80-byte entry at load <= 0.7, doubled for
  * the power-of-two rounding of the capacity. Used to size partitions. */
-#define PAIR_BYTES 160
+#define PAIR_BYTES 230
 /* Behaviours generating fewer pairs are counted without the prefilter (phase 5a). */
 #define FILTER_MIN_PAIRS 100000
+/* Audience objects and sources (coact.h): the share of an object's (a source's) accounts that
+ * its occasions (posts) bring together on average, below which it counts as an audience's. */
+#define AUDIENCE_SHARE 0.3
+#define AUDIENCE_SHARE_SOURCE 0.5
 
 void ch_coact_opts_default(ch_coact_opts *o)
 {
@@ -52,7 +57,8 @@ void ch_coact_opts_default(ch_coact_opts *o)
         o->long_window[b] = CH_COACT_LONG_ACTION;
     o->long_window[CH_B_NARRATIVE] = 0;   /* one look: see coact.h */
     o->long_window[CH_B_STATEMENT] = CH_COACT_LONG_STATEMENT;
-    o->min_objects = 2;
+    o->min_objects = 1;
+    o->min_units = 2;
     o->alpha = 1e-3;
     o->screen_p = DEFAULT_SCREEN_P;
     o->max_object_actors = CH_COACT_MAX_OBJECT_ACTORS;
@@ -64,6 +70,7 @@ void ch_coact_opts_default(ch_coact_opts *o)
     o->compat = CH_COMPAT_NONE;
     o->compat_min = 2;
     o->compat_similarity = CH_COACT_CNT_SIMILARITY;
+    o->max_evidence = CH_COACT_MAX_EVIDENCE;
 }
 
 void ch_coact_result_free(ch_coact_result *r)
@@ -72,6 +79,8 @@ void ch_coact_result_free(ch_coact_result *r)
         return;
     ch_free(r->edges);
     ch_free(r->shared);
+    ch_free(r->evidence);
+    ch_free(r->lead);
     ch_free(r->shared_obj);
     ch_arena_free(&r->text);
     ch_free(r);
@@ -112,6 +121,11 @@ typedef struct bstate {
     uint64_t ncrowd;
     uint32_t *occ[2];   /* per look and event: its occasion, a run of the object's events with
                            gaps <= the look's window (numbered from 1 across objects) */
+    uint32_t *unit[2];  /* per look and event: its unit of evidence (coact.h): the occasion, or
+                           for an object with a source, the source (numbered from 1, contiguous
+                           in sweep order); == occ when the behaviour has no sources */
+    uint16_t *cnt;      /* per event: events of its account on its object (saturated) */
+    double span;        /* seconds between the behaviour's first and last event (>= 1) */
     float *idf;         /* per object: ln(1 + N / actors) */
     double E;           /* events */
     uint64_t est_pairs; /* upper bound on pairs the sweep generates */
@@ -139,6 +153,7 @@ typedef struct run {
     uint32_t count_mask; /* behaviours whose pairs are counted */
     uint32_t nacc;
     uint32_t keep_min;  /* pairs with fewer objects are dropped at extraction */
+    uint32_t keep_min_units; /* ... and pairs with fewer units */
     bool keep_all;      /* ch_coact_pairs: every pair, whatever its p-value */
     double keep_logp;   /* otherwise pairs with a larger log p are dropped at extraction */
     size_t max_edges;
@@ -154,8 +169,10 @@ typedef struct run {
     ch_edge *edges;
     size_t nedges;
     size_t ebeg[CH_B__COUNT + 1];   /* edges of behaviour b: [ebeg[b], ebeg[b+1]) */
-    ch_shared *ev;                  /* CH_SHARED_PER_EDGE slots per edge */
-    uint8_t *nev;                   /* slots used per edge */
+    ch_shared *ev;                  /* evidence slots: edge e's are [evbeg[e], evbeg[e+1]) */
+    size_t *evbeg;                  /* n_edges + 1 offsets */
+    uint32_t *nev;                  /* slots used per edge */
+    ch_edge_lead *lead;             /* per edge (the result's) */
 } run;
 
 static void run_free(run *r)
@@ -166,8 +183,12 @@ static void run_free(run *r)
         ch_free(r->b[b].k);
         ch_free(r->b[b].D[0]);
         ch_free(r->b[b].D[1]);
-        ch_free(r->b[b].occ[0]);
-        ch_free(r->b[b].occ[1]);
+        for (int L = 0; L < 2; L++) {
+            if (r->b[b].unit[L] != r->b[b].occ[L])
+                ch_free(r->b[b].unit[L]);
+            ch_free(r->b[b].occ[L]);
+        }
+        ch_free(r->b[b].cnt);
         ch_free(r->b[b].crowd);
         ch_free(r->b[b].idf);
         ch_free((void *)r->b[b].fa);
@@ -178,6 +199,7 @@ static void run_free(run *r)
         ch_free(r->tasks[i].out.v);
     ch_free(r->tasks);
     ch_free(r->ev);
+    ch_free(r->evbeg);
     ch_free(r->nev);
 }
 
@@ -250,23 +272,38 @@ static int stats_task(void *ctx, size_t bi, unsigned worker)
         return CHORUS_OK;
     const ch_evset *es = &bs->es;
     const uint32_t K = r->o.max_pairs_per_event;
-    uint32_t *stamp = NULL, *actors = NULL;
+    uint32_t *stamp = NULL, *actors = NULL, *kc = NULL;
+    uint8_t *aud_src = NULL;
     int rc = CHORUS_ENOMEM;
+    const size_t n1 = es->n ? es->n : 1;
     if (!(bs->k = ch_calloc(r->nacc, sizeof *bs->k)) ||
         !(bs->D[0] = ch_calloc(r->nacc, sizeof *bs->D[0])) ||
         !(bs->D[1] = ch_calloc(r->nacc, sizeof *bs->D[1])) ||
-        !(bs->occ[0] = ch_malloc((es->n ? es->n : 1) * sizeof *bs->occ[0])) ||
-        !(bs->occ[1] = ch_malloc((es->n ? es->n : 1) * sizeof *bs->occ[1])) ||
+        !(bs->occ[0] = ch_malloc(n1 * sizeof *bs->occ[0])) ||
+        !(bs->occ[1] = ch_malloc(n1 * sizeof *bs->occ[1])) ||
+        !(bs->cnt = ch_malloc(n1 * sizeof *bs->cnt)) ||
         !(bs->idf = ch_malloc(((size_t)es->nobj + 1) * sizeof *bs->idf)) ||
         !(actors = ch_malloc(((size_t)es->nobj + 1) * sizeof *actors)) ||
-        !(stamp = ch_calloc(r->nacc, sizeof *stamp)))
+        !(stamp = ch_calloc(r->nacc, sizeof *stamp)) || !(kc = ch_calloc(r->nacc, sizeof *kc)))
         goto out;
-    /* Events per account, and actors per object (distinct accounts, via a per-account stamp of
-     * the last object). */
+    const bool use_src = es->nsrc != 0;
+    if (use_src) {
+        for (int L = 0; L < 2; L++)
+            if (!(bs->unit[L] = ch_malloc(n1 * sizeof *bs->unit[L])))
+                goto out;
+    } else {
+        bs->unit[0] = bs->occ[0];
+        bs->unit[1] = bs->occ[1];
+    }
+    /* Events per account, actors per object (distinct accounts, via a per-account stamp of the
+     * last object), each event's account's events on its object (counted in kc, then copied
+     * and reset), and the time span. */
     uint32_t nactive = 0;
+    int64_t tmin = es->n ? es->t[0] : 0, tmax = tmin;
     for (uint32_t o = 0; o < es->nobj; o++) {
         uint32_t na = 0;
-        for (uint32_t i = es->ostart[o]; i < es->ostart[o + 1]; i++) {
+        const uint32_t s0 = es->ostart[o], s1 = es->ostart[o + 1];
+        for (uint32_t i = s0; i < s1; i++) {
             const uint32_t a = es->acct[i];
             if (bs->k[a]++ == 0)
                 nactive++;
@@ -274,9 +311,17 @@ static int stats_task(void *ctx, size_t bi, unsigned worker)
                 stamp[a] = o + 1;
                 na++;
             }
+            kc[a]++;
+            tmin = es->t[i] < tmin ? es->t[i] : tmin;
+            tmax = es->t[i] > tmax ? es->t[i] : tmax;
         }
+        for (uint32_t i = s0; i < s1; i++)
+            bs->cnt[i] = (uint16_t)(kc[es->acct[i]] < UINT16_MAX ? kc[es->acct[i]] : UINT16_MAX);
+        for (uint32_t i = s0; i < s1; i++)
+            kc[es->acct[i]] = 0;
         actors[o] = na;
     }
+    bs->span = es->n && tmax > tmin ? (double)((uint64_t)tmax - (uint64_t)tmin) : 1.0;
     bs->nactive = nactive;
     const double N = nactive;
     const uint32_t amax = r->o.max_object_actors;
@@ -296,17 +341,63 @@ static int stats_task(void *ctx, size_t bi, unsigned worker)
      * co-act within the window are always in one occasion. */
     uint64_t est = 0, capped = 0;
     const uint64_t Wlook[2] = {(uint64_t)bs->window, (uint64_t)bs->wlong};
-    uint32_t nocc[2] = {0, 0};
+    uint32_t nocc[2] = {0, 0}, nunit[2] = {0, 0};
+    /* Audience sources (coact.h): a source whose posts are each acted on by a different part
+     * of the accounts acting on its posts; only their posts count once together. */
+    if (use_src) {
+        if (!(aud_src = ch_calloc(es->nsrc, 1)))
+            goto out;
+        memset(stamp, 0, r->nacc * sizeof *stamp);
+        for (uint32_t o0 = 0; o0 < es->nobj;) {
+            const uint32_t sc = es->osrc[o0];
+            uint32_t o1 = o0 + 1;
+            while (o1 < es->nobj && es->osrc[o1] == sc)
+                o1++;
+            if (sc != CH_NONE) {
+                uint32_t distinct = 0, nob = 0;
+                double sum = 0;
+                for (uint32_t o = o0; o < o1; o++) {
+                    for (uint32_t i = es->ostart[o]; i < es->ostart[o + 1]; i++) {
+                        const uint32_t a = es->acct[i];
+                        if (stamp[a] != sc + 1) {
+                            stamp[a] = sc + 1;
+                            distinct++;
+                        }
+                    }
+                    if (actors[o] >= 2) {
+                        sum += actors[o];
+                        nob++;
+                    }
+                }
+                aud_src[sc] = nob >= 2 && sum / nob < AUDIENCE_SHARE_SOURCE * distinct;
+            }
+            o0 = o1;
+        }
+    }
     for (uint32_t o = 0; o < es->nobj; o++) {
         const uint32_t s = es->ostart[o], f = es->ostart[o + 1];
+        const uint32_t src = use_src && es->osrc[o] != CH_NONE && aud_src[es->osrc[o]]
+                                 ? es->osrc[o] : CH_NONE;
+        /* a source's objects are contiguous: a new unit when the source changes */
+        const bool new_src = src != CH_NONE && (o == 0 || es->osrc[o - 1] != src);
         for (int L = 0; L < 2; L++) {
             const uint64_t W = Wlook[L];
             uint32_t lo = s, hi = s;
             bool cut = false;
+            /* the short look counts occasions: a tight burst on an audience source's post
+             * is evidence of its own */
+            const bool srcL = src != CH_NONE && L == 1;
+            if (new_src && srcL)
+                nunit[L]++;
             for (uint32_t i = s; i < f; i++) {
-                if (i == s || tdiff(es->t[i], es->t[i - 1]) > W)
+                if (i == s || tdiff(es->t[i], es->t[i - 1]) > W) {
                     nocc[L]++;
+                    if (!srcL)
+                        nunit[L]++;
+                }
                 bs->occ[L][i] = nocc[L];
+                if (use_src)
+                    bs->unit[L][i] = nunit[L];
                 while (tdiff(es->t[i], es->t[lo]) > W)
                     lo++;
                 if (hi < i + 1)
@@ -326,6 +417,40 @@ static int stats_task(void *ctx, size_t bi, unsigned worker)
             capped += L == 1 && cut;
         }
     }
+    /* Audience objects (coact.h): a tag or a mentioned account whose occasions (long look)
+     * each bring together a different part of its users. */
+    if (bi == CH_B_HASHTAG || bi == CH_B_MENTION) {
+        memset(stamp, 0, r->nacc * sizeof *stamp);
+        for (uint32_t o = 0; o < es->nobj; o++) {
+            const uint32_t s = es->ostart[o], f = es->ostart[o + 1];
+            if (actors[o] < 2 || (bs->crowd && bs->crowd[o]))
+                continue;
+            double sum = 0;
+            uint32_t nocc2 = 0;
+            for (uint32_t i = s; i < f;) {
+                const uint32_t oc = bs->occ[1][i];
+                uint32_t j = i, na = 0;
+                for (; j < f && bs->occ[1][j] == oc; j++) {
+                    const uint32_t a = es->acct[j];
+                    if (stamp[a] != oc) {
+                        stamp[a] = oc;
+                        na++;
+                    }
+                }
+                if (na >= 2) {
+                    sum += na;
+                    nocc2++;
+                }
+                i = j;
+            }
+            if (nocc2 >= 2 && sum / nocc2 < AUDIENCE_SHARE * actors[o]) {
+                if (!bs->crowd && !(bs->crowd = ch_calloc(es->nobj, 1)))
+                    goto out;
+                bs->crowd[o] = 1;
+                bs->ncrowd++;
+            }
+        }
+    }
     bs->E = (double)es->n;
     bs->est_pairs = est;
     bs->capped = capped;
@@ -333,6 +458,8 @@ static int stats_task(void *ctx, size_t bi, unsigned worker)
 out:
     ch_free(stamp);
     ch_free(actors);
+    ch_free(kc);
+    ch_free(aud_src);
     return rc;
 }
 
@@ -343,8 +470,11 @@ typedef struct pent {
     uint64_t key;       /* a << 32 | b; EMPTY when free */
     uint32_t last[2];   /* last object counted, + 1 */
     uint32_t last_occ[2]; /* last occasion counted (occasion ids start at 1) */
-    uint32_t n_obj[2], n_occ[2], n_ev[2];
+    uint32_t last_unit[2]; /* last unit counted (== occasions without sources) */
+    uint32_t n_obj[2], n_occ[2], n_ev[2], n_unit[2];
     float w[2];
+    float kk[2];        /* sum over the objects counted of k_a(o) k_b(o), events of a and of b
+                           on the object: the time-placement null (coact.h) */
 } pent;
 
 #define EMPTY UINT64_MAX
@@ -543,18 +673,26 @@ static int cands_push(cands *c, const cand *x)
     return CHORUS_OK;
 }
 
-/* Null model (coact.h): lambda = max(k_b D_a, k_a D_b) / E, per look; the better look's
- * p-value, times the number of looks. Ties go to the short look when it saw as many objects
- * (the same evidence in a narrower window), else to the long one. */
+/* Null model (coact.h): lambda = max(k_b D_a / E, k_a D_b / E, sum k_a(o) k_b(o) 2W / span),
+ * per look; the better look's p-value, times the number of looks. Ties go to the short look
+ * when it saw as many objects (the same evidence in a narrower window), else to the long
+ * one. */
 static void score(const run *r, const bstate *bs, const pent *e, uint8_t beh, cand *x)
 {
     const uint32_t a = (uint32_t)(e->key >> 32), b = (uint32_t)e->key;
     double lam[2], logp[2];
     const double E = bs->E > 0 ? bs->E : 1;
+    const double Wl[2] = {(double)bs->window, (double)bs->wlong};
     for (int L = 0; L < 2; L++) {
         const double la = (double)bs->k[b] * bs->D[L][a], lb = (double)bs->k[a] * bs->D[L][b];
+        double f = 2 * Wl[L] / bs->span;
+        /* the time-placement null, at the long look only (see above) */
+        const double lt = L == 1 ? (double)e->kk[L] * (f < 1 ? f : 1) : 0;
         lam[L] = (la > lb ? la : lb) / E;
-        logp[L] = e->n_obj[L] >= r->o.min_objects ? ch_poisson_log_sf(e->n_occ[L], lam[L]) : 0;
+        lam[L] = lt > lam[L] ? lt : lam[L];
+        logp[L] = e->n_obj[L] >= r->o.min_objects && e->n_unit[L] >= r->o.min_units
+                      ? ch_poisson_log_sf(e->n_unit[L], lam[L])
+                      : 0;
     }
     int L = 1;
     double lp = logp[1];
@@ -566,7 +704,7 @@ static void score(const run *r, const bstate *bs, const pent *e, uint8_t beh, ca
             lp = 0;
     }
     x->e = (ch_edge){.a = a, .b = b, .behaviour = beh, .n_objects = e->n_obj[L],
-                     .n_occasions = e->n_occ[L],
+                     .n_occasions = e->n_occ[L], .n_units = e->n_unit[L],
                      .n_events = e->n_ev[L], .weight = e->w[L], .expected = lam[L],
                      .pvalue = exp(lp), .window = L ? bs->wlong : bs->window,
                      .flags = L && bs->looks == 2 ? CH_EDGE_LONG : 0};
@@ -642,11 +780,17 @@ static int pair_task(void *ctx, size_t ti, unsigned worker)
                 e->last[L] = o + 1;
                 e->n_obj[L]++;
                 e->w[L] += wo;
+                e->kk[L] += (float)bs->cnt[i] * (float)bs->cnt[j];
             }
             const uint32_t oc = bs->occ[L][i];
             if (e->last_occ[L] != oc) {
                 e->last_occ[L] = oc;
                 e->n_occ[L]++;
+            }
+            const uint32_t un = bs->unit[L][i];
+            if (e->last_unit[L] != un) {
+                e->last_unit[L] = un;
+                e->n_unit[L]++;
             }
         }
     })
@@ -656,9 +800,12 @@ static int pair_task(void *ctx, size_t ti, unsigned worker)
         const pent *e = &t.e[i];
         if (e->key == EMPTY)
             continue;
-        if (e->n_obj[1] >= r->o.min_objects)
+        /* the long look's units decide: an audience source's posts count once there, whatever
+         * the short look counts (coact.h) */
+        const uint32_t units = e->n_unit[1];
+        if (e->n_obj[1] >= r->o.min_objects && units >= r->o.min_units)
             pt->tested++;
-        if (e->n_obj[1] < r->keep_min)
+        if (e->n_obj[1] < r->keep_min || units < r->keep_min_units)
             continue;
         cand x;
         score(r, bs, e, pt->beh, &x);
@@ -717,11 +864,21 @@ static int run_front(run *r, bool windows_only)
     if (rc || (rc = ch_parallel_for(r->threads, CH_B__COUNT, build_task, r)))
         return rc;
     set_windows(r);
-    if (windows_only || r->o.compat)
+    if (windows_only)
         return CHORUS_OK;
     if ((rc = ch_parallel_for(r->threads, CH_B__COUNT, stats_task, r)))
         return rc;
-    if (r->keep_min >= 2 && (rc = prefilter(r)))
+    if (r->o.compat) {
+        /* The peer tools have no crowd or audience objects: the evidence sweep (which needs
+         * the occasions the statistics numbered) passes over every object. */
+        for (int b = 0; b < CH_B__COUNT; b++) {
+            ch_free(r->b[b].crowd);
+            r->b[b].crowd = NULL;
+            r->b[b].ncrowd = 0;
+        }
+        return CHORUS_OK;
+    }
+    if ((r->keep_min >= 2 || r->keep_min_units >= 2) && (rc = prefilter(r)))
         return rc;
     if ((rc = make_tasks(r)))
         return rc;
@@ -753,6 +910,8 @@ static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
     r->o = *o;
     if (r->o.min_objects == 0)
         r->o.min_objects = 1;
+    if (r->o.min_units == 0)
+        r->o.min_units = 1;
     if (!(r->o.alpha > 0 && r->o.alpha <= 1) || !(r->o.screen_p >= 0 && r->o.screen_p <= 1))
         return CHORUS_EUSAGE;
     if (r->o.compat > CH_COMPAT_CNT || !(r->o.compat_similarity > 0) ||
@@ -781,6 +940,7 @@ static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
     r->nacc = (uint32_t)ch_corpus_naccounts(c);
     r->threads = ch_parallel_threads(o->threads);
     r->keep_min = r->o.min_objects;
+    r->keep_min_units = r->o.min_units;
     r->max_edges = o->max_edges ? o->max_edges : CH_COACT_MAX_EDGES;
     /* BH accepts p-values <= alpha only (its threshold alpha k / m never exceeds alpha), so
      * the pairs above both levels can be dropped as soon as they are scored */
@@ -905,7 +1065,7 @@ out:
 typedef struct etab {
     uint64_t *key;      /* pair key, EMPTY when free */
     uint32_t *edge;     /* edge index */
-    uint32_t *last;     /* last object with evidence, + 1 */
+    uint32_t *last;     /* last occasion (long look) with evidence */
     size_t mask;
 } etab;
 
@@ -945,18 +1105,32 @@ static int evidence_task(void *ctx, size_t bi, unsigned worker)
         size_t sl = ch_mix64(key) & t.mask;
         while (t.key[sl] != EMPTY && t.key[sl] != key)
             sl = (sl + 1) & t.mask;
-        if (t.key[sl] == EMPTY || t.last[sl] == o + 1)
+        if (t.key[sl] == EMPTY)
             continue;
         const uint32_t e = t.edge[sl];
         if (tdiff(es->t[j], es->t[i]) > (uint64_t)r->edges[e].window)
             continue;
-        t.last[sl] = o + 1;
-        if (r->nev[e] >= CH_SHARED_PER_EDGE)
-            continue;
+        /* every pair the edge's n_events counts: i is the earlier (the object's events are in
+         * time order), j the later unless their times are equal */
         const bool i_is_a = ai < aj;
+        ch_edge_lead *ld = &r->lead[e];
+        if (es->t[i] == es->t[j])
+            ld->same_time += ld->same_time < UINT32_MAX;
+        else if (i_is_a)
+            ld->a_first += ld->a_first < UINT32_MAX;
+        else
+            ld->b_first += ld->b_first < UINT32_MAX;
+        /* one row per occasion (a burst of the object; ids start at 1 and differ between
+         * objects), so a tag pushed in five bursts gives five rows */
+        const uint32_t oc = bs->occ[1][i];
+        if (t.last[sl] == oc)
+            continue;
+        t.last[sl] = oc;
+        if (r->nev[e] >= r->evbeg[e + 1] - r->evbeg[e])
+            continue;
         /* .object holds the sweep's object index until evidence() names the objects */
-        r->ev[(size_t)e * CH_SHARED_PER_EDGE + r->nev[e]++] = (ch_shared){
-            e, i_is_a ? es->post[i] : es->post[j], i_is_a ? es->post[j] : es->post[i], o};
+        r->ev[r->evbeg[e] + r->nev[e]++] = (ch_shared){
+            e, i_is_a ? es->post[i] : es->post[j], i_is_a ? es->post[j] : es->post[i], o, oc};
     })
     rc = CHORUS_OK;
 out:
@@ -966,15 +1140,17 @@ out:
     return rc;
 }
 
-/* Each object the evidence names becomes one ch_object, in order of first use by shared[]:
- * shared[i].object turns from the sweep's object index into an index of res->shared_obj. */
+/* Each object the evidence names becomes one ch_object, in order of first use by shared[],
+ * then by evidence[]: .object turns from the sweep's object index into an index of
+ * res->shared_obj. */
 static int name_objects(run *r, ch_coact_result *res)
 {
     int rc = CHORUS_ENOMEM;
     uint32_t *idx[CH_B__COUNT] = {0};   /* per behaviour and object: its ch_object, or CH_NONE */
     size_t cap = 0;
-    for (size_t i = 0; i < res->n_shared; i++) {
-        ch_shared *sh = &res->shared[i];
+    const size_t n = res->n_shared + res->n_evidence;
+    for (size_t i = 0; i < n; i++) {
+        ch_shared *sh = i < res->n_shared ? &res->shared[i] : &res->evidence[i - res->n_shared];
         const uint8_t b = res->edges[sh->edge].behaviour;
         const ch_evset *es = &r->b[b].es;
         if (!idx[b]) {
@@ -1005,17 +1181,67 @@ out:
     return rc;
 }
 
+/* Evidence rows an edge can fill: one per occasion (a burst of one object) at most; the
+ * occasions of a short-look edge are at least as many as the long-look bursts its rows name. */
+static uint32_t edge_slots(const ch_edge *e)
+{
+    return e->n_occasions > e->n_objects ? e->n_occasions : e->n_objects;
+}
+
+/* Rows of evidence when every edge keeps at most cap of its slots. */
+static size_t evidence_rows(const ch_edge *e, size_t n, uint64_t cap)
+{
+    size_t rows = 0;
+    for (size_t i = 0; i < n; i++)
+        rows += edge_slots(&e[i]) < cap ? edge_slots(&e[i]) : (size_t)cap;
+    return rows;
+}
+
+/* The per-edge cap of the evidence (ch_coact_result): 0 when every edge's objects fit in
+ * max rows, else the largest cap >= CH_SHARED_PER_EDGE whose rows fit (CH_SHARED_PER_EDGE
+ * when none does: shared[] holds as much anyway). Bisection: O(edges log objects). */
+static uint32_t evidence_cap(const ch_edge *e, size_t n, size_t max)
+{
+    uint32_t hi = 0;
+    for (size_t i = 0; i < n; i++)
+        hi = edge_slots(&e[i]) > hi ? edge_slots(&e[i]) : hi;
+    if (evidence_rows(e, n, hi) <= max)
+        return 0;
+    uint32_t lo = CH_SHARED_PER_EDGE;   /* invariant: lo fits or is the floor; hi does not */
+    if (hi <= lo)
+        return lo;
+    while (hi - lo > 1) {
+        const uint32_t mid = lo + (hi - lo) / 2;
+        if (evidence_rows(e, n, mid) <= max)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 static int evidence(run *r, ch_coact_result *res)
 {
     if (res->n_edges == 0)
         return CHORUS_OK;
-    size_t slots;
-    if (!ch_mul_ok(res->n_edges, CH_SHARED_PER_EDGE, &slots))
-        return CHORUS_ENOMEM;
     r->edges = res->edges;
     r->nedges = res->n_edges;
-    if (!(r->ev = ch_malloc(slots * sizeof *r->ev)) ||
-        !(r->nev = ch_calloc(res->n_edges, sizeof *r->nev)))
+    const size_t max = r->o.max_evidence ? r->o.max_evidence : CH_COACT_MAX_EVIDENCE;
+    res->evidence_cap = evidence_cap(res->edges, res->n_edges, max);
+    const uint64_t cap = res->evidence_cap ? res->evidence_cap : UINT64_MAX;
+    if (!(r->evbeg = ch_malloc((res->n_edges + 1) * sizeof *r->evbeg)))
+        return CHORUS_ENOMEM;
+    size_t slots = 0;
+    for (size_t i = 0; i < res->n_edges; i++) {
+        r->evbeg[i] = slots;
+        const uint32_t no = edge_slots(&res->edges[i]);
+        slots += no < cap ? no : (size_t)cap;
+        res->evidence_trimmed += no > cap;
+    }
+    r->evbeg[res->n_edges] = slots;
+    if (!(r->ev = ch_malloc((slots ? slots : 1) * sizeof *r->ev)) ||
+        !(r->nev = ch_calloc(res->n_edges, sizeof *r->nev)) ||
+        !(r->lead = res->lead = ch_calloc(res->n_edges, sizeof *res->lead)))
         return CHORUS_ENOMEM;
     size_t e = 0;
     for (int b = 0; b <= CH_B__COUNT; b++) {
@@ -1026,17 +1252,25 @@ static int evidence(run *r, ch_coact_result *res)
     int rc = ch_parallel_for(r->threads, CH_B__COUNT, evidence_task, r);
     if (rc)
         return rc;
+    /* shared[]: the first CH_SHARED_PER_EDGE rows of each edge; evidence[]: all of them,
+     * closed up in place (an edge fills one slot per long-look burst it shared) */
     size_t n = 0;
     for (size_t i = 0; i < res->n_edges; i++)
-        n += r->nev[i];
+        n += r->nev[i] < CH_SHARED_PER_EDGE ? r->nev[i] : CH_SHARED_PER_EDGE;
     if (!(res->shared = ch_malloc((n ? n : 1) * sizeof *res->shared)))
         return CHORUS_ENOMEM;
-    size_t k = 0;
+    size_t k = 0, m = 0;
     for (size_t i = 0; i < res->n_edges; i++) {
-        for (uint8_t s = 0; s < r->nev[i]; s++)
-            res->shared[k++] = r->ev[i * CH_SHARED_PER_EDGE + s];
+        for (uint32_t s = 0; s < r->nev[i]; s++) {
+            if (s < CH_SHARED_PER_EDGE)
+                res->shared[k++] = r->ev[r->evbeg[i] + s];
+            r->ev[m++] = r->ev[r->evbeg[i] + s];
+        }
     }
     res->n_shared = n;
+    res->evidence = r->ev;   /* ownership moves to the result */
+    res->n_evidence = m;
+    r->ev = NULL;
     return name_objects(r, res);
 }
 
@@ -1101,15 +1335,32 @@ static int compat(run *r, ch_coact_result *res)
                 .text = t};
             sh->object = (uint32_t)res->n_shared_obj++;
         }
-        /* merge: both parts are sorted by edge, and hold different edges */
+        /* merge: both parts are sorted by edge, and hold different edges; the co-similarity
+         * rows are complete evidence too (at most CH_SHARED_PER_EDGE per edge) */
         size_t i = 0, j = 0, k = 0;
         while (i < res->n_shared || j < co.n_sim)
             all[k++] = j == co.n_sim || (i < res->n_shared && res->shared[i].edge < co.sim[j].edge)
                            ? res->shared[i++]
                            : co.sim[j++];
+        const size_t nev = res->n_evidence + co.n_sim;
+        ch_shared *ev = ch_malloc(nev * sizeof *ev);
+        if (!ev) {
+            ch_free(all);
+            rc = CHORUS_ENOMEM;
+            goto out;
+        }
+        i = j = k = 0;
+        while (i < res->n_evidence || j < co.n_sim)
+            ev[k++] = j == co.n_sim ||
+                              (i < res->n_evidence && res->evidence[i].edge < co.sim[j].edge)
+                          ? res->evidence[i++]
+                          : co.sim[j++];
         ch_free(res->shared);
         res->shared = all;
         res->n_shared = n;
+        ch_free(res->evidence);
+        res->evidence = ev;
+        res->n_evidence = nev;
     }
 out:
     ch_free(co.sim);
@@ -1201,6 +1452,7 @@ int ch_coact_pairs(const ch_corpus *c, const ch_coact_opts *o, ch_behaviour b, c
     /* every behaviour is extracted, so that the windows are those of ch_coact_run */
     r.count_mask = 1u << b;
     r.keep_min = 1;
+    r.keep_min_units = 1;
     r.keep_all = true;
     if ((rc = run_front(&r, false)))
         goto out;

@@ -8,7 +8,11 @@
  *              or account id — and the hash of its normalized text)
  *   reply      the parent post          quote      the quoted post (ids as for repost)
  *   link       a canonical URL (ch_url_canon, text/url.h)
- *   hashtag    the set of a post's hashtags, when it has ≥ 2 (folded like text, deduplicated)
+ *   hashtag    one hashtag per post: its rarest (fewest distinct accounts in the corpus), folded
+ *              like text — a post is one act however many tags it carries, and a popular tag
+ *              appended to a push's own does not change its object
+ *   mention    one mentioned account per post: its least-mentioned (not the author, not the
+ *              replied-to account), by handle on the post's platform
  *   narrative  a near-duplicate narrative id (from neardup; optional input)
  *   statement  a parroted statement id (from parrot; optional input)
  *   like       the liked post (ids as for repost)
@@ -32,14 +36,31 @@
  *   - A candidate pair (a, b, behaviour) collects n_objects = distinct objects with at least
  *     one co-acting event pair (an account acting twice on an object counts it once),
  *     n_occasions = distinct occasions with one (an occasion: a run of the object's events,
- *     any accounts, with gaps <= window; a hashtag set pushed together on four days is four),
+ *     any accounts, with gaps <= window; a hashtag pushed together on four days is four),
+ *     n_units = what the test counts: n_occasions, except that at the long look the posts of
+ *     one audience source (below) count once together,
  *     n_events = co-acting event pairs, weight = sum over those objects of
  *     ln(1 + N / actors(object)), N = accounts active in the behaviour.
  *   - Null model: b's k_b events land on action slots of the behaviour independently of a.
  *     D_a = number of (other event, a's event) pairs within the window on a's objects, E =
  *     events of the behaviour; expected co-acting events lambda = max(k_b D_a, k_a D_b) / E,
- *     p = P(Poisson(lambda) >= n_occasions) when n_objects >= min_objects (else 1). Popular
- *     objects and active accounts raise lambda.
+ *     p = P(Poisson(lambda) >= n_units) when n_objects >= min_objects and n_units >= min_units
+ *     (else 1). Popular objects and active accounts raise lambda. At the long look, lambda is
+ *     at least the time-placement null sum_o k_a(o) k_b(o) min(1, 2W / span) (k_x(o): x's
+ *     events on o, span: the behaviour's first to last event): two accounts that use the same
+ *     niche tag every few hours for weeks meet within hours by chance. (At the short look the
+ *     same bound cost a third of the hashtag pushes' recall on the tuning seeds: bursts repeat
+ *     the tag many times.)
+ *   - Audiences. A hashtag or mentioned account is an audience object when, over its
+ *     occasions at the long look with two or more accounts, the mean number of accounts is
+ *     below 0.3 of its distinct accounts (two occasions at least): every burst brings together
+ *     another part of a large group (fans during games), where a cell comes back nearly whole
+ *     each time. Audience objects generate no pairs, like crowd objects (objects_crowd counts
+ *     both). A source (the author of a reposted, replied-to or quoted post) is an audience
+ *     source when its posts are acted on by, on average, fewer than 0.5 of the accounts that
+ *     act on any of them: at the long look its posts count as one unit for a pair (following
+ *     an account is one fact, not one coincidence per post); the short look still counts
+ *     each tight burst on them.
  *   - Two looks (window auto): each behaviour is evaluated at a short window (the estimate
  *     below) and a long one (long_window[b]: 6 h for the actions, 3 days for narratives and
  *     statements, which are text rather than moments). A pair keeps the better look, and its
@@ -66,7 +87,8 @@
  * in a bit array the pairs generated twice or more; only those are counted, in hash tables of
  * at most max_table_bytes each (when more pairs could pass, they are split by hash into
  * partitions counted one table at a time). Memory: O(events + accounts) plus one table and the
- * bit arrays. Threads work on tasks (behaviours, chunks of objects, partitions); results are
+ * bit arrays, and the evidence: 16 bytes per shared object of an edge, at most max_evidence
+ * rows. Threads work on tasks (behaviours, chunks of objects, partitions); results are
  * merged in a fixed order and do not depend on the thread count. Only candidates with
  * p <= max(screen_p, alpha) are kept, at most 2 max_edges per task. On 941k posts (a stress
  * input with viral posts) the stage takes 0.16-0.24x the time of ingest at 60-3600 s and
@@ -92,7 +114,9 @@ typedef struct ch_coact_opts {
     int64_t long_window[CH_B__COUNT]; /* window auto's long look per behaviour (defaults: 21600
                                 for repost, reply, quote, link, hashtag; 259200 for narrative
                                 and statement); <= 0: the short look only */
-    uint32_t min_objects;    /* distinct shared objects an edge needs (default 2) */
+    uint32_t min_objects;    /* distinct shared objects an edge needs (default 1) */
+    uint32_t min_units;      /* units of evidence an edge needs (default 2): distinct occasions,
+                                a source's posts counting once (see above) */
     double alpha;            /* false discovery rate of the CH_EDGE_SIGNIFICANT flag (default
                                 1e-3, Benjamini–Hochberg over all account pairs) */
     double screen_p;         /* edges returned: corrected p <= screen_p (default 0.01), plus the
@@ -113,6 +137,8 @@ typedef struct ch_coact_opts {
     uint32_t behaviours;     /* bit (1u << b) selects behaviour b; 0 = all (under compat: the
                                 peer tool's networks, ch_coact_compat_behaviours) */
     size_t max_table_bytes;  /* bound on one candidate-pair table (default 256 MiB) */
+    size_t max_evidence;     /* rows of complete evidence at most (default
+                                CH_COACT_MAX_EVIDENCE); 0 = the default. See ch_coact_result */
     /* Expert control (docs/coordination.md §10): */
     int64_t window_of[CH_B__COUNT]; /* > 0: behaviour b's window, fixed (one look), whatever
                                 `window` says; 0 (default): as `window` says */
@@ -170,6 +196,8 @@ void ch_coact_opts_default(ch_coact_opts *o);
 #define CH_COACT_LONG_STATEMENT 259200  /* default long look of statement (3 days) */
 #define CH_COACT_MAX_EDGES ((size_t)1 << 20)
 #define CH_COACT_MAX_OBJECT_ACTORS 10000
+/* Complete evidence held at most, in rows (16 bytes each: 128 MiB), see ch_coact_result. */
+#define CH_COACT_MAX_EVIDENCE ((size_t)1 << 23)
 
 /* ch_edge.flags */
 #define CH_EDGE_SIGNIFICANT 1u   /* passes Benjamini–Hochberg at alpha on its own */
@@ -189,6 +217,9 @@ typedef struct ch_edge {
     uint8_t flags;           /* CH_EDGE_* */
     uint32_t n_occasions;    /* distinct occasions both acted on: an occasion is a run of an
                                 object's actions with gaps <= window */
+    uint32_t n_units;        /* units of evidence, what the test counts: n_occasions, except
+                                that the objects of one source (posts by one author, for
+                                repost, reply and quote) count once together */
 } ch_edge;
 
 /* What a shared object is. The behaviour says what was done to it (a post is reposted,
@@ -198,13 +229,18 @@ typedef enum ch_object_type {
     CH_OBJ_POST_TEXT,        /* a post known only as "RT @handle: text" (no id): its author and
                                 its normalized text */
     CH_OBJ_URL,              /* a canonical URL (link) */
-    CH_OBJ_HASHTAGS,         /* a set of two or more hashtags (hashtag) */
+    CH_OBJ_HASHTAGS,         /* a set of two or more hashtags: no longer produced (hashtag objects
+                                are single tags, CH_OBJ_HASHTAG); kept so stored numbers keep
+                                their meaning */
     CH_OBJ_NARRATIVE,        /* a near-duplicate narrative (narrative) */
     CH_OBJ_STATEMENT,        /* an official statement (statement) */
+    CH_OBJ_HASHTAG,          /* one hashtag (hashtag) */
+    CH_OBJ_ACCOUNT,          /* a mentioned account, by its handle (mention) */
     CH_OBJ__COUNT
 } ch_object_type;
 
-/* "post", "post_text", "url", "hashtags", "narrative", "statement"; "?" out of range. */
+/* "post", "post_text", "url", "hashtags", "narrative", "statement", "hashtag", "account"; "?"
+ * out of range. */
 const char *ch_object_type_name(ch_object_type t);
 
 /* One object the evidence names, as the stage identified it: every evidence row on the same
@@ -229,28 +265,56 @@ typedef struct ch_object {
                                 o->statement_ids names it, else "statement #<index>") */
 } ch_object;
 
-/* Evidence: one shared object of an edge, for reports. */
+/* Evidence: one shared object of an edge (the first co-acting pair of posts on it, in the
+ * sweep's order: the object's events by time), for reports and the results database. */
 typedef struct ch_shared {
     uint32_t edge;           /* index into edges */
     uint32_t post_a, post_b; /* corpus post indices of the two co-acting posts (of a, of b) */
     uint32_t object;         /* index into shared_obj: what the two posts acted on */
+    uint32_t occasion;       /* the object's occasion at the long look (a run of its events with
+                                gaps <= the long window), numbered from 1 within the behaviour:
+                                rows with equal object and occasion are one burst; 0 = unknown */
 } ch_shared;
 
-#define CH_SHARED_PER_EDGE 5 /* evidence kept per edge: the first shared objects in corpus order */
+#define CH_SHARED_PER_EDGE 5 /* evidence kept per edge in a bounded run: the first shared
+                                occasions in corpus order (a hashtag pushed in five bursts
+                                gives five rows) */
+
+/* Who acted first in an edge's co-acting event pairs (the n_events pairs of its look): a pair
+ * whose two posts have the same time counts in same_time. */
+typedef struct ch_edge_lead {
+    uint32_t a_first;        /* pairs where a's post is the earlier */
+    uint32_t b_first;        /* pairs where b's post is the earlier */
+    uint32_t same_time;
+} ch_edge_lead;
 
 typedef struct ch_coact_result {
     ch_edge *edges;          /* screened edges, sorted by (behaviour, a, b) */
     size_t n_edges;
-    ch_shared *shared;       /* up to CH_SHARED_PER_EDGE per edge, sorted by edge */
+    ch_shared *shared;       /* up to CH_SHARED_PER_EDGE per edge, sorted by edge: what the
+                                network stage weighs (the first rows of each edge's evidence) */
     size_t n_shared;
-    ch_object *shared_obj;   /* the distinct objects of shared[], in order of first use */
+    /* Complete evidence: one row per shared object of every edge (n_objects rows per edge),
+     * sorted by edge, each edge's rows in the order of the sweep (shared[] holds the first
+     * CH_SHARED_PER_EDGE of them). Bounded by max_evidence rows: when the edges' objects add up
+     * to more, every edge keeps its first evidence_cap rows, evidence_cap the largest count
+     * (at least CH_SHARED_PER_EDGE) that fits, so small edges stay complete and the largest
+     * are cut; evidence_trimmed counts the edges cut. */
+    ch_shared *evidence;
+    size_t n_evidence;
+    uint32_t evidence_cap;   /* 0: no cut, every edge complete */
+    uint64_t evidence_trimmed;
+    ch_edge_lead *lead;      /* n_edges entries: who acted first, per edge */
+    ch_object *shared_obj;   /* the distinct objects of shared[] and evidence[], in order of
+                                first use by shared[], then by evidence[] */
     size_t n_shared_obj;
     int64_t window;          /* the short window (given, or estimated pooled over behaviours) */
     uint64_t events[CH_B__COUNT];          /* events considered per behaviour */
     uint64_t pairs_tested[CH_B__COUNT];    /* candidate pairs with >= min_objects objects (in
                                               the longer look), which enter the test */
     uint64_t objects_capped[CH_B__COUNT];  /* objects whose pair generation hit the bound */
-    uint64_t objects_crowd[CH_B__COUNT];   /* crowd objects (max_object_actors), no pairs */
+    uint64_t objects_crowd[CH_B__COUNT];   /* crowd objects (max_object_actors) and audience
+                                              objects (see above): no pairs */
     int64_t windows[CH_B__COUNT];          /* short look's window per behaviour */
     int64_t windows_long[CH_B__COUNT];     /* long look's window, 0 when a single look */
     uint64_t objects[CH_B__COUNT];         /* distinct objects per behaviour */
@@ -273,10 +337,16 @@ typedef struct ch_coact_result {
 int ch_coact_run(const ch_corpus *c, const ch_coact_opts *o, ch_coact_result **out);
 void ch_coact_result_free(ch_coact_result *r);   /* harmless on NULL */
 
-/* The object of evidence row i (i < r->n_shared). */
+/* The object of shared row i (i < r->n_shared). */
 static inline const ch_object *ch_coact_shared_object(const ch_coact_result *r, size_t i)
 {
     return &r->shared_obj[r->shared[i].object];
+}
+
+/* The object of complete evidence row i (i < r->n_evidence). */
+static inline const ch_object *ch_coact_evidence_object(const ch_coact_result *r, size_t i)
+{
+    return &r->shared_obj[r->evidence[i].object];
 }
 
 /* Candidate pairs of one behaviour before the significance test: every pair (a < b) with at

@@ -443,7 +443,8 @@ static int similarity_behaviour(const ch_corpus *c, const ch_coact_opts *o, int6
                 goto out;
             }
             /* .edge indexes eout here; the caller renumbers */
-            out->sim[out->n_sim++] = (ch_shared){(uint32_t)e, rs.v[ri].pa, rs.v[ri].pb, 0};
+            out->sim[out->n_sim++] =
+                (ch_shared){.edge = (uint32_t)e, .post_a = rs.v[ri].pa, .post_b = rs.v[ri].pb};
         }
     }
     rc = CHORUS_OK;

@@ -5,17 +5,28 @@
  * Keys: objects named by an id are keyed by that id: narratives and statements by their index
  * (below 2^32), reposted, replied-to and quoted posts by (platform << 32 | pool id of the post
  * id), since a post id means a post on the referring account's platform. Objects named by
- * content (canonical URL, hashtag set, "RT @handle: text") are keyed by a 64-bit XXH3 hash
- * with bit 63 set, so the two kinds never meet; hash collisions between distinct objects have
- * probability ~n²/2^64. URLs and hashtag sets are the same objects on every platform; an
- * "RT @handle" original is its platform's.
+ * content (canonical URL, hashtag, mentioned handle, "RT @handle: text") are keyed by a 64-bit
+ * XXH3 hash with bit 63 set, so the two kinds never meet; hash collisions between distinct
+ * objects have probability ~n²/2^64. URLs and hashtags are the same objects on every platform;
+ * an "RT @handle" original and a mentioned handle are their platform's.
+ *
+ * Hashtags and mentions: a post acts on one tag and one mentioned account, its rarest — the
+ * one the fewest distinct accounts of the corpus use (ties: the smaller key). A push that
+ * appends a trending tag to its own keeps its object, a post is one action however many tags
+ * it carries (counting each tag would count one act several times over), and the rarity comes
+ * from a pre-pass over the posts. A reply's addressee (the replied-to account, which the reply
+ * behaviour covers) and the author's own handle are not mentions.
  *
  * The same file names the objects of the evidence (ch_coact_name_object): it is the one place
  * that knows what a key stands for.
  *
- * A repost carries its original's URLs, hashtags and text. Counting them again would turn
- * every co-repost into a co-link, co-hashtag and co-narrative too, so reposts only take part
- * in the repost behaviour.
+ * A repost carries its original's URLs, hashtags, mentions and text. Counting them again would
+ * turn every co-repost into a co-link, co-hashtag and co-narrative too, so reposts only take
+ * part in the repost behaviour.
+ *
+ * Sources: a repost, reply or quote also names the author of the post it acts on (its account
+ * id, else its handle; 0 when the export names neither): ch_ev.src, which the stage uses to
+ * count an author's audience once (coact.h).
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -24,6 +35,7 @@
 #include <xxhash.h>
 
 #include "core/alloc.h"
+#include "core/hash.h"
 #include "detect/coact/coact_int.h"
 #include "text/url.h"
 
@@ -43,11 +55,11 @@ static uint64_t platform_seed(const ch_corpus *c, uint32_t acct)
     return XXH3_64bits(name, strlen(name));
 }
 
-static int push(ch_evraw *r, uint64_t key, const ch_post *p, uint32_t post)
+static int push(ch_evraw *r, uint64_t key, uint64_t src, const ch_post *p, uint32_t post)
 {
     if (r->n == r->cap && ch_grow((void **)&r->ev, &r->cap, r->n + 1, sizeof *r->ev))
         return CHORUS_ENOMEM;
-    r->ev[r->n++] = (ch_ev){key, p->created_at, p->account, post};
+    r->ev[r->n++] = (ch_ev){key, p->created_at, p->account, post, src};
     return CHORUS_OK;
 }
 
@@ -128,12 +140,84 @@ int ch_coact_rt_key(const ch_corpus *c, const ch_post *p, ch_normbuf *nb, uint64
     return CHORUS_OK;
 }
 
+/* Distinct accounts per hashtag or mention key: an open-addressing set of (key, account) and
+ * a map key -> count, both in one table type (a = UINT32_MAX in the map). Keys are never 0
+ * (tag keys have bit 1 set, mention keys bit 63), so 0 marks a free slot. Load <= 1/2. */
+typedef struct kent {
+    uint64_t k;
+    uint32_t a, v;
+} kent;
+
+typedef struct kmap {
+    kent *e;
+    size_t mask, used;
+} kmap;
+
+static int km_slot(kmap *m, uint64_t k, uint32_t a, kent **out)
+{
+    if (2 * (m->used + 1) > m->mask + 1 || !m->e) {
+        const size_t cap = m->e ? 2 * (m->mask + 1) : 1024;
+        kent *e = ch_calloc(cap, sizeof *e);
+        if (!e)
+            return CHORUS_ENOMEM;
+        for (size_t i = 0; m->e && i <= m->mask; i++) {
+            if (!m->e[i].k)
+                continue;
+            size_t j = ch_mix64(m->e[i].k ^ m->e[i].a) & (cap - 1);
+            while (e[j].k)
+                j = (j + 1) & (cap - 1);
+            e[j] = m->e[i];
+        }
+        ch_free(m->e);
+        m->e = e;
+        m->mask = cap - 1;
+    }
+    size_t j = ch_mix64(k ^ a) & m->mask;
+    while (m->e[j].k && (m->e[j].k != k || m->e[j].a != a))
+        j = (j + 1) & m->mask;
+    if (!m->e[j].k) {
+        m->e[j] = (kent){k, a, 0};
+        m->used++;
+    }
+    *out = &m->e[j];
+    return CHORUS_OK;
+}
+
+/* Distinct accounts using key k so far (0 when none). */
+static uint32_t km_count(const kmap *m, uint64_t k)
+{
+    if (!m->e)
+        return 0;
+    size_t j = ch_mix64(k ^ UINT32_MAX) & m->mask;
+    while (m->e[j].k && (m->e[j].k != k || m->e[j].a != UINT32_MAX))
+        j = (j + 1) & m->mask;
+    return m->e[j].k ? m->e[j].v : 0;
+}
+
+/* Counts account `a` once for key k. */
+static int km_use(kmap *seen, kmap *count, uint64_t k, uint32_t a)
+{
+    kent *e;
+    int rc = km_slot(seen, k, a, &e);
+    if (rc || e->v)
+        return rc;
+    e->v = 1;
+    if ((rc = km_slot(count, k, UINT32_MAX, &e)))
+        return rc;
+    e->v++;
+    return CHORUS_OK;
+}
+
 typedef struct xctx {
     const ch_corpus *c;
     const ch_pool *pool;
     ch_normbuf nb;
     uint64_t *url_key;    /* pool id -> canonical URL key; 0 = not computed, 1 = not a URL */
     uint64_t *tag_key;    /* pool id -> folded hashtag hash; 0 = not computed, 1 = empty */
+    uint64_t *men_key;    /* pool id -> hash of the lower-case handle; 0 = not computed, 1 =
+                             empty */
+    uint64_t pseed[CH_MAX_PLATFORMS]; /* platform_seed per platform index; 0 = not computed */
+    kmap seen, count;     /* distinct accounts per tag and mention key */
     char *buf;            /* canonical URL scratch */
     size_t bufcap;
     bool raw_urls;        /* compatibility modes: URLs as written */
@@ -198,23 +282,53 @@ static int is_quoted_permalink(xctx *x, const ch_post *p, ch_sid sid, bool *yes)
     return CHORUS_OK;
 }
 
+/* Key of a hashtag as written (with or without '#'): folded like post text — case, NFKC,
+ * diacritics, look-alike letters — then hashed; 1 when it folds to nothing. */
+static int tag_hash(const char *s, size_t n, ch_normbuf *nb, uint64_t *out)
+{
+    if (n && s[0] == '#') {
+        s++;
+        n--;
+    }
+    int rc = ch_normalize(s, n, 0, nb);
+    if (rc && rc != CHORUS_ELIMIT)
+        return rc;
+    *out = !rc && nb->len ? (XXH3_64bits(nb->s, nb->len) | 2 | KEY_HASHED) : 1;
+    return CHORUS_OK;
+}
+
 static int tag_key(xctx *x, ch_sid sid, uint64_t *out)
 {
     if (!x->tag_key[sid]) {
-        const char *s = ch_pool_str(x->pool, sid);
-        size_t n = ch_pool_len(x->pool, sid);
-        if (n && s[0] == '#') {
-            s++;
-            n--;
-        }
-        /* Same folding as post text: case, NFKC, diacritics, look-alike letters. */
-        int rc = ch_normalize(s, n, 0, &x->nb);
-        if (rc && rc != CHORUS_ELIMIT)
+        int rc = tag_hash(ch_pool_str(x->pool, sid), ch_pool_len(x->pool, sid), &x->nb,
+                          &x->tag_key[sid]);
+        if (rc)
             return rc;
-        x->tag_key[sid] = !rc && x->nb.len ? XXH3_64bits(x->nb.s, x->nb.len) | 2 : 1;
     }
     *out = x->tag_key[sid];
     return CHORUS_OK;
+}
+
+/* Hash of a handle in lower case without a leading '@'; 1 when empty. */
+static uint64_t handle_hash_str(const char *s, size_t n)
+{
+    if (n && s[0] == '@') {
+        s++;
+        n--;
+    }
+    char low[256];
+    if (n > sizeof low)
+        n = sizeof low;   /* never a real handle; still one key */
+    for (size_t i = 0; i < n; i++)
+        low[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] + 32) : s[i];
+    return n ? XXH3_64bits(low, n) | 2 : 1;
+}
+
+/* Key of a mentioned handle (handle_hash_str) on platform seed `seed` (handles are per
+ * platform). */
+static uint64_t mention_key_seed(uint64_t hh, uint64_t seed)
+{
+    return ch_mix64(hh ^ (seed | 1)) | KEY_HASHED;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -223,10 +337,144 @@ static int cmp_u64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Sorts and deduplicates set[0..n); returns the new length. */
+static size_t uniq_u64(uint64_t *set, size_t n)
+{
+    qsort(set, n, sizeof set[0], cmp_u64);
+    size_t u = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (u == 0 || set[u - 1] != set[k])
+            set[u++] = set[k];
+    }
+    return u;
+}
+
+/* handle_hash_str of a pool string, cached by pool id. */
+static uint64_t handle_hash(xctx *x, ch_sid sid)
+{
+    if (!x->men_key[sid])
+        x->men_key[sid] = handle_hash_str(ch_pool_str(x->pool, sid), ch_pool_len(x->pool, sid));
+    return x->men_key[sid];
+}
+
+/* Key of a mentioned handle on the platform of the mentioning account. */
+static uint64_t mention_key(xctx *x, uint32_t acct, uint64_t hh)
+{
+    const uint8_t pl = ch_corpus_account(x->c, acct)->platform;
+    if (!x->pseed[pl])
+        x->pseed[pl] = platform_seed(x->c, acct) | 1;
+    return mention_key_seed(hh, x->pseed[pl]);
+}
+
+/* The distinct tag keys of post p, sorted; returns how many (into set). */
+static int post_tags(xctx *x, const ch_post *p, uint64_t set[CH_MAX_ENTITIES], size_t *n)
+{
+    size_t ns = 0;
+    for (size_t k = 0; k < p->n_hashtags && ns < CH_MAX_ENTITIES; k++) {
+        uint64_t h;
+        int rc = tag_key(x, p->hashtags[k], &h);
+        if (rc)
+            return rc;
+        if (h != 1)
+            set[ns++] = h;
+    }
+    *n = uniq_u64(set, ns);
+    return CHORUS_OK;
+}
+
+/* The distinct mention keys of post p: neither the author's own handle nor, for a reply, the
+ * replied-to account's. */
+static size_t post_mentions(xctx *x, const ch_post *p, uint64_t set[CH_MAX_ENTITIES])
+{
+    const ch_account *me = ch_corpus_account(x->c, p->account);
+    const uint64_t self = me->handle ? handle_hash(x, me->handle) : 1;
+    const uint64_t addressee =
+        p->kind == CH_KIND_REPLY && p->ref_handle ? handle_hash(x, p->ref_handle) : 1;
+    size_t ns = 0;
+    for (size_t k = 0; k < p->n_mentions && ns < CH_MAX_ENTITIES; k++) {
+        const uint64_t hh = handle_hash(x, p->mentions[k]);
+        if (hh == 1 || hh == self || hh == addressee)
+            continue;
+        set[ns++] = mention_key(x, p->account, hh);
+    }
+    return uniq_u64(set, ns);
+}
+
+/* The rarest key of set[0..n) (fewest distinct accounts, then the smaller key). */
+static uint64_t rarest(const xctx *x, const uint64_t *set, size_t n)
+{
+    uint64_t best = set[0];
+    uint32_t bn = km_count(&x->count, best);
+    for (size_t k = 1; k < n; k++) {
+        const uint32_t c = km_count(&x->count, set[k]);
+        if (c < bn || (c == bn && set[k] < best)) {
+            best = set[k];
+            bn = c;
+        }
+    }
+    return best;
+}
+
 static bool is_rt_text(const ch_post *p)
 {
     size_t h0, h1, body;
     return p->text && rt_prefix(p->text, p->text_len, &h0, &h1, &body);
+}
+
+/* The source of a post-referencing event: the referenced post's author on the account's
+ * platform (account id, else handle in lower case), hashed; 0 when unknown. */
+static uint64_t source_key(xctx *x, const ch_post *p)
+{
+    uint64_t h;
+    if (p->ref_account)
+        h = XXH3_64bits(ch_pool_str(x->pool, p->ref_account), ch_pool_len(x->pool, p->ref_account));
+    else if (p->ref_handle)
+        h = handle_hash(x, p->ref_handle) ^ UINT64_C(0x5bd1e9955bd1e995);
+    else
+        return 0;
+    return mention_key(x, p->account, h);
+}
+
+/* The RT @handle source of a repost known only by its text. */
+static uint64_t rt_source(xctx *x, const ch_post *p)
+{
+    size_t h0, h1, body;
+    if (!p->text || !rt_prefix(p->text, p->text_len, &h0, &h1, &body))
+        return 0;
+    const char *low = p->text + h0;
+    const size_t n = h1 - h0;
+    return mention_key(x, p->account, handle_hash_str(low, n) ^ UINT64_C(0x5bd1e9955bd1e995));
+}
+
+/* Pre-pass: distinct accounts per tag and per mentioned account (see the top of the file). */
+static int count_rarity(xctx *x, uint32_t mask)
+{
+    const size_t np = ch_corpus_nposts(x->c);
+    uint64_t set[CH_MAX_ENTITIES];
+    size_t ns;
+    int rc;
+    for (size_t i = 0; i < np; i++) {
+        const ch_post *p = ch_corpus_post(x->c, i);
+        if (p->kind == CH_KIND_REPOST || p->kind == CH_KIND_LIKE || is_rt_text(p))
+            continue;
+        if ((mask & (1u << CH_B_HASHTAG)) && p->n_hashtags) {
+            if ((rc = post_tags(x, p, set, &ns)))
+                return rc;
+            for (size_t k = 0; k < ns; k++)
+                if ((rc = km_use(&x->seen, &x->count, set[k], p->account)))
+                    return rc;
+        }
+        if ((mask & (1u << CH_B_MENTION)) && p->n_mentions) {
+            ns = post_mentions(x, p, set);
+            for (size_t k = 0; k < ns; k++)
+                if ((rc = km_use(&x->seen, &x->count, set[k], p->account)))
+                    return rc;
+        }
+    }
+    /* the (key, account) set is not needed any more */
+    ch_free(x->seen.e);
+    x->seen = (kmap){0};
+    return CHORUS_OK;
 }
 
 int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
@@ -242,16 +490,15 @@ int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
     const size_t np = ch_corpus_nposts(c);
     if (np > UINT32_MAX - 1)
         return CHORUS_ELIMIT;
-    if (mask & (1u << CH_B_LINK)) {
-        if (!(x.url_key = ch_calloc(nsid, sizeof *x.url_key)))
-            return CHORUS_ENOMEM;
+    if ((mask & (1u << CH_B_LINK)) && !(x.url_key = ch_calloc(nsid, sizeof *x.url_key)))
+        return CHORUS_ENOMEM;
+    if (((mask & (1u << CH_B_HASHTAG)) && !(x.tag_key = ch_calloc(nsid, sizeof *x.tag_key))) ||
+        !(x.men_key = ch_calloc(nsid, sizeof *x.men_key))) {
+        rc = CHORUS_ENOMEM;
+        goto out;
     }
-    if (mask & (1u << CH_B_HASHTAG)) {
-        if (!(x.tag_key = ch_calloc(nsid, sizeof *x.tag_key))) {
-            rc = CHORUS_ENOMEM;
-            goto out;
-        }
-    }
+    if ((mask & ((1u << CH_B_HASHTAG) | (1u << CH_B_MENTION))) && (rc = count_rarity(&x, mask)))
+        goto out;
     for (size_t i = 0; i < np; i++) {
         const ch_post *p = ch_corpus_post(c, i);
         const uint32_t pi = (uint32_t)i;
@@ -259,30 +506,38 @@ int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
         bool repost = p->kind == CH_KIND_REPOST || (p->kind == CH_KIND_POST && is_rt_text(p));
         if (repost && (mask & (1u << CH_B_REPOST))) {
             uint64_t key = p->ref_id ? id_key(c, p->account, p->ref_id) : 0;
+            uint64_t src = source_key(&x, p);
             /* the peer tools know a repost by the original's id only */
             if (!key && !x.raw_urls && (rc = ch_coact_rt_key(c, p, &x.nb, &key)))
                 goto out;
-            if (key && (rc = push(&raw[CH_B_REPOST], key, p, pi)))
+            if (!src)
+                src = rt_source(&x, p);
+            if (key && (rc = push(&raw[CH_B_REPOST], key, src, p, pi)))
                 goto out;
         }
         if (p->kind == CH_KIND_REPLY && p->ref_id && (mask & (1u << CH_B_REPLY)) &&
-            (rc = push(&raw[CH_B_REPLY], id_key(c, p->account, p->ref_id), p, pi)))
+            (rc = push(&raw[CH_B_REPLY], id_key(c, p->account, p->ref_id), source_key(&x, p), p,
+                       pi)))
             goto out;
         if (p->kind == CH_KIND_QUOTE && p->ref_id && (mask & (1u << CH_B_QUOTE)) &&
-            (rc = push(&raw[CH_B_QUOTE], id_key(c, p->account, p->ref_id), p, pi)))
+            (rc = push(&raw[CH_B_QUOTE], id_key(c, p->account, p->ref_id), source_key(&x, p), p,
+                       pi)))
             goto out;
-        /* Co-like: the liked post, as for reposts. */
+        /* Co-like: the liked post, as for reposts (the liked posts of one author are one
+         * source). */
         if (p->kind == CH_KIND_LIKE && p->ref_id && (mask & (1u << CH_B_LIKE)) &&
-            (rc = push(&raw[CH_B_LIKE], id_key(c, p->account, p->ref_id), p, pi)))
+            (rc = push(&raw[CH_B_LIKE], id_key(c, p->account, p->ref_id), source_key(&x, p), p,
+                       pi)))
             goto out;
         /* Co-commenting in a thread: a reply inside the thread (its parent is not the root)
          * acts on the root. A reply to the root itself is a co-reply on the root already;
-         * counting it here too would count one act twice. */
+         * counting it here too would count one act twice. The root's author is not known
+         * here, so a thread is its own source. */
         if (p->kind == CH_KIND_REPLY && p->root_id && p->root_id != p->ref_id &&
             (mask & (1u << CH_B_THREAD)) &&
-            (rc = push(&raw[CH_B_THREAD], id_key(c, p->account, p->root_id), p, pi)))
+            (rc = push(&raw[CH_B_THREAD], id_key(c, p->account, p->root_id), 0, p, pi)))
             goto out;
-        /* A like has no text, links or tags of its own (the liked post's are not its
+        /* A like has no text, links, tags or mentions of its own (the liked post's are not its
          * author's words). */
         if (repost || p->kind == CH_KIND_LIKE)
             continue;
@@ -303,44 +558,37 @@ int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
                 if (dup || ns == CH_MAX_ENTITIES)
                     continue;
                 seen[ns++] = key;
-                if ((rc = push(&raw[CH_B_LINK], key, p, pi)))
+                if ((rc = push(&raw[CH_B_LINK], key, 0, p, pi)))
                     goto out;
             }
         }
-        if (x.tag_key && p->n_hashtags >= 2) {
-            uint64_t set[CH_MAX_ENTITIES];
-            size_t ns = 0;
-            for (size_t k = 0; k < p->n_hashtags && ns < CH_MAX_ENTITIES; k++) {
-                uint64_t h;
-                if ((rc = tag_key(&x, p->hashtags[k], &h)))
-                    goto out;
-                if (h != 1)
-                    set[ns++] = h;
-            }
-            qsort(set, ns, sizeof set[0], cmp_u64);
-            size_t u = 0;
-            for (size_t k = 0; k < ns; k++) {
-                if (u == 0 || set[u - 1] != set[k])
-                    set[u++] = set[k];
-            }
-            if (u >= 2 &&
-                (rc = push(&raw[CH_B_HASHTAG], XXH3_64bits(set, u * sizeof set[0]) | KEY_HASHED,
-                           p, pi)))
+        uint64_t set[CH_MAX_ENTITIES];
+        size_t ns;
+        if (x.tag_key && p->n_hashtags) {
+            if ((rc = post_tags(&x, p, set, &ns)))
+                goto out;
+            if (ns && (rc = push(&raw[CH_B_HASHTAG], rarest(&x, set, ns), 0, p, pi)))
                 goto out;
         }
+        if ((mask & (1u << CH_B_MENTION)) && p->n_mentions && (ns = post_mentions(&x, p, set)) &&
+            (rc = push(&raw[CH_B_MENTION], rarest(&x, set, ns), 0, p, pi)))
+            goto out;
         if (o->narrative_of_post && o->narrative_of_post[i] != CH_NONE &&
             (mask & (1u << CH_B_NARRATIVE)) &&
-            (rc = push(&raw[CH_B_NARRATIVE], o->narrative_of_post[i], p, pi)))
+            (rc = push(&raw[CH_B_NARRATIVE], o->narrative_of_post[i], 0, p, pi)))
             goto out;
         if (o->statement_of_post && o->statement_of_post[i] != CH_NONE &&
             (mask & (1u << CH_B_STATEMENT)) &&
-            (rc = push(&raw[CH_B_STATEMENT], o->statement_of_post[i], p, pi)))
+            (rc = push(&raw[CH_B_STATEMENT], o->statement_of_post[i], 0, p, pi)))
             goto out;
     }
 out:
     ch_normbuf_free(&x.nb);
     ch_free(x.url_key);
     ch_free(x.tag_key);
+    ch_free(x.men_key);
+    ch_free(x.seen.e);
+    ch_free(x.count.e);
     ch_free(x.buf);
     return rc;
 }
@@ -348,7 +596,7 @@ out:
 /* ---- naming the objects of the evidence ---------------------------------------------------- */
 
 static const char *const type_names[CH_OBJ__COUNT] = {
-    "post", "post_text", "url", "hashtags", "narrative", "statement",
+    "post", "post_text", "url", "hashtags", "narrative", "statement", "hashtag", "account",
 };
 
 const char *ch_object_type_name(ch_object_type t)
@@ -408,38 +656,50 @@ static const char *raw_url_text(const ch_pool *pool, const ch_post *p, uint64_t 
     return "";
 }
 
-static int cmp_cstr(const void *x, const void *y)
+/* "#tag" as post p wrote the tag whose key is `key`, in the arena; NULL when out of memory, ""
+ * when none matches (cannot happen for a key extracted from p). */
+static const char *tag_text(const ch_pool *pool, const ch_post *p, uint64_t key, ch_arena *a,
+                            int *rc)
 {
-    return strcmp(*(const char *const *)x, *(const char *const *)y);
+    ch_normbuf nb;
+    ch_normbuf_init(&nb);
+    const char *t = "";
+    for (size_t k = 0; k < p->n_hashtags; k++) {
+        const char *s = ch_pool_str(pool, p->hashtags[k]);
+        size_t n = ch_pool_len(pool, p->hashtags[k]);
+        uint64_t h;
+        if ((*rc = tag_hash(s, n, &nb, &h)))
+            break;
+        if (h == key) {
+            if (n && s[0] == '#') {
+                s++;
+                n--;
+            }
+            t = cat(a, "#", s, n);
+            break;
+        }
+    }
+    ch_normbuf_free(&nb);
+    return *rc ? "" : t;
 }
 
-/* A hashtag set's text, "#a #b": the post's hashtags as written, in byte order, each once (one
- * text per set, whichever post shows it), in the arena. */
-static const char *tags_text(const ch_pool *pool, const ch_post *p, ch_arena *a)
+/* "@handle" as post p wrote the mention whose key is `key`, in the arena (see tag_text). */
+static const char *mention_text(const ch_corpus *c, const ch_post *p, uint64_t key, ch_arena *a)
 {
-    const char *tag[CH_MAX_ENTITIES];
-    size_t nt = 0, n = 0;
-    for (size_t k = 0; k < p->n_hashtags && nt < CH_MAX_ENTITIES; k++) {
-        tag[nt++] = ch_pool_str(pool, p->hashtags[k]);
-        n += 2 + ch_pool_len(pool, p->hashtags[k]);
+    const ch_pool *pool = ch_corpus_pool(c);
+    const uint64_t seed = platform_seed(c, p->account) | 1;
+    for (size_t k = 0; k < p->n_mentions; k++) {
+        const char *s = ch_pool_str(pool, p->mentions[k]);
+        size_t n = ch_pool_len(pool, p->mentions[k]);
+        if (mention_key_seed(handle_hash_str(s, n), seed) == key) {
+            if (n && s[0] == '@') {
+                s++;
+                n--;
+            }
+            return cat(a, "@", s, n);
+        }
     }
-    qsort(tag, nt, sizeof *tag, cmp_cstr);
-    char *t = ch_arena_alloc(a, n + 1, 1);
-    if (!t)
-        return NULL;
-    size_t o = 0;
-    for (size_t k = 0; k < nt; k++) {
-        if (k && strcmp(tag[k], tag[k - 1]) == 0)
-            continue;
-        const size_t m = strlen(tag[k]);
-        if (o)
-            t[o++] = ' ';
-        t[o++] = '#';
-        memcpy(t + o, tag[k], m);
-        o += m;
-    }
-    t[o] = '\0';
-    return t;
+    return "";
 }
 
 int ch_coact_name_object(const ch_corpus *c, const ch_coact_opts *o, ch_behaviour b,
@@ -495,9 +755,17 @@ int ch_coact_name_object(const ch_corpus *c, const ch_coact_opts *o, ch_behaviou
         text = o->compat != CH_COMPAT_NONE ? raw_url_text(pool, p, evkey, arena)
                                            : url_text(pool, p, evkey, arena);
         break;
-    case CH_B_HASHTAG:
-        out->type = CH_OBJ_HASHTAGS;
-        text = tags_text(pool, p, arena);
+    case CH_B_HASHTAG: {
+        int rc = CHORUS_OK;
+        out->type = CH_OBJ_HASHTAG;
+        text = tag_text(pool, p, evkey, arena, &rc);
+        if (rc)
+            return rc;
+        break;
+    }
+    case CH_B_MENTION:
+        out->type = CH_OBJ_ACCOUNT;
+        text = mention_text(c, p, evkey, arena);
         break;
     case CH_B_NARRATIVE:
         out->type = CH_OBJ_NARRATIVE;

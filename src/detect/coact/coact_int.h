@@ -21,6 +21,8 @@ typedef struct ch_ev {
     int64_t t;        /* created_at */
     uint32_t acct;    /* corpus account index */
     uint32_t post;    /* corpus post index */
+    uint64_t src;     /* source of the object (author of a reposted, replied-to or quoted post,
+                         hashed); 0 = none */
 } ch_ev;
 
 /* Raw events of one behaviour, in post order (so ties in time keep post order). */
@@ -29,13 +31,18 @@ typedef struct ch_evraw {
     size_t n, cap;
 } ch_evraw;
 
-/* Events of one behaviour grouped by object (objects in order of first appearance in the
- * corpus) and, inside an object, sorted by (time, post order). Structure of arrays, because
- * the sweeps read times and accounts only. */
+/* Events of one behaviour grouped by object and, inside an object, sorted by (time, post
+ * order). Objects with a source are ordered by source (sources in order of first appearance),
+ * so that one source's objects are contiguous; then, and for objects without one, in order of
+ * first appearance in the corpus. Structure of arrays, because the sweeps read times and
+ * accounts only. */
 typedef struct ch_evset {
     size_t n;          /* events */
     uint32_t nobj;     /* objects */
+    uint32_t nsrc;     /* distinct sources (0: the behaviour has none) */
     uint64_t *okey;    /* nobj: each object's key (as extracted) */
+    uint32_t *osrc;    /* nobj: each object's source (0 .. nsrc-1), CH_NONE when it has none;
+                          NULL when nsrc == 0 */
     uint32_t *ostart;  /* nobj + 1 offsets: object o holds events [ostart[o], ostart[o+1]) */
     int64_t *t;
     uint32_t *acct;
@@ -61,8 +68,9 @@ int ch_coact_name_object(const ch_corpus *c, const ch_coact_opts *o, ch_behaviou
                          uint64_t evkey, uint32_t post, ch_arena *arena, ch_object *out);
 
 /* Groups raw events by object and sorts each object's events by time (LSD radix sort on a
- * packed (object, time) key; a comparison sort when the two do not fit in 64 bits).
- * Consumes raw (freed on success and failure). Cost: O(n) time and memory. */
+ * packed (object, time) key; a comparison sort when the two do not fit in 64 bits). An
+ * object's source is its first event's. Consumes raw (freed on success and failure). Cost:
+ * O(n) time and memory. */
 int ch_evset_build(ch_evraw *raw, ch_evset *out);
 void ch_evset_free(ch_evset *es);
 

@@ -48,10 +48,93 @@ void ch_evset_free(ch_evset *es)
         return;
     ch_free(es->ostart);
     ch_free(es->okey);
+    ch_free(es->osrc);
     ch_free(es->t);
     ch_free(es->acct);
     ch_free(es->post);
     memset(es, 0, sizeof *es);
+}
+
+/* Sources: dense source ids in order of first appearance (osrc), and the objects renumbered
+ * so that one source's objects are contiguous, in the order of their source's first object;
+ * objects without a source keep their place among them. Renumbers dense[] and out->okey.
+ * Leaves osrc NULL and nsrc 0 when no event has a source. */
+static int order_by_source(const ch_evraw *raw, uint32_t *dense, uint32_t nobj, ch_evset *out)
+{
+    const size_t n = raw->n;
+    int rc = CHORUS_ENOMEM;
+    uint64_t *osk = NULL, *skeys = NULL;
+    uint32_t *slots = NULL, *first = NULL, *cnt = NULL, *perm = NULL, *src = NULL;
+    uint64_t *okey2 = NULL;
+    bool any = false;
+    for (size_t i = 0; i < n && !any; i++)
+        any = raw->ev[i].src != 0;
+    if (!any)
+        return CHORUS_OK;
+    /* each object's source key: that of its first event */
+    if (!(osk = ch_malloc((size_t)nobj * sizeof *osk)))
+        goto out;
+    for (uint32_t o = 0; o < nobj; o++)
+        osk[o] = UINT64_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (osk[dense[i]] == UINT64_MAX)
+            osk[dense[i]] = raw->ev[i].src;
+    size_t cap = 16;
+    while (cap < 2 * (size_t)nobj)
+        cap *= 2;
+    if (!(slots = ch_calloc(cap, sizeof *slots)) || !(skeys = ch_malloc((size_t)nobj * sizeof *skeys)) ||
+        !(src = ch_malloc((size_t)nobj * sizeof *src)) ||
+        !(first = ch_malloc((size_t)nobj * sizeof *first)))
+        goto out;
+    uint32_t nsrc = 0;
+    for (uint32_t o = 0; o < nobj; o++) {
+        const uint64_t k = osk[o];
+        if (!k) {
+            src[o] = CH_NONE;
+            continue;
+        }
+        size_t sl = ch_mix64(k) & (cap - 1);
+        while (slots[sl] && skeys[slots[sl] - 1] != k)
+            sl = (sl + 1) & (cap - 1);
+        if (!slots[sl]) {
+            skeys[nsrc] = k;
+            first[nsrc] = o;
+            slots[sl] = ++nsrc;
+        }
+        src[o] = slots[sl] - 1;
+    }
+    /* stable counting sort of the objects by (bucket, object): a sourced object's bucket is its
+     * source's first object, an unsourced object's its own index */
+    if (!(cnt = ch_calloc((size_t)nobj + 1, sizeof *cnt)) ||
+        !(perm = ch_malloc((size_t)nobj * sizeof *perm)) ||
+        !(okey2 = ch_malloc((size_t)nobj * sizeof *okey2)) ||
+        !(out->osrc = ch_malloc((size_t)nobj * sizeof *out->osrc)))
+        goto out;
+    for (uint32_t o = 0; o < nobj; o++)
+        cnt[(src[o] == CH_NONE ? o : first[src[o]]) + 1]++;
+    for (uint32_t o = 0; o < nobj; o++)
+        cnt[o + 1] += cnt[o];
+    for (uint32_t o = 0; o < nobj; o++) {
+        const uint32_t pos = cnt[src[o] == CH_NONE ? o : first[src[o]]]++;
+        perm[o] = pos;
+        okey2[pos] = out->okey[o];
+        out->osrc[pos] = src[o];
+    }
+    for (size_t i = 0; i < n; i++)
+        dense[i] = perm[dense[i]];
+    memcpy(out->okey, okey2, (size_t)nobj * sizeof *okey2);
+    out->nsrc = nsrc;
+    rc = CHORUS_OK;
+out:
+    ch_free(osk);
+    ch_free(skeys);
+    ch_free(slots);
+    ch_free(first);
+    ch_free(cnt);
+    ch_free(perm);
+    ch_free(src);
+    ch_free(okey2);
+    return rc;
 }
 
 int ch_evset_build(ch_evraw *raw, ch_evset *out)
@@ -107,6 +190,9 @@ int ch_evset_build(ch_evraw *raw, ch_evset *out)
     uint64_t *kept = ch_realloc(okeys, ((size_t)nobj ? nobj : 1) * sizeof *okeys);
     out->okey = kept ? kept : okeys;
     okeys = NULL;
+    if ((rc = order_by_source(raw, dense, nobj, out)))
+        goto out;
+    rc = CHORUS_ENOMEM;
 
     if (!(out->ostart = ch_calloc((size_t)nobj + 1, sizeof *out->ostart)) ||
         !(out->t = ch_malloc(n * sizeof *out->t)) ||

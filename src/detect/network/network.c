@@ -49,9 +49,9 @@ const char *ch_network_object_noun(ch_behaviour b)
     static const char *const nouns[CH_B__COUNT] = {
         [CH_B_REPOST] = "posts",           [CH_B_REPLY] = "posts",
         [CH_B_QUOTE] = "posts",            [CH_B_LINK] = "URLs",
-        [CH_B_HASHTAG] = "hashtag sets",   [CH_B_NARRATIVE] = "narratives",
-        [CH_B_STATEMENT] = "statements",   [CH_B_LIKE] = "posts",
-        [CH_B_THREAD] = "threads",
+        [CH_B_HASHTAG] = "hashtags",       [CH_B_NARRATIVE] = "narratives",
+        [CH_B_STATEMENT] = "statements",   [CH_B_MENTION] = "accounts",
+        [CH_B_LIKE] = "posts",             [CH_B_THREAD] = "threads",
     };
     return (unsigned)b < CH_B__COUNT && nouns[b] ? nouns[b] : "objects";
 }

@@ -42,11 +42,12 @@
  *                   uniform p-values sum to W; the observed edge density over all account
  *                   pairs. The union bound over every k-subset (and every k) makes the test
  *                   valid however the community was found;
- *       objects     >= opts.min_objects distinct objects each shared (in the evidence of
- *                   internal edges; objects as co-action named them, ch_object) by
- *                   >= opts.min_object_members members: a campaign pushes
- *                   many items through many of its accounts, while a crowd that beat the edge
- *                   test around one viral post shares its other objects by pairs only;
+ *       objects     >= opts.min_objects units — an object on one occasion (ch_shared's
+ *                   occasion) — each shared (in the evidence of internal edges; objects as
+ *                   co-action named them, ch_object) by >= opts.min_object_members members:
+ *                   a campaign pushes many items, or one tag burst after burst, through many
+ *                   of its accounts, while a crowd that beat the edge test around one viral
+ *                   post shares its other objects by pairs only;
  *       density     internal edges / possible pairs >= opts.min_density;
  *       strength    mean internal combined weight >= opts.min_mean_weight.
  *   - Cluster score in [0, 1]: sqrt(density) * (1 - exp(-mean weight / 5))
@@ -162,7 +163,8 @@ typedef struct ch_cluster {
     double rarity;           /* mean rarity weight ln(1 + N / actors) of the shared objects */
     uint32_t n_edges;        /* internal combined edges */
     uint32_t n_objects;      /* distinct shared objects in the evidence, all behaviours */
-    uint32_t n_core_objects; /* of those, objects shared by >= min_object_members members */
+    uint32_t n_core_objects; /* units (an object on one occasion) shared by >= min_object_members
+                                members (the objects test) */
     uint32_t n_pruned;       /* community members removed by pruning */
     uint32_t n_attached;     /* members that joined by the attachment test (see above) */
     uint32_t objects_by[CH_B__COUNT]; /* distinct objects per behaviour: the larger of the count
@@ -227,7 +229,7 @@ int ch_network_build_compat(const ch_corpus *c, const ch_coact_result *co, int c
 /* Whether an account counts as institutional under o (see above). */
 bool ch_network_institutional(const ch_account *a, const ch_network_opts *o);
 
-/* Noun for a behaviour's objects in summaries: "posts", "URLs", "hashtag sets", ... */
+/* Noun for a behaviour's objects in summaries: "posts", "URLs", "hashtags", ... */
 const char *ch_network_object_noun(ch_behaviour b);
 
 #endif

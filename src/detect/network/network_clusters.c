@@ -110,17 +110,22 @@ int ch_network_test_communities(ch_netbuild *bd)
         for (uint32_t i = 0; i < m->n_ev; i++) {
             const ch_shared *s = &co->shared[bd->cev[m->ev_first + i]];
             const ch_edge *e = &co->edges[s->edge];
-            objs[no++] = (objent){s->object, e->a, e->behaviour};
-            objs[no++] = (objent){s->object, e->b, e->behaviour};
+            const uint64_t key = (uint64_t)s->object << 32 | s->occasion;
+            objs[no++] = (objent){key, e->a, e->behaviour};
+            objs[no++] = (objent){key, e->b, e->behaviour};
         }
+        /* an object pushed in several bursts is several units of the test (one per occasion),
+         * and counts once among the distinct objects */
         qsort(objs, no, sizeof *objs, cmp_objent);
         for (size_t i = 0; i < no;) {
             size_t j = i;
             uint32_t members = 0;
             for (; j < no && objs[j].key == objs[i].key; j++)
                 members += j == i || objs[j].acct != objs[j - 1].acct;
-            t->distinct++;
-            t->by[objs[i].b]++;
+            if (i == 0 || objs[i].key >> 32 != objs[i - 1].key >> 32) {
+                t->distinct++;
+                t->by[objs[i].b]++;
+            }
             t->core += members >= o->min_object_members;
             i = j;
         }
@@ -168,8 +173,8 @@ static char *make_summary(const ch_cluster *cl, const int64_t windows[CH_B__COUN
         [CH_B_REPOST] = "co-repost of",       [CH_B_REPLY] = "co-reply to",
         [CH_B_QUOTE] = "co-quote of",         [CH_B_LINK] = "co-link of",
         [CH_B_HASHTAG] = "co-hashtag on",     [CH_B_NARRATIVE] = "co-narrative on",
-        [CH_B_STATEMENT] = "co-statement on", [CH_B_LIKE] = "co-like of",
-        [CH_B_THREAD] = "co-comment in",
+        [CH_B_STATEMENT] = "co-statement on", [CH_B_MENTION] = "co-mention of",
+        [CH_B_LIKE] = "co-like of",           [CH_B_THREAD] = "co-comment in",
     };
     for (int i = 0; i < nb && len < sizeof buf; i++) {
         const int b = order[i];
