@@ -16,7 +16,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_SECONDS ?= 20
 EXAMPLE    ?= $(BUILD)/example
 
-.PHONY: all deps deps-test build run test test-fast test-asan test-fuzz bench python notebook clean
+.PHONY: all deps deps-test build build-quiet run test test-fast test-asan test-fuzz bench python notebook clean
 
 all: build
 
@@ -31,7 +31,16 @@ build:
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release > /dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
-run: deps build
+# `make run` shows the answer, not the build: the compiler's output goes to a log, shown
+# (its end) only when the build fails.
+build-quiet:
+	@mkdir -p $(BUILD)
+	@echo "building chorus (log: $(BUILD)/build.log) ..."
+	@{ cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release && \
+	   cmake --build $(BUILD) -j $(JOBS); } > $(BUILD)/build.log 2>&1 || \
+	 { tail -n 40 $(BUILD)/build.log; echo "build failed: see $(BUILD)/build.log"; exit 1; }
+
+run: deps build-quiet
 	@bash scripts/run-example.sh $(BUILD) $(EXAMPLE)
 
 test: deps-test build test-fast test-asan test-fuzz

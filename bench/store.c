@@ -92,7 +92,7 @@ static void write_now(void *arg, bench_result *r)
     ch_store *s = NULL;
     char err[512];
     double t0 = bench_now(), c0 = bench_cpu();
-    if (ch_store_open(j->path, NULL, 0, &s, err, sizeof err) == CHORUS_OK) {
+    if (ch_store_open(j->path, NULL, &s, err, sizeof err) == CHORUS_OK) {
         r->ok = ch_store_posts(s, j->c, NULL) == CHORUS_OK &&
                 ch_store_posts_index(s) == CHORUS_OK;
     }

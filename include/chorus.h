@@ -15,6 +15,7 @@
  *                      edges, evidence, matches, statements) as typed rows
  *   5. outputs         chorus_report_write (HTML), chorus_export_write (GraphML, GEXF, CSV,
  *                      JSON)
+ *   7. watching        chorus_watch: live sources, a live database, alerts, checkpoints
  *
  * Conventions (the whole library follows them):
  *  - every function that can fail returns a chorus_err (0 = CHORUS_OK) and writes results
@@ -31,7 +32,11 @@
  *
  * Files: every file the library writes (results database, report, export) is written to a
  * temporary file beside the target and renamed into place: a failure never leaves a half-
- * written file where a good one stood.
+ * written file where a good one stood. An output never replaces the files a job reads (inputs,
+ * statements, the database a report is made from: compared by device and inode, so links are
+ * caught), nor an existing file that is not an output of the same kind unless forced; a
+ * symbolic link is followed to the file it names, a character device or FIFO (/dev/null, a
+ * pipe) is written directly, never replaced. docs/reliability.md has the whole policy.
  */
 #ifndef CHORUS_H
 #define CHORUS_H
@@ -64,6 +69,20 @@ const char *chorus_strerror(chorus_err e);
 /* The library's version, "MAJOR.MINOR.PATCH". */
 const char *chorus_version(void);
 
+/*
+ * Distributed scans (docs/scale.md). A program started by an MPI launcher (`mpirun -n N`,
+ * Slurm's `srun`) calls chorus_dist_init once before its scan and chorus_dist_finish once
+ * after it; every rank then runs the same chorus_scan_run. The ranks share the reading of the
+ * inputs; rank 0 builds the corpus a single process would, runs the detection and writes the
+ * database (the results do not depend on the number of ranks), while chorus_scan_run returns
+ * CHORUS_OK on the other ranks as soon as their part is sent, without writing anything.
+ * Outside an MPI launch, or in a build without MPI (chorus_has_mpi), the process is rank 0
+ * of 1 and a scan runs as usual. Returns CHORUS_OK, or CHORUS_EIO when MPI fails to start.
+ */
+chorus_err chorus_dist_init(int *rank, int *nranks);
+void chorus_dist_finish(void);
+bool chorus_has_mpi(void);
+
 /* The detail of a failure. `message` is one line without a "chorus:" prefix that says what is
  * wrong first and quotes names ("cannot open 'x.jsonl': No such file or directory"); `file`,
  * `line` and `offset` locate it when it is about a place in a file. */
@@ -89,6 +108,10 @@ typedef struct chorus_error {
 /* Writes Unix time t as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into buf (cap >= 21, else cut), or
  * "unknown" for CHORUS_NULL or a time outside the years 1 to 9999. Returns buf. */
 const char *chorus_time_format(int64_t t, char *buf, size_t cap);
+/* Writes a duration in seconds in words into buf (cap >= 24 always suffices; else cut):
+ * "45 seconds", "29 minutes", "6 hours", "1.5 hours", "3 days"; a negative one with a leading
+ * '-'. The spelling of summaries, reasons and the report. Returns buf. */
+const char *chorus_duration_format(double seconds, char *buf, size_t cap);
 
 /* The reasons a record is skipped ("bad_json", "missing_id", ...; chorus_diag.reason), in a
  * fixed order: i from 0 until NULL. Constants. */
@@ -102,6 +125,8 @@ typedef struct chorus_format_info {
     const char *summary;      /* one line */
     const char *example;      /* a minimal input */
     bool detected;            /* chosen automatically from the first bytes ("auto") */
+    const char *aliases;      /* other names the "format" option takes, comma-separated
+                                 ("ct, ct-shares"); "" when none */
 } chorus_format_info;
 const chorus_format_info *chorus_format_at(size_t i);
 
@@ -129,6 +154,9 @@ const chorus_format_info *chorus_format_at(size_t i);
  *                                                                   file in ingest_errors
  *   report           a path                                none     scan: also write the HTML
  *                                                                   report there
+ *   force            true/false                            false    scan: replace an existing
+ *                                                                   database or report file
+ *                                                                   that chorus did not write
  */
 typedef struct chorus_option_info {
     const char *key;
@@ -224,7 +252,11 @@ void chorus_scan_set_progress(chorus_scan *s, chorus_progress_fn fn, void *ctx);
  * The main job: reads the inputs, then the statements, finds parroting, narratives,
  * co-actions, the account network and its clusters, scores every account, and writes the
  * results database to db_path (docs/schema.md), then the report when the "report" option is
- * set. The database never replaces one of the inputs or statements files (CHORUS_EUSAGE).
+ * set. Both outputs are checked before anything is read (CHORUS_EUSAGE when refused: one of the
+ * inputs or statements files, the same file twice, an existing file that is not a chorus
+ * database or report without "force", a device for the database; CHORUS_EDB or CHORUS_EIO when
+ * it cannot be written, with the system's reason). Stale temporary files of interrupted runs
+ * removed beside an output are told to the diagnostic callback (line 0).
  *
  * Inputs that cannot be read: the job goes on over the others (check chorus_scan_count
  * "inputs_failed"), unless the "strict" option is set or no post was read at all, and returns
@@ -293,7 +325,8 @@ chorus_err chorus_scan_match(chorus_scan *s, chorus_match_fn fn, void *ctx);
 
 /*
  * A figure of the job by name (the names of the JSON summary):
- *   reading (every job)  inputs, inputs_failed, records, posts, accounts, duplicates, errors
+ *   reading (every job)  inputs, inputs_failed, records, posts, accounts, duplicates, merged
+ *                        (rows repeating a post id that added URLs/hashtags to it), errors
  *                        (records skipped), by_kind.KIND (post, repost, reply, quote, like),
  *                        errors_by_reason.REASON, first, last (the span of the posts' times;
  *                        CHORUS_ENOTFOUND when no post has one), statements, statements_failed
@@ -398,6 +431,8 @@ typedef struct chorus_account {
     int64_t cluster;          /* CHORUS_NULL when in no cluster */
     const char *reasons;      /* JSON: every feature's value and contribution, and
                                  "top_reasons" in words (docs/scoring.md); NULL when none */
+    const char *top_reasons;  /* reasons' "top_reasons" in words, one per line ('\n'
+                                 between them), strongest first; NULL when none */
 } chorus_account;
 typedef int (*chorus_account_fn)(void *ctx, const chorus_account *a);
 /* Accounts by score (highest first), then id: the scored accounts, or with the cluster filter
@@ -414,6 +449,7 @@ typedef struct chorus_edge {
     int64_t n_events;         /* pairs of posts within the window */
     int64_t n_objects;        /* distinct shared objects */
     double pvalue;            /* under the null model (docs/coordination.md) */
+    const char *handle_a, *handle_b;   /* the accounts' handles; NULL when unknown */
 } chorus_edge;
 typedef int (*chorus_edge_fn)(void *ctx, const chorus_edge *e);
 /* Edges by p-value (smallest first), then shared objects (most first). Filters: account (an
@@ -468,7 +504,7 @@ typedef struct chorus_timeline {
 } chorus_timeline;
 typedef int (*chorus_timeline_fn)(void *ctx, const chorus_timeline *t);
 /* Hours with posts by time (spikes_only: the spikes). No filter but limit and offset. A file
- * older than schema 2 has no timeline: no rows. */
+ * older than schema 3 has no timeline: no rows. */
 chorus_err chorus_results_timeline(chorus_results *r, const chorus_query *q, bool spikes_only,
                                    chorus_timeline_fn fn, void *ctx);
 
@@ -492,6 +528,13 @@ chorus_err chorus_results_alerts(chorus_results *r, const chorus_query *q, int64
 
 /* ==== 5. outputs =========================================================================== */
 
+/* Removes the temporary files of every output being written in the process (every handle,
+ * every thread). Async-signal-safe: for a SIGINT/SIGTERM/SIGHUP handler that ends the process
+ * next (the `chorus` command installs one), so an interrupted job leaves nothing half-written
+ * behind. A run killed without a chance to clean (SIGKILL) leaves its file; the next run over
+ * the same output removes it and says so (the notice callbacks). */
+void chorus_remove_temporary_files(void);
+
 /* The HTML report of a results database (docs/report.md). */
 typedef struct chorus_report_opts {
     unsigned top_clusters;    /* clusters with a full section (default 50) */
@@ -500,6 +543,11 @@ typedef struct chorus_report_opts {
     unsigned max_nodes;       /* clustered accounts drawn in the network picture (30000) */
     unsigned max_neighbours;  /* faded unclustered neighbours drawn per cluster (default 5) */
     uint64_t seed;            /* seed of the layout's random numbers (default 1) */
+    bool force;               /* replace an existing file that is not a chorus report (default
+                                 false: refused with CHORUS_EUSAGE) */
+    chorus_diag_fn notice;    /* told (line 0) about stale temporary files of interrupted runs
+                                 removed beside the output; NULL: removed silently */
+    void *notice_ctx;
 } chorus_report_opts;
 void chorus_report_opts_init(chorus_report_opts *o);
 
@@ -516,8 +564,8 @@ typedef struct chorus_report_info {
 /* Writes the standalone HTML report of the database at db_path to out_path ("-": standard
  * output). o and info may be NULL. Returns CHORUS_OK, CHORUS_EIO (database missing or
  * unreadable, output not writable), CHORUS_EDB (not a chorus results database, or a query
- * failed), CHORUS_EUSAGE (out_path is the database itself), CHORUS_ENOMEM, CHORUS_EINTERNAL,
- * with the detail in err (may be NULL). The same database and options give the same bytes.
+ * failed), CHORUS_EUSAGE (out_path is the database itself, or refused: see "Files" above),
+ * CHORUS_ENOMEM, CHORUS_EINTERNAL, with the detail in err (may be NULL). The same database and options give the same bytes.
  * Cost: a few passes over the posts table; about 1 s per million posts. */
 chorus_err chorus_report_write(const char *db_path, const char *out_path,
                                const chorus_report_opts *o, chorus_report_info *info,
@@ -529,6 +577,10 @@ typedef struct chorus_export_opts {
                                  (.graphml/.xml, .gexf, .csv, .json), else graphml */
     bool combined;            /* one edge per pair: weights, events, objects summed */
     bool all_accounts;        /* every account, not only those with an edge */
+    bool force;               /* replace an existing file that is not a chorus export of this
+                                 format (default false: refused with CHORUS_EUSAGE) */
+    chorus_diag_fn notice;    /* told (line 0) about stale temporary files removed; may be NULL */
+    void *notice_ctx;
 } chorus_export_opts;
 
 typedef struct chorus_export_info {
@@ -542,9 +594,10 @@ typedef struct chorus_export_info {
  * with the format's extension ("x.db" -> "x.graphml"); "-" for standard output (not csv, which
  * writes two files: PREFIX-nodes.csv and PREFIX-edges.csv, or DIR/nodes.csv and DIR/edges.csv
  * for a directory). o and info may be NULL. Returns CHORUS_OK, CHORUS_EUSAGE (unknown format,
- * csv to "-", a directory for another format, out_path is the database), CHORUS_EIO,
- * CHORUS_EDB, CHORUS_ENOMEM, CHORUS_ELIMIT, with the detail in err (may be NULL). Cost: one
- * streaming pass over the accounts and edges; the edges sorted by SQLite. */
+ * csv to "-", a directory for another format, out_path is the database, or refused: see
+ * "Files" above), CHORUS_EIO, CHORUS_EDB, CHORUS_ENOMEM, CHORUS_ELIMIT, with the detail in err
+ * (may be NULL). Cost: one streaming pass over the accounts and edges; the edges sorted by
+ * SQLite. */
 chorus_err chorus_export_write(const char *db_path, const char *out_path,
                                const chorus_export_opts *o, chorus_export_info *info,
                                chorus_error *err);
@@ -582,6 +635,56 @@ int chorus_server_port(const chorus_server *s);
 uint64_t chorus_server_requests(const chorus_server *s);
 /* Closes the listening socket and every connection, waits for them, frees. NULL is fine. */
 void chorus_server_stop(chorus_server *s);
+
+/* ==== 7. watching live sources (docs/watch.md) ============================================= */
+
+/*
+ * A watcher reads live sources (standard input "-", files followed as they grow, Bluesky
+ * Jetstream "jetstream:wss://...", Mastodon streaming "mastodon:wss://..."), matches each new
+ * post against the statements at arrival, runs the scan's detection chain over a sliding
+ * horizon of recent records on a schedule, writes the results into a live database (SQLite
+ * WAL: readable by others while it runs; each refresh is one transaction), raises alerts
+ * (new cluster, cluster grew, statement echoed, hourly coordination spike) and checkpoints
+ * its state so a killed watcher resumes without losing or counting twice an event.
+ *
+ *   chorus_watch *w;  chorus_watch_new(&w);
+ *   chorus_watch_set(w, "horizon", "3d");  chorus_watch_set(w, "refresh", "60");
+ *   chorus_watch_add_source(w, "jetstream:wss://jetstream2.us-east.bsky.network/subscribe");
+ *   chorus_watch_add_statements(w, "statements/");
+ *   chorus_watch_set_alert(w, on_alert, ctx);        (one JSON object per alert)
+ *   chorus_watch_run(w, "live.db");   ... from a signal handler: chorus_watch_stop(w)
+ *
+ * Option keys (chorus_watch_set; docs/watch.md has the full list): horizon, refresh,
+ * refresh-records, checkpoint, fresh, follow, format, echo-k, echo-window, grow-min,
+ * grow-ratio, spike-z, spike-min, batch, threads, window, threshold, max-retries, ca-file,
+ * jetstream-dict, token-file, no-backfill. Durations take a number of seconds or a suffix s, m, h, d ("3d").
+ */
+typedef struct chorus_watch chorus_watch;
+
+chorus_err chorus_watch_new(chorus_watch **out);
+void chorus_watch_free(chorus_watch *w);
+const chorus_error *chorus_watch_error(const chorus_watch *w);
+chorus_err chorus_watch_set(chorus_watch *w, const char *key, const char *value);
+/* A source spec (see above); its order matters to a checkpoint. */
+chorus_err chorus_watch_add_source(chorus_watch *w, const char *spec);
+/* A statements file or folder, read again whenever it changes while the watcher runs. */
+chorus_err chorus_watch_add_statements(chorus_watch *w, const char *path);
+/* json: one alert as a JSON object (alert_id, created_at, kind, cluster_id, statement_id,
+ * summary, evidence), valid during the call. Called after the alert is committed. */
+typedef void (*chorus_watch_alert_fn)(void *ctx, const char *json);
+void chorus_watch_set_alert(chorus_watch *w, chorus_watch_alert_fn fn, void *ctx);
+/* where: a source spec, a file, or NULL; message: one line. */
+typedef void (*chorus_watch_diag_fn)(void *ctx, const char *where, const char *message);
+void chorus_watch_set_diag(chorus_watch *w, chorus_watch_diag_fn fn, void *ctx);
+/* Asks a running watcher to stop cleanly (last refresh and checkpoint). Async-signal-safe. */
+void chorus_watch_stop(chorus_watch *w);
+/* Runs until every source has ended (finite sources: their last record) or a stop. Returns
+ * CHORUS_OK, CHORUS_EUSAGE (bad source, a checkpoint of other sources, a database that is not
+ * a chorus one), CHORUS_EIO, CHORUS_EDB, CHORUS_EPARSE (damaged checkpoint), CHORUS_ENOMEM. */
+chorus_err chorus_watch_run(chorus_watch *w, const char *db_path);
+/* Figures of the run: "records", "refreshes", "alerts", "matched", "evicted", "held",
+ * "clusters". CHORUS_ENOTFOUND for another name. */
+chorus_err chorus_watch_count(const chorus_watch *w, const char *name, int64_t *out);
 
 #ifdef __cplusplus
 }

@@ -7,11 +7,12 @@ out=${2:-$build/example}
 mkdir -p "$out"
 if [ ! -s "$out/posts.v1.jsonl" ]; then
   echo "generating the example scenario in $out ..."
-  "$build/chorus-synth" --seed 1 --format all -o "$out" > /dev/null
+  "$build/chorus-synth" --seed 1 --format all -o "$out" --quiet > /dev/null
 fi
 echo
 echo "== chorus scan $out/posts.v1.jsonl -s $out/statements.jsonl -o $out/chorus.db"
-"$build/chorus" scan "$out/posts.v1.jsonl" -s "$out/statements.jsonl" -o "$out/chorus.db"
+"$build/chorus" scan "$out/posts.v1.jsonl" -s "$out/statements.jsonl" -o "$out/chorus.db" \
+  --progress none
 if [ "$("$build/chorus" help | grep -c '^  report')" -gt 0 ]; then
   "$build/chorus" report "$out/chorus.db" -o "$out/report.html" > /dev/null
   echo

@@ -74,6 +74,8 @@ struct chorus_scan {
     double threshold;
     unsigned errors_per_file;
     char *report;                 /* owned, or NULL */
+    bool force;                   /* outputs may replace files chorus did not write */
+    char *time_format;            /* owned, or NULL: the built-in time forms only */
     /* expert controls (docs/coordination.md, "Expert controls") */
     int64_t window_of[CH_B__COUNT]; /* window NAME=SECONDS entries; 0: as window */
     uint32_t behaviours;          /* bit (1u << b); 0: every behaviour (the mode's) */
@@ -100,7 +102,7 @@ struct chorus_scan {
     ch_detect_result d;
     bool detected;                /* d holds a complete result */
     int64_t clustered, flagged;   /* accounts in a cluster; scoring >= CHORUS_SCORE_FLAG */
-    int64_t pairs, paired;        /* account pairs of the network's graph; accounts in one */
+    int64_t paired;               /* accounts in one of the network's pairs (-1: unknown) */
     ch_parrot_index *pix;         /* the match job's index */
     ch_parrot_result mres;        /* the match job's rows */
     bool matched;
@@ -137,5 +139,15 @@ void ch_api_options_default(chorus_scan *s);
 chorus_err ch_api_parse_format(chorus_scan *s, const char *value, const ch_reader **out);
 /* options.c: the format asked for by default: the format option, csv under a map, or auto. */
 const ch_reader *ch_api_default_reader(const chorus_scan *s);
+
+/* ---- ranks of a distributed scan (dist.c) ---- */
+int ch_api_dist_rank(void);   /* 0 outside an MPI job */
+int ch_api_dist_size(void);   /* 1 outside an MPI job */
+/* Reads input `path` together with the other ranks when it is split (ingest/split.h):
+ * *handled true, the corpus of rank 0 filled as ch_ingest_file fills it, *used the reader.
+ * *handled false: rank 0 reads it alone, the other ranks skip it. Every rank calls it for
+ * every input, in the same order. Returns 0 or the replay's error (rank 0). */
+int ch_api_dist_ingest(ch_corpus *c, const char *path, const ch_ingest_opts *io,
+                       const ch_reader **used, bool *handled);
 
 #endif

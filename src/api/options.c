@@ -13,6 +13,7 @@
 #include "api/api_int.h"
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/timeparse.h"
 
 #define MAX_THREADS 1024          /* accepted; the stages use at most CH_CORPUS_WORKERS */
 #define MAX_WINDOW (30 * 86400)   /* a month: longer windows make every pair co-act */
@@ -314,6 +315,27 @@ static chorus_err set_report(chorus_scan *s, const char *key, const char *v)
     return CHORUS_OK;
 }
 
+static chorus_err set_force(chorus_scan *s, const char *key, const char *v)
+{
+    if (!parse_bool(v, &s->force))
+        return scan_fail(s, CHORUS_EUSAGE, NULL, "force takes true or false, not '%s'", v);
+    return CHORUS_OK;
+}
+
+static chorus_err set_time_format(chorus_scan *s, const char *key, const char *v)
+{
+    (void)key;
+    char err[256];
+    if (*v && ch_time_fmt_check(v, err, sizeof err))
+        return scan_fail(s, CHORUS_EUSAGE, NULL, "time_format: %s", err);
+    char *p = NULL;
+    if (*v && !(p = ch_strndup(v, strlen(v))))
+        return scan_fail(s, CHORUS_ENOMEM, NULL, "out of memory");
+    ch_free(s->time_format);
+    s->time_format = p;
+    return CHORUS_OK;
+}
+
 /* The defaults are documented here and in chorus.h; "threshold"'s is the parroting stage's
  * (a unit test checks they agree). */
 static const option options[] = {
@@ -323,6 +345,9 @@ static const option options[] = {
              "ref_author_id, lang, urls, hashtags, mentions, client)", "",
       "column map of table inputs added without one; repeatable, entries accumulate; implies "
       "format csv under auto"}, set_map},
+    {{"time_format", "a strptime-like layout: %Y %y %m %d %H %I %M %S %f %p %b %a %z %Z %s %T",
+      "", "table inputs: how their time cells are laid out (\"%m/%d/%Y %H:%M\"); cells it does "
+      "not match are read as ISO 8601, Unix seconds or the Twitter form"}, set_time_format},
     {{"strict", "true or false", "false", "the first bad record stops the job"}, set_strict},
     {{"threads", "0 to 1024; 0 = all cores", "0",
       "worker threads (at most 16 are used); results never depend on it"}, set_threads},
@@ -355,6 +380,8 @@ static const option options[] = {
       "scan: bad records per file kept in the ingest_errors table"}, set_errors_per_file},
     {{"report", "a file path", "",
       "scan: also write the HTML report there"}, set_report},
+    {{"force", "true or false", "false",
+      "scan: replace an existing database or report file that chorus did not write"}, set_force},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -389,6 +416,8 @@ void ch_api_options_default(chorus_scan *s)
     s->threshold = pp.threshold;
     s->errors_per_file = 100;
     s->report = NULL;
+    s->force = false;
+    s->time_format = NULL;
 }
 
 chorus_err chorus_scan_set(chorus_scan *s, const char *key, const char *value)
@@ -425,15 +454,25 @@ enum { NREADERS = 0
 #undef CH_READER
 
 static chorus_format_info format_infos[NREADERS > 0 ? NREADERS : 1];
+static char format_aliases[NREADERS > 0 ? NREADERS : 1][96];
 static pthread_once_t format_once = PTHREAD_ONCE_INIT;
 
 static void format_fill(void)
 {
     for (size_t i = 0; i < NREADERS && i < ch_reader_count(); i++) {
         const ch_reader *r = ch_reader_at(i);
+        size_t n = 0;
+        char *al = format_aliases[i];
+        al[0] = '\0';
+        for (const char *const *a = r->aliases; a && *a && n < sizeof format_aliases[i]; a++) {
+            int k = snprintf(al + n, sizeof format_aliases[i] - n, "%s%s", n ? ", " : "", *a);
+            if (k < 0)
+                break;
+            n += (size_t)k;
+        }
         format_infos[i] = (chorus_format_info){r->name, r->platform ? r->platform : "",
                                                r->summary ? r->summary : "",
-                                               r->example ? r->example : "", r->sniff != NULL};
+                                               r->example ? r->example : "", r->sniff != NULL, al};
     }
 }
 

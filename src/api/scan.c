@@ -16,6 +16,7 @@
 #include "api/api_int.h"
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/outfile.h"
 #include "core/sys.h"
 #include "report/report.h"
 #include "core/parallel.h"
@@ -79,6 +80,7 @@ void chorus_scan_free(chorus_scan *s)
     ch_stmtset_free(s->set);
     chorus_corpus_free(s->corpus);
     ch_free(s->report);
+    ch_free(s->time_format);
     ch_free(s->output);
     ch_free(s->json);
     ch_free(s);
@@ -251,6 +253,8 @@ static chorus_err read_inputs(chorus_scan *s)
         ch_ingest_opts io = {
             .reader = in->reader ? in->reader : ch_api_default_reader(s),
             .map = in->map ? in->map : s->map.n ? &s->map : NULL,
+            .time_format = s->time_format,
+            .require_posts = true,
             .strict = s->strict,
             .diag = on_diag,
             .diag_ctx = s,
@@ -259,7 +263,12 @@ static chorus_err read_inputs(chorus_scan *s)
         };
         uint64_t r0, p0, e0, r1, p1, e1;
         corpus_marks(s->corpus, &r0, &p0, &e0);
-        int irc = ch_ingest_file(s->corpus, in->path, &io, &in->used);
+        int irc = CHORUS_OK;
+        bool handled = false;
+        if (ch_api_dist_size() > 1 && s->job == JOB_SCAN)   /* ranks share the reading */
+            irc = ch_api_dist_ingest(s->corpus, in->path, &io, &in->used, &handled);
+        if (!handled && ch_api_dist_rank() == 0)
+            irc = ch_ingest_file(s->corpus, in->path, &io, &in->used);
         corpus_marks(s->corpus, &r1, &p1, &e1);
         in->tried = true;
         in->status = (chorus_err)irc;
@@ -408,7 +417,14 @@ static void on_detect_progress(void *ctx, ch_detect_stage st, const char *what)
         stage(ctx, map[st]);
 }
 
-/* The database never replaces what the scan reads. */
+/* ---- outputs ------------------------------------------------------------------------------- */
+
+void chorus_remove_temporary_files(void)
+{
+    ch_outfile_remove_temps();
+}
+
+/* The outputs never replace what the scan reads (standard input too, when it is a file). */
 static chorus_err protect_list(chorus_scan *s, ch_outfile_protect **out, size_t *n)
 {
     *n = 0;
@@ -416,10 +432,40 @@ static chorus_err protect_list(chorus_scan *s, ch_outfile_protect **out, size_t 
     if (!*out)
         return scan_fail(s, CHORUS_ENOMEM, NULL, "out of memory");
     for (size_t i = 0; i < s->ninputs; i++)
-        if (strcmp(s->inputs[i].path, "-"))
-            (*out)[(*n)++] = (ch_outfile_protect){s->inputs[i].path, "an input of the scan"};
+        (*out)[(*n)++] = (ch_outfile_protect){
+            s->inputs[i].path, strcmp(s->inputs[i].path, "-") ? "an input of the scan"
+                                                              : "the scan's standard input"};
     for (size_t i = 0; i < s->nstmts; i++)
         (*out)[(*n)++] = (ch_outfile_protect){s->stmts[i].path, "statements of the scan"};
+    return CHORUS_OK;
+}
+
+/* Checks both outputs before anything is read, so a refusal costs nothing: the database and
+ * report policies (store.h, report.h), and the two naming the same file. */
+static chorus_err check_outputs(chorus_scan *s, const char *db_path,
+                                const ch_outfile_protect *protect, size_t nprotect,
+                                ch_outfile_diag *nd)
+{
+    char msg[1024];
+    const ch_outfile_opts oo = {.flags = s->force ? CH_OUT_FORCE : 0, .protect = protect,
+                                .nprotect = nprotect};
+    int rc = ch_store_check(db_path, &oo, msg, sizeof msg);
+    if (rc)
+        return scan_fail(s, (chorus_err)rc, NULL, "%s", msg);
+    if (!s->report)
+        return CHORUS_OK;
+    if (ch_outfile_same_target(db_path, s->report))
+        return scan_fail(s, CHORUS_EUSAGE, NULL,
+                         "'%s' is named for both the results database and the report: choose "
+                         "two files", s->report);
+    ch_report_opts ro;
+    ch_report_opts_default(&ro);
+    ro.force = s->force;
+    ro.notice = nd->fn;
+    ro.notice_ctx = nd->ctx;
+    rc = ch_report_check(db_path, s->report, &ro, protect, nprotect, msg, sizeof msg);
+    if (rc)
+        return scan_fail(s, (chorus_err)rc, NULL, "%s", msg);
     return CHORUS_OK;
 }
 
@@ -430,14 +476,14 @@ static void count_accounts(chorus_scan *s)
         s->flagged += s->d.scores->score[i] >= CH_SCORE_FLAG;   /* == CHORUS_SCORE_FLAG */
         s->clustered += s->d.net->cluster_of_account[i] != CH_NONE;
     }
-    /* the graph's pairs and their accounts (what a compatibility mode is checked by) */
+    /* the accounts of the network's pairs (the "pairs" count: every pair the network used,
+     * as the report counts them; what a compatibility mode is checked by) */
     const ch_network *n = s->d.net;
     uint8_t *seen = ch_calloc(ch_corpus_naccounts(s->corpus) + 1, 1);
-    s->pairs = s->paired = 0;
+    s->paired = 0;
     for (size_t i = 0; i < n->n_edges; i++) {
-        if (!(n->edges[i].used & CH_NE_GRAPH))
+        if (!n->edges[i].used)
             continue;
-        s->pairs++;
         if (seen) {
             s->paired += !seen[n->edges[i].a] + !seen[n->edges[i].b];
             seen[n->edges[i].a] = seen[n->edges[i].b] = 1;
@@ -463,16 +509,22 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     ch_outfile_protect *protect = NULL;
     size_t nprotect = 0;
     char msg[1024];
+    ch_outfile_diag nd = {s->diag, s->diag_ctx};   /* stale temporary files removed */
     if (!(s->output = ch_strndup(db_path, strlen(db_path)))) {
         rc = scan_fail(s, CHORUS_ENOMEM, NULL, "out of memory");
         goto out;
     }
+    if ((rc = protect_list(s, &protect, &nprotect)) ||
+        (rc = check_outputs(s, db_path, protect, nprotect, &nd)))
+        goto out;
 
     /* An input that cannot be read at all (missing, undetectable) was reported. When the
      * others gave posts, the scan goes on over them, so a run over a folder of exports is not
      * lost to one stray file; strict mode, usage errors, or nothing read at all stop here,
      * leaving any previous database untouched. */
     if ((rc = read_inputs(s)))
+        goto out;
+    if (ch_api_dist_rank() != 0)   /* the other ranks only read: rank 0 does the rest */
         goto out;
     bool usage;
     const scan_input *bad = failed_input(s, &usage);
@@ -483,9 +535,11 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     if ((rc = load_statements(s, true)))
         goto out;
 
-    if ((rc = protect_list(s, &protect, &nprotect)))
-        goto out;
-    int src = ch_store_open(db_path, protect, nprotect, &store, msg, sizeof msg);
+    const ch_outfile_opts oo = {
+        .flags = s->force ? CH_OUT_FORCE : 0, .protect = protect, .nprotect = nprotect,
+        .notice = nd.fn ? ch_outfile_notice_diag : NULL, .notice_ctx = &nd,
+    };
+    int src = ch_store_open(db_path, &oo, &store, msg, sizeof msg);
     if (src) {
         rc = scan_fail(s, (chorus_err)src, NULL, "%s", msg);
         goto out;
@@ -533,7 +587,8 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     }
     if (prc) {
         rc = scan_fail(s, (chorus_err)prc, NULL, "cannot write '%s': %s", db_path,
-                       chorus_strerror((chorus_err)prc));
+                       prc == CHORUS_EDB ? ch_store_errmsg(store, msg, sizeof msg)
+                                         : chorus_strerror((chorus_err)prc));
         goto out;
     }
     s->detected = true;
@@ -543,19 +598,23 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     stage(s, ST_STORE);
     const char **inputs = ch_calloc(s->ninputs + 1, sizeof *inputs);
     const char **stmts = ch_calloc(s->nstmts + 1, sizeof *stmts);
-    if (!inputs || !stmts) {
+    const char **informats = ch_calloc(s->ninputs + 1, sizeof *informats);
+    if (!inputs || !stmts || !informats) {
+        ch_free(informats);
         ch_free(inputs);
         ch_free(stmts);
         rc = scan_fail(s, CHORUS_ENOMEM, NULL, "out of memory");
         goto out;
     }
-    for (size_t i = 0; i < s->ninputs; i++)
+    for (size_t i = 0; i < s->ninputs; i++) {
         inputs[i] = s->inputs[i].path;
+        informats[i] = s->inputs[i].used ? s->inputs[i].used->name : NULL;
+    }
     for (size_t i = 0; i < s->nstmts; i++)
         stmts[i] = s->stmts[i].path;
     const ch_reader *fmt = ch_api_default_reader(s);
     ch_scan_meta meta = {
-        .output = db_path, .inputs = inputs, .ninputs = s->ninputs,
+        .output = db_path, .inputs = inputs, .input_formats = informats, .ninputs = s->ninputs,
         .statements = stmts, .nstatements = s->nstmts,
         .window_fixed = s->window > 0, .screen_p = dopt.coact.screen_p,
         .format = fmt ? fmt->name : "auto", .threads = ch_parallel_threads(s->threads),
@@ -567,6 +626,7 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     int wrc = ch_store_write_scan(store, &meta, s->corpus, s->set, &s->d, msg, sizeof msg);
     store = NULL; /* committed or aborted */
     ch_free(inputs);
+    ch_free(informats);
     ch_free(stmts);
     s->seconds[ST_STORE] = ch_now() - t_store;
     s->ran[ST_STORE] = true;
@@ -577,7 +637,13 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     if (s->report) {
         const double t_report = ch_now();
         stage(s, ST_REPORT);
-        int rrc = ch_report_write(db_path, s->report, NULL, NULL, msg, sizeof msg);
+        ch_report_opts ro;
+        ch_report_opts_default(&ro);
+        ro.force = s->force;
+        ro.notice = nd.fn;
+        ro.notice_ctx = nd.ctx;
+        int rrc = ch_report_write_to(db_path, s->report, &ro, protect, nprotect, NULL, msg,
+                                     sizeof msg);
         s->seconds[ST_REPORT] = ch_now() - t_report;
         s->ran[ST_REPORT] = true;
         if (rrc) {

@@ -66,6 +66,8 @@ static bool reading_count(const chorus_scan *s, const char *name, int64_t *out)
         *out = (int64_t)ch_corpus_naccounts(s->corpus);
     else if (!strcmp(name, "duplicates"))
         *out = (int64_t)st->duplicates;
+    else if (!strcmp(name, "merged"))
+        *out = (int64_t)st->merged;
     else if (!strcmp(name, "errors"))
         *out = (int64_t)errors_total(st);
     else if (!strcmp(name, "unreadable_bytes"))
@@ -90,6 +92,17 @@ static bool reading_count(const chorus_scan *s, const char *name, int64_t *out)
         return false;
     }
     return true;
+}
+
+/* Account pairs in the network: two accounts, whatever the behaviours they share (the
+ * "edges" figure counts one per pair and behaviour). The one meaning of "pair" in every
+ * summary and report. */
+static size_t pairs_kept(const ch_network *net)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < net->n_edges; i++)
+        n += net->edges[i].used != 0;
+    return n;
 }
 
 chorus_err chorus_scan_count(const chorus_scan *s, const char *name, int64_t *out)
@@ -137,7 +150,7 @@ chorus_err chorus_scan_count(const chorus_scan *s, const char *name, int64_t *ou
     else if (!strcmp(name, "edges"))
         *out = (int64_t)d->net->n_coact_kept;
     else if (!strcmp(name, "pairs"))
-        *out = s->pairs;
+        *out = (int64_t)pairs_kept(d->net);
     else if (!strcmp(name, "paired_accounts"))
         *out = s->paired;
     else if (!strcmp(name, "edges_screened"))
@@ -297,9 +310,10 @@ static void json_ingest(text *t, const chorus_scan *s)
     const ch_corpus *c = s->corpus;
     const ch_corpus_stats *st = ch_corpus_stats_get(c);
     uint64_t errors = errors_total(st);
-    addf(t, "{\"posts\":%zu,\"accounts\":%zu,\"records\":%llu,\"duplicates\":%llu,",
+    addf(t, "{\"posts\":%zu,\"accounts\":%zu,\"records\":%llu,\"duplicates\":%llu,"
+            "\"merged\":%llu,",
          ch_corpus_nposts(c), ch_corpus_naccounts(c), (unsigned long long)st->records,
-         (unsigned long long)st->duplicates);
+         (unsigned long long)st->duplicates, (unsigned long long)st->merged);
     add(t, "\"by_kind\":{", 11);
     for (int k = 0; k < CH_KIND__COUNT; k++)
         addf(t, "%s\"%s\":%llu", k ? "," : "", ch_kind_name((ch_kind)k),
@@ -331,18 +345,18 @@ static void json_scan(text *t, const chorus_scan *s)
     const ch_detect_result *d = &s->d;
     addf(t, "{\"posts\":%zu,\"accounts\":%zu,\"errors\":%llu,\"unreadable_bytes\":%llu,"
             "\"statements\":%zu,"
-            "\"matches\":%zu,\"posts_matched\":%llu,\"narratives\":%zu,\"edges\":%zu,"
+            "\"matches\":%zu,\"posts_matched\":%llu,\"narratives\":%zu,\"pairs\":%zu,"
+            "\"edges\":%zu,"
             "\"clusters\":%zu,\"clustered_accounts\":%lld,\"flagged_accounts\":%lld,"
-            "\"window\":%lld,\"pairs\":%lld,\"paired_accounts\":%lld,\"seconds\":%.3f,"
-            "\"database\":",
+            "\"window\":%lld,\"paired_accounts\":%lld,\"seconds\":%.3f,\"database\":",
          ch_corpus_nposts(c), ch_corpus_naccounts(c),
          (unsigned long long)errors_total(ch_corpus_stats_get(c)),
          (unsigned long long)ch_corpus_stats_get(c)->unreadable_bytes,
          s->set ? ch_stmtset_count(s->set) : 0, d->parrot.nrows,
          (unsigned long long)d->parrot.posts_matched, d->nd ? d->nd->n_narratives : 0,
-         d->net->n_coact_kept, d->net->n_clusters, (long long)s->clustered,
-         (long long)s->flagged, (long long)d->co->window, (long long)s->pairs,
-         (long long)s->paired, s->seconds_total);
+         pairs_kept(d->net), d->net->n_coact_kept, d->net->n_clusters, (long long)s->clustered,
+         (long long)s->flagged, (long long)d->co->window, (long long)s->paired,
+         s->seconds_total);
     add_str(t, s->output);
     add(t, ",\"top_clusters\":[", 17);
     for (size_t k = 0; k < d->net->n_clusters && k < 10; k++) {

@@ -12,7 +12,7 @@ static void help(FILE *f)
 {
     fprintf(f,
             "usage: chorus export DB [--format graphml|gexf|csv|json] [-o PATH|-]\n"
-            "                        [--combined] [--all-accounts] [--quiet]\n"
+            "                        [--combined] [--all-accounts] [--force] [--quiet]\n"
             "\n"
             "Writes the account network of a results database: nodes are accounts (handle,\n"
             "score, cluster, posts), edges their co-actions (behaviour, weight, events,\n"
@@ -30,6 +30,8 @@ static void help(FILE *f)
             "  --combined           one edge per pair: weights, events and objects summed,\n"
             "                       behaviours joined by ',', the smallest p-value\n"
             "  --all-accounts       every account, not only those with an edge\n"
+            "  --force              replace an existing file that is not a chorus export of\n"
+            "                       this format (never the results database)\n"
             "  -q, --quiet          print nothing on success\n"
             "\n"
             "examples:\n"
@@ -46,9 +48,10 @@ int cmd_export(int argc, char **argv)
         {"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
         {"combined", no_argument, 0, 'C'},     {"all-accounts", no_argument, 0, 'A'},
         {"quiet", no_argument, 0, 'q'},        {"help", no_argument, 0, 'h'},
+        {"force", no_argument, 0, 'F'},
         {0, 0, 0, 0},
     };
-    chorus_export_opts o = {0};
+    chorus_export_opts o = {.notice = cli_notice};   /* stale temporary files removed */
     const char *out = NULL;
     bool quiet = false;
     int c;
@@ -59,6 +62,7 @@ int cmd_export(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'C': o.combined = true; break;
         case 'A': o.all_accounts = true; break;
+        case 'F': o.force = true; break;
         case 'q': quiet = true; break;
         case 'h': help(stdout); return EXIT_OK;
         default: help(stderr); return EXIT_USAGE;

@@ -9,19 +9,24 @@ static void help(FILE *f)
 {
     fprintf(f,
             "usage: chorus ingest INPUT... [--format FORMAT] [--map FIELD=COLUMN,...]\n"
-            "                     [--strict] [--quiet] [--json]\n"
+            "                     [--preset NAME] [--time-format LAYOUT]\n"
+            "                     [--strict] [--quiet] [--json] [--progress MODE]\n"
             "\n"
             "Reads the inputs and prints what they hold: posts by kind, accounts, time range,\n"
             "duplicates dropped, and bad records skipped by reason.\n"
             "\n"
-            "  --format FORMAT   auto (default, per file), twitter-v1, twitter-v2, io-csv, csv,\n"
-            "                    chorus, jetstream, bluesky, reddit, tiktok, youtube\n"
+            "  --format FORMAT   auto (default, per file) or a format of 'chorus formats'\n"
+            "  --preset NAME     the same for a table preset: crowdtangle, meta-cl, 4cat, ...\n"
+            "  --time-format L   how table time cells are laid out, e.g. '%%m/%%d/%%Y %%H:%%M'\n"
+            "                    (%%Y %%y %%m %%d %%H %%I %%M %%S %%f %%p %%b %%a %%z %%Z %%s %%T)\n"
             "  --map SPEC        column map for csv: id=COL,author=COL,author_id=COL,time=COL,\n"
             "                    text=COL,kind=COL,ref_id=COL,ref_author=COL,ref_author_id=COL,\n"
             "                    lang=COL,urls=COL,hashtags=COL,mentions=COL,client=COL\n"
             "  --strict          stop at the first bad record (exit 1)\n"
-            "  --quiet           no progress line, no per-record messages\n"
-            "  --json            print one JSON object on stdout\n"
+            "  --quiet           no progress, no per-record messages, no summary\n"
+            "  --json            print one JSON object on stdout (also with --quiet)\n"
+            "  --progress MODE   auto (default: bar on a terminal, else plain), bar, plain\n"
+            "                    (one line per input and stage, for logs), none\n"
             "\n"
             "examples:\n"
             "  chorus ingest tweets.jsonl.gz\n"
@@ -37,6 +42,7 @@ static void print_text(const chorus_scan *s, double secs)
     uint64_t errors = (uint64_t)cli_count(s, "errors");
     printf("read %zu input%s in %.2f s: %s records\n", ninputs, ninputs == 1 ? "" : "s", secs,
            cli_num((uint64_t)cli_count(s, "records"), a));
+    cli_print_inputs(s, "inputs      ");
     printf("posts       %s  (post %s, repost %s, reply %s, quote %s)\n",
            cli_num((uint64_t)cli_count(s, "posts"), a),
            cli_num((uint64_t)cli_count(s, "by_kind.post"), b),
@@ -46,6 +52,10 @@ static void print_text(const chorus_scan *s, double secs)
     printf("accounts    %s\n", cli_num((uint64_t)cli_count(s, "accounts"), a));
     printf("duplicates  %s  (same post id seen again, kept once)\n",
            cli_num((uint64_t)cli_count(s, "duplicates"), a));
+    int64_t merged = cli_count(s, "merged");
+    if (merged > 0)
+        printf("merged      %s  (rows repeating a post id with more URLs, hashtags or "
+               "mentions)\n", cli_num((uint64_t)merged, a));
     int64_t first, last;
     if (chorus_scan_count(s, "first", &first) == CHORUS_OK &&
         chorus_scan_count(s, "last", &last) == CHORUS_OK) {
@@ -76,8 +86,10 @@ int cmd_ingest(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"format", required_argument, 0, 'f'}, {"map", required_argument, 0, 'm'},
+        {"preset", required_argument, 0, 'f'}, {"time-format", required_argument, 0, 'T'},
         {"strict", no_argument, 0, 'S'},       {"quiet", no_argument, 0, 'q'},
         {"json", no_argument, 0, 'j'},         {"help", no_argument, 0, 'h'},
+        CLI_PROGRESS_LONGOPT,
         {0, 0, 0, 0},
     };
     chorus_scan *s;
@@ -115,7 +127,7 @@ int cmd_ingest(int argc, char **argv)
     }
     cli_diag d = {.quiet = o.quiet, .limit = 20};
     cli_progress prog;
-    cli_progress_init(&prog, s, &d, o.quiet, "ingest");
+    cli_progress_init(&prog, s, &d, o.progress, o.quiet, "ingest");
     chorus_scan_set_diag(s, cli_diag_cb, &d);
     chorus_scan_set_progress(s, cli_progress_cb, &prog);
     chorus_err rc = chorus_scan_ingest(s);
@@ -127,7 +139,7 @@ int cmd_ingest(int argc, char **argv)
         const char *j = chorus_scan_summary_json(s);
         if (j)
             printf("%s\n", j);
-    } else {
+    } else if (!o.quiet) {
         print_text(s, secs);
     }
 out:

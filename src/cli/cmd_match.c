@@ -15,7 +15,7 @@ static void help(FILE *f)
     fprintf(f,
             "usage: chorus match -s STATEMENTS INPUT... [--threshold X] [--split] [--all]\n"
             "                    [--threads N] [--format FORMAT] [--map FIELD=COLUMN,...]\n"
-            "                    [--strict] [--quiet]\n"
+            "                    [--strict] [--quiet] [--progress MODE]\n"
             "\n"
             "Finds posts that copy, excerpt or lightly paraphrase official statements and prints\n"
             "one JSON line per match on stdout, in input order:\n"
@@ -39,11 +39,13 @@ static void help(FILE *f)
             "  --threshold X     minimum similarity, 0 < X <= 1 (default %.2f)\n"
             "  --all             every matching statement per post, not only the best\n"
             "  --threads N       matching threads (default 1; 0 = all cores)\n"
-            "  --format FORMAT   auto (default, per file), twitter-v1, twitter-v2, io-csv, csv,\n"
-            "                    chorus, reddit, tiktok, youtube\n"
+            "  --format FORMAT   auto (default, per file) or a format of 'chorus formats'\n"
+            "  --preset, --time-format   as for 'chorus ingest'\n"
             "  --map SPEC        column map for csv (see 'chorus ingest --help')\n"
             "  --strict          stop at the first bad record or statement (exit 1)\n"
-            "  --quiet           no progress line, no per-record messages, no summary\n"
+            "  --quiet           no progress, no per-record messages, no summary\n"
+            "  --progress MODE   auto (default: bar on a terminal, else plain), bar, plain\n"
+            "                    (one line per input and stage, for logs), none\n"
             "\n"
             "examples:\n"
             "  chorus match -s statements/ tweets.jsonl.gz > matches.jsonl\n"
@@ -112,7 +114,8 @@ static int print_row(void *ctx, const chorus_match *m)
                 (long long)m->segments[i].post_end, (long long)m->segments[i].stmt_start,
                 (long long)m->segments[i].stmt_end);
     fputs("]}\n", f);
-    return 0;
+    /* the output is gone (a full disk, a closed pipe): stop; main says why and exits 1 */
+    return cli_stdout_failed(f);
 }
 
 int cmd_match(int argc, char **argv)
@@ -120,8 +123,11 @@ int cmd_match(int argc, char **argv)
     enum { O_THRESHOLD = 1000, O_SPLIT, O_ALL, O_THREADS };
     static const struct option longopts[] = {
         {"statements", required_argument, 0, 's'}, {"format", required_argument, 0, 'f'},
-        {"map", required_argument, 0, 'm'},        {"strict", no_argument, 0, 'S'},
+        {"map", required_argument, 0, 'm'},
+        {"preset", required_argument, 0, 'f'}, {"time-format", required_argument, 0, 'T'},
+        {"strict", no_argument, 0, 'S'},
         {"quiet", no_argument, 0, 'q'},            {"help", no_argument, 0, 'h'},
+        CLI_PROGRESS_LONGOPT,
         {"threshold", required_argument, 0, O_THRESHOLD},
         {"split", no_argument, 0, O_SPLIT},        {"all", no_argument, 0, O_ALL},
         {"threads", required_argument, 0, O_THREADS},
@@ -204,7 +210,7 @@ int cmd_match(int argc, char **argv)
 
     cli_diag d = {.quiet = o.quiet, .limit = 20};
     cli_progress prog;
-    cli_progress_init(&prog, s, &d, o.quiet, "match");
+    cli_progress_init(&prog, s, &d, o.progress, o.quiet, "match");
     chorus_scan_set_diag(s, cli_diag_cb, &d);
     chorus_scan_set_progress(s, cli_progress_cb, &prog);
     chorus_err rc = chorus_scan_match(s, print_row, stdout);
@@ -217,10 +223,7 @@ int cmd_match(int argc, char **argv)
     status = cli_inputs_status(s);
     if (status == EXIT_OK && cli_count(s, "statements_failed") > 0)
         status = EXIT_RUNTIME;
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_err("match: cannot write the output");
-        status = EXIT_RUNTIME;
-    }
+    /* a failed write to standard output is main's to report (cli_finish_stdout) */
     if (!o.quiet) {
         char a[32], b[32], e[32], g[32];
         int64_t reposts = cli_count(s, "reposts_of_matched");

@@ -12,7 +12,8 @@ static void help(FILE *f)
 {
     fprintf(f,
             "usage: chorus report DB [-o report.html] [--top N] [--statements N] [--items N]\n"
-            "                        [--max-nodes N] [--neighbours N] [--seed N] [--quiet] [--json]\n"
+            "                        [--max-nodes N] [--neighbours N] [--seed N] [--force]\n"
+            "                        [--quiet] [--json]\n"
             "\n"
             "Writes one standalone HTML file that shows what a scan found: an overview, a\n"
             "picture of the coordinated network, a section per cluster (members, scores and\n"
@@ -29,6 +30,8 @@ static void help(FILE *f)
             "  --max-nodes N        clustered accounts drawn in the network (default 30000)\n"
             "  --neighbours N       faded partners outside clusters drawn per cluster (default 5)\n"
             "  --seed N             seed of the network layout (default 1)\n"
+            "  --force              replace an existing file that is not a chorus report\n"
+            "                       (never the results database)\n"
             "  -q, --quiet          no summary line\n"
             "  --json               summary as JSON on standard output\n"
             "\n"
@@ -58,10 +61,12 @@ int cmd_report(int argc, char **argv)
         {"max-nodes", required_argument, 0, 'N'}, {"neighbours", required_argument, 0, 'B'},
         {"seed", required_argument, 0, 'R'},    {"quiet", no_argument, 0, 'q'},
         {"json", no_argument, 0, 'j'},          {"help", no_argument, 0, 'h'},
+        {"force", no_argument, 0, 'F'},
         {0, 0, 0, 0},
     };
     chorus_report_opts ro;
     chorus_report_opts_init(&ro);
+    ro.notice = cli_notice;   /* stale temporary files removed */
     const char *out = "report.html";
     bool quiet = false, json = false;
     unsigned long long v;
@@ -106,6 +111,7 @@ int cmd_report(int argc, char **argv)
             break;
         case 'q': quiet = true; break;
         case 'j': json = true; break;
+        case 'F': ro.force = true; break;
         case 'h': help(stdout); return EXIT_OK;
         default: help(stderr); return EXIT_USAGE;
         }

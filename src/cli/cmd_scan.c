@@ -16,7 +16,8 @@ static void help(FILE *f)
             "                   [--window auto|SECONDS|BEHAVIOUR=SECONDS,...] [--format FORMAT]\n"
             "                   [--map SPEC] [--behaviours LIST] [--min-events N] [--fdr Q]\n"
             "                   [--match-threshold X] [--compat coortweet|cnt]\n"
-            "                   [--split] [--threads N] [--strict] [--quiet] [--json]\n"
+            "                   [--split] [--threads N] [--force] [--strict] [--quiet]\n"
+            "                   [--json] [--progress auto|bar|plain|none]\n"
             "\n"
             "Finds accounts that act in concert and posts that parrot statements, scores every\n"
             "account, and writes everything to a SQLite results database.\n"
@@ -27,6 +28,8 @@ static void help(FILE *f)
             "  -o, --output PATH      results database (default chorus.db); written to a\n"
             "                         temporary file and renamed into place\n"
             "  --report FILE          also write the HTML report (as 'chorus report')\n"
+            "  --force                replace an existing -o or --report file that chorus did\n"
+            "                         not write (never an input or statements file)\n"
             "  --window auto|SECONDS  co-action window (default auto: estimated from the data);\n"
             "                         BEHAVIOUR=SECONDS entries give a behaviour its own window\n"
             "                         (--window repost=60,link=600; --window 60,link=600)\n"
@@ -45,7 +48,14 @@ static void help(FILE *f)
             "  --similarity X         --compat cnt: co_similar_tweet's Jaccard threshold (0.8)\n"
             "  --threads N            worker threads (default 0: all cores); results do not\n"
             "                         depend on it\n"
-            "  --format, --map, --strict, --quiet, --json   as for 'chorus ingest'\n"
+            "  --quiet                no progress, no per-record messages, no summary (errors\n"
+            "                         and warnings still go to stderr)\n"
+            "  --json                 the summary as one JSON object on stdout\n"
+            "  --progress MODE        auto (default: bar on a terminal, else plain), bar,\n"
+            "                         plain (one line per input and stage: for logs, nohup,\n"
+            "                         CI and Jupyter's !chorus), none\n"
+            "  --format, --preset, --map, --time-format, --strict\n"
+            "                         as for 'chorus ingest'\n"
             "\n"
             "examples:\n"
             "  chorus scan tweets.jsonl.gz -s statements/ -o results.db\n"
@@ -69,8 +79,10 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
 {
     static const struct option longopts[] = {
         {"format", required_argument, 0, 'f'}, {"map", required_argument, 0, 'm'},
+        {"preset", required_argument, 0, 'f'}, {"time-format", required_argument, 0, 'T'},
         {"strict", no_argument, 0, 'S'},       {"quiet", no_argument, 0, 'q'},
         {"json", no_argument, 0, 'j'},         {"help", no_argument, 0, 'h'},
+        CLI_PROGRESS_LONGOPT,
         {"statements", required_argument, 0, 's'}, {"output", required_argument, 0, 'o'},
         {"window", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
         {"split", no_argument, 0, 'P'},        {"report", required_argument, 0, 'R'},
@@ -80,6 +92,7 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
         {"match-threshold", required_argument, 0, O_MATCH_THRESHOLD},
         {"compat", required_argument, 0, O_COMPAT},
         {"similarity", required_argument, 0, O_SIMILARITY},
+        {"force", no_argument, 0, 'F'},
         {0, 0, 0, 0},
     };
     /* long-only flags and the option keys they set */
@@ -114,6 +127,10 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
             break;
         case 't':
             if (cli_set(s, "scan", "threads", optarg))
+                return EXIT_USAGE;
+            break;
+        case 'F':
+            if (cli_set(s, "scan", "force", "true"))
                 return EXIT_USAGE;
             break;
         case 'R':
@@ -168,6 +185,7 @@ static void print_summary(chorus_scan *s, const scan_opts *o)
     double total = 0;
     (void)chorus_scan_seconds(s, NULL, &total);
     int64_t nclusters = cli_count(s, "clusters"), window_long = cli_count(s, "window_long.repost");
+    cli_print_inputs(s, "inputs       ");
     printf("posts        %s from %s accounts (%s bad records skipped)\n",
            cli_num((uint64_t)cli_count(s, "posts"), a),
            cli_num((uint64_t)cli_count(s, "accounts"), b),
@@ -183,14 +201,18 @@ static void print_summary(chorus_scan *s, const scan_opts *o)
                cli_num((uint64_t)cli_count(s, "matches"), b));
     printf("narratives   %s groups of near-identical posts\n",
            cli_num((uint64_t)cli_count(s, "narratives"), a));
-    printf("co-actions   %s account pairs in the network (%s screened, %s significant on "
-           "their own; window %llds",
-           cli_num((uint64_t)cli_count(s, "edges"), a),
-           cli_num((uint64_t)cli_count(s, "edges_screened"), b),
+    /* a pair is two accounts, whatever they did together (the report counts the same way);
+     * a link is one pair and one behaviour */
+    char w0[32], w1[32];
+    printf("co-actions   %s account pairs acting together (%s links of a pair and a behaviour; "
+           "%s screened, %s significant on their own; window %s",
+           cli_num((uint64_t)cli_count(s, "pairs"), a),
+           cli_num((uint64_t)cli_count(s, "edges"), b),
+           cli_num((uint64_t)cli_count(s, "edges_screened"), (char[32]){0}),
            cli_num((uint64_t)cli_count(s, "edges_significant"), (char[32]){0}),
-           (long long)cli_count(s, "window"));
+           chorus_duration_format((double)cli_count(s, "window"), w0, sizeof w0));
     if (window_long)
-        printf(" and %llds", (long long)window_long);
+        printf(", second look %s", chorus_duration_format((double)window_long, w1, sizeof w1));
     printf(")\n");
     printf("graph        %s account pairs among %s accounts\n",
            cli_num((uint64_t)cli_count(s, "pairs"), a),
@@ -210,7 +232,23 @@ static void print_summary(chorus_scan *s, const scan_opts *o)
 
 /* ---- the job ---------------------------------------------------------------------------- */
 
+static int scan_main(int argc, char **argv, int rank);
+
+/* Under an MPI launcher (`mpirun -n N chorus scan ...`) every rank runs the same command:
+ * rank 0 prints and writes as usual; the others only help read the inputs and stay silent. */
 int cmd_scan(int argc, char **argv)
+{
+    int rank = 0, nranks = 1;
+    if (chorus_dist_init(&rank, &nranks) != CHORUS_OK) {
+        cli_err("scan: cannot join the MPI job");
+        return EXIT_RUNTIME;
+    }
+    int status = scan_main(argc, argv, rank);
+    chorus_dist_finish();
+    return status;
+}
+
+static int scan_main(int argc, char **argv, int rank)
 {
     chorus_scan *s;
     if (chorus_scan_new(&s)) {
@@ -227,9 +265,11 @@ int cmd_scan(int argc, char **argv)
         chorus_scan_free(s);
         return status < 0 ? EXIT_OK : status;
     }
+    if (rank != 0)
+        o.in.quiet = true;
     cli_diag d = {.quiet = o.in.quiet, .limit = 20};
     cli_progress prog;
-    cli_progress_init(&prog, s, &d, o.in.quiet, "scan");
+    cli_progress_init(&prog, s, &d, o.in.progress, o.in.quiet, "scan");
     prog.stages = true;
     prog.warn_empty = true;
     chorus_scan_set_diag(s, cli_diag_cb, &d);
@@ -240,9 +280,12 @@ int cmd_scan(int argc, char **argv)
         status = cli_job_failed(s, "scan");
         goto out;
     }
-    print_summary(s, &o);
-    if (o.report && !o.in.json)
-        printf("report       %s\n", o.report);
+    if (rank != 0)
+        goto out;
+    if (!o.in.quiet || o.in.json)
+        print_summary(s, &o);
+    if (o.report && !o.in.json && !o.in.quiet)
+        printf("report       %s  (open it in a browser)\n", o.report);
     /* inputs that could not be read were reported; the results cover the others */
     if (cli_inputs_status(s) != EXIT_OK) {
         cli_err("some inputs could not be read (see above): the results cover the others");

@@ -15,8 +15,10 @@ static const struct {
     {"inspect", cmd_inspect, "print the evidence of a results database in the terminal"},
     {"report", cmd_report, "write the standalone HTML report of a results database"},
     {"export", cmd_export, "write the account network for Gephi, igraph, networkx (GraphML, GEXF, CSV, JSON)"},
+    {"watch", cmd_watch, "watch live sources: alerts as JSON lines, a live results database"},
     {"match", cmd_match, "find posts that copy or paraphrase statements (JSONL to stdout)"},
     {"serve", cmd_serve, "JSON API and live dashboard over a results database (HTTP)"},
+    {"formats", cmd_formats, "list the input formats and table presets, with examples"},
 };
 
 static void usage(FILE *f)
@@ -31,18 +33,32 @@ static void usage(FILE *f)
         fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].what);
     fprintf(f,
             "\n"
-            "Run 'chorus COMMAND --help' for the options of a command.\n"
+            "Run 'chorus help COMMAND' (or 'chorus COMMAND --help') for the options of a\n"
+            "command.\n"
             "Inputs may be plain, .gz or .zst; '-' reads standard input.\n"
-            "Exit status: 0 success, 1 runtime error, 2 usage error.\n");
+            "Exit status: 0 success, 1 runtime error (a failed write to standard output\n"
+            "too), 2 usage error. Outputs are written to a temporary file and renamed into\n"
+            "place; they never replace an input, nor a file chorus did not write (--force).\n");
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
+    if (!strcmp(cmd, "help") && argc > 2) {
+        /* `chorus help scan` is `chorus scan --help` */
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+            if (!strcmp(argv[2], commands[i].name)) {
+                char *args[] = {argv[2], "--help", NULL};
+                return commands[i].fn(2, args);
+            }
+        }
+        cli_err("help: unknown command '%s' (see 'chorus help')", argv[2]);
+        return EXIT_USAGE;
+    }
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
         usage(stdout);
         return EXIT_OK;
@@ -57,4 +73,11 @@ int main(int argc, char **argv)
     }
     cli_err("unknown command '%s' (see 'chorus --help')", cmd);
     return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    cli_signals_init();
+    /* whatever the command printed must have reached standard output, or the exit says so */
+    return cli_finish_stdout(run(argc, argv));
 }

@@ -1,5 +1,7 @@
 /* util.c — diagnostics, progress display, shared input options and exit statuses of the
  * subcommands. */
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,20 +101,32 @@ void cli_diag_cb(void *ctx, const chorus_diag *g)
 
 /* ---- progress ------------------------------------------------------------------------------ */
 
-void cli_progress_init(cli_progress *p, chorus_scan *s, cli_diag *d, bool quiet,
-                       const char *cmd)
+int cli_progress_parse(const char *s)
+{
+    static const char *const names[] = {"auto", "bar", "plain", "none"};
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(s, names[i]))
+            return i;
+    return -1;
+}
+
+void cli_progress_init(cli_progress *p, chorus_scan *s, cli_diag *d, cli_progress_mode mode,
+                       bool quiet, const char *cmd)
 {
     memset(p, 0, sizeof *p);
-    p->enabled = !quiet && isatty(STDERR_FILENO);
+    if (mode == CLI_PROGRESS_AUTO)
+        mode = quiet ? CLI_PROGRESS_NONE
+                     : isatty(STDERR_FILENO) ? CLI_PROGRESS_BAR : CLI_PROGRESS_PLAIN;
+    p->mode = mode;
     p->cmd = cmd;
     p->diag = d;
     p->scan = s;
-    p->start = p->last = cli_now();
+    p->start = p->last = p->job_start = cli_now();
 }
 
 static void clear_line(cli_progress *p)
 {
-    if (p->enabled && p->drawn) {
+    if (p->mode == CLI_PROGRESS_BAR && p->drawn) {
         fputs("\r\033[K", stderr);
         fflush(stderr);
     }
@@ -140,6 +154,70 @@ static void reading_line(cli_progress *p, const chorus_progress *pr)
     p->drawn = true;
 }
 
+/* A size in words for the plain lines: "812 bytes", "153.2 MB". */
+static const char *size_words(int64_t n, char buf[32])
+{
+    if (n < 10000)
+        snprintf(buf, 32, "%lld bytes", (long long)n);
+    else if (n < 10000000)
+        snprintf(buf, 32, "%.1f kB", (double)n / 1e3);
+    else if (n < 10000000000LL)
+        snprintf(buf, 32, "%.1f MB", (double)n / 1e6);
+    else
+        snprintf(buf, 32, "%.1f GB", (double)n / 1e9);
+    return buf;
+}
+
+/* plain: the input being read is over (finished, or the next one or stage began) */
+static void plain_file_end(cli_progress *p)
+{
+    if (!p->file[0] || p->file_done)
+        return;
+    char nb[32];
+    fprintf(stderr, "%s: read %s: %s records in %.1f s\n", p->cmd, p->file,
+            cli_num(p->records - p->file_records0, nb), cli_now() - p->file_start);
+    fflush(stderr);
+    p->file_done = true;
+}
+
+/* plain: a line when an input starts (unless its first report is already its end), one when
+ * it ends, and one every 30 s in between, so a log shows that a long read is alive */
+static void plain_reading(cli_progress *p, const chorus_progress *pr)
+{
+    const char *f = pr->file ? pr->file : "";
+    const double now = cli_now();
+    if (!p->file[0] || strncmp(p->file, f, sizeof p->file - 1)) {
+        plain_file_end(p);
+        snprintf(p->file, sizeof p->file, "%s", f);
+        p->file_records0 = p->records;
+        p->file_start = p->last;     /* the previous input ended at its last report */
+        p->file_done = p->file_announced = false;
+    }
+    p->records = pr->records;
+    const bool finished = pr->total > 0 && pr->done >= (uint64_t)pr->total;
+    char nb[32], sb[32];
+    if (finished) {
+        plain_file_end(p);
+    } else if (!p->file_announced) {
+        if (pr->total > 0)
+            fprintf(stderr, "%s: reading %s (%s)\n", p->cmd, f, size_words(pr->total, sb));
+        else
+            fprintf(stderr, "%s: reading %s\n", p->cmd, f);
+        p->file_announced = true;
+        p->last = now;
+    } else if (now - p->last >= 30) {
+        fprintf(stderr, "%s: reading %s: %s records", p->cmd, f,
+                cli_num(pr->records - p->file_records0, nb));
+        if (pr->total > 0)
+            fprintf(stderr, ", %.0f%% of the file", 100.0 * (double)pr->done / (double)pr->total);
+        fprintf(stderr, " (%.0f s)\n", now - p->file_start);
+        p->last = now;
+    }
+    fflush(stderr);
+    if (finished)
+        p->last = now;
+}
+
 /* The reading is over: its line goes, its diagnostics' tail is printed, and (scan) an empty
  * corpus is worth a warning when later stages are about to run on it. */
 static void end_reading(cli_progress *p, bool more_stages)
@@ -148,6 +226,8 @@ static void end_reading(cli_progress *p, bool more_stages)
         return;
     p->reading = false;
     clear_line(p);
+    if (p->mode == CLI_PROGRESS_PLAIN)
+        plain_file_end(p);
     if (p->diag)
         cli_diag_flush(p->diag);
     if (more_stages && p->warn_empty && cli_count(p->scan, "posts") == 0 &&
@@ -161,19 +241,24 @@ void cli_progress_cb(void *ctx, const chorus_progress *pr)
     if (!strcmp(pr->stage, "read")) {
         if (!p->reading) {
             p->reading = true;
-            p->start = p->last = cli_now();
+            p->start = p->last = p->file_start = cli_now();
         }
-        if (p->enabled)
+        if (p->mode == CLI_PROGRESS_BAR)
             reading_line(p, pr);
+        else if (p->mode == CLI_PROGRESS_PLAIN)
+            plain_reading(p, pr);
         return;
     }
     end_reading(p, true);
     if (p->diag)
         cli_diag_flush(p->diag);
-    if (p->enabled && p->stages) {
+    if (p->mode == CLI_PROGRESS_BAR && p->stages) {
         fprintf(stderr, "\r\033[K%s: %s ...", p->cmd, pr->what);
         fflush(stderr);
         p->drawn = true;
+    } else if (p->mode == CLI_PROGRESS_PLAIN) {
+        fprintf(stderr, "%s: %s\n", p->cmd, pr->what);
+        fflush(stderr);
     }
 }
 
@@ -183,6 +268,10 @@ void cli_progress_end(cli_progress *p)
     clear_line(p);
     if (p->diag)
         cli_diag_flush(p->diag);
+    if (p->mode == CLI_PROGRESS_PLAIN) {
+        fprintf(stderr, "%s: done in %.1f s\n", p->cmd, cli_now() - p->job_start);
+        fflush(stderr);
+    }
 }
 
 /* ---- options and statuses ------------------------------------------------------------------ */
@@ -205,11 +294,21 @@ int cli_input_option(chorus_scan *s, const char *cmd, int c, const char *arg,
     switch (c) {
     case 'f': return cli_set(s, cmd, "format", arg) ? -1 : 1;
     case 'm': return cli_set(s, cmd, "map", arg) ? -1 : 1;
+    case 'T': return cli_set(s, cmd, "time_format", arg) ? -1 : 1;
     case 'S':
         o->strict = true;
         return cli_set(s, cmd, "strict", "true") ? -1 : 1;
     case 'q': o->quiet = true; return 1;
     case 'j': o->json = true; return 1;
+    case CLI_OPT_PROGRESS: {
+        int m = cli_progress_parse(arg);
+        if (m < 0) {
+            cli_err("%s: --progress takes auto, bar, plain or none, not '%s'", cmd, arg);
+            return -1;
+        }
+        o->progress = (cli_progress_mode)m;
+        return 1;
+    }
     }
     return 0;
 }
@@ -223,6 +322,22 @@ int cli_add_inputs(chorus_scan *s, const char *cmd, int argc, char **argv, int f
         }
     }
     return 0;
+}
+
+void cli_print_inputs(const chorus_scan *s, const char *label)
+{
+    size_t n = chorus_scan_input_count(s);
+    char a[32];
+    for (size_t i = 0; i < n && i < 20; i++) {
+        chorus_input_info in;
+        if (chorus_scan_input(s, i, &in) != CHORUS_OK)
+            continue;
+        printf("%-*s%s  %s, %s posts%s\n", (int)strlen(label), i ? "" : label, in.path,
+               in.format ? in.format : "unread", cli_num(in.posts, a),
+               in.status == CHORUS_OK ? "" : " (failed)");
+    }
+    if (n > 20)
+        printf("%-*s... %zu more\n", (int)strlen(label), "", n - 20);
 }
 
 int cli_inputs_status(const chorus_scan *s)
@@ -249,4 +364,67 @@ int cli_job_failed(const chorus_scan *s, const char *cmd)
     else if (!e->reported)
         cli_err("%s: %s", cmd, e->message);
     return e->code == CHORUS_EUSAGE ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+/* ---- standard output and signals ----------------------------------------------------------- */
+
+static int stdout_errno;   /* errno of the first failed write to standard output seen */
+
+int cli_stdout_failed(FILE *f)
+{
+    if (!ferror(f))
+        return 0;
+    if (f == stdout && !stdout_errno)
+        stdout_errno = errno ? errno : EIO;   /* right after the failing call */
+    return 1;
+}
+
+int cli_finish_stdout(int status)
+{
+    int e = 0;
+    errno = 0;
+    if (fflush(stdout) != 0)
+        e = errno ? errno : EIO;
+    if (!e && ferror(stdout))
+        e = stdout_errno ? stdout_errno : EIO;
+    /* close(2) can report what a write could not (NFS, a full quota) */
+    if (fclose(stdout) != 0 && !e)
+        e = errno ? errno : EIO;
+    if (!e)
+        return status;
+    cli_err("cannot write standard output: %s", strerror(e));
+    return status == EXIT_OK ? EXIT_RUNTIME : status;
+}
+
+void cli_notice(void *ctx, const chorus_diag *d)
+{
+    (void)ctx;
+    fprintf(stderr, "chorus: %s: %s\n", d->file, d->message);
+}
+
+static void on_signal(int sig)
+{
+    chorus_remove_temporary_files();
+    /* SA_RESETHAND restored the default action; the signal, blocked while this handler runs,
+     * is delivered when it returns and ends the process as it would have */
+    raise(sig);
+}
+
+void cli_signals_init(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaddset(&sa.sa_mask, sigs[i]);   /* one cleanup at a time */
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        /* a signal the caller ignores (nohup: SIGHUP; a background job: SIGINT) stays ignored */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
 }

@@ -156,6 +156,50 @@ const ch_account *ch_corpus_account(const ch_corpus *c, size_t i) { return &c->a
 const ch_pool *ch_corpus_pool(const ch_corpus *c) { return &c->pool; }
 const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c) { return &c->stats; }
 
+void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out)
+{
+    memset(out, 0, sizeof *out);
+    out->posts = c->cap_posts * sizeof *c->posts;
+    out->accounts = c->cap_accounts * sizeof *c->accounts + c->cap_pending * sizeof *c->pending_acct;
+    out->text = c->arena.total;
+    for (int i = 0; i < CH_CORPUS_WORKERS; i++)
+        out->norm += c->worker[i].total;
+    out->pool = c->pool.arena.total + (size_t)c->pool.cap_ents * sizeof *c->pool.ents +
+                ((size_t)c->pool.mask + 1) * sizeof *c->pool.table;
+    out->index = 2 * c->cap_sid * sizeof(uint32_t);
+    const scoped_map *m[3] = {&c->post_other, &c->account_other, &c->pending};
+    for (int k = 0; k < 3; k++)
+        out->index += m[k]->cap * (sizeof *m[k]->keys + sizeof *m[k]->vals);
+}
+
+void ch_corpus_shrink(ch_corpus *c)
+{
+    if (c->nposts && c->nposts < c->cap_posts) {
+        ch_post *p = ch_realloc(c->posts, c->nposts * sizeof *p);
+        if (p) {
+            c->posts = p;
+            c->cap_posts = c->nposts;
+        }
+    }
+    if (c->naccounts && c->naccounts < c->cap_accounts) {
+        ch_account *a = ch_realloc(c->accounts, c->naccounts * sizeof *a);
+        if (a) {
+            c->accounts = a;
+            c->cap_accounts = c->naccounts;
+        }
+    }
+}
+
+void ch_corpus_drop_derived(ch_corpus *c)
+{
+    for (size_t i = 0; i < c->nposts; i++) {
+        c->posts[i].norm = NULL;
+        c->posts[i].norm_len = 0;
+    }
+    for (int i = 0; i < CH_CORPUS_WORKERS; i++)
+        ch_arena_free(&c->worker[i]);
+}
+
 int ch_corpus_add_file(ch_corpus *c, const char *name, uint32_t *out)
 {
     if (ch_grow((void **)&c->files, &c->cap_files, c->nfiles + 1, sizeof *c->files) ||
@@ -512,6 +556,81 @@ static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint8_t pf, ui
     return CHORUS_OK;
 }
 
+/* The interned id of s, or 0 when the pool does not hold it (then no post refers to it). */
+static ch_sid find_sid(const ch_corpus *c, ch_slice s)
+{
+    return s.n ? ch_pool_find(&c->pool, s.p, s.n) : 0;
+}
+
+/* Whether slice s equals the held string sid (0 = none). */
+static bool same_str(const ch_corpus *c, ch_slice s, ch_sid sid)
+{
+    if (!sid)
+        return s.n == 0;
+    return ch_pool_len(&c->pool, sid) == s.n && memcmp(ch_pool_str(&c->pool, sid), s.p, s.n) == 0;
+}
+
+/* Adds to *arr (count *n, at most CH_MAX_ENTITIES) the entities of in[0..nin) it lacks. The
+ * array is replaced by a larger copy in the arena (the old one stays there, unused). */
+static int merge_list(ch_corpus *c, const ch_slice *in, size_t nin, ch_sid **arr, uint8_t *n,
+                      bool *added)
+{
+    ch_sid fresh[CH_MAX_ENTITIES];
+    size_t nfresh = 0;
+    for (size_t i = 0; i < nin && *n + nfresh < CH_MAX_ENTITIES; i++) {
+        ch_sid sid = find_sid(c, in[i]);
+        bool have = false;
+        for (uint8_t k = 0; sid && k < *n && !have; k++)
+            have = (*arr)[k] == sid;
+        for (size_t k = 0; sid && k < nfresh && !have; k++)
+            have = fresh[k] == sid;
+        if (have || in[i].n == 0)
+            continue;
+        int rc = intern(c, in[i], &sid);
+        if (rc)
+            return rc;
+        for (size_t k = 0; k < nfresh && !have; k++)
+            have = fresh[k] == sid;
+        if (!have)
+            fresh[nfresh++] = sid;
+    }
+    if (nfresh == 0)
+        return CHORUS_OK;
+    size_t total = *n + nfresh;
+    ch_sid *grown = ch_arena_alloc(&c->arena, total * sizeof *grown, _Alignof(ch_sid));
+    if (!grown)
+        return CHORUS_ENOMEM;
+    if (*n)
+        memcpy(grown, *arr, *n * sizeof *grown);
+    memcpy(grown + *n, fresh, nfresh * sizeof *grown);
+    *arr = grown;
+    *n = (uint8_t)total;
+    *added = true;
+    return CHORUS_OK;
+}
+
+/* A record repeating post `idx` (see ch_corpus_add): its entities are added when its other
+ * fields agree with the post. */
+static int merge_repeat(ch_corpus *c, const ch_rawpost *r, uint8_t pf, size_t idx, bool *added)
+{
+    ch_post *p = &c->posts[idx];
+    if (r->n_urls + r->n_hashtags + r->n_mentions == 0)
+        return CHORUS_OK;
+    ch_sid author = find_sid(c, r->author_id.n ? r->author_id : r->author);
+    if (!author || account_of(c, pf, author) != p->account + 1 || r->created_at != p->created_at ||
+        r->kind != (ch_kind)p->kind || !same_str(c, r->ref_id, p->ref_id))
+        return CHORUS_OK;
+    if (r->text.n && p->text_len && !r->text_html_escaped &&
+        (r->text.n != p->text_len || memcmp(r->text.p, p->text, p->text_len) != 0))
+        return CHORUS_OK;
+    int rc;
+    if ((rc = merge_list(c, r->urls, r->n_urls, &p->urls, &p->n_urls, added)) ||
+        (rc = merge_list(c, r->hashtags, r->n_hashtags, &p->hashtags, &p->n_hashtags, added)) ||
+        (rc = merge_list(c, r->mentions, r->n_mentions, &p->mentions, &p->n_mentions, added)))
+        return rc;
+    return sync_sid_arrays(c);
+}
+
 int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, ch_reason *reason)
 {
     *kept = false;
@@ -545,8 +664,15 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
         rc = sync_sid_arrays(c);
     if (rc)
         return rc;
-    if (post_of(c, pf, pid)) {
-        c->stats.duplicates++;
+    uint32_t held = post_of(c, pf, pid);
+    if (held) {
+        bool added = false;
+        if ((rc = merge_repeat(c, r, pf, held - 1, &added)))
+            return rc;
+        if (added)
+            c->stats.merged++;
+        else
+            c->stats.duplicates++;
         return CHORUS_OK;
     }
     if (c->nposts >= UINT32_MAX - 1)
@@ -663,7 +789,10 @@ int ch_corpus_set_handle(ch_corpus *c, uint32_t file, ch_slice id, ch_slice hand
     if (handle.n == 0)
         return CHORUS_EUSAGE;
     int rc = account_key(c, file, id, handle, &pf, &sid, &hsid);
-    return rc ? rc : set_account(c, pf, sid, hsid, NULL);
+    if (!rc)
+        rc = set_account(c, pf, sid, hsid, NULL);
+    c->stats.profiles += rc == CHORUS_OK;
+    return rc;
 }
 
 int ch_corpus_set_profile(ch_corpus *c, uint32_t file, const ch_rawpost *r)
@@ -671,8 +800,11 @@ int ch_corpus_set_profile(ch_corpus *c, uint32_t file, const ch_rawpost *r)
     uint8_t pf;
     ch_sid sid, hsid;
     int rc = account_key(c, file, r->author_id, r->author, &pf, &sid, &hsid);
-    if (rc || !r->meta.present)
-        return rc ? rc : set_account(c, pf, sid, hsid, NULL);
+    if (rc)
+        return rc;
+    c->stats.profiles++;
+    if (!r->meta.present)
+        return set_account(c, pf, sid, hsid, NULL);
     ch_account_meta m = {
         .present = true,
         .created_at = r->meta.created_at,

@@ -155,6 +155,10 @@ const char *ch_reason_name(ch_reason r);  /* short snake_case name, e.g. "bad_js
 typedef struct ch_corpus_stats {
     uint64_t posts_by_kind[CH_KIND__COUNT];
     uint64_t duplicates;          /* records dropped because their post id was already held */
+    uint64_t merged;              /* records that repeated a post id held and added URLs,
+                                     hashtags or mentions to it (see ch_corpus_add) */
+    uint64_t profiles;            /* account records applied: handles and profiles
+                                     (ch_corpus_set_handle, ch_corpus_set_profile) */
     uint64_t records;             /* records read (kept, duplicate or skipped) */
     uint64_t errors[CH_R__COUNT]; /* records skipped, by reason */
     int64_t min_time, max_time;   /* over kept posts; CH_UNKNOWN_I64 when none */
@@ -173,7 +177,16 @@ size_t chorus_corpus_accounts(const chorus_corpus *c);
 
 /* Adds a record. Returns 0 (kept or duplicate: *kept says which), or CHORUS_EPARSE with
  * *reason set when a required field is missing/invalid, or CHORUS_ENOMEM. `file` is the
- * index from ch_corpus_add_file. */
+ * index from ch_corpus_add_file.
+ *
+ * A record whose (platform, post id) is held already is one of two things. When its other
+ * fields agree with the post held — the same account, time, kind and referenced post, and the
+ * same text unless one of the two has none — it is another row of the same post: tables of
+ * shares write one row per URL or hashtag of a post (CrowdTangle, CooRnet). Its URLs,
+ * hashtags and mentions that the post lacks are added to it (up to CH_MAX_ENTITIES of each),
+ * and the record counts as `merged` when it added any. Every other repeat (nothing new, or a
+ * field that disagrees) counts as a duplicate and changes nothing: the first copy read is
+ * kept. Cost of a repeat: one account lookup and one string lookup per entity. */
 int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, ch_reason *reason);
 /* Registers an input file name; returns its index in *out. */
 int ch_corpus_add_file(ch_corpus *c, const char *name, uint32_t *out);
@@ -226,5 +239,23 @@ ch_post *ch_corpus_post_mut(ch_corpus *c, size_t i);
  * (0 <= worker < CH_CORPUS_WORKERS), so workers can allocate without locks. */
 #define CH_CORPUS_WORKERS CH_PARALLEL_MAX
 ch_arena *ch_corpus_worker_arena(ch_corpus *c, int worker);
+
+/* Heap bytes the corpus holds, by part (for docs/scale.md and bench_scale): what a post
+ * costs at peak is measured, not guessed. Capacities count, not only what is filled. */
+typedef struct ch_corpus_mem {
+    size_t posts;                 /* the post records */
+    size_t accounts;              /* account records and the pending-profile table */
+    size_t text;                  /* original texts and entity arrays (the corpus arena) */
+    size_t norm;                  /* derived per-post data: normalized texts (worker arenas) */
+    size_t pool;                  /* interned ids, handles, URLs, hashtags... and their table */
+    size_t index;                 /* id lookups: sid -> post/account, cross-platform maps */
+} ch_corpus_mem;
+void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out);
+/* Gives back the slack of the post and account arrays (grown by doubling while reading: up to
+ * half of them unused) once reading is over. A failed shrink keeps the arrays as they are. */
+void ch_corpus_shrink(ch_corpus *c);
+/* Forgets every post's normalized text (norm = NULL) and frees the worker arenas that hold
+ * them and any other derived data: for when the last stage that reads them has run. */
+void ch_corpus_drop_derived(ch_corpus *c);
 
 #endif

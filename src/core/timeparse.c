@@ -57,27 +57,119 @@ static bool valid_date(int y, int m, int d)
     return y >= 1900 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= mdays[m - 1];
 }
 
-/* "Z", "+hh:mm", "+hhmm", "+hh" or nothing, then only spaces. Offset in seconds east. */
+/* ---- zone names ---------------------------------------------------------------------------
+ * The abbreviations exports write after a time ("2021-03-01 11:00:00 EST", CrowdTangle's
+ * "Post Created"). Only names with one meaning in practice are read; the ambiguous ones are
+ * refused (a wrong guess shifts every post by hours, more than any co-action window), and
+ * ch_time_hint says what they could mean. docs/formats.md has the table. */
+typedef struct zone_name {
+    const char *name;
+    int offset;                   /* seconds east of UTC */
+    const char *ambiguous;        /* the meanings, for the hint; NULL: unambiguous */
+} zone_name;
+
+#define H(h, m) ((h) * 3600 + ((h) < 0 ? -(m) : (m)) * 60)
+static const zone_name zones[] = {
+    {"UTC", 0, NULL},        {"GMT", 0, NULL},        {"UT", 0, NULL},
+    {"Z", 0, NULL},
+    /* North America */
+    {"EST", H(-5, 0), NULL}, {"EDT", H(-4, 0), NULL}, {"CDT", H(-5, 0), NULL},
+    {"MST", H(-7, 0), NULL}, {"MDT", H(-6, 0), NULL}, {"PST", H(-8, 0), NULL},
+    {"PDT", H(-7, 0), NULL}, {"AKST", H(-9, 0), NULL}, {"AKDT", H(-8, 0), NULL},
+    {"HST", H(-10, 0), NULL}, {"ADT", H(-3, 0), NULL}, {"NST", H(-3, 30), NULL},
+    {"NDT", H(-2, 30), NULL},
+    /* Europe */
+    {"WET", 0, NULL},        {"WEST", H(1, 0), NULL}, {"CET", H(1, 0), NULL},
+    {"CEST", H(2, 0), NULL}, {"EET", H(2, 0), NULL},  {"EEST", H(3, 0), NULL},
+    {"MSK", H(3, 0), NULL},
+    /* Asia and Oceania */
+    {"PKT", H(5, 0), NULL},  {"ICT", H(7, 0), NULL},  {"WIB", H(7, 0), NULL},
+    {"HKT", H(8, 0), NULL},  {"SGT", H(8, 0), NULL},  {"PHT", H(8, 0), NULL},
+    {"AWST", H(8, 0), NULL}, {"JST", H(9, 0), NULL},  {"KST", H(9, 0), NULL},
+    {"ACST", H(9, 30), NULL}, {"ACDT", H(10, 30), NULL}, {"AEST", H(10, 0), NULL},
+    {"AEDT", H(11, 0), NULL}, {"NZST", H(12, 0), NULL}, {"NZDT", H(13, 0), NULL},
+    /* refused: more than one zone in common use writes them */
+    {"CST", 0, "US Central -06:00, China +08:00 or Cuba -05:00"},
+    {"IST", 0, "India +05:30, Ireland +01:00 or Israel +02:00"},
+    {"BST", 0, "British Summer +01:00 or Bangladesh +06:00"},
+    {"AST", 0, "Atlantic -04:00 or Arabia +03:00"},
+    {"GST", 0, "Gulf +04:00 or South Georgia -02:00"},
+};
+#undef H
+
+/* The zone named s[0..n) (ASCII letters, any case), or NULL. */
+static const zone_name *zone_find(const char *s, size_t n)
+{
+    if (n == 0 || n > 4)
+        return NULL;
+    char up[5];
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'a' && c <= 'z')
+            c = (char)(c - 'a' + 'A');
+        if (c < 'A' || c > 'Z')
+            return NULL;
+        up[i] = c;
+    }
+    up[n] = '\0';
+    for (size_t k = 0; k < sizeof zones / sizeof zones[0]; k++)
+        if (strcmp(zones[k].name, up) == 0)
+            return &zones[k];
+    return NULL;
+}
+
+static bool is_alpha(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* "+hh:mm", "+hhmm" or "+hh" at s[*i]; advances *i. */
+static bool parse_offset(const char *s, size_t n, size_t *i, int *off)
+{
+    int sign = s[*i] == '-' ? -1 : 1, hh, mm = 0;
+    size_t j = *i + 1;
+    if (!digits(s, n, j, 2, &hh))
+        return false;
+    j += 2;
+    if (j < n && s[j] == ':')
+        j++;
+    if (digits(s, n, j, 2, &mm))
+        j += 2;
+    if (hh > 23 || mm > 59)
+        return false;
+    *off = sign * (hh * 3600 + mm * 60);
+    *i = j;
+    return true;
+}
+
+/* "Z", "+hh:mm", "+hhmm", "+hh", or a space and a zone name of the table, or nothing (UTC),
+ * then only spaces. Offset in seconds east. An ambiguous or unknown name fails. */
 static bool parse_zone(const char *s, size_t n, size_t i, int *off)
 {
     *off = 0;
     if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
         i++;
     } else if (i < n && (s[i] == '+' || s[i] == '-')) {
-        int sign = s[i] == '-' ? -1 : 1, hh, mm = 0;
-        i++;
-        if (!digits(s, n, i, 2, &hh))
+        if (!parse_offset(s, n, &i, off))
             return false;
-        i += 2;
-        if (i < n && s[i] == ':')
-            i++;
-        if (digits(s, n, i, 2, &mm))
-            i += 2;
-        if (hh > 23 || mm > 59)
-            return false;
-        *off = sign * (hh * 3600 + mm * 60);
-    } else if (n - i >= 4 && (memcmp(s + i, " UTC", 4) == 0 || memcmp(s + i, " GMT", 4) == 0)) {
-        i += 4;
+    } else if (i < n && s[i] == ' ') {
+        size_t j = i;
+        while (j < n && s[j] == ' ')
+            j++;
+        size_t k = j;
+        while (k < n && is_alpha(s[k]))
+            k++;
+        if (k > j) {
+            const zone_name *z = zone_find(s + j, k - j);
+            if (!z || z->ambiguous)
+                return false;
+            *off = z->offset;
+            i = k;
+        } else if (j < n && (s[j] == '+' || s[j] == '-')) {
+            i = j;
+            if (!parse_offset(s, n, &i, off))
+                return false;
+        }
     }
     while (i < n && s[i] == ' ')
         i++;
@@ -244,4 +336,308 @@ const char *chorus_time_format(int64_t t, char *buf, size_t cap)
         ch_time_format(t, tmp);
     snprintf(buf, cap, "%s", tmp);
     return buf;
+}
+
+/* ---- --time-format ----------------------------------------------------------------------- */
+
+static const char *const month_names[12] = {"january", "february", "march", "april", "may",
+                                            "june", "july", "august", "september", "october",
+                                            "november", "december"};
+static const char *const day_names[7] = {"monday", "tuesday", "wednesday", "thursday",
+                                         "friday", "saturday", "sunday"};
+
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* One to `max` digits at s[*i] (at least `min`); advances *i. */
+static bool num(const char *s, size_t n, size_t *i, int min, int max, int *out)
+{
+    int v = 0, k = 0;
+    while (*i < n && k < max && s[*i] >= '0' && s[*i] <= '9') {
+        v = v * 10 + (s[*i] - '0');
+        (*i)++;
+        k++;
+    }
+    *out = v;
+    return k >= min;
+}
+
+/* An English month or weekday name at s[*i], full or its first three letters; returns its
+ * index in names[0..count) or -1. */
+static int name_at(const char *s, size_t n, size_t *i, const char *const *names, int count)
+{
+    for (int k = 0; k < count; k++) {
+        size_t len = strlen(names[k]), m = 0;
+        while (m < len && *i + m < n && lower(s[*i + m]) == names[k][m])
+            m++;
+        if (m == len || (m >= 3 && (*i + m == n || !is_alpha(s[*i + m])))) {
+            *i += m;
+            return k;
+        }
+    }
+    return -1;
+}
+
+static bool fmt_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static const char fmt_convs[] = "YymdeHIMSfpbhBaAzZsT%";
+
+int ch_time_fmt_check(const char *fmt, char *err, size_t errlen)
+{
+    bool date = false;
+    if (!fmt || !*fmt) {
+        snprintf(err, errlen, "an empty time format");
+        return CHORUS_EUSAGE;
+    }
+    for (const char *f = fmt; *f; f++) {
+        if (*f != '%')
+            continue;
+        f++;
+        if (!*f || !strchr(fmt_convs, *f)) {
+            snprintf(err, errlen, "unknown conversion '%%%.1s' in time format '%s' (known: "
+                                  "%%Y %%y %%m %%d %%e %%H %%I %%M %%S %%f %%p %%b %%B %%a %%z %%Z %%s "
+                                  "%%T %%%%)", *f ? f : "", fmt);
+            return CHORUS_EUSAGE;
+        }
+        date |= *f == 'Y' || *f == 'y' || *f == 's';
+    }
+    if (!date) {
+        snprintf(err, errlen, "time format '%s' has no year (%%Y or %%y) nor %%s", fmt);
+        return CHORUS_EUSAGE;
+    }
+    return CHORUS_OK;
+}
+
+int ch_time_parse_fmt(const char *fmt, const char *s, size_t n, int64_t *out)
+{
+    int y = -1, mo = 1, d = 1, h = 0, mi = 0, se = 0, off = 0, pm = -1;
+    bool h12 = false, epoch = false;
+    int64_t ep = 0;
+    size_t i = 0;
+    while (i < n && fmt_space(s[i]))
+        i++;
+    while (n > i && fmt_space(s[n - 1]))
+        n--;
+    for (const char *f = fmt; *f; f++) {
+        if (fmt_space(*f)) {
+            while (i < n && fmt_space(s[i]))
+                i++;
+            continue;
+        }
+        if (*f != '%') {
+            if (i >= n || lower(s[i]) != lower(*f))
+                return CHORUS_EPARSE;
+            i++;
+            continue;
+        }
+        bool ok = true;
+        int k;
+        switch (*++f) {
+        case 'Y': ok = num(s, n, &i, 4, 4, &y); break;
+        case 'y':
+            ok = num(s, n, &i, 2, 2, &y);
+            y += y < 69 ? 2000 : 1900;       /* POSIX: 69..99 are 19xx */
+            break;
+        case 'm': ok = num(s, n, &i, 1, 2, &mo); break;
+        case 'd':
+        case 'e':
+            while (*f == 'e' && i < n && s[i] == ' ')
+                i++;
+            ok = num(s, n, &i, 1, 2, &d);
+            break;
+        case 'H': ok = num(s, n, &i, 1, 2, &h); break;
+        case 'I': ok = num(s, n, &i, 1, 2, &h) && h >= 1 && h <= 12; h12 = true; break;
+        case 'M': ok = num(s, n, &i, 1, 2, &mi); break;
+        case 'S': ok = num(s, n, &i, 1, 2, &se); break;
+        case 'T':
+            ok = num(s, n, &i, 1, 2, &h) && i < n && s[i++] == ':' && num(s, n, &i, 1, 2, &mi) &&
+                 i < n && s[i++] == ':' && num(s, n, &i, 1, 2, &se);
+            break;
+        case 'f':
+            ok = num(s, n, &i, 1, 9, &k);     /* a fraction of a second: dropped */
+            while (i < n && s[i] >= '0' && s[i] <= '9')
+                i++;
+            break;
+        case 'p':
+            if (i + 1 < n && (lower(s[i]) == 'a' || lower(s[i]) == 'p') && lower(s[i + 1]) == 'm') {
+                pm = lower(s[i]) == 'p';
+                i += 2;
+            } else if (i + 3 < n && (lower(s[i]) == 'a' || lower(s[i]) == 'p') && s[i + 1] == '.' &&
+                       lower(s[i + 2]) == 'm' && s[i + 3] == '.') {
+                pm = lower(s[i]) == 'p';
+                i += 4;
+            } else {
+                ok = false;
+            }
+            break;
+        case 'b':
+        case 'h':
+        case 'B':
+            k = name_at(s, n, &i, month_names, 12);
+            ok = k >= 0;
+            mo = k + 1;
+            break;
+        case 'a':
+        case 'A': ok = name_at(s, n, &i, day_names, 7) >= 0; break;
+        case 'z':
+            if (i < n && (s[i] == 'Z' || s[i] == 'z'))
+                i++;
+            else
+                ok = i < n && (s[i] == '+' || s[i] == '-') && parse_offset(s, n, &i, &off);
+            break;
+        case 'Z': {
+            size_t j = i;
+            while (j < n && is_alpha(s[j]))
+                j++;
+            const zone_name *z = zone_find(s + i, j - i);
+            ok = z && !z->ambiguous;
+            if (ok)
+                off = z->offset;
+            i = j;
+            break;
+        }
+        case 's': {
+            size_t j = i;
+            if (j < n && s[j] == '-')
+                j++;
+            while (j < n && s[j] >= '0' && s[j] <= '9')
+                j++;
+            ok = j > i && parse_epoch(s + i, j - i, 1, &ep) == CHORUS_OK;
+            epoch = true;
+            i = j;
+            break;
+        }
+        case '%': ok = i < n && s[i++] == '%'; break;
+        default: return CHORUS_EPARSE;       /* ch_time_fmt_check refuses these */
+        }
+        if (!ok)
+            return CHORUS_EPARSE;
+    }
+    if (i != n)
+        return CHORUS_EPARSE;
+    if (epoch) {
+        if (ep < YEAR_1900 || ep >= YEAR_10000)
+            return CHORUS_ELIMIT;
+        *out = ep;
+        return CHORUS_OK;
+    }
+    if (y < 0)
+        return CHORUS_EPARSE;
+    if (h12) {
+        if (pm < 0)
+            return CHORUS_EPARSE;            /* 12-hour clock without AM/PM */
+        h = h % 12 + (pm ? 12 : 0);
+    } else if (pm >= 0) {
+        if (h < 1 || h > 12)
+            return CHORUS_EPARSE;
+        h = h % 12 + (pm ? 12 : 0);
+    }
+    if (!valid_date(y, mo, d))
+        return y < 1900 || y > 9999 ? CHORUS_ELIMIT : CHORUS_EPARSE;
+    if (h > 23 || mi > 59 || se > 60)
+        return CHORUS_EPARSE;
+    *out = ch_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se - off;
+    return CHORUS_OK;
+}
+
+int ch_time_parse_post_fmt(const char *fmt, const char *s, size_t n, bool ms, int64_t *out)
+{
+    int64_t t;
+    int rc = CHORUS_EPARSE;
+    if (fmt && *fmt)
+        rc = ch_time_parse_fmt(fmt, s, n, &t);
+    if (rc == CHORUS_EPARSE)
+        return ch_time_parse_post(s, n, ms, out);
+    if (rc == CHORUS_OK)
+        rc = ch_time_check(t);
+    if (rc == CHORUS_OK)
+        *out = t;
+    return rc;
+}
+
+/* ---- hints --------------------------------------------------------------------------------- */
+
+/* "NN/NN/NNNN" (or with '.' or '-'), the numeric date of spreadsheets, at the start of s: its
+ * two leading numbers and the separator. */
+static bool numeric_dmy(const char *s, size_t n, int *a, int *b, char *sep, size_t *end)
+{
+    size_t i = 0;
+    int yy;
+    if (!num(s, n, &i, 1, 2, a) || i >= n || (s[i] != '/' && s[i] != '.' && s[i] != '-'))
+        return false;
+    *sep = s[i++];
+    if (!num(s, n, &i, 1, 2, b) || i >= n || s[i] != *sep)
+        return false;
+    i++;
+    size_t y0 = i;
+    if (!num(s, n, &i, 2, 4, &yy) || (i - y0 != 2 && i - y0 != 4))
+        return false;
+    *end = i;
+    return true;
+}
+
+bool ch_time_hint(const char *s, size_t n, char *buf, size_t cap)
+{
+    while (n && fmt_space(*s)) {
+        s++;
+        n--;
+    }
+    while (n && fmt_space(s[n - 1]))
+        n--;
+    int a, b;
+    char sep;
+    size_t end;
+    if (numeric_dmy(s, n, &a, &b, &sep, &end)) {
+        /* the rest of the suggested format follows the value's own time part */
+        int colons = 0;
+        bool ampm = false;
+        for (size_t i = end; i < n; i++) {
+            colons += s[i] == ':';
+            ampm |= lower(s[i]) == 'm' && i > 0 && (lower(s[i - 1]) == 'a' || lower(s[i - 1]) == 'p');
+        }
+        const char *clock = colons >= 2 ? (ampm ? " %I:%M:%S %p" : " %H:%M:%S")
+                            : colons == 1 ? (ampm ? " %I:%M %p" : " %H:%M")
+                                          : "";
+        char year[3] = "%Y";
+        size_t ylen = 0;
+        for (size_t i = end; i > 0 && s[i - 1] >= '0' && s[i - 1] <= '9'; i--)
+            ylen++;
+        if (ylen == 2)
+            year[1] = 'y';
+        if (a > 12 && b <= 12)
+            snprintf(buf, cap, "a day-first date (%d is no month): give --time-format "
+                               "'%%d%c%%m%c%s%s'", a, sep, sep, year, clock);
+        else if (b > 12 && a <= 12)
+            snprintf(buf, cap, "a month-first date (%d is no month): give --time-format "
+                               "'%%m%c%%d%c%s%s'", b, sep, sep, year, clock);
+        else
+            snprintf(buf, cap, "day and month may be either way round: give --time-format "
+                               "'%%m%c%%d%c%s%s' (month first, US) or '%%d%c%%m%c%s%s' (day first)",
+                     sep, sep, year, clock, sep, sep, year, clock);
+        return true;
+    }
+    /* a trailing zone name: the last run of letters */
+    size_t k = n;
+    while (k > 0 && is_alpha(s[k - 1]))
+        k--;
+    if (k > 1 && k < n && s[k - 1] == ' ' && s[k - 2] >= '0' && s[k - 2] <= '9' && n - k <= 5) {
+        const zone_name *z = zone_find(s + k, n - k);
+        if (z && z->ambiguous) {
+            snprintf(buf, cap, "the zone '%.*s' is ambiguous (%s): write the offset instead, "
+                               "as in '+0800'", (int)(n - k), s + k, z->ambiguous);
+            return true;
+        }
+        if (!z) {
+            snprintf(buf, cap, "unknown zone name '%.*s' (docs/formats.md lists the names "
+                               "read; write the offset instead, as in '-0500')",
+                     (int)(n - k), s + k);
+            return true;
+        }
+    }
+    return false;
 }

@@ -55,6 +55,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     int rc;
 
     progress(o, CH_DS_NORMALIZE, "normalizing texts");
+    ch_corpus_shrink(c);   /* reading is over: the arrays' doubling slack goes back */
     if ((rc = ch_corpus_normalize(c, threads)))
         goto out;
     out->seconds[CH_DS_NORMALIZE] = ch_now() - t;
@@ -69,6 +70,9 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
             goto out;
         narr_of_post = out->nd->narrative_of_post;
     }
+    /* Narratives are the only reader of the normalized texts (parroting normalizes with
+     * its own settings): they go as soon as the narratives are known. */
+    ch_corpus_drop_derived(c);
     out->seconds[CH_DS_NEARDUP] = ch_now() - t;
     if (o->narratives_ready)
         o->narratives_ready(o->narratives_ready_ctx, narr_of_post);

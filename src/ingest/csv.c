@@ -1,4 +1,5 @@
 /* csv.c — bounded RFC 4180 record reader and CSV cell helpers (see csv.h). */
+#define _GNU_SOURCE /* memrchr */
 #include "ingest/csv.h"
 
 #include <stdio.h>
@@ -63,7 +64,7 @@ int ch_csv_open(ch_input *in, char sep, size_t max_record, ch_csv **out)
     int rc = CHORUS_OK;
     ch_csv *c = NULL;
     *out = NULL;
-    if (sep != 0 && sep != ',' && sep != '\t') {
+    if (sep != 0 && sep != ',' && sep != '\t' && sep != ';' && sep != '|') {
         rc = CHORUS_EUSAGE;
         goto out;
     }
@@ -74,6 +75,14 @@ int ch_csv_open(ch_input *in, char sep, size_t max_record, ch_csv **out)
     }
     c->in = in;
     c->sep = sep;
+    if (sep == 0) {
+        /* Decided from the first rows when the input shows some (see ch_csv_guess_sep), else
+         * from the first line alone (first_line). */
+        const char *data;
+        size_t len;
+        if (ch_input_peek(in, &data, &len) == CHORUS_OK && len > 0)
+            c->sep = ch_csv_guess_sep(data, len);
+    }
     c->max_record = max_record ? max_record : CH_INPUT_MAX_LINE_DEFAULT;
     c->max_span = c->max_record < CH_CSV_MAX_SPAN ? c->max_record : CH_CSV_MAX_SPAN;
     /* This parser understands damaged regions of compressed input and reads on after them. */
@@ -107,6 +116,77 @@ void ch_csv_close(ch_csv *c)
 }
 
 char ch_csv_sep(const ch_csv *c) { return c->sep; }
+
+/* Fields of each of the first records of data[0..len) when split at `sep` (quotes followed,
+ * so a separator or line break inside quotes does not count); blank lines skipped. Stops at
+ * `max` records, or at the last line break (a record cut by the end of the window is not
+ * counted, unless it is the only one). Returns how many records were counted. */
+static size_t count_fields(const char *data, size_t len, char sep, size_t *nf, size_t max)
+{
+    size_t nrec = 0, fields = 1, i = 0;
+    bool inq = false, at_start = true, blank = true;
+    const char *last_nl = memrchr(data, '\n', len);
+    size_t stop = last_nl ? (size_t)(last_nl - data) + 1 : len;
+    for (; i < stop && nrec < max; i++) {
+        char ch = data[i];
+        if (inq) {
+            if (ch == '"') {
+                if (i + 1 < stop && data[i + 1] == '"')
+                    i++;
+                else
+                    inq = false;
+            }
+            continue;
+        }
+        if (ch == '"' && at_start) {
+            inq = true;
+            at_start = false;
+            blank = false;
+        } else if (ch == sep) {
+            fields++;
+            at_start = true;
+            blank = false;
+        } else if (ch == '\n') {
+            if (!blank)
+                nf[nrec++] = fields;
+            fields = 1;
+            at_start = blank = true;
+        } else if (ch != '\r') {
+            at_start = false;
+            blank = false;
+        }
+    }
+    if (nrec < max && !blank && !inq && stop == len && i == len)
+        nf[nrec++] = fields;
+    return nrec;
+}
+
+char ch_csv_guess_sep(const char *data, size_t len)
+{
+    static const char cand[] = {',', '\t', ';', '|'};
+    enum { MAX_REC = 32 };
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    char best = ',';
+    size_t best_agree = 0, best_k = 0;
+    for (size_t c = 0; c < sizeof cand; c++) {
+        size_t nf[MAX_REC];
+        size_t nrec = count_fields(data, len, cand[c], nf, MAX_REC);
+        if (nrec == 0 || nf[0] < 2)
+            continue;
+        size_t agree = 0;
+        for (size_t r = 0; r < nrec; r++)
+            agree += nf[r] == nf[0];
+        if (agree > best_agree || (agree == best_agree && nf[0] > best_k)) {
+            best = cand[c];
+            best_agree = agree;
+            best_k = nf[0];
+        }
+    }
+    return best;
+}
 size_t ch_csv_ncols(const ch_csv *c) { return c->ncols; }
 
 const char *ch_csv_colname(const ch_csv *c, size_t i)
@@ -370,10 +450,8 @@ static void first_line(ch_csv *c, const char **line, size_t *n, uint64_t lineno)
     }
     if (*n == 0)
         return;
-    if (c->sep == 0) {
-        bool tab = memchr(*line, '\t', *n), comma = memchr(*line, ',', *n);
-        c->sep = tab && !comma ? '\t' : ',';
-    }
+    if (c->sep == 0)
+        c->sep = ch_csv_guess_sep(*line, *n);
     c->started = true;
 }
 

@@ -8,8 +8,8 @@
  * blank lines (skipped). Lenient where exports are sloppy: a quote inside an unquoted field is
  * a literal character, and text after a closing quote is appended to the field ("ab"c -> abc).
  *
- * Separator: ',' or '\t', or 0 = decided by the first non-blank line: '\t' when it has tabs
- * and no commas (TSV exports), else ','.
+ * Separator: ',', '\t', ';' or '|', or 0 = guessed from the first rows (ch_csv_guess_sep):
+ * spreadsheets in many European locales write ';', some exports '\t' or '|'.
  *
  * Bounds (hostile input is normal input): a record is at most `max_record` bytes after
  * unquoting and has at most CH_CSV_MAX_FIELDS fields; a single-line record over either limit
@@ -82,8 +82,8 @@ enum {
 };
 
 /* Wraps `in` (borrowed: it must outlive the ch_csv and is not closed by it; it is switched to
- * report damaged regions, ch_input_report_damage). `sep` is ',',
- * '\t' or 0 (auto). `max_record` 0 means CH_INPUT_MAX_LINE_DEFAULT. Returns 0,
+ * report damaged regions, ch_input_report_damage). `sep` is ',', '\t', ';', '|' or 0 (auto,
+ * from the input's first bytes: call it before reading from `in`). `max_record` 0 means CH_INPUT_MAX_LINE_DEFAULT. Returns 0,
  * CHORUS_EUSAGE (bad sep) or CHORUS_ENOMEM. */
 int ch_csv_open(ch_input *in, char sep, size_t max_record, ch_csv **out);
 void ch_csv_close(ch_csv *c);   /* accepts NULL */
@@ -100,6 +100,12 @@ const char *ch_csv_colname(const ch_csv *c, size_t i); /* NUL-terminated; "" out
 /* Index of the header column named `name` (ASCII case-insensitive, first match), or -1. */
 int ch_csv_col(const ch_csv *c, const char *name);
 char ch_csv_sep(const ch_csv *c);                      /* 0 until the first line was read */
+/* The separator of a table starting as data[0..len) (its first bytes; a UTF-8 byte order mark
+ * is skipped): of ',', '\t', ';' and '|', the one that splits the header into at least two
+ * columns and gives the most of the first 32 records the header's column count (quotes
+ * followed); on a tie the one with more columns, then the first of that list. ',' when none
+ * splits the header. Cost: O(len) per candidate. */
+char ch_csv_guess_sep(const char *data, size_t len);
 
 /* ---- cell helpers (no allocation) ---- */
 

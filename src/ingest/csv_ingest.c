@@ -36,7 +36,7 @@ int ch_csv_each_row(ch_ingest_ctx *ctx, ch_csv_header_fn header, ch_csv_row_fn r
     ch_csv *csv = NULL;
     ch_csv_rec rec;
     ch_rawpost r;                 /* ~3 KiB: one per file, reused for every row */
-    char msg[160];
+    char msg[400];
 
     if ((rc = ch_csv_open_ctx(ctx, &csv)))
         goto out;

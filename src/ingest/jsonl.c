@@ -354,6 +354,7 @@ int ch_jsonl_each(ch_ingest_ctx *ctx, ch_jsonl_fn fn, void *arg, uint64_t *line)
                                    msg ? msg : "parse error")))
             goto out;
     }
+    ctx->ended_in_doc = in_doc;
     if (in_doc && !ctx->stop)
         rc = replay(ctx, jp, &wide, &doc, line, fn, arg); /* the input ended inside it */
 out:

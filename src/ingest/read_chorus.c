@@ -343,4 +343,5 @@ const ch_reader ch_reader_chorus = {
     .example = "{\"id\":\"1\",\"author_id\":\"7\",\"author\":\"ana\",\"created_at\":\"2023-03-01T10:00:00Z\",\"text\":\"Hello\",\"kind\":\"post\"}",
     .sniff = sniff,
     .read = read,
+    .splittable = true,
 };

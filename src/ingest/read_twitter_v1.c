@@ -486,4 +486,5 @@ const ch_reader ch_reader_twitter_v1 = {
     .example = "{\"id_str\":\"1\",\"created_at\":\"Wed Mar 01 10:00:00 +0000 2023\",\"full_text\":\"Hello\",\"user\":{\"id_str\":\"7\",\"screen_name\":\"ana\"}}",
     .sniff = sniff,
     .read = read,
+    .splittable = true,
 };

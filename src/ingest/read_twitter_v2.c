@@ -497,4 +497,5 @@ const ch_reader ch_reader_twitter_v2 = {
     .example = "{\"data\":[{\"id\":\"1\",\"author_id\":\"7\",\"created_at\":\"2023-03-01T10:00:00.000Z\",\"text\":\"Hello\"}],\"includes\":{\"users\":[{\"id\":\"7\",\"username\":\"ana\"}]}}",
     .sniff = sniff,
     .read = read,
+    .splittable = true,
 };

@@ -12,9 +12,18 @@
 #include <strings.h>
 
 #include "core/json.h"
+#include "ingest/split.h"
 
 int ch_ingest_reject(ch_ingest_ctx *ctx, uint64_t line, ch_reason reason, const char *fmt, ...)
 {
+    if (ctx->capture) {
+        char msg[512];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        return ch_capture_reject(ctx->capture, false, line, reason, msg);
+    }
     ch_corpus_count_error(ctx->corpus, reason);
     if (ctx->opts->diag) {
         char msg[512];
@@ -33,20 +42,24 @@ int ch_ingest_reject(ch_ingest_ctx *ctx, uint64_t line, ch_reason reason, const 
 
 void ch_ingest_file_diag(ch_ingest_ctx *ctx, const char *fmt, ...)
 {
-    if (!ctx->opts->diag)
+    if (!ctx->opts->diag && !ctx->capture)
         return;
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    ctx->opts->diag(ctx->opts->diag_ctx, ctx->fname, 0, CH_R__COUNT, msg);
+    if (ctx->capture)
+        (void)ch_capture_reject(ctx->capture, true, 0, CH_R__COUNT, msg); /* only a message */
+    else
+        ctx->opts->diag(ctx->opts->diag_ctx, ctx->fname, 0, CH_R__COUNT, msg);
 }
 
 int ch_ingest_damage(ch_ingest_ctx *ctx)
 {
     const ch_input_damage *d = ch_input_damage_last(ctx->in);
-    ch_corpus_count_unreadable(ctx->corpus, d->to - d->from);
+    if (!ctx->capture)   /* slices are never compressed (split.h) */
+        ch_corpus_count_unreadable(ctx->corpus, d->to - d->from);
     return ch_ingest_reject(ctx, 0, d->reason, "%s", d->msg);
 }
 
@@ -63,6 +76,8 @@ static const char *reason_message(ch_reason r)
 
 int ch_ingest_emit(ch_ingest_ctx *ctx, uint64_t line, const ch_rawpost *r)
 {
+    if (ctx->capture)
+        return ch_capture_post(ctx->capture, line, r);
     bool kept;
     ch_reason reason = CH_R__COUNT;
     int rc = ch_corpus_add(ctx->corpus, r, ctx->file, &kept, &reason);
@@ -76,6 +91,8 @@ int ch_ingest_emit(ch_ingest_ctx *ctx, uint64_t line, const ch_rawpost *r)
         }
         return CHORUS_OK;
     }
+    if (rc == CHORUS_OK && ctx->opts->emitted)
+        ctx->opts->emitted(ctx->opts->emitted_ctx, line, r, kept);
     return rc;
 }
 
@@ -116,10 +133,14 @@ bool ch_sniff_header_has(const ch_sniff *s, const char *col)
     size_t n = s->line_len, cl = strlen(col);
     for (size_t i = 0; i < n;) {
         size_t j = i;
-        while (j < n && line[j] != ',' && line[j] != '\t')
+        while (j < n && (s->sep ? line[j] != s->sep : line[j] != ',' && line[j] != '\t'))
             j++;
         size_t a = i, b = j;
         if (b > a && line[b - 1] == '\r')
+            b--;
+        while (b > a && line[a] == ' ')
+            a++;
+        while (b > a && line[b - 1] == ' ')
             b--;
         if (b > a && line[a] == '"')
             a++;

@@ -49,13 +49,22 @@ typedef struct ch_reader ch_reader;
 typedef struct ch_ingest_opts {
     const ch_reader *reader;      /* NULL: detect per file (ch_ingest_sniff) */
     const ch_csvmap *map;         /* column map for the table readers that take one */
+    const char *time_format;      /* --time-format for the table readers; NULL: none */
     bool strict;                  /* first bad record stops the run with CHORUS_EPARSE */
+    bool require_posts;           /* a file that gives nothing (no post kept, merged or seen
+                                     again, no account record) is CHORUS_EFORMAT, with a
+                                     message naming the shape seen (ch_ingest_file) */
     size_t max_line;              /* 0 = CH_INPUT_MAX_LINE_DEFAULT */
     ch_diag_fn diag;
     void *diag_ctx;
     /* Optional progress callback, called every few thousand records. */
     void (*progress)(void *ctx, uint64_t bytes_done, int64_t bytes_total, uint64_t records);
     void *progress_ctx;
+    /* Optional: told of every post a reader hands to the corpus and the corpus accepts (kept,
+     * or a duplicate of a post already held: `kept` says which), with the line it came from.
+     * `chorus watch` learns each record's time from it. Strings of r borrow from the reader. */
+    void (*emitted)(void *ctx, uint64_t line, const ch_rawpost *r, bool kept);
+    void *emitted_ctx;
 } ch_ingest_opts;
 
 /* What a reader works with: one input file. Owned by the driver for the reader's call. */
@@ -67,6 +76,11 @@ typedef struct ch_ingest_ctx {
     ch_input *in;
     bool stop;                    /* set by ch_ingest_reject in strict mode */
     uint64_t records;             /* records seen in this file */
+    /* A slice of a file read by one rank of a distributed scan (ingest/split.h): records and
+     * rejections go to `capture` instead of the corpus, to be replayed in file order. */
+    struct ch_capture *capture;
+    bool ended_in_doc;            /* the input ended inside a document spread over lines
+                                     (set by ch_jsonl_each) */
 } ch_ingest_ctx;
 
 /* Reports a skipped record: counts `reason`, formats the message for the callback.
@@ -101,6 +115,8 @@ typedef struct ch_sniff {
     const char *line;             /* == data: the first record (see above) */
     size_t line_len;
     bool json;                    /* data starts with '{' or '[' */
+    char sep;                     /* not json: the table separator (ch_csv_guess_sep over
+                                     data); 0 = ',' or '\t' */
 } ch_sniff;
 
 /* True if the JSON key "k" (quoted) occurs in the first record. A substring test is enough:
@@ -108,8 +124,8 @@ typedef struct ch_sniff {
 bool ch_sniff_has_key(const ch_sniff *s, const char *k);
 /* True if the first line is a plausible table header (printable, valid UTF-8, not JSON). */
 bool ch_sniff_is_table(const ch_sniff *s);
-/* True if the first line, read as a comma- or tab-separated header, has a column named
- * `col` (case-insensitive, quotes stripped). */
+/* True if the first line, read as a header separated by s->sep (or by ',' and '\t' when 0),
+ * has a column named `col` (case-insensitive, quotes and surrounding spaces stripped). */
 bool ch_sniff_header_has(const ch_sniff *s, const char *col);
 
 /* How sure a sniff function is that an input is its format. The driver takes the reader
@@ -136,6 +152,12 @@ struct ch_reader {
      * CHORUS_EUSAGE (the file cannot be read in this format at all, reported through
      * ch_ingest_file_diag), CHORUS_EIO or CHORUS_ENOMEM. */
     int (*read)(ch_ingest_ctx *ctx);
+    /* Reading this format from a slice of a file starting at a line boundary yields what the
+     * whole-file read yields for those lines: one record per line or per document framed by
+     * ch_jsonl_each, no state across records, nothing added to the corpus except through
+     * ch_ingest_emit / ch_ingest_reject. Ranks of a distributed scan split such files
+     * (ingest/split.h); other formats are read whole by one rank. */
+    bool splittable;
 };
 
 #endif

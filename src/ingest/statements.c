@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "core/alloc.h"
@@ -17,6 +18,7 @@
 #include "core/post.h"
 #include "core/timeparse.h"
 #include "ingest/statements.h"
+#include "ingest/ingest.h"
 #include "ingest/input.h"
 
 _Static_assert(CH_INPUT_PADDING >= CH_JSON_PADDING, "lines must be padded for simdjson");
@@ -742,6 +744,26 @@ static ftype classify(const char *path, const char **base, size_t *basen)
     return t;
 }
 
+/* A posts file given as statements would be taken as thousands of "statements" (one per
+ * post) without a word. When a post reader recognises the file (JSON, whose keys tell formats
+ * apart reliably, or a .csv/.tsv table), the mistake is named, as a warning: the file is read
+ * as statements anyway, as asked. */
+static void warn_if_posts(loadctx *L, ch_input *in, const char *path, bool table)
+{
+    const char *d;
+    size_t dn, k = 0;
+    if (ch_input_peek(in, &d, &dn) || !dn)
+        return;
+    while (k < dn && isspace((unsigned char)d[k]))
+        k++;
+    if (k == dn || (d[k] != '{' && !table))
+        return;
+    const ch_reader *r = ch_ingest_sniff(d, dn);
+    if (r)
+        file_diag(L->o, path, "warning: this looks like posts (%s format), not statements; "
+                  "read as statements anyway (posts are inputs, statements go with -s)", r->name);
+}
+
 static int load_file(loadctx *L, const char *path, bool in_dir)
 {
     const char *base;
@@ -770,6 +792,12 @@ static int load_file(loadctx *L, const char *path, bool in_dir)
         while (k < dn && isspace((unsigned char)d[k]))
             k++;
         t = k < dn && d[k] == '{' ? F_JSONL : F_TXT;
+    }
+    {
+        size_t pn = strlen(path);
+        const bool table = (pn > 4 && !strcasecmp(path + pn - 4, ".csv")) ||
+                           (pn > 4 && !strcasecmp(path + pn - 4, ".tsv"));
+        warn_if_posts(L, in, path, table);
     }
     if (t == F_JSONL) {
         rc = load_jsonl(L, in);

@@ -23,7 +23,11 @@
 #include "core/alloc.h"
 #include "core/error.h"
 #include "core/outfile.h"
+#include "core/igraph_env.h"
 #include "store/store.h"
+#include "report/report_int.h"
+
+#include <igraph.h>
 
 /* ---- values and attributes ------------------------------------------------------------ */
 
@@ -47,10 +51,11 @@ typedef struct attr {
     int flags;
 } attr;
 
-enum { N_LABEL, N_HANDLE, N_SCORE, N_CLUSTER, N_POSTS, N__N };
+enum { N_LABEL, N_HANDLE, N_SCORE, N_CLUSTER, N_POSTS, N_PLATFORM, N_TOP_REASON, N__N };
 static const attr node_attrs[N__N] = {
     {"label", V_TEXT, A_GEXF_NATIVE}, {"handle", V_TEXT, 0}, {"score", V_REAL, 0},
-    {"cluster", V_INT, 0},            {"posts", V_INT, 0},
+    {"cluster", V_INT, 0},            {"posts", V_INT, 0},   {"platform", V_TEXT, 0},
+    {"top_reason", V_TEXT, 0},
 };
 
 enum { E_BEHAVIOUR, E_WEIGHT, E_EVENTS, E_OBJECTS, E_PVALUE, E__N };
@@ -342,6 +347,8 @@ static int buf_set(sbuf *b, const char *s, size_t n, bool append)
 typedef struct ex {
     sqlite3 *db;
     sqlite3_stmt *nodes, *edges;
+    double *xy;           /* GEXF: a position per node in write order (2 per node), or NULL */
+    size_t nxy;
     const ch_export_opts *o;
     wr *out, *out_edges;  /* the same stream except for CSV */
     ch_export_stats st;
@@ -484,6 +491,7 @@ static void gexf_begin(ex *x)
     wr *w = x->out;
     put(w, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
            "<gexf xmlns=\"http://www.gexf.net/1.2draft\"\n"
+           "    xmlns:viz=\"http://www.gexf.net/1.2draft/viz\"\n"
            "    xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
            "    xsi:schemaLocation=\"http://www.gexf.net/1.2draft "
            "http://www.gexf.net/1.2draft/gexf.xsd\" version=\"1.2\">\n"
@@ -523,6 +531,35 @@ static void gexf_node(ex *x, const node_rec *r)
     put_val_xml(w, &r->v[N_LABEL]);
     put(w, "\">\n");
     gexf_attvalues(w, node_attrs, r->v, N__N);
+    /* Gephi opens the file ready to read: a colour per cluster (the report's), grey outside
+     * clusters, a size by score, and positions from a force-directed layout */
+    char col[8], num[40];
+    const int64_t cl = r->v[N_CLUSTER].t == V_INT ? r->v[N_CLUSTER].i : -1;
+    if (cl >= 0)
+        ch_report_cluster_colour(cl, col);
+    else
+        memcpy(col, "#b4bac4", 8);
+    unsigned rgb = (unsigned)strtoul(col + 1, NULL, 16);
+    char line[160];
+    snprintf(line, sizeof line, "        <viz:color r=\"%u\" g=\"%u\" b=\"%u\"/>\n",
+             rgb >> 16 & 255, rgb >> 8 & 255, rgb & 255);
+    put(w, line);
+    const double score = r->v[N_SCORE].t == V_REAL && isfinite(r->v[N_SCORE].d)
+                             ? fmin(fmax(r->v[N_SCORE].d, 0), 1) : 0;
+    fmt_double(4 + 16 * score, num);
+    put(w, "        <viz:size value=\"");
+    put(w, num);
+    put(w, "\"/>\n");
+    const size_t i = (size_t)x->st.nodes;
+    if (x->xy && i < x->nxy) {
+        put(w, "        <viz:position x=\"");
+        fmt_double(x->xy[2 * i], num);
+        put(w, num);
+        put(w, "\" y=\"");
+        fmt_double(x->xy[2 * i + 1], num);
+        put(w, num);
+        put(w, "\" z=\"0.0\"/>\n");
+    }
     put(w, "      </node>\n");
 }
 
@@ -774,14 +811,27 @@ static int prepare(ex *x, const char *db_path)
              extra ? "n_objects, pvalue" : "NULL, NULL");
     if (sqlite3_prepare_v2(x->db, sql, -1, &x->edges, NULL) != SQLITE_OK)
         goto fail;
-    snprintf(sql, sizeof sql,
+    /* accounts.platform and reasons are later than the first schema */
+    probe = NULL;
+    const bool platform = sqlite3_prepare_v2(x->db, "SELECT platform FROM accounts LIMIT 0", -1,
+                                             &probe, NULL) == SQLITE_OK;
+    sqlite3_finalize(probe);
+    probe = NULL;
+    const bool reasons = sqlite3_prepare_v2(x->db, "SELECT reasons FROM accounts LIMIT 0", -1,
+                                            &probe, NULL) == SQLITE_OK;
+    sqlite3_finalize(probe);
+    char sql2[2048];
+    snprintf(sql2, sizeof sql2,
              "WITH ids(id) AS (SELECT account_a " EDGE_ENDS " UNION SELECT account_b " EDGE_ENDS
-             "%s) SELECT ids.id, a.handle, a.score, a.cluster_id, a.n_posts FROM ids "
+             "%s) SELECT ids.id, a.handle, a.score, a.cluster_id, a.n_posts, %s, %s FROM ids "
              "LEFT JOIN accounts a ON a.account_id = ids.id ORDER BY ids.id",
              x->o->all_accounts
                  ? " UNION SELECT account_id FROM accounts WHERE account_id IS NOT NULL"
-                 : "");
-    if (sqlite3_prepare_v2(x->db, sql, -1, &x->nodes, NULL) != SQLITE_OK)
+                 : "",
+             platform ? "nullif(a.platform, '')" : "NULL",
+             reasons ? "CASE WHEN json_valid(a.reasons) THEN "
+                       "json_extract(a.reasons, '$.top_reasons[0]') END" : "NULL");
+    if (sqlite3_prepare_v2(x->db, sql2, -1, &x->nodes, NULL) != SQLITE_OK)
         goto fail;
     sqlite3_stmt *run = NULL;
     int ok = sqlite3_prepare_v2(x->db, "SELECT key, value FROM run LIMIT 0", -1, &run, NULL);
@@ -792,6 +842,122 @@ static int prepare(ex *x, const char *db_path)
 fail:
     set_err(x, "'%s' is not a chorus results database (%s)", db_path, sqlite3_errmsg(x->db));
     return CHORUS_EDB;
+}
+
+/* GEXF positions: igraph's Fruchterman-Reingold (seeded, so the file is reproducible) over the
+ * nodes in write order, edges weighted by their events. Up to LAYOUT_MAX nodes; beyond, the
+ * file has no positions and Gephi lays it out (ForceAtlas 2) as usual. A layout that fails
+ * (out of memory) leaves the positions out too: they are a convenience. */
+#define LAYOUT_MAX 50000
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void layout(ex *x)
+{
+    char **ids = NULL;
+    size_t n = 0, cap = 0, ne = 0;
+    igraph_vector_int_t ev;
+    igraph_vector_t wv;
+    igraph_matrix_t res;
+    igraph_t g;
+    bool have_ev = false, have_wv = false, have_res = false, have_g = false, entered = false;
+    bool edges_ok = false;
+    int s;
+    while ((s = sqlite3_step(x->nodes)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(x->nodes, 0);
+        if (!id)
+            continue;
+        if (n == LAYOUT_MAX)
+            goto out;
+        if (ch_grow((void **)&ids, &cap, n + 1, sizeof *ids) || !(ids[n] = ch_strndup(id, strlen(id))))
+            goto out;
+        n++;
+    }
+    if (s != SQLITE_DONE || n == 0)
+        goto out;
+    /* ORDER BY ids.id compares like strcmp (BINARY collation) for valid UTF-8; sort anyway so
+     * bsearch holds for any bytes */
+    char **sorted = ch_calloc(n, sizeof *sorted);
+    size_t *rank = ch_calloc(n, sizeof *rank);
+    if (!sorted || !rank) {
+        ch_free(sorted), ch_free(rank);
+        goto out;
+    }
+    memcpy(sorted, ids, n * sizeof *ids);
+    qsort(sorted, n, sizeof *sorted, cmp_str);
+    if (igraph_vector_int_init(&ev, 0) == IGRAPH_SUCCESS)
+        have_ev = true;
+    if (have_ev && igraph_vector_init(&wv, 0) == IGRAPH_SUCCESS)
+        have_wv = true;
+    /* positions by write order: the index of an id in `ids` */
+    for (size_t i = 0; i < n; i++) {
+        char **p = bsearch(&ids[i], sorted, n, sizeof *sorted, cmp_str);
+        rank[p - sorted] = i;
+    }
+    edges_ok = have_wv;
+    while (edges_ok && (s = sqlite3_step(x->edges)) == SQLITE_ROW) {
+        const char *a = (const char *)sqlite3_column_text(x->edges, 0);
+        const char *b = (const char *)sqlite3_column_text(x->edges, 1);
+        if (!a || !b)
+            continue;
+        char **pa = bsearch(&a, sorted, n, sizeof *sorted, cmp_str);
+        char **pb = bsearch(&b, sorted, n, sizeof *sorted, cmp_str);
+        if (!pa || !pb || pa == pb)
+            continue;
+        const double w = sqlite3_column_double(x->edges, 4);
+        if (igraph_vector_int_push_back(&ev, (igraph_integer_t)rank[pa - sorted]) ||
+            igraph_vector_int_push_back(&ev, (igraph_integer_t)rank[pb - sorted]) ||
+            igraph_vector_push_back(&wv, isfinite(w) && w > 0 ? w : 1)) {
+            edges_ok = false;   /* no memory: no positions */
+            break;
+        }
+        ne++;
+    }
+    ch_free(sorted);
+    ch_free(rank);
+    if (!edges_ok || ch_igraph_enter(1))
+        goto out;
+    entered = true;
+    if (igraph_create(&g, &ev, (igraph_integer_t)n, IGRAPH_UNDIRECTED))
+        goto out;
+    have_g = true;
+    if (igraph_matrix_init(&res, 0, 0))
+        goto out;
+    have_res = true;
+    const igraph_integer_t niter = n < 1000 ? 500 : n < 10000 ? 200 : 100;
+    if (igraph_layout_fruchterman_reingold(&g, &res, false, niter, sqrt((double)n),
+                                           n > 300 ? IGRAPH_LAYOUT_GRID : IGRAPH_LAYOUT_NOGRID,
+                                           ne ? &wv : NULL, NULL, NULL, NULL, NULL) ||
+        (size_t)igraph_matrix_nrow(&res) != n || igraph_matrix_ncol(&res) != 2)
+        goto out;
+    if (!(x->xy = ch_calloc(2 * n, sizeof *x->xy)))
+        goto out;
+    /* Gephi's canvas is in pixels: spread the picture over about 1000 units per 100 nodes */
+    const double k = 30.0;
+    for (size_t v = 0; v < n; v++) {
+        x->xy[2 * v] = MATRIX(res, (igraph_integer_t)v, 0) * k;
+        x->xy[2 * v + 1] = MATRIX(res, (igraph_integer_t)v, 1) * k;
+    }
+    x->nxy = n;
+out:
+    if (have_res)
+        igraph_matrix_destroy(&res);
+    if (have_g)
+        igraph_destroy(&g);
+    if (entered)
+        ch_igraph_leave();
+    if (have_wv)
+        igraph_vector_destroy(&wv);
+    if (have_ev)
+        igraph_vector_int_destroy(&ev);
+    for (size_t i = 0; i < n; i++)
+        ch_free(ids[i]);
+    ch_free(ids);
+    sqlite3_reset(x->nodes);
+    sqlite3_reset(x->edges);
 }
 
 static int write_nodes(ex *x, const writer *wt)
@@ -809,6 +975,8 @@ static int write_nodes(ex *x, const writer *wt)
         if (r.v[N_CLUSTER].t == V_NULL)
             r.v[N_CLUSTER] = vint(-1);    /* numeric tools want a number, not a gap */
         r.v[N_POSTS] = column(x->nodes, 4, V_INT);
+        r.v[N_PLATFORM] = column(x->nodes, 5, V_TEXT);
+        r.v[N_TOP_REASON] = column(x->nodes, 6, V_TEXT);
         wt->node(x, &r);
         x->st.nodes++;
     }
@@ -939,19 +1107,107 @@ static int write_edges(ex *x, const writer *wt)
 
 /* ---- output files ------------------------------------------------------------------------ */
 
-/* One output: standard output, or an atomic file (core/outfile.h) renamed into place by
- * out_commit; the results database is protected from being replaced by its export. */
+/* ---- recognising an export (the output policy replaces only files of the same kind) ---- */
+
+static bool has_prefix(const unsigned char *head, size_t n, const char *p)
+{
+    size_t m = strlen(p);
+    return n >= m && !memcmp(head, p, m);
+}
+
+static bool contains(const unsigned char *head, size_t n, const char *p)
+{
+    size_t m = strlen(p);
+    for (size_t i = 0; i + m <= n; i++)
+        if (head[i] == (unsigned char)p[0] && !memcmp(head + i, p, m))
+            return true;
+    return false;
+}
+
+/* graphml_begin: the XML declaration, then the comment naming chorus */
+static bool graphml_is_ours(const char *path, const unsigned char *head, size_t n)
+{
+    (void)path;
+    return has_prefix(head, n, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- chorus ");
+}
+
+/* gexf_begin: <meta><creator>chorus VERSION</creator> near the top */
+static bool gexf_is_ours(const char *path, const unsigned char *head, size_t n)
+{
+    (void)path;
+    return has_prefix(head, n, "<?xml") && contains(head, n, "<gexf ") &&
+           contains(head, n, "<creator>chorus ");
+}
+
+/* json_begin: {"directed": ..., "graph": {"name": "chorus", "creator": "chorus VERSION" */
+static bool json_is_ours(const char *path, const unsigned char *head, size_t n)
+{
+    (void)path;
+    return has_prefix(head, n, "{\"directed\": ") &&
+           contains(head, n, "\"graph\": {\"name\": \"chorus\", \"creator\": \"chorus ");
+}
+
+/* csv_begin's header lines, exactly (either view for the edges) */
+static bool csv_header_is(const unsigned char *head, size_t n, const char *first,
+                          const attr *a, int na)
+{
+    char line[256];
+    size_t o = (size_t)snprintf(line, sizeof line, "%s", first);
+    for (int i = 0; i < na && o < sizeof line; i++)
+        o += (size_t)snprintf(line + o, sizeof line - o, ",%s", a[i].name);
+    if (o + 2 >= sizeof line)
+        return false;
+    memcpy(line + o, "\r\n", 3);
+    return has_prefix(head, n, line);
+}
+
+static bool csv_nodes_is_ours(const char *path, const unsigned char *head, size_t n)
+{
+    (void)path;
+    return csv_header_is(head, n, "id", node_attrs, N__N);
+}
+
+static bool csv_edges_is_ours(const char *path, const unsigned char *head, size_t n)
+{
+    (void)path;
+    return csv_header_is(head, n, "source,target,type,id", edge_attrs, E__N) ||
+           csv_header_is(head, n, "source,target,type,kind,id", edge_attrs, E__N);
+}
+
+/* ---- output files ------------------------------------------------------------------------ */
+
+/* One output: standard output, a device or FIFO written directly, or an atomic file
+ * (core/outfile.h) renamed into place by out_commit. The results database is protected from
+ * being replaced by its export; an existing file is replaced only when it is a chorus export
+ * of the same kind (or forced). */
 typedef struct outfile {
     ch_outfile *h;
     wr w;
 } outfile;
 
-static int out_open(outfile *o, const char *path, const char *db_path, char *err, size_t errlen)
+typedef struct out_kind {
+    bool (*is_ours)(const char *path, const unsigned char *head, size_t n);
+    const char *what;
+} out_kind;
+
+static const out_kind out_kinds[] = {
+    [CH_EXPORT_GRAPHML] = {graphml_is_ours, "a chorus GraphML export"},
+    [CH_EXPORT_GEXF] = {gexf_is_ours, "a chorus GEXF export"},
+    [CH_EXPORT_CSV] = {csv_nodes_is_ours, "a chorus CSV export (nodes)"},
+    [CH_EXPORT_JSON] = {json_is_ours, "a chorus JSON export"},
+};
+static const out_kind csv_edges_kind = {csv_edges_is_ours, "a chorus CSV export (edges)"};
+
+static int out_open(outfile *o, const char *path, const char *db_path, const out_kind *k,
+                    const ch_export_opts *eo, ch_outfile_diag *nd, char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
     const ch_outfile_protect keep = {db_path, "the results database"};
-    const ch_outfile_opts oo = {.flags = CH_OUT_STREAM | CH_OUT_STDOUT, .protect = &keep,
-                                .nprotect = 1};
+    const ch_outfile_opts oo = {
+        .flags = CH_OUT_STREAM | CH_OUT_STDOUT | CH_OUT_DIRECT | (eo->force ? CH_OUT_FORCE : 0),
+        .protect = &keep, .nprotect = 1, .is_ours = k->is_ours, .kind = k->what,
+        .notice = nd->fn ? ch_outfile_notice_diag : NULL, .notice_ctx = nd,
+    };
     int rc = ch_outfile_open(path, &oo, &o->h, err, errlen);
     if (rc == CHORUS_OK)
         o->w.f = ch_outfile_stream(o->h);
@@ -965,8 +1221,8 @@ static int out_close(outfile *o, char *err, size_t errlen)
         return CHORUS_OK;
     if (o->w.err) {
         snprintf(err, errlen, "cannot write '%s': %s",
-                 ch_outfile_temp(o->h) ? ch_outfile_path(o->h) : "standard output",
-                 strerror(o->w.err));
+                 strcmp(ch_outfile_path(o->h), "-") ? ch_outfile_path(o->h) : "standard output",
+                 strerror(ch_outfile_error(o->h) ? ch_outfile_error(o->h) : o->w.err));
         return CHORUS_EIO;
     }
     return ch_outfile_finish(o->h, err, errlen);
@@ -1135,14 +1391,19 @@ int ch_export_write(const char *db_path, ch_export_format f, const ch_export_opt
 
     /* `-o results.db` by mistake must not replace the results with their export
      * (out_open refuses it). */
-    if ((rc = out_open(&files[0], csv_nodes ? csv_nodes : out_path, db_path, err, errlen)))
+    ch_outfile_diag nd = {x.o->notice, x.o->notice_ctx};
+    if ((rc = out_open(&files[0], csv_nodes ? csv_nodes : out_path, db_path, &out_kinds[f], x.o,
+                       &nd, err, errlen)))
         goto out;
-    if (csv_edges && (rc = out_open(&files[1], csv_edges, db_path, err, errlen)))
+    if (csv_edges && (rc = out_open(&files[1], csv_edges, db_path, &csv_edges_kind, x.o, &nd,
+                                    err, errlen)))
         goto out;
     x.out = &files[0].w;
     x.out_edges = csv_edges ? &files[1].w : &files[0].w;
 
     const writer *wt = &writers[f];
+    if (f == CH_EXPORT_GEXF)
+        layout(&x);
     if ((rc = wt->begin(&x)) || (rc = write_nodes(&x, wt)))
         goto out;
     wt->mid(&x);
@@ -1161,6 +1422,7 @@ out:
         *stats = x.st;
     sqlite3_finalize(x.nodes);
     sqlite3_finalize(x.edges);
+    ch_free(x.xy);
     if (x.db)
         sqlite3_close(x.db);
     ch_free(csv_nodes);
@@ -1196,7 +1458,8 @@ chorus_err chorus_export_write(const char *db_path, const char *out_path,
             return ch_error_set(err, CHORUS_EUSAGE, NULL, 0, "path too long: '%s'", db_path);
         out_path = def;
     }
-    ch_export_opts eo = {.all_accounts = o->all_accounts, .combined = o->combined};
+    ch_export_opts eo = {.all_accounts = o->all_accounts, .combined = o->combined,
+                         .force = o->force, .notice = o->notice, .notice_ctx = o->notice_ctx};
     ch_export_stats st;
     char msg[1024] = "";
     int rc = ch_export_write(db_path, f, &eo, out_path, &st, msg, sizeof msg);

@@ -26,6 +26,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "chorus.h"
+
 typedef enum ch_export_format {
     CH_EXPORT_GRAPHML,
     CH_EXPORT_GEXF,
@@ -37,6 +39,9 @@ typedef struct ch_export_opts {
     bool all_accounts;   /* every account of the database, not only those with an edge */
     bool combined;       /* one edge per pair: weights, events and objects summed, behaviours
                             joined by ',' in name order, the smallest p-value */
+    bool force;          /* replace an existing file that is not a chorus export of the format */
+    chorus_diag_fn notice;   /* told about stale temporary files removed; may be NULL */
+    void *notice_ctx;
 } ch_export_opts;
 
 typedef struct ch_export_stats {
@@ -68,15 +73,20 @@ int ch_export_default_path(const char *db_path, ch_export_format f, char *buf, s
 int ch_export_csv_paths(const char *path, char *nodes, char *edges, size_t len);
 
 /* Writes the network of the results database `db_path` (opened read-only) in format `f` to
- * `out_path`, or to standard output when out_path is "-". A file is written to
- * "<path>.tmp-<pid>" and renamed into place, so a failure never leaves a half-written export
- * where a good one stood; CSV renames its two files only after both were written.
+ * `out_path`, or to standard output when out_path is "-". A file is written to a temporary
+ * file beside it and renamed into place (core/outfile.h), so a failure never leaves a
+ * half-written export where a good one stood; CSV renames its two files only after both were
+ * written. A character device or FIFO is written directly. The database is never replaced;
+ * an existing file is replaced only when it is a chorus export of the same format (its first
+ * bytes: the GraphML comment, the GEXF creator, the JSON graph's creator, the CSV header),
+ * empty, or o->force is set.
  * `o` may be NULL (defaults: edge accounts only, multigraph); `stats` may be NULL.
  *
  * Returns CHORUS_OK, or (with a message in err):
  *   CHORUS_EIO     the database cannot be opened, or the output cannot be written;
  *   CHORUS_EDB     the file is not a chorus results database, or reading it failed;
- *   CHORUS_EUSAGE  CSV to "-" (two files cannot share standard output), bad arguments;
+ *   CHORUS_EUSAGE  CSV to "-" (two files cannot share standard output), bad arguments, an
+ *                  output refused by the policy above;
  *   CHORUS_ENOMEM  out of memory;  CHORUS_ELIMIT  a value exceeds a documented limit. */
 int ch_export_write(const char *db_path, ch_export_format f, const ch_export_opts *o,
                     const char *out_path, ch_export_stats *stats, char *err, size_t errlen);

@@ -56,49 +56,85 @@ static void summary_table(ch_report_ctx *c)
     ch_report_put(o, "</table>");
 }
 
+/* Members beyond the first max_items are listed too (an editor cannot run chorus inspect), in
+ * compact rows under a collapsed "more members"; the search box finds them. Bounded all the
+ * same: a cluster of a million accounts must not make a page of hundreds of megabytes. */
+#define MAX_MEMBERS 20000
+
+static void member_row(ch_report_ctx *c, sqlite3_stmt *q, unsigned nreasons)
+{
+    ch_report_out *o = &c->out;
+    char a[32];
+    size_t idn, hn, rn, pn;
+    const char *id = ch_report_col(q, 0, &idn), *h = ch_report_col(q, 1, &hn);
+    const char *r = ch_report_col(q, 4, &rn), *plat = ch_report_col(q, 6, &pn);
+    double s = ch_report_unit(sqlite3_column_double(q, 3));
+    ch_report_put(o, "<tr class=\"f\"><td>");
+    ch_report_handle(o, h, hn, id, idn);
+    ch_report_platform(o, plat, pn);
+    ch_report_put(o, "<br><span class=\"id\">");
+    ch_report_excerpt(o, id, idn, 64);
+    ch_report_putf(o, "</span></td><td class=\"n\">%s</td><td class=\"n\"><span class=\"bar\">"
+                      "<i style=\"width:%.0f%%\"></i></span>%.2f</td><td>",
+                   ch_report_num((uint64_t)sqlite3_column_int64(q, 2), a), 100 * s, s);
+    /* "member of cluster N" would repeat the heading of this section */
+    ch_report_reasons(c, r, rn, nreasons, "member of cluster");
+    ch_report_put(o, "</td></tr>");
+}
+
 static void members(ch_report_ctx *c, const ch_report_cluster *k)
 {
     ch_report_out *o = &c->out;
     char a[32];
     sqlite3_stmt *q = ch_report_prep(
-        c, "SELECT account_id, handle, n_posts, score, reasons, count(*) OVER () FROM accounts "
-           "WHERE cluster_id = ?1 ORDER BY score DESC, account_id LIMIT ?2");
+        c, c->has_platform
+               ? "SELECT account_id, handle, n_posts, score, reasons, count(*) OVER (), platform "
+                 "FROM accounts WHERE cluster_id = ?1 ORDER BY score DESC, account_id "
+                 "LIMIT ?2 OFFSET ?3"
+               : "SELECT account_id, handle, n_posts, score, reasons, count(*) OVER (), '' "
+                 "FROM accounts WHERE cluster_id = ?1 ORDER BY score DESC, account_id "
+                 "LIMIT ?2 OFFSET ?3");
     if (!q)
         return;
-    sqlite3_bind_int64(q, 1, k->id);
-    sqlite3_bind_int(q, 2, (int)c->o.max_items);
-    ch_report_put(o, "<h4>Members</h4><table><tr><th>account</th><th class=\"n\">posts</th>"
-                     "<th>score</th><th>why this account scores high</th></tr>");
+    static const char head[] = "<table><tr><th>account</th><th class=\"n\">posts</th>"
+                               "<th>score</th><th>why this account scores high</th></tr>";
+    ch_report_putf(o, "<h4>Members</h4>%s", head);
+    const unsigned first = c->o.max_items;
     int rc;
     uint64_t total = 0, shown = 0;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        size_t idn, hn, rn;
-        const char *id = ch_report_col(q, 0, &idn), *h = ch_report_col(q, 1, &hn);
-        const char *r = ch_report_col(q, 4, &rn);
-        double s = ch_report_unit(sqlite3_column_double(q, 3));
-        total = (uint64_t)sqlite3_column_int64(q, 5);
-        shown++;
-        ch_report_put(o, "<tr><td>");
-        ch_report_handle(o, h, hn, id, idn);
-        ch_report_put(o, "<br><span class=\"id\">");
-        ch_report_excerpt(o, id, idn, 64);
-        ch_report_putf(o, "</span></td><td class=\"n\">%s</td><td class=\"n\"><span class=\"bar\">"
-                          "<i style=\"width:%.0f%%\"></i></span>%.2f</td><td>",
-                       ch_report_num((uint64_t)sqlite3_column_int64(q, 2), a),
-                       100 * s, s);
-        /* "member of cluster N" would repeat the heading of this section */
-        ch_report_reasons(c, r, rn, 3, "member of cluster");
-        ch_report_put(o, "</td></tr>");
-        if (c->rc)
-            break;
+    /* the strongest members in full, then the rest with their strongest reason */
+    for (int part = 0; part < 2 && !c->rc; part++) {
+        sqlite3_reset(q);
+        sqlite3_bind_int64(q, 1, k->id);
+        sqlite3_bind_int64(q, 2, part ? MAX_MEMBERS - (int64_t)first : (int64_t)first);
+        sqlite3_bind_int64(q, 3, part ? (int64_t)first : 0);
+        if (part) {
+            if (total <= shown)
+                break;
+            ch_report_putf(o, "</table><details class=\"more\"><summary>%s more members "
+                              "(lower scores)</summary>%s",
+                           ch_report_num(total - shown, a), head);
+        }
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            total = (uint64_t)sqlite3_column_int64(q, 5);
+            shown++;
+            member_row(c, q, part ? 1 : 3);
+            if (c->rc)
+                break;
+        }
+        ch_report_step_failed(c, rc);
+        if (part)
+            ch_report_put(o, "</table></details>");
+        else if (total <= shown)
+            ch_report_put(o, "</table>");
     }
-    ch_report_step_failed(c, rc);
     sqlite3_finalize(q);
-    ch_report_put(o, "</table>");
     if (total > shown)
-        ch_report_putf(o, "<p class=\"more\">and %s more members (the lowest scores); "
-                          "<code>chorus inspect DB --cluster %lld</code> lists them all.</p>",
-                       ch_report_num(total - shown, a), (long long)k->id);
+        ch_report_putf(o, "<p class=\"more\">and %s more members past the first %s (the "
+                          "lowest scores); <code>chorus inspect DB --cluster %lld</code> lists "
+                          "them all.</p>",
+                       ch_report_num(total - shown, a), ch_report_num(MAX_MEMBERS, (char[32]){0}),
+                       (long long)k->id);
 }
 
 /* The evidence rows of cluster ?1 (both accounts members), as a CTE named ev. */
@@ -120,11 +156,14 @@ static void object(ch_report_ctx *c, const ch_report_cluster *k, sqlite3_stmt *o
     sqlite3_stmt *agg = ch_report_prep(
         c, EV_CTE "SELECT count(*), count(DISTINCT p.account_id), min(p.created_at), "
                   "max(p.created_at) FROM ps JOIN posts p ON p.post_id = ps.id");
-    sqlite3_stmt *list = ch_report_prep(
-        c, EV_CTE "SELECT p.post_id, p.account_id, a.handle, p.created_at, p.text, p.kind, "
-                  "p.ref_id FROM ps JOIN posts p ON p.post_id = ps.id "
-                  "LEFT JOIN accounts a ON a.account_id = p.account_id "
-                  "ORDER BY p.created_at, p.post_id LIMIT ?4");
+#define LIST_SQL(PLATFORM)                                                                      \
+    EV_CTE "SELECT p.post_id, p.account_id, a.handle, p.created_at, p.text, p.kind, p.ref_id, " \
+           PLATFORM " FROM ps JOIN posts p ON p.post_id = ps.id "                               \
+           "LEFT JOIN accounts a ON a.account_id = p.account_id "                               \
+           "ORDER BY p.created_at, p.post_id LIMIT ?4"
+    sqlite3_stmt *list = ch_report_prep(c, c->has_platform ? LIST_SQL("p.platform")
+                                                           : LIST_SQL("''"));
+#undef LIST_SQL
     if (!agg || !list)
         goto out;
     sqlite3_stmt *qs[2] = {agg, list};
@@ -146,7 +185,7 @@ static void object(ch_report_ctx *c, const ch_report_cluster *k, sqlite3_stmt *o
     const uint64_t naccts = (uint64_t)sqlite3_column_int64(agg, 1);
     const int64_t t0 = sqlite3_column_int64(agg, 2), t1 = sqlite3_column_int64(agg, 3);
     const char *words = behaviour_words(beh, bn);
-    ch_report_put(o, "<div class=\"obj\"><div><span class=\"pill\">");
+    ch_report_put(o, "<div class=\"obj f\"><div><span class=\"pill\">");
     if (words)
         ch_report_put(o, words);
     else
@@ -168,6 +207,8 @@ static void object(ch_report_ctx *c, const ch_report_cluster *k, sqlite3_stmt *o
         const char *acct = ch_report_col(list, 1, &an), *h = ch_report_col(list, 2, &hn);
         const char *text = ch_report_col(list, 4, &tn), *kind = ch_report_col(list, 5, &kn);
         const char *refid = ch_report_col(list, 6, &rn);
+        size_t pln;
+        const char *plat = ch_report_col(list, 7, &pln);
         const int64_t t = sqlite3_column_int64(list, 3);
         if (n == 0) {
             /* the object itself once: the original post when it is in the data, else the
@@ -207,6 +248,7 @@ static void object(ch_report_ctx *c, const ch_report_cluster *k, sqlite3_stmt *o
         const bool with_text = !(kn == 6 && !memcmp(kind, "repost", 6)) && tn;
         ch_report_putf(o, "<li%s>", with_text ? " class=\"wide\"" : "");
         ch_report_handle(o, h, hn, acct, an);
+        ch_report_platform(o, plat, pln);
         ch_report_putf(o, " <b>+%s</b> <span class=\"id\">%s</span>",
                        ch_report_dur(ch_report_diff(t, t0), b), ch_report_time(t, a) + 11);
         if (with_text) {
@@ -419,14 +461,21 @@ static void other_clusters(ch_report_ctx *c)
     if (c->n_clusters <= c->ntop)
         return;
     const uint64_t rest = c->n_clusters - c->ntop;
-    const unsigned list = 500;   /* compact rows: ~150 bytes each */
+    /* compact rows, ~250 bytes each with the members: every clustered account of a scan
+     * with 20,000 clusters is in the page */
+    const unsigned list = 20000;
     ch_report_putf(o, "<details class=\"more\"><summary>%s more clusters, by score</summary>"
                       "<table class=\"small\"><tr><th>cluster</th><th class=\"n\">accounts</th>"
-                      "<th class=\"n\">score</th><th>behaviours</th><th>summary</th></tr>",
+                      "<th class=\"n\">score</th><th>behaviours</th><th>summary</th>"
+                      "<th>members</th></tr>",
                    ch_report_num(rest, a));
+    /* every member's handle, so each clustered account is in the page and the search finds it
+     * (the row of a cluster of more than 200 accounts names its 200 strongest) */
     sqlite3_stmt *q = ch_report_prep(
-        c, "SELECT cluster_id, size, score, behaviours, summary FROM clusters "
-           "ORDER BY score DESC, cluster_id LIMIT ?1 OFFSET ?2");
+        c, "SELECT cluster_id, size, score, behaviours, summary, (SELECT group_concat(h, ' ') "
+           "FROM (SELECT '@' || coalesce(nullif(handle, ''), account_id) AS h FROM accounts a "
+           "WHERE a.cluster_id = clusters.cluster_id ORDER BY score DESC, account_id LIMIT 200)) "
+           "FROM clusters ORDER BY score DESC, cluster_id LIMIT ?1 OFFSET ?2");
     if (!q)
         return;
     sqlite3_bind_int(q, 1, (int)list);
@@ -436,7 +485,7 @@ static void other_clusters(ch_report_ctx *c)
         size_t bn, sn;
         const char *beh = ch_report_col(q, 3, &bn), *sum = ch_report_col(q, 4, &sn);
         int64_t id = sqlite3_column_int64(q, 0);
-        ch_report_putf(o, "<tr><td><span class=\"sw\" style=\"background:%s\"></span>#%lld</td>"
+        ch_report_putf(o, "<tr class=\"f\"><td><span class=\"sw\" style=\"background:%s\"></span>#%lld</td>"
                           "<td class=\"n\">%lld</td><td class=\"n\">%.2f</td><td>",
                        ch_report_colour(c, id, col), (long long)id,
                        (long long)sqlite3_column_int64(q, 1),
@@ -444,7 +493,11 @@ static void other_clusters(ch_report_ctx *c)
         ch_report_excerpt(o, beh, bn, 60);
         ch_report_put(o, "</td><td>");
         ch_report_excerpt(o, sum, sn, 120);
-        ch_report_put(o, "</td></tr>");
+        size_t mn;
+        const char *mem = ch_report_col(q, 5, &mn);
+        ch_report_put(o, "</td><td class=\"small\"><bdi>");
+        ch_report_excerpt(o, mem, mn, 8000);
+        ch_report_put(o, "</bdi></td></tr>");
     }
     ch_report_step_failed(c, rc);
     sqlite3_finalize(q);

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "chorus.h"
+#include "core/duration.h"
 #include "report/report_int.h"
 
 void ch_report_putn(ch_report_out *o, const char *markup, size_t n)
@@ -276,20 +277,17 @@ const char *ch_report_date(int64_t t, char buf[32])
 
 const char *ch_report_dur(double s, char buf[32])
 {
-    const char *sign = s < 0 ? "-" : "";
-    if (s < 0)
-        s = -s;
-    if (s < 90)
-        snprintf(buf, 32, "%s%.0f s", sign, s);
-    else if (s < 5400)
-        snprintf(buf, 32, "%s%.0f min", sign, s / 60);
-    else if (s < 2 * 86400)
-        snprintf(buf, 32, "%s%.1f h", sign, s / 3600);
-    else if (s < 1e9)
-        snprintf(buf, 32, "%s%.1f days", sign, s / 86400);
-    else
-        snprintf(buf, 32, "%slong", sign);
-    return buf;
+    /* the one spelling of a duration for people (core/duration.h): "6 hours", not "21600 s" */
+    return ch_duration_words(s, buf, 32);
+}
+
+void ch_report_platform(ch_report_out *o, const char *platform, size_t n)
+{
+    if (!platform || !n)
+        return;
+    ch_report_put(o, "<span class=\"plat\">");
+    ch_report_excerpt(o, platform, n, 24);
+    ch_report_put(o, "</span>");
 }
 
 void ch_report_handle(ch_report_out *o, const char *handle, size_t hn, const char *id, size_t idn)

@@ -16,6 +16,7 @@
 #include "core/sys.h"
 #include "store/store.h"
 #include "report/report_int.h"
+#include "report_js.h"
 
 void ch_report_opts_default(ch_report_opts *o)
 {
@@ -56,6 +57,7 @@ static int open_db(ch_report_ctx *c, const char *path)
     c->has_evidence = si.has_evidence;
     c->has_narratives = si.has_narratives;
     c->has_before_pub = si.has_before_pub;
+    c->has_platform = si.has_platform;
     return CHORUS_OK;
 }
 
@@ -172,7 +174,8 @@ static const char CSS[] =
     "*{box-sizing:border-box}"
     "html{scroll-padding-top:52px}"
     "body{margin:0;font:15px/1.55 system-ui,-apple-system,'Segoe UI',Roboto,'Helvetica Neue',"
-    "Arial,'Noto Sans',sans-serif;color:var(--ink);background:#fff}"
+    "Arial,'Noto Sans',sans-serif,'Apple Color Emoji','Segoe UI Emoji','Noto Color Emoji',"
+    "'Twemoji Mozilla','Symbola';color:var(--ink);background:#fff}"
     ".wrap{max-width:1140px;margin:0 auto;padding:0 24px}"
     "header.top{background:#1d2330;color:#fff;padding:26px 0 20px}"
     "header.top h1{font-size:28px;margin:0 0 4px;letter-spacing:-.01em}"
@@ -244,7 +247,8 @@ static const char CSS[] =
     "ul.reasons{margin:0;padding:0;list-style:none;font-size:13px;color:#3d4554}"
     "ul.reasons li{display:inline}ul.reasons li+li:before{content:' \\00B7  ';color:#9aa2ae}"
     "svg{display:block;max-width:100%;height:auto}"
-    "svg text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif}"
+    "svg text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif,"
+    "'Apple Color Emoji','Segoe UI Emoji','Noto Color Emoji'}"
     ".fig{margin:12px 0 6px}"
     ".cap{font-size:13px;color:var(--muted);max-width:880px;margin:4px 0 12px}"
     ".more{color:var(--muted);font-size:13.5px;font-style:italic}"
@@ -252,8 +256,24 @@ static const char CSS[] =
     ".net{border:1px solid var(--line);border-radius:10px;background:#fcfcfd}"
     ".net .node:hover,.net .nbr:hover{stroke:#1d2330;stroke-width:2}"
     ".legend{display:flex;flex-wrap:wrap;gap:6px 16px;font-size:13px;margin:8px 0}"
-    "@media (max-width:760px){.pair,.grid2{grid-template-columns:1fr}}"
-    "@media print{nav{display:none}details.sec{break-inside:avoid}}";
+    /* a phone: one column, and a wide table scrolls inside itself, not the page sideways */
+    "@media (max-width:760px){.pair,.grid2{grid-template-columns:1fr}.wrap{padding:0 12px}"
+    "table{display:block;overflow-x:auto}nav .wrap{overflow-x:auto;white-space:nowrap}}"
+    ".plat{display:inline-block;font-size:11px;padding:0 6px;margin-left:4px;border-radius:8px;"
+    "background:#e8ecf3;color:#3d4f6e;vertical-align:1px}"
+    ".search{float:right;padding:7px 0}"
+    ".search input{font:inherit;font-size:14px;padding:3px 8px;border:1px solid var(--line);"
+    "border-radius:6px;width:16em;max-width:60vw}"
+    ".search span{margin-left:6px}"
+    ".hid{display:none!important}"
+    ".bl{display:inline-block;width:16px;height:3px;vertical-align:3px;margin-right:4px}"
+    "@media (max-width:760px){.search{float:none;display:block;padding:0 12px 8px}}"
+    /* printed or saved as PDF: everything open (the script opens collapsed sections before
+     * printing; Chromium also honours ::details-content), no navigation, no search */
+    "@media print{nav,.search{display:none}details.sec{break-inside:avoid}"
+    "details>summary:before{display:none}.hid{display:revert!important}"
+    "details::details-content{content-visibility:visible;display:contents}"
+    "body{font-size:12px}.net{break-inside:avoid}a{color:inherit;text-decoration:none}}";
 
 static void run_value(ch_report_ctx *c, const char *key, char *buf, size_t cap)
 {
@@ -270,18 +290,47 @@ static void run_value(ch_report_ctx *c, const char *key, char *buf, size_t cap)
     sqlite3_finalize(q);
 }
 
+/* The script's SHA-256 in base64, as a Content-Security-Policy source names it: CMake gives
+ * the digest in hex. */
+static void js_hash_base64(char out[48])
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const char *hex = CH_REPORT_JS_SHA256;
+    unsigned char d[33] = {0};
+    for (int i = 0; i < 32; i++) {
+        unsigned v = 0;
+        for (int k = 0; k < 2; k++) {
+            char h = hex[2 * i + k];
+            v = v * 16 + (unsigned)(h <= '9' ? h - '0' : h - 'a' + 10);
+        }
+        d[i] = (unsigned char)v;
+    }
+    size_t o = 0;
+    for (int i = 0; i < 33; i += 3) {   /* 32 bytes: ten groups of 3, then 2 and one '=' */
+        unsigned v = (unsigned)d[i] << 16 | (unsigned)d[i + 1] << 8 | (i + 2 < 33 ? d[i + 2] : 0);
+        out[o++] = b64[v >> 18 & 63];
+        out[o++] = b64[v >> 12 & 63];
+        out[o++] = i + 1 < 32 ? b64[v >> 6 & 63] : '=';
+        out[o++] = i + 2 < 32 ? b64[v & 63] : '=';
+    }
+    out[o] = '\0';
+}
+
 static void page_head(ch_report_ctx *c)
 {
     ch_report_out *o = &c->out;
     char version[64], a[32], b[32];
     run_value(c, "version", version, sizeof version);
-    /* default-src 'none': no script, font, image, frame or connection is allowed, so the page
-     * can never reach the network; styles are inline */
-    ch_report_put(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+    /* default-src 'none': no font, image, frame or connection is allowed, so the page can
+     * never reach the network; styles are inline; the one script runs because its hash is
+     * named here, and no other script can (not even one smuggled into the data) */
+    char hash[48];
+    js_hash_base64(hash);
+    ch_report_putf(o, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-                     "style-src 'unsafe-inline'; img-src data:\">\n"
+                     "style-src 'unsafe-inline'; img-src data:; script-src 'sha256-%s'\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                     "<meta name=\"generator\" content=\"chorus ");
+                     "<meta name=\"generator\" content=\"chorus ", hash);
     ch_report_textz(o, version);
     ch_report_put(o, "\">\n<title>chorus report: coordinated accounts and parroted statements"
                      "</title>\n<style>");
@@ -337,6 +386,99 @@ static void run_rows(ch_report_ctx *c, const char *prefix, const char *label, bo
             ch_report_put(&c->out, "</code>");
         }
         ch_report_put(&c->out, "</td></tr>");
+    }
+    ch_report_step_failed(c, rc);
+    sqlite3_finalize(q);
+}
+
+/* Behaviours as the parameters name them, in words. */
+static const struct { const char *key, *words; } param_behaviours[] = {
+    {"repost", "reposts of the same post"}, {"reply", "replies to the same post"},
+    {"quote", "quotes of the same post"},   {"link", "the same link"},
+    {"hashtag", "the same hashtags"},       {"narrative", "near-identical text"},
+    {"statement", "the same statement"},    {"mention", "mentions of the same account"},
+    {"like", "likes of the same post"},     {"thread", "replies in the same thread"},
+};
+
+/* One parameter of the scan as a person reads it: "window for reposts of the same post: 29
+ * minutes", not "window.repost 1723". Unknown keys are shown as they are. */
+static void param_row(ch_report_ctx *c, const char *k, size_t kn, const char *v, size_t vn)
+{
+    ch_report_out *o = &c->out;
+    char key[64], val[64], d[32];
+    snprintf(key, sizeof key, "%.*s", (int)(kn < 63 ? kn : 63), k);
+    snprintf(val, sizeof val, "%.*s", (int)(vn < 63 ? vn : 63), v);
+    char *end;
+    const double num = strtod(val, &end);
+    const bool is_num = vn && vn < 63 && end != val && *end == '\0';
+    const char *dot = strchr(key, '.');
+    ch_report_put(o, "<tr><td>");
+    if (dot && (!strncmp(key, "window.", 7) || !strncmp(key, "window_long.", 12))) {
+        const bool second = key[6] == '_';
+        const char *words = NULL;
+        for (size_t i = 0; i < sizeof param_behaviours / sizeof param_behaviours[0]; i++)
+            if (!strcmp(dot + 1, param_behaviours[i].key))
+                words = param_behaviours[i].words;
+        ch_report_put(o, second ? "second look, " : "time window, ");
+        if (words)
+            ch_report_put(o, words);
+        else
+            ch_report_textz(o, dot + 1);
+        ch_report_put(o, "</td><td>");
+        if (is_num && num == 0)
+            ch_report_put(o, second ? "none" : "0 seconds");
+        else if (is_num)
+            ch_report_textz(o, ch_report_dur(num, d));
+        else
+            ch_report_text(o, v, vn);
+    } else if (!strcmp(key, "window")) {
+        ch_report_put(o, "co-action window</td><td>");
+        if (!strcmp(val, "auto"))
+            ch_report_put(o, "estimated from the data");
+        else if (is_num)
+            ch_report_textz(o, ch_report_dur(num, d));
+        else
+            ch_report_text(o, v, vn);
+    } else if (!strcmp(key, "window_seconds") && is_num) {
+        ch_report_putf(o, "co-action window used</td><td>%s", ch_report_dur(num, d));
+    } else if (!strcmp(key, "screen_p") && is_num) {
+        ch_report_putf(o, "a pair is kept when chance explains its co-actions with "
+                          "probability below</td><td>%g", num);
+    } else if (!strcmp(key, "min_weight") && is_num) {
+        ch_report_putf(o, "co-actions a pair needs at least</td><td>%g", num);
+    } else if (!strcmp(key, "threads") && is_num) {
+        ch_report_put(o, "worker threads</td><td>");
+        if (num == 0)
+            ch_report_put(o, "all cores");
+        else
+            ch_report_putf(o, "%g", num);
+    } else if (!strcmp(key, "format")) {
+        ch_report_put(o, "input format</td><td>");
+        if (!strcmp(val, "auto"))
+            ch_report_put(o, "recognised from each file");
+        else
+            ch_report_text(o, v, vn);
+    } else {
+        ch_report_excerpt(o, k, kn, 80);
+        ch_report_put(o, "</td><td><code>");
+        ch_report_excerpt(o, v, vn, 400);
+        ch_report_put(o, "</code>");
+    }
+    ch_report_put(o, "</td></tr>");
+}
+
+static void params(ch_report_ctx *c)
+{
+    sqlite3_stmt *q = ch_report_prep(c, "SELECT substr(key, 7), value FROM run "
+                                        "WHERE substr(key, 1, 6) = 'param.' "
+                                        "ORDER BY length(key), key LIMIT 200");
+    if (!q)
+        return;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        size_t kn, vn;
+        const char *k = ch_report_col(q, 0, &kn), *v = ch_report_col(q, 1, &vn);
+        param_row(c, k, kn, v, vn);
     }
     ch_report_step_failed(c, rc);
     sqlite3_finalize(q);
@@ -407,6 +549,7 @@ static void overview(ch_report_ctx *c)
     snprintf(d, sizeof d, "%s / %s", ch_report_num(stmts_matched, a), ch_report_num(c->n_statements, b));
     card(o, d, "statements repeated / given", false);
     card(o, ch_report_num(posts_matched, a), "posts repeating a statement", posts_matched > 0);
+    /* a pair is two accounts, whatever behaviours they share: the count `chorus scan` prints */
     card(o, ch_report_num(pairs, a), "account pairs acting together", false);
     ch_report_put(o, "</div>");
 
@@ -449,7 +592,7 @@ static void overview(ch_report_ctx *c)
         }
     }
     ch_report_put(o, "</div><div><h3>Parameters</h3><table class=\"kv\">");
-    run_rows(c, "param.", NULL, false);
+    params(c);
     ch_report_put(o, "</table></div></div>");
     ch_report_put(o, "<details class=\"more\"><summary>Time per stage of the scan</summary>"
                      "<table class=\"kv\">");
@@ -466,8 +609,11 @@ static void accounts(ch_report_ctx *c)
                      "with others and how it behaves on its own (timing, repetition, profile). "
                      "Accounts outside clusters can score high too: they are worth a look.</p>");
     sqlite3_stmt *q = ch_report_prep(
-        c, "SELECT account_id, handle, n_posts, score, cluster_id, reasons FROM accounts "
-           "WHERE score IS NOT NULL ORDER BY score DESC, account_id LIMIT ?1");
+        c, c->has_platform
+               ? "SELECT account_id, handle, n_posts, score, cluster_id, reasons, platform "
+                 "FROM accounts WHERE score IS NOT NULL ORDER BY score DESC, account_id LIMIT ?1"
+               : "SELECT account_id, handle, n_posts, score, cluster_id, reasons, '' "
+                 "FROM accounts WHERE score IS NOT NULL ORDER BY score DESC, account_id LIMIT ?1");
     if (!q)
         return;
     sqlite3_bind_int(q, 1, (int)c->o.max_items);
@@ -479,9 +625,12 @@ static void accounts(ch_report_ctx *c)
         size_t idn, hn, rn;
         const char *id = ch_report_col(q, 0, &idn), *h = ch_report_col(q, 1, &hn);
         const char *r = ch_report_col(q, 5, &rn);
+        size_t pn;
+        const char *plat = ch_report_col(q, 6, &pn);
         double s = ch_report_unit(sqlite3_column_double(q, 3));
-        ch_report_put(o, "<tr><td>");
+        ch_report_put(o, "<tr class=\"f\"><td>");
         ch_report_handle(o, h, hn, id, idn);
+        ch_report_platform(o, plat, pn);
         ch_report_put(o, "<br><span class=\"id\">");
         ch_report_excerpt(o, id, idn, 64);
         ch_report_putf(o, "</span></td><td class=\"n\">%s</td>",
@@ -521,6 +670,10 @@ static void reading(ch_report_ctx *c)
         "posting near-identical text, or repeating the same official statement. Each pair of "
         "accounts is tested against what accounts of their activity would do by chance; "
         "clusters are the densely connected groups of the pairs that pass.</p>"
+        "<p><b>A pair</b> is two accounts that acted together, whatever they did together: two "
+        "accounts that both reposted and shared links together are one pair (the terminal "
+        "summary of <code>chorus scan</code> counts the same way). Lines in the network "
+        "picture are pairs; their colour is the behaviour that weighs most in the pair.</p>"
         "<p><b>The evidence</b> under each cluster is the concrete record: the posts that were "
         "shared, who shared them and how many minutes apart. <b>Parroted statements</b> show the "
         "post and the official statement side by side with the matching passage highlighted "
@@ -554,7 +707,9 @@ static void render(ch_report_ctx *c)
     if (!c->rc)
         reading(c);
     ch_report_put(&c->out, "</main>\n<footer class=\"wrap\"><p class=\"small muted\">Written by "
-                           "chorus report.</p></footer>\n</body></html>\n");
+                           "chorus report.</p></footer>\n<script>");
+    ch_report_putn(&c->out, ch_report_js, sizeof ch_report_js - 1);
+    ch_report_put(&c->out, "</script>\n</body></html>\n");
 }
 
 
@@ -578,8 +733,67 @@ static void span(ch_report_ctx *c)
     c->t_last = hi < lo ? lo : hi;
 }
 
+/* ---- the output file --------------------------------------------------------------------- */
+
+bool ch_report_is_ours(const char *path, const unsigned char *head, size_t n)
+{
+    (void)path;
+    /* the generator tag of the page's head (render_head), within its first few hundred bytes */
+    static const char tag[] = "<meta name=\"generator\" content=\"chorus ";
+    const size_t m = sizeof tag - 1;
+    for (size_t i = 0; i + m <= n; i++)
+        if (head[i] == '<' && !memcmp(head + i, tag, m))
+            return true;
+    return false;
+}
+
+/* The output policy of a report (core/outfile.h): the database it is made from and the
+ * caller's files are protected; an existing file is replaced when it is a chorus report (or
+ * with force); standard output, devices and FIFOs are written directly. *keep is allocated. */
+static int report_policy(const char *db_path, const ch_report_opts *o,
+                         const ch_outfile_protect *extra, size_t nextra, ch_outfile_diag *nd,
+                         ch_outfile_protect **keep, ch_outfile_opts *oo)
+{
+    if (!(*keep = ch_calloc(nextra + 1, sizeof **keep)))
+        return CHORUS_ENOMEM;
+    /* `chorus report x.db -o x.db` would replace the evidence with its report */
+    (*keep)[0] = (ch_outfile_protect){db_path, "the results database"};
+    for (size_t i = 0; i < nextra; i++)
+        (*keep)[i + 1] = extra[i];
+    *nd = (ch_outfile_diag){o ? o->notice : NULL, o ? o->notice_ctx : NULL};
+    *oo = (ch_outfile_opts){
+        .flags = CH_OUT_STREAM | CH_OUT_STDOUT | CH_OUT_DIRECT | (o && o->force ? CH_OUT_FORCE : 0),
+        .protect = *keep, .nprotect = nextra + 1,
+        .is_ours = ch_report_is_ours, .kind = "a chorus report",
+        .notice = nd->fn ? ch_outfile_notice_diag : NULL, .notice_ctx = nd,
+    };
+    return CHORUS_OK;
+}
+
+int ch_report_check(const char *db_path, const char *out_path, const ch_report_opts *o,
+                    const ch_outfile_protect *extra, size_t nextra, char *err, size_t errlen)
+{
+    ch_outfile_protect *keep;
+    ch_outfile_diag nd;
+    ch_outfile_opts oo;
+    if (report_policy(db_path, o, extra, nextra, &nd, &keep, &oo)) {
+        snprintf(err, errlen, "out of memory");
+        return CHORUS_ENOMEM;
+    }
+    int rc = ch_outfile_check(out_path, &oo, err, errlen);
+    ch_free(keep);
+    return rc;
+}
+
 int ch_report_write(const char *db_path, const char *out_path, const ch_report_opts *opts,
                     ch_report_info *info, char *err, size_t errlen)
+{
+    return ch_report_write_to(db_path, out_path, opts, NULL, 0, info, err, errlen);
+}
+
+int ch_report_write_to(const char *db_path, const char *out_path, const ch_report_opts *opts,
+                       const ch_outfile_protect *extra, size_t nextra, ch_report_info *info,
+                       char *err, size_t errlen)
 {
     const double t0 = ch_now();
     ch_report_ctx ctx;
@@ -600,6 +814,7 @@ int ch_report_write(const char *db_path, const char *out_path, const ch_report_o
     c->info = info;
 
     ch_outfile *of = NULL;
+    ch_outfile_protect *keep = NULL;
     if (open_db(c, db_path))
         goto out;
     c->n_posts = (uint64_t)scalar(c, "SELECT count(*) FROM posts", 0);
@@ -613,12 +828,15 @@ int ch_report_write(const char *db_path, const char *out_path, const ch_report_o
     if (c->rc)
         goto out;
 
-    /* `chorus report x.db -o x.db` would replace the evidence with its report */
-    const ch_outfile_protect keep = {db_path, "the results database"};
-    const ch_outfile_opts oo = {.flags = CH_OUT_STREAM | CH_OUT_STDOUT, .protect = &keep,
-                                .nprotect = 1};
+    ch_outfile_diag nd;
+    ch_outfile_opts oo;
     char msg[1024];
-    int rc = ch_outfile_open(out_path, &oo, &of, msg, sizeof msg);
+    int rc = report_policy(db_path, &c->o, extra, nextra, &nd, &keep, &oo);
+    if (rc) {
+        ch_report_fail(c, rc, "out of memory");
+        goto out;
+    }
+    rc = ch_outfile_open(out_path, &oo, &of, msg, sizeof msg);
     if (rc) {
         ch_report_fail(c, rc, "%s", msg);
         goto out;
@@ -642,6 +860,7 @@ out:
         info->seconds = ch_now() - t0;
     }
     ch_outfile_abort(of);
+    ch_free(keep);
     sqlite3_finalize(c->q_reasons);
     for (size_t i = 0; i < c->ntop; i++) {
         ch_free(c->top[i].behaviours);

@@ -83,6 +83,8 @@ long ch_report_rank(const ch_report_ctx *c, int64_t id)
     return r ? (long)r->rank : -1;
 }
 
+static const char *hue_colour(int64_t id, char buf[8]);
+
 const char *ch_report_colour(const ch_report_ctx *c, int64_t id, char buf[8])
 {
     long r = ch_report_rank(c, id);
@@ -90,6 +92,20 @@ const char *ch_report_colour(const ch_report_ctx *c, int64_t id, char buf[8])
         memcpy(buf, palette[r], 8);
         return buf;
     }
+    return hue_colour(id, buf);
+}
+
+const char *ch_report_cluster_colour(int64_t id, char buf[8])
+{
+    if (id >= 0 && (uint64_t)id < NPALETTE) {
+        memcpy(buf, palette[id], 8);
+        return buf;
+    }
+    return hue_colour(id, buf);
+}
+
+static const char *hue_colour(int64_t id, char buf[8])
+{
     /* golden-angle hues: neighbouring ids get distant hues; medium saturation and lightness
      * so none is mistaken for the grey of unclustered accounts */
     uint64_t k = (uint64_t)id * 0x9E3779B97F4A7C15ull;

@@ -76,13 +76,16 @@ static inline double ch_report_unit(double v)
 /* A handle as markup: "@handle" in <bdi> (a right-to-left handle cannot reorder the text
  * around it), falling back to the account id. */
 void ch_report_handle(ch_report_out *o, const char *handle, size_t hn, const char *id, size_t idn);
+/* The platform of an account or post as a small label ("bluesky"); nothing when empty (a
+ * scan of one platform stores none). */
+void ch_report_platform(ch_report_out *o, const char *platform, size_t n);
 
 /* ---- formatting (html_out.c; into caller buffers; ASCII only, safe as markup) --------------- */
 
 const char *ch_report_num(uint64_t n, char buf[32]);           /* 1,234,567 */
 const char *ch_report_time(int64_t t, char buf[32]);           /* 2023-03-02 13:05 */
 const char *ch_report_date(int64_t t, char buf[32]);           /* 2023-03-02 */
-const char *ch_report_dur(double seconds, char buf[32]);       /* 45 s, 12 min, 3.5 h, 2.1 days */
+const char *ch_report_dur(double seconds, char buf[32]);       /* 45 seconds, 6 hours, 3 days */
 
 /* ---- render context (report_ctx.c) ---------------------------------------------------------- */
 
@@ -103,6 +106,7 @@ typedef struct ch_report_ctx {
     int rc;                       /* first error; sections stop once it is set */
 
     bool has_evidence, has_narratives, has_before_pub;
+    bool has_platform;            /* accounts.platform and posts.platform */
     int64_t t_first, t_last;      /* span of the posts (0, 0 when there are none) */
     uint64_t n_posts, n_accounts, n_clusters, n_clustered, n_statements, n_matches;
 
@@ -132,6 +136,9 @@ bool ch_report_step_failed(ch_report_ctx *c, int rc);
 /* Colour of a cluster: a distinct palette colour for the first detailed clusters, a hue
  * derived from the id after that. Writes "#rrggbb" (buf[8]). */
 const char *ch_report_colour(const ch_report_ctx *c, int64_t cluster_id, char buf[8]);
+/* The same colours without a render context (exports): the palette by cluster id, which is
+ * the rank by score in a scan's database, then hues derived from the id. */
+const char *ch_report_cluster_colour(int64_t cluster_id, char buf[8]);
 /* Sorts rank_by_id (filled with the detailed clusters) for ch_report_rank. */
 void ch_report_rank_index(ch_report_ctx *c);
 /* Rank of a detailed cluster, or -1. */

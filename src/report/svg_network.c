@@ -52,7 +52,30 @@ typedef struct group {
 typedef struct edge {
     uint32_t u, v;             /* u < v; v may be a candidate partner (see cand) */
     float w;
+    float wb;                  /* weight of the strongest behaviour of the pair */
+    uint8_t beh;               /* that behaviour: an index into BEHAVIOURS */
 } edge;
+
+/* Line colours by behaviour: a pair's line takes the colour of its strongest behaviour, so a
+ * cluster built on reposts looks different from one built on copied text. Distinct from one
+ * another in hue and lightness (and from the grey of links to partners). */
+static const struct { const char *name, *colour, *words; } BEHAVIOURS[] = {
+    {"repost", "#d1495b", "reposts"},          {"reply", "#edae49", "replies"},
+    {"quote", "#8e5ea2", "quotes"},            {"link", "#2e86ab", "links"},
+    {"hashtag", "#3c9d5d", "hashtags"},        {"narrative", "#8c6d46", "near-identical text"},
+    {"statement", "#e07a1f", "statements"},    {"mention", "#c05299", "mentions"},
+    {"like", "#b5b82c", "likes"},              {"thread", "#1f6f78", "threads"},
+    {"", "#8f9cb0", "other"},
+};
+#define N_BEHAVIOURS (sizeof BEHAVIOURS / sizeof BEHAVIOURS[0])
+
+static uint8_t behaviour_index(const char *b, size_t n)
+{
+    for (uint8_t i = 0; (size_t)i + 1 < N_BEHAVIOURS; i++)
+        if (strlen(BEHAVIOURS[i].name) == n && !memcmp(BEHAVIOURS[i].name, b, n))
+            return i;
+    return (uint8_t)(N_BEHAVIOURS - 1);
+}
 
 typedef struct cand {          /* an unclustered account linked to a drawn cluster */
     float wsum, wbest;
@@ -160,7 +183,8 @@ static float clean_weight(double w)
 static int load_edges(net *n)
 {
     ch_report_ctx *c = n->c;
-    sqlite3_stmt *q = ch_report_prep(c, "SELECT account_a, account_b, weight FROM edges");
+    sqlite3_stmt *q = ch_report_prep(c, "SELECT account_a, account_b, weight, behaviour "
+                                        "FROM edges");
     /* asked only for edges with one end drawn: most rows need no lookup */
     sqlite3_stmt *unclustered = ch_report_prep(
         c, "SELECT 1 FROM accounts WHERE account_id = ?1 AND cluster_id IS NULL");
@@ -180,12 +204,16 @@ static int load_edges(net *n)
         const char *a = ch_report_col(q, 0, &an), *b = ch_report_col(q, 1, &bn);
         ch_sid ia = ch_pool_find(&n->ids, a, an), ib = ch_pool_find(&n->ids, b, bn);
         const float w = clean_weight(sqlite3_column_double(q, 2));
+        size_t behn;
+        const char *beh = ch_report_col(q, 3, &behn);
+        const uint8_t bi = behaviour_index(beh, behn);
         if (ia && ib) {
             if (ia == ib)
                 continue;
             if (ch_grow((void **)&n->edges, &n->cap_edges, n->nedges + 1, sizeof *n->edges))
                 goto fail;
-            n->edges[n->nedges++] = (edge){ia < ib ? ia - 1 : ib - 1, ia < ib ? ib - 1 : ia - 1, w};
+            n->edges[n->nedges++] =
+                (edge){ia < ib ? ia - 1 : ib - 1, ia < ib ? ib - 1 : ia - 1, w, w, bi};
             continue;
         }
         /* one end drawn, the other outside every cluster: a candidate partner */
@@ -221,7 +249,7 @@ static int load_edges(net *n)
         }
         if (ch_grow((void **)&n->cedges, &n->cap_cedges, n->ncedges + 1, sizeof *n->cedges))
             goto fail;
-        n->cedges[n->ncedges++] = (edge){in - 1, k - 1, w};
+        n->cedges[n->ncedges++] = (edge){in - 1, k - 1, w, w, bi};
     }
     if (rc != SQLITE_ROW)
         ch_report_step_failed(c, rc);
@@ -250,9 +278,13 @@ static size_t merge_edges(edge *e, size_t ne)
     qsort(e, ne, sizeof *e, cmp_edge);
     size_t k = 0;
     for (size_t i = 1; i < ne; i++) {
-        if (e[i].u == e[k].u && e[i].v == e[k].v)
+        if (e[i].u == e[k].u && e[i].v == e[k].v) {
             e[k].w += e[i].w;
-        else
+            if (e[i].wb > e[k].wb || (e[i].wb == e[k].wb && e[i].beh < e[k].beh)) {
+                e[k].wb = e[i].wb;
+                e[k].beh = e[i].beh;
+            }
+        } else
             e[++k] = e[i];
     }
     return k + 1;
@@ -307,7 +339,8 @@ static int choose_partners(net *n)
             continue;
         if (ch_grow((void **)&n->edges, &n->cap_edges, n->nedges + 1, sizeof *n->edges))
             return oom(n);
-        n->edges[n->nedges++] = (edge){n->cedges[i].u, v, n->cedges[i].w};
+        n->edges[n->nedges++] = (edge){n->cedges[i].u, v, n->cedges[i].w, n->cedges[i].wb,
+                                       n->cedges[i].beh};
     }
     ch_free(n->cedges);
     n->cedges = NULL;
@@ -838,28 +871,37 @@ static void draw(net *n, const size_t *ge)
     if (n->nedges)
         edge_paths(n, n->edges + ge[n->ngroups], ge[n->ngroups + 1] - ge[n->ngroups], wmax,
                    "#8a93a1", 0.35);
-    /* within a group: edges to partners grey; the detailed clusters' own edges in their
-     * colour, those of all other clusters in one grey-blue set of paths */
-    edge *plain = ch_calloc(n->nedges ? n->nedges : 1, sizeof *plain);
-    size_t nplain = 0;
-    for (size_t g = 0; g < n->ngroups; g++) {
-        size_t s = ge[g], e = ge[g + 1], k = s;
-        for (size_t i = s; i < e; i++)
-            if (!n->nodes[n->edges[i].v].clustered || !n->nodes[n->edges[i].u].clustered) {
-                edge t = n->edges[k];
-                n->edges[k++] = n->edges[i];
-                n->edges[i] = t;
+    /* within a group: edges to partners grey; edges between members in the colour of the
+     * pair's strongest behaviour (one set of paths per behaviour for the whole picture) */
+    edge *sorted = ch_calloc(n->nedges ? n->nedges : 1, sizeof *sorted);
+    size_t nsorted = 0, nb[N_BEHAVIOURS + 1] = {0};
+    for (size_t g = 0; g < n->ngroups; g++)
+        for (size_t i = ge[g]; i < ge[g + 1]; i++) {
+            const edge *e = &n->edges[i];
+            const bool member = n->nodes[e->u].clustered && n->nodes[e->v].clustered;
+            nb[member ? e->beh : N_BEHAVIOURS]++;
+        }
+    if (sorted) {
+        size_t at[N_BEHAVIOURS + 1], sum = 0;
+        for (size_t bi = 0; bi <= N_BEHAVIOURS; bi++)
+            at[bi] = sum, sum += nb[bi];
+        for (size_t g = 0; g < n->ngroups; g++)
+            for (size_t i = ge[g]; i < ge[g + 1]; i++) {
+                const edge *e = &n->edges[i];
+                const bool member = n->nodes[e->u].clustered && n->nodes[e->v].clustered;
+                sorted[at[member ? e->beh : N_BEHAVIOURS]++] = *e;
             }
-        if (n->groups[g].detailed || !plain) {
-            edge_paths(n, n->edges + s, k - s, wmax, "#a7afbb", 0.5);
-            edge_paths(n, n->edges + k, e - k, wmax, n->groups[g].colour, 0.5);
-        } else {
-            memcpy(plain + nplain, n->edges + s, (e - s) * sizeof *plain);
-            nplain += e - s;
+        nsorted = sum;
+        edge_paths(n, sorted + nsorted - nb[N_BEHAVIOURS], nb[N_BEHAVIOURS], wmax, "#a7afbb", 0.5);
+        size_t off = 0;
+        for (size_t bi = 0; bi < N_BEHAVIOURS; bi++) {
+            edge_paths(n, sorted + off, nb[bi], wmax, BEHAVIOURS[bi].colour, 0.6);
+            off += nb[bi];
         }
     }
-    edge_paths(n, plain, nplain, wmax, "#8f9cb0", 0.5);
-    ch_free(plain);
+    /* without memory for the sort the picture has no lines inside clusters: the dots,
+     * their colours and the legend still tell the clusters apart */
+    ch_free(sorted);
     const bool titles_all = n->nnodes <= TITLES_ALWAYS;
     bool open = false;
     for (size_t i = n->nclustered; i < n->nnodes; i++) {
@@ -913,8 +955,10 @@ static void draw(net *n, const size_t *ge)
     labels(n);
     ch_report_put(o, "</svg><figcaption class=\"cap\">");
     ch_report_putf(o, "Each dot is one of the %s accounts in a cluster; colour = cluster, size "
-                      "= score. Lines join accounts that acted together, thicker for stronger "
-                      "links. ", ch_report_num(n->nclustered, a));
+                      "= score. Lines join pairs of accounts that acted together, thicker for "
+                      "stronger links, coloured by the behaviour that weighs most in the pair "
+                      "(legend below); the strongest accounts are labelled. ",
+                   ch_report_num(n->nclustered, a));
     if (n->nnodes > n->nclustered)
         ch_report_put(o, "Small grey dots are the accounts outside any cluster most strongly "
                          "linked to one. ");
@@ -961,6 +1005,21 @@ void ch_svg_network(ch_report_ctx *c)
     if (bucket_edges(&n, &ge) || layout_groups(&n, ge) || pack(&n))
         goto out;
     draw(&n, ge);
+    if (n.nedges) {
+        /* the behaviours drawn, with their colours */
+        bool seen[N_BEHAVIOURS] = {false};
+        for (size_t i = 0; i < n.nedges; i++)
+            if (n.nodes[n.edges[i].u].clustered && n.nodes[n.edges[i].v].clustered)
+                seen[n.edges[i].beh] = true;
+        ch_report_put(o, "<div class=\"legend\" id=\"edge-legend\"><span class=\"muted\">lines:"
+                         "</span>");
+        for (size_t bi = 0; bi < N_BEHAVIOURS; bi++)
+            if (seen[bi])
+                ch_report_putf(o, "<span><span class=\"bl\" style=\"background:%s\"></span>%s"
+                                  "</span>", BEHAVIOURS[bi].colour, BEHAVIOURS[bi].words);
+        ch_report_put(o, "<span><span class=\"bl\" style=\"background:#a7afbb\"></span>to an "
+                         "account outside clusters</span></div>");
+    }
     if (n.ngroups) {
         ch_report_put(o, "<div class=\"legend\">");
         for (size_t g = 0; g < n.ngroups && g < 12; g++)

@@ -143,6 +143,7 @@ int ch_store_open_read(const char *path, sqlite3 **db, ch_store_info *info, char
                                    has_column(d, "evidence", "platform_a");
         info->has_match_platform = has_column(d, "matches", "platform");
         info->has_timeline = has_table(d, "timeline");
+        info->has_alerts = has_table(d, "alerts");
     }
     *db = d;
     return CHORUS_OK;

@@ -219,7 +219,7 @@ chorus_err chorus_results_clusters(chorus_results *r, const chorus_query *q,
 static int account_row(sqlite3_stmt *st, void *fn, void *ctx)
 {
     chorus_account a = {col_text(st, 0), col_text(st, 1), col_text(st, 6), col_i64(st, 2),
-                        col_f64(st, 3), col_i64(st, 4), col_text(st, 5)};
+                        col_f64(st, 3), col_i64(st, 4), col_text(st, 5), col_text(st, 7)};
     return ((chorus_account_fn)fn)(ctx, &a);
 }
 
@@ -234,10 +234,16 @@ chorus_err chorus_results_accounts(chorus_results *r, const chorus_query *q,
     if (q->cluster >= 0 && q->account)
         return ch_error_set(&r->err, CHORUS_EUSAGE, NULL, 0,
                             "accounts: a cluster or an account, not both");
-    char sql[512];
+    char sql[1024];
+    /* the reasons in words, one a line: for a terminal, which should not parse JSON */
+#define TOP_REASONS "(SELECT group_concat(value, char(10)) FROM json_each(CASE WHEN " \
+                    "json_valid(reasons) THEN reasons ELSE '{}' END, '$.top_reasons'))"
     const char *cols = r->info.has_platform
-                           ? "account_id, handle, n_posts, score, cluster_id, reasons, platform"
-                           : "account_id, handle, n_posts, score, cluster_id, reasons, NULL";
+                           ? "account_id, handle, n_posts, score, cluster_id, reasons, platform, "
+                             TOP_REASONS
+                           : "account_id, handle, n_posts, score, cluster_id, reasons, NULL, "
+                             TOP_REASONS;
+#undef TOP_REASONS
     if (q->account)
         snprintf(sql, sizeof sql, "SELECT %s FROM accounts WHERE account_id = :account OR "
                                   "handle = :account LIMIT 1", cols);
@@ -260,7 +266,8 @@ chorus_err chorus_results_accounts(chorus_results *r, const chorus_query *q,
 static int edge_row(sqlite3_stmt *st, void *fn, void *ctx)
 {
     chorus_edge e = {col_text(st, 0), col_text(st, 1), col_text(st, 2), col_f64(st, 3),
-                     col_i64(st, 4), col_i64(st, 5), col_f64(st, 6)};
+                     col_i64(st, 4), col_i64(st, 5), col_f64(st, 6), col_text(st, 7),
+                     col_text(st, 8)};
     return ((chorus_edge_fn)fn)(ctx, &e);
 }
 
@@ -274,7 +281,10 @@ chorus_err chorus_results_edges(chorus_results *r, const chorus_query *q, chorus
         return e;
     char sql[1024];
     snprintf(sql, sizeof sql,
-             "SELECT account_a, account_b, behaviour, weight, n_events, %s FROM edges WHERE %s%s%s "
+             "SELECT account_a, account_b, behaviour, weight, n_events, %s, "
+             "(SELECT handle FROM accounts WHERE account_id = account_a LIMIT 1), "
+             "(SELECT handle FROM accounts WHERE account_id = account_b LIMIT 1) "
+             "FROM edges WHERE %s%s%s "
              "ORDER BY pvalue, n_objects DESC LIMIT :limit OFFSET :offset",
              r->info.has_edge_stats ? "n_objects, pvalue" : "NULL AS n_objects, NULL AS pvalue",
              q->account ? "(account_a = :account OR account_b = :account)" : "1",

@@ -106,6 +106,10 @@ static int write_run(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     for (size_t i = 0; i < m->ninputs; i++) {
         snprintf(buf, sizeof buf, "input.%zu", i);
         run_str(s, &rc, buf, m->inputs[i]);
+        if (m->input_formats && m->input_formats[i]) {
+            snprintf(buf, sizeof buf, "input_format.%zu", i);
+            run_str(s, &rc, buf, m->input_formats[i]);
+        }
     }
     for (size_t i = 0; i < m->nstatements; i++) {
         snprintf(buf, sizeof buf, "statements.%zu", i);
@@ -303,9 +307,9 @@ static int write_timeline(ch_store *s, const ch_corpus *c, const ch_detect_resul
     return rc;
 }
 
-int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
-                        const ch_stmtset *stmts, const ch_detect_result *r, char *err,
-                        size_t errlen)
+int ch_store_write_results(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
+                           const ch_stmtset *stmts, const ch_detect_result *r, char *err,
+                           size_t errlen)
 {
     const double t0 = ch_now();
     int rc = write_run(s, m, c, stmts, r);
@@ -316,7 +320,20 @@ int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     if (!rc)
         rc = ch_store_run_f64(s, "time.store", ch_now() - t0);
     if (rc) {
-        snprintf(err, errlen, "cannot write '%s': %s", m->output, chorus_strerror((chorus_err)rc));
+        char why[512];
+        snprintf(err, errlen, "cannot write '%s': %s", m->output,
+                 rc == CHORUS_EDB ? ch_store_errmsg(s, why, sizeof why)
+                                  : chorus_strerror((chorus_err)rc));
+    }
+    return rc;
+}
+
+int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
+                        const ch_stmtset *stmts, const ch_detect_result *r, char *err,
+                        size_t errlen)
+{
+    int rc = ch_store_write_results(s, m, c, stmts, r, err, errlen);
+    if (rc) {
         ch_store_abort(s);
         return rc;
     }

@@ -34,6 +34,8 @@ typedef struct ch_store_bad_record {
 typedef struct ch_scan_meta {
     const char *output;           /* the database path, for messages */
     const char *const *inputs;    /* input.N */
+    const char *const *input_formats; /* input_format.N: the format that read input N, NULL
+                                     (or a NULL entry) when none could; may be NULL */
     size_t ninputs;
     const char *const *statements;/* statements.N: the paths given */
     size_t nstatements;
@@ -66,6 +68,13 @@ typedef struct ch_scan_meta {
 int ch_store_write_scan(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
                         const ch_stmtset *stmts, const ch_detect_result *r, char *err,
                         size_t errlen);
+
+/* The rows of ch_store_write_scan without the commit, for a store the caller commits itself
+ * (the live database of `chorus watch`, store.h). Returns CHORUS_OK, CHORUS_EDB or
+ * CHORUS_ENOMEM with a message in err; the store stays the caller's either way. */
+int ch_store_write_results(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
+                           const ch_stmtset *stmts, const ch_detect_result *r, char *err,
+                           size_t errlen);
 
 /* A cluster's behaviours as the clusters table writes them: names joined by ',' in behaviour
  * order ("repost,narrative"), cut to fit cap (>= 1). */

@@ -145,6 +145,32 @@ CREATE TABLE timeline (
   spike INTEGER
 );
 
+-- Alerts of `chorus watch` (docs/watch.md): one row per alert, never rewritten by a refresh
+-- (only `muted` changes, when someone mutes it). kind: new_cluster, cluster_grew,
+-- statement_echo, coordination_spike. cluster_id: the cluster's stable id across refreshes
+-- (cluster_tracks.track_id), NULL when the alert is not about one cluster. evidence: JSON with
+-- the post and account ids behind the alert. A scan writes the table empty.
+CREATE TABLE alerts (
+  alert_id INTEGER PRIMARY KEY,
+  created_at INTEGER,
+  kind TEXT,
+  cluster_id INTEGER,
+  statement_id TEXT,
+  summary TEXT,
+  evidence TEXT,
+  muted INTEGER NOT NULL DEFAULT 0
+);
+
+-- `chorus watch`: the stable id of each cluster of the latest refresh. clusters.cluster_id is
+-- the rank in that refresh (0 = the strongest); a cluster that persists across refreshes
+-- (matched by its members) keeps its track_id, which alerts name. since: Unix time the
+-- cluster was first seen. A scan writes the table empty.
+CREATE TABLE cluster_tracks (
+  cluster_id INTEGER PRIMARY KEY,
+  track_id INTEGER NOT NULL,
+  since INTEGER
+);
+
 -- Views for the common questions (docs/schema.md has examples in SQL, pandas and R).
 
 -- Members of each cluster with their reasons in words.

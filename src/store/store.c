@@ -2,17 +2,22 @@
  * chorus's application id and schema version, renamed into place atomically. */
 #include "store/store.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "chorus.h"
 #include "core/alloc.h"
 #include "core/outfile.h"
 #include "store_sql.h"
 
-enum { Q_RUN, Q_STMT, Q_POST, Q_ACCT, Q_CLUSTER, Q_EDGE, Q_EVID, Q_MATCH, Q_NARR, Q_ERR, Q_TIME, Q__N };
+enum { Q_RUN, Q_STMT, Q_POST, Q_ACCT, Q_CLUSTER, Q_EDGE, Q_EVID, Q_MATCH, Q_NARR, Q_ERR,
+       Q_ALERT, Q_TRACK, Q_TIME, Q__N };
 
 static const char *const sql_insert[Q__N] = {
     "INSERT OR REPLACE INTO run VALUES (?1, ?2)",
@@ -26,11 +31,16 @@ static const char *const sql_insert[Q__N] = {
     "INSERT INTO matches VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     "INSERT INTO narratives VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO ingest_errors VALUES (?1, ?2, ?3)",
+    "INSERT OR IGNORE INTO alerts (alert_id, created_at, kind, cluster_id, statement_id, summary, evidence)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO cluster_tracks VALUES (?1, ?2, ?3)",
     "INSERT INTO timeline VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
 struct ch_store {
     sqlite3 *db;
+    bool live;                    /* ch_store_live_open: written in place, kept open */
+    bool in_tx, tx_results;       /* live: a transaction is open (and empties the results) */
     bool posts_indexed;
     sqlite3_stmt *q[Q__N];
     ch_outfile *file;             /* the temporary file SQLite writes, renamed on commit */
@@ -38,10 +48,42 @@ struct ch_store {
     size_t json_cap[3];
 };
 
+/* Why SQLite failed, in words: the system's reason first when an operating-system call failed
+ * ("No space left on device (SQLite: database or disk is full)"), else SQLite's message. The
+ * system errno is used only for SQLite's I/O-class errors, where it is the failing call's. */
+static void describe(sqlite3 *db, char *buf, size_t cap)
+{
+    if (!db) {
+        snprintf(buf, cap, "out of memory");
+        return;
+    }
+    const int code = sqlite3_errcode(db) & 0xff;
+    int e = sqlite3_system_errno(db);
+    /* SQLite keeps the errno of a failed write on the file, not the connection */
+    if (e <= 0 && sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &e) != SQLITE_OK)
+        e = 0;
+    if (e <= 0 && code == SQLITE_FULL)
+        e = ENOSPC;   /* SQLite's word for a write that found no room */
+    const bool io = code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN ||
+                    code == SQLITE_READONLY || code == SQLITE_PERM;
+    if (io && e > 0)
+        snprintf(buf, cap, "%s (SQLite: %s)", strerror(e), sqlite3_errmsg(db));
+    else
+        snprintf(buf, cap, "%s", sqlite3_errmsg(db));
+}
+
 static void set_err(char *err, size_t errlen, const char *what, sqlite3 *db)
 {
+    char why[512];
+    describe(db, why, sizeof why);
     if (err && errlen)
-        snprintf(err, errlen, "%s: %s", what, db ? sqlite3_errmsg(db) : "out of memory");
+        snprintf(err, errlen, "%s: %s", what, why);
+}
+
+const char *ch_store_errmsg(const ch_store *s, char *buf, size_t cap)
+{
+    describe(s ? s->db : NULL, buf, cap);
+    return buf;
 }
 
 static void finalize_all(ch_store *s)
@@ -75,8 +117,46 @@ void ch_store_abort(ch_store *s)
     store_free(s);
 }
 
-int ch_store_open(const char *path, const ch_outfile_protect *protect, size_t nprotect,
-                  ch_store **out, char *err, size_t errlen)
+bool ch_store_is_ours(const char *path, const unsigned char *head, size_t n)
+{
+    /* SQLite's file header: the magic string, then application_id at offset 68 and
+     * user_version at 60, both big-endian (sqlite.org/fileformat.html) */
+    static const char magic[16] = "SQLite format 3";
+    if (n < 100 || memcmp(head, magic, sizeof magic) != 0)
+        return false;
+    const uint32_t app = (uint32_t)head[68] << 24 | (uint32_t)head[69] << 16 |
+                         (uint32_t)head[70] << 8 | head[71];
+    if (app == CH_STORE_APPLICATION_ID)
+        return true;
+    if (app != 0)
+        return false;
+    sqlite3 *db = NULL;
+    bool ours = ch_store_open_read(path, &db, NULL, NULL, 0) == CHORUS_OK;   /* schema 0 */
+    sqlite3_close(db);
+    return ours;
+}
+
+/* The store's output policy on top of the caller's (see ch_store_open). */
+static ch_outfile_opts store_policy(const ch_outfile_opts *o)
+{
+    ch_outfile_opts oo = {0};
+    if (o)
+        oo = *o;
+    oo.flags &= CH_OUT_FORCE;
+    oo.is_ours = ch_store_is_ours;
+    oo.kind = "a chorus results database";
+    return oo;
+}
+
+int ch_store_check(const char *path, const ch_outfile_opts *o, char *err, size_t errlen)
+{
+    const ch_outfile_opts oo = store_policy(o);
+    int rc = ch_outfile_check(path, &oo, err, errlen);
+    return rc == CHORUS_EIO ? CHORUS_EDB : rc;
+}
+
+int ch_store_open(const char *path, const ch_outfile_opts *o, ch_store **out, char *err,
+                  size_t errlen)
 {
     *out = NULL;
     ch_store *s = ch_calloc(1, sizeof *s);
@@ -84,16 +164,16 @@ int ch_store_open(const char *path, const ch_outfile_protect *protect, size_t np
         set_err(err, errlen, "cannot create the results database", NULL);
         return CHORUS_ENOMEM;
     }
-    const ch_outfile_opts oo = {.protect = protect, .nprotect = nprotect};
+    const ch_outfile_opts oo = store_policy(o);
     int rc = ch_outfile_open(path, &oo, &s->file, err, errlen);
     if (rc) {
         ch_free(s);
         return rc == CHORUS_EIO ? CHORUS_EDB : rc;
     }
     const char *tmp = ch_outfile_temp(s->file);
+    char what[PATH_MAX + 64];
     rc = sqlite3_open_v2(tmp, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
-        char what[600];
         snprintf(what, sizeof what, "cannot create '%s'", tmp);
         set_err(err, errlen, what, s->db);
         goto fail;
@@ -112,7 +192,8 @@ int ch_store_open(const char *path, const ch_outfile_protect *protect, size_t np
         sqlite3_exec(s->db, ch_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, stamp, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "cannot create the schema", s->db);
+        snprintf(what, sizeof what, "cannot write '%s'", path);
+        set_err(err, errlen, what, s->db);
         goto fail;
     }
     for (int i = 0; i < Q__N; i++) {
@@ -134,13 +215,17 @@ int ch_store_commit(ch_store *s, char *err, size_t errlen)
     if (ch_store_posts_index(s) != CHORUS_OK ||
         sqlite3_exec(s->db, ch_indexes_sql, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        set_err(err, errlen, "cannot write the results database", s->db);
+        char what[PATH_MAX + 64];
+        snprintf(what, sizeof what, "cannot write '%s'", ch_outfile_path(s->file));
+        set_err(err, errlen, what, s->db);
         rc = CHORUS_EDB;
         goto out;
     }
     finalize_all(s);
     if (sqlite3_close(s->db) != SQLITE_OK) {
-        set_err(err, errlen, "cannot close the results database", s->db);
+        char what[PATH_MAX + 64];
+        snprintf(what, sizeof what, "cannot write '%s'", ch_outfile_path(s->file));
+        set_err(err, errlen, what, s->db);
         rc = CHORUS_EDB;
         goto out;
     }
@@ -498,5 +583,260 @@ int ch_store_ingest_error(ch_store *s, const char *file, uint64_t line, const ch
     bind_text(q, 1, file);
     sqlite3_bind_int64(q, 2, (sqlite3_int64)line);
     bind_text(q, 3, reason);
+    return step(s, q);
+}
+
+/* ---- the live database ---------------------------------------------------------------------- */
+
+/* The tables a refresh replaces; alerts accumulate and are not among them. */
+static const char *const live_tables[] = {
+    "run", "statements", "posts", "accounts", "clusters", "edges", "matches", "narratives",
+    "evidence", "ingest_errors", "cluster_tracks", "timeline",
+};
+#define N_LIVE_TABLES (sizeof live_tables / sizeof live_tables[0])
+
+/* Creates an empty stamped database at path in WAL mode, written beside it and renamed. */
+static int live_create(const char *path, const ch_outfile_protect *protect, size_t nprotect,
+                       char *err, size_t errlen)
+{
+    ch_outfile *f = NULL;
+    const ch_outfile_opts oo = {.protect = protect, .nprotect = nprotect};
+    int rc = ch_outfile_open(path, &oo, &f, err, errlen);
+    if (rc)
+        return rc == CHORUS_EIO ? CHORUS_EDB : rc;
+    sqlite3 *db = NULL;
+    char stamp[96];
+    snprintf(stamp, sizeof stamp, "PRAGMA application_id=%ld; PRAGMA user_version=%d;",
+             (long)CH_STORE_APPLICATION_ID, CH_STORE_SCHEMA);
+    if (sqlite3_open_v2(ch_outfile_temp(f), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                        NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "PRAGMA page_size=65536;", NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, ch_schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, stamp, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(db, "PRAGMA journal_mode=WAL;", NULL, NULL, NULL) != SQLITE_OK) {
+        set_err(err, errlen, "cannot create the results database", db);
+        sqlite3_close(db);
+        ch_outfile_abort(f);
+        return CHORUS_EDB;
+    }
+    if (sqlite3_close(db) != SQLITE_OK) {
+        set_err(err, errlen, "cannot create the results database", db);
+        ch_outfile_abort(f);
+        return CHORUS_EDB;
+    }
+    rc = ch_outfile_commit(f, err, errlen);
+    return rc ? CHORUS_EDB : CHORUS_OK;
+}
+
+int ch_store_live_open(const char *path, const ch_outfile_protect *protect, size_t nprotect,
+                       ch_store **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    struct stat st;
+    bool create = stat(path, &st) != 0;
+    if (!create) {
+        /* the output policy (a directory, a protected file) applies in place too: ask it */
+        ch_outfile *probe = NULL;
+        const ch_outfile_opts oo = {.protect = protect, .nprotect = nprotect};
+        int prc = ch_outfile_open(path, &oo, &probe, err, errlen);
+        ch_outfile_abort(probe);
+        if (prc)
+            return prc == CHORUS_EIO ? CHORUS_EDB : prc;
+        sqlite3 *rd = NULL;
+        ch_store_info info;
+        char why[512];
+        int rc = ch_store_open_read(path, &rd, &info, why, sizeof why);
+        sqlite3_close(rd);
+        if (rc == CHORUS_EDB && strstr(why, "not a chorus results database")) {
+            if (err && errlen)
+                snprintf(err, errlen,
+                         "'%s' exists and is not a chorus results database: choose another "
+                         "output", path);
+            return CHORUS_EUSAGE;
+        }
+        if (rc) {
+            if (err && errlen)
+                snprintf(err, errlen, "%s", why);
+            return rc;
+        }
+        /* ours, of an older schema: results of an older chorus, replaced as a scan would */
+        create = info.schema < CH_STORE_SCHEMA;
+    }
+    if (create) {
+        int rc = live_create(path, protect, nprotect, err, errlen);
+        if (rc)
+            return rc;
+    }
+    ch_store *s = ch_calloc(1, sizeof *s);
+    if (!s)
+        return CHORUS_ENOMEM;
+    s->live = true;
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        char what[600];
+        snprintf(what, sizeof what, "cannot open '%s'", path);
+        set_err(err, errlen, what, s->db);
+        goto fail;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    /* WAL: readers keep the last committed refresh while the next is written. NORMAL
+     * synchronisation: a committed refresh survives the process being killed; a power cut may
+     * lose the last ones, never the file (the watcher redoes them from its checkpoint). */
+    if (sqlite3_exec(s->db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                     "PRAGMA cache_size=-65536; PRAGMA threads=2;",
+                     NULL, NULL, NULL) != SQLITE_OK) {
+        set_err(err, errlen, "cannot open the results database", s->db);
+        goto fail;
+    }
+    for (int i = 0; i < Q__N; i++) {
+        if (sqlite3_prepare_v2(s->db, sql_insert[i], -1, &s->q[i], NULL) != SQLITE_OK) {
+            set_err(err, errlen, "cannot prepare statements", s->db);
+            goto fail;
+        }
+    }
+    *out = s;
+    return CHORUS_OK;
+fail:
+    close_all(s);
+    ch_free(s);
+    return CHORUS_EDB;
+}
+
+/* Drops the indexes of the results tables (rebuilt at commit: faster than keeping them up
+ * to date row by row). */
+static int drop_indexes(ch_store *s)
+{
+    sqlite3_stmt *q = NULL;
+    char names[64][96];
+    size_t n = 0;
+    int rc = sqlite3_prepare_v2(s->db,
+                                "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' "
+                                "AND sql IS NOT NULL",
+                                -1, &q, NULL);
+    while (rc == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW && n < 64) {
+        const char *name = (const char *)sqlite3_column_text(q, 0);
+        const char *tbl = (const char *)sqlite3_column_text(q, 1);
+        bool ours = false;
+        for (size_t t = 0; t < N_LIVE_TABLES && tbl; t++)
+            ours |= !strcmp(tbl, live_tables[t]);
+        if (ours && name && strlen(name) < sizeof names[0])
+            snprintf(names[n++], sizeof names[0], "%s", name);
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_OK)
+        return CHORUS_EDB;
+    for (size_t i = 0; i < n; i++) {
+        char sql[sizeof names[0] + 32];
+        snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS \"%.*s\"", (int)sizeof names[0], names[i]);
+        if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+            return CHORUS_EDB;
+    }
+    return CHORUS_OK;
+}
+
+int ch_store_live_begin(ch_store *s, bool results, char *err, size_t errlen)
+{
+    if (!s || !s->live || s->in_tx)
+        return CHORUS_EUSAGE;
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        set_err(err, errlen, "cannot write the results database", s->db);
+        return CHORUS_EDB;
+    }
+    s->in_tx = true;
+    s->tx_results = results;
+    if (!results)
+        return CHORUS_OK;
+    int rc = drop_indexes(s);
+    for (size_t t = 0; t < N_LIVE_TABLES && !rc; t++) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "DELETE FROM %s", live_tables[t]);
+        if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+            rc = CHORUS_EDB;
+    }
+    s->posts_indexed = false;
+    if (rc) {
+        set_err(err, errlen, "cannot write the results database", s->db);
+        ch_store_live_rollback(s);
+    }
+    return rc;
+}
+
+void ch_store_live_rollback(ch_store *s)
+{
+    if (s && s->in_tx) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        s->in_tx = false;
+    }
+}
+
+int ch_store_live_commit(ch_store *s, char *err, size_t errlen)
+{
+    if (!s || !s->in_tx)
+        return CHORUS_EUSAGE;
+    if ((s->tx_results && (ch_store_posts_index(s) != CHORUS_OK ||
+                           sqlite3_exec(s->db, ch_indexes_sql, NULL, NULL, NULL) != SQLITE_OK)) ||
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        set_err(err, errlen, "cannot write the results database", s->db);
+        ch_store_live_rollback(s);
+        return CHORUS_EDB;
+    }
+    s->in_tx = false;
+    return CHORUS_OK;
+}
+
+void ch_store_live_close(ch_store *s)
+{
+    if (!s)
+        return;
+    ch_store_live_rollback(s);
+    close_all(s);
+    ch_free(s);
+}
+
+int ch_store_live_run_i64(ch_store *s, const char *key, int64_t *out)
+{
+    sqlite3_stmt *q = NULL;
+    int rc = CHORUS_ENOTFOUND;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM run WHERE key = ?1", -1, &q, NULL) !=
+        SQLITE_OK)
+        return CHORUS_EDB;
+    sqlite3_bind_text(q, 1, key, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
+        const char *v = (const char *)sqlite3_column_text(q, 0);
+        char *end;
+        long long x = v ? strtoll(v, &end, 10) : 0;
+        if (v && *v && !*end) {
+            *out = x;
+            rc = CHORUS_OK;
+        }
+    }
+    sqlite3_finalize(q);
+    return rc;
+}
+
+int ch_store_alert(ch_store *s, const ch_alert_row *r, bool *inserted)
+{
+    if (inserted)
+        *inserted = false;
+    sqlite3_stmt *q = s->q[Q_ALERT];
+    sqlite3_bind_int64(q, 1, r->id);
+    bind_i64(q, 2, r->created_at);
+    bind_text(q, 3, r->kind);
+    bind_i64(q, 4, r->cluster_id);
+    bind_text(q, 5, r->statement_id);
+    bind_text(q, 6, r->summary);
+    bind_text(q, 7, r->evidence);
+    int rc = step(s, q);
+    if (!rc && inserted)
+        *inserted = sqlite3_changes(s->db) > 0;
+    return rc;
+}
+
+int ch_store_cluster_track(ch_store *s, int64_t cluster_id, int64_t track_id, int64_t since)
+{
+    sqlite3_stmt *q = s->q[Q_TRACK];
+    sqlite3_bind_int64(q, 1, cluster_id);
+    sqlite3_bind_int64(q, 2, track_id);
+    bind_i64(q, 3, since);
     return step(s, q);
 }

@@ -2,7 +2,7 @@
  * store.h — the SQLite results database, both ways (schema: src/store/schema.sql; contract:
  * docs/DESIGN.md; versions and compatibility: docs/schema.md).
  *
- * Writing: ch_store_open creates "<path>.tmp-<pid>" beside the final path (core/outfile.h),
+ * Writing: ch_store_open creates a temporary file beside the final path (core/outfile.h),
  * stamps it with chorus's application id and schema version, and writes everything inside one
  * transaction; ch_store_commit creates the indexes, commits, closes and renames the file over
  * `path`. ch_store_abort (or a crash) leaves any previous database at `path` untouched. Rows
@@ -38,12 +38,26 @@
 
 typedef struct ch_store ch_store;
 
-/* Opens a new database to be renamed to `path` on commit. `protect` lists files the database
- * must not replace (the inputs of the scan; see core/outfile.h), may be NULL. err gets a
- * message on failure. Returns CHORUS_OK, CHORUS_EUSAGE (path refused: a directory, or one of
- * the protected files), CHORUS_EDB (cannot create the file or the schema), CHORUS_ENOMEM. */
-int ch_store_open(const char *path, const ch_outfile_protect *protect, size_t nprotect,
-                  ch_store **out, char *err, size_t errlen);
+/* Opens a new database to be renamed to `path` on commit. `o` (may be NULL) gives the files
+ * the database must not replace (the inputs of the scan), CH_OUT_FORCE, and the notice callback
+ * for stale temporary files removed (core/outfile.h); the rest of the output policy is the
+ * store's: an existing file is replaced only when it is a chorus results database
+ * (ch_store_is_ours) or empty, and devices and FIFOs are refused (SQLite needs a regular file).
+ * err gets a message on failure. Returns CHORUS_OK, CHORUS_EUSAGE (path refused: a directory,
+ * a device, a protected file, another program's file), CHORUS_EDB (cannot create the file or
+ * the schema), CHORUS_ENOMEM. */
+int ch_store_open(const char *path, const ch_outfile_opts *o, ch_store **out, char *err,
+                  size_t errlen);
+/* The policy of ch_store_open without creating anything (a scan checks before it reads).
+ * Returns CHORUS_OK, CHORUS_EUSAGE or CHORUS_EDB (cannot be written, with the reason). */
+int ch_store_check(const char *path, const ch_outfile_opts *o, char *err, size_t errlen);
+/* Whether an existing file is a chorus results database: SQLite's header with chorus's
+ * application id (any schema version), or an unstamped file of a chorus before the stamp
+ * (ch_store_open_read accepts it). head holds the file's first n bytes (ch_outfile_opts.is_ours). */
+bool ch_store_is_ours(const char *path, const unsigned char *head, size_t n);
+/* Why the last call that touched the database failed, in words, into buf ("No space left on
+ * device (SQLite: database or disk is full)"). Returns buf. */
+const char *ch_store_errmsg(const ch_store *s, char *buf, size_t cap);
 /* Creates indexes, commits and renames into place; frees the store whatever happens. */
 int ch_store_commit(ch_store *s, char *err, size_t errlen);
 /* Discards everything written (removes the temporary file); NULL is fine. */
@@ -132,8 +146,59 @@ int ch_store_narrative(ch_store *s, const ch_narrative_row *r);
 
 int ch_store_ingest_error(ch_store *s, const char *file, uint64_t line, const char *reason);
 
-/* One hour of the coordination timeline (detect/timeline/timeline.h; schema 2). */
+/* One hour of the coordination timeline (detect/timeline/timeline.h; schema 3). */
 int ch_store_timeline(ch_store *s, const ch_timeline_row *r);
+
+/* ---- the live database of `chorus watch` -------------------------------------------------- */
+
+/*
+ * A live store is the same database written in place, again and again: `chorus watch` replaces
+ * the results at every refresh while others read the file. The file is in WAL mode, so a
+ * reader sees the last committed refresh while the next one is written, and each refresh is
+ * one transaction, so no reader ever sees half of one. The alerts table accumulates across
+ * refreshes (a refresh adds rows, never rewrites it).
+ *
+ * ch_store_live_open: creates `path` when missing (written beside it and renamed into place,
+ * like a scan's database, then switched to WAL), or opens it in place when it is a chorus
+ * results database of this schema; a chorus database of an older schema is replaced by a new
+ * empty one; a newer one, or a file that is not a chorus database, is refused (CHORUS_EDB /
+ * CHORUS_EUSAGE: "'x' exists and is not a chorus results database: choose another output"),
+ * and so are the protected files. The connection stays open until ch_store_live_close, which
+ * keeps the WAL files in place for readers.
+ * ch_store_live_begin: starts a transaction (BEGIN IMMEDIATE: waits up to 5 s for a writer
+ * such as a server muting an alert); with `results`, also empties every results table (not
+ * alerts) and drops their indexes, so that the rows of ch_store_write_results and the row
+ * functions above go into a clean slate.
+ * ch_store_live_commit: with `results` begun, rebuilds the indexes; commits. On failure the
+ * transaction is rolled back and the previous refresh stays what readers see.
+ * ch_store_live_run_i64: a run-table value of the committed database as an integer
+ * (CHORUS_ENOTFOUND when absent or not a number).
+ * Returns CHORUS_OK, CHORUS_EDB (with the message in err where there is one), CHORUS_ENOMEM.
+ */
+int ch_store_live_open(const char *path, const ch_outfile_protect *protect, size_t nprotect,
+                       ch_store **out, char *err, size_t errlen);
+int ch_store_live_begin(ch_store *s, bool results, char *err, size_t errlen);
+int ch_store_live_commit(ch_store *s, char *err, size_t errlen);
+void ch_store_live_rollback(ch_store *s);
+void ch_store_live_close(ch_store *s);   /* NULL is fine */
+int ch_store_live_run_i64(ch_store *s, const char *key, int64_t *out);
+
+typedef struct ch_alert_row {
+    int64_t id;
+    int64_t created_at;
+    const char *kind;             /* new_cluster, cluster_grew, statement_echo,
+                                     coordination_spike */
+    int64_t cluster_id;           /* CH_UNKNOWN_I64 = NULL */
+    const char *statement_id;     /* NULL when none */
+    const char *summary;
+    const char *evidence;         /* JSON */
+} ch_alert_row;
+/* Adds an alert unless one with its id is there already (a watcher resumed after a crash
+ * raises again the alerts it raised after its last checkpoint, with the same ids): *inserted
+ * (may be NULL) says which. */
+int ch_store_alert(ch_store *s, const ch_alert_row *r, bool *inserted);
+/* A row of cluster_tracks: the stable id of cluster `cluster_id` of this refresh. */
+int ch_store_cluster_track(ch_store *s, int64_t cluster_id, int64_t track_id, int64_t since);
 
 /* ---- reading ------------------------------------------------------------------------------ */
 
@@ -150,6 +215,7 @@ typedef struct ch_store_info {
                                      (schema 2) */
     bool has_match_platform;      /* matches.platform and the *_char offsets (schema 2) */
     bool has_timeline;            /* the timeline table (schema 3) */
+    bool has_alerts;              /* the alerts table (schema 2) */
 } ch_store_info;
 
 /*

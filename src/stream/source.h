@@ -54,6 +54,10 @@ struct ch_source_kind {
     void (*close)(ch_source *src);
     /* Tests and fuzzers: input as if received (ch_source_inject); NULL when not supported. */
     int (*inject)(ch_source *src, int what, const void *data, size_t len);
+    /* Optional (NULL: the cursor says everything): what a later process needs besides the
+     * cursor to resume exactly (ch_source_memory / ch_source_remember in stream.h). */
+    int (*memory)(const ch_source *src, char **out);
+    int (*remember)(ch_source *src, const char *mem, char *err, size_t errlen);
 };
 
 struct ch_source {

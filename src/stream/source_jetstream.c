@@ -363,6 +363,84 @@ static int jet_inject(ch_source *src, int what, const void *data, size_t len)
     return ch_ws_inject(j->ws, data, len, what == CH_INJECT_BINARY);
 }
 
+/* Memory for an exact resume in another process (stream.h): "jm1 MAX FLOOR KEY:STAMP ...",
+ * the newest stamp handed out, the first stamp the next connection must ask for, and the
+ * (hex) keys of the events handed out at or after it. FLOOR is the newest stamp minus the
+ * rewind, or just above the newest stamp the ring forgot when that is later: every event
+ * handed out with a stamp >= FLOOR is in the list, so asking from FLOOR and dropping those
+ * loses nothing and doubles nothing. */
+static int jet_memory(const ch_source *src, char **out)
+{
+    const jet *j = src->impl;
+    *out = NULL;
+    if (!j->have_last)
+        return CHORUS_OK;
+    int64_t floor = j->max_us - (int64_t)ch_source_opts(src)->rewind_ms * 1000;
+    if (j->seen.evicted_max_stamp != INT64_MIN && floor <= j->seen.evicted_max_stamp)
+        floor = j->seen.evicted_max_stamp + 1;
+    if (floor < 0)
+        floor = 0;
+    const ch_dedupe *d = &j->seen;
+    size_t cap = 64 + d->count * 40, n = 0;
+    char *buf = ch_malloc(cap);
+    if (!buf)
+        return CHORUS_ENOMEM;
+    n += (size_t)snprintf(buf, cap, "jm1 %" PRId64 " %" PRId64, j->max_us, floor);
+    for (size_t i = 0; i < d->count; i++) {
+        size_t at = (d->head + i) % d->cap;
+        if (d->ring_stamp[at] < floor)
+            continue;
+        n += (size_t)snprintf(buf + n, cap - n, " %016" PRIx64 ":%" PRId64, d->ring_key[at],
+                              d->ring_stamp[at]);
+    }
+    *out = buf;
+    return CHORUS_OK;
+}
+
+static int jet_remember(ch_source *src, const char *mem, char *err, size_t errlen)
+{
+    jet *j = src->impl;
+    const char *p = mem;
+    char *end;
+    if (strncmp(p, "jm1 ", 4) != 0)
+        goto bad;
+    p += 4;
+    errno = 0;
+    long long max = strtoll(p, &end, 10);
+    if (end == p || *end != ' ' || errno || max < 0)
+        goto bad;
+    p = end + 1;
+    long long floor = strtoll(p, &end, 10);
+    if (end == p || (*end != ' ' && *end) || errno || floor < 0 || floor > max + 1)
+        goto bad;
+    p = end;
+    while (*p == ' ') {
+        p++;
+        uint64_t key = strtoull(p, &end, 16);
+        if (end == p || *end != ':' || errno)
+            goto bad;
+        p = end + 1;
+        long long stamp = strtoll(p, &end, 10);
+        if (end == p || (*end != ' ' && *end) || errno || stamp < floor)
+            goto bad;
+        p = end;
+        if (ch_dedupe_add(&j->seen, key, stamp))
+            return CHORUS_ENOMEM;
+    }
+    if (*p)
+        goto bad;
+    j->have_last = true;
+    j->last_us = j->max_us = max;
+    /* the next connection asks from FLOOR (jet_path: never at or below a forgotten stamp) */
+    if (floor > 0)
+        j->seen.evicted_max_stamp = floor - 1;
+    return CHORUS_OK;
+bad:
+    ch_stream_errf(err, errlen, "%s: the saved memory of this Jetstream source is damaged",
+                   src->spec);
+    return CHORUS_EUSAGE;
+}
+
 const ch_source_kind ch_source_jetstream = {
     .name = "jetstream",
     .prefix = "jetstream:",
@@ -376,4 +454,6 @@ const ch_source_kind ch_source_jetstream = {
     .stop = jet_stop,
     .close = jet_close,
     .inject = jet_inject,
+    .memory = jet_memory,
+    .remember = jet_remember,
 };

@@ -313,6 +313,24 @@ void ch_source_stats_get(const ch_source *src, ch_source_stats *out)
     *out = src->stats;
 }
 
+int ch_source_memory(const ch_source *src, char **out)
+{
+    *out = NULL;
+    return src->kind->memory ? src->kind->memory(src, out) : CHORUS_OK;
+}
+
+int ch_source_remember(ch_source *src, const char *mem, char *err, size_t errlen)
+{
+    if (!mem || !*mem)
+        return CHORUS_OK;
+    if (!src->kind->remember) {
+        ch_stream_errf(err, errlen, "%s: a %s source keeps no memory besides its cursor",
+                       src->spec, src->kind->name);
+        return CHORUS_EUSAGE;
+    }
+    return src->kind->remember(src, mem, err, errlen);
+}
+
 /* ---- access tokens ---------------------------------------------------------------------- */
 
 #define TOKEN_MAX 4096

@@ -181,6 +181,22 @@ const char *ch_source_kind_name(const ch_source *src);        /* "stdin", "file"
 const char *ch_source_cursor(const ch_source *src);
 void ch_source_stats_get(const ch_source *src, ch_source_stats *out);
 
+/* Recent-event memory, for an exact resume across processes. The cursor alone resumes
+ * "after the last record handed out"; for Jetstream, whose stamps arrive slightly out of
+ * order, that can lose an event stamped before the cursor but not yet received (see
+ * docs/internals/stream.md). ch_source_memory writes what the source would need besides the
+ * cursor (Jetstream: the newest stamp handed out and the keys of the events handed out
+ * within the rewind before it: at most the duplicate ring, 65,536 keys, about 34 bytes each)
+ * as a NUL-terminated text into *out (the caller frees it with ch_free), or NULL when the
+ * kind needs none or nothing was handed out. A checkpoint stores it beside the cursor.
+ * ch_source_remember gives it back to a source just opened with that cursor, before the
+ * first ch_stream_next: the source then asks the server for the events from the start of
+ * that rewind and drops the ones it remembers, so nothing is lost or handed out twice.
+ * Returns 0, CHORUS_ENOMEM, or (remember) CHORUS_EUSAGE for a text that is not this kind's
+ * memory, with a message in err. */
+int ch_source_memory(const ch_source *src, char **out);
+int ch_source_remember(ch_source *src, const char *mem, char *err, size_t errlen);
+
 /* Tests and fuzzers (with opts.offline): hands `data` to a network source as if it had been
  * received: a text or binary WebSocket message, or (Mastodon) the body of a REST timeline
  * page. Returns 0, or CHORUS_EUSAGE for a kind that takes no such input. */

@@ -21,8 +21,12 @@ jnum() {
 # ingest_is FILE POSTS [REASON=COUNT...]: posts read and skip counts by reason
 ingest_is() {
   local f=$1 want=$2; shift 2
-  local j
-  j=$("$CHORUS" ingest --json "$B/$f" 2>/dev/null); eq "$f exit" $? 0
+  local j rc=0
+  # a file that gives nothing (no post, no profile) is refused: exit 1 (NONE=1)
+  [ "${NONE:-0}" = 1 ] && rc=1
+  j=$("$CHORUS" ingest --json "$B/$f" 2>"$TMP/none.err"); eq "$f exit" $? $rc
+  [ "$rc" = 1 ] && grep -q "no posts read as bluesky" "$TMP/none.err"
+  [ "$rc" = 1 ] && eq "$f says nothing was read" $? 0
   eq "$f posts" "$(jnum "$j" posts)" "$want"
   for kv in "$@"; do
     eq "$f ${kv%%=*}" "$(jnum "$j" "${kv%%=*}")" "${kv#*=}"
@@ -55,10 +59,10 @@ if [ -d "$B" ]; then
   ingest_is api-marshalx/get_follows.json 0 not_a_post=7
   ingest_is automod-indigo/capture_atprotocom.json 20
   ingest_is automod-indigo/capture_hackerdarkweb.json 20
-  ingest_is firehose-indigo/firehose_commit_4621317030.json 0 not_a_post=1
-  ingest_is firehose-indigo/firehose_commit_4621317332.json 0 not_a_post=1
-  ingest_is firehose-indigo/firehose_commit_4621332152.json 0 not_a_post=42
-  ingest_is firehose-indigo/firehose_commit_4623075231.json 0 not_a_post=1
+  NONE=1 ingest_is firehose-indigo/firehose_commit_4621317030.json 0 not_a_post=1
+  NONE=1 ingest_is firehose-indigo/firehose_commit_4621317332.json 0 not_a_post=1
+  NONE=1 ingest_is firehose-indigo/firehose_commit_4621332152.json 0 not_a_post=42
+  NONE=1 ingest_is firehose-indigo/firehose_commit_4623075231.json 0 not_a_post=1
   # all the API samples in one run: posts shown in several files are kept once
   j=$("$CHORUS" ingest --json "$B"/api-*/*.json "$B"/automod-indigo/*.json 2>/dev/null)
   eq "all API samples exit" $? 0

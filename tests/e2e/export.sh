@@ -140,7 +140,34 @@ check "csv edges file" test -s "$TMP/net-edges.csv"
 readback csv "$TMP/net" multi
 eq "graphml edges = database" "$(grep -c '<edge ' "$TMP/net.graphml")" "$edges"
 eq "gexf nodes = database" "$(grep -c '<node ' "$TMP/net.gexf")" "$nodes"
-check "no temporary files left" test -z "$(ls "$TMP" | grep '\.tmp-')"
+# Gephi-ready: every node with a colour (one per cluster), a size and a position; the node
+# attributes Gephi filters on; the same file twice from the same database
+gephi=$(/usr/bin/python3 - "$TMP/net.gexf" "$db" <<'EOF'
+import sqlite3, sys
+import networkx as nx
+G = nx.read_gexf(sys.argv[1])
+con = sqlite3.connect(sys.argv[2])
+viz = [d.get("viz", {}) for _, d in G.nodes(data=True)]
+ok = all("color" in v and "size" in v and "position" in v for v in viz)
+col = {}
+for _, d in G.nodes(data=True):
+    if d.get("cluster", -1) >= 0:
+        c = d["viz"]["color"]
+        col.setdefault(d["cluster"], set()).add((c["r"], c["g"], c["b"]))
+one_each = all(len(v) == 1 for v in col.values())
+distinct = len({next(iter(v)) for v in col.values()}) == len(col)
+spread = len({(round(v["position"]["x"]), round(v["position"]["y"])) for v in viz}) > 0.9 * len(viz)
+attrs = all("top_reason" in d and "platform" in d for _, d in G.nodes(data=True)
+            if d.get("cluster", -1) >= 0)
+print("ok" if ok and one_each and distinct and spread and attrs and col else
+      "bad viz=%s one_each=%s distinct=%s spread=%s attrs=%s clusters=%d" %
+      (ok, one_each, distinct, spread, attrs, len(col)))
+EOF
+)
+eq "gexf ready for Gephi (colours, sizes, positions, attributes)" "$gephi" ok
+"$CHORUS" export "$db" --format gexf -o "$TMP/net2.gexf" --quiet
+check "gexf reproducible (seeded layout)" cmp -s "$TMP/net.gexf" "$TMP/net2.gexf"
+check "no temporary files left" test -z "$(ls -A "$TMP" | grep 'chorus-tmp-')"
 
 # the combined view: one edge per pair
 for f in graphml gexf json csv; do

@@ -16,9 +16,10 @@ head -c 3000 /dev/urandom > "$TMP/junk.bin"
 "$CHORUS" ingest "$TMP/junk.bin" 2>"$TMP/err" >/dev/null; eq "undetectable format exit" $? 1
 check "undetectable format message" grep -q "format" "$TMP/err"
 
-# --- empty file: no posts, success
+# --- empty file: no posts, refused (exit 1) with a message saying so
 : > "$TMP/empty.jsonl"
-j=$("$CHORUS" ingest --json "$TMP/empty.jsonl"); eq "empty exit" $? 0
+j=$("$CHORUS" ingest --json "$TMP/empty.jsonl" 2>"$TMP/empty.err"); eq "empty exit" $? 1
+grep -q "empty.jsonl: no posts read: the file is empty" "$TMP/empty.err"; eq "empty says so" $? 0
 eq "empty posts" "$(jget "$j" posts)" 0
 
 # --- real twarc v2 pages: count distinct tweet ids independently with python
@@ -39,6 +40,8 @@ PY
   j=$("$CHORUS" ingest --json "$f"); eq "brexit exit" $? 0
   eq "brexit posts = distinct tweet ids" "$(jget "$j" posts)" "$want"
   eq "brexit no errors" "$(jget "$j" errors)" 0
+else
+  echo "SKIP: $SHARED/twitter-api-v2-fixtures-twarc-csv absent (shared sample data not installed)"
 fi
 
 # --- CooRTweet table: known layout needs no --map
@@ -56,6 +59,8 @@ if [ -f "$SHARED/coortweet-russian-coord-retweets/russian_coord_tweets.csv" ]; t
   # without an id column every row is its own post (ids from file and line)
   j=$("$CHORUS" ingest --json "$f" --map author_id=account_id,ref_id=object_id,time=timestamp_share)
   eq "coortweet without ids" "$(jget "$j" posts)" 35125
+else
+  echo "SKIP: $SHARED/coortweet-russian-coord-retweets absent (shared sample data not installed)"
 fi
 
 # --- generated scenario in every format, plain / gz / zst / stdin agree

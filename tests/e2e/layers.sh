@@ -22,7 +22,8 @@ allowed() {
     store) echo "core ingest text detect store" ;;
     report) echo "core store report" ;;
     stream) echo "core text ingest stream" ;;
-    api) echo "core ingest text detect store report stream api" ;;
+    watch) echo "core text ingest detect store stream watch" ;;
+    api) echo "core ingest text detect store report stream watch api" ;;
     serve) echo "core store serve" ;;
     *) echo "" ;;
   esac

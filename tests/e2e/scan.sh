@@ -64,6 +64,8 @@ if [ -f "$SHARED/twitter-api-v2-fixtures-twarc-csv/brexit.jsonl" ]; then
   j=$("$CHORUS" scan "$SHARED"/twitter-api-v2-fixtures-twarc-csv/{brexit,kpop,2sets,flat,noflat,entities_test}.jsonl -o "$TMP/real.db" --quiet --json 2>/dev/null)
   eq "real organic samples: no cluster" "$(jget "$j" clusters)" 0
   eq "real organic samples: nobody flagged" "$(jget "$j" flagged_accounts)" 0
+else
+  echo "SKIP: real organic samples: $SHARED/twitter-api-v2-fixtures-twarc-csv absent"
 fi
 "$CHORUS" scan "$TMP/s/posts.v1.jsonl" -o /nonexistent-dir/x.db --quiet >/dev/null 2>&1
 eq "unwritable output exit" $? 1
@@ -75,6 +77,8 @@ if [ -f "$f" ]; then
   j=$("$CHORUS" scan "$f" -o "$TMP/coor.db" --window 60 --json --quiet); eq "coortweet scan exit" $? 0
   eq "coortweet posts" "$(jget "$j" posts)" 35085
   eq "coortweet window" "$(jget "$j" window)" 60
+else
+  echo "SKIP: coortweet scan: $f absent (shared sample data not installed)"
 fi
 
 # results do not depend on the number of threads

@@ -88,7 +88,7 @@ eq "the review is shown with the account" "$got" "seen"
 eq "mute in a file without alerts" "$(code -X POST -H "$H" "$(U /api/alerts/1/mute)")" 404
 
 # live: an alert added while a client listens arrives on the event stream
-sqlite3 "$TMP/s.db" "CREATE TABLE alerts(alert_id INTEGER PRIMARY KEY, created_at INTEGER,
+sqlite3 "$TMP/s.db" "CREATE TABLE IF NOT EXISTS alerts(alert_id INTEGER PRIMARY KEY, created_at INTEGER,
   kind TEXT, cluster_id INTEGER, statement_id TEXT, summary TEXT, evidence TEXT,
   muted INTEGER NOT NULL DEFAULT 0)"
 curl -sN --max-time 6 "$(U /api/events)" >"$TMP/events" &

@@ -69,7 +69,7 @@ with tempfile.TemporaryDirectory() as tmp:
                     f"{tmp}/gen/statements.jsonl", "-o", db, "-q"], check=True,
                    capture_output=True)
     con = sqlite3.connect(db)
-    con.execute("CREATE TABLE alerts(alert_id INTEGER PRIMARY KEY, created_at INTEGER, "
+    con.execute("CREATE TABLE IF NOT EXISTS alerts(alert_id INTEGER PRIMARY KEY, created_at INTEGER, "
                 "kind TEXT, cluster_id INTEGER, statement_id TEXT, summary TEXT, "
                 "evidence TEXT, muted INTEGER NOT NULL DEFAULT 0)")
     con.commit()

@@ -348,6 +348,130 @@ static void test_time(void **state)
     assert_string_equal(buf, "1969-12-31T23:59:59Z");
 }
 
+static int64_t TF(const char *fmt, const char *s)
+{
+    int64_t t = -1;
+    if (ch_time_parse_fmt(fmt, s, strlen(s), &t) != 0)
+        return -1;
+    return t;
+}
+
+/* Zone names after a time, --time-format, and the hints of a failed parse. */
+static void test_time_zones_formats(void **state)
+{
+    (void)state;
+    /* 2021-03-01 16:00:00 UTC = 1614614400 */
+    assert_int_equal(T("2021-03-01 11:00:00 EST"), 1614614400);
+    assert_int_equal(T("2021-03-01 08:00:00 pst"), 1614614400);
+    assert_int_equal(T("2021-03-01 17:00:00 CET"), 1614614400);
+    assert_int_equal(T("2021-03-01 16:00:00 UTC"), 1614614400);
+    assert_int_equal(T("2021-03-01 21:30:00 +0530"), 1614614400);
+    assert_int_equal(T("2021-03-02 01:00:00 JST"), 1614614400);
+    /* ambiguous and unknown names are refused, never guessed */
+    assert_int_equal(T("2021-03-01 10:00:00 CST"), -1);
+    assert_int_equal(T("2021-03-01 10:00:00 IST"), -1);
+    assert_int_equal(T("2021-03-01 10:00:00 XYZ"), -1);
+    assert_int_equal(T("2021-03-01 10:00:00 ESTX"), -1);
+
+    char h[256];
+    assert_true(ch_time_hint("2021-03-01 10:00:00 CST", 23, h, sizeof h));
+    assert_non_null(strstr(h, "ambiguous"));
+    assert_true(ch_time_hint("2021-03-01 10:00:00 QQT", 23, h, sizeof h));
+    assert_non_null(strstr(h, "unknown zone"));
+    assert_true(ch_time_hint("03/01/2021 11:00", 16, h, sizeof h));
+    assert_non_null(strstr(h, "either way round"));
+    assert_non_null(strstr(h, "'%m/%d/%Y %H:%M'"));
+    assert_true(ch_time_hint("25/01/2021", 10, h, sizeof h));
+    assert_non_null(strstr(h, "day-first"));
+    assert_false(ch_time_hint("soon", 4, h, sizeof h));
+
+    /* --time-format */
+    assert_int_equal(TF("%m/%d/%Y %H:%M", "03/01/2021 16:00"), 1614614400);
+    assert_int_equal(TF("%m/%d/%Y %H:%M", "3/1/2021 16:00"), 1614614400);
+    assert_int_equal(TF("%d.%m.%Y %H:%M:%S", "01.03.2021 16:00:00"), 1614614400);
+    assert_int_equal(TF("%m/%d/%y %I:%M %p", "03/01/21 4:00 PM"), 1614614400);
+    assert_int_equal(TF("%m/%d/%y %I:%M %p", "03/01/21 4:00 p.m."), 1614614400);
+    assert_int_equal(TF("%I:%M %p", "12:00 AM"), -1);                /* no year */
+    assert_int_equal(TF("%d %b %Y %T %z", "1 Mar 2021 11:00:00 -0500"), 1614614400);
+    assert_int_equal(TF("%A, %B %d, %Y %H:%M %Z", "Monday, March 01, 2021 11:00 EST"),
+                     1614614400);
+    assert_int_equal(TF("%Y-%m-%d %H:%M:%S.%f", "2021-03-01 16:00:00.123456"), 1614614400);
+    assert_int_equal(TF("%s", "1614614400"), 1614614400);
+    assert_int_equal(TF("%m/%d/%Y", "13/01/2021"), -1);                /* month 13 */
+    assert_int_equal(TF("%m/%d/%Y", "02/30/2021"), -1);
+    assert_int_equal(TF("%m/%d/%Y", "03/01/2021 extra"), -1);
+    assert_int_equal(TF("%I:%M %m/%d/%Y", "4:00 03/01/2021"), -1);   /* %I without %p */
+    assert_int_equal(TF("%H:%M %Z %Y", "4:00 CST 2021"), -1);        /* ambiguous */
+    int64_t t;
+    assert_int_equal(ch_time_parse_fmt("%Y", "1800", 4, &t), CHORUS_ELIMIT);
+
+    char err[200];
+    assert_int_equal(ch_time_fmt_check("%m/%d/%Y", err, sizeof err), CHORUS_OK);
+    assert_int_equal(ch_time_fmt_check("%m/%d %H", err, sizeof err), CHORUS_EUSAGE);
+    assert_non_null(strstr(err, "no year"));
+    assert_int_equal(ch_time_fmt_check("%Y %Q", err, sizeof err), CHORUS_EUSAGE);
+    assert_non_null(strstr(err, "'%Q'"));
+    assert_int_equal(ch_time_fmt_check("%Y %", err, sizeof err), CHORUS_EUSAGE);
+    assert_int_equal(ch_time_fmt_check("", err, sizeof err), CHORUS_EUSAGE);
+
+    /* with a post format: the format first, the built-in forms for what it does not match */
+    assert_int_equal(ch_time_parse_post_fmt("%m/%d/%Y %H:%M", "03/01/2021 16:00", 16, false, &t),
+                     CHORUS_OK);
+    assert_int_equal(t, 1614614400);
+    assert_int_equal(ch_time_parse_post_fmt("%m/%d/%Y %H:%M", "2021-03-01T16:00:00Z", 20, false,
+                                            &t), CHORUS_OK);
+    assert_int_equal(t, 1614614400);
+    assert_int_equal(ch_time_parse_post_fmt("%m/%d/%Y", "01/01/1950", 10, false, &t),
+                     CHORUS_ELIMIT);
+    assert_int_equal(ch_time_parse_post_fmt(NULL, "03/01/2021", 10, false, &t), CHORUS_EPARSE);
+}
+
+/* Rows of a table of shares that repeat a post id with another URL are merged into the post;
+ * a repeat that disagrees (another account or time) is a duplicate and changes nothing. */
+static void test_corpus_merge(void **state)
+{
+    (void)state;
+    chorus_corpus *c;
+    assert_int_equal(chorus_corpus_new(&c), 0);
+    uint32_t f;
+    assert_int_equal(ch_corpus_add_file(c, "shares.csv", &f), 0);
+    static ch_rawpost r;
+    bool kept;
+    ch_reason why;
+    raw_basic(&r, "p1", "u1", 100, "look");
+    ch_rawpost_add_url(&r, "https://a.example/1", 19);
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    assert_true(kept);
+    raw_basic(&r, "p1", "u1", 100, "look");
+    ch_rawpost_add_url(&r, "https://b.example/2", 19);
+    ch_rawpost_add_url(&r, "https://a.example/1", 19);
+    ch_rawpost_add_hashtag(&r, "tag", 3);
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    assert_false(kept);
+    /* the same row again adds nothing: a duplicate */
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    /* another time: a duplicate, its URL not taken */
+    raw_basic(&r, "p1", "u1", 101, "look");
+    ch_rawpost_add_url(&r, "https://c.example/3", 19);
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    /* another account */
+    raw_basic(&r, "p1", "u2", 100, "look");
+    ch_rawpost_add_url(&r, "https://c.example/3", 19);
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+
+    assert_int_equal(chorus_corpus_posts(c), 1);
+    const ch_pool *pool = ch_corpus_pool(c);
+    const ch_post *p = ch_corpus_post(c, 0);
+    assert_int_equal(p->n_urls, 2);
+    assert_string_equal(ch_pool_str(pool, p->urls[0]), "https://a.example/1");
+    assert_string_equal(ch_pool_str(pool, p->urls[1]), "https://b.example/2");
+    assert_int_equal(p->n_hashtags, 1);
+    const ch_corpus_stats *st = ch_corpus_stats_get(c);
+    assert_int_equal(st->merged, 1);
+    assert_int_equal(st->duplicates, 3);
+    chorus_corpus_free(c);
+}
+
 static void test_kind(void **state)
 {
     (void)state;
@@ -370,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_pool_oom), cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_corpus_platforms),
         cmocka_unit_test(test_time), cmocka_unit_test(test_kind),
+        cmocka_unit_test(test_time_zones_formats), cmocka_unit_test(test_corpus_merge),
         cmocka_unit_test(test_corpus_nul),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -308,9 +308,30 @@ static void test_tsv(void **state)
     ch_input *in;
     ch_csv *c;
     assert_int_equal(ch_input_open_mem("x", 1, 0, &in), CHORUS_OK);
-    assert_int_equal(ch_csv_open(in, ';', 0, &c), CHORUS_EUSAGE);
+    assert_int_equal(ch_csv_open(in, ':', 0, &c), CHORUS_EUSAGE);
     assert_null(c);
     ch_input_close(in);
+}
+
+/* The separator guess: the one that gives the header's column count to most rows. */
+static void test_sep_guess(void **state)
+{
+    (void)state;
+    /* semicolons (spreadsheets in European locales), commas inside the cells */
+    CHECK("id;text\n1;a,b\n2;c,d\n", "1[id|text]\n2[1|a,b]\n3[2|c,d]\n");
+    assert_int_equal(ch_csv_guess_sep("a;b;c\n1;2,5;3\n", 14), ';');
+    /* commas win when the header splits both ways but the rows agree with commas */
+    assert_int_equal(ch_csv_guess_sep("a,b;c\n1,2\n3,4\n", 15), ',');
+    /* a separator inside quotes does not count; a quoted newline is part of its record */
+    assert_int_equal(ch_csv_guess_sep("\"a;b\",c\n\"x\ny;z\",2\n", 20), ',');
+    assert_int_equal(ch_csv_guess_sep("a\tb\tc\n1\t2\t3\n", 12), '\t');
+    assert_int_equal(ch_csv_guess_sep("a|b\n1|2\n", 8), '|');
+    /* a byte order mark is skipped; one column: ',' */
+    assert_int_equal(ch_csv_guess_sep("\xEF\xBB\xBF" "a;b\n1;2\n", 11), ';');
+    assert_int_equal(ch_csv_guess_sep("word\nother\n", 11), ',');
+    assert_int_equal(ch_csv_guess_sep("", 0), ',');
+    /* a header cut by the end of the window still counts */
+    assert_int_equal(ch_csv_guess_sep("a;b;c", 5), ';');
 }
 
 static void test_utf8(void **state)
@@ -500,7 +521,8 @@ int main(void)
         cmocka_unit_test(test_empty),          cmocka_unit_test(test_unterminated),
         cmocka_unit_test(test_recovery),      cmocka_unit_test(test_damaged_member),
         cmocka_unit_test(test_column_counts),  cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_tsv),            cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_tsv),
+        cmocka_unit_test(test_sep_guess),            cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_header),         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_cell_helpers),
     };

@@ -75,7 +75,7 @@ static int setup(void **state)
     snprintf(db, sizeof db, "%s/r.db", dir);
     ch_store *s;
     char err[256];
-    if (ch_store_open(db, NULL, 0, &s, err, sizeof err) || ch_store_commit(s, err, sizeof err))
+    if (ch_store_open(db, NULL, &s, err, sizeof err) || ch_store_commit(s, err, sizeof err))
         return -1;
     sqlite3 *d;
     if (sqlite3_open(db, &d) != SQLITE_OK)
@@ -150,7 +150,7 @@ static void no_temp_files(void)
     assert_non_null(d);
     struct dirent *e;
     while ((e = readdir(d)))
-        if (strstr(e->d_name, ".tmp-"))
+        if (strstr(e->d_name, ".chorus-tmp-"))
             fail_msg("temporary file left: %s", e->d_name);
     closedir(d);
 }
@@ -275,6 +275,12 @@ static void test_gexf(void **state)
     assert_non_null(strstr(b, "value=\"a&lt;b&amp;&quot;c&apos;\xef\xbf\xbd&#10;\x7f\xc3\xa9"
                               "\xef\xbf\xbd\""));
     assert_non_null(strstr(b, "<node id=\"id&amp;3\" label=\"id&amp;3\">"));
+    /* ready for Gephi: a colour and size per node, positions from a layout */
+    assert_non_null(strstr(b, "xmlns:viz=\"http://www.gexf.net/1.2draft/viz\""));
+    assert_int_equal(count(b, "<viz:color "), 3);
+    assert_int_equal(count(b, "<viz:size "), 3);
+    assert_int_equal(count(b, "<viz:position "), 3);
+    assert_non_null(strstr(b, "<viz:color r=\"180\" g=\"186\" b=\"196\"/>"));  /* no cluster */
     free(b);
 }
 
@@ -362,12 +368,12 @@ static void test_csv(void **state)
     size_t n;
     char *b = slurp(path, &n);
     check_text(b, n, false);
-    assert_true(!strncmp(b, "id,label,handle,score,cluster,posts\r\n", 37));
+    assert_true(!strncmp(b, "id,label,handle,score,cluster,posts,platform,top_reason\r\n", 56));
     assert_int_equal(count(b, "\r\n"), 4);   /* header and 3 rows; the handle's LF is no CRLF */
     /* RFC 4180: quoted, quotes doubled; only bytes that are not UTF-8 are replaced */
     assert_non_null(strstr(b, "\r\n2,\"a<b&\"\"c'\x01\n\x7f\xc3\xa9\xef\xbf\xbd\","
-                              "\"a<b&\"\"c'\x01\n\x7f\xc3\xa9\xef\xbf\xbd\",0.8,0,5\r\n"));
-    assert_non_null(strstr(b, "\r\nid&3,id&3,,0.25,-1,3\r\n"));  /* NULL handle: empty */
+                              "\"a<b&\"\"c'\x01\n\x7f\xc3\xa9\xef\xbf\xbd\",0.8,0,5,"));
+    assert_non_null(strstr(b, "\r\nid&3,id&3,,0.25,-1,3,"));  /* NULL handle: empty */
     free(b);
     snprintf(path, sizeof path, "%s/t-edges.csv", dir);
     b = slurp(path, &n);
@@ -496,7 +502,18 @@ static void test_errors(void **state)
     assert_true(!strncmp(b, "SQLite format 3", 15));
     free(b);
 
-    /* and a good export replaces it */
+    /* a file chorus did not write is refused, and left as it was */
+    assert_int_equal(ch_export_write(db, CH_EXPORT_GRAPHML, NULL, out, NULL, err, sizeof err),
+                     CHORUS_EUSAGE);
+    assert_non_null(strstr(err, "is not a chorus GraphML export"));
+    b = slurp(out, &n);
+    assert_string_equal(b, "previous");
+    free(b);
+
+    /* with force, a good export replaces it; then, being ours, without force too */
+    const ch_export_opts force = {.force = true};
+    assert_int_equal(ch_export_write(db, CH_EXPORT_GRAPHML, &force, out, NULL, err, sizeof err),
+                     0);
     assert_int_equal(ch_export_write(db, CH_EXPORT_GRAPHML, NULL, out, NULL, err, sizeof err),
                      0);
     b = slurp(out, &n);

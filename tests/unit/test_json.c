@@ -363,6 +363,8 @@ static void test_real_fixture(void **state)
 {
     (void)state;
     size_t len = 0;
+    require_shared(CHORUS_SHARED_DATA
+                   "/twitter-api-fixtures-tweepy/v1.1/testgetretweets.responses.json");
     char *text = slurp(CHORUS_SHARED_DATA
                        "/twitter-api-fixtures-tweepy/v1.1/testgetretweets.responses.json", &len);
     assert_non_null(text);

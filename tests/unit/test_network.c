@@ -194,7 +194,7 @@ static void test_one_cluster(void **state)
     assert_int_equal(cl->n_evidence, 28 * 5);
     assert_int_equal(cl->first_seen, T0 + 10);
     assert_int_equal(cl->last_seen, T0 + 4 * 3600 + 10 + 7);
-    assert_string_equal(cl->summary, "8 accounts; co-repost of 6 posts within 60 s");
+    assert_string_equal(cl->summary, "8 accounts; co-repost of 6 posts within 60 seconds");
     /* the star's leaves have one internal edge each: pruning empties it; pairs are too
      * small to test */
     assert_int_equal(n->communities_tested, 1);
@@ -236,8 +236,8 @@ static void test_multi_behaviour(void **state)
     assert_int_equal(n->n_clusters, 1);
     assert_int_equal(n->clusters[0].behaviours, (1u << CH_B_REPOST) | (1u << CH_B_STATEMENT));
     assert_string_equal(n->clusters[0].summary,
-                        "8 accounts; co-repost of 6 posts within 60 s, co-statement on 3 "
-                        "statements within 60 s");
+                        "8 accounts; co-repost of 6 posts within 60 seconds, co-statement on 3 "
+                        "statements within 60 seconds");
     const ch_network_edge *ne = &n->edges[0];
     assert_int_equal(ne->a, f.edges[0].a);
     assert_int_equal(ne->b, f.edges[0].b);
@@ -649,13 +649,13 @@ static void test_long_look_summary(void **state)
     f.edges[0].flags = CH_EDGE_LONG;
     ch_network *n = NULL;
     assert_int_equal(ch_network_build(f.c, &f.co, NULL, &n), CHORUS_OK);
-    assert_string_equal(n->clusters[0].summary, "8 accounts; co-repost of 6 posts within 21600 s");
+    assert_string_equal(n->clusters[0].summary, "8 accounts; co-repost of 6 posts within 6 hours");
     assert_int_equal(n->windows_long[CH_B_REPOST], 21600);
     assert_true(n->edges[0].long_looks & (1u << CH_B_REPOST));
     ch_network_free(n);
     f.edges[0].flags = 0;
     assert_int_equal(ch_network_build(f.c, &f.co, NULL, &n), CHORUS_OK);
-    assert_string_equal(n->clusters[0].summary, "8 accounts; co-repost of 6 posts within 60 s");
+    assert_string_equal(n->clusters[0].summary, "8 accounts; co-repost of 6 posts within 60 seconds");
     ch_network_free(n);
     teardown(&f);
 }

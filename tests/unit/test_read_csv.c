@@ -33,6 +33,7 @@ static void test_coortweet(void **state)
     (void)state;
     ch_corpus *c;
     diags g = {0};
+    require_shared(COORTWEET);
     ch_csvmap m = map_of("id=content_id,author_id=account_id,ref_id=object_id,time=timestamp_share");
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
     ch_ingest_opts o = {.reader = &ch_reader_csv, .map = &m, .diag = collect, .diag_ctx = &g};
@@ -86,6 +87,7 @@ static void test_coortweet_no_id(void **state)
     (void)state;
     ch_corpus *c;
     diags g = {0};
+    require_shared(COORTWEET);
     ch_csvmap m = map_of("author_id=account_id,ref_id=object_id,time=timestamp_share");
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
     ch_ingest_opts o = {.reader = &ch_reader_csv, .map = &m, .diag = collect, .diag_ctx = &g};
@@ -221,7 +223,7 @@ static void test_lists_and_bad_rows(void **state)
     assert_int_equal(g.d[1].line, 4);
     assert_int_equal(g.d[2].reason, CH_R_NO_TIME);
     assert_int_equal(g.d[3].reason, CH_R_BAD_TIME);
-    assert_string_equal(g.d[3].msg, "unparseable time '31/12/2020'");
+    assert_string_equal(g.d[3].msg, "unparseable time '31/12/2020': a day-first date (31 is no month): give --time-format '%d/%m/%Y'");
     chorus_corpus_free(c);
 }
 

@@ -14,6 +14,7 @@ READER_RUNNERS(ch_reader_twitter_v2)
 /* Reads a real file through the ingest driver, as `chorus ingest --format twitter-v2` does. */
 static ch_corpus *load(const char *path, const ch_reader *fmt, diag_log *log)
 {
+    require_shared(path);
     ch_corpus *c;
     assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
     ch_ingest_opts opts = {.reader = fmt, .diag = on_diag, .diag_ctx = log};

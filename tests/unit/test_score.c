@@ -461,7 +461,7 @@ static void test_coordinated(void **state)
         assert_true(s->features[a][CH_SF_CREATED_BURST] == 1);
         check_reasons(s, a, buf, sizeof buf);
         assert_non_null(
-            strstr(buf, "co-reposted with 7 accounts within 60 s (up to 6 posts with one of them)"));
+            strstr(buf, "co-reposted with 7 accounts within 60 seconds (up to 6 posts with one of them)"));
         assert_non_null(strstr(buf, "\"cluster\":0"));
     }
     /* when the edges came from the co-action stage's long look, the reason names its window */
@@ -480,7 +480,7 @@ static void test_coordinated(void **state)
         assert_int_equal(ch_network_build(c, &co2, NULL, &net2), CHORUS_OK);
         assert_int_equal(ch_score_run(c, net2, NULL, NULL, &s2), CHORUS_OK);
         check_reasons(s2, acct(c, "bot0"), buf, sizeof buf);
-        assert_non_null(strstr(buf, "co-reposted with 7 accounts within 21600 s"));
+        assert_non_null(strstr(buf, "co-reposted with 7 accounts within 6 hours"));
         assert_int_equal(s2->raw[acct(c, "bot0")].top_window, 21600);
         ch_scores_free(s2);
         ch_network_free(net2);

@@ -174,7 +174,7 @@ typedef struct ch_cluster {
     uint32_t *evidence;      /* indices into the co-action result's shared[] of internal edges,
                                 ascending */
     uint32_t n_evidence;
-    char *summary;           /* one line, e.g. "14 accounts; co-repost of 23 posts within 60 s,
+    char *summary;           /* one line, e.g. "14 accounts; co-repost of 23 posts within 60 seconds,
                                 co-statement on 3 statements" */
 } ch_cluster;
 

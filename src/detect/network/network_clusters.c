@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/duration.h"
 
 /* ---- 4. the cluster test ------------------------------------------------------------------- */
 
@@ -180,9 +181,11 @@ static char *make_summary(const ch_cluster *cl, const int64_t windows[CH_B__COUN
         const int b = order[i];
         /* the window of the evidence: the long look's when an internal edge came from it */
         const int64_t w = (cl->long_looks >> b & 1) && windows_long[b] ? windows_long[b] : windows[b];
-        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s %s %u %s within %lld s",
+        char dur[32];
+        len += (size_t)snprintf(buf + len, sizeof buf - len, "%s %s %u %s within %s",
                                 i == 0 ? ";" : ",", verb[b], cl->objects_by[b],
-                                ch_network_object_noun((ch_behaviour)b), (long long)w);
+                                ch_network_object_noun((ch_behaviour)b),
+                                ch_duration_words((double)w, dur, sizeof dur));
     }
     if (len >= sizeof buf)
         len = sizeof buf - 1;

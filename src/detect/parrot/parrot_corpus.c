@@ -291,7 +291,8 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
         if (!trc) {
             size_t at = 0;
             for (unsigned t = 0; t < nth; t++) {
-                memcpy(all + at, ws[t].ties, ws[t].nties * sizeof *all);
+                if (ws[t].nties)   /* a worker without ties may hold no array */
+                    memcpy(all + at, ws[t].ties, ws[t].nties * sizeof *all);
                 at += ws[t].nties;
             }
             for (size_t i = 0; i < nties; i++)

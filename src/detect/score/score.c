@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/duration.h"
 
 /* Fitted weights, bias last, in ch_score_feature order. Obtained by tools/fit/fit.py (logistic
  * loss, hard negatives weighted 10, L2 0.5 on the weights, the support clamp of score.h in
@@ -565,17 +566,10 @@ static void put_num(sbuf *b, double v)
     put(b, "%.4g", v);
 }
 
+/* Durations in words, as everywhere a person reads one (core/duration.h). */
 static const char *duration(double secs, char *buf, size_t cap)
 {
-    if (secs < 120)
-        snprintf(buf, cap, "%.0f s", secs);
-    else if (secs < 7200)
-        snprintf(buf, cap, "%.0f min", secs / 60);
-    else if (secs < 2 * DAY)
-        snprintf(buf, cap, "%.1f h", secs / 3600);
-    else
-        snprintf(buf, cap, "%.1f days", secs / DAY);
-    return buf;
+    return ch_duration_words(secs, buf, cap);
 }
 
 /* The sentence for feature f of account i (only called for positive contributions). */
@@ -595,12 +589,13 @@ static void reason_text(const ch_scores *s, size_t i, int f, sbuf *b)
     case CH_SF_COORD_PARTNERS:
     case CH_SF_COORD_STRENGTH:
         if (r->top_behaviour < CH_B__COUNT && r->top_partners == 1)
-            put(b, "%s %u %s with 1 account within %lld s", verb[r->top_behaviour],
+            put(b, "%s %u %s with 1 account within %s", verb[r->top_behaviour],
                 r->top_objects, ch_network_object_noun((ch_behaviour)r->top_behaviour),
-                (long long)r->top_window);
+                duration((double)r->top_window, d, sizeof d));
         else if (r->top_behaviour < CH_B__COUNT)
-            put(b, "%s with %u accounts within %lld s (up to %u %s with one of them)",
-                verb[r->top_behaviour], r->top_partners, (long long)r->top_window,
+            put(b, "%s with %u accounts within %s (up to %u %s with one of them)",
+                verb[r->top_behaviour], r->top_partners,
+                duration((double)r->top_window, d, sizeof d),
                 r->top_objects, ch_network_object_noun((ch_behaviour)r->top_behaviour));
         if (r->top_partners != r->partners)
             put(b, "%s%u co-action partners in all behaviours",

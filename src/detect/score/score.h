@@ -167,7 +167,7 @@ void ch_scores_free(ch_scores *s);   /* harmless on NULL */
  * like snprintf) and returns the full length (>= cap: truncated). The object:
  *   {"score":0.93,"cluster":2,"features":{"coord_partners":{"value":0.81,
  *    "contribution":2.4},...},"support":{"sum":1.2,"applied":1.2},
- *    "top_reasons":["co-reposted 23 posts with 13 accounts within 60 s",...]}
+ *    "top_reasons":["co-reposted 23 posts with 13 accounts within 60 seconds",...]}
  * "cluster" is null when the account is not clustered; a feature without input has
  * "value":null and contribution 0. Contributions are w_i x_i (the non-coordination ones before
  * the clamp; "support" gives their sum and the part applied). Text is plain ASCII. Generated on

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# End-to-end: `mpirun -n N chorus scan` writes, table by table, the database of the
+# single-process scan (docs/scale.md), for 1, 2 and 4 ranks; the inputs are split between the
+# ranks (chorus JSONL and X v1.1 with bad lines and a document spread over lines) or read
+# whole by rank 0 (IO-archive CSV). Skipped when chorus was built without MPI or mpirun is
+# missing.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v mpirun >/dev/null 2>&1; then
+  echo "mpi: SKIP (mpirun not found; scripts/setup-deps.sh installs openmpi-bin)"; exit 0
+fi
+if ! nm -C "$CHORUS" 2>/dev/null | grep -q ' MPI_Init$' && ! ldd "$CHORUS" | grep -q libmpi; then
+  echo "mpi: SKIP (chorus built without MPI)"; exit 0
+fi
+export OMPI_MCA_rmaps_base_oversubscribe=1 ASAN_OPTIONS=${ASAN_OPTIONS:-}:detect_leaks=0
+MPIRUN=(mpirun --oversubscribe --allow-run-as-root)
+
+"$SYNTH" --seed 5 --posts 6000 --format chorus,twitter-v1,io-csv -o "$TMP/s" >/dev/null || bad "synth failed"
+# bad records and a pretty-printed document in the middle of the files
+for f in posts.chorus.jsonl posts.v1.jsonl; do
+  n=$(wc -l < "$TMP/s/$f")
+  { head -n $((n / 3)) "$TMP/s/$f"; echo '{"id": "broken'; echo 'not json at all'
+    head -n 1 "$TMP/s/$f" | /usr/bin/python3 -c 'import json,sys
+d=json.loads(sys.stdin.read()); d["id"]=d.get("id","x")+"0pretty"; d["id_str"]=d["id"]
+print(json.dumps(d, indent=2))'
+    tail -n +$((n / 3 + 1)) "$TMP/s/$f"; } > "$TMP/$f"
+done
+check "inputs over the split threshold" test "$(stat -c %s "$TMP/posts.chorus.jsonl")" -gt 1048576
+inputs=("$TMP/posts.chorus.jsonl" "$TMP/posts.v1.jsonl" "$TMP/s/posts.io.csv")
+
+# every table but the run's timings
+dump() {
+  for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"); do
+    echo "== $t"
+    if [ "$t" = run ]; then
+      sqlite3 "$1" "SELECT * FROM run WHERE key NOT LIKE 'time.%' ORDER BY key"
+    else
+      sqlite3 "$1" "SELECT * FROM \"$t\""
+    fi
+  done
+}
+
+"$CHORUS" scan "${inputs[@]}" -s "$TMP/s/statements.jsonl" -o "$TMP/one.db" --quiet >/dev/null 2>"$TMP/one.err"
+eq "single-process scan" $? 0
+dump "$TMP/one.db" > "$TMP/one.txt"
+check "errors recorded" test "$(sqlite3 "$TMP/one.db" 'SELECT count(*) FROM ingest_errors')" -ge 4
+for n in 1 2 4; do
+  "${MPIRUN[@]}" -n $n "$CHORUS" scan "${inputs[@]}" -s "$TMP/s/statements.jsonl" \
+    -o "$TMP/n$n.db" --quiet >"$TMP/n$n.out" 2>"$TMP/n$n.err"
+  eq "mpirun -n $n exit" $? 0
+  dump "$TMP/n$n.db" > "$TMP/n$n.txt"
+  if cmp -s "$TMP/one.txt" "$TMP/n$n.txt"; then ok; else
+    bad "mpirun -n $n: tables differ from the single-process scan"
+    diff "$TMP/one.txt" "$TMP/n$n.txt" | head -20 >&2
+  fi
+  eq "mpirun -n $n: diagnostics as one process" "$(sort "$TMP/n$n.err")" "$(sort "$TMP/one.err")"
+done
+finish
