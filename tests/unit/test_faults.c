@@ -151,7 +151,7 @@ static void write_input(void)
     for (int t = 0; t < 40; t++)
         for (int a = 0; a < 30; a++)
             fprintf(f, "{\"id\":\"%ld\",\"author_id\":\"u%d\",\"author\":\"acct_%d\","
-                    "\"created_at\":%ld,\"text\":\"Message number %d <b>&amp; \\\"quoted\\\"\","
+                    "\"created_at\":%ld,\"text\":\"Message number %d <b>&amp; \\\"quoted\\\", "
                     "repeated by the network, see https://example.org/%d\",\"kind\":\"post\","
                     "\"hashtags\":[\"#tag%d\"]}\n", id++, a % 12 + (t % 3) * 10, a % 12 + (t % 3) * 10,
                     1709280000L + t * 3600 + a * 7, t, t, t % 5);
