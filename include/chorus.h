@@ -335,7 +335,8 @@ chorus_err chorus_scan_match(chorus_scan *s, chorus_match_fn fn, void *ctx);
  *                        behaviours the network used), edges_screened, edges_significant,
  *                        clusters, clustered_accounts, flagged_accounts (score >= 0.5),
  *                        window (seconds), window.BEHAVIOUR, window_long.BEHAVIOUR (window
- *                        auto's second look, 0 for none)
+ *                        auto's second look, 0 for none), pairs (account pairs of the
+ *                        network's graph), paired_accounts (accounts in one of them)
  * Returns CHORUS_OK, or CHORUS_ENOTFOUND for a name the job did not compute. Cost: a few string
  * comparisons.
  */
@@ -491,6 +492,21 @@ typedef int (*chorus_statement_fn)(void *ctx, const chorus_statement *s);
  * ENOTFOUND). */
 chorus_err chorus_results_statements(chorus_results *r, const chorus_query *q,
                                      chorus_statement_fn fn, void *ctx);
+
+/* One UTC hour of coordination over time (schema 2; docs/coordination.md). */
+typedef struct chorus_timeline {
+    int64_t hour_start;       /* Unix seconds, a multiple of 3600 */
+    int64_t events;           /* posts in the hour */
+    int64_t accounts;         /* accounts posting in it */
+    double coordination;      /* share of its posts by accounts in a coordinated cluster */
+    double robust_z;          /* robust z-score of coordination over the hours */
+    bool spike;               /* the hour stands out (robust_z >= 3.5, >= 3 such posts) */
+} chorus_timeline;
+typedef int (*chorus_timeline_fn)(void *ctx, const chorus_timeline *t);
+/* Hours with posts by time (spikes_only: the spikes). No filter but limit and offset. A file
+ * older than schema 3 has no timeline: no rows. */
+chorus_err chorus_results_timeline(chorus_results *r, const chorus_query *q, bool spikes_only,
+                                   chorus_timeline_fn fn, void *ctx);
 
 /* An alert of a live watch (`chorus watch`): the alerts table of its database. A database
  * written by `chorus scan` has none. */

@@ -76,6 +76,13 @@ struct chorus_scan {
     char *report;                 /* owned, or NULL */
     bool force;                   /* outputs may replace files chorus did not write */
     char *time_format;            /* owned, or NULL: the built-in time forms only */
+    /* expert controls (docs/coordination.md, "Expert controls") */
+    int64_t window_of[CH_B__COUNT]; /* window NAME=SECONDS entries; 0: as window */
+    uint32_t behaviours;          /* bit (1u << b); 0: every behaviour (the mode's) */
+    uint32_t min_events;          /* 0: the stage's default */
+    double fdr;                   /* 0: the stage's default (screened edges) */
+    int compat;                   /* CH_COMPAT_* */
+    double similarity;            /* CNT co-similarity threshold; 0: the default */
 
     /* what to read */
     scan_input *inputs;
@@ -95,6 +102,7 @@ struct chorus_scan {
     ch_detect_result d;
     bool detected;                /* d holds a complete result */
     int64_t clustered, flagged;   /* accounts in a cluster; scoring >= CHORUS_SCORE_FLAG */
+    int64_t paired;               /* accounts in one of the network's pairs (-1: unknown) */
     ch_parrot_index *pix;         /* the match job's index */
     ch_parrot_result mres;        /* the match job's rows */
     bool matched;

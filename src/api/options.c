@@ -128,17 +128,158 @@ static chorus_err set_threads(chorus_scan *s, const char *key, const char *v)
     return CHORUS_OK;
 }
 
+/* A behaviour by name ("repost", ...; chorus's names, core/vocab.h); false when unknown. */
+static bool behaviour_named(const char *v, size_t n, int *out)
+{
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        const char *name = ch_behaviour_name((ch_behaviour)b);
+        if (strlen(name) == n && !strncasecmp(name, v, n)) {
+            *out = b;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "repost, reply, ..." for messages. */
+static void behaviour_names(char *buf, size_t cap)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (int b = 0; b < CH_B__COUNT && n < cap; b++) {
+        int k = snprintf(buf + n, cap - n, "%s%s", b ? ", " : "", ch_behaviour_name((ch_behaviour)b));
+        if (k < 0)
+            break;
+        n += (size_t)k;
+    }
+}
+
+/* "auto", "SECONDS", or a comma-separated list of entries, each "auto", "SECONDS" (the
+ * window of every behaviour not named) or "BEHAVIOUR=SECONDS" (that behaviour's own, fixed
+ * window). A new value replaces the whole setting. */
 static chorus_err set_window(chorus_scan *s, const char *key, const char *v)
+{
+    int64_t all = 0, of[CH_B__COUNT] = {0};
+    char names[256], item[64];
+    const char *p = v;
+    do {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        while (n && (*p == ' ' || *p == '\t'))
+            p++, n--;
+        while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        if (n >= sizeof item)
+            n = sizeof item - 1;
+        memcpy(item, p, n);
+        item[n] = '\0';
+        char *eq = strchr(item, '=');
+        long long x;
+        int b = -1;
+        if (eq && !behaviour_named(item, (size_t)(eq - item), &b)) {
+            behaviour_names(names, sizeof names);
+            return scan_fail(s, CHORUS_EUSAGE, NULL,
+                             "window: unknown behaviour '%.*s' (%s)", (int)(eq - item), item,
+                             names);
+        }
+        const char *num = eq ? eq + 1 : item;
+        if (!eq && !strcasecmp(num, "auto")) {
+            all = 0;
+        } else if (!parse_int(num, 1, MAX_WINDOW, &x)) {
+            return scan_fail(s, CHORUS_EUSAGE, NULL,
+                             "window takes 'auto', seconds between 1 and %d, or entries "
+                             "BEHAVIOUR=SECONDS separated by commas (repost=60,link=600), not '%s'",
+                             MAX_WINDOW, v);
+        } else if (eq) {
+            of[b] = x;
+        } else {
+            all = x;
+        }
+        p = end ? end + 1 : NULL;
+    } while (p);
+    s->window = all;
+    memcpy(s->window_of, of, sizeof of);
+    return CHORUS_OK;
+}
+
+/* "all", or behaviour names separated by commas. */
+static chorus_err set_behaviours(chorus_scan *s, const char *key, const char *v)
+{
+    uint32_t mask = 0;
+    char names[256];
+    if (!strcasecmp(v, "all")) {
+        s->behaviours = 0;
+        return CHORUS_OK;
+    }
+    const char *p = v;
+    do {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        while (n && *p == ' ')
+            p++, n--;
+        while (n && p[n - 1] == ' ')
+            n--;
+        int b;
+        if (!behaviour_named(p, n, &b)) {
+            behaviour_names(names, sizeof names);
+            return scan_fail(s, CHORUS_EUSAGE, NULL,
+                             "behaviours takes 'all' or names separated by commas (%s), not '%s'",
+                             names, v);
+        }
+        mask |= 1u << b;
+        p = end ? end + 1 : NULL;
+    } while (p);
+    s->behaviours = mask;
+    return CHORUS_OK;
+}
+
+static chorus_err set_min_events(chorus_scan *s, const char *key, const char *v)
 {
     long long x;
     if (!strcasecmp(v, "auto")) {
-        s->window = 0;
+        s->min_events = 0;
         return CHORUS_OK;
     }
-    if (!parse_int(v, 1, MAX_WINDOW, &x))
+    if (!parse_int(v, 1, 1000000, &x))
         return scan_fail(s, CHORUS_EUSAGE, NULL,
-                         "window takes 'auto' or seconds between 1 and %d, not '%s'", MAX_WINDOW, v);
-    s->window = x;
+                         "min_events takes 'auto' or a number from 1 to 1000000, not '%s'", v);
+    s->min_events = (uint32_t)x;
+    return CHORUS_OK;
+}
+
+static chorus_err set_fdr(chorus_scan *s, const char *key, const char *v)
+{
+    char *end;
+    if (!strcasecmp(v, "auto")) {
+        s->fdr = 0;
+        return CHORUS_OK;
+    }
+    double x = strtod(v, &end);
+    if (!*v || *end || !(x > 0 && x <= 0.5))
+        return scan_fail(s, CHORUS_EUSAGE, NULL, "fdr takes 'auto' or a number in (0, 0.5], not '%s'",
+                         v);
+    s->fdr = x;
+    return CHORUS_OK;
+}
+
+static chorus_err set_compat(chorus_scan *s, const char *key, const char *v)
+{
+    for (int m = CH_COMPAT_NONE; m <= CH_COMPAT_CNT; m++)
+        if (!strcasecmp(v, ch_coact_compat_name(m))) {
+            s->compat = m;
+            return CHORUS_OK;
+        }
+    return scan_fail(s, CHORUS_EUSAGE, NULL, "compat takes none, coortweet or cnt, not '%s'", v);
+}
+
+static chorus_err set_similarity(chorus_scan *s, const char *key, const char *v)
+{
+    char *end;
+    double x = strtod(v, &end);
+    if (!*v || *end || !(x > 0 && x <= 1))
+        return scan_fail(s, CHORUS_EUSAGE, NULL, "similarity takes a number in (0, 1], not '%s'",
+                         v);
+    s->similarity = x;
     return CHORUS_OK;
 }
 
@@ -210,10 +351,29 @@ static const option options[] = {
     {{"strict", "true or false", "false", "the first bad record stops the job"}, set_strict},
     {{"threads", "0 to 1024; 0 = all cores", "0",
       "worker threads (at most 16 are used); results never depend on it"}, set_threads},
-    {{"window", "auto, or seconds from 1 to 2592000", "auto",
-      "co-action window; auto estimates it from the data"}, set_window},
+    {{"window", "auto, seconds from 1 to 2592000, or BEHAVIOUR=SECONDS,... (repost=60,link=600)",
+      "auto", "co-action window; auto estimates it from the data; a behaviour named gets its "
+              "own fixed window"}, set_window},
+    {{"behaviours", "all, or behaviour names separated by commas (repost, reply, quote, link, "
+                    "hashtag, narrative, statement, mention, like, thread)", "all",
+      "co-action behaviours looked at"}, set_behaviours},
+    {{"min_events", "auto, or 1 to 1000000", "auto",
+      "an edge needs this many distinct shared objects (auto: 1; an edge also needs 2 "
+      "units of evidence, min_units); under compat, CooRTweet's "
+      "min_participation or CNT's min_edge_weight (auto: 2)"}, set_min_events},
+    {{"fdr", "auto, or a number in (0, 0.5]", "auto",
+      "only co-action edges significant at this false discovery rate (Benjamini-Hochberg) "
+      "reach the network; auto: the screened edges (p <= 0.01) and the network's own test"},
+     set_fdr},
+    {{"compat", "none, coortweet or cnt", "none",
+      "reproduce the network of CooRTweet 2.1.3 or the Coordination Network Toolkit instead "
+      "of chorus's tests (docs/coordination.md)"}, set_compat},
+    {{"similarity", "a number in (0, 1]", "0.8",
+      "compat cnt: Jaccard similarity of two posts' words for co_similar_tweet"},
+     set_similarity},
     {{"threshold", "a number in (0, 1]", "0.60",
-      "minimum similarity of a post to a statement it parrots"}, set_threshold},
+      "minimum similarity of a post to a statement it parrots (scan --match-threshold, "
+      "match --threshold)"}, set_threshold},
     {{"all_matches", "true or false", "false",
       "match: every matching statement per post, not only the best"}, set_all_matches},
     {{"errors_per_file", "0 to 1000000", "100",
@@ -247,6 +407,12 @@ void ch_api_options_default(chorus_scan *s)
     s->strict = s->all_matches = false;
     s->threads = 0;
     s->window = 0;
+    memset(s->window_of, 0, sizeof s->window_of);
+    s->behaviours = 0;
+    s->min_events = 0;
+    s->fdr = 0;
+    s->compat = CH_COMPAT_NONE;
+    s->similarity = 0;
     s->threshold = pp.threshold;
     s->errors_per_file = 100;
     s->report = NULL;

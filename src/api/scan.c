@@ -476,6 +476,22 @@ static void count_accounts(chorus_scan *s)
         s->flagged += s->d.scores->score[i] >= CH_SCORE_FLAG;   /* == CHORUS_SCORE_FLAG */
         s->clustered += s->d.net->cluster_of_account[i] != CH_NONE;
     }
+    /* the accounts of the network's pairs (the "pairs" count: every pair the network used,
+     * as the report counts them; what a compatibility mode is checked by) */
+    const ch_network *n = s->d.net;
+    uint8_t *seen = ch_calloc(ch_corpus_naccounts(s->corpus) + 1, 1);
+    s->paired = 0;
+    for (size_t i = 0; i < n->n_edges; i++) {
+        if (!n->edges[i].used)
+            continue;
+        if (seen) {
+            s->paired += !seen[n->edges[i].a] + !seen[n->edges[i].b];
+            seen[n->edges[i].a] = seen[n->edges[i].b] = 1;
+        }
+    }
+    if (!seen)
+        s->paired = -1;   /* out of memory: unknown */
+    ch_free(seen);
 }
 
 chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
@@ -535,6 +551,18 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     ch_detect_opts_default(&dopt);
     dopt.threads = s->threads;
     dopt.coact.window = s->window;
+    memcpy(dopt.coact.window_of, s->window_of, sizeof dopt.coact.window_of);
+    dopt.coact.behaviours = s->behaviours;
+    dopt.coact.compat = (uint8_t)s->compat;
+    if (s->min_events)
+        dopt.coact.min_objects = dopt.coact.compat_min = s->min_events;
+    if (s->fdr > 0) {
+        /* the FDR cut: the significant edges only, at that level */
+        dopt.coact.alpha = s->fdr;
+        dopt.coact.screen_p = 0;
+    }
+    if (s->similarity > 0)
+        dopt.coact.compat_similarity = s->similarity;
     dopt.parrot.threshold = s->threshold;
     dopt.progress = on_detect_progress;
     dopt.progress_ctx = s;
@@ -590,6 +618,8 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
         .statements = stmts, .nstatements = s->nstmts,
         .window_fixed = s->window > 0, .screen_p = dopt.coact.screen_p,
         .format = fmt ? fmt->name : "auto", .threads = ch_parallel_threads(s->threads),
+        .compat = s->compat, .behaviours = s->behaviours, .min_events = s->min_events,
+        .fdr = s->fdr, .match_threshold = s->threshold,
         .seconds_ingest = s->seconds[ST_READ], .seconds_store_posts = pj.seconds,
         .bad = s->bad, .nbad = s->nbad,
     };

@@ -151,6 +151,8 @@ chorus_err chorus_scan_count(const chorus_scan *s, const char *name, int64_t *ou
         *out = (int64_t)d->net->n_coact_kept;
     else if (!strcmp(name, "pairs"))
         *out = (int64_t)pairs_kept(d->net);
+    else if (!strcmp(name, "paired_accounts"))
+        *out = s->paired;
     else if (!strcmp(name, "edges_screened"))
         *out = (int64_t)d->co->n_edges;
     else if (!strcmp(name, "edges_significant"))
@@ -346,14 +348,15 @@ static void json_scan(text *t, const chorus_scan *s)
             "\"matches\":%zu,\"posts_matched\":%llu,\"narratives\":%zu,\"pairs\":%zu,"
             "\"edges\":%zu,"
             "\"clusters\":%zu,\"clustered_accounts\":%lld,\"flagged_accounts\":%lld,"
-            "\"window\":%lld,\"seconds\":%.3f,\"database\":",
+            "\"window\":%lld,\"paired_accounts\":%lld,\"seconds\":%.3f,\"database\":",
          ch_corpus_nposts(c), ch_corpus_naccounts(c),
          (unsigned long long)errors_total(ch_corpus_stats_get(c)),
          (unsigned long long)ch_corpus_stats_get(c)->unreadable_bytes,
          s->set ? ch_stmtset_count(s->set) : 0, d->parrot.nrows,
          (unsigned long long)d->parrot.posts_matched, d->nd ? d->nd->n_narratives : 0,
          pairs_kept(d->net), d->net->n_coact_kept, d->net->n_clusters, (long long)s->clustered,
-         (long long)s->flagged, (long long)d->co->window, s->seconds_total);
+         (long long)s->flagged, (long long)d->co->window, (long long)s->paired,
+         s->seconds_total);
     add_str(t, s->output);
     add(t, ",\"top_clusters\":[", 17);
     for (size_t k = 0; k < d->net->n_clusters && k < 10; k++) {

@@ -1,8 +1,9 @@
 /*
- * cmd_inspect.c — `chorus inspect DB [--cluster ID | --account ID]`: the evidence in the
+ * cmd_inspect.c — `chorus inspect DB [--cluster ID | --account ID | --timeline]`: the evidence in the
  * terminal, as aligned tables with handles and reasons in words; `--json` gives the same rows
  * as one JSON object for scripts. Without an option: the run's overview, the top clusters and
- * accounts. Reads the results database through the library's read API (chorus_results_*), so
+ * accounts and the hours where coordination spikes; `--timeline` the hourly coordination
+ * index. Reads the results database through the library's read API (chorus_results_*), so
  * it works on any database chorus wrote that this version can read (docs/schema.md).
  */
 #include <getopt.h>
@@ -16,15 +17,18 @@
 static void help(FILE *f)
 {
     fprintf(f,
-            "usage: chorus inspect DB [--cluster ID | --account ID|HANDLE] [--limit N] [--json]\n"
+            "usage: chorus inspect DB [--cluster ID | --account ID|HANDLE | --timeline]\n"
+            "                         [--limit N] [--json]\n"
             "\n"
             "Prints what a scan found, with the evidence: without an option the overview and\n"
             "the top clusters and accounts; --cluster the members, their scores and reasons,\n"
             "the shared objects and the parroted statements; --account one account's score,\n"
-            "reasons, partners and matches.\n"
+            "reasons, partners and matches; --timeline the hourly coordination index (share\n"
+            "of each hour's posts by clustered accounts) with its spikes marked.\n"
             "\n"
             "  -c, --cluster ID     one cluster (IDs: 'chorus inspect DB')\n"
             "  -a, --account ID     one account, by id or handle (a leading @ is fine)\n"
+            "  --timeline           coordination by hour\n"
             "  -n, --limit N        rows per list (default 20)\n"
             "  --json               one JSON object on stdout instead of tables\n"
             "\n"
@@ -32,6 +36,7 @@ static void help(FILE *f)
             "  chorus inspect chorus.db\n"
             "  chorus inspect chorus.db --cluster 0\n"
             "  chorus inspect chorus.db --account some_handle\n"
+            "  chorus inspect chorus.db --timeline --limit 200\n"
             "  chorus inspect chorus.db --cluster 0 --json | jq '.members[].handle'\n");
 }
 
@@ -478,6 +483,71 @@ static int64_t count_pairs(insp *in)
     return n;
 }
 
+/* ---- coordination over time ------------------------------------------------------------- */
+
+static int timeline_row(void *ctx, const chorus_timeline *t)
+{
+    list *l = ctx;
+    if (l->in->json) {
+        FILE *f = l->in->out;
+        bool first = true;
+        fputs(l->n++ ? ",{" : "{", f);
+        jint(f, &first, "hour_start", t->hour_start);
+        jint(f, &first, "posts", t->events);
+        jint(f, &first, "accounts", t->accounts);
+        jnum(f, &first, "coordination", t->coordination);
+        jnum(f, &first, "robust_z", t->robust_z);
+        jkey(f, &first, "spike");
+        fputs(t->spike ? "true}" : "false}", f);
+        return 0;
+    }
+    char h[48], ev[32], ac[32], co[32], z[32];
+    cli_num((uint64_t)(t->events < 0 ? 0 : t->events), ev);
+    cli_num((uint64_t)(t->accounts < 0 ? 0 : t->accounts), ac);
+    snprintf(co, sizeof co, "%.3f", t->coordination);
+    snprintf(z, sizeof z, "%.2f", t->robust_z);
+    add_row(l, (const char *[]){when(t->hour_start, h), ev, ac, co, z, t->spike ? "spike" : ""});
+    l->n++;
+    return 0;
+}
+
+/* The hours (all, or the spikes only), at most `limit`: a table under `title`, or (JSON) the
+ * rows of an array the caller opened. */
+static int timeline(insp *in, bool spikes_only, const char *title)
+{
+    chorus_query q;
+    chorus_query_init(&q);
+    q.limit = (uint64_t)in->limit;
+    list l = {.in = in};
+    if (in->json)
+        return chorus_results_timeline(in->r, &q, spikes_only, timeline_row, &l) ? failed(in)
+                                                                                : EXIT_OK;
+    if (!(l.t = cli_table_new(6, "lrrrrl")))
+        return oom();
+    add_row(&l, (const char *[]){"HOUR (UTC)", "POSTS", "ACCOUNTS", "COORDINATION", "ROBUST Z", ""});
+    int st = chorus_results_timeline(in->r, &q, spikes_only, timeline_row, &l) ? failed(in)
+                                                                               : EXIT_OK;
+    if (!st) {
+        fprintf(in->out, "%s\n", title);
+        st = end_list(&l, chorus_results_schema(in->r) < 3
+                              ? "none (a database before schema 3 has no timeline)"
+                          : spikes_only ? "no spike" : "none");
+    }
+    cli_table_free(l.t);
+    return st;
+}
+
+static int timeline_view(insp *in)
+{
+    if (!in->json)
+        return timeline(in, false, "coordination by hour");
+    fputs("{\"timeline\":[", in->out);
+    int st = timeline(in, false, NULL);
+    if (!st)
+        fputs("]}\n", in->out);
+    return st;
+}
+
 static int overview(insp *in)
 {
     FILE *f = in->out;
@@ -497,6 +567,9 @@ static int overview(insp *in)
         l.n = 0;
         if (chorus_results_accounts(in->r, &q, account_row, &l))
             return failed(in);
+        fputs("],\"spikes\":[", f);
+        if (timeline(in, true, NULL))
+            return EXIT_RUNTIME;
         fputs("]}\n", f);
         return EXIT_OK;
     }
@@ -549,7 +622,9 @@ static int overview(insp *in)
         st = end_list(&m, "none");
     }
     cli_table_free(m.t);
-    return st;
+    if (st)
+        return st;
+    return timeline(in, true, "\ncoordination spikes by hour (chorus inspect DB --timeline)");
 }
 
 /* ---- one cluster --------------------------------------------------------------------------- */
@@ -816,12 +891,13 @@ int cmd_inspect(int argc, char **argv)
     static const struct option longopts[] = {
         {"cluster", required_argument, 0, 'c'}, {"account", required_argument, 0, 'a'},
         {"limit", required_argument, 0, 'n'},   {"json", no_argument, 0, 'j'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+        {"help", no_argument, 0, 'h'},          {"timeline", no_argument, 0, 'T'},
+        {0, 0, 0, 0},
     };
     const char *acct = NULL;
     long long cl = -1;
     int limit = 20, c;
-    bool json = false;
+    bool json = false, tl = false;
     char *end;
     optind = 1;
     while ((c = getopt_long(argc, argv, "c:a:n:jh", longopts, NULL)) != -1) {
@@ -842,11 +918,12 @@ int cmd_inspect(int argc, char **argv)
             }
             break;
         case 'j': json = true; break;
+        case 'T': tl = true; break;
         case 'h': help(stdout); return EXIT_OK;
         default: help(stderr); return EXIT_USAGE;
         }
     }
-    if (optind != argc - 1 || (acct && cl >= 0)) {
+    if (optind != argc - 1 || (acct != NULL) + (cl >= 0) + tl > 1) {
         help(stderr);
         return EXIT_USAGE;
     }
@@ -857,7 +934,10 @@ int cmd_inspect(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     insp in = {.r = r, .limit = limit, .json = json, .out = stdout};
-    int status = acct ? account(&in, acct) : cl >= 0 ? cluster(&in, cl) : overview(&in);
+    int status = acct       ? account(&in, acct)
+                 : cl >= 0  ? cluster(&in, cl)
+                 : tl       ? timeline_view(&in)
+                            : overview(&in);
     chorus_results_close(r);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         cli_err("inspect: cannot write the output");

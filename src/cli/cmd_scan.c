@@ -13,7 +13,9 @@ static void help(FILE *f)
 {
     fprintf(f,
             "usage: chorus scan INPUT... [-s STATEMENTS]... [-o chorus.db] [--report FILE]\n"
-            "                   [--window auto|SECONDS] [--format FORMAT] [--map SPEC]\n"
+            "                   [--window auto|SECONDS|BEHAVIOUR=SECONDS,...] [--format FORMAT]\n"
+            "                   [--map SPEC] [--behaviours LIST] [--min-events N] [--fdr Q]\n"
+            "                   [--match-threshold X] [--compat coortweet|cnt]\n"
             "                   [--split] [--threads N] [--force] [--strict] [--quiet]\n"
             "                   [--json] [--progress auto|bar|plain|none]\n"
             "\n"
@@ -28,7 +30,22 @@ static void help(FILE *f)
             "  --report FILE          also write the HTML report (as 'chorus report')\n"
             "  --force                replace an existing -o or --report file that chorus did\n"
             "                         not write (never an input or statements file)\n"
-            "  --window auto|SECONDS  co-action window (default auto: estimated from the data)\n"
+            "  --window auto|SECONDS  co-action window (default auto: estimated from the data);\n"
+            "                         BEHAVIOUR=SECONDS entries give a behaviour its own window\n"
+            "                         (--window repost=60,link=600; --window 60,link=600)\n"
+            "  --behaviours LIST      co-action behaviours to look at, comma-separated: repost,\n"
+            "                         reply, quote, link, hashtag, narrative, statement,\n"
+            "                         mention, like, thread (default all)\n"
+            "  --min-events N         an edge needs N distinct shared objects (default 1; it\n"
+            "                         also needs 2 repeated co-actions, min_units); under\n"
+            "                         --compat: min_participation / min_edge_weight (2)\n"
+            "  --fdr Q                only edges significant at false discovery rate Q\n"
+            "                         (Benjamini-Hochberg) reach the network\n"
+            "  --match-threshold X    minimum similarity of a post to a statement (default 0.60)\n"
+            "  --compat coortweet|cnt reproduce CooRTweet 2.1.3's or the Coordination Network\n"
+            "                         Toolkit's network instead of chorus's tests (default\n"
+            "                         window: 10 s / 1 s, as the tools); docs/coordination.md\n"
+            "  --similarity X         --compat cnt: co_similar_tweet's Jaccard threshold (0.8)\n"
             "  --threads N            worker threads (default 0: all cores); results do not\n"
             "                         depend on it\n"
             "  --quiet                no progress, no per-record messages, no summary (errors\n"
@@ -43,8 +60,11 @@ static void help(FILE *f)
             "examples:\n"
             "  chorus scan tweets.jsonl.gz -s statements/ -o results.db\n"
             "  chorus scan archive.csv --window 60 --json\n"
+            "  chorus scan russian_coord_tweets.csv --compat coortweet --window 60\n"
             "  chorus inspect results.db            # then look at the evidence\n");
 }
+
+enum { O_BEHAVIOURS = 0x100, O_MIN_EVENTS, O_FDR, O_MATCH_THRESHOLD, O_COMPAT, O_SIMILARITY };
 
 typedef struct scan_opts {
     cli_input_opts in;
@@ -66,15 +86,28 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
         {"statements", required_argument, 0, 's'}, {"output", required_argument, 0, 'o'},
         {"window", required_argument, 0, 'w'}, {"threads", required_argument, 0, 't'},
         {"split", no_argument, 0, 'P'},        {"report", required_argument, 0, 'R'},
+        {"behaviours", required_argument, 0, O_BEHAVIOURS},
+        {"min-events", required_argument, 0, O_MIN_EVENTS},
+        {"fdr", required_argument, 0, O_FDR},
+        {"match-threshold", required_argument, 0, O_MATCH_THRESHOLD},
+        {"compat", required_argument, 0, O_COMPAT},
+        {"similarity", required_argument, 0, O_SIMILARITY},
         {"force", no_argument, 0, 'F'},
         {0, 0, 0, 0},
+    };
+    /* long-only flags and the option keys they set */
+    static const char *const keys[] = {
+        [O_BEHAVIOURS - O_BEHAVIOURS] = "behaviours", [O_MIN_EVENTS - O_BEHAVIOURS] = "min_events",
+        [O_FDR - O_BEHAVIOURS] = "fdr", [O_MATCH_THRESHOLD - O_BEHAVIOURS] = "threshold",
+        [O_COMPAT - O_BEHAVIOURS] = "compat", [O_SIMILARITY - O_BEHAVIOURS] = "similarity",
     };
     memset(o, 0, sizeof *o);
     o->out = "chorus.db";
     bool split = false;
     int c, nstmts = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "f:m:qjhs:o:", longopts, NULL)) != -1) {
+    int optidx = 0;
+    while ((c = getopt_long(argc, argv, "f:m:qjhs:o:", longopts, &optidx)) != -1) {
         int r = cli_input_option(s, "scan", c, optarg, &o->in);
         if (r < 0)
             return EXIT_USAGE;
@@ -104,6 +137,21 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
             o->report = optarg;
             if (cli_set(s, "scan", "report", optarg))
                 return EXIT_USAGE;
+            break;
+        case O_BEHAVIOURS:
+        case O_MIN_EVENTS:
+        case O_FDR:
+        case O_MATCH_THRESHOLD:
+        case O_COMPAT:
+        case O_SIMILARITY:
+            /* the message names the flag, not the key (--min-events for min_events) */
+            if (chorus_scan_set(s, keys[c - O_BEHAVIOURS], optarg) != CHORUS_OK) {
+                const char *m = chorus_scan_error(s)->message;
+                const size_t k = strlen(keys[c - O_BEHAVIOURS]);
+                cli_err("scan: --%s%s", longopts[optidx].name,
+                        strncmp(m, keys[c - O_BEHAVIOURS], k) ? m : m + k);
+                return EXIT_USAGE;
+            }
             break;
         default: help(stderr); return EXIT_USAGE;
         }
@@ -166,6 +214,9 @@ static void print_summary(chorus_scan *s, const scan_opts *o)
     if (window_long)
         printf(", second look %s", chorus_duration_format((double)window_long, w1, sizeof w1));
     printf(")\n");
+    printf("graph        %s account pairs among %s accounts\n",
+           cli_num((uint64_t)cli_count(s, "pairs"), a),
+           cli_num((uint64_t)cli_count(s, "paired_accounts"), b));
     printf("clusters     %s coordinated clusters, %s accounts; %s accounts score >= %.1f\n",
            cli_num((uint64_t)nclusters, a), cli_num((uint64_t)cli_count(s, "clustered_accounts"), b),
            cli_num((uint64_t)cli_count(s, "flagged_accounts"), (char[32]){0}), CHORUS_SCORE_FLAG);

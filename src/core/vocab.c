@@ -2,7 +2,10 @@
 #include "core/vocab.h"
 
 static const char *const beh_names[CH_B__COUNT] = {
-    "repost", "reply", "quote", "link", "hashtag", "narrative", "statement", "mention",
+    [CH_B_REPOST] = "repost",       [CH_B_REPLY] = "reply",     [CH_B_QUOTE] = "quote",
+    [CH_B_LINK] = "link",           [CH_B_HASHTAG] = "hashtag",
+    [CH_B_NARRATIVE] = "narrative", [CH_B_STATEMENT] = "statement",
+    [CH_B_MENTION] = "mention",     [CH_B_LIKE] = "like",       [CH_B_THREAD] = "thread",
 };
 
 const char *ch_behaviour_name(ch_behaviour b)

@@ -21,11 +21,14 @@ typedef enum ch_behaviour {
     CH_B_NARRATIVE,    /* posted the same near-duplicate text (a narrative of neardup) */
     CH_B_STATEMENT,    /* parroted the same official statement */
     CH_B_MENTION,      /* mentioned the same account (each post's least-mentioned one) */
+    CH_B_LIKE,         /* liked the same post (Bluesky like, Mastodon favourite) */
+    CH_B_THREAD,       /* replied inside the same thread (the same root post: a Reddit
+                          submission, a Bluesky or Mastodon thread, a video's comments) */
     CH_B__COUNT
 } ch_behaviour;
 
-/* "repost", "reply", "quote", "link", "hashtag", "narrative", "statement", "mention"; "?" out
- * of range. */
+/* "repost", "reply", "quote", "link", "hashtag", "narrative", "statement", "mention", "like",
+ * "thread"; "?" out of range. */
 const char *ch_behaviour_name(ch_behaviour b);
 
 /* "None" in an index array: no narrative, statement, community or cluster. */

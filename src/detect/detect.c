@@ -120,7 +120,10 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
 
     t = ch_now();
     progress(o, CH_DS_NETWORK, "clustering the account network");
-    if ((rc = ch_network_build(c, out->co, &o->network, &out->net)))
+    /* a compatibility mode keeps the peer tool's graph as it is (network_compat.c) */
+    rc = o->coact.compat ? ch_network_build_compat(c, out->co, o->coact.compat, &out->net)
+                         : ch_network_build(c, out->co, &o->network, &out->net);
+    if (rc)
         goto out;
     out->seconds[CH_DS_NETWORK] = ch_now() - t;
 

@@ -18,6 +18,7 @@ static const char *behaviour_words(const char *b, size_t n)
         {"quote", "quoted the same post"},         {"link", "shared the same link"},
         {"hashtag", "used the same hashtags"},     {"narrative", "posted near-identical text"},
         {"statement", "repeated the same statement"}, {"mention", "mentioned the same account"},
+        {"like", "liked the same post"},           {"thread", "commented in the same thread"},
     };
     for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
         if (strlen(w[i].name) == n && memcmp(w[i].name, b, n) == 0)
@@ -28,7 +29,7 @@ static const char *behaviour_words(const char *b, size_t n)
 static bool is_ref_behaviour(const char *b, size_t n)
 {
     return (n == 6 && !memcmp(b, "repost", 6)) || (n == 5 && !memcmp(b, "reply", 5)) ||
-           (n == 5 && !memcmp(b, "quote", 5));
+           (n == 5 && !memcmp(b, "quote", 5)) || (n == 4 && !memcmp(b, "like", 4));
 }
 
 static void summary_table(ch_report_ctx *c)

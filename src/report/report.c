@@ -396,7 +396,8 @@ static const struct { const char *key, *words; } param_behaviours[] = {
     {"repost", "reposts of the same post"}, {"reply", "replies to the same post"},
     {"quote", "quotes of the same post"},   {"link", "the same link"},
     {"hashtag", "the same hashtags"},       {"narrative", "near-identical text"},
-    {"statement", "the same statement"},
+    {"statement", "the same statement"},    {"mention", "mentions of the same account"},
+    {"like", "likes of the same post"},     {"thread", "replies in the same thread"},
 };
 
 /* One parameter of the scan as a person reads it: "window for reposts of the same post: 29

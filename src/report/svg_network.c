@@ -63,7 +63,9 @@ static const struct { const char *name, *colour, *words; } BEHAVIOURS[] = {
     {"repost", "#d1495b", "reposts"},          {"reply", "#edae49", "replies"},
     {"quote", "#8e5ea2", "quotes"},            {"link", "#2e86ab", "links"},
     {"hashtag", "#3c9d5d", "hashtags"},        {"narrative", "#8c6d46", "near-identical text"},
-    {"statement", "#e07a1f", "statements"},    {"", "#8f9cb0", "other"},
+    {"statement", "#e07a1f", "statements"},    {"mention", "#c05299", "mentions"},
+    {"like", "#b5b82c", "likes"},              {"thread", "#1f6f78", "threads"},
+    {"", "#8f9cb0", "other"},
 };
 #define N_BEHAVIOURS (sizeof BEHAVIOURS / sizeof BEHAVIOURS[0])
 

@@ -142,6 +142,7 @@ int ch_store_open_read(const char *path, sqlite3 **db, ch_store_info *info, char
         info->has_evidence_typed = info->has_evidence && has_column(d, "evidence", "t_a") &&
                                    has_column(d, "evidence", "platform_a");
         info->has_match_platform = has_column(d, "matches", "platform");
+        info->has_timeline = has_table(d, "timeline");
         info->has_alerts = has_table(d, "alerts");
     }
     *db = d;

@@ -391,6 +391,33 @@ chorus_err chorus_results_matches(chorus_results *r, const chorus_query *q, chor
     return run(r, st, match_row, (void *)fn, ctx, false, "match");
 }
 
+static int timeline_row(sqlite3_stmt *st, void *fn, void *ctx)
+{
+    chorus_timeline t = {col_i64(st, 0), col_i64(st, 1), col_i64(st, 2),
+                         sqlite3_column_double(st, 3), sqlite3_column_double(st, 4),
+                         sqlite3_column_int(st, 5) != 0};
+    return ((chorus_timeline_fn)fn)(ctx, &t);
+}
+
+chorus_err chorus_results_timeline(chorus_results *r, const chorus_query *q, bool spikes_only,
+                                   chorus_timeline_fn fn, void *ctx)
+{
+    if (!r || !q || !fn)
+        return CHORUS_EUSAGE;
+    chorus_err e = check_filters(r, q, 0, "timeline");
+    if (e || !r->info.has_timeline)
+        return e;   /* a file before schema 2 has no timeline */
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT hour_start, events, accounts, coordination, robust_z, spike FROM timeline "
+             "WHERE %s ORDER BY hour_start LIMIT :limit OFFSET :offset",
+             spikes_only ? "spike = 1" : "1");
+    sqlite3_stmt *st;
+    if ((e = prepare(r, q, sql, &st)))
+        return e;
+    return run(r, st, timeline_row, (void *)fn, ctx, false, "timeline");
+}
+
 static int statement_row(sqlite3_stmt *st, void *fn, void *ctx)
 {
     const char *text = col_text(st, 3);

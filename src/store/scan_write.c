@@ -128,6 +128,17 @@ static int write_run(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     run_f64(s, &rc, "param.min_weight", net->min_weight);
     run_str(s, &rc, "param.format", m->format ? m->format : "auto");
     run_i64(s, &rc, "param.threads", m->threads);
+    run_str(s, &rc, "param.compat", ch_coact_compat_name(m->compat));
+    if (m->behaviours) {
+        ch_store_behaviours_text(m->behaviours, buf, sizeof buf);
+        run_str(s, &rc, "param.behaviours", buf);
+    }
+    if (m->min_events)
+        run_i64(s, &rc, "param.min_events", m->min_events);
+    if (m->fdr > 0)
+        run_f64(s, &rc, "param.fdr", m->fdr);
+    if (m->match_threshold > 0)
+        run_f64(s, &rc, "param.match_threshold", m->match_threshold);
     run_i64(s, &rc, "count.posts", (int64_t)ch_corpus_nposts(c));
     run_i64(s, &rc, "count.accounts", (int64_t)ch_corpus_naccounts(c));
     run_i64(s, &rc, "count.records", (int64_t)st->records);
@@ -277,6 +288,25 @@ static int write_rows(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     return CHORUS_OK;
 }
 
+/* The hourly coordination index (detect/timeline/timeline.h) and its spike count. */
+static int write_timeline(ch_store *s, const ch_corpus *c, const ch_detect_result *r)
+{
+    ch_timeline_row *rows;
+    size_t n;
+    int rc = ch_timeline_build(c, r->net->cluster_of_account, &rows, &n);
+    int64_t spikes = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        spikes += rows[i].spike;
+        rc = ch_store_timeline(s, &rows[i]);
+    }
+    ch_free(rows);
+    if (!rc)
+        rc = ch_store_run_i64(s, "count.timeline_hours", (int64_t)n);
+    if (!rc)
+        rc = ch_store_run_i64(s, "count.timeline_spikes", spikes);
+    return rc;
+}
+
 int ch_store_write_results(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
                            const ch_stmtset *stmts, const ch_detect_result *r, char *err,
                            size_t errlen)
@@ -285,6 +315,8 @@ int ch_store_write_results(ch_store *s, const ch_scan_meta *m, const ch_corpus *
     int rc = write_run(s, m, c, stmts, r);
     if (!rc)
         rc = write_rows(s, m, c, stmts, r);
+    if (!rc)
+        rc = write_timeline(s, c, r);
     if (!rc)
         rc = ch_store_run_f64(s, "time.store", ch_now() - t0);
     if (rc) {

@@ -43,6 +43,13 @@ typedef struct ch_scan_meta {
     double screen_p;              /* param.screen_p: the co-action stage's screening level */
     const char *format;           /* param.format: the format asked for ("auto", "csv", ...) */
     int threads;                  /* param.threads: worker threads, resolved (>= 1) */
+    /* expert controls as asked (docs/coordination.md): param.compat, param.behaviours,
+     * param.min_events, param.fdr (written only when set), param.match_threshold */
+    int compat;                   /* CH_COMPAT_* */
+    uint32_t behaviours;          /* 0: all (the mode's) */
+    uint32_t min_events;          /* 0: the default */
+    double fdr;                   /* 0: the default */
+    double match_threshold;
     double seconds_ingest;        /* time.ingest */
     double seconds_store_posts;   /* time.store_posts: the posts job's time */
     const ch_store_bad_record *bad;   /* ingest_errors rows, in order */

@@ -2,7 +2,7 @@
 -- docs/schema.md, which says what every column holds).
 -- Times are Unix seconds UTC; offsets are UTF-8 byte offsets into the original text, and the
 -- *_char columns the same offsets in characters (Unicode code points).
--- Schema version 2 (PRAGMA user_version). Columns added since version 1 are appended to their
+-- Schema version 3 (PRAGMA user_version). Columns added since version 1 are appended to their
 -- table, so that a reader of version 1 finds its columns where they were.
 PRAGMA foreign_keys = OFF;
 
@@ -132,6 +132,18 @@ CREATE TABLE evidence (
 );
 
 CREATE TABLE ingest_errors (file TEXT, line INTEGER, reason TEXT);
+
+-- Coordination over time (schema 3): one row per UTC hour with posts; coordination is the
+-- share of the hour's posts made by clustered accounts, robust_z its robust z-score over the
+-- hours, spike 1 for the hours where it jumps (src/detect/timeline/timeline.h).
+CREATE TABLE timeline (
+  hour_start INTEGER PRIMARY KEY,
+  events INTEGER,
+  accounts INTEGER,
+  coordination REAL,
+  robust_z REAL,
+  spike INTEGER
+);
 
 -- Alerts of `chorus watch` (docs/watch.md): one row per alert, never rewritten by a refresh
 -- (only `muted` changes, when someone mutes it). kind: new_cluster, cluster_grew,

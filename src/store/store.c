@@ -17,7 +17,7 @@
 #include "store_sql.h"
 
 enum { Q_RUN, Q_STMT, Q_POST, Q_ACCT, Q_CLUSTER, Q_EDGE, Q_EVID, Q_MATCH, Q_NARR, Q_ERR,
-       Q_ALERT, Q_TRACK, Q__N };
+       Q_ALERT, Q_TRACK, Q_TIME, Q__N };
 
 static const char *const sql_insert[Q__N] = {
     "INSERT OR REPLACE INTO run VALUES (?1, ?2)",
@@ -34,6 +34,7 @@ static const char *const sql_insert[Q__N] = {
     "INSERT OR IGNORE INTO alerts (alert_id, created_at, kind, cluster_id, statement_id, summary, evidence)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "INSERT INTO cluster_tracks VALUES (?1, ?2, ?3)",
+    "INSERT INTO timeline VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
 struct ch_store {
@@ -564,6 +565,18 @@ int ch_store_narrative(ch_store *s, const ch_narrative_row *r)
     return step(s, q);
 }
 
+int ch_store_timeline(ch_store *s, const ch_timeline_row *r)
+{
+    sqlite3_stmt *q = s->q[Q_TIME];
+    sqlite3_bind_int64(q, 1, r->hour_start);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)r->events);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)r->accounts);
+    sqlite3_bind_double(q, 4, r->coordination);
+    sqlite3_bind_double(q, 5, r->robust_z);
+    sqlite3_bind_int(q, 6, r->spike);
+    return step(s, q);
+}
+
 int ch_store_ingest_error(ch_store *s, const char *file, uint64_t line, const char *reason)
 {
     sqlite3_stmt *q = s->q[Q_ERR];
@@ -578,7 +591,7 @@ int ch_store_ingest_error(ch_store *s, const char *file, uint64_t line, const ch
 /* The tables a refresh replaces; alerts accumulate and are not among them. */
 static const char *const live_tables[] = {
     "run", "statements", "posts", "accounts", "clusters", "edges", "matches", "narratives",
-    "evidence", "ingest_errors", "cluster_tracks",
+    "evidence", "ingest_errors", "cluster_tracks", "timeline",
 };
 #define N_LIVE_TABLES (sizeof live_tables / sizeof live_tables[0])
 

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "core/post.h"
+#include "detect/timeline/timeline.h"
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -32,7 +33,7 @@
  * versions before the stamp (schema 0, recognised by their run table). docs/schema.md says what
  * changed in each version; bump CH_STORE_SCHEMA with every change of schema.sql. */
 #define CH_STORE_APPLICATION_ID 0x43485253
-#define CH_STORE_SCHEMA 2
+#define CH_STORE_SCHEMA 3
 #define CH_STORE_SCHEMA_MIN_READ 0
 
 typedef struct ch_store ch_store;
@@ -145,6 +146,9 @@ int ch_store_narrative(ch_store *s, const ch_narrative_row *r);
 
 int ch_store_ingest_error(ch_store *s, const char *file, uint64_t line, const char *reason);
 
+/* One hour of the coordination timeline (detect/timeline/timeline.h; schema 3). */
+int ch_store_timeline(ch_store *s, const ch_timeline_row *r);
+
 /* ---- the live database of `chorus watch` -------------------------------------------------- */
 
 /*
@@ -210,6 +214,7 @@ typedef struct ch_store_info {
     bool has_evidence_typed;      /* evidence.object_type, t_a, t_b, gap, platform_a/b
                                      (schema 2) */
     bool has_match_platform;      /* matches.platform and the *_char offsets (schema 2) */
+    bool has_timeline;            /* the timeline table (schema 3) */
     bool has_alerts;              /* the alerts table (schema 2) */
 } ch_store_info;
 

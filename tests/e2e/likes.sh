@@ -2,9 +2,11 @@
 # End-to-end: likes (kind "like": an engagement with a post, no text of its own) go through
 # every stage of `chorus scan` without changing what the other posts show. A generated
 # scenario is scanned as is and with a like added for every repost (same post liked by the
-# same account a minute later, half of them carrying the liked text as some exports do):
-# narratives, matches, co-action edges, evidence and clusters are the same; the likes are in
-# the posts table, in no narrative, in no match and in no evidence.
+# same account a minute later, half of them carrying the liked text as some exports do).
+# Without the like behaviour (--behaviours without like): narratives, matches, co-action
+# edges, evidence and clusters are the same; the likes are in the posts table, in no
+# narrative, in no match and in no evidence. With every behaviour, the likes are co-like
+# events: like edges appear, and likes are evidence of like edges only.
 . "$(dirname "$0")/lib.sh"
 
 "$SYNTH" --seed 5 --posts 8000 --format chorus -o "$TMP/s" >/dev/null || bad "synth failed"
@@ -30,7 +32,8 @@ check "likes were added" test "$nlikes" -gt 100
 
 "$CHORUS" scan "$TMP/s/posts.chorus.jsonl" -s "$TMP/s/statements.jsonl" -o "$TMP/a.db" --quiet
 eq "scan without likes exit" $? 0
-"$CHORUS" scan "$TMP/likes.jsonl" -s "$TMP/s/statements.jsonl" -o "$TMP/b.db" --quiet
+"$CHORUS" scan "$TMP/likes.jsonl" -s "$TMP/s/statements.jsonl" -o "$TMP/b.db" --quiet \
+  --behaviours repost,reply,quote,link,hashtag,narrative,statement,thread
 eq "scan with likes exit" $? 0
 q() { sqlite3 "$1" "$2"; }
 eq "likes in the posts table" "$(q "$TMP/b.db" "SELECT count(*) FROM posts WHERE kind='like'")" "$nlikes"
@@ -51,6 +54,13 @@ same edges '*'
 same evidence '*'
 same clusters '*'
 same narratives '*'
+"$CHORUS" scan "$TMP/likes.jsonl" -s "$TMP/s/statements.jsonl" -o "$TMP/c.db" --quiet
+eq "scan with likes, every behaviour, exit" $? 0
+check "co-like edges" test "$(q "$TMP/c.db" "SELECT count(*) FROM edges WHERE behaviour = 'like'")" -gt 0
+eq "likes are evidence of like edges only" \
+   "$(q "$TMP/c.db" "SELECT count(*) FROM evidence WHERE (post_a LIKE 'like-%' OR post_b LIKE 'like-%') AND behaviour != 'like'")" 0
+eq "like evidence is likes" \
+   "$(q "$TMP/c.db" "SELECT count(*) FROM evidence WHERE behaviour = 'like' AND (post_a NOT LIKE 'like-%' OR post_b NOT LIKE 'like-%')")" 0
 eq "narrative of every other post unchanged" \
    "$(q "$TMP/a.db" "SELECT post_id, narrative_id FROM posts" | sort | md5sum)" \
    "$(q "$TMP/b.db" "SELECT post_id, narrative_id FROM posts WHERE kind != 'like'" | sort | md5sum)"

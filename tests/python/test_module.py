@@ -58,7 +58,7 @@ def write(name, lines):
 
 class Scan(unittest.TestCase):
     def test_tables(self):
-        self.assertEqual(RES.schema, 2)
+        self.assertEqual(RES.schema, 3)
         self.assertGreater(len(RES.clusters), 0)
         self.assertTrue((RES.clusters.score.diff().dropna() <= 0).all(), "strongest first")
         a = RES.accounts

@@ -101,7 +101,8 @@ static void test_options(void **state)
     /* a bad value names the key first and keeps the old value */
     assert_int_equal(chorus_scan_set(s, "window", "-5"), CHORUS_EUSAGE);
     assert_string_equal(chorus_scan_error(s)->message,
-                        "window takes 'auto' or seconds between 1 and 2592000, not '-5'");
+                        "window takes 'auto', seconds between 1 and 2592000, or entries "
+                        "BEHAVIOUR=SECONDS separated by commas (repost=60,link=600), not '-5'");
     assert_int_equal(chorus_scan_set(s, "threads", "many"), CHORUS_EUSAGE);
     assert_non_null(strstr(chorus_scan_error(s)->message, "threads takes"));
     assert_int_equal(chorus_scan_set(s, "threshold", "0"), CHORUS_EUSAGE);
@@ -115,6 +116,31 @@ static void test_options(void **state)
     assert_non_null(strstr(chorus_scan_error(s)->message, "unknown option 'windw'"));
     assert_non_null(strstr(chorus_scan_error(s)->message, "window"));
     assert_int_equal(chorus_scan_set(s, NULL, "1"), CHORUS_EUSAGE);
+    /* expert controls */
+    assert_int_equal(chorus_scan_set(s, "window", "repost=60, link=600"), CHORUS_OK);
+    assert_int_equal(chorus_scan_set(s, "window", "60,Thread=3600"), CHORUS_OK);
+    assert_int_equal(chorus_scan_set(s, "window", "auto,like=30"), CHORUS_OK);
+    assert_int_equal(chorus_scan_set(s, "window", "repost=0"), CHORUS_EUSAGE);
+    assert_int_equal(chorus_scan_set(s, "window", "repost=60,"), CHORUS_EUSAGE);
+    assert_int_equal(chorus_scan_set(s, "window", "retweet=60"), CHORUS_EUSAGE);
+    assert_non_null(strstr(chorus_scan_error(s)->message, "unknown behaviour 'retweet'"));
+    assert_non_null(strstr(chorus_scan_error(s)->message, "thread"));   /* lists them */
+    assert_int_equal(chorus_scan_set(s, "behaviours", "repost,link"), CHORUS_OK);
+    assert_int_equal(chorus_scan_set(s, "behaviours", "all"), CHORUS_OK);
+    assert_int_equal(chorus_scan_set(s, "behaviours", "repost,,link"), CHORUS_EUSAGE);
+    assert_int_equal(chorus_scan_set(s, "behaviours", ""), CHORUS_EUSAGE);
+    assert_int_equal(chorus_scan_set(s, "min_events", "3"), CHORUS_OK);
+    assert_int_equal(chorus_scan_set(s, "min_events", "0"), CHORUS_EUSAGE);
+    assert_int_equal(chorus_scan_set(s, "min_events", "auto"), CHORUS_OK);
+    assert_int_equal(chorus_scan_set(s, "fdr", "0.05"), CHORUS_OK);
+    assert_int_equal(chorus_scan_set(s, "fdr", "0"), CHORUS_EUSAGE);
+    assert_int_equal(chorus_scan_set(s, "fdr", "nan"), CHORUS_EUSAGE);
+    assert_int_equal(chorus_scan_set(s, "compat", "CooRTweet"), CHORUS_OK);
+    assert_int_equal(chorus_scan_set(s, "compat", "cnt"), CHORUS_OK);
+    assert_int_equal(chorus_scan_set(s, "compat", "none"), CHORUS_OK);
+    assert_int_equal(chorus_scan_set(s, "compat", "purisa"), CHORUS_EUSAGE);
+    assert_int_equal(chorus_scan_set(s, "similarity", "0.9"), CHORUS_OK);
+    assert_int_equal(chorus_scan_set(s, "similarity", "1.1"), CHORUS_EUSAGE);
     /* a good call clears the last error */
     assert_int_equal(chorus_scan_set(s, "window", "3600"), CHORUS_OK);
     assert_int_equal(chorus_scan_error(s)->code, CHORUS_OK);
@@ -459,7 +485,7 @@ static void test_scan_and_results(void **state)
     chorus_error err;
     assert_int_equal(chorus_results_open(db, &r, &err), CHORUS_OK);
     assert_int_equal(err.code, CHORUS_OK);
-    assert_int_equal(chorus_results_schema(r), 2);
+    assert_int_equal(chorus_results_schema(r), 3);
     int nrun = 0;
     assert_int_equal(chorus_results_run(r, run_kv, &nrun), CHORUS_OK);
     assert_true(nrun > 20);

@@ -4,7 +4,7 @@
  * stage) and on a ring that must, the two looks of window auto, screening and its cap, thread
  * independence, allocation failures, the window estimate, and the CooRTweet reference
  * (co-repost pairs equal to an all-pairs implementation); the objects of the evidence (named
- * once, stable keys across corpora, platform-scoped post ids, likes counted nowhere) and the
+ * once, stable keys across corpora, platform-scoped post ids, likes no reposts) and the
  * network counting them. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -893,7 +893,7 @@ static ch_corpus *objects_corpus(int noise)
     addp(c, (P){"n2", "B", T0 + 5001, CH_KIND_POST, .urls = {0}});
     /* the same post id on another platform is another post: no co-repost with A or B */
     addp(c, (P){"o1D", "D", T0 + 2, CH_KIND_REPOST, "orig1", .urls = {0}, .platform = "bluesky"});
-    /* likes of the same post are no repost (and no behaviour counts them yet) */
+    /* likes of the same post are no repost */
     addp(c, (P){"k1", "E", T0 + 3, CH_KIND_LIKE, "orig1", .urls = {0}});
     addp(c, (P){"k2", "F", T0 + 4, CH_KIND_LIKE, "orig1", .urls = {0}});
     return c;
@@ -911,6 +911,8 @@ static ch_coact_result *objects_run(const ch_corpus *c, int noise, uint32_t *nar
     ch_coact_opts o = opts(60, 0);
     o.screen_p = 1;        /* every pair with an object is an edge */
     o.min_objects = 1;
+    /* co-like and co-thread have their own tests (test_coact_behaviours.c) */
+    o.behaviours = ((1u << CH_B__COUNT) - 1) & ~(1u << CH_B_LIKE | 1u << CH_B_THREAD);
     o.min_units = 1;
     o.narrative_of_post = narr;
     o.statement_of_post = stmt;

@@ -299,7 +299,7 @@ static void test_schema2_rows(void **state)
 
     sqlite3 *db;
     assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    assert_int_equal(count(db, "PRAGMA user_version"), 2);
+    assert_int_equal(count(db, "PRAGMA user_version"), 3);
     /* the entity lists are valid JSON that reads back as written */
     assert_int_equal(count(db, "SELECT json_valid(urls) AND json_valid(hashtags) AND "
                                "json_valid(mentions) FROM posts WHERE post_id = 'p1'"), 1);

@@ -67,6 +67,9 @@ void ch_coact_opts_default(ch_coact_opts *o)
     o->threads = 0;
     o->behaviours = 0;
     o->max_table_bytes = DEFAULT_TABLE_BYTES;
+    o->compat = CH_COMPAT_NONE;
+    o->compat_min = 2;
+    o->compat_similarity = CH_COACT_CNT_SIMILARITY;
     o->max_evidence = CH_COACT_MAX_EVIDENCE;
 }
 
@@ -236,20 +239,27 @@ static int64_t set_windows(run *r)
             r->b[b].window = r->b[b].wlong = r->o.window;
             r->b[b].looks = 1;
         }
-        return r->o.window;
-    }
-    int64_t pooled = pooled_window(r);
-    for (int b = 0; b < CH_B__COUNT; b++) {
-        bstate *bs = &r->b[b];
-        int64_t w = ch_gap_hist_window(bs->hist, NULL);
-        bs->window = bs->wlong = w ? w : pooled;
-        bs->looks = 1;
-        if (r->o.long_window[b] > bs->window) {
-            bs->wlong = r->o.long_window[b];
-            bs->looks = 2;
+    } else {
+        int64_t pooled = pooled_window(r);
+        for (int b = 0; b < CH_B__COUNT; b++) {
+            bstate *bs = &r->b[b];
+            int64_t w = ch_gap_hist_window(bs->hist, NULL);
+            bs->window = bs->wlong = w ? w : pooled;
+            bs->looks = 1;
+            if (r->o.long_window[b] > bs->window) {
+                bs->wlong = r->o.long_window[b];
+                bs->looks = 2;
+            }
         }
     }
-    return pooled;
+    /* a behaviour's own window is fixed: one look */
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        if (r->o.window_of[b] > 0) {
+            r->b[b].window = r->b[b].wlong = r->o.window_of[b];
+            r->b[b].looks = 1;
+        }
+    }
+    return r->o.window > 0 ? r->o.window : pooled_window(r);
 }
 
 /* ---- phase 4: statistics for the null model and the partitioning ------------------------ */
@@ -858,11 +868,37 @@ static int run_front(run *r, bool windows_only)
         return CHORUS_OK;
     if ((rc = ch_parallel_for(r->threads, CH_B__COUNT, stats_task, r)))
         return rc;
+    if (r->o.compat) {
+        /* The peer tools have no crowd or audience objects: the evidence sweep (which needs
+         * the occasions the statistics numbered) passes over every object. */
+        for (int b = 0; b < CH_B__COUNT; b++) {
+            ch_free(r->b[b].crowd);
+            r->b[b].crowd = NULL;
+            r->b[b].ncrowd = 0;
+        }
+        return CHORUS_OK;
+    }
     if ((r->keep_min >= 2 || r->keep_min_units >= 2) && (rc = prefilter(r)))
         return rc;
     if ((rc = make_tasks(r)))
         return rc;
     return ch_parallel_for(r->threads, r->ntasks, pair_task, r);
+}
+
+uint32_t ch_coact_compat_behaviours(int compat)
+{
+    switch (compat) {
+    case CH_COMPAT_COORTWEET: return 1u << CH_B_REPOST | 1u << CH_B_LINK;
+    case CH_COMPAT_CNT:
+        return 1u << CH_B_REPOST | 1u << CH_B_REPLY | 1u << CH_B_LINK | 1u << CH_B_NARRATIVE;
+    default: return (1u << CH_B__COUNT) - 1;
+    }
+}
+
+const char *ch_coact_compat_name(int compat)
+{
+    static const char *const names[] = {"none", "coortweet", "cnt"};
+    return compat >= 0 && compat <= CH_COMPAT_CNT ? names[compat] : "?";
 }
 
 static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
@@ -878,8 +914,26 @@ static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
         r->o.min_units = 1;
     if (!(r->o.alpha > 0 && r->o.alpha <= 1) || !(r->o.screen_p >= 0 && r->o.screen_p <= 1))
         return CHORUS_EUSAGE;
-    r->mask = o->behaviours ? o->behaviours & ((1u << CH_B__COUNT) - 1)
-                            : (1u << CH_B__COUNT) - 1;
+    if (r->o.compat > CH_COMPAT_CNT || !(r->o.compat_similarity > 0) ||
+        !(r->o.compat_similarity <= 1))
+        return CHORUS_EUSAGE;
+    for (int b = 0; b < CH_B__COUNT; b++)
+        if (r->o.window_of[b] < 0)
+            return CHORUS_EUSAGE;
+    if (r->o.compat) {
+        /* the peer tools: every pair within the window, a fixed window */
+        r->o.max_pairs_per_event = 0;
+        r->o.max_object_actors = 0;
+        if (r->o.window <= 0)
+            r->o.window = r->o.compat == CH_COMPAT_COORTWEET ? CH_COACT_COORTWEET_WINDOW
+                                                              : CH_COACT_CNT_WINDOW;
+        if (r->o.compat_min == 0)
+            r->o.compat_min = 1;
+    }
+    const uint32_t all = (1u << CH_B__COUNT) - 1;
+    r->mask = o->behaviours ? o->behaviours & all
+              : r->o.compat  ? ch_coact_compat_behaviours(r->o.compat)
+                             : all;
     r->count_mask = r->mask;
     if (ch_corpus_naccounts(c) > UINT32_MAX - 1 || ch_corpus_nposts(c) > UINT32_MAX - 1)
         return CHORUS_ELIMIT;
@@ -1220,6 +1274,99 @@ static int evidence(run *r, ch_coact_result *res)
     return name_objects(r, res);
 }
 
+/* ---- compatibility modes ----------------------------------------------------------------- */
+
+/* The edges of a peer tool (coact_compat.c) in place of the test, then the evidence as for
+ * the test's edges (the sweep finds every pair: no rank bound, no crowd objects), with the
+ * co-similarity evidence merged in. */
+static int compat(run *r, ch_coact_result *res)
+{
+    const ch_evset *es[CH_B__COUNT];
+    int64_t win[CH_B__COUNT];
+    for (int b = 0; b < CH_B__COUNT; b++) {
+        es[b] = (r->mask & (1u << b)) ? &r->b[b].es : NULL;
+        win[b] = r->b[b].window;
+    }
+    ch_compat_out co;
+    int rc = ch_coact_compat_run(r->c, &r->o, r->mask, es, win, &co);
+    if (rc)
+        return rc;
+    for (int b = 0; b < CH_B__COUNT; b++)
+        res->pairs_generated[b] = co.pairs_generated[b];
+    if (r->o.compat == CH_COMPAT_CNT && (r->mask & (1u << CH_B_NARRATIVE)))
+        res->events[CH_B_NARRATIVE] = co.events_similarity;
+    res->edges = co.edges;
+    res->n_edges = co.n_edges;
+    res->family = 0;
+    for (size_t i = 0; i < res->n_edges; i++) {
+        res->edges_by[res->edges[i].behaviour]++;
+        res->candidates[res->edges[i].behaviour]++;
+    }
+    if ((rc = evidence(r, res)))
+        goto out;
+    if (co.n_sim) {
+        /* one object per co-similarity row: the earlier post's text is the "object" */
+        size_t n = res->n_shared + co.n_sim, cap = res->n_shared_obj;
+        ch_shared *all = ch_malloc(n * sizeof *all);
+        if (!all) {
+            rc = CHORUS_ENOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < co.n_sim; i++) {
+            ch_shared *sh = &co.sim[i];
+            if (res->n_shared_obj == cap &&
+                ch_grow((void **)&res->shared_obj, &cap, res->n_shared_obj + 1,
+                        sizeof *res->shared_obj)) {
+                ch_free(all);
+                rc = CHORUS_ENOMEM;
+                goto out;
+            }
+            const ch_post *pa = ch_corpus_post(r->c, sh->post_a);
+            char *t = ch_arena_alloc(&res->text, 24 + ch_pool_len(ch_corpus_pool(r->c), pa->id), 1);
+            if (!t) {
+                ch_free(all);
+                rc = CHORUS_ENOMEM;
+                goto out;
+            }
+            strcpy(t, "text similar to post ");
+            strcat(t, ch_pool_str(ch_corpus_pool(r->c), pa->id));
+            res->shared_obj[res->n_shared_obj] = (ch_object){
+                .key = sh->post_a, .behaviour = CH_B_NARRATIVE, .type = CH_OBJ_NARRATIVE,
+                .text = t};
+            sh->object = (uint32_t)res->n_shared_obj++;
+        }
+        /* merge: both parts are sorted by edge, and hold different edges; the co-similarity
+         * rows are complete evidence too (at most CH_SHARED_PER_EDGE per edge) */
+        size_t i = 0, j = 0, k = 0;
+        while (i < res->n_shared || j < co.n_sim)
+            all[k++] = j == co.n_sim || (i < res->n_shared && res->shared[i].edge < co.sim[j].edge)
+                           ? res->shared[i++]
+                           : co.sim[j++];
+        const size_t nev = res->n_evidence + co.n_sim;
+        ch_shared *ev = ch_malloc(nev * sizeof *ev);
+        if (!ev) {
+            ch_free(all);
+            rc = CHORUS_ENOMEM;
+            goto out;
+        }
+        i = j = k = 0;
+        while (i < res->n_evidence || j < co.n_sim)
+            ev[k++] = j == co.n_sim ||
+                              (i < res->n_evidence && res->evidence[i].edge < co.sim[j].edge)
+                          ? res->evidence[i++]
+                          : co.sim[j++];
+        ch_free(res->shared);
+        res->shared = all;
+        res->n_shared = n;
+        ch_free(res->evidence);
+        res->evidence = ev;
+        res->n_evidence = nev;
+    }
+out:
+    ch_free(co.sim);
+    return rc;
+}
+
 /* ---- public entry points ----------------------------------------------------------------- */
 
 int ch_coact_run(const ch_corpus *c, const ch_coact_opts *o, ch_coact_result **out)
@@ -1246,6 +1393,10 @@ int ch_coact_run(const ch_corpus *c, const ch_coact_opts *o, ch_coact_result **o
         res->objects[b] = r.b[b].es.nobj;
         res->objects_capped[b] = r.b[b].capped;
         res->objects_crowd[b] = r.b[b].ncrowd;
+    }
+    if (r.o.compat) {
+        rc = compat(&r, res);
+        goto out;
     }
     for (size_t i = 0; i < r.ntasks; i++) {
         const ptask *t = &r.tasks[i];

@@ -15,9 +15,13 @@
  *              replied-to account), by handle on the post's platform
  *   narrative  a near-duplicate narrative id (from neardup; optional input)
  *   statement  a parroted statement id (from parrot; optional input)
+ *   like       the liked post (ids as for repost)
+ *   thread     the root post of the thread a reply is in, for a reply whose parent is not
+ *              the root (a reply to the root is a co-reply on it already)
  * Reposts take part in the repost behaviour only: their URLs, hashtags and text are the
  * original's, and counting them again would double every co-repost. Likes (CH_KIND_LIKE) take
- * part in none: they have no text of their own, and no behaviour counts them yet.
+ * part in like only: they have no text of their own. A Telegram forward is a repost (its
+ * object reads "forwarded message ID").
  * The stage hands out each shared object's identity once: every evidence row points to a
  * ch_object (type, stable key, readable text) named when the evidence is collected, so the
  * network and the results store count and describe objects without re-deriving them.
@@ -130,11 +134,61 @@ typedef struct ch_coact_opts {
      * to name statement objects; only read during the call. */
     const char *const *statement_ids;
     size_t n_statements;
-    uint32_t behaviours;     /* bit (1u << b) selects behaviour b; 0 = all */
+    uint32_t behaviours;     /* bit (1u << b) selects behaviour b; 0 = all (under compat: the
+                                peer tool's networks, ch_coact_compat_behaviours) */
     size_t max_table_bytes;  /* bound on one candidate-pair table (default 256 MiB) */
     size_t max_evidence;     /* rows of complete evidence at most (default
                                 CH_COACT_MAX_EVIDENCE); 0 = the default. See ch_coact_result */
+    /* Expert control (docs/coordination.md §10): */
+    int64_t window_of[CH_B__COUNT]; /* > 0: behaviour b's window, fixed (one look), whatever
+                                `window` says; 0 (default): as `window` says */
+    uint8_t compat;          /* CH_COMPAT_*: reproduce a peer tool's network instead of
+                                testing pairs (default CH_COMPAT_NONE) */
+    uint32_t compat_min;     /* CooRTweet's min_participation, CNT's min_edge_weight (default
+                                2; 0 counts as 1) */
+    double compat_similarity; /* CNT co-similarity: Jaccard threshold (default 0.8) */
 } ch_coact_opts;
+
+/*
+ * Compatibility modes (ch_coact_opts.compat): the edges of a peer tool's network, computed
+ * from the same events, instead of the null model and the significance test. docs/
+ * coordination.md §11 states exactly what is reproduced. In both modes pairs are generated
+ * without the rank bound and without the crowd-object limit, links are the URLs as written
+ * (no canonical form) and reposts known only by "RT @handle: text" are not events; an edge's
+ * pvalue and expected are NAN (no test), weight is the tool's edge weight, window its window.
+ *
+ *   CH_COMPAT_COORTWEET  CooRTweet 2.1.3 detect_groups(time_window, min_participation) +
+ *       generate_coordinated_network(): per behaviour, accounts with fewer than
+ *       min_participation events take no part; two events on one object by different
+ *       accounts at most `window` seconds apart (|dt| <= window) co-act; an account
+ *       "participates" when at least min_participation of its posts co-act with someone; a
+ *       pair is an edge when it co-acted at least once and one of its two accounts
+ *       participates; weight = co-acting event pairs. Window default 10 s; behaviours
+ *       repost and link (its retweet and URL objects).
+ *   CH_COMPAT_CNT  the Coordination Network Toolkit: per behaviour, the directed weight a -> b
+ *       is the number of a's posts with a post of b on the same object within the window; a
+ *       pair is an edge when either direction reaches min_edge_weight; weight = the larger of
+ *       the two. The narrative behaviour is CNT's co_similar_tweet instead: two posts (not
+ *       reposts) within the window whose word sets have a Jaccard similarity >=
+ *       compat_similarity. Window default 1 s (the toolkit's command line default; its users
+ *       pass --time_window); behaviours repost, reply, link, narrative. Self-loops (an
+ *       account with itself), which the toolkit computes and leaves out of its exports by
+ *       default, are not edges.
+ */
+#define CH_COMPAT_NONE 0
+#define CH_COMPAT_COORTWEET 1
+#define CH_COMPAT_CNT 2
+#define CH_COACT_COORTWEET_WINDOW 10
+#define CH_COACT_CNT_WINDOW 1
+#define CH_COACT_CNT_SIMILARITY 0.8
+/* Bound on the co-acting pairs (or compared post pairs, for co-similarity) a compatibility
+ * mode holds: beyond it ch_coact_run returns CHORUS_ELIMIT (a shorter window helps). */
+#define CH_COACT_COMPAT_MAX_PAIRS ((size_t)1 << 26)
+
+/* The behaviours a compatibility mode runs when ch_coact_opts.behaviours is 0. */
+uint32_t ch_coact_compat_behaviours(int compat);
+/* "none", "coortweet", "cnt"; "?" out of range. */
+const char *ch_coact_compat_name(int compat);
 
 void ch_coact_opts_default(ch_coact_opts *o);
 

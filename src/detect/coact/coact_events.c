@@ -220,6 +220,7 @@ typedef struct xctx {
     kmap seen, count;     /* distinct accounts per tag and mention key */
     char *buf;            /* canonical URL scratch */
     size_t bufcap;
+    bool raw_urls;        /* compatibility modes: URLs as written */
 } xctx;
 
 static int canon(xctx *x, ch_sid sid, size_t *len)
@@ -239,9 +240,18 @@ static int canon(xctx *x, ch_sid sid, size_t *len)
     return CHORUS_OK;
 }
 
+/* The key of a URL as written (the compatibility modes: the peer tools compare URL text). */
+static uint64_t raw_url_key(const ch_pool *pool, ch_sid sid)
+{
+    const size_t n = ch_pool_len(pool, sid);
+    return n ? XXH3_64bits(ch_pool_str(pool, sid), n) | KEY_HASHED : 1;
+}
+
 static int url_key(xctx *x, ch_sid sid, uint64_t *out)
 {
-    if (!x->url_key[sid]) {
+    if (!x->url_key[sid] && x->raw_urls) {
+        x->url_key[sid] = raw_url_key(x->pool, sid);
+    } else if (!x->url_key[sid]) {
         size_t len;
         int rc = canon(x, sid, &len);
         if (rc)
@@ -257,7 +267,7 @@ static int url_key(xctx *x, ch_sid sid, uint64_t *out)
 static int is_quoted_permalink(xctx *x, const ch_post *p, ch_sid sid, bool *yes)
 {
     *yes = false;
-    if (p->kind != CH_KIND_QUOTE || !p->ref_id)
+    if (p->kind != CH_KIND_QUOTE || !p->ref_id || x->raw_urls)
         return CHORUS_OK;
     size_t len;
     int rc = canon(x, sid, &len);
@@ -471,7 +481,10 @@ int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
                      ch_evraw raw[CH_B__COUNT])
 {
     int rc = CHORUS_OK;
-    xctx x = {.c = c, .pool = ch_corpus_pool(c)};
+    xctx x = {.c = c, .pool = ch_corpus_pool(c), .raw_urls = o->compat != CH_COMPAT_NONE};
+    /* CNT's co-similarity replaces the narrative behaviour (coact_compat.c): no events */
+    if (o->compat == CH_COMPAT_CNT)
+        mask &= ~(1u << CH_B_NARRATIVE);
     ch_normbuf_init(&x.nb);
     size_t nsid = (size_t)ch_pool_count(x.pool) + 1;
     const size_t np = ch_corpus_nposts(c);
@@ -494,7 +507,8 @@ int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
         if (repost && (mask & (1u << CH_B_REPOST))) {
             uint64_t key = p->ref_id ? id_key(c, p->account, p->ref_id) : 0;
             uint64_t src = source_key(&x, p);
-            if (!key && (rc = ch_coact_rt_key(c, p, &x.nb, &key)))
+            /* the peer tools know a repost by the original's id only */
+            if (!key && !x.raw_urls && (rc = ch_coact_rt_key(c, p, &x.nb, &key)))
                 goto out;
             if (!src)
                 src = rt_source(&x, p);
@@ -509,8 +523,22 @@ int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
             (rc = push(&raw[CH_B_QUOTE], id_key(c, p->account, p->ref_id), source_key(&x, p), p,
                        pi)))
             goto out;
+        /* Co-like: the liked post, as for reposts (the liked posts of one author are one
+         * source). */
+        if (p->kind == CH_KIND_LIKE && p->ref_id && (mask & (1u << CH_B_LIKE)) &&
+            (rc = push(&raw[CH_B_LIKE], id_key(c, p->account, p->ref_id), source_key(&x, p), p,
+                       pi)))
+            goto out;
+        /* Co-commenting in a thread: a reply inside the thread (its parent is not the root)
+         * acts on the root. A reply to the root itself is a co-reply on the root already;
+         * counting it here too would count one act twice. The root's author is not known
+         * here, so a thread is its own source. */
+        if (p->kind == CH_KIND_REPLY && p->root_id && p->root_id != p->ref_id &&
+            (mask & (1u << CH_B_THREAD)) &&
+            (rc = push(&raw[CH_B_THREAD], id_key(c, p->account, p->root_id), 0, p, pi)))
+            goto out;
         /* A like has no text, links, tags or mentions of its own (the liked post's are not its
-         * author's words); no behaviour counts likes yet. */
+         * author's words). */
         if (repost || p->kind == CH_KIND_LIKE)
             continue;
         if (x.url_key && p->n_urls) {
@@ -617,6 +645,17 @@ static const char *url_text(const ch_pool *pool, const ch_post *p, uint64_t key,
     return "";
 }
 
+/* The URL of post p, as written, whose key (raw_url_key) is `key`, in the arena. */
+static const char *raw_url_text(const ch_pool *pool, const ch_post *p, uint64_t key,
+                                ch_arena *a)
+{
+    for (size_t k = 0; k < p->n_urls; k++)
+        if (raw_url_key(pool, p->urls[k]) == key)
+            return ch_arena_strndup(a, ch_pool_str(pool, p->urls[k]),
+                                    ch_pool_len(pool, p->urls[k]));
+    return "";
+}
+
 /* "#tag" as post p wrote the tag whose key is `key`, in the arena; NULL when out of memory, ""
  * when none matches (cannot happen for a key extracted from p). */
 static const char *tag_text(const ch_pool *pool, const ch_post *p, uint64_t key, ch_arena *a,
@@ -672,16 +711,31 @@ int ch_coact_name_object(const ch_corpus *c, const ch_coact_opts *o, ch_behaviou
     const char *text = NULL;
     *out = (ch_object){.key = evkey, .behaviour = (uint8_t)b};
     switch (b) {
+    case CH_B_THREAD: {
+        /* the thread's root post */
+        const char *id = ch_pool_str(pool, p->root_id);
+        const size_t n = ch_pool_len(pool, p->root_id);
+        out->type = CH_OBJ_POST;
+        out->key = XXH3_64bits_withSeed(id, n, platform_seed(c, p->account));
+        text = cat(arena, "thread of post ", id, n);
+        break;
+    }
     case CH_B_REPOST:
     case CH_B_REPLY:
     case CH_B_QUOTE:
+    case CH_B_LIKE:
         if (!(evkey & KEY_HASHED)) {
             /* a post id: keyed by its platform's name and the id text, not by pool ids */
             const char *id = ch_pool_str(pool, p->ref_id);
             const size_t n = ch_pool_len(pool, p->ref_id);
             out->type = CH_OBJ_POST;
             out->key = XXH3_64bits_withSeed(id, n, platform_seed(c, p->account));
-            text = cat(arena, "post ", id, n);
+            /* Telegram calls a repost a forward, and its posts messages ("<channel>/<msg>") */
+            const bool telegram =
+                b == CH_B_REPOST &&
+                !strcmp(ch_corpus_platform_name(c, ch_corpus_account(c, p->account)->platform),
+                        "telegram");
+            text = cat(arena, telegram ? "forwarded message " : "post ", id, n);
         } else {
             /* "RT @handle: text": the original's author as the export names it */
             size_t h0, h1, body;
@@ -698,7 +752,8 @@ int ch_coact_name_object(const ch_corpus *c, const ch_coact_opts *o, ch_behaviou
         break;
     case CH_B_LINK:
         out->type = CH_OBJ_URL;
-        text = url_text(pool, p, evkey, arena);
+        text = o->compat != CH_COMPAT_NONE ? raw_url_text(pool, p, evkey, arena)
+                                           : url_text(pool, p, evkey, arena);
         break;
     case CH_B_HASHTAG: {
         int rc = CHORUS_OK;

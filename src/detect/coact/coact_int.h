@@ -90,6 +90,25 @@ int64_t ch_gap_hist_window(const double hist[CH_GAP_BINS], double *eta);
 #define CH_WINDOW_FALLBACK 60
 #define CH_WINDOW_MIN_OBJECTS 30
 
+/* coact_compat.c: the edges of a compatibility mode (coact.h) from each selected behaviour's
+ * events grouped by object (es[b], NULL when none) at window[b]; CNT's co-similarity from the
+ * corpus. Edges sorted by (behaviour, a, b); sim holds the evidence of co-similarity edges
+ * (ch_shared with .edge an index into edges and .object 0), sorted by edge. Everything is
+ * owned by the caller (ch_free). Returns 0, CHORUS_ENOMEM, or CHORUS_ELIMIT (more co-acting
+ * pairs than max_table_bytes holds, or too many comparisons). */
+typedef struct ch_compat_out {
+    ch_edge *edges;
+    size_t n_edges;
+    ch_shared *sim;
+    size_t n_sim, cap_sim;
+    uint64_t pairs_generated[CH_B__COUNT];
+    uint64_t events_similarity;   /* posts compared by co-similarity */
+    uint64_t comparisons;         /* post pairs compared by co-similarity */
+} ch_compat_out;
+int ch_coact_compat_run(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
+                        const ch_evset *const es[CH_B__COUNT],
+                        const int64_t window[CH_B__COUNT], ch_compat_out *out);
+
 /* log P(X >= n) for X ~ Poisson(lam); 0 for n == 0, -INFINITY for lam <= 0 < n. */
 double ch_poisson_log_sf(uint64_t n, double lam);
 

@@ -47,9 +47,13 @@ void ch_network_opts_default(ch_network_opts *o)
 const char *ch_network_object_noun(ch_behaviour b)
 {
     static const char *const nouns[CH_B__COUNT] = {
-        "posts", "posts", "posts", "URLs", "hashtags", "narratives", "statements", "accounts",
+        [CH_B_REPOST] = "posts",           [CH_B_REPLY] = "posts",
+        [CH_B_QUOTE] = "posts",            [CH_B_LINK] = "URLs",
+        [CH_B_HASHTAG] = "hashtags",       [CH_B_NARRATIVE] = "narratives",
+        [CH_B_STATEMENT] = "statements",   [CH_B_MENTION] = "accounts",
+        [CH_B_LIKE] = "posts",             [CH_B_THREAD] = "threads",
     };
-    return (unsigned)b < CH_B__COUNT ? nouns[b] : "objects";
+    return (unsigned)b < CH_B__COUNT && nouns[b] ? nouns[b] : "objects";
 }
 
 void ch_network_free(ch_network *n)
@@ -146,9 +150,9 @@ static int merge_edges(ch_netbuild *bd)
             ne_->weight += s - ne_->s[e->behaviour];
             ne_->s[e->behaviour] = s;
             if (e->flags & CH_EDGE_LONG)
-                ne_->long_looks |= (uint8_t)(1u << e->behaviour);
+                ne_->long_looks |= 1u << e->behaviour;
             else
-                ne_->long_looks &= (uint8_t)~(1u << e->behaviour);
+                ne_->long_looks &= ~(1u << e->behaviour);
         }
         if (e->n_objects > ne_->n_objects[e->behaviour])
             ne_->n_objects[e->behaviour] = e->n_objects;

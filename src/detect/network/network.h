@@ -140,7 +140,7 @@ typedef struct ch_network_edge {
     double s[CH_B__COUNT];               /* per-behaviour strength s_b (0 = no edge) */
     uint32_t n_objects[CH_B__COUNT];     /* per-behaviour shared objects (from ch_edge) */
     uint8_t used;                        /* CH_NE_* bits: what the network did with the pair */
-    uint8_t long_looks;                  /* bit (1u << b): behaviour b's p-value came from the
+    uint32_t long_looks;                 /* bit (1u << b): behaviour b's p-value came from the
                                             co-action stage's long look */
 } ch_network_edge;
 
@@ -215,6 +215,16 @@ typedef struct ch_network {
 int ch_network_build(const ch_corpus *c, const ch_coact_result *co, const ch_network_opts *o,
                      ch_network **out);
 void ch_network_free(ch_network *n);   /* harmless on NULL */
+
+/*
+ * The network of compatibility mode `compat` (co from ch_coact_run with opts.compat set;
+ * network_compat.c): every co-action edge is a graph edge (kept), a pair's weight is the sum
+ * of its behaviours' edge weights, and the clusters are the connected components of two or
+ * more accounts, largest first, each scored by its edge density; nothing is institutional.
+ * Returns as ch_network_build.
+ */
+int ch_network_build_compat(const ch_corpus *c, const ch_coact_result *co, int compat,
+                            ch_network **out);
 
 /* Whether an account counts as institutional under o (see above). */
 bool ch_network_institutional(const ch_account *a, const ch_network_opts *o);

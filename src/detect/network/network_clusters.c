@@ -171,8 +171,11 @@ static char *make_summary(const ch_cluster *cl, const int64_t windows[CH_B__COUN
             order[j - 1] = t;
         }
     static const char *const verb[CH_B__COUNT] = {
-        "co-repost of", "co-reply to", "co-quote of", "co-link of", "co-hashtag on",
-        "co-narrative on", "co-statement on", "co-mention of",
+        [CH_B_REPOST] = "co-repost of",       [CH_B_REPLY] = "co-reply to",
+        [CH_B_QUOTE] = "co-quote of",         [CH_B_LINK] = "co-link of",
+        [CH_B_HASHTAG] = "co-hashtag on",     [CH_B_NARRATIVE] = "co-narrative on",
+        [CH_B_STATEMENT] = "co-statement on", [CH_B_MENTION] = "co-mention of",
+        [CH_B_LIKE] = "co-like of",           [CH_B_THREAD] = "co-comment in",
     };
     for (int i = 0; i < nb && len < sizeof buf; i++) {
         const int b = order[i];

@@ -576,8 +576,12 @@ static const char *duration(double secs, char *buf, size_t cap)
 static void reason_text(const ch_scores *s, size_t i, int f, sbuf *b)
 {
     static const char *const verb[CH_B__COUNT] = {
-        "co-reposted", "co-replied to", "co-quoted", "co-shared", "co-used", "co-posted",
-        "co-parroted", "co-mentioned",  /* followed by "N objects" or "with N accounts" */
+        /* followed by "N objects" or "with N accounts" */
+        [CH_B_REPOST] = "co-reposted",    [CH_B_REPLY] = "co-replied to",
+        [CH_B_QUOTE] = "co-quoted",       [CH_B_LINK] = "co-shared",
+        [CH_B_HASHTAG] = "co-used",       [CH_B_NARRATIVE] = "co-posted",
+        [CH_B_STATEMENT] = "co-parroted", [CH_B_MENTION] = "co-mentioned",
+        [CH_B_LIKE] = "co-liked",         [CH_B_THREAD] = "co-commented in",
     };
     const ch_score_raw *r = &s->raw[i];
     char d[32];
