@@ -835,8 +835,9 @@ int ch_lex_tokens(ch_lex *lx, const char *orig, size_t olen, const ch_normbuf *n
         x.ne = (uint32_t)e;
         x.os = nb->map[a];
         x.oe = e < nb->len ? nb->map[e] : (uint32_t)olen;
-        if (e == nb->len) {
-            /* the last word: where its last character ends ("64%": the '%' follows) */
+        if (e == nb->len || x.oe <= x.os) {
+            /* the last word: where its last character ends ("64%": the '%' follows); or a
+             * word that ends inside one original character ("¾" is "3 4"): all of it */
             size_t os_, oe_;
             if (ch_norm_orig_range(nb, orig, olen, a, e, &os_, &oe_) == CHORUS_OK)
                 x.oe = (uint32_t)oe_;

@@ -2,6 +2,7 @@
  * language mode, with and without a known-word callback: tokens keep their invariants (ranges
  * inside both texts, in order, word counts) and nothing is read out of bounds. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,8 +37,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             for (size_t i = 0; i < n; i++) {
                 if (t[i].ns >= t[i].ne || t[i].ne > nb.len || t[i].os >= t[i].oe ||
-                    t[i].oe > size || (i && (t[i].ns < t[i - 1].ne || t[i].os < t[i - 1].os)))
+                    t[i].oe > size || (i && (t[i].ns < t[i - 1].ne || t[i].os < t[i - 1].os))) {
+                    if (getenv("FUZZ_LEX_VERBOSE"))
+                        for (size_t j = 0; j <= i; j++)
+                            fprintf(stderr, "lang %zu tok %zu: norm %u-%u orig %u-%u\n", l, j,
+                                    (unsigned)t[j].ns, (unsigned)t[j].ne, (unsigned)t[j].os,
+                                    (unsigned)t[j].oe);
                     abort();
+                }
             }
         }
     }
