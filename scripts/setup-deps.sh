@@ -6,7 +6,7 @@ pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libsimdjson-dev libutf8proc-dev libxxhash-dev libzstd-dev zlib1g-dev
       libopenmpi-dev openmpi-bin
       libsqlite3-dev sqlite3 libigraph-dev libcmocka-dev libwebsockets-dev openssl
-      libstemmer-dev wordnet-base libmicrohttpd-dev curl
+      libstemmer-dev wordnet-base libmicrohttpd-dev curl libxml2-dev
       zstd gzip time bc python3 python3-networkx python3-igraph
       python3-cffi python3-dev python3-setuptools python3-pandas python3-matplotlib
       jupyter-nbconvert python3-ipykernel python3-nbformat)
