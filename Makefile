@@ -13,7 +13,7 @@
 
 BUILD      ?= build
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 10
 EXAMPLE    ?= $(BUILD)/example
 
 .PHONY: all deps deps-test build build-quiet run test test-fast test-asan test-fuzz bench python notebook clean

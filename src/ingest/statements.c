@@ -893,7 +893,7 @@ static int load_dir(loadctx *L, const char *path)
         names[n++] = full;
     }
     closedir(d);
-    if (!rc)
+    if (!rc && n > 1) /* an empty folder has no array to sort */
         qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; !rc && i < n; i++) {
         struct stat st;

@@ -790,7 +790,7 @@ void ch_store_live_close(ch_store *s)
         return;
     ch_store_live_rollback(s);
     close_all(s);
-    ch_free(s);
+    store_free(s);
 }
 
 int ch_store_live_run_i64(ch_store *s, const char *key, int64_t *out)

@@ -314,24 +314,25 @@ static void test_tsv(void **state)
 }
 
 /* The separator guess: the one that gives the header's column count to most rows. */
+#define GUESS(lit) ch_csv_guess_sep(lit, sizeof lit - 1)
 static void test_sep_guess(void **state)
 {
     (void)state;
     /* semicolons (spreadsheets in European locales), commas inside the cells */
     CHECK("id;text\n1;a,b\n2;c,d\n", "1[id|text]\n2[1|a,b]\n3[2|c,d]\n");
-    assert_int_equal(ch_csv_guess_sep("a;b;c\n1;2,5;3\n", 14), ';');
+    assert_int_equal(GUESS("a;b;c\n1;2,5;3\n"), ';');
     /* commas win when the header splits both ways but the rows agree with commas */
-    assert_int_equal(ch_csv_guess_sep("a,b;c\n1,2\n3,4\n", 15), ',');
+    assert_int_equal(GUESS("a,b;c\n1,2\n3,4\n"), ',');
     /* a separator inside quotes does not count; a quoted newline is part of its record */
-    assert_int_equal(ch_csv_guess_sep("\"a;b\",c\n\"x\ny;z\",2\n", 20), ',');
-    assert_int_equal(ch_csv_guess_sep("a\tb\tc\n1\t2\t3\n", 12), '\t');
-    assert_int_equal(ch_csv_guess_sep("a|b\n1|2\n", 8), '|');
+    assert_int_equal(GUESS("\"a;b\",c\n\"x\ny;z\",2\n"), ',');
+    assert_int_equal(GUESS("a\tb\tc\n1\t2\t3\n"), '\t');
+    assert_int_equal(GUESS("a|b\n1|2\n"), '|');
     /* a byte order mark is skipped; one column: ',' */
-    assert_int_equal(ch_csv_guess_sep("\xEF\xBB\xBF" "a;b\n1;2\n", 11), ';');
-    assert_int_equal(ch_csv_guess_sep("word\nother\n", 11), ',');
-    assert_int_equal(ch_csv_guess_sep("", 0), ',');
+    assert_int_equal(GUESS("\xEF\xBB\xBF" "a;b\n1;2\n"), ';');
+    assert_int_equal(GUESS("word\nother\n"), ',');
+    assert_int_equal(GUESS(""), ',');
     /* a header cut by the end of the window still counts */
-    assert_int_equal(ch_csv_guess_sep("a;b;c", 5), ';');
+    assert_int_equal(GUESS("a;b;c"), ';');
 }
 
 static void test_utf8(void **state)
