@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "chorus.h"
 #include "core/arena.h"
@@ -96,6 +97,13 @@ typedef struct ch_slice {
     const char *p;
     size_t n;
 } ch_slice;
+
+/* Whether s holds exactly the bytes of lit. */
+static inline bool ch_slice_is(ch_slice s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.n == n && (n == 0 || memcmp(s.p, lit, n) == 0);
+}
 
 #define CH_MAX_ENTITIES 64        /* URLs, hashtags, mentions kept per post; more are dropped */
 

@@ -42,4 +42,13 @@ typedef int (*ch_jsonl_fn)(void *arg, ch_json_val root, uint64_t line);
  * error, CHORUS_EPARSE (strict) or CHORUS_ENOMEM. */
 int ch_jsonl_each(ch_ingest_ctx *ctx, ch_jsonl_fn fn, void *arg, uint64_t *line);
 
+/* A string value as a slice into the document, {NULL, 0} when v is not a string; valid while
+ * the document is (during the callback). */
+static inline ch_slice ch_jsonl_str(ch_json_val v)
+{
+    ch_slice s = {NULL, 0};
+    ch_json_str(v, &s.p, &s.n);
+    return s;
+}
+
 #endif

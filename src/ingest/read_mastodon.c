@@ -223,22 +223,9 @@ typedef struct mst_who {
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
-static ch_slice str_of(ch_json_val v)
-{
-    ch_slice s = {NULL, 0};
-    ch_json_str(v, &s.p, &s.n);
-    return s;
-}
-
 static bool slice_eq(ch_slice a, ch_slice b)
 {
     return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
-}
-
-static bool slice_is(ch_slice a, const char *lit)
-{
-    size_t n = strlen(lit);
-    return a.n == n && memcmp(a.p, lit, n) == 0;
 }
 
 static int buf_reserve(mst_buf *b, size_t need)
@@ -271,7 +258,7 @@ static char *buf_take(mst_buf *b, size_t n)
 /* A string id, or an integer id written as text into the slot. */
 static ch_slice id_of(ch_json_val v, mst_buf *b)
 {
-    ch_slice s = str_of(v);
+    ch_slice s = ch_jsonl_str(v);
     if (s.n)
         return s;
     char tmp[24];
@@ -588,7 +575,7 @@ static int read_account(mst_reader *rd, mst_buf *b, const ch_json_val *a, uint64
                         ch_rawpost *r, ch_slice *local, ch_slice *acct)
 {
     *local = id_of(a[A_ID], b);
-    ch_slice id = abs_acct(b, str_of(a[A_ACCT]), str_of(a[A_URL]), str_of(a[A_URI]));
+    ch_slice id = abs_acct(b, ch_jsonl_str(a[A_ACCT]), ch_jsonl_str(a[A_URL]), ch_jsonl_str(a[A_URI]));
     r->author_id = id;
     r->author = id;
     r->meta.followers = count_of(a[A_FOLLOWERS]);
@@ -597,7 +584,7 @@ static int read_account(mst_reader *rd, mst_buf *b, const ch_json_val *a, uint64
     bool bot;
     if (ch_json_bool(a[A_BOT], &bot))
         r->meta.bot = bot;
-    ch_slice avatar = str_of(a[A_AVATAR]);
+    ch_slice avatar = ch_jsonl_str(a[A_AVATAR]);
     if (avatar.n) {
         static const char missing[] = "/missing.png";
         r->meta.default_profile_image =
@@ -605,10 +592,10 @@ static int read_account(mst_reader *rd, mst_buf *b, const ch_json_val *a, uint64
             memcmp(avatar.p + avatar.n - (sizeof missing - 1), missing, sizeof missing - 1) == 0;
     }
     int64_t t;
-    if (parse_time(str_of(a[A_CREATED]), &t))
+    if (parse_time(ch_jsonl_str(a[A_CREATED]), &t))
         r->meta.created_at = t;
-    r->meta.display_name = str_of(a[A_DISPLAY]);
-    ch_slice note = str_of(a[A_NOTE]);
+    r->meta.display_name = ch_jsonl_str(a[A_DISPLAY]);
+    ch_slice note = ch_jsonl_str(a[A_NOTE]);
     r->meta.present = r->meta.followers != CH_UNKNOWN_I64 ||
                       r->meta.following != CH_UNKNOWN_I64 ||
                       r->meta.statuses != CH_UNKNOWN_I64 || r->meta.created_at != CH_UNKNOWN_I64 ||
@@ -622,9 +609,9 @@ static int read_account(mst_reader *rd, mst_buf *b, const ch_json_val *a, uint64
 static size_t status_need(const ch_json_val *f, const ch_json_val *a, const mst_mention *m,
                           size_t nm)
 {
-    size_t need = 256 + str_of(f[S_SPOILER]).n + ch_html_bufsize(str_of(f[S_CONTENT]).n) +
-                  ch_html_bufsize(str_of(a[A_NOTE]).n) + str_of(a[A_ACCT]).n +
-                  str_of(a[A_URL]).n + str_of(a[A_URI]).n;
+    size_t need = 256 + ch_jsonl_str(f[S_SPOILER]).n + ch_html_bufsize(ch_jsonl_str(f[S_CONTENT]).n) +
+                  ch_html_bufsize(ch_jsonl_str(a[A_NOTE]).n) + ch_jsonl_str(a[A_ACCT]).n +
+                  ch_jsonl_str(a[A_URL]).n + ch_jsonl_str(a[A_URI]).n;
     for (size_t i = 0; i < nm; i++)
         need += m[i].acct.n + m[i].url.n + 2;
     return need;
@@ -646,7 +633,7 @@ static int do_embedded(mst_reader *rd, ch_json_val obj, int depth, mst_who *who)
     /* A status read before (a popular one is reblogged many times): what the outer status
      * needs of it is in the corpus, and reading it again would only be dropped as a duplicate
      * (so embedded statuses held already are not counted as duplicates). */
-    ch_slice uri = str_of(f[S_URI]);
+    ch_slice uri = ch_jsonl_str(f[S_URI]);
     const ch_corpus *c = rd->ctx->corpus;
     size_t pi = uri.n && rd->pf >= 0 ? ch_corpus_find_post(c, (uint8_t)rd->pf, uri.p, uri.n)
                                      : SIZE_MAX;
@@ -673,8 +660,8 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
     mst_buf *b = &rd->slot[depth < SLOTS ? depth : SLOTS - 1];
     /* The id map is read (the parent) and written (this status) at random places: ask for
      * those cache lines now, they arrive while the status is converted. */
-    map_prefetch(rd, str_of(f[S_ID]));
-    map_prefetch(rd, str_of(f[S_REPLY_ID]));
+    map_prefetch(rd, ch_jsonl_str(f[S_ID]));
+    map_prefetch(rd, ch_jsonl_str(f[S_REPLY_ID]));
 
     bool is_rt = ch_json_type_of(f[S_REBLOG]) == CH_JSON_OBJECT;
     ch_json_val quote = f[S_QUOTE];
@@ -695,14 +682,14 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
     while (nm < NMENTION && ch_json_arr_next(&it, &e)) {
         ch_json_val mv[N__N];
         ch_json_get_many(e, mention_keys, N__N, mv);
-        men[nm].acct = str_of(mv[N_ACCT]);
-        men[nm].url = str_of(mv[N_URL]);
-        men[nm].local = str_of(mv[N_ID]);
+        men[nm].acct = ch_jsonl_str(mv[N_ACCT]);
+        men[nm].url = ch_jsonl_str(mv[N_URL]);
+        men[nm].local = ch_jsonl_str(mv[N_ID]);
         nm++;
     }
     ch_json_val a[A__N];
     ch_json_get_many(f[S_ACCOUNT], account_keys, A__N, a);
-    ch_slice note = str_of(a[A_NOTE]);
+    ch_slice note = ch_jsonl_str(a[A_NOTE]);
     uint64_t nkey = note.n ? note_key(note) : 0;
     if (note.n) /* the cache line arrives while the content is converted */
         __builtin_prefetch(&rd->notes[nkey & (NOTE_CACHE - 1)]);
@@ -712,26 +699,26 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
     ch_rawpost *r = &rd->raw;
     ch_rawpost_clear(r);
     ch_slice local = id_of(f[S_ID], b);
-    ch_slice uri = str_of(f[S_URI]);
+    ch_slice uri = ch_jsonl_str(f[S_URI]);
     if (!uri.n)
-        uri = str_of(f[S_URL]);
+        uri = ch_jsonl_str(f[S_URL]);
     r->id = uri.n ? uri : local;
-    if (!take_time(rd, str_of(f[S_CREATED]), top, &r->created_at, &rc))
+    if (!take_time(rd, ch_jsonl_str(f[S_CREATED]), top, &r->created_at, &rc))
         goto out;
 
     ch_html_links links = {0};
-    ch_slice content = str_of(f[S_CONTENT]);
+    ch_slice content = ch_jsonl_str(f[S_CONTENT]);
     if (ch_json_present(f[S_CONTENT]))
-        r->text = html_text(b, str_of(f[S_SPOILER]), content, &links);
+        r->text = html_text(b, ch_jsonl_str(f[S_SPOILER]), content, &links);
     else
-        r->text = str_of(f[S_TEXT]);
+        r->text = ch_jsonl_str(f[S_TEXT]);
     ch_slice author_local, author;
     if ((rc = read_account(rd, b, a, nkey, r, &author_local, &author)))
         goto out;
     for (size_t i = 0; i < nm; i++)
         men[i].abs = abs_acct(b, men[i].acct, men[i].url, (ch_slice){NULL, 0});
-    r->lang = str_of(f[S_LANG]);
-    r->client = str_of(ch_json_get(f[S_APP], "name"));
+    r->lang = ch_jsonl_str(f[S_LANG]);
+    r->client = ch_jsonl_str(ch_json_get(f[S_APP], "name"));
 
     ch_slice reply = id_of(f[S_REPLY_ID], b);
     bool found;
@@ -746,7 +733,7 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
                 r->lang = inner.lang;
         } else {
             ch_json_val rf = f[S_REBLOG];
-            r->ref_id = str_of(ch_json_get(rf, "uri"));
+            r->ref_id = ch_jsonl_str(ch_json_get(rf, "uri"));
             if (!r->ref_id.n)
                 r->ref_id = id_of(ch_json_get(rf, "id"), b);
         }
@@ -782,7 +769,7 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
             r->ref_id = inner.id;
             r->ref_author_id = r->ref_author = inner.author;
         } else if (has_qt) {
-            r->ref_id = str_of(ch_json_get(quoted, "uri"));
+            r->ref_id = ch_jsonl_str(ch_json_get(quoted, "uri"));
             if (!r->ref_id.n)
                 r->ref_id = id_of(ch_json_get(quoted, "id"), b);
         } else {
@@ -794,14 +781,14 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
 
     ch_json_iter_init(f[S_TAGS], &it);
     while (ch_json_arr_next(&it, &e)) {
-        ch_slice tag = str_of(ch_json_get(e, "name"));
+        ch_slice tag = ch_jsonl_str(ch_json_get(e, "name"));
         ch_rawpost_add_hashtag(r, tag.p, tag.n);
     }
     for (size_t i = 0; i < nm; i++)
         ch_rawpost_add_mention(r, men[i].abs.p, men[i].abs.n);
     for (size_t i = 0; i < links.n; i++)
         add_url_once(r, links.url[i]);
-    add_url_once(r, str_of(ch_json_get(f[S_CARD], "url")));
+    add_url_once(r, ch_jsonl_str(ch_json_get(f[S_CARD], "url")));
 
     size_t before = ch_corpus_nposts(rd->ctx->corpus);
     if ((rc = emit(rd, r, top)))
@@ -846,8 +833,8 @@ static ch_slice ap_author(mst_reader *rd, mst_buf *b, ch_slice actor, ch_slice u
 
 static bool is_note_type(ch_slice t)
 {
-    return slice_is(t, "Note") || slice_is(t, "Question") || slice_is(t, "Article") ||
-           slice_is(t, "Page");
+    return ch_slice_is(t, "Note") || ch_slice_is(t, "Question") || ch_slice_is(t, "Article") ||
+           ch_slice_is(t, "Page");
 }
 
 /* A Note's content: `content`, else the first language of `contentMap` (*lang gets it). */
@@ -860,8 +847,8 @@ static ch_slice note_content(const ch_json_val *f, ch_slice *lang)
     *lang = (ch_slice){NULL, 0};
     if (ch_json_iter_init(f[S_CONTENT_MAP], &it) && ch_json_obj_next(&it, &k, &kn, &v))
         *lang = (ch_slice){k, kn};
-    ch_slice c = str_of(f[S_CONTENT]);
-    return c.n || !lang->n ? c : str_of(v);
+    ch_slice c = ch_jsonl_str(f[S_CONTENT]);
+    return c.n || !lang->n ? c : ch_jsonl_str(v);
 }
 
 /* Reads a Note (its fields in f) by `actor` (the activity's; else attributedTo) and emits it.
@@ -873,32 +860,32 @@ static int do_note(mst_reader *rd, const ch_json_val *f, ch_slice actor, int dep
     memset(who, 0, sizeof *who);
     mst_buf *b = &rd->slot[depth < SLOTS ? depth : SLOTS - 1];
     if (!actor.n)
-        actor = str_of(f[S_ATTRIBUTED]);
+        actor = ch_jsonl_str(f[S_ATTRIBUTED]);
     ch_slice lang, content = note_content(f, &lang);
-    ch_slice url = str_of(f[S_URL]), summary = str_of(f[S_SUMMARY]);
-    ch_slice reply = str_of(f[S_IN_REPLY_TO]);
-    ch_slice quote = str_of(f[S_QUOTE]);
+    ch_slice url = ch_jsonl_str(f[S_URL]), summary = ch_jsonl_str(f[S_SUMMARY]);
+    ch_slice reply = ch_jsonl_str(f[S_IN_REPLY_TO]);
+    ch_slice quote = ch_jsonl_str(f[S_QUOTE]);
     if (!quote.n)
-        quote = str_of(f[S_QUOTE_URI]);
+        quote = ch_jsonl_str(f[S_QUOTE_URI]);
     if (!quote.n)
-        quote = str_of(f[S_MISSKEY_QUOTE]);
+        quote = ch_jsonl_str(f[S_MISSKEY_QUOTE]);
     size_t need = 512 + 2 * (url.n + actor.n + reply.n + quote.n) + summary.n +
                   ch_html_bufsize(content.n);
     ch_json_iter it;
     ch_json_val e;
     ch_json_iter_init(f[S_TAG], &it);
     while (ch_json_arr_next(&it, &e))
-        need += str_of(ch_json_get(e, "name")).n + str_of(ch_json_get(e, "href")).n + 2;
+        need += ch_jsonl_str(ch_json_get(e, "name")).n + ch_jsonl_str(ch_json_get(e, "href")).n + 2;
     if ((rc = buf_reserve(b, need)))
         goto out;
 
     ch_rawpost *r = &rd->raw;
     ch_rawpost_clear(r);
-    r->id = str_of(f[S_ID]);
+    r->id = ch_jsonl_str(f[S_ID]);
     if (!r->id.n)
         r->id = url;
     r->author_id = r->author = ap_author(rd, b, actor, url);
-    if (!take_time(rd, str_of(f[S_PUBLISHED]), top, &r->created_at, &rc))
+    if (!take_time(rd, ch_jsonl_str(f[S_PUBLISHED]), top, &r->created_at, &rc))
         goto out;
     ch_html_links links;
     r->text = html_text(b, summary, content, &links);
@@ -914,15 +901,15 @@ static int do_note(mst_reader *rd, const ch_json_val *f, ch_slice actor, int dep
     }
     ch_json_iter_init(f[S_TAG], &it);
     while (ch_json_arr_next(&it, &e)) {
-        ch_slice type = str_of(ch_json_get(e, "type")), name = str_of(ch_json_get(e, "name"));
-        if (slice_is(type, "Hashtag")) {
+        ch_slice type = ch_jsonl_str(ch_json_get(e, "type")), name = ch_jsonl_str(ch_json_get(e, "name"));
+        if (ch_slice_is(type, "Hashtag")) {
             if (name.n && name.p[0] == '#') {
                 name.p++;
                 name.n--;
             }
             ch_rawpost_add_hashtag(r, name.p, name.n);
-        } else if (slice_is(type, "Mention")) {
-            ch_slice m = abs_acct(b, name, str_of(ch_json_get(e, "href")), (ch_slice){NULL, 0});
+        } else if (ch_slice_is(type, "Mention")) {
+            ch_slice m = abs_acct(b, name, ch_jsonl_str(ch_json_get(e, "href")), (ch_slice){NULL, 0});
             ch_rawpost_add_mention(r, m.p, m.n);
         }
     }
@@ -941,17 +928,17 @@ out:
 /* A Create or Announce activity (its fields in f). */
 static int do_activity(mst_reader *rd, const ch_json_val *f, bool top)
 {
-    ch_slice type = str_of(f[S_TYPE]), actor = str_of(f[S_ACTOR]);
+    ch_slice type = ch_jsonl_str(f[S_TYPE]), actor = ch_jsonl_str(f[S_ACTOR]);
     ch_json_val obj = f[S_OBJECT];
     ch_json_val of[S__N];
     mst_who inner = {0};
     int rc;
-    if (slice_is(type, "Create")) {
+    if (ch_slice_is(type, "Create")) {
         scan(obj, of);
         return do_note(rd, of, actor, 0, top, &inner);
     }
     /* Announce: the boosted status by URI, or embedded */
-    ch_slice ref = str_of(obj);
+    ch_slice ref = ch_jsonl_str(obj);
     if (ch_json_type_of(obj) == CH_JSON_OBJECT) {
         scan(obj, of);
         if ((rc = do_note(rd, of, (ch_slice){NULL, 0}, 1, false, &inner)))
@@ -963,9 +950,9 @@ static int do_activity(mst_reader *rd, const ch_json_val *f, bool top)
         return rc;
     ch_rawpost *r = &rd->raw;
     ch_rawpost_clear(r);
-    r->id = str_of(f[S_ID]);
+    r->id = ch_jsonl_str(f[S_ID]);
     r->author_id = r->author = ap_author(rd, b, actor, (ch_slice){NULL, 0});
-    if (!take_time(rd, str_of(f[S_PUBLISHED]), top, &r->created_at, &rc))
+    if (!take_time(rd, ch_jsonl_str(f[S_PUBLISHED]), top, &r->created_at, &rc))
         return rc;
     r->kind = CH_KIND_REPOST;
     r->ref_id = ref;
@@ -994,9 +981,9 @@ static int register_ids(mst_reader *rd, ch_json_val st, int depth)
 {
     ch_json_val f[P__N];
     ch_json_get_many(st, prepass_keys, P__N, f);
-    ch_slice local = str_of(f[P_ID]), uri = str_of(f[P_URI]);
+    ch_slice local = ch_jsonl_str(f[P_ID]), uri = ch_jsonl_str(f[P_URI]);
     if (!uri.n)
-        uri = str_of(f[P_URL]);
+        uri = ch_jsonl_str(f[P_URL]);
     int rc = map_put(rd, local, uri, SIZE_MAX);
     if (!rc && depth < EMBED_MAX) {
         if (ch_json_type_of(f[P_REBLOG]) == CH_JSON_OBJECT)
@@ -1043,14 +1030,14 @@ static int do_context(mst_reader *rd, ch_json_val anc, ch_json_val desc, int lev
     ch_json_val first;
     ch_slice root = {NULL, 0};
     if (ch_json_iter_init(anc, &it) && ch_json_arr_next(&it, &first)) {
-        root = str_of(ch_json_get(first, "uri"));
+        root = ch_jsonl_str(ch_json_get(first, "uri"));
         if (!root.n)
-            root = str_of(ch_json_get(first, "url"));
+            root = ch_jsonl_str(ch_json_get(first, "url"));
         if (!root.n)
-            root = str_of(ch_json_get(first, "id"));
+            root = ch_jsonl_str(ch_json_get(first, "id"));
     } else if (ch_json_iter_init(desc, &it) && ch_json_arr_next(&it, &first)) {
         bool known;
-        root = resolve(rd, str_of(ch_json_get(first, "in_reply_to_id")), &known);
+        root = resolve(rd, ch_jsonl_str(ch_json_get(first, "in_reply_to_id")), &known);
     }
     rd->root = root;
     rc = do_array(rd, anc, level, false, found);
@@ -1066,7 +1053,7 @@ static int not_a_post(mst_reader *rd, const ch_json_val *f, ch_json_val obj)
     const char *k;
     size_t n;
     ch_json_val v;
-    ch_slice type = str_of(f[S_TYPE]);
+    ch_slice type = ch_jsonl_str(f[S_TYPE]);
     if (ch_json_present(f[S_ACCT]) && ch_json_present(f[S_USERNAME]))
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_NOT_POST,
                                 "a Mastodon account, not a status (reblogged_by, favourited_by "
@@ -1090,9 +1077,9 @@ static int not_a_post(mst_reader *rd, const ch_json_val *f, ch_json_val obj)
  * already an object). */
 static int do_stream(mst_reader *rd, const ch_json_val *f, size_t *found)
 {
-    ch_slice event = str_of(f[S_EVENT]);
+    ch_slice event = ch_jsonl_str(f[S_EVENT]);
     ch_json_val payload = f[S_PAYLOAD];
-    if (!slice_is(event, "update") && !slice_is(event, "status.update")) {
+    if (!ch_slice_is(event, "update") && !ch_slice_is(event, "status.update")) {
         ch_ingest_tick(rd->ctx);
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_NOT_POST,
                                 "a streaming '%.*s' event, not a status",
@@ -1100,7 +1087,7 @@ static int do_stream(mst_reader *rd, const ch_json_val *f, size_t *found)
     }
     if (ch_json_type_of(payload) == CH_JSON_OBJECT)
         return do_item(rd, payload, CONTAINER_MAX, found);
-    ch_slice p = str_of(payload);
+    ch_slice p = ch_jsonl_str(payload);
     int rc;
     if (!rd->payload && (rc = ch_json_parser_new(0, &rd->payload)))
         return rc;
@@ -1134,9 +1121,9 @@ static int do_item(mst_reader *rd, ch_json_val obj, int level, size_t *found)
         return do_status(rd, f, 0, true, &who);
     }
     scan_rest(obj, f);
-    ch_slice type = str_of(f[S_TYPE]);
-    if ((slice_is(type, "Create") && ch_json_type_of(f[S_OBJECT]) == CH_JSON_OBJECT) ||
-        (slice_is(type, "Announce") && ch_json_present(f[S_OBJECT]))) {
+    ch_slice type = ch_jsonl_str(f[S_TYPE]);
+    if ((ch_slice_is(type, "Create") && ch_json_type_of(f[S_OBJECT]) == CH_JSON_OBJECT) ||
+        (ch_slice_is(type, "Announce") && ch_json_present(f[S_OBJECT]))) {
         ch_ingest_tick(rd->ctx);
         ++*found;
         return do_activity(rd, f, true);

@@ -105,19 +105,6 @@ typedef struct fields {
     ch_json_val f[F__N];
 } fields;
 
-static ch_slice str_of(ch_json_val v)
-{
-    ch_slice s = {NULL, 0};
-    ch_json_str(v, &s.p, &s.n);
-    return s;
-}
-
-static bool eq(ch_slice s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.n == n && memcmp(s.p, lit, n) == 0;
-}
-
 static bool starts(ch_slice s, const char *lit)
 {
     size_t n = strlen(lit);
@@ -127,7 +114,7 @@ static bool starts(ch_slice s, const char *lit)
 /* "[deleted]" / "[removed]": what Reddit shows in place of a gone author or text. */
 static bool gone(ch_slice s)
 {
-    return eq(s, "[deleted]") || eq(s, "[removed]");
+    return ch_slice_is(s, "[deleted]") || ch_slice_is(s, "[removed]");
 }
 
 /* created_utc: integer, float, or a string of either. Returns false when present but not a
@@ -152,7 +139,7 @@ static bool time_of(ch_json_val v, int64_t *out)
         *out = (int64_t)d;
         return true;
     case CH_JSON_STRING:
-        s = str_of(v);
+        s = ch_jsonl_str(v);
         return ch_time_parse(s.p, s.n, out) == CHORUS_OK;
     default:
         return false;
@@ -162,11 +149,11 @@ static bool time_of(ch_json_val v, int64_t *out)
 /* Which thing an object is, from the wrapper's kind, the fullname or the keys. */
 static thing thing_of(const fields *t, ch_slice kind)
 {
-    if (eq(kind, "t1"))
+    if (ch_slice_is(kind, "t1"))
         return T_COMMENT;
-    if (eq(kind, "t3"))
+    if (ch_slice_is(kind, "t3"))
         return T_SUBMISSION;
-    ch_slice name = str_of(t->f[F_NAME]);
+    ch_slice name = ch_jsonl_str(t->f[F_NAME]);
     if (starts(name, "t1_"))
         return T_COMMENT;
     if (starts(name, "t3_"))
@@ -185,10 +172,10 @@ static thing thing_of(const fields *t, ch_slice kind)
 static ch_slice fullname(const fields *t, thing what, char *buf, size_t cap)
 {
     const char *prefix = what == T_COMMENT ? "t1_" : "t3_";
-    ch_slice name = str_of(t->f[F_NAME]);
+    ch_slice name = ch_jsonl_str(t->f[F_NAME]);
     if (starts(name, prefix))
         return name;
-    ch_slice id = str_of(t->f[F_ID]);
+    ch_slice id = ch_jsonl_str(t->f[F_ID]);
     if (id.n == 0 || starts(id, prefix) || id.n + 3 > cap)
         return id;
     memcpy(buf, prefix, 3);
@@ -202,7 +189,7 @@ static int link_of(rd_reader *rd, const fields *t, ch_slice *out)
     *out = (ch_slice){NULL, 0};
     bool is_self = false;
     ch_json_bool(t->f[F_IS_SELF], &is_self);
-    ch_slice url = str_of(t->f[F_URL]), domain = str_of(t->f[F_DOMAIN]);
+    ch_slice url = ch_jsonl_str(t->f[F_URL]), domain = ch_jsonl_str(t->f[F_DOMAIN]);
     if (is_self || url.n == 0 || starts(domain, "self."))
         return CHORUS_OK;
     static const char base[] = "https://www.reddit.com";
@@ -231,7 +218,7 @@ static int link_of(rd_reader *rd, const fields *t, ch_slice *out)
  * gone. */
 static int submission_text(rd_reader *rd, const fields *t, ch_slice *out)
 {
-    ch_slice title = str_of(t->f[F_TITLE]), self = str_of(t->f[F_SELFTEXT]);
+    ch_slice title = ch_jsonl_str(t->f[F_TITLE]), self = ch_jsonl_str(t->f[F_SELFTEXT]);
     if (gone(self))
         self.n = 0;
     if (self.n == 0 || title.n == 0) {
@@ -270,7 +257,7 @@ static int do_crosspost_parents(rd_reader *rd, ch_json_val list, ch_slice parent
         char idbuf[FULLNAME_MAX];
         ch_json_get_many(e, thing_keys, F__N, p.f);
         ch_slice id = fullname(&p, T_SUBMISSION, idbuf, sizeof idbuf);
-        ch_slice who = str_of(p.f[F_AUTHOR]);
+        ch_slice who = ch_jsonl_str(p.f[F_AUTHOR]);
         bool is_parent = id.n == parent.n && id.n && memcmp(id.p, parent.p, id.n) == 0;
         if (who.n && !gone(who) && !matched && (is_parent || author->n == 0)) {
             *author = who;
@@ -291,14 +278,14 @@ static int do_thing(rd_reader *rd, const fields *t, thing what, bool top, int de
     ch_slice xauthor = {NULL, 0};
 
     /* Embedded originals are followed one level only (top records embed, originals do not). */
-    ch_slice xparent = str_of(t->f[F_XPOST]);
+    ch_slice xparent = ch_jsonl_str(t->f[F_XPOST]);
     if (what == T_SUBMISSION && top && ch_json_type_of(t->f[F_XPOST_LIST]) == CH_JSON_ARRAY &&
         (rc = do_crosspost_parents(rd, t->f[F_XPOST_LIST], xparent, &xauthor)))
         goto out;
 
     ch_rawpost_clear(r);
     r->id = fullname(t, what, idbuf, sizeof idbuf);
-    ch_slice author = str_of(t->f[F_AUTHOR]);
+    ch_slice author = ch_jsonl_str(t->f[F_AUTHOR]);
     if (gone(author)) {
         if (top)
             rc = ch_ingest_reject(rd->ctx, rd->line, CH_R_NO_AUTHOR,
@@ -312,7 +299,7 @@ static int do_thing(rd_reader *rd, const fields *t, thing what, bool top, int de
     r->author = author;
     if (!time_of(t->f[F_CREATED_UTC], &r->created_at)) {
         if (top) {
-            ch_slice s = str_of(t->f[F_CREATED_UTC]);
+            ch_slice s = ch_jsonl_str(t->f[F_CREATED_UTC]);
             rc = ch_ingest_reject(rd->ctx, rd->line, CH_R_BAD_TIME,
                                   "created_utc is not a Unix time%s%.*s%s", s.n ? " ('" : "",
                                   (int)(s.n > 40 ? 40 : s.n), s.p ? s.p : "", s.n ? "')" : "");
@@ -328,11 +315,11 @@ static int do_thing(rd_reader *rd, const fields *t, thing what, bool top, int de
 
     if (what == T_COMMENT) {
         r->kind = CH_KIND_REPLY;
-        r->text = str_of(t->f[F_BODY]);
+        r->text = ch_jsonl_str(t->f[F_BODY]);
         if (gone(r->text))
             r->text = (ch_slice){NULL, 0};
-        r->root_id = str_of(t->f[F_LINK_ID]);
-        r->ref_id = str_of(t->f[F_PARENT_ID]);
+        r->root_id = ch_jsonl_str(t->f[F_LINK_ID]);
+        r->ref_id = ch_jsonl_str(t->f[F_PARENT_ID]);
         if (r->ref_id.n == 0)
             r->ref_id = r->root_id;
     } else {
@@ -383,7 +370,7 @@ static const char *kind_name(ch_slice k)
         {"t6", "an award"}, {"more", "a placeholder for comments that were not loaded"},
     };
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-        if (eq(k, kinds[i].k))
+        if (ch_slice_is(k, kinds[i].k))
             return kinds[i].name;
     return NULL;
 }
@@ -394,10 +381,10 @@ static int do_element(rd_reader *rd, ch_json_val obj, int depth, size_t *found)
 {
     fields t;
     ch_json_get_many(obj, thing_keys, F__N, t.f);
-    ch_slice kind = str_of(t.f[F_KIND]);
+    ch_slice kind = ch_jsonl_str(t.f[F_KIND]);
     ch_json_val data = t.f[F_DATA];
     bool wrapped = kind.n && ch_json_type_of(data) == CH_JSON_OBJECT;
-    if (wrapped && eq(kind, "Listing"))
+    if (wrapped && ch_slice_is(kind, "Listing"))
         return do_listing(rd, data, depth + 1, found);
     if (wrapped)
         ch_json_get_many(data, thing_keys, F__N, t.f);

@@ -82,22 +82,9 @@ typedef struct td_reader {
     char post_id[CH_TG_ID_MAX], author_id[CH_TG_ID_MAX], ref_id[CH_TG_ID_MAX];
 } td_reader;
 
-static ch_slice str_of(ch_json_val v)
-{
-    ch_slice s = {NULL, 0};
-    ch_json_str(v, &s.p, &s.n);
-    return s;
-}
-
-static bool slice_is(ch_slice a, const char *lit)
-{
-    size_t n = strlen(lit);
-    return a.n == n && memcmp(a.p, lit, n) == 0;
-}
-
 static ch_slice num_of(ch_json_val v, char *buf)
 {
-    ch_slice s = str_of(v);
+    ch_slice s = ch_jsonl_str(v);
     if (s.n)
         return s;
     size_t n = ch_json_int_text(v, buf, 24);
@@ -130,12 +117,12 @@ static void part_of(ch_json_val e, ch_slice *type, ch_slice *text, ch_slice *hre
     *href = (ch_slice){NULL, 0};
     if (ch_json_type_of(e) == CH_JSON_STRING) {
         *type = (ch_slice){"plain", 5};
-        *text = str_of(e);
+        *text = ch_jsonl_str(e);
         return;
     }
-    *type = str_of(ch_json_get(e, "type"));
-    *text = str_of(ch_json_get(e, "text"));
-    *href = str_of(ch_json_get(e, "href"));
+    *type = ch_jsonl_str(ch_json_get(e, "type"));
+    *text = ch_jsonl_str(ch_json_get(e, "text"));
+    *href = ch_jsonl_str(ch_json_get(e, "href"));
 }
 
 /* Joins the parts' texts into the scratch buffer and takes their entities. */
@@ -169,13 +156,13 @@ static int join_parts(td_reader *rd, ch_json_val parts, ch_rawpost *r)
         ch_slice at = {rd->buf + o, text.n};
         memcpy(rd->buf + o, text.p, text.n);
         o += text.n;
-        if (slice_is(type, "link"))
+        if (ch_slice_is(type, "link"))
             add_url_once(r, at);
-        else if (slice_is(type, "text_link"))
+        else if (ch_slice_is(type, "text_link"))
             add_url_once(r, href);
-        else if (slice_is(type, "mention") && at.n > 1 && at.p[0] == '@')
+        else if (ch_slice_is(type, "mention") && at.n > 1 && at.p[0] == '@')
             ch_rawpost_add_mention(r, at.p + 1, at.n - 1);
-        else if (slice_is(type, "hashtag") && at.n > 1 && at.p[0] == '#')
+        else if (ch_slice_is(type, "hashtag") && at.n > 1 && at.p[0] == '#')
             ch_rawpost_add_hashtag(r, at.p + 1, at.n - 1);
     }
     r->text = (ch_slice){rd->buf, o};
@@ -187,14 +174,14 @@ static int do_message(td_reader *rd, ch_json_val obj)
     ch_json_val f[M__N];
     ch_json_get_many(obj, msg_keys, M__N, f);
     ch_ingest_tick(rd->ctx);
-    ch_slice type = str_of(f[M_TYPE]);
-    if (slice_is(type, "service") || ch_json_present(f[M_ACTION])) {
-        ch_slice a = str_of(f[M_ACTION]);
+    ch_slice type = ch_jsonl_str(f[M_TYPE]);
+    if (ch_slice_is(type, "service") || ch_json_present(f[M_ACTION])) {
+        ch_slice a = ch_jsonl_str(f[M_ACTION]);
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_NOT_POST,
                                 "a Telegram service message ('%.*s'), not a post",
                                 (int)(a.n > 40 ? 40 : a.n), a.p ? a.p : "");
     }
-    if (type.n && !slice_is(type, "message"))
+    if (type.n && !ch_slice_is(type, "message"))
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_NOT_POST,
                                 "a Telegram '%.*s' message, not a post",
                                 (int)(type.n > 40 ? 40 : type.n), type.p);
@@ -202,19 +189,19 @@ static int do_message(td_reader *rd, ch_json_val obj)
     ch_rawpost *r = &rd->raw;
     ch_rawpost_clear(r);
     r->id = ch_tg_post_id(rd->post_id, rd->chat_id, num_of(f[M_ID], rd->id_buf));
-    ch_slice from_id = str_of(f[M_FROM_ID]);
+    ch_slice from_id = ch_jsonl_str(f[M_FROM_ID]);
     if (from_id.n) {
         r->author_id = from_id;
-        r->meta.display_name = str_of(f[M_FROM]);
+        r->meta.display_name = ch_jsonl_str(f[M_FROM]);
     } else if (rd->channel) {
         r->author_id = ch_tg_peer_id(rd->author_id, "channel", rd->chat_id);
         r->meta.display_name = rd->chat_name;
     }
     r->meta.present = r->meta.display_name.n > 0;
 
-    ch_slice t = str_of(f[M_UNIX]);
+    ch_slice t = ch_jsonl_str(f[M_UNIX]);
     if (!t.n)
-        t = str_of(f[M_DATE]);
+        t = ch_jsonl_str(f[M_DATE]);
     if (t.n && ch_time_parse(t.p, t.n, &r->created_at) != CHORUS_OK)
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_BAD_TIME, "unparseable date '%.*s'",
                                 (int)(t.n > 64 ? 64 : t.n), t.p);
@@ -225,16 +212,16 @@ static int do_message(td_reader *rd, ch_json_val obj)
     else if (ch_json_type_of(f[M_TEXT]) == CH_JSON_ARRAY)
         rc = join_parts(rd, f[M_TEXT], r);
     else
-        rc = (r->text = str_of(f[M_TEXT]), CHORUS_OK);
+        rc = (r->text = ch_jsonl_str(f[M_TEXT]), CHORUS_OK);
     if (rc)
         return rc;
 
     ch_slice reply = num_of(f[M_REPLY], rd->reply_buf);
     if (ch_json_present(f[M_FWD]) && !ch_json_is_null(f[M_FWD])) {
         r->kind = CH_KIND_REPOST;
-        r->ref_author = str_of(f[M_FWD]);
+        r->ref_author = ch_jsonl_str(f[M_FWD]);
     } else if (reply.n) {
-        ch_slice peer = bare_peer(str_of(f[M_REPLY_PEER]));
+        ch_slice peer = bare_peer(ch_jsonl_str(f[M_REPLY_PEER]));
         r->kind = CH_KIND_REPLY;
         r->ref_id = ch_tg_post_id(rd->ref_id, peer.n ? peer : rd->chat_id, reply);
     }
@@ -244,9 +231,9 @@ static int do_message(td_reader *rd, ch_json_val obj)
 static int do_chat(td_reader *rd, const ch_json_val *c)
 {
     rd->chat_id = num_of(c[C_ID], rd->chat_buf);
-    rd->chat_name = str_of(c[C_NAME]);
-    ch_slice type = str_of(c[C_TYPE]);
-    rd->channel = slice_is(type, "public_channel") || slice_is(type, "private_channel");
+    rd->chat_name = ch_jsonl_str(c[C_NAME]);
+    ch_slice type = ch_jsonl_str(c[C_TYPE]);
+    rd->channel = ch_slice_is(type, "public_channel") || ch_slice_is(type, "private_channel");
     ch_json_iter it;
     ch_json_val e;
     int rc = CHORUS_OK;

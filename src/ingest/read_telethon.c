@@ -85,23 +85,10 @@ typedef struct tl_reader {
     char name_buf[256];
 } tl_reader;
 
-static ch_slice str_of(ch_json_val v)
-{
-    ch_slice s = {NULL, 0};
-    ch_json_str(v, &s.p, &s.n);
-    return s;
-}
-
-static bool slice_is(ch_slice a, const char *lit)
-{
-    size_t n = strlen(lit);
-    return a.n == n && memcmp(a.p, lit, n) == 0;
-}
-
 /* An integer (or string) id as text in buf[24]. */
 static ch_slice num_of(ch_json_val v, char *buf)
 {
-    ch_slice s = str_of(v);
+    ch_slice s = ch_jsonl_str(v);
     if (s.n)
         return s;
     size_t n = ch_json_int_text(v, buf, 24);
@@ -140,7 +127,7 @@ static ch_slice peer_account(const tg_peer *p, char *buf)
 /* A time as a string (ISO, UTC) or as Unix seconds (4CAT). */
 static bool time_of(ch_json_val v, int64_t *out)
 {
-    ch_slice s = str_of(v);
+    ch_slice s = ch_jsonl_str(v);
     if (s.n)
         return ch_time_parse(s.p, s.n, out) == CHORUS_OK;
     double d;
@@ -168,15 +155,15 @@ static void read_entities(ch_json_val ents, ch_rawpost *r)
     ch_tg_cursor cur = {0, 0};
     ch_json_iter_init(ents, &it);
     while (ch_json_arr_next(&it, &e)) {
-        ch_slice type = str_of(ch_json_get(e, "_"));
+        ch_slice type = ch_jsonl_str(ch_json_get(e, "_"));
         if (!type.n)
-            type = str_of(ch_json_get(e, "_type"));
-        if (slice_is(type, "MessageEntityTextUrl")) {
-            add_url_once(r, str_of(ch_json_get(e, "url")));
+            type = ch_jsonl_str(ch_json_get(e, "_type"));
+        if (ch_slice_is(type, "MessageEntityTextUrl")) {
+            add_url_once(r, ch_jsonl_str(ch_json_get(e, "url")));
             continue;
         }
-        bool url = slice_is(type, "MessageEntityUrl"), men = slice_is(type, "MessageEntityMention"),
-             tag = slice_is(type, "MessageEntityHashtag");
+        bool url = ch_slice_is(type, "MessageEntityUrl"), men = ch_slice_is(type, "MessageEntityMention"),
+             tag = ch_slice_is(type, "MessageEntityHashtag");
         if (!url && !men && !tag)
             continue;
         int64_t off, len;
@@ -201,10 +188,10 @@ static void read_sender(tl_reader *rd, ch_json_val sender, ch_rawpost *r)
 {
     if (ch_json_type_of(sender) != CH_JSON_OBJECT)
         return;
-    r->author = str_of(ch_json_get(sender, "username"));
-    ch_slice first = str_of(ch_json_get(sender, "first_name"));
-    ch_slice last = str_of(ch_json_get(sender, "last_name"));
-    ch_slice title = str_of(ch_json_get(sender, "title"));
+    r->author = ch_jsonl_str(ch_json_get(sender, "username"));
+    ch_slice first = ch_jsonl_str(ch_json_get(sender, "first_name"));
+    ch_slice last = ch_jsonl_str(ch_json_get(sender, "last_name"));
+    ch_slice title = ch_jsonl_str(ch_json_get(sender, "title"));
     if (first.n && last.n && first.n + 1 + last.n <= sizeof rd->name_buf) {
         memcpy(rd->name_buf, first.p, first.n);
         rd->name_buf[first.n] = ' ';
@@ -238,16 +225,16 @@ static int do_message(tl_reader *rd, const ch_json_val *f)
     if (ch_json_present(f[M_SENDER]))
         read_sender(rd, f[M_SENDER], r);
     else if (who == &rd->chat && ch_json_type_of(f[M_CHAT]) == CH_JSON_OBJECT)
-        r->author = str_of(ch_json_get(f[M_CHAT], "username"));
+        r->author = ch_jsonl_str(ch_json_get(f[M_CHAT], "username"));
     if (!r->author.n && who == &rd->chat && ch_json_type_of(f[M_CHAT]) == CH_JSON_OBJECT)
-        r->author = str_of(ch_json_get(f[M_CHAT], "username"));
+        r->author = ch_jsonl_str(ch_json_get(f[M_CHAT], "username"));
 
     if (ch_json_present(f[M_DATE]) && !time_of(f[M_DATE], &r->created_at)) {
-        ch_slice d = str_of(f[M_DATE]);
+        ch_slice d = ch_jsonl_str(f[M_DATE]);
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_BAD_TIME, "unparseable date '%.*s'",
                                 (int)(d.n > 64 ? 64 : d.n), d.p ? d.p : "");
     }
-    r->text = str_of(f[M_MESSAGE]);
+    r->text = ch_jsonl_str(f[M_MESSAGE]);
 
     ch_json_val fwd = f[M_FWD], reply = f[M_REPLY];
     if (ch_json_type_of(fwd) == CH_JSON_OBJECT) {
@@ -258,7 +245,7 @@ static int do_message(tl_reader *rd, const ch_json_val *f)
         if (rd->fwd.kind == P_CHANNEL && post.n)
             r->ref_id = ch_tg_post_id(rd->ref_id, rd->fwd.id, post);
         if (!r->ref_author_id.n)
-            r->ref_author = str_of(ch_json_get(fwd, "from_name"));
+            r->ref_author = ch_jsonl_str(ch_json_get(fwd, "from_name"));
     } else if (ch_json_type_of(reply) == CH_JSON_OBJECT) {
         ch_slice to = num_of(ch_json_get(reply, "reply_to_msg_id"), rd->reply_buf);
         read_peer(ch_json_get(reply, "reply_to_peer_id"), &rd->reply_chat);
@@ -273,7 +260,7 @@ static int do_message(tl_reader *rd, const ch_json_val *f)
     }
 
     read_entities(f[M_ENTITIES], r);
-    add_url_once(r, str_of(ch_json_get(ch_json_get(f[M_MEDIA], "webpage"), "url")));
+    add_url_once(r, ch_jsonl_str(ch_json_get(ch_json_get(f[M_MEDIA], "webpage"), "url")));
     rc = ch_ingest_emit(rd->ctx, rd->line, r);
     return rc;
 }
@@ -282,13 +269,13 @@ static int do_object(tl_reader *rd, ch_json_val obj)
 {
     ch_json_val f[M__N];
     ch_json_get_many(obj, msg_keys, M__N, f);
-    ch_slice type = str_of(f[M_TYPE]);
+    ch_slice type = ch_jsonl_str(f[M_TYPE]);
     if (!type.n)
-        type = str_of(f[M_TYPE4]);
+        type = ch_jsonl_str(f[M_TYPE4]);
     ch_ingest_tick(rd->ctx);
-    if (slice_is(type, "Message"))
+    if (ch_slice_is(type, "Message"))
         return do_message(rd, f);
-    if (slice_is(type, "MessageService"))
+    if (ch_slice_is(type, "MessageService"))
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_NOT_POST,
                                 "a Telegram service message (join, pin, title change), not a "
                                 "post");

@@ -85,13 +85,6 @@ typedef struct fields {
     ch_json_val f[K__N];
 } fields;
 
-static ch_slice str_of(ch_json_val v)
-{
-    ch_slice s = {NULL, 0};
-    ch_json_str(v, &s.p, &s.n);
-    return s;
-}
-
 static bool same(ch_slice a, ch_slice b)
 {
     return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
@@ -100,7 +93,7 @@ static bool same(ch_slice a, ch_slice b)
 /* A numeric id: the integer's decimal text, or the string as given. */
 static ch_slice id_of(ch_json_val v, char *buf, size_t cap)
 {
-    ch_slice s = str_of(v);
+    ch_slice s = ch_jsonl_str(v);
     if (s.n)
         return s;
     size_t n = ch_json_int_text(v, buf, cap);
@@ -140,7 +133,7 @@ static bool time_of(ch_json_val v, int64_t *out)
         *out = (int64_t)d;
         return true;
     case CH_JSON_STRING:
-        s = str_of(v);
+        s = ch_jsonl_str(v);
         return ch_time_parse(s.p, s.n, out) == CHORUS_OK;
     default:
         return false;
@@ -174,7 +167,7 @@ static void add_strings(ch_json_val arr, const char *field, char mark, ch_rawpos
     ch_json_val e;
     ch_json_iter_init(arr, &it);
     while (ch_json_arr_next(&it, &e)) {
-        ch_slice s = str_of(field ? ch_json_get(e, field) : e);
+        ch_slice s = ch_jsonl_str(field ? ch_json_get(e, field) : e);
         if (s.n && s.p[0] == mark) {
             s.p++;
             s.n--;
@@ -185,7 +178,7 @@ static void add_strings(ch_json_val arr, const char *field, char mark, ch_rawpos
 
 static int bad_time(tt_reader *rd, ch_json_val v)
 {
-    ch_slice s = str_of(v);
+    ch_slice s = ch_jsonl_str(v);
     return ch_ingest_reject(rd->ctx, rd->line, CH_R_BAD_TIME,
                             "create_time is not a Unix time%s%.*s%s", s.n ? " ('" : "",
                             (int)(s.n > 40 ? 40 : s.n), s.p ? s.p : "", s.n ? "')" : "");
@@ -197,7 +190,7 @@ static int do_video(tt_reader *rd, const fields *t)
     char idbuf[24];
     ch_rawpost_clear(r);
     r->id = id_of(t->f[K_ID], idbuf, sizeof idbuf);
-    r->author = str_of(t->f[K_USERNAME]);
+    r->author = ch_jsonl_str(t->f[K_USERNAME]);
     if (r->id.n && !r->author.n)
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_NO_AUTHOR,
                                 "video %.*s has no username (ask the API for the username field)",
@@ -205,7 +198,7 @@ static int do_video(tt_reader *rd, const fields *t)
     if (!time_of(t->f[K_CREATE_TIME], &r->created_at))
         return bad_time(rd, t->f[K_CREATE_TIME]);
 
-    ch_slice desc = str_of(t->f[K_DESC]), v2t = str_of(t->f[K_V2T]);
+    ch_slice desc = ch_jsonl_str(t->f[K_DESC]), v2t = ch_jsonl_str(t->f[K_V2T]);
     r->text = desc;
     if (v2t.n) {
         size_t need = desc.n + sizeof SEP - 1 + v2t.n;
@@ -247,10 +240,10 @@ static int do_comment(tt_reader *rd, const fields *t)
     if (id.n && !r->id.n)
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_BAD_FIELD,
                                 "comment id of %zu characters is not a TikTok id", id.n);
-    r->author = str_of(t->f[K_USERNAME]);
+    r->author = ch_jsonl_str(t->f[K_USERNAME]);
     if (!time_of(t->f[K_CREATE_TIME], &r->created_at))
         return bad_time(rd, t->f[K_CREATE_TIME]);
-    r->text = str_of(t->f[K_TEXT]);
+    r->text = ch_jsonl_str(t->f[K_TEXT]);
     r->kind = CH_KIND_REPLY;
     ch_slice video = id_of(t->f[K_VIDEO_ID], vidbuf, sizeof vidbuf);
     ch_slice parent = id_of(t->f[K_PARENT], parentraw, sizeof parentraw);
@@ -307,8 +300,8 @@ static int do_page(tt_reader *rd, const fields *t, size_t *found)
 static int not_a_post(tt_reader *rd, ch_json_val root)
 {
     ch_json_val err = ch_json_get(root, "error");
-    ch_slice code = str_of(ch_json_get(err, "code"));
-    ch_slice msg = str_of(ch_json_get(err, "message"));
+    ch_slice code = ch_jsonl_str(ch_json_get(err, "code"));
+    ch_slice msg = ch_jsonl_str(ch_json_get(err, "message"));
     if (code.n && !(code.n == 2 && memcmp(code.p, "ok", 2) == 0))
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_NOT_POST,
                                 "a TikTok API error response ('%.*s': %.*s)",

@@ -167,17 +167,10 @@ static bool is_tweet(const v2_tweet *t)
     return ch_json_present(t->f[T_ID]) && (ch_json_present(t->f[T_TEXT]) || ch_json_present(t->f[T_AUTHOR_ID]));
 }
 
-static ch_slice str_of(ch_json_val v)
-{
-    ch_slice s = {NULL, 0};
-    ch_json_str(v, &s.p, &s.n);
-    return s;
-}
-
 /* v2 ids are strings; a number is accepted and written into buf as its decimal text. */
 static ch_slice id_of(ch_json_val v, char *buf, size_t cap)
 {
-    ch_slice s = str_of(v);
+    ch_slice s = ch_jsonl_str(v);
     if (s.n)
         return s;
     size_t n = ch_json_int_text(v, buf, cap);
@@ -227,10 +220,10 @@ static void read_user(ch_json_val user, ch_rawpost *r, char *id_buf, size_t cap)
     ch_json_val metrics = u[U_METRICS], image = u[U_IMAGE];
     if (!r->author_id.n)
         r->author_id = id_of(id, id_buf, cap);
-    r->author = str_of(username);
-    r->meta.display_name = str_of(name);
-    r->meta.description = str_of(desc);
-    ch_slice c = str_of(created);
+    r->author = ch_jsonl_str(username);
+    r->meta.display_name = ch_jsonl_str(name);
+    r->meta.description = ch_jsonl_str(desc);
+    ch_slice c = ch_jsonl_str(created);
     int64_t t;
     if (c.n && ch_time_parse_post(c.p, c.n, false, &t) == CHORUS_OK)
         r->meta.created_at = t;
@@ -244,7 +237,7 @@ static void read_user(ch_json_val user, ch_rawpost *r, char *id_buf, size_t cap)
             else if (KEY_IS(k, n, "tweet_count")) r->meta.statuses = count_of(v);
         }
     }
-    ch_slice img = str_of(image);
+    ch_slice img = ch_jsonl_str(image);
     if (img.n)
         r->meta.default_profile_image = contains(img, "default_profile_images") ? 1 : 0;
     r->meta.present = ch_tw_meta_present(r); /* default_profile stays unknown (-1) in v2 */
@@ -255,7 +248,7 @@ static const ch_tw_entities entity_keys = {
     .urls = {CH_JSON_KEY("urls"), {"unwound_url", "expanded_url", "url"}},
     .hashtags = {CH_JSON_KEY("hashtags"), {"tag"}},
     .mentions = {CH_JSON_KEY("mentions"), {"username"}},
-    .str = str_of,
+    .str = ch_jsonl_str,
 };
 
 static int kind_rank(ch_slice type, ch_kind *kind)
@@ -291,16 +284,16 @@ static int do_tweet(v2_reader *rd, const v2_tweet *t, bool top)
                            : idmap_get(&rd->users, r->author_id);
     read_user(user, r, author_buf, sizeof author_buf);
 
-    if (!ch_tw_time(rd->ctx, rd->line, top, str_of(t->f[T_CREATED_AT]), false, &r->created_at,
+    if (!ch_tw_time(rd->ctx, rd->line, top, ch_jsonl_str(t->f[T_CREATED_AT]), false, &r->created_at,
                     &rc))
         goto out;
 
     ch_json_val note_text = ch_json_get(t->f[T_NOTE], "text");
     ch_json_val note_ent = ch_json_get(t->f[T_NOTE], "entities");
-    r->text = ch_json_present(note_text) ? str_of(note_text) : str_of(t->f[T_TEXT]);
+    r->text = ch_json_present(note_text) ? ch_jsonl_str(note_text) : ch_jsonl_str(t->f[T_TEXT]);
     r->text_html_escaped = true;
-    r->lang = str_of(t->f[T_LANG]);
-    r->client = str_of(t->f[T_SOURCE]);
+    r->lang = ch_jsonl_str(t->f[T_LANG]);
+    r->client = ch_jsonl_str(t->f[T_SOURCE]);
 
     /* The strongest reference decides the kind: a retweet of a reply is a repost. */
     ch_json_iter it;
@@ -309,7 +302,7 @@ static int do_tweet(v2_reader *rd, const v2_tweet *t, bool top)
     ch_json_iter_init(t->f[T_REFS], &it);
     while (ch_json_arr_next(&it, &e)) {
         ch_kind k;
-        int rank = kind_rank(str_of(ch_json_get(e, "type")), &k);
+        int rank = kind_rank(ch_jsonl_str(ch_json_get(e, "type")), &k);
         if (rank > best) {
             best = rank;
             r->kind = k;
@@ -331,7 +324,7 @@ static int do_tweet(v2_reader *rd, const v2_tweet *t, bool top)
             ru = t->f[T_REPLY_USER];
         if (!ch_json_present(ru))
             ru = idmap_get(&rd->users, r->ref_author_id);
-        r->ref_author = str_of(ch_json_get(ru, "username"));
+        r->ref_author = ch_jsonl_str(ch_json_get(ru, "username"));
     }
 
     ch_tw_read_entities(ch_json_present(note_ent) ? note_ent : t->f[T_ENTITIES], &entity_keys, r);

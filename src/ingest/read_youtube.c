@@ -100,19 +100,6 @@ typedef struct obj {
     ch_json_val s[S__N];
 } obj;
 
-static ch_slice str_of(ch_json_val v)
-{
-    ch_slice s = {NULL, 0};
-    ch_json_str(v, &s.p, &s.n);
-    return s;
-}
-
-static bool eq(ch_slice s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.n == n && memcmp(s.p, lit, n) == 0;
-}
-
 static void scan(ch_json_val v, obj *x)
 {
     ch_json_get_many(v, obj_keys, O__N, x->o);
@@ -122,17 +109,17 @@ static void scan(ch_json_val v, obj *x)
 /* What a resource is: its kind, else its shape. */
 static res res_of(const obj *x)
 {
-    ch_slice k = str_of(x->o[O_KIND]);
+    ch_slice k = ch_jsonl_str(x->o[O_KIND]);
     if (k.n) {
         if (k.n > 12 && memcmp(k.p + k.n - 12, "ListResponse", 12) == 0)
             return R_LIST;
-        if (eq(k, "youtube#commentThread"))
+        if (ch_slice_is(k, "youtube#commentThread"))
             return R_THREAD;
-        if (eq(k, "youtube#comment"))
+        if (ch_slice_is(k, "youtube#comment"))
             return R_COMMENT;
-        if (eq(k, "youtube#video"))
+        if (ch_slice_is(k, "youtube#video"))
             return R_VIDEO;
-        if (eq(k, "youtube#searchResult"))
+        if (ch_slice_is(k, "youtube#searchResult"))
             return R_SEARCH;
         return R_OTHER;
     }
@@ -235,10 +222,10 @@ static int strip_html(yt_reader *rd, ch_slice html, ch_rawpost *r)
 /* The author of a comment snippet. */
 static void author_of(const obj *x, ch_slice *id, ch_slice *handle)
 {
-    *id = str_of(ch_json_get(x->s[S_AUTHOR_ID], "value"));
+    *id = ch_jsonl_str(ch_json_get(x->s[S_AUTHOR_ID], "value"));
     if (!id->n)
-        *id = str_of(x->s[S_AUTHOR_ID]); /* a flattened export */
-    *handle = str_of(x->s[S_AUTHOR_NAME]);
+        *id = ch_jsonl_str(x->s[S_AUTHOR_ID]); /* a flattened export */
+    *handle = ch_jsonl_str(x->s[S_AUTHOR_NAME]);
     if (handle->n && handle->p[0] == '@') {
         handle->p++;
         handle->n--;
@@ -257,21 +244,21 @@ static int do_comment(yt_reader *rd, const obj *x, const thread_ctx *th, bool re
 {
     ch_rawpost *r = &rd->raw;
     ch_rawpost_clear(r);
-    r->id = str_of(x->o[O_ID]);
+    r->id = ch_jsonl_str(x->o[O_ID]);
     author_of(x, &r->author_id, &r->author);
     if (r->id.n && !r->author_id.n && !r->author.n)
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_NO_AUTHOR,
                                 "comment %.*s has neither authorChannelId nor authorDisplayName",
                                 (int)(r->id.n > 60 ? 60 : r->id.n), r->id.p);
-    ch_slice t = str_of(x->s[S_PUBLISHED]);
+    ch_slice t = ch_jsonl_str(x->s[S_PUBLISHED]);
     if (t.n && ch_time_parse(t.p, t.n, &r->created_at) != CHORUS_OK)
         return bad_time(rd, t);
 
     unsigned flags = TEXT_FLAGS;
     if (ch_json_present(x->s[S_TEXT_ORIGINAL])) {
-        r->text = str_of(x->s[S_TEXT_ORIGINAL]);
+        r->text = ch_jsonl_str(x->s[S_TEXT_ORIGINAL]);
     } else {
-        ch_slice html = str_of(x->s[S_TEXT_DISPLAY]);
+        ch_slice html = ch_jsonl_str(x->s[S_TEXT_DISPLAY]);
         if (memchr(html.p ? html.p : "", '<', html.n) || memchr(html.p ? html.p : "", '&', html.n)) {
             if (strip_html(rd, html, r))
                 return CHORUS_ENOMEM;
@@ -282,7 +269,7 @@ static int do_comment(yt_reader *rd, const obj *x, const thread_ctx *th, bool re
         }
     }
 
-    ch_slice video = str_of(x->s[S_VIDEO_ID]), parent = str_of(x->s[S_PARENT_ID]);
+    ch_slice video = ch_jsonl_str(x->s[S_VIDEO_ID]), parent = ch_jsonl_str(x->s[S_PARENT_ID]);
     if (!video.n && th)
         video = th->video;
     if (reply && !parent.n && th)
@@ -299,7 +286,7 @@ static int do_comment(yt_reader *rd, const obj *x, const thread_ctx *th, bool re
         r->kind = CH_KIND_REPLY;
         r->ref_id = video;
         r->root_id = video;
-        r->ref_author_id = str_of(x->s[S_CHANNEL_ID]);
+        r->ref_author_id = ch_jsonl_str(x->s[S_CHANNEL_ID]);
         if (!r->ref_author_id.n && th)
             r->ref_author_id = th->channel;
     }
@@ -313,10 +300,10 @@ static int do_thread(yt_reader *rd, const obj *x, size_t *found)
 {
     obj top;
     scan(x->s[S_TOP], &top);
-    thread_ctx th = {.video = str_of(x->s[S_VIDEO_ID]), .channel = str_of(x->s[S_CHANNEL_ID])};
-    th.top_id = str_of(top.o[O_ID]);
+    thread_ctx th = {.video = ch_jsonl_str(x->s[S_VIDEO_ID]), .channel = ch_jsonl_str(x->s[S_CHANNEL_ID])};
+    th.top_id = ch_jsonl_str(top.o[O_ID]);
     if (!th.top_id.n)
-        th.top_id = str_of(x->o[O_ID]); /* the thread's id is its top-level comment's */
+        th.top_id = ch_jsonl_str(x->o[O_ID]); /* the thread's id is its top-level comment's */
     author_of(&top, &th.top_author_id, &th.top_author);
     int rc = CHORUS_OK;
     if (ch_json_type_of(x->s[S_TOP]) == CH_JSON_OBJECT) {
@@ -344,15 +331,15 @@ static int do_video(yt_reader *rd, const obj *x, bool search)
 {
     ch_rawpost *r = &rd->raw;
     ch_rawpost_clear(r);
-    r->id = search ? str_of(ch_json_get(x->o[O_ID], "videoId")) : str_of(x->o[O_ID]);
-    r->author_id = str_of(x->s[S_CHANNEL_ID]);
-    ch_slice t = str_of(x->s[S_PUBLISHED]);
+    r->id = search ? ch_jsonl_str(ch_json_get(x->o[O_ID], "videoId")) : ch_jsonl_str(x->o[O_ID]);
+    r->author_id = ch_jsonl_str(x->s[S_CHANNEL_ID]);
+    ch_slice t = ch_jsonl_str(x->s[S_PUBLISHED]);
     if (t.n && ch_time_parse(t.p, t.n, &r->created_at) != CHORUS_OK)
         return bad_time(rd, t);
-    r->lang = str_of(x->s[S_LANG]);
+    r->lang = ch_jsonl_str(x->s[S_LANG]);
     if (!r->lang.n)
-        r->lang = str_of(x->s[S_AUDIO_LANG]);
-    ch_slice title = str_of(x->s[S_TITLE]), desc = str_of(x->s[S_DESCRIPTION]);
+        r->lang = ch_jsonl_str(x->s[S_AUDIO_LANG]);
+    ch_slice title = ch_jsonl_str(x->s[S_TITLE]), desc = ch_jsonl_str(x->s[S_DESCRIPTION]);
     if (title.n && desc.n) {
         size_t need = title.n + sizeof SEP - 1 + desc.n;
         if (ch_grow((void **)&rd->text, &rd->text_cap, need, 1))
@@ -375,12 +362,12 @@ static int not_a_post(yt_reader *rd, const obj *x)
     if (ch_json_type_of(err) == CH_JSON_OBJECT) {
         char code[24];
         size_t cn = ch_json_int_text(ch_json_get(err, "code"), code, sizeof code);
-        ch_slice msg = str_of(ch_json_get(err, "message"));
+        ch_slice msg = ch_jsonl_str(ch_json_get(err, "message"));
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_NOT_POST,
                                 "a YouTube API error response (%.*s: %.*s)", (int)cn, code,
                                 (int)(msg.n > 120 ? 120 : msg.n), msg.p ? msg.p : "");
     }
-    ch_slice k = str_of(x->o[O_KIND]);
+    ch_slice k = ch_jsonl_str(x->o[O_KIND]);
     if (k.n)
         return ch_ingest_reject(rd->ctx, rd->line, CH_R_NOT_POST,
                                 "not a post (a YouTube resource of kind '%.*s')",
@@ -413,7 +400,7 @@ static int do_resource(yt_reader *rd, ch_json_val v, bool allow_list, size_t *fo
         ch_ingest_tick(rd->ctx);
         return do_comment(rd, &x, NULL, false);
     case R_SEARCH:
-        if (!str_of(ch_json_get(x.o[O_ID], "videoId")).n)
+        if (!ch_jsonl_str(ch_json_get(x.o[O_ID], "videoId")).n)
             return CHORUS_OK; /* a channel or playlist result */
         ++*found;
         ch_ingest_tick(rd->ctx);
