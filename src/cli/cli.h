@@ -72,6 +72,10 @@ void cli_progress_end(cli_progress *p);
 
 double cli_now(void);                  /* monotonic seconds */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /* "chorus: ..." */
+/* A flag's whole-number argument within [min, max]; otherwise "chorus: CMD: OPT takes a
+ * number from MIN to MAX, not 'ARG'" and -1. */
+int cli_number(const char *cmd, const char *opt, const char *arg, unsigned long long min,
+               unsigned long long max, unsigned long long *out);
 /* Prints n with thousands separators into buf. */
 const char *cli_num(uint64_t n, char buf[32]);
 /* JSON string literal of s (escaped) to f. */

@@ -41,18 +41,6 @@ static void help(FILE *f)
             "  chorus scan tweets.jsonl -s statements/ --report report.html   # in one go\n");
 }
 
-static int number(const char *opt, const char *arg, unsigned long long max, unsigned long long *out)
-{
-    char *end;
-    unsigned long long v = strtoull(arg, &end, 10);
-    if (!*arg || *end || arg[0] == '-' || v > max) {
-        cli_err("report: %s takes a number from 0 to %llu, not '%s'", opt, max, arg);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 int cmd_report(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -76,36 +64,32 @@ int cmd_report(int argc, char **argv)
         switch (c) {
         case 'o': out = optarg; break;
         case 'T':
-            if (number("--top", optarg, 100000, &v))
+            if (cli_number("report", "--top", optarg, 0, 100000, &v))
                 return EXIT_USAGE;
             ro.top_clusters = (unsigned)v;
             break;
         case 'S':
-            if (number("--statements", optarg, 100000, &v))
+            if (cli_number("report", "--statements", optarg, 0, 100000, &v))
                 return EXIT_USAGE;
             ro.top_statements = (unsigned)v;
             break;
         case 'I':
-            if (number("--items", optarg, 100000, &v))
+            if (cli_number("report", "--items", optarg, 1, 100000, &v))
                 return EXIT_USAGE;
-            if (v == 0) {
-                cli_err("report: --items takes a number from 1 to 100000, not '0'");
-                return EXIT_USAGE;
-            }
             ro.max_items = (unsigned)v;
             break;
         case 'N':
-            if (number("--max-nodes", optarg, 1000000, &v))
+            if (cli_number("report", "--max-nodes", optarg, 0, 1000000, &v))
                 return EXIT_USAGE;
             ro.max_nodes = (unsigned)v;
             break;
         case 'B':
-            if (number("--neighbours", optarg, 100, &v))
+            if (cli_number("report", "--neighbours", optarg, 0, 100, &v))
                 return EXIT_USAGE;
             ro.max_neighbours = (unsigned)v;
             break;
         case 'R':
-            if (number("--seed", optarg, UINT64_MAX, &v))
+            if (cli_number("report", "--seed", optarg, 0, UINT64_MAX, &v))
                 return EXIT_USAGE;
             ro.seed = v;
             break;

@@ -60,19 +60,6 @@ static int read_token(const char *path, char *buf, size_t cap)
     return 0;
 }
 
-static int number(const char *opt, const char *arg, unsigned long long max,
-                  unsigned long long *out)
-{
-    char *end;
-    unsigned long long v = strtoull(arg, &end, 10);
-    if (!*arg || *end || arg[0] == '-' || v == 0 || v > max) {
-        cli_err("serve: %s takes a number from 1 to %llu, not '%s'", opt, max, arg);
-        return -1;
-    }
-    *out = v;
-    return 0;
-}
-
 int cmd_serve(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -99,12 +86,12 @@ int cmd_serve(int argc, char **argv)
             break;
         case 'd': so.statements_dir = optarg; break;
         case 'c':
-            if (number("--max-connections", optarg, 100000, &v))
+            if (cli_number("serve", "--max-connections", optarg, 1, 100000, &v))
                 return EXIT_USAGE;
             so.max_connections = (unsigned)v;
             break;
         case 'b':
-            if (number("--max-body", optarg, 1ULL << 30, &v))
+            if (cli_number("serve", "--max-body", optarg, 1, 1ULL << 30, &v))
                 return EXIT_USAGE;
             so.max_body = (size_t)v;
             break;

@@ -428,3 +428,16 @@ void cli_signals_init(void)
         sigaction(sigs[i], &sa, NULL);
     }
 }
+
+int cli_number(const char *cmd, const char *opt, const char *arg, unsigned long long min,
+               unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (!*arg || *end || arg[0] == '-' || v < min || v > max) {
+        cli_err("%s: %s takes a number from %llu to %llu, not '%s'", cmd, opt, min, max, arg);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
