@@ -149,6 +149,20 @@ static inline void require_shared(const char *path)
     }
 }
 
+/* A file read through the ingest driver into a new corpus (fmt NULL: detected; *used, when
+ * used is not NULL, the reader that read it), diagnostics into log; skips the test when the
+ * file is shared sample data that is absent. */
+static inline ch_corpus *ingest_path(const char *path, const ch_reader *fmt, diag_log *log,
+                                     const ch_reader **used)
+{
+    require_shared(path);
+    ch_corpus *c;
+    assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
+    ch_ingest_opts opts = {.reader = fmt, .diag = on_diag, .diag_ctx = log};
+    assert_int_equal(ch_ingest_file(c, path, &opts, used), CHORUS_OK);
+    return c;
+}
+
 /* The whole file, NUL-terminated, in a malloc'ed buffer (length in *len); NULL if unreadable. */
 static inline char *slurp(const char *path, size_t *len)
 {

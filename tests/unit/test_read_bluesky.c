@@ -42,16 +42,11 @@ static ch_corpus *read_str(const char *s, diag_log *log)
     return c;
 }
 
-static const ch_corpus_stats *stats(const ch_corpus *c)
-{
-    return ch_corpus_stats_get(c);
-}
-
 /* Posts by kind: post, repost, reply, quote, like. */
 static void assert_kinds(const ch_corpus *c, uint64_t post, uint64_t repost, uint64_t reply,
                          uint64_t quote, uint64_t like)
 {
-    const ch_corpus_stats *st = stats(c);
+    const ch_corpus_stats *st = ch_corpus_stats_get(c);
     assert_int_equal(st->posts_by_kind[CH_KIND_POST], post);
     assert_int_equal(st->posts_by_kind[CH_KIND_REPOST], repost);
     assert_int_equal(st->posts_by_kind[CH_KIND_REPLY], reply);
@@ -212,10 +207,10 @@ static void test_author_feed(void **state)
     assert_int_equal(log.n, 0);
     /* 50 feed items (7 of them reposts), and the posts they show: reposted originals, reply
      * roots and parents, quoted posts; 26 of those are shown more than once */
-    assert_int_equal(stats(c)->records, 87 + 26); /* kept and duplicates */
+    assert_int_equal(ch_corpus_stats_get(c)->records, 87 + 26); /* kept and duplicates */
     assert_int_equal(ch_corpus_nposts(c), 87);
     assert_kinds(c, 34, 7, 38, 8, 0);
-    assert_int_equal(stats(c)->duplicates, 26);
+    assert_int_equal(ch_corpus_stats_get(c)->duplicates, 26);
     const ch_post *p = post(c, "at://did:plc:n65dhyosfrm6t7jhzum76exq/app.bsky.feed.post/"
                                "3lnneysi3ps2c#repost-by-did:plc:wpe35pganb6d4pg4ekmfy6u5");
     assert_int_equal(p->kind, CH_KIND_REPOST);
@@ -256,7 +251,7 @@ static void test_feeds_and_search(void **state)
     c = read_sample("api-bskyr/getQuotes.json", &log);
     assert_int_equal(ch_corpus_nposts(c), 3);
     assert_kinds(c, 1, 0, 0, 2, 0);
-    assert_int_equal(stats(c)->duplicates, 1);
+    assert_int_equal(ch_corpus_stats_get(c)->duplicates, 1);
     const ch_post *p = post(c, "at://did:plc:wpe35pganb6d4pg4ekmfy6u5/app.bsky.feed.post/3lc5d6zspys2c");
     assert_string_equal(S(c, p->ref_id), "at://did:plc:5c2r73erhng4bszmxlfdtscf/app.bsky.feed.post/3lc5c5qv72r2w");
     assert_string_equal(S(c, p->urls[0]), "https://christophertkenny.com/bskyr/"); /* media card */
@@ -264,7 +259,7 @@ static void test_feeds_and_search(void **state)
 
     /* searchPosts: 25 posts and one post quoted by them */
     c = read_sample("api-bskyr/searchPosts_q-redistricting.json", &log);
-    assert_int_equal(stats(c)->records, 26 + 1);
+    assert_int_equal(ch_corpus_stats_get(c)->records, 26 + 1);
     assert_int_equal(ch_corpus_nposts(c), 26);
     assert_kinds(c, 12, 0, 12, 2, 0);
     p = post(c, "at://did:plc:kkergqgbhb56ptpwj2wenkje/app.bsky.feed.post/3lpk2u6qo222m");
@@ -322,7 +317,7 @@ static void test_records_and_thread(void **state)
     c = read_sample("api-marshalx/get_follows.json", &log);
     assert_int_equal(ch_corpus_nposts(c), 0);
     assert_int_equal(ch_corpus_naccounts(c), 0);
-    assert_int_equal(stats(c)->errors[CH_R_NOT_POST], 7);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NOT_POST], 7);
     assert_int_equal(log.n, 7);
     assert_int_equal(log.line[0], 1);
     assert_string_equal(log.msg[0], "profile of did:plc:vpkhqolt662uhesyj6nxm7ys (why.bsky.team)");
@@ -399,8 +394,8 @@ static void test_firehose_commits(void **state)
         diag_log log = {0};
         ch_corpus *c = read_sample(want[i].file, &log);
         assert_int_equal(ch_corpus_nposts(c), 0);
-        assert_int_equal(stats(c)->records, want[i].ops);
-        assert_int_equal(stats(c)->errors[CH_R_NOT_POST], want[i].ops);
+        assert_int_equal(ch_corpus_stats_get(c)->records, want[i].ops);
+        assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NOT_POST], want[i].ops);
         assert_int_equal(log.line[0], 1);
         if (want[i].first)
             assert_string_equal(log.msg[0], want[i].first);
@@ -413,7 +408,7 @@ static void test_firehose_commits(void **state)
                             "{\"action\":\"delete\",\"path\":\"app.bsky.graph.follow/3k\"},{\"path\":7}]}\n"
                             "{\"did\":\"did:plc:a\",\"seq\":6,\"time\":\"2024-01-01T00:00:00Z\",\"handle\":\"a.test\"}\n",
                             &log);
-    assert_int_equal(stats(c)->errors[CH_R_DELETED], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_DELETED], 1);
     assert_int_equal(log.n, 4);
     assert_string_equal(log.msg[0], "deleted at://did:plc:a/app.bsky.feed.post/3k");
     assert_int_equal(log.reason[2], CH_R_BAD_FIELD);
@@ -451,7 +446,7 @@ static void test_thread_both_ways(void **state)
     ch_corpus *c = read_str(doc, &log);
     assert_int_equal(log.n, 0);
     assert_int_equal(ch_corpus_nposts(c), 3);
-    assert_int_equal(stats(c)->records, 3);
+    assert_int_equal(ch_corpus_stats_get(c)->records, 3);
     assert_string_equal(S(c, ch_corpus_post(c, 0)->id), "at://did:plc:r/app.bsky.feed.post/root");
     assert_string_equal(S(c, ch_corpus_post(c, 1)->id), "at://did:plc:m/app.bsky.feed.post/mid");
     const ch_post *p = ch_corpus_post(c, 1);
@@ -563,7 +558,7 @@ static void test_did_documents(void **state)
         assert_int_equal(run(c, b, n, 0, false, &dl), CHORUS_OK);
         free(b);
         assert_int_equal(ch_corpus_nposts(c), 0);
-        assert_int_equal(stats(c)->errors[CH_R_NOT_POST], 148);
+        assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NOT_POST], 148);
         assert_string_equal(dl.msg[0], "DID document: did:plc:2a7ygipkrbh544aqhcav53oy is t045t.zmb.cm");
         assert_int_equal(dl.line[0], 1);
         chorus_corpus_free(c);

@@ -51,11 +51,6 @@ static int diag_with(const diag_log *log, const char *part)
     return -1;
 }
 
-static const ch_corpus_stats *stats(const ch_corpus *c)
-{
-    return ch_corpus_stats_get(c);
-}
-
 /* ---- real data ---------------------------------------------------------------------------- */
 
 /* JSONBench's five Jetstream lines (Nov 2024): 2 replies, 2 likes and a follow. */
@@ -65,9 +60,9 @@ static void test_jsonbench_sample(void **state)
     diag_log log = {0};
     ch_corpus *c = read_sample("jetstream/jsonbench-sample-5events.jsonl", &log);
     assert_int_equal(ch_corpus_nposts(c), 4);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_REPLY], 2);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_LIKE], 2);
-    assert_int_equal(stats(c)->errors[CH_R_NOT_POST], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_REPLY], 2);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_LIKE], 2);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NOT_POST], 1);
     assert_int_equal(log.n, 1);
     assert_int_equal(log.line[0], 3);
     assert_string_equal(log.msg[0], "app.bsky.graph.follow create: not a post");
@@ -109,7 +104,7 @@ static void test_jetstream_corpus(void **state)
     (void)state;
     diag_log log = {0};
     ch_corpus *c = read_sample("jetstream-corpus/expected_v1.jsonl", &log);
-    const ch_corpus_stats *st = stats(c);
+    const ch_corpus_stats *st = ch_corpus_stats_get(c);
     assert_int_equal(st->records, 152);
     assert_int_equal(ch_corpus_nposts(c), 137);
     assert_int_equal(st->posts_by_kind[CH_KIND_POST], 9);
@@ -182,10 +177,10 @@ static void test_golden_lines(void **state)
     diag_log log = {0};
     ch_corpus *c = read_sample("jetstream-corpus/golden_v1.jsonl", &log);
     assert_int_equal(ch_corpus_nposts(c), 3);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_LIKE], 1);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_REPLY], 1);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_REPOST], 1);
-    assert_int_equal(stats(c)->errors[CH_R_NOT_POST], 7);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_LIKE], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_REPLY], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_REPOST], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NOT_POST], 7);
     const ch_post *p = post(c, "at://did:plc:eizxoqcsvvvarxeb3pjkblrp/app.bsky.feed.repost/3mmoojpbade2i");
     assert_int_equal(p->kind, CH_KIND_REPOST);
     assert_string_equal(S(c, p->ref_account), "did:plc:hjloomm2tkve3pmfgbxegl3v");
@@ -395,7 +390,7 @@ static void test_identity_handles(void **state)
     ch_corpus *c = read_str(jsonl, &log);
     assert_int_equal(ch_corpus_nposts(c), 2);
     assert_int_equal(ch_corpus_naccounts(c), 2); /* an identity event makes no account */
-    assert_int_equal(stats(c)->errors[CH_R_NOT_POST], 5);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NOT_POST], 5);
     assert_string_equal(S(c, ch_corpus_account(c, find_account_any(c, "did:plc:early"))->handle),
                         "renamed.example.com");
     assert_string_equal(S(c, ch_corpus_account(c, find_account_any(c, "did:plc:late"))->handle),
@@ -431,7 +426,7 @@ static void test_deletes_engagements_and_legacy(void **state)
         "{\"did\":\"did:plc:d\",\"time_us\":1,\"kind\":\"sync\"}\n";
     diag_log log = {0};
     ch_corpus *c = read_str(jsonl, &log);
-    const ch_corpus_stats *st = stats(c);
+    const ch_corpus_stats *st = ch_corpus_stats_get(c);
     assert_int_equal(ch_corpus_nposts(c), 3);
     assert_int_equal(st->errors[CH_R_DELETED], 2);
     assert_int_equal(st->duplicates, 1); /* the update: the first version is kept */

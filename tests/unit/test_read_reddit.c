@@ -16,35 +16,6 @@
 
 READER_RUNNERS(ch_reader_reddit)
 
-/* Skips the test, saying so, when the shared sample is not there. */
-static void need(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (f) {
-        fclose(f);
-        return;
-    }
-    print_message("SKIP: %s is absent (shared sample data not installed)\n", path);
-    skip();
-}
-
-/* Reads a real file through the ingest driver; fmt NULL = detect. */
-static ch_corpus *load(const char *path, const ch_reader *fmt, diag_log *log,
-                       const ch_reader **used)
-{
-    need(path);
-    ch_corpus *c;
-    assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
-    ch_ingest_opts opts = {.reader = fmt, .diag = on_diag, .diag_ctx = log};
-    assert_int_equal(ch_ingest_file(c, path, &opts, used), CHORUS_OK);
-    return c;
-}
-
-static const ch_corpus_stats *stats(const ch_corpus *c)
-{
-    return ch_corpus_stats_get(c);
-}
-
 /* ---- real data: PRAW API objects ---------------------------------------------------------- */
 
 static void test_praw_submission_with_reply_tree(void **state)
@@ -52,15 +23,15 @@ static void test_praw_submission_with_reply_tree(void **state)
     (void)state;
     diag_log log = {0};
     const ch_reader *used = NULL;
-    ch_corpus *c = load(PRAW "TestSubmission.test_comments.ndjson", NULL, &log, &used);
+    ch_corpus *c = ingest_path(PRAW "TestSubmission.test_comments.ndjson", NULL, &log, &used);
     assert_ptr_equal(used, &ch_reader_reddit);
     assert_int_equal(log.n, 0);
     /* a submission and two comments; the second comment is also inside the first one's
      * replies Listing, so it is read twice and kept once */
     assert_int_equal(ch_corpus_nposts(c), 3);
-    assert_int_equal(stats(c)->duplicates, 1);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_POST], 1);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_REPLY], 2);
+    assert_int_equal(ch_corpus_stats_get(c)->duplicates, 1);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_POST], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_REPLY], 2);
 
     const ch_post *p = post(c, "t3_2gmzqe");
     assert_string_equal(S(c, author(c, p)->id), "bboe");
@@ -90,11 +61,11 @@ static void test_praw_crosspost(void **state)
 {
     (void)state;
     diag_log log = {0};
-    ch_corpus *c = load(PRAW "TestSubmission.test_crosspost.ndjson", NULL, &log, NULL);
+    ch_corpus *c = ingest_path(PRAW "TestSubmission.test_crosspost.ndjson", NULL, &log, NULL);
     assert_int_equal(log.n, 0);
     /* the original, and the crosspost whose embedded original is the same id */
     assert_int_equal(ch_corpus_nposts(c), 2);
-    assert_int_equal(stats(c)->duplicates, 1);
+    assert_int_equal(ch_corpus_stats_get(c)->duplicates, 1);
     const ch_post *orig = post(c, "t3_6vx01b");
     assert_int_equal(orig->kind, CH_KIND_POST);
     assert_string_equal(S(c, author(c, orig)->handle), "kwwxis2");
@@ -114,7 +85,7 @@ static void test_praw_same_url_in_three_subreddits(void **state)
 {
     (void)state;
     diag_log log = {0};
-    ch_corpus *c = load(PRAW "TestSubmission.test_duplicates.ndjson", NULL, &log, NULL);
+    ch_corpus *c = ingest_path(PRAW "TestSubmission.test_duplicates.ndjson", NULL, &log, NULL);
     assert_int_equal(log.n, 0);
     assert_int_equal(ch_corpus_nposts(c), 4);
     assert_int_equal(ch_corpus_naccounts(c), 2);
@@ -138,10 +109,10 @@ static void test_praw_comment_listing(void **state)
 {
     (void)state;
     diag_log log = {0};
-    ch_corpus *c = load(PRAW "TestSubredditListings.test_comments.ndjson", NULL, &log, NULL);
+    ch_corpus *c = ingest_path(PRAW "TestSubredditListings.test_comments.ndjson", NULL, &log, NULL);
     assert_int_equal(log.n, 0);
     assert_int_equal(ch_corpus_nposts(c), 100);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_REPLY], 100);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_REPLY], 100);
     assert_int_equal(ch_corpus_naccounts(c), 97);
 
     /* a reply to a comment, in its thread */
@@ -172,10 +143,10 @@ static void test_praw_submission_listing(void **state)
 {
     (void)state;
     diag_log log = {0};
-    ch_corpus *c = load(PRAW "TestSubredditListings.test_new.ndjson", NULL, &log, NULL);
+    ch_corpus *c = ingest_path(PRAW "TestSubredditListings.test_new.ndjson", NULL, &log, NULL);
     assert_int_equal(log.n, 0);
     assert_int_equal(ch_corpus_nposts(c), 100);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_POST], 100);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_POST], 100);
     assert_int_equal(ch_corpus_naccounts(c), 89);
     const ch_post *p = post(c, "t3_48fbm9");
     assert_string_equal(S(c, author(c, p)->handle), "RedHeadQc");
@@ -193,12 +164,12 @@ static void test_pushshift_comments(void **state)
     (void)state;
     diag_log log = {0};
     const ch_reader *used = NULL;
-    ch_corpus *c = load(DUMPS "RC_sample_27_comments.ndjson", NULL, &log, &used);
+    ch_corpus *c = ingest_path(DUMPS "RC_sample_27_comments.ndjson", NULL, &log, &used);
     assert_ptr_equal(used, &ch_reader_reddit);
     /* 27 lines; 5 by deleted accounts are skipped, each named */
     assert_int_equal(ch_corpus_nposts(c), 22);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_REPLY], 22);
-    assert_int_equal(stats(c)->errors[CH_R_NO_AUTHOR], 5);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_REPLY], 22);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NO_AUTHOR], 5);
     assert_int_equal(log.n, 5);
     static const uint64_t lines[] = {7, 9, 13, 18, 19};
     for (int i = 0; i < 5; i++) {
@@ -253,13 +224,13 @@ static void test_pushshift_submissions(void **state)
     (void)state;
     diag_log log = {0};
     const ch_reader *used = NULL;
-    ch_corpus *c = load(DUMPS "RS_sample_31_submissions.ndjson", NULL, &log, &used);
+    ch_corpus *c = ingest_path(DUMPS "RS_sample_31_submissions.ndjson", NULL, &log, &used);
     assert_ptr_equal(used, &ch_reader_reddit);
     assert_int_equal(log.n, 0);
     /* 31 lines, and the original that the one crosspost embeds */
     assert_int_equal(ch_corpus_nposts(c), 32);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_POST], 31);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_REPOST], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_POST], 31);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_REPOST], 1);
 
     const ch_post *x = post(c, "t3_1afwvv9");
     assert_int_equal(x->kind, CH_KIND_REPOST);
@@ -361,7 +332,7 @@ static void test_things_listings_and_kinds(void **state)
     assert_string_equal(S(c, c9->ref_id), "t3_s1"); /* no parent_id: the submission */
 
     /* not_a_post: more, t5, unknown kind, empty listing, a dump subreddit line */
-    assert_int_equal(stats(c)->errors[CH_R_NOT_POST], 5);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NOT_POST], 5);
     assert_int_equal(log.n, 5);
     assert_int_equal(log.line[0], 1);
     assert_non_null(strstr(log.msg[0], "not loaded"));
@@ -399,10 +370,10 @@ static void test_deleted_removed_and_times(void **state)
     assert_int_equal(post(c, "t1_k3")->created_at, 3);
     assert_int_equal(post(c, "t1_k3")->text_len, 0);
     assert_string_equal(post(c, "t3_s9")->text, "Only the title");
-    assert_int_equal(stats(c)->errors[CH_R_NO_AUTHOR], 2);
-    assert_int_equal(stats(c)->errors[CH_R_BAD_TIME], 3);
-    assert_int_equal(stats(c)->errors[CH_R_NO_TIME], 1);
-    assert_int_equal(stats(c)->errors[CH_R_NO_ID], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NO_AUTHOR], 2);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_BAD_TIME], 3);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NO_TIME], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NO_ID], 1);
     assert_int_equal(log.line[0], 1);
     assert_non_null(strstr(log.msg[0], "'[removed]'"));
     assert_non_null(strstr(log.msg[1], "'yesterday'"));
@@ -512,10 +483,10 @@ static void test_bad_lines_and_limits(void **state)
     len += (size_t)snprintf(in + len, sizeof in - len, "\"}\n%s", big);
     assert_int_equal(run(c, in, len, 4096, false, &log), CHORUS_OK);
     assert_int_equal(ch_corpus_nposts(c), 1);
-    assert_int_equal(stats(c)->duplicates, 1);
-    assert_int_equal(stats(c)->errors[CH_R_JSON], 2);
-    assert_int_equal(stats(c)->errors[CH_R_NOT_POST], 1);
-    assert_int_equal(stats(c)->errors[CH_R_TOO_LONG], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->duplicates, 1);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_JSON], 2);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NOT_POST], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_TOO_LONG], 1);
     chorus_corpus_free(c);
 
     /* an empty input and a blank one hold nothing and are fine */
@@ -559,7 +530,7 @@ static void test_deep_reply_tree(void **state)
     diag_log log = {0};
     assert_int_equal(run(c, in, len, 0, false, &log), CHORUS_OK);
     assert_int_equal(ch_corpus_nposts(c), 100);
-    assert_int_equal(stats(c)->errors[CH_R_DEPTH], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_DEPTH], 1);
     assert_non_null(strstr(log.msg[0], "deeper than 100"));
     chorus_corpus_free(c);
     free(in);

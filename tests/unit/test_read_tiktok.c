@@ -9,32 +9,17 @@
 
 READER_RUNNERS(ch_reader_tiktok)
 
-static ch_corpus *load(const char *path, const ch_reader *fmt, diag_log *log,
-                       const ch_reader **used)
-{
-    ch_corpus *c;
-    assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
-    ch_ingest_opts opts = {.reader = fmt, .diag = on_diag, .diag_ctx = log};
-    assert_int_equal(ch_ingest_file(c, path, &opts, used), CHORUS_OK);
-    return c;
-}
-
-static const ch_corpus_stats *stats(const ch_corpus *c)
-{
-    return ch_corpus_stats_get(c);
-}
-
 /* A pretty-printed video query page: every mapped video field. */
 static void test_video_query_page(void **state)
 {
     (void)state;
     diag_log log = {0};
     const ch_reader *used = NULL;
-    ch_corpus *c = load(TT "video_query.json", NULL, &log, &used);
+    ch_corpus *c = ingest_path(TT "video_query.json", NULL, &log, &used);
     assert_ptr_equal(used, &ch_reader_tiktok);
     assert_int_equal(log.n, 0);
     assert_int_equal(ch_corpus_nposts(c), 2);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_POST], 2);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_POST], 2);
 
     /* id: an int64 beyond 2^53, kept exact */
     const ch_post *p = post(c, "7301234567890123456");
@@ -78,10 +63,10 @@ static void test_comment_list_has_no_authors(void **state)
     (void)state;
     diag_log log = {0};
     const ch_reader *used = NULL;
-    ch_corpus *c = load(TT "comment_list.json", NULL, &log, &used);
+    ch_corpus *c = ingest_path(TT "comment_list.json", NULL, &log, &used);
     assert_ptr_equal(used, &ch_reader_tiktok);
     assert_int_equal(ch_corpus_nposts(c), 0);
-    assert_int_equal(stats(c)->errors[CH_R_NO_AUTHOR], 2);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NO_AUTHOR], 2);
     assert_int_equal(log.n, 2);
     assert_int_equal(log.line[0], 1);
     assert_non_null(strstr(log.msg[0], "comment:7302000000000000001"));
@@ -96,7 +81,7 @@ static void test_objects_per_line(void **state)
 {
     (void)state;
     diag_log log = {0};
-    ch_corpus *c = load(TT "objects.jsonl", NULL, &log, NULL);
+    ch_corpus *c = ingest_path(TT "objects.jsonl", NULL, &log, NULL);
     assert_int_equal(log.n, 0);
     assert_int_equal(ch_corpus_nposts(c), 4);
 
@@ -163,10 +148,10 @@ static void test_replies_pages_and_errors(void **state)
     assert_int_equal(post(c, "10")->created_at, 1);
     assert_string_equal(S(c, author(c, post(c, "11"))->id), "b");
     assert_int_equal(post(c, "14")->created_at, 1700000000);
-    assert_int_equal(stats(c)->errors[CH_R_NOT_POST], 4);
-    assert_int_equal(stats(c)->errors[CH_R_BAD_TIME], 1);
-    assert_int_equal(stats(c)->errors[CH_R_NO_AUTHOR], 1);
-    assert_int_equal(stats(c)->errors[CH_R_NO_ID], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NOT_POST], 4);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_BAD_TIME], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NO_AUTHOR], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NO_ID], 1);
     assert_int_equal(log.line[0], 3);
     assert_non_null(strstr(log.msg[0], "'rate_limit_exceeded': daily quota"));
     assert_non_null(strstr(log.msg[1], "without videos or comments"));
@@ -194,7 +179,7 @@ static void test_broken_input(void **state)
     assert_int_equal(p->n_hashtags, 1); /* "#123" is not a tag */
     assert_string_equal(S(c, p->hashtags[0]), "f\xc3\xaate");
     assert_string_equal(S(c, p->mentions[0]), "b\xc3\xa9" "b\xc3\xa9");
-    assert_int_equal(stats(c)->errors[CH_R_JSON] + stats(c)->errors[CH_R_UTF8], 2);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_JSON] + ch_corpus_stats_get(c)->errors[CH_R_UTF8], 2);
     chorus_corpus_free(c);
 }
 

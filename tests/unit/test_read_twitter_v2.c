@@ -12,23 +12,13 @@
 READER_RUNNERS(ch_reader_twitter_v2)
 
 /* Reads a real file through the ingest driver, as `chorus ingest --format twitter-v2` does. */
-static ch_corpus *load(const char *path, const ch_reader *fmt, diag_log *log)
-{
-    require_shared(path);
-    ch_corpus *c;
-    assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
-    ch_ingest_opts opts = {.reader = fmt, .diag = on_diag, .diag_ctx = log};
-    assert_int_equal(ch_ingest_file(c, path, &opts, NULL), CHORUS_OK);
-    return c;
-}
-
 /* ---- real data ---------------------------------------------------------------------------- */
 
 static void test_brexit_page(void **state)
 {
     (void)state;
     diag_log log = {0};
-    ch_corpus *c = load(TWARC "brexit.jsonl", &ch_reader_twitter_v2, &log);
+    ch_corpus *c = ingest_path(TWARC "brexit.jsonl", &ch_reader_twitter_v2, &log, NULL);
     assert_int_equal(log.n, 0);
     /* 100 data tweets and 59 included ones; 4 of the included are also in data. */
     assert_int_equal(ch_corpus_nposts(c), 155);
@@ -96,7 +86,7 @@ static void test_brexit_page(void **state)
 
     /* Format detection picks this reader too. */
     diag_log alog = {0};
-    c = load(TWARC "brexit.jsonl", NULL, &alog);
+    c = ingest_path(TWARC "brexit.jsonl", NULL, &alog, NULL);
     assert_int_equal(ch_corpus_nposts(c), 155);
     chorus_corpus_free(c);
 }
@@ -105,7 +95,7 @@ static void test_unwound_urls(void **state)
 {
     (void)state;
     diag_log log = {0};
-    ch_corpus *c = load(TWARC "2sets.jsonl", &ch_reader_twitter_v2, &log);
+    ch_corpus *c = ingest_path(TWARC "2sets.jsonl", &ch_reader_twitter_v2, &log, NULL);
     assert_int_equal(log.n, 0);
     assert_int_equal(ch_corpus_nposts(c), 276);
     const ch_post *p = post(c, "1440717170493689866");
@@ -120,8 +110,8 @@ static void test_flat_equals_pages(void **state)
 {
     (void)state;
     diag_log l1 = {0}, l2 = {0};
-    ch_corpus *flat = load(TWARC "flat.jsonl", &ch_reader_twitter_v2, &l1);
-    ch_corpus *pages = load(TWARC "noflat.jsonl", &ch_reader_twitter_v2, &l2);
+    ch_corpus *flat = ingest_path(TWARC "flat.jsonl", &ch_reader_twitter_v2, &l1, NULL);
+    ch_corpus *pages = ingest_path(TWARC "noflat.jsonl", &ch_reader_twitter_v2, &l2, NULL);
     assert_int_equal(l1.n, 0);
     assert_int_equal(l2.n, 0);
     assert_int_equal(ch_corpus_nposts(flat), 164);
@@ -179,7 +169,7 @@ static void test_edits_and_streams(void **state)
 {
     (void)state;
     diag_log log = {0};
-    ch_corpus *c = load(TWARC "edited.jsonl", &ch_reader_twitter_v2, &log);
+    ch_corpus *c = ingest_path(TWARC "edited.jsonl", &ch_reader_twitter_v2, &log, NULL);
     assert_int_equal(log.n, 0);
     /* two versions of one tweet, each its own post */
     assert_int_equal(ch_corpus_nposts(c), 2);
@@ -192,7 +182,7 @@ static void test_edits_and_streams(void **state)
 
     /* filtered-stream output: {"data": {...}} per line, the file cut mid-line at the end */
     diag_log slog = {0};
-    c = load(TWARC "streaming_output_with_error.jsonl", &ch_reader_twitter_v2, &slog);
+    c = ingest_path(TWARC "streaming_output_with_error.jsonl", &ch_reader_twitter_v2, &slog, NULL);
     assert_int_equal(ch_corpus_nposts(c), 11);
     assert_int_equal(slog.n, 1);
     assert_int_equal(slog.line[0], 8);
@@ -203,7 +193,7 @@ static void test_edits_and_streams(void **state)
     chorus_corpus_free(c);
 
     diag_log wlog = {0};
-    c = load(TWARC "withheld.jsonl", &ch_reader_twitter_v2, &wlog);
+    c = ingest_path(TWARC "withheld.jsonl", &ch_reader_twitter_v2, &wlog, NULL);
     assert_int_equal(wlog.n, 0);
     assert_int_equal(ch_corpus_nposts(c), 284);
     assert_int_equal(post(c, "25712847277")->created_at, 1285614365); /* 2010-09-27T19:06:05Z */
@@ -222,7 +212,7 @@ static void test_lines_without_tweets(void **state)
         char path[512];
         snprintf(path, sizeof path, "%s%s", TWARC, cases[i].file);
         diag_log log = {0};
-        ch_corpus *c = load(path, &ch_reader_twitter_v2, &log);
+        ch_corpus *c = ingest_path(path, &ch_reader_twitter_v2, &log, NULL);
         assert_int_equal(ch_corpus_nposts(c), 0);
         assert_int_equal(log.n, cases[i].rejected);
         assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NOT_POST],

@@ -9,33 +9,18 @@
 
 READER_RUNNERS(ch_reader_youtube)
 
-static ch_corpus *load(const char *path, const ch_reader *fmt, diag_log *log,
-                       const ch_reader **used)
-{
-    ch_corpus *c;
-    assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
-    ch_ingest_opts opts = {.reader = fmt, .diag = on_diag, .diag_ctx = log};
-    assert_int_equal(ch_ingest_file(c, path, &opts, used), CHORUS_OK);
-    return c;
-}
-
-static const ch_corpus_stats *stats(const ch_corpus *c)
-{
-    return ch_corpus_stats_get(c);
-}
-
 /* commentThreads.list, pretty-printed: a thread with two replies, a channel discussion. */
 static void test_comment_threads(void **state)
 {
     (void)state;
     diag_log log = {0};
     const ch_reader *used = NULL;
-    ch_corpus *c = load(YT "comment_threads.json", NULL, &log, &used);
+    ch_corpus *c = ingest_path(YT "comment_threads.json", NULL, &log, &used);
     assert_ptr_equal(used, &ch_reader_youtube);
     assert_int_equal(log.n, 0);
     assert_int_equal(ch_corpus_nposts(c), 4);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_REPLY], 3);
-    assert_int_equal(stats(c)->posts_by_kind[CH_KIND_POST], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_REPLY], 3);
+    assert_int_equal(ch_corpus_stats_get(c)->posts_by_kind[CH_KIND_POST], 1);
 
     /* the top-level comment: a reply to the video, whose channel is the referenced account */
     const ch_post *p = post(c, "UgzT0pLevel1AaABAg");
@@ -85,7 +70,7 @@ static void test_comments_list(void **state)
 {
     (void)state;
     diag_log log = {0};
-    ch_corpus *c = load(YT "comments_list.jsonl", NULL, &log, NULL);
+    ch_corpus *c = ingest_path(YT "comments_list.jsonl", NULL, &log, NULL);
     assert_int_equal(log.n, 0);
     assert_int_equal(ch_corpus_nposts(c), 2);
     const ch_post *p = post(c, "UgzT0pLevel1AaABAg.A1reply3");
@@ -106,7 +91,7 @@ static void test_videos(void **state)
 {
     (void)state;
     diag_log log = {0};
-    ch_corpus *c = load(YT "videos.json", NULL, &log, NULL);
+    ch_corpus *c = ingest_path(YT "videos.json", NULL, &log, NULL);
     assert_int_equal(log.n, 0);
     assert_int_equal(ch_corpus_nposts(c), 2); /* the channel search result is no post */
     const ch_post *p = post(c, "vid00000001");
@@ -163,10 +148,10 @@ static void test_other_resources_and_bad_records(void **state)
     assert_int_equal(p->n_hashtags, 1);
     assert_int_equal(p->n_mentions, 1);
     assert_string_equal(S(c, p->mentions[0]), "b.c");
-    assert_int_equal(stats(c)->errors[CH_R_NOT_POST], 4);
-    assert_int_equal(stats(c)->errors[CH_R_BAD_TIME], 1);
-    assert_int_equal(stats(c)->errors[CH_R_NO_AUTHOR], 1);
-    assert_int_equal(stats(c)->errors[CH_R_NO_TIME], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NOT_POST], 4);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_BAD_TIME], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NO_AUTHOR], 1);
+    assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NO_TIME], 1);
     assert_non_null(strstr(log.msg[0], "403: The video has disabled comments."));
     assert_non_null(strstr(log.msg[1], "youtube#channelListResponse"));
     assert_non_null(strstr(log.msg[2], "youtube#playlist"));
@@ -192,7 +177,7 @@ static void test_broken_input(void **state)
     /* the thread's id stands for a top-level comment that lacks one */
     assert_int_equal(ch_corpus_nposts(c), 1);
     assert_string_equal(post(c, "t2")->text, "ok");
-    assert_true(stats(c)->errors[CH_R_JSON] >= 2);
+    assert_true(ch_corpus_stats_get(c)->errors[CH_R_JSON] >= 2);
     chorus_corpus_free(c);
 }
 
