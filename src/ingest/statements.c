@@ -16,6 +16,7 @@
 #include "core/json.h"
 #include "core/pool.h"
 #include "core/post.h"
+#include "core/sort.h"
 #include "core/timeparse.h"
 #include "ingest/statements.h"
 #include "ingest/ingest.h"
@@ -893,8 +894,8 @@ static int load_dir(loadctx *L, const char *path)
         names[n++] = full;
     }
     closedir(d);
-    if (!rc && n > 1) /* an empty folder has no array to sort */
-        qsort(names, n, sizeof *names, cmp_str);
+    if (!rc)
+        ch_sort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; !rc && i < n; i++) {
         struct stat st;
         if (stat(names[i], &st) != 0 || !S_ISREG(st.st_mode))

@@ -24,6 +24,7 @@
 #include "core/error.h"
 #include "core/outfile.h"
 #include "core/igraph_env.h"
+#include "core/sort.h"
 #include "store/store.h"
 #include "report/report_int.h"
 
@@ -894,7 +895,7 @@ static void layout(ex *x)
         goto out;
     }
     memcpy(sorted, ids, n * sizeof *ids);
-    qsort(sorted, n, sizeof *sorted, cmp_str);
+    ch_sort(sorted, n, sizeof *sorted, cmp_str);
     if (igraph_vector_int_init(&ev, 0) == IGRAPH_SUCCESS)
         have_ev = true;
     if (have_ev && igraph_vector_init(&wv, 0) == IGRAPH_SUCCESS)

@@ -9,6 +9,7 @@
 
 #include "chorus.h"
 #include "report/report_int.h"
+#include "core/sort.h"
 
 int ch_report_fail(ch_report_ctx *c, int rc, const char *fmt, ...)
 {
@@ -70,7 +71,7 @@ static int cmp_rank(const void *a, const void *b)
 void ch_report_rank_index(ch_report_ctx *c)
 {
     if (c->rank_by_id)
-        qsort(c->rank_by_id, c->ntop, sizeof *c->rank_by_id, cmp_rank);
+        ch_sort(c->rank_by_id, c->ntop, sizeof *c->rank_by_id, cmp_rank);
 }
 
 long ch_report_rank(const ch_report_ctx *c, int64_t id)

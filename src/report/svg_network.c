@@ -23,6 +23,7 @@
 #include "core/alloc.h"
 #include "core/igraph_env.h"
 #include "core/pool.h"
+#include "core/sort.h"
 #include "report/report_int.h"
 
 #define W 1000.0               /* viewBox width */
@@ -275,7 +276,7 @@ static size_t merge_edges(edge *e, size_t ne)
 {
     if (!ne)
         return 0;
-    qsort(e, ne, sizeof *e, cmp_edge);
+    ch_sort(e, ne, sizeof *e, cmp_edge);
     size_t k = 0;
     for (size_t i = 1; i < ne; i++) {
         if (e[i].u == e[k].u && e[i].v == e[k].v) {
@@ -316,7 +317,7 @@ static int choose_partners(net *n)
         return oom(n);
     for (size_t i = 0; i < n->ncands; i++)
         ix[i] = (cand_ix){n->cands[i].group, (uint32_t)i, n->cands[i].wsum};
-    qsort(ix, n->ncands, sizeof *ix, cmp_cand);
+    ch_sort(ix, n->ncands, sizeof *ix, cmp_cand);
     uint32_t run = 0;
     for (size_t i = 0; i < n->ncands; i++) {
         run = (i && ix[i].group == ix[i - 1].group) ? run + 1 : 0;
@@ -466,7 +467,7 @@ static int bucket_edges(net *n, size_t **ge_out)
     size_t *kept = fill;
     for (size_t g = 0; g <= n->ngroups; g++) {
         size_t a = ge[g], b = ge[g + 1];
-        qsort(tmp + a, b - a, sizeof *tmp, cmp_w_desc);
+        ch_sort(tmp + a, b - a, sizeof *tmp, cmp_w_desc);
         size_t budget = g < n->ngroups ? (size_t)EDGES_PER_NODE * n->groups[g].n + 8
                                        : (size_t)EDGES_PER_NODE * 64 + 4 * n->ngroups;
         if (b - a > budget)
@@ -619,7 +620,7 @@ static int pack(net *n)
         node *v = &n->nodes[i];
         v->r = v->clustered ? k * (3.0 + 6.0 * v->score) : k * 3.5;
     }
-    qsort(gs, n->ngroups, sizeof *gs, cmp_gsort);
+    ch_sort(gs, n->ngroups, sizeof *gs, cmp_gsort);
     const double lab = n->ngroups <= 400 ? LABEL_H : 0;
     const double pad = PAD * k < 1.5 ? 1.5 : PAD * k;
     double y = pad, x = pad, rowh = 0;
@@ -787,7 +788,7 @@ static void labels(net *n)
     /* highest scores first: their handles get the free places */
     for (size_t i = 0; i < n->nclustered; i++)
         byscore[i] = (by_score){n->nodes[i].score, (uint32_t)i};
-    qsort(byscore, n->nclustered, sizeof *byscore, cmp_by_score);
+    ch_sort(byscore, n->nclustered, sizeof *byscore, cmp_by_score);
     size_t np = 0, tries = 0;
     bool open = false;
     for (size_t i = 0; i < n->nclustered && np < MAX_LABELS && tries < 20000; i++, tries++) {

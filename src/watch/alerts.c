@@ -12,6 +12,7 @@
 #include "chorus.h"
 #include "core/alloc.h"
 #include "core/hash.h"
+#include "core/sort.h"
 #include "core/vocab.h"
 #include "store/scan_write.h"
 
@@ -697,8 +698,7 @@ static int alert_grew(ch_tracker *t, const ch_corpus *c, const ch_detect_result 
         }
         fresh[nfresh++] = key;
     }
-    if (nfresh > 1)
-        qsort(fresh, nfresh, sizeof *fresh, cmp_u64);
+    ch_sort(fresh, nfresh, sizeof *fresh, cmp_u64);
     ch_jbuf_put(&ev, "],\"posts\":[");
     evidence_posts(&ev, c, r, cl, fresh, nfresh);
     ch_jbuf_put(&ev, "]}");
@@ -767,8 +767,7 @@ int ch_tracker_refresh(ch_tracker *t, const ch_corpus *c, const ch_detect_result
         }
         for (uint32_t i = 0; i < cl->n_members; i++)
             mem[k][i] = ch_account_key(c, cl->members[i]);
-        if (cl->n_members > 1)
-            qsort(mem[k], cl->n_members, sizeof **mem, cmp_u64);
+        ch_sort(mem[k], cl->n_members, sizeof **mem, cmp_u64);
     }
     /* every (member, track) of the tracks, sorted by member: a cluster's overlaps are found
      * by looking its members up */
@@ -782,8 +781,7 @@ int ch_tracker_refresh(ch_tracker *t, const ch_corpus *c, const ch_detect_result
     for (size_t j = 0; j < t->n; j++)
         for (uint32_t i = 0; i < t->t[j].nm; i++)
             refs[nrefs++] = (keyref){t->t[j].m[i], (uint32_t)j};
-    if (nrefs > 1)
-        qsort(refs, nrefs, sizeof *refs, cmp_keyref);
+    ch_sort(refs, nrefs, sizeof *refs, cmp_keyref);
     for (size_t k = 0; k < nc; k++) {
         uint32_t nm = net->clusters[k].n_members, ntouched = 0;
         for (uint32_t i = 0; i < nm; i++) {
@@ -815,7 +813,7 @@ int ch_tracker_refresh(ch_tracker *t, const ch_corpus *c, const ch_detect_result
         }
     }
     if (ncand)   /* qsort wants a non-NULL array even for none */
-        qsort(cands, ncand, sizeof *cands, cmp_cand);
+        ch_sort(cands, ncand, sizeof *cands, cmp_cand);
     for (size_t i = 0; i < ncand; i++) {
         if (match_of_cluster[cands[i].cluster] >= 0 || track_taken[cands[i].track])
             continue;
@@ -926,8 +924,7 @@ int ch_tracker_load(ch_tracker *t, ch_json_val v)
                 return CHORUS_EPARSE;
             }
         }
-        if (tr.nm > 1)
-            qsort(tr.m, tr.nm, sizeof *tr.m, cmp_u64);
+        ch_sort(tr.m, tr.nm, sizeof *tr.m, cmp_u64);
         if (ch_grow((void **)&t->t, &t->cap, t->n + 1, sizeof *t->t)) {
             ch_free(tr.m);
             return CHORUS_ENOMEM;
@@ -947,8 +944,7 @@ static int cmp_i64(const void *a, const void *b)
 
 static double median_of(int64_t *v, size_t n)
 {
-    if (n > 1)
-        qsort(v, n, sizeof *v, cmp_i64);
+    ch_sort(v, n, sizeof *v, cmp_i64);
     return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
 }
 

@@ -34,6 +34,7 @@
 #include "core/alloc.h"
 #include "core/parallel.h"
 #include "core/hash.h"
+#include "core/sort.h"
 #include "detect/coact/coact_int.h"
 
 #define DEFAULT_K 20
@@ -717,7 +718,7 @@ static int cmp_logp_val(const void *x, const void *y);
  * order, so the union of the tasks' survivors holds the global max_edges smallest). */
 static void trim(run *r, ptask *pt)
 {
-    qsort(pt->out.v, pt->out.n, sizeof *pt->out.v, cmp_logp_val);
+    ch_sort(pt->out.v, pt->out.n, sizeof *pt->out.v, cmp_logp_val);
     const double ls = r->o.screen_p > 0 ? log(r->o.screen_p) : -INFINITY;
     for (size_t i = r->max_edges; i < pt->out.n; i++)
         pt->trimmed += pt->out.v[i].logp <= ls;
@@ -1020,7 +1021,7 @@ static int significance(run *r, ch_coact_result *res)
         for (size_t k = 0; k < r->tasks[i].out.n; k++)
             v[j++] = &r->tasks[i].out.v[k];
     }
-    qsort(v, m, sizeof *v, cmp_logp);
+    ch_sort(v, m, sizeof *v, cmp_logp);
     const double la = log(r->o.alpha), lm = log(family);
     size_t kmax = 0;
     for (size_t k = m; k >= 1; k--) {
@@ -1053,7 +1054,7 @@ static int significance(run *r, ch_coact_result *res)
                 res->edges[k].flags |= CH_EDGE_SIGNIFICANT;
         }
         res->n_edges = nout;
-        qsort(res->edges, nout, sizeof *res->edges, cmp_edge);
+        ch_sort(res->edges, nout, sizeof *res->edges, cmp_edge);
     }
 out:
     ch_free(v);
@@ -1471,7 +1472,7 @@ int ch_coact_pairs(const ch_corpus *c, const ch_coact_opts *o, ch_behaviour b, c
         for (size_t j = 0; j < r.tasks[i].out.n; j++)
             e[k++] = r.tasks[i].out.v[j].e;
     }
-    qsort(e, m, sizeof *e, cmp_cand_ab);
+    ch_sort(e, m, sizeof *e, cmp_cand_ab);
     *out = e;
     *n = m;
 out:

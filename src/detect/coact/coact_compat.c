@@ -32,6 +32,7 @@
 #include <xxhash.h>
 
 #include "core/alloc.h"
+#include "core/sort.h"
 #include "detect/coact/coact_int.h"
 
 #define CH_COMPAT_MAX_COMPARISONS ((uint64_t)4000000000u)
@@ -94,7 +95,7 @@ static int edges_push(edges *e, const ch_edge *x)
 /* Distinct values of v[0..n) (sorted in place). */
 static uint32_t distinct(uint32_t *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_u32);
+    ch_sort(v, n, sizeof *v, cmp_u32);
     uint32_t d = 0;
     for (size_t i = 0; i < n; i++)
         d += i == 0 || v[i] != v[i - 1];
@@ -138,8 +139,7 @@ static int pair_edge(const ch_coact_opts *o, uint8_t b, int64_t window, const cr
 static int records_to_edges(const ch_coact_opts *o, uint8_t b, int64_t window, recs *rs,
                             const uint8_t *pass, edges *out)
 {
-    if (rs->n)   /* qsort takes no NULL array, even empty */
-        qsort(rs->v, rs->n, sizeof *rs->v, cmp_rec);
+    ch_sort(rs->v, rs->n, sizeof *rs->v, cmp_rec);
     size_t longest = 0;
     for (size_t i = 0, j; i < rs->n; i = j) {
         for (j = i + 1; j < rs->n && rs->v[j].pair == rs->v[i].pair; j++)
@@ -398,7 +398,7 @@ static int similarity_behaviour(const ch_corpus *c, const ch_coact_opts *o, int6
         ntok += n;
     }
     out->events_similarity = nsp;
-    qsort(sp, nsp, sizeof *sp, cmp_simpost);
+    ch_sort(sp, nsp, sizeof *sp, cmp_simpost);
     const double thr = o->compat_similarity;
     const uint64_t W = (uint64_t)window;
     uint64_t compared = 0, generated = 0;

@@ -36,6 +36,7 @@
 
 #include "core/alloc.h"
 #include "core/hash.h"
+#include "core/sort.h"
 #include "detect/coact/coact_int.h"
 #include "text/url.h"
 
@@ -340,7 +341,7 @@ static int cmp_u64(const void *a, const void *b)
 /* Sorts and deduplicates set[0..n); returns the new length. */
 static size_t uniq_u64(uint64_t *set, size_t n)
 {
-    qsort(set, n, sizeof set[0], cmp_u64);
+    ch_sort(set, n, sizeof set[0], cmp_u64);
     size_t u = 0;
     for (size_t k = 0; k < n; k++) {
         if (u == 0 || set[u - 1] != set[k])

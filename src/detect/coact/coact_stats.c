@@ -10,6 +10,7 @@
 
 #include "core/alloc.h"
 #include "core/hash.h"
+#include "core/sort.h"
 #include "detect/coact/coact_int.h"
 
 typedef struct skey {
@@ -246,7 +247,7 @@ int ch_evset_build(ch_evraw *raw, ch_evset *out)
             goto out;
         for (size_t i = 0; i < n; i++)
             f[i] = (fkey){dense[i], (uint32_t)i, raw->ev[i].t};
-        qsort(f, n, sizeof *f, cmp_fkey);
+        ch_sort(f, n, sizeof *f, cmp_fkey);
         for (size_t i = 0; i < n; i++) {
             const ch_ev *e = &raw->ev[f[i].i];
             out->t[i] = e->t;

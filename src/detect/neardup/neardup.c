@@ -23,6 +23,7 @@
 
 #include "core/alloc.h"
 #include "core/parallel.h"
+#include "core/sort.h"
 #include "core/sys.h"
 #include "core/hash.h"
 #include "text/normalize.h"
@@ -323,7 +324,7 @@ static int cmp_u64(const void *x, const void *y)
 
 static size_t uniq(uint64_t *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_u64);
+    ch_sort(v, n, sizeof *v, cmp_u64);
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (m == 0 || v[m - 1] != v[i])
@@ -750,7 +751,7 @@ static int finish(const ch_corpus *c, const ch_neardup_opts *o, const uint8_t *s
     /* Ids in (first time, first post) order, so they do not depend on union-find roots. */
     for (size_t i = 0; i < m; i++)
         ns[i] = (nsort){nar[i].first_seen, nar[i].first_post, (uint32_t)i};
-    qsort(ns, m, sizeof *ns, cmp_nsort);
+    ch_sort(ns, m, sizeof *ns, cmp_nsort);
     for (size_t i = 0; i < m; i++)
         final[ns[i].tmp] = (uint32_t)i;
     {

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/sort.h"
 
 void ch_network_opts_default(ch_network_opts *o)
 {
@@ -126,7 +127,7 @@ static int merge_edges(ch_netbuild *bd)
             continue;
         refs[nr++] = (pairref){((uint64_t)e->a << 32) | e->b, (uint32_t)i};
     }
-    qsort(refs, nr, sizeof *refs, cmp_pairref);
+    ch_sort(refs, nr, sizeof *refs, cmp_pairref);
     size_t ne = 0;
     for (size_t i = 0; i < nr; i++)
         ne += i == 0 || refs[i].ab != refs[i - 1].ab;

@@ -13,6 +13,7 @@
 
 #include "core/alloc.h"
 #include "core/duration.h"
+#include "core/sort.h"
 
 /* ---- 4. the cluster test ------------------------------------------------------------------- */
 
@@ -117,7 +118,7 @@ int ch_network_test_communities(ch_netbuild *bd)
         }
         /* an object pushed in several bursts is several units of the test (one per occasion),
          * and counts once among the distinct objects */
-        qsort(objs, no, sizeof *objs, cmp_objent);
+        ch_sort(objs, no, sizeof *objs, cmp_objent);
         for (size_t i = 0; i < no;) {
             size_t j = i;
             uint32_t members = 0;
@@ -273,7 +274,7 @@ static int attach(ch_netbuild *bd)
     }
     double q = (double)ngraph / ((double)na * (double)(na - 1) / 2);
     q = q < 1e-300 ? 1e-300 : q > 0.5 ? 0.5 : q;
-    qsort(refs, nr, sizeof *refs, cmp_attref);
+    ch_sort(refs, nr, sizeof *refs, cmp_attref);
     const double limit = log10(o->attach_alpha) - log10((double)na) - log10((double)ncl);
     for (size_t i = 0; i < nr;) {
         const uint32_t v = refs[i].v;
@@ -326,7 +327,7 @@ static int attach(ch_netbuild *bd)
     }
     for (size_t k = 0; k < ncl; k++)
         if (add[k])
-            qsort(n->clusters[k].members, n->clusters[k].n_members, sizeof(uint32_t), cmp_u32);
+            ch_sort(n->clusters[k].members, n->clusters[k].n_members, sizeof(uint32_t), cmp_u32);
     /* evidence of the attaching edges */
     size_t *extra = ch_calloc(ncl, sizeof *extra);
     if (!extra)
@@ -356,7 +357,7 @@ static int attach(ch_netbuild *bd)
     }
     for (size_t k = 0; k < ncl; k++)
         if (extra[k])
-            qsort(n->clusters[k].evidence, n->clusters[k].n_evidence, sizeof(uint32_t), cmp_u32);
+            ch_sort(n->clusters[k].evidence, n->clusters[k].n_evidence, sizeof(uint32_t), cmp_u32);
     ch_free(extra);
     rc = CHORUS_OK;
 out:
@@ -430,7 +431,7 @@ int ch_network_make_clusters(ch_netbuild *bd)
             return CHORUS_ENOMEM;
     }
     if (n->n_clusters)
-        qsort(n->clusters, n->n_clusters, sizeof *n->clusters, cmp_cluster);
+        ch_sort(n->clusters, n->n_clusters, sizeof *n->clusters, cmp_cluster);
     for (size_t i = 0; i < n->n_clusters; i++)
         for (uint32_t j = 0; j < n->clusters[i].n_members; j++)
             n->cluster_of_account[n->clusters[i].members[j]] = (uint32_t)i;

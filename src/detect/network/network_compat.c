@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/sort.h"
 
 typedef struct pref {
     uint64_t ab;
@@ -113,7 +114,7 @@ int ch_network_build_compat(const ch_corpus *c, const ch_coact_result *co, int c
         }
         refs[i] = (pref){(uint64_t)e->a << 32 | e->b, (uint32_t)i};
     }
-    qsort(refs, co->n_edges, sizeof *refs, cmp_pref);
+    ch_sort(refs, co->n_edges, sizeof *refs, cmp_pref);
     size_t ne = 0;
     for (size_t i = 0; i < co->n_edges; i++)
         ne += i == 0 || refs[i].ab != refs[i - 1].ab;
@@ -157,7 +158,7 @@ int ch_network_build_compat(const ch_corpus *c, const ch_coact_result *co, int c
         if (slot[i] >= 2 && parent[i] == i)
             comps[k++] = (cref){(uint32_t)i, slot[i], (uint32_t)i};
     if (ncomp)   /* qsort takes no NULL array, even empty */
-        qsort(comps, ncomp, sizeof *comps, cmp_cref);
+        ch_sort(comps, ncomp, sizeof *comps, cmp_cref);
     if (ncomp && !(n->clusters = ch_calloc(ncomp, sizeof *n->clusters)))
         goto out;
     n->n_clusters = n->n_communities = (uint32_t)ncomp;

@@ -6,6 +6,7 @@
 
 #include "core/alloc.h"
 #include "core/parallel.h"
+#include "core/sort.h"
 #include "detect/parrot/parrot_int.h"
 
 /* Posts per task: large enough that handing tasks out costs nothing, small enough that the
@@ -152,7 +153,7 @@ static int resolve_ties(const ch_parrot_index *ix, const ch_corpus *c, const tie
         if (post_stmt[i] != CH_NONE && !ambiguous[i])
             times[fill[post_stmt[i]]++] = ch_corpus_post(c, i)->created_at;
     for (size_t s = 0; s < ns; s++)
-        qsort(times + start[s], start[s + 1] - start[s], sizeof *times, cmp_i64);
+        ch_sort(times + start[s], start[s + 1] - start[s], sizeof *times, cmp_i64);
 
     const double span = 8 * PX_CONTEXT_TAU;
     for (size_t a = 0; a < nties;) {
@@ -270,7 +271,7 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
         }
         for (size_t i = 0; i < total; i++)
             keys[i] = (keyed){tmp[i].post, i};
-        qsort(keys, total, sizeof *keys, cmp_keyed);
+        ch_sort(keys, total, sizeof *keys, cmp_keyed);
         for (size_t i = 0; i < total; i++)
             out->rows[i] = tmp[keys[i].at];
         ch_free(tmp);
@@ -297,7 +298,7 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
             }
             for (size_t i = 0; i < nties; i++)
                 tk[i] = (keyed){all[i].post, i};
-            qsort(tk, nties, sizeof *tk, cmp_keyed);
+            ch_sort(tk, nties, sizeof *tk, cmp_keyed);
             for (size_t i = 0; i < nties; i++) {
                 sorted[i] = all[tk[i].at];
                 amb[sorted[i].post] = 1;

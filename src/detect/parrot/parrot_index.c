@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/sort.h"
 #include "detect/parrot/parrot_int.h"
 
 bool px_is_cjk(const char *s, size_t n)
@@ -405,7 +406,7 @@ static int build_tables(ch_parrot_index *ix, const uint64_t *h)
                 ix->post[sl->off + sl->cnt++] = s;
             ix->fwd[f++] = (px_fwd){(uint32_t)key, i - b};
         }
-        qsort(ix->fwd + ix->fwd_base[s], f - ix->fwd_base[s], sizeof *ix->fwd, cmp_fwd);
+        ch_sort(ix->fwd + ix->fwd_base[s], f - ix->fwd_base[s], sizeof *ix->fwd, cmp_fwd);
     }
     ix->fwd_base[ix->nstmt] = (uint32_t)f;
     /* shrink the df table to ~60% load too; `last` is no longer needed but costs nothing */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/sort.h"
 #include "detect/parrot/parrot_int.h"
 
 /* A segment needs this many matched tokens (CJK characters count 1/2) to count as evidence:
@@ -394,7 +395,7 @@ static void vote(ch_parrot_scratch *sc, int64_t post_time)
             sc->order[no++] = (uint64_t)sc->sh[i]->cnt << 32 | i;
     if (no == 0)
         return;
-    qsort(sc->order, no, sizeof *sc->order, cmp_u64);
+    ch_sort(sc->order, no, sizeof *sc->order, cmp_u64);
     size_t budget = ix->p.vote_budget;
     sc->ntouched = 0;
     for (size_t o = 0; o < no; o++) {
@@ -749,7 +750,7 @@ static int verify(ch_parrot_scratch *sc, uint32_t s, const char *text, size_t le
     if (sc->nan == 0)
         return CHORUS_OK;
     chain_dp(sc, base);
-    qsort(sc->aord, sc->nan, sizeof *sc->aord, cmp_u64);
+    ch_sort(sc->aord, sc->nan, sizeof *sc->aord, cmp_u64);
     memset(sc->cov, 0, sc->n);
     memset(sc->taken, 0, sc->n);
     for (size_t t = 0; t < sc->n; t++)
@@ -908,7 +909,7 @@ static int verify(ch_parrot_scratch *sc, uint32_t s, const char *text, size_t le
     if (sim < ix->p.threshold || matched < ix->p.min_tokens)
         return CHORUS_OK;
 
-    qsort(segs, nseg, sizeof *segs, cmp_seg);
+    ch_sort(segs, nseg, sizeof *segs, cmp_seg);
     memset(m, 0, sizeof *m);
     m->stmt = s;
     m->similarity = (float)sim;

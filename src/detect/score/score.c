@@ -12,6 +12,7 @@
 
 #include "core/alloc.h"
 #include "core/duration.h"
+#include "core/sort.h"
 
 /* Fitted weights, bias last, in ch_score_feature order. Obtained by tools/fit/fit.py (logistic
  * loss, hard negatives weighted 10, L2 0.5 on the weights, the support clamp of score.h in
@@ -432,7 +433,7 @@ int ch_score_run(const ch_corpus *c, const ch_network *net, const ch_score_input
             if (in->narrative_of_post && in->narrative_of_post[pi] != CH_NONE)
                 r->n_dup++;
         }
-        qsort(tbuf, n, sizeof *tbuf, cmp_i64);
+        ch_sort(tbuf, n, sizeof *tbuf, cmp_i64);
         timing(tbuf, n, s->minute_resolution, x, pr, r);
         metadata(c, acc, n ? tbuf[0] : 0, x, pr, r);
         if (in->statement_of_post && n) {
@@ -446,7 +447,7 @@ int ch_score_run(const ch_corpus *c, const ch_network *net, const ch_score_input
         if (in->statement_of_post && in->statement_published) {
             r->n_echo = (uint32_t)nl;
             if (nl) {
-                qsort(lbuf, nl, sizeof *lbuf, cmp_dbl);
+                ch_sort(lbuf, nl, sizeof *lbuf, cmp_dbl);
                 r->echo_median = nl % 2 ? lbuf[nl / 2] : (lbuf[nl / 2 - 1] + lbuf[nl / 2]) / 2;
                 x[CH_SF_ECHO_SPEED] = exp2(-r->echo_median / 1800) * nl / (nl + 2.0);
             }
@@ -487,7 +488,7 @@ int ch_score_run(const ch_corpus *c, const ch_network *net, const ch_score_input
             }
             if (k < 2)
                 continue;
-            qsort(cbuf, k, sizeof *cbuf, cmp_i64);
+            ch_sort(cbuf, k, sizeof *cbuf, cmp_i64);
             for (uint32_t j = 0; j < cl->n_members; j++) {
                 const uint32_t a = cl->members[j];
                 const ch_account_meta *m = &ch_corpus_account(c, a)->meta;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/alloc.h"
+#include "core/sort.h"
 #include "core/vocab.h"
 
 typedef struct hpost {
@@ -34,7 +35,7 @@ static int cmp_double(const void *x, const void *y)
 /* Median of v[0..n), n >= 1 (sorts v). */
 static double median(double *v, size_t n)
 {
-    qsort(v, n, sizeof *v, cmp_double);
+    ch_sort(v, n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
@@ -85,7 +86,7 @@ int ch_timeline_build(const ch_corpus *c, const uint32_t *cluster_of_account,
         hp[m++] = (hpost){h * 3600, p->account,
                           cluster_of_account && cluster_of_account[p->account] != CH_NONE};
     }
-    qsort(hp, m, sizeof *hp, cmp_hpost);
+    ch_sort(hp, m, sizeof *hp, cmp_hpost);
     size_t nh = 0;
     for (size_t i = 0; i < m; i++)
         nh += i == 0 || hp[i].hour != hp[i - 1].hour;
