@@ -106,19 +106,13 @@ static bool strip_mark(int32_t cp)
     return false;
 }
 
-/* Does cp normalize to nothing (a default-ignorable, or a mark removed as a diacritic once
- * decomposed and case-folded)? U+0345 is a mark that case folding turns into a letter. */
+/* Does cp (>= U+0300) normalize to nothing: a default-ignorable, or a mark removed as a
+ * diacritic? Decomposing and case-folding every code point from U+0300 up gives nothing else
+ * that vanishes, and of the stripped marks only U+0345 survives (case folding makes it the
+ * letter iota), so this needs no decomposition on the hot path. */
 static bool vanishes(int32_t cp)
 {
-    int32_t d[DECOMP_MAX];
-    int bc = 0;
-    utf8proc_ssize_t r = utf8proc_decompose_char(cp, d, DECOMP_MAX, DECOMP_OPTS, &bc);
-    if (r < 0 || r > DECOMP_MAX)
-        return false;
-    for (utf8proc_ssize_t k = 0; k < r; k++)
-        if (!strip_mark(d[k]))
-            return false;
-    return true;
+    return utf8proc_get_property(cp)->ignorable || (strip_mark(cp) && cp != 0x345);
 }
 
 /* Look-alike letters folded to Latin, after case folding (so capitals are covered through
