@@ -18,7 +18,7 @@
  * --min-degree, --attach-alpha and --no-associates the network's filters and rules.
  * Metrics (truth: the generator's account labels):
  *   clustered   precision and recall of "in a cluster" against label campaign;
- *   flagged     the same for "score >= 0.5";
+ *   flagged     the same for "score >= CH_SCORE_FLAG" (evidence z >= 0);
  *   hard negatives in a cluster / flagged (journalist, lookalike, viral_reposter,
  *               news_sharer, trend_user, news_outlet, official, viral_author, and the
  *               event_user, fan, fan_idol and niche_user of chorus-synth --scenario);
@@ -776,14 +776,16 @@ int main(int argc, char **argv)
         FILE *f = fopen(dump_path, "w");
         if (!f)
             die("cannot write", dump_path);
-        fprintf(f, "label\tcampaign\tpositive\thard_negative\tclustered");
+        fprintf(f, "label\tcampaign\tpositive\thard_negative\tclustered\tcluster_id\tevidence");
         for (int k = 0; k < CH_SF__COUNT; k++)
             fprintf(f, "\t%s", ch_score_feature_name((ch_score_feature)k));
         fprintf(f, "\tpresent\n");
         for (size_t a = 0; a < na; a++) {
-            fprintf(f, "%s\t%d\t%d\t%d\t%d", label_names[t.label[a]], t.campaign[a],
+            fprintf(f, "%s\t%d\t%d\t%d\t%d\t%d", label_names[t.label[a]], t.campaign[a],
                     t.label[a] == L_CAMPAIGN, hard_negative(t.label[a]),
-                    net->cluster_of_account[a] != CH_NONE);
+                    net->cluster_of_account[a] != CH_NONE,
+                    net->cluster_of_account[a] != CH_NONE ? (int)net->cluster_of_account[a] : -1);
+            fprintf(f, "\t%.6g", sc->evidence[a]);
             for (int k = 0; k < CH_SF__COUNT; k++)
                 fprintf(f, "\t%.6g", sc->features[a][k]);
             fprintf(f, "\t%u\n", sc->present[a]);

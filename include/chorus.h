@@ -102,8 +102,11 @@ typedef struct chorus_error {
 /* The null of an integer read from a results database or summary (a time or cluster that is
  * not known). Reals use NaN, strings NULL. */
 #define CHORUS_NULL INT64_MIN
-/* An account scoring at least this is "flagged" in summaries and reports. */
-#define CHORUS_SCORE_FLAG 0.5
+/* An account scoring at least this is "flagged" in summaries and reports. Scores are calibrated
+ * probabilities of being a campaign member; the flag is the score at which the detector's
+ * evidence threshold sits (docs/scoring.md). Databases of chorus before calibrated scores
+ * flagged at 0.5. */
+#define CHORUS_SCORE_FLAG 0.91
 
 /* Writes Unix time t as "YYYY-MM-DDTHH:MM:SSZ" (UTC) into buf (cap >= 21, else cut), or
  * "unknown" for CHORUS_NULL or a time outside the years 1 to 9999. Returns buf. */
@@ -333,7 +336,7 @@ chorus_err chorus_scan_match(chorus_scan *s, chorus_match_fn fn, void *ctx);
  *   match                matches, posts_matched, reposts_of_matched, index_bytes
  *   scan                 matches, posts_matched, narratives, edges (account pairs and
  *                        behaviours the network used), edges_screened, edges_significant,
- *                        clusters, clustered_accounts, flagged_accounts (score >= 0.5),
+ *                        clusters, clustered_accounts, flagged_accounts (score >= CHORUS_SCORE_FLAG),
  *                        window (seconds), window.BEHAVIOUR, window_long.BEHAVIOUR (window
  *                        auto's second look, 0 for none), pairs (account pairs of the
  *                        network's graph), paired_accounts (accounts in one of them)

@@ -27,7 +27,7 @@ __all__ = ["scan", "open", "match", "Results", "ChorusError", "version", "format
            "options", "NULL"]
 
 NULL = _lib.CHORUS_NULL    # an integer the database or summary does not know
-SCORE_FLAG = 0.5           # an account scoring at least this is "flagged" (CHORUS_SCORE_FLAG)
+SCORE_FLAG = 0.91          # an account scoring at least this is "flagged" (CHORUS_SCORE_FLAG)
 
 _ERR_NAMES = {
     _lib.CHORUS_OK: "ok", _lib.CHORUS_ENOMEM: "nomem", _lib.CHORUS_EIO: "io",

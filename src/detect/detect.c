@@ -135,6 +135,21 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
                           .narrative_of_post = narr_of_post};
     if ((rc = ch_score_run(c, out->net, &si, &o->score, &out->scores)))
         goto out;
+    /* clusters take the mean of their members' calibrated scores, and their order from it
+     * (docs/scoring.md); a compatibility mode keeps the peer tool's clusters as they are */
+    if (!o->coact.compat && out->scores->n_clusters) {
+        uint32_t *new_id = ch_malloc(out->scores->n_clusters * sizeof *new_id);
+        if (!new_id) {
+            rc = CHORUS_ENOMEM;
+            goto out;
+        }
+        rc = ch_network_rescore(out->net, out->scores->cluster_score, new_id);
+        if (!rc)
+            rc = ch_scores_renumber_clusters(out->scores, new_id);
+        ch_free(new_id);
+        if (rc)
+            goto out;
+    }
     out->seconds[CH_DS_SCORE] = ch_now() - t;
 out:
     progress(o, CH_DS__COUNT, NULL);

@@ -6,6 +6,7 @@
  * html_match.c, svg_plot.c, html_out.c). This file is the top: the page frame, the overview,
  * the accounts table and ch_report_write; nothing below calls back into it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -490,7 +491,10 @@ static void overview(ch_report_ctx *c)
     char a[32], b[32], d[32];
     uint64_t pairs = (uint64_t)scalar(c, "SELECT count(*) FROM (SELECT DISTINCT account_a, "
                                          "account_b FROM edges)", 0);
-    uint64_t flagged = (uint64_t)scalar(c, "SELECT count(*) FROM accounts WHERE score >= 0.5", 0);
+    char flag_sql[96];
+    snprintf(flag_sql, sizeof flag_sql, "SELECT count(*) FROM accounts WHERE score >= %.17g",
+             (double)CHORUS_SCORE_FLAG);
+    uint64_t flagged = (uint64_t)scalar(c, flag_sql, 0);
     uint64_t posts_matched = (uint64_t)scalar(c, "SELECT count(DISTINCT post_id) FROM matches", 0);
     uint64_t stmts_matched = (uint64_t)scalar(c, "SELECT count(DISTINCT statement_id) FROM matches", 0);
     uint64_t errors = (uint64_t)scalar(c, "SELECT CAST(value AS INTEGER) FROM run "

@@ -1,7 +1,9 @@
 /* test_score.c — account features on tiny corpora: regular intervals, office hours, posts at
  * :00 and minute-resolution corpora, parroting and echo latency, metadata; a lookalike new
  * account scores low whatever the metadata weights; coordination lifts members of a cluster;
- * the reasons are valid JSON; allocation failures; empty input. */
+ * the reasons are valid JSON; allocation failures; empty input; the calibrated score is bounded,
+ * monotone and flags exactly at evidence 0; a cluster's score is its members' mean; rescoring
+ * re-sorts the clusters and renumbers them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +23,7 @@
 
 #define T0 INT64_C(1600000000)   /* 2020-09-13 12:26:40 UTC */
 #define DAY0 INT64_C(1599955200)  /* 2020-09-13 00:00:00 UTC */
+#define LOGIT_SUPPORT_MAX (-0.4054651081081644)   /* logit(0.4), the default support_max */
 
 typedef struct meta {
     bool present;
@@ -264,8 +267,10 @@ static void test_regular_and_office_hours(void **state)
     /* 12 posts a day for the clock */
     assert_true(fabs(s->raw[acct(c, "clock")].rate - 80.0 / (79 * 7200.0 / 86400)) < 0.01);
     /* timing alone never flags */
-    for (size_t a = 0; a < s->n_accounts; a++)
-        assert_true(s->score[a] <= 0.4 + 1e-9);
+    for (size_t a = 0; a < s->n_accounts; a++) {
+        assert_true(s->evidence[a] <= LOGIT_SUPPORT_MAX + 1e-9);
+        assert_true(s->score[a] < CH_SCORE_FLAG);
+    }
     char buf[CH_SCORE_REASONS_MAX];
     check_reasons(s, acct(c, "clock"), buf, sizeof buf);
     assert_non_null(strstr(buf, "regular intervals"));
@@ -321,7 +326,7 @@ static void test_lookalike_low(void **state)
     assert_true(s->features[n][CH_SF_FOLLOW_RATIO] == 0);
     /* metadata alone cannot flag */
     assert_true(s->score[l] < CH_SCORE_FLAG);
-    assert_true(s->score[l] <= 0.4 + 1e-9);
+    assert_true(s->evidence[l] <= LOGIT_SUPPORT_MAX + 1e-9);
     assert_true(s->score[l] > s->score[n]);
     char buf[CH_SCORE_REASONS_MAX];
     check_reasons(s, l, buf, sizeof buf);
@@ -336,7 +341,8 @@ static void test_lookalike_low(void **state)
     ch_score_opts_default(&o);
     o.weights = w;
     assert_int_equal(ch_score_run(c, NULL, NULL, &o, &s), CHORUS_OK);
-    assert_true(s->score[l] <= 0.4 + 1e-9);
+    assert_true(s->evidence[l] <= LOGIT_SUPPORT_MAX + 1e-9);
+    assert_true(s->score[l] < CH_SCORE_FLAG);
     check_reasons(s, l, buf, sizeof buf);
     assert_non_null(strstr(buf, "default profile image"));
     ch_scores_free(s);
@@ -464,6 +470,28 @@ static void test_coordinated(void **state)
             strstr(buf, "co-reposted with 7 accounts within 60 seconds (up to 6 posts with one of them)"));
         assert_non_null(strstr(buf, "\"cluster\":0"));
     }
+    /* the cluster's score is its members' mean, within their range */
+    assert_int_equal(s->n_clusters, 1);
+    {
+        double sum = 0, lo = 1, hi = 0;
+        for (uint32_t j = 0; j < net->clusters[0].n_members; j++) {
+            const double v = s->score[net->clusters[0].members[j]];
+            sum += v;
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+        assert_float_equal(s->cluster_score[0], sum / net->clusters[0].n_members, 1e-12);
+        assert_true(s->cluster_score[0] >= lo && s->cluster_score[0] <= hi);
+        assert_true(s->cluster_score[0] >= CH_SCORE_FLAG);
+        check_reasons(s, acct(c, "bot0"), buf, sizeof buf);
+        char want[64];
+        snprintf(want, sizeof want, "cluster score %.2f", s->cluster_score[0]);
+        assert_non_null(strstr(buf, want));
+        assert_non_null(strstr(buf, "\"evidence\":"));
+        /* the structural strength stays the account feature */
+        assert_float_equal(s->features[acct(c, "bot0")][CH_SF_CLUSTER], net->clusters[0].strength,
+                           1e-12);
+    }
     /* when the edges came from the co-action stage's long look, the reason names its window */
     {
         ch_edge long_edges[28];
@@ -518,6 +546,107 @@ static void test_coordinated(void **state)
     chorus_corpus_free(c);
 }
 
+/* The calibration: bounded, monotone, the flag exactly at evidence 0. */
+static void test_calibration(void **state)
+{
+    (void)state;
+    double prev = -1;
+    for (int i = -4000; i <= 4000; i++) {
+        const double z = i / 100.0, p = ch_score_calibrate(z);
+        assert_true(p >= 0 && p <= 1);
+        assert_true(p >= prev);
+        assert_true((p >= CH_SCORE_FLAG) == (z >= 0));
+        prev = p;
+    }
+    assert_true(ch_score_calibrate(0) >= CH_SCORE_FLAG);
+    assert_true(ch_score_calibrate(nextafter(0, -1)) < CH_SCORE_FLAG);
+    assert_true(ch_score_calibrate(-1e-300) < CH_SCORE_FLAG);
+    assert_float_equal(ch_score_calibrate(0), CH_SCORE_FLAG, 1e-12);
+    assert_true(ch_score_calibrate(INFINITY) == 1);
+    assert_true(ch_score_calibrate(-INFINITY) == 0);
+    assert_true(ch_score_calibrate(NAN) == 0);
+    assert_true(ch_score_calibrate(1e308) <= 1);
+    /* strictly increasing where a double can show it: scores rank */
+    assert_true(ch_score_calibrate(1) < ch_score_calibrate(2));
+    assert_true(ch_score_calibrate(5) < ch_score_calibrate(10));
+    assert_true(ch_score_calibrate(-3) < ch_score_calibrate(-1));
+    /* the public constant is the library's */
+    assert_float_equal(CHORUS_SCORE_FLAG, CH_SCORE_FLAG, 1e-12);
+    /* without coordination evidence (z <= logit(support_max)) never flagged */
+    assert_true(ch_score_calibrate(LOGIT_SUPPORT_MAX) < CH_SCORE_FLAG);
+}
+
+/* Rescoring re-sorts the clusters and the scores follow their new ids. */
+static void test_rescore(void **state)
+{
+    (void)state;
+    uint32_t m0[] = {0, 1, 2}, m1[] = {3, 4, 5, 6}, m2[] = {7, 8, 9};
+    ch_cluster cl[3];
+    memset(cl, 0, sizeof cl);
+    cl[0] = (ch_cluster){.members = m0, .n_members = 3, .score = 0.9, .strength = 0.9};
+    cl[1] = (ch_cluster){.members = m1, .n_members = 4, .score = 0.5, .strength = 0.5};
+    cl[2] = (ch_cluster){.members = m2, .n_members = 3, .score = 0.2, .strength = 0.2};
+    uint32_t of[11];
+    for (int a = 0; a < 10; a++)
+        of[a] = a < 3 ? 0 : a < 7 ? 1 : 2;
+    of[10] = CH_NONE;
+    ch_network net;
+    memset(&net, 0, sizeof net);
+    net.n_accounts = 11;
+    net.clusters = cl;
+    net.n_clusters = 3;
+    net.cluster_of_account = of;
+
+    ch_score_raw raw[11];
+    memset(raw, 0, sizeof raw);
+    for (int a = 0; a < 11; a++)
+        raw[a].cluster = of[a];
+    double cs[3] = {0.93, 0.99, 0.95};   /* members' means: the order becomes 1, 2, 0 */
+    ch_scores sc;
+    memset(&sc, 0, sizeof sc);
+    sc.n_accounts = 11;
+    sc.raw = raw;
+    sc.cluster_score = cs;
+    sc.n_clusters = 3;
+
+    uint32_t new_id[3];
+    const double bad[3] = {0.5, 1.5, 0.1};
+    assert_int_equal(ch_network_rescore(&net, bad, new_id), CHORUS_EUSAGE);
+    assert_true(cl[0].score == 0.9);   /* nothing changed */
+    assert_int_equal(ch_network_rescore(&net, NULL, new_id), CHORUS_EUSAGE);
+    assert_int_equal(ch_network_rescore(&net, cs, new_id), CHORUS_OK);
+    assert_int_equal(new_id[0], 2);
+    assert_int_equal(new_id[1], 0);
+    assert_int_equal(new_id[2], 1);
+    assert_true(net.clusters[0].score == 0.99 && net.clusters[0].members == m1);
+    assert_true(net.clusters[1].score == 0.95 && net.clusters[1].members == m2);
+    assert_true(net.clusters[2].score == 0.93 && net.clusters[2].members == m0);
+    assert_true(net.clusters[2].strength == 0.9);
+    for (size_t k = 0; k < 3; k++)
+        for (uint32_t j = 0; j < net.clusters[k].n_members; j++)
+            assert_int_equal(of[net.clusters[k].members[j]], k);
+    assert_int_equal(of[10], CH_NONE);
+
+    assert_int_equal(ch_scores_renumber_clusters(&sc, new_id), CHORUS_OK);
+    assert_true(cs[0] == 0.99 && cs[1] == 0.95 && cs[2] == 0.93);
+    for (int a = 0; a < 11; a++)
+        assert_int_equal(raw[a].cluster, of[a]);
+    const uint32_t out_of_range[3] = {0, 1, 3};
+    assert_int_equal(ch_scores_renumber_clusters(&sc, out_of_range), CHORUS_EUSAGE);
+    /* allocation failure: reported, nothing changed */
+    ch_alloc_fail_after(1);
+    assert_int_equal(ch_network_rescore(&net, cs, new_id), CHORUS_ENOMEM);
+    ch_alloc_fail_after(0);
+    ch_alloc_fail_after(1);
+    assert_int_equal(ch_scores_renumber_clusters(&sc, new_id), CHORUS_ENOMEM);
+    ch_alloc_fail_after(0);
+    assert_true(cs[0] == 0.99);
+    /* no clusters: nothing to do */
+    ch_network empty;
+    memset(&empty, 0, sizeof empty);
+    assert_int_equal(ch_network_rescore(&empty, NULL, NULL), CHORUS_OK);
+}
+
 static void test_empty_and_invalid(void **state)
 {
     (void)state;
@@ -559,6 +688,8 @@ int main(void)
         cmocka_unit_test(test_parrot_and_echo),
         cmocka_unit_test(test_coordinated),
         cmocka_unit_test(test_empty_and_invalid),
+        cmocka_unit_test(test_calibration),
+        cmocka_unit_test(test_rescore),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

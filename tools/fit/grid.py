@@ -9,7 +9,8 @@ keeps the JSON result in WORK/results/ and deletes the posts (a 50,000-post v1.1
 the directory (or pass --fresh) after changing the detectors.
 
     grid.py BUILD WORK [--jobs 2] [--format v1|io] [--quick] [--fresh] [--markdown]
-            [--settings a,b,...] [--keep] [--tuning-only] [-- EXTRA bench_quality_coord OPTIONS]
+            [--settings a,b,...] [--keep] [--tuning-only] [--dump]
+            [-- EXTRA bench_quality_coord OPTIONS]
 
 Seeds: TUNE_SEEDS are for tuning detectors, HELD_OUT_SEEDS are only for reporting; never
 tune on the held-out figures. --quick runs one tuning and one held-out seed on three settings
@@ -57,9 +58,10 @@ QUICK = ["mix", "cells", "hashtag"]
 SIZES = ["3-5", "6-12", "13-60", "61+"]
 
 
-def run_one(build, work, name, seed, fmt, extra, fresh, keep=False):
+def run_one(build, work, name, seed, fmt, extra, fresh, keep=False, dump=False):
     res = os.path.join(work, "results", "%s-%d-%s.json" % (name, seed, fmt))
-    if os.path.exists(res) and not fresh:
+    tsv = os.path.join(work, "dump", "%s-%d-%s.tsv" % (name, seed, fmt))
+    if os.path.exists(res) and not fresh and (not dump or os.path.exists(tsv)):
         with open(res) as f:
             return name, seed, json.load(f)
     d = os.path.join(work, "scen", "%s-%d-%s" % (name, seed, fmt))
@@ -69,6 +71,9 @@ def run_one(build, work, name, seed, fmt, extra, fresh, keep=False):
         synth_fmt = "twitter-v1" if fmt == "v1" else "io-csv"
         subprocess.run([os.path.join(build, "chorus-synth"), "--seed", str(seed), "--quiet",
                         "--format", synth_fmt, "-o", d] + SETTINGS[name], check=True)
+    if dump:
+        os.makedirs(os.path.dirname(tsv), exist_ok=True)
+        extra = extra + ["--dump", tsv + ".tmp"]
     out = subprocess.run([os.path.join(build, "bench_quality_coord"), "--json", "--truth",
                           os.path.join(d, "truth.jsonl"), "--statements",
                           os.path.join(d, "statements.jsonl")] + extra + [posts],
@@ -77,6 +82,8 @@ def run_one(build, work, name, seed, fmt, extra, fresh, keep=False):
     with open(res + ".tmp", "w") as f:
         json.dump(data, f)
     os.replace(res + ".tmp", res)
+    if dump:
+        os.replace(tsv + ".tmp", tsv)
     if not keep:
         shutil.rmtree(d, ignore_errors=True)
     return name, seed, data
@@ -242,6 +249,9 @@ def main():
     ap.add_argument("--keep", action="store_true",
                     help="keep the generated posts in WORK/scen and reuse them (disk: ~150 MB a run)")
     ap.add_argument("--tuning-only", action="store_true", help="the tuning seeds only")
+    ap.add_argument("--dump", action="store_true",
+                    help="also write every account's score features to WORK/dump/SETTING-SEED-FORMAT.tsv "
+                         "(bench_quality_coord --dump; the input of tools/fit/calibrate.py)")
     a = ap.parse_args(argv)
     settings = list(SETTINGS)
     tune, held = TUNE_SEEDS, HELD_OUT_SEEDS
@@ -258,7 +268,7 @@ def main():
     jobs = [(s, seed) for seed in tune + held for s in settings]
     out = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, a.jobs)) as ex:
-        futs = [ex.submit(run_one, a.build, a.work, s, seed, a.format, extra, a.fresh, a.keep) for s, seed in jobs]
+        futs = [ex.submit(run_one, a.build, a.work, s, seed, a.format, extra, a.fresh, a.keep, a.dump) for s, seed in jobs]
         for f in futs:
             out.append(f.result())
     by_group = collections.OrderedDict([("tuning", [r for r in out if r[1] in tune]),

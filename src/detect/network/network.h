@@ -156,7 +156,9 @@ typedef struct ch_cluster {
     uint32_t behaviours;     /* bit (1u << b) per behaviour of some internal edge */
     uint32_t long_looks;     /* bit (1u << b): an internal edge of behaviour b came from the
                                 co-action stage's long look */
-    double score;            /* 0..1, see above */
+    double score;            /* 0..1: the structural score above when built; after
+                                ch_network_rescore (`chorus scan` does it), the score given */
+    double strength;         /* 0..1: the structural score above (the account scores' input) */
     double density;          /* internal edges / possible pairs */
     double mean_weight;      /* mean combined weight of internal edges */
     double log10_p;          /* log10 of the surprise test's p-value */
@@ -225,6 +227,16 @@ void ch_network_free(ch_network *n);   /* harmless on NULL */
  */
 int ch_network_build_compat(const ch_corpus *c, const ch_coact_result *co, int compat,
                             ch_network **out);
+
+/*
+ * Replaces the cluster scores by score[k] (each in [0, 1]; chorus scan passes the mean of the
+ * members' calibrated account scores, docs/scoring.md) and re-sorts the clusters in the order
+ * above (descending score, then smallest member), renumbering cluster_of_account; new_id[k]
+ * receives old cluster k's new id. strength keeps the structural score. Returns CHORUS_OK,
+ * CHORUS_EUSAGE (a NULL argument with clusters, a score outside [0, 1]) or CHORUS_ENOMEM
+ * (nothing changed then). Cost: O(C log C + members) for C clusters.
+ */
+int ch_network_rescore(ch_network *n, const double *score, uint32_t *new_id);
 
 /* Whether an account counts as institutional under o (see above). */
 bool ch_network_institutional(const ch_account *a, const ch_network_opts *o);

@@ -72,6 +72,37 @@ static int cmp_cluster(const void *x, const void *y)
     return (p->members[0] > q->members[0]) - (p->members[0] < q->members[0]);
 }
 
+int ch_network_rescore(ch_network *n, const double *score, uint32_t *new_id)
+{
+    if (!n || (!score && n->n_clusters) || (!new_id && n->n_clusters))
+        return CHORUS_EUSAGE;
+    const size_t nc = n->n_clusters;
+    for (size_t k = 0; k < nc; k++)
+        if (!(score[k] >= 0 && score[k] <= 1))
+            return CHORUS_EUSAGE;
+    if (nc == 0)
+        return CHORUS_OK;
+    ch_cluster *tmp = ch_malloc(nc * sizeof *tmp);
+    if (!tmp)
+        return CHORUS_ENOMEM;
+    for (size_t k = 0; k < nc; k++)
+        n->clusters[k].score = score[k];
+    /* a copy sorted, then each old cluster found by its smallest member (clusters are
+     * disjoint, so it names one cluster) to number the old ids */
+    memcpy(tmp, n->clusters, nc * sizeof *tmp);
+    ch_sort(tmp, nc, sizeof *tmp, cmp_cluster);
+    for (size_t i = 0; i < nc; i++)
+        n->cluster_of_account[tmp[i].members[0]] = (uint32_t)i;
+    for (size_t k = 0; k < nc; k++)
+        new_id[k] = n->cluster_of_account[n->clusters[k].members[0]];
+    memcpy(n->clusters, tmp, nc * sizeof *tmp);
+    ch_free(tmp);
+    for (size_t i = 0; i < nc; i++)
+        for (uint32_t j = 0; j < n->clusters[i].n_members; j++)
+            n->cluster_of_account[n->clusters[i].members[j]] = (uint32_t)i;
+    return CHORUS_OK;
+}
+
 /* The surprise test's union bound runs over every set of k of the corpus' accounts and every
  * size k, so it holds however the community was found. */
 int ch_network_test_communities(ch_netbuild *bd)
@@ -398,7 +429,7 @@ int ch_network_make_clusters(ch_netbuild *bd)
         memcpy(cl->evidence, bd->cev + m->ev_first, m->n_ev * sizeof *cl->evidence);
         cl->behaviours = m->behaviours;
         cl->long_looks = m->long_looks;
-        cl->score = t->score;
+        cl->score = cl->strength = t->score;
         cl->density = t->density;
         cl->mean_weight = t->meanw;
         cl->log10_p = t->log10_p;

@@ -194,7 +194,7 @@ int ch_network_build_compat(const ch_corpus *c, const ch_coact_result *co, int c
         const double pairs = (double)x->n_members * (x->n_members - 1) / 2;
         x->mean_weight = x->n_edges ? x->mean_weight / x->n_edges : 0;
         x->density = pairs > 0 ? x->n_edges / pairs : 0;
-        x->score = x->density;
+        x->score = x->strength = x->density;
         x->first_seen = INT64_MAX;
         x->last_seen = INT64_MIN;
     }

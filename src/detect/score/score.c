@@ -56,6 +56,25 @@ const char *ch_score_feature_name(ch_score_feature f)
     return (unsigned)f < CH_SF__COUNT ? feature_names[f] : "?";
 }
 
+/* The flag's log-odds, logit(CH_SCORE_FLAG), the calibration's intercept. */
+static double flag_logit(void)
+{
+    return log(CH_SCORE_FLAG / (1 - CH_SCORE_FLAG));
+}
+
+double ch_score_calibrate(double z)
+{
+    if (isnan(z))
+        return 0;
+    const double t = flag_logit() + CH_SCORE_CAL_NEG * (z < 0 ? z : 0) +
+                     CH_SCORE_CAL_POS * (z > 0 ? z : 0);
+    const double p = 1 / (1 + exp(-t));
+    /* the flag is "z >= 0"; rounding in logit and exp must not move an account across it */
+    if (z >= 0)
+        return p < CH_SCORE_FLAG ? CH_SCORE_FLAG : p;
+    return p >= CH_SCORE_FLAG ? nextafter(CH_SCORE_FLAG, 0) : p;
+}
+
 const double *ch_score_default_weights(void)
 {
     return fitted_weights;
@@ -73,10 +92,34 @@ void ch_scores_free(ch_scores *s)
     if (!s)
         return;
     ch_free(s->score);
+    ch_free(s->evidence);
+    ch_free(s->cluster_score);
     ch_free(s->features);
     ch_free(s->present);
     ch_free(s->raw);
     ch_free(s);
+}
+
+int ch_scores_renumber_clusters(ch_scores *s, const uint32_t *new_id)
+{
+    if (!s || (!new_id && s->n_clusters))
+        return CHORUS_EUSAGE;
+    if (!s->n_clusters)
+        return CHORUS_OK;
+    for (size_t k = 0; k < s->n_clusters; k++)
+        if (new_id[k] >= s->n_clusters)
+            return CHORUS_EUSAGE;
+    double *t = ch_malloc(s->n_clusters * sizeof *t);
+    if (!t)
+        return CHORUS_ENOMEM;
+    for (size_t k = 0; k < s->n_clusters; k++)
+        t[new_id[k]] = s->cluster_score[k];
+    memcpy(s->cluster_score, t, s->n_clusters * sizeof *t);
+    ch_free(t);
+    for (size_t a = 0; a < s->n_accounts; a++)
+        if (s->raw[a].cluster != CH_NONE && s->raw[a].cluster < s->n_clusters)
+            s->raw[a].cluster = new_id[s->raw[a].cluster];
+    return CHORUS_OK;
 }
 
 /* ---- helpers ------------------------------------------------------------------------------ */
@@ -316,6 +359,7 @@ int ch_score_run(const ch_corpus *c, const ch_network *net, const ch_score_input
     rc = CHORUS_ENOMEM;
     const size_t na1 = na ? na : 1;
     if (!(s = ch_calloc(1, sizeof *s)) || !(s->score = ch_calloc(na1, sizeof *s->score)) ||
+        !(s->evidence = ch_calloc(na1, sizeof *s->evidence)) ||
         !(s->features = ch_calloc(na1, sizeof *s->features)) ||
         !(s->present = ch_calloc(na1, sizeof *s->present)) ||
         !(s->raw = ch_calloc(na1, sizeof *s->raw)))
@@ -460,7 +504,7 @@ int ch_score_run(const ch_corpus *c, const ch_network *net, const ch_score_input
             if (cl != CH_NONE && cl < net->n_clusters) {
                 r->cluster = cl;
                 r->cluster_size = net->clusters[cl].n_members;
-                x[CH_SF_CLUSTER] = net->clusters[cl].score;
+                x[CH_SF_CLUSTER] = net->clusters[cl].strength;
             }
             if (net->institutional)
                 r->institutional = net->institutional[a];
@@ -518,8 +562,23 @@ int ch_score_run(const ch_corpus *c, const ch_network *net, const ch_score_input
         }
     }
 
-    for (size_t a = 0; a < na; a++)
-        s->score[a] = 1 / (1 + exp(-combine(s, s->features[a], NULL, NULL)));
+    for (size_t a = 0; a < na; a++) {
+        s->evidence[a] = combine(s, s->features[a], NULL, NULL);
+        s->score[a] = ch_score_calibrate(s->evidence[a]);
+    }
+    /* a cluster's score: the mean of its members' (the expected share of campaign members) */
+    if (net && net->n_clusters) {
+        if (!(s->cluster_score = ch_calloc(net->n_clusters, sizeof *s->cluster_score)))
+            goto out;
+        s->n_clusters = net->n_clusters;
+        for (size_t k = 0; k < net->n_clusters; k++) {
+            const ch_cluster *cl = &net->clusters[k];
+            double sum = 0;
+            for (uint32_t j = 0; j < cl->n_members; j++)
+                sum += s->score[cl->members[j]];
+            s->cluster_score[k] = cl->n_members ? sum / cl->n_members : 0;
+        }
+    }
     rc = CHORUS_OK;
 out:
     ch_free(off);
@@ -608,8 +667,12 @@ static void reason_text(const ch_scores *s, size_t i, int f, sbuf *b)
                    : "institutional account (verified or widely followed)");
         break;
     case CH_SF_CLUSTER:
-        put(b, "member of cluster %u (%u accounts, score %.2f)", r->cluster, r->cluster_size,
-            s->features[i][CH_SF_CLUSTER]);
+        if (s->cluster_score && r->cluster < s->n_clusters)
+            put(b, "member of cluster %u (%u accounts, cluster score %.2f)", r->cluster,
+                r->cluster_size, s->cluster_score[r->cluster]);
+        else
+            put(b, "member of cluster %u (%u accounts, strength %.2f)", r->cluster,
+                r->cluster_size, s->features[i][CH_SF_CLUSTER]);
         break;
     case CH_SF_PARROT_SHARE:
         put(b, "%u of %u posts repeat an official statement", r->n_parrot, r->n_posts);
@@ -678,6 +741,8 @@ size_t ch_score_reasons(const ch_scores *s, size_t i, char *buf, size_t cap)
     combine(s, x, &sum, &applied);
     put(&b, "{\"score\":");
     put_num(&b, s->score[i]);
+    put(&b, ",\"evidence\":");
+    put_num(&b, s->evidence[i]);
     if (s->raw[i].cluster == CH_NONE)
         put(&b, ",\"cluster\":null");
     else

@@ -7,7 +7,8 @@
  *   coordination  coord_partners   distinct co-action partners, log2(1 + d) / 5, capped at 1
  *                 coord_strength   sum of the account's combined edge weights (sum of
  *                                  -log10 p), log10(1 + S) / 3, capped at 1
- *                 cluster          the score of the account's cluster, 0 when not clustered
+ *                 cluster          the structural strength of the account's cluster
+ *                                  (ch_cluster.strength), 0 when not clustered
  *                 institutional    1 for a verified or widely followed account, or an
  *                                  associate of one (ch_network.institutional), with co-action
  *                                  partners: newsrooms and officials co-act authentically; its
@@ -40,13 +41,21 @@
  * a time (the timing features) and counts in the shares' denominators, though only posts
  * with text of their own can parrot or join a narrative.
  *
- * Combination (a logistic model): z = bias + sum over coordination features of w_i x_i +
- * clamp(sum over the other features of w_j x_j, -CH_SCORE_SUPPORT_NEG, cap), score = 1 / (1 +
- * e^-z), with cap = logit(opts.support_max) - bias: content, timing and metadata together can
- * lift an account without coordination evidence at most to support_max (default 0.4, below the
- * 0.5 flag threshold). So no metadata feature, nor all of them, flags an account by itself:
- * coordination evidence dominates by construction. The weights are fitted by tools/fit on
- * labelled generated scenarios (see docs/scoring.md) and compiled in.
+ * Evidence (a logistic combination): z = bias + sum over coordination features of w_i x_i +
+ * clamp(sum over the other features of w_j x_j, -CH_SCORE_SUPPORT_NEG, cap), with cap =
+ * logit(opts.support_max) - bias: content, timing and metadata together can lift an account
+ * without coordination evidence at most to z = logit(support_max) (default 0.4: z = -0.41),
+ * below the flag at z = 0. So no metadata feature, nor all of them, flags an account by
+ * itself: coordination evidence dominates by construction. The weights are fitted by tools/fit
+ * on labelled generated scenarios (see docs/scoring.md) and compiled in.
+ *
+ * Score (a calibrated probability): score = ch_score_calibrate(z) = 1 / (1 + e^-t), t =
+ * logit(CH_SCORE_FLAG) + CH_SCORE_CAL_NEG min(z, 0) + CH_SCORE_CAL_POS max(z, 0): the share of
+ * accounts with that evidence that are planted campaign members, fitted on chorus-synth truth
+ * by tools/fit/calibrate.py (docs/scoring.md has the reliability table on held-out seeds). It
+ * is monotone in z, so an account is flagged (score >= CH_SCORE_FLAG) exactly when z >= 0.
+ * A cluster's score is the mean of its members' scores: the expected share of its members that
+ * belong to a campaign (ch_scores.cluster_score; ch_network_rescore puts it in the network).
  *
  * Cost: O(P log P) for P posts (sorting each account's times) plus O(E) over the network's
  * combined edges, O(k log k) per cluster of k accounts for created_burst; 0.11 s for 1M
@@ -91,10 +100,18 @@ typedef enum ch_score_feature {
 } ch_score_feature;
 
 #define CH_SF_N_COORD 4            /* features [0, 4) are the coordination group */
-#define CH_SCORE_FLAG 0.5          /* an account scoring >= this is "flagged" */
+/* An account scoring >= this is "flagged": the calibrated score at evidence z = 0 (fitted,
+ * rounded to two decimals; see ch_score_calibrate). Equal to CHORUS_SCORE_FLAG. */
+#define CH_SCORE_FLAG 0.91
+#define CH_SCORE_CAL_NEG 0.96      /* calibration slope below z = 0 (tools/fit/calibrate.py) */
+#define CH_SCORE_CAL_POS 0.31      /* calibration slope above z = 0 */
 #define CH_SCORE_SUPPORT_NEG 3.0   /* the non-coordination sum can lower z by at most this */
 
 const char *ch_score_feature_name(ch_score_feature f);   /* "coord_partners", ... */
+
+/* The calibrated score of evidence z (see above): in [0, 1], non-decreasing in z, >=
+ * CH_SCORE_FLAG exactly when z >= 0; NaN gives 0. */
+double ch_score_calibrate(double z);
 
 /* Optional inputs from earlier stages; every array may be NULL. */
 typedef struct ch_score_inputs {
@@ -142,7 +159,11 @@ typedef struct ch_score_raw {
 
 typedef struct ch_scores {
     size_t n_accounts;
-    double *score;                       /* per account, 0..1 */
+    double *score;                       /* per account, 0..1: ch_score_calibrate(evidence) */
+    double *evidence;                    /* per account, z (see above) */
+    double *cluster_score;               /* per cluster of the network, the mean of its
+                                            members' scores (NULL without clusters) */
+    size_t n_clusters;
     double (*features)[CH_SF__COUNT];    /* per account, the feature values x */
     uint32_t *present;                   /* per account, bit f set when feature f had input */
     ch_score_raw *raw;                   /* per account */
@@ -162,14 +183,19 @@ int ch_score_run(const ch_corpus *c, const ch_network *net, const ch_score_input
                  const ch_score_opts *o, ch_scores **out);
 void ch_scores_free(ch_scores *s);   /* harmless on NULL */
 
+/* After ch_network_rescore: cluster ids in raw[].cluster and the order of cluster_score follow
+ * new_id (old id -> new id, a permutation of [0, n_clusters)). Returns CHORUS_OK, CHORUS_EUSAGE
+ * (an id out of range) or CHORUS_ENOMEM (nothing changed then). Cost: O(accounts + clusters). */
+int ch_scores_renumber_clusters(ch_scores *s, const uint32_t *new_id);
+
 /*
  * Writes account i's reasons as one JSON object into buf (at most cap bytes, NUL included,
  * like snprintf) and returns the full length (>= cap: truncated). The object:
- *   {"score":0.93,"cluster":2,"features":{"coord_partners":{"value":0.81,
+ *   {"score":0.93,"evidence":2.1,"cluster":2,"features":{"coord_partners":{"value":0.81,
  *    "contribution":2.4},...},"support":{"sum":1.2,"applied":1.2},
  *    "top_reasons":["co-reposted 23 posts with 13 accounts within 60 seconds",...]}
- * "cluster" is null when the account is not clustered; a feature without input has
- * "value":null and contribution 0. Contributions are w_i x_i (the non-coordination ones before
+ * "evidence" is z; "cluster" is null when the account is not clustered; a feature without
+ * input has "value":null and contribution 0. Contributions to z are w_i x_i (the non-coordination ones before
  * the clamp; "support" gives their sum and the part applied). Text is plain ASCII. Generated on
  * demand so a run over many accounts does not hold every string; CH_SCORE_REASONS_MAX bytes
  * always suffice. Cost: O(features).
