@@ -52,7 +52,9 @@ same() { # same TABLE COLUMNS: the table is the same with and without likes
 same matches '*'
 same edges '*'
 same evidence '*'
-same clusters '*'
+# the clusters as the network found them; their scores and so their order follow the members'
+# scores, whose timing features count likes as actions (docs/scoring.md)
+same clusters 'size, behaviours, first_seen, last_seen, summary'
 same narratives '*'
 "$CHORUS" scan "$TMP/likes.jsonl" -s "$TMP/s/statements.jsonl" -o "$TMP/c.db" --quiet
 eq "scan with likes, every behaviour, exit" $? 0

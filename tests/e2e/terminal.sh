@@ -65,7 +65,7 @@ rows=$(grep -c '^ *[0-9]\.[0-9][0-9]  @' <<<"$out")
 aligned=$(awk -v c="$col" '/^ *[0-9]\.[0-9][0-9]  @/ && substr($0, c, 1) == "@"' <<<"$out" | wc -l)
 check "inspect cluster: member rows" test "$rows" -gt 0
 eq "inspect cluster: handles aligned under ACCOUNT" "$aligned" "$rows"
-check "inspect cluster: reasons in words" grep -q "within [0-9.]* \(seconds\|minutes\|hours\|days\)" <<<"$out"
+check "inspect cluster: reasons in words" grep -q "within [0-9.]* \(second\|minute\|hour\|day\)" <<<"$out"
 check "inspect cluster: no raw seconds" test "$(grep -cE 'within [0-9]+ s\b' <<<"$out")" = 0
 h=$(sqlite3 "$db" "SELECT handle FROM accounts WHERE cluster_id = 0 ORDER BY score DESC LIMIT 1")
 out=$("$CHORUS" inspect "$db" --account "$h"); eq "inspect account exit" $? 0
