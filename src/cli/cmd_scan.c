@@ -217,7 +217,7 @@ static void print_summary(chorus_scan *s, const scan_opts *o)
     printf("graph        %s account pairs among %s accounts\n",
            cli_num((uint64_t)cli_count(s, "pairs"), a),
            cli_num((uint64_t)cli_count(s, "paired_accounts"), b));
-    printf("clusters     %s coordinated clusters, %s accounts; %s accounts score >= %.1f\n",
+    printf("clusters     %s coordinated clusters, %s accounts; %s accounts score >= %.2f\n",
            cli_num((uint64_t)nclusters, a), cli_num((uint64_t)cli_count(s, "clustered_accounts"), b),
            cli_num((uint64_t)cli_count(s, "flagged_accounts"), (char[32]){0}), CHORUS_SCORE_FLAG);
     for (int64_t k = 0; k < nclusters && k < 5; k++) {

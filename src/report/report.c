@@ -549,7 +549,10 @@ static void overview(ch_report_ctx *c)
     card(o, ch_report_num(c->n_accounts, a), "accounts", false);
     card(o, ch_report_num(c->n_clusters, a), "coordinated clusters", c->n_clusters > 0);
     card(o, ch_report_num(c->n_clustered, a), "accounts in clusters", c->n_clustered > 0);
-    card(o, ch_report_num(flagged, a), "accounts scoring 0.5 or more", false);
+    char flag_label[48];
+    snprintf(flag_label, sizeof flag_label, "accounts scoring %.2f or more",
+             (double)CHORUS_SCORE_FLAG);
+    card(o, ch_report_num(flagged, a), flag_label, false);
     snprintf(d, sizeof d, "%s / %s", ch_report_num(stmts_matched, a), ch_report_num(c->n_statements, b));
     card(o, d, "statements repeated / given", false);
     card(o, ch_report_num(posts_matched, a), "posts repeating a statement", posts_matched > 0);
