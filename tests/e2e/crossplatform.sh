@@ -79,6 +79,48 @@ check "--platform-mix output is deterministic" diff -r "$d" "$TMP/mix2"
 eq "--platform-mix with --format is a usage error" $? 2
 "$SYNTH" --seed 5 "${PARAMS[@]}" --platform-mix 1:0 -o "$TMP/bad" 2>/dev/null
 eq "--platform-mix needs three weights" $? 2
+check "every repost, reply and quote refers to an account of its own platform" "$PY" - "$d" <<'PY'
+import json, sys
+d = sys.argv[1]
+pf = {}
+for t in map(json.loads, open(f"{d}/truth.jsonl")):
+    if t["type"] == "account":
+        pf["id", t["account_id"]] = pf["native", t["native_id"]] = t["platform"]
+refs = bad = 0
+def ref(platform, key):
+    global refs, bad
+    refs += 1
+    bad += pf.get(key) != platform
+for s in map(json.loads, open(f"{d}/posts.v1.jsonl")):
+    ref("x", ("id", s["user"]["id_str"]))
+    if s.get("in_reply_to_user_id_str"):
+        ref("x", ("id", s["in_reply_to_user_id_str"]))
+    for k in ("retweeted_status", "quoted_status"):
+        if s.get(k):
+            ref("x", ("id", s[k]["user"]["id_str"]))
+for e in map(json.loads, open(f"{d}/posts.jetstream.jsonl")):
+    if e.get("kind") != "commit":
+        continue
+    ref("bluesky", ("native", e["did"]))
+    r = e["commit"].get("record", {})
+    uris = [r["reply"]["parent"]["uri"]] if "reply" in r else []
+    uris += [r["subject"]["uri"]] if "subject" in r else []
+    if r.get("embed", {}).get("$type") == "app.bsky.embed.record":
+        uris.append(r["embed"]["record"]["uri"])
+    for u in uris:
+        ref("bluesky", ("native", u.split("/")[2]))
+for s in map(json.loads, open(f"{d}/posts.mastodon.jsonl")):
+    acct = s["account"]["acct"]
+    ref("mastodon", ("native", acct if "@" in acct else acct + "@mastodon.example"))
+    ids = [s["in_reply_to_account_id"]] if s.get("in_reply_to_account_id") else []
+    ids += [s["reblog"]["account"]["id"]] if s.get("reblog") else []
+    q = s.get("quote") or {}
+    ids += [q["quoted_status"]["account"]["id"]] if q.get("quoted_status") else []
+    for a in ids:
+        ref("mastodon", ("id", str(a)))
+print(f"crossplatform: {refs} authors and references checked, {bad} on another platform")
+sys.exit(0 if refs > 1000 and bad == 0 else 1)
+PY
 for f in v1 jetstream mastodon; do
   "$CHORUS" ingest --json --quiet "$d/posts.$f.jsonl" >"$d/ingest.$f.json" 2>/dev/null
   eq "ingest $f exit" $? 0
@@ -88,6 +130,10 @@ done
   >"$d/scan.json" 2>/dev/null
 eq "mixed scan exit" $? 0
 "$CHORUS" inspect "$d/mix.db" --json >"$d/overview.json"; eq "inspect exit" $? 0
+"$CHORUS" report "$d/mix.db" -o "$d/report.html" --quiet; eq "report exit" $? 0
+for p in x bluesky mastodon; do
+  check "the report names platform $p" grep -q "<span class=\"plat\">$p</span>" "$d/report.html"
+done
 for c in $("$PY" -c 'import sqlite3,sys
 for (c,) in sqlite3.connect(sys.argv[1]).execute("SELECT DISTINCT cluster_id FROM accounts WHERE cluster_id IS NOT NULL"): print(c)' "$d/mix.db"); do
   "$CHORUS" inspect "$d/mix.db" --cluster "$c" --limit 1000 --json >"$d/cluster.$c.json"
