@@ -1,4 +1,4 @@
-/* sys.c — monotonic clock and CPU count (see sys.h). */
+/* sys.c — monotonic clock, CPU count and physical memory (see sys.h). */
 #include "core/sys.h"
 
 #include <time.h>
@@ -15,4 +15,10 @@ int ch_cpu_count(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (int)n : 1;
+}
+
+unsigned long long ch_phys_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && size > 0 ? (unsigned long long)pages * (unsigned long long)size : 0;
 }

@@ -58,6 +58,9 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     ch_corpus_shrink(c);   /* reading is over: the arrays' doubling slack goes back */
     if ((rc = ch_corpus_normalize(c, threads)))
         goto out;
+    /* the stages that read every text (normalization, parroting, co-actions' "RT @" keys)
+     * leave spilled texts resident; each gives them back when it ends (ch_corpus_set_memory) */
+    ch_corpus_release_text(c);
     out->seconds[CH_DS_NORMALIZE] = ch_now() - t;
 
     t = ch_now();
@@ -93,6 +96,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
         for (size_t i = 0; i < out->n_statements; i++)
             out->published[i] = ch_stmtset_get(stmts, i)->published_at;
     }
+    ch_corpus_release_text(c);
     out->seconds[CH_DS_PARROT] = ch_now() - t;
 
     t = ch_now();
@@ -113,6 +117,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
         co.n_statements = out->n_statements;
     }
     rc = ch_coact_run(c, &co, &out->co);
+    ch_corpus_release_text(c);
     ch_free(stmt_ids);
     if (rc)
         goto out;
