@@ -140,10 +140,15 @@ static void full_scan(void *arg, bench_result *r)
         long rss, hwm;
         rss_now(&rss, &hwm);
         m.hwm[m.n - 1] = hwm;
-        printf("  full scan, peak resident of each stage (MB):");
-        for (int k = 0; k < m.n; k++)
+        printf("  full scan%s%s, peak resident of each stage (MB):", j->memory ? " --memory " : "",
+               j->memory ? j->memory : "");
+        long top = 0;
+        for (int k = 0; k < m.n; k++) {
             printf(" %s %.1f", m.stage[k], m.hwm[k] / 1024.0);
-        printf("\n");
+            top = m.hwm[k] > top ? m.hwm[k] : top;
+        }
+        printf("; the scan's peak %.1f MB, %.0f B/post\n", top / 1024.0,
+               top * 1024.0 / (r->items > 0 ? r->items : 1));
         fflush(stdout);
     }
     chorus_scan_free(s);

@@ -581,6 +581,11 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     if (s->similarity > 0)
         dopt.coact.compat_similarity = s->similarity;
     dopt.parrot.threshold = s->threshold;
+    /* a co-action pair table takes at most an eighth of the budget (from 32 MiB up to the
+     * stage's usual 256 MiB): more pairs are counted in more partitions, one at a time */
+    const uint64_t table = ch_api_memory_limit(s) / 8;
+    if (table && table < dopt.coact.max_table_bytes)
+        dopt.coact.max_table_bytes = table > ((uint64_t)32 << 20) ? (size_t)table : (size_t)32 << 20;
     dopt.progress = on_detect_progress;
     dopt.progress_ctx = s;
     dopt.narratives_ready = ch_store_posts_start;
