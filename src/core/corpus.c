@@ -200,6 +200,11 @@ void ch_corpus_release_text(const ch_corpus *c)
     ch_spill_release(&c->spill);
 }
 
+bool ch_corpus_spilling(const ch_corpus *c)
+{
+    return c->spilling;
+}
+
 const char *ch_corpus_spill_error(const ch_corpus *c)
 {
     return c->spill.err[0] ? c->spill.err : NULL;

@@ -280,6 +280,8 @@ void ch_corpus_set_memory(ch_corpus *c, uint64_t limit, const char *tmpdir);
  * when read): for when a stage that read every text is over. Safe while other threads read
  * texts. No effect when nothing was spilled. */
 void ch_corpus_release_text(const ch_corpus *c);
+/* Whether texts went to the spill file (the corpus passed half its budget while reading). */
+bool ch_corpus_spilling(const ch_corpus *c);
 /* Why the spill file failed ("cannot extend the temporary file: No space left on device"), or
  * NULL. */
 const char *ch_corpus_spill_error(const ch_corpus *c);
