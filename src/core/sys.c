@@ -1,8 +1,12 @@
-/* sys.c — monotonic clock, CPU count and physical memory (see sys.h). */
+/* sys.c — monotonic clock, CPU count, physical memory, heap trimming (see sys.h). */
+#define _GNU_SOURCE 1   /* malloc_trim */
 #include "core/sys.h"
 
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__   /* defined by the headers above */
+#include <malloc.h>
+#endif
 
 double ch_now(void)
 {
@@ -21,4 +25,11 @@ unsigned long long ch_phys_memory(void)
 {
     long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
     return pages > 0 && size > 0 ? (unsigned long long)pages * (unsigned long long)size : 0;
+}
+
+void ch_mem_trim(void)
+{
+#ifdef __GLIBC__
+    malloc_trim(0);
+#endif
 }

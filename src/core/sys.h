@@ -1,7 +1,7 @@
 /*
  * sys.h — what the stages ask of the system: a monotonic clock for timings, the number of
- * online CPUs for "use every core", and the physical memory for a default memory budget. One
- * place, so each is done one way.
+ * online CPUs for "use every core", the physical memory for a default memory budget, and
+ * giving freed memory back. One place, so each is done one way.
  */
 #ifndef CH_SYS_H
 #define CH_SYS_H
@@ -12,5 +12,9 @@ double ch_now(void);
 int ch_cpu_count(void);
 /* Physical memory in bytes, or 0 when the system does not say. */
 unsigned long long ch_phys_memory(void);
+/* Gives the heap's free pages back to the system (glibc's malloc_trim; nothing elsewhere): for
+ * when a stage's scratch was freed, so the next stage's peak does not stack on pages the
+ * allocator kept. Cost: a walk over the heap's free chunks. */
+void ch_mem_trim(void);
 
 #endif

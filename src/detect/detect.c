@@ -80,6 +80,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
      * its own settings): they go as soon as the narratives are known. */
     ch_corpus_drop_derived(c);
     ch_corpus_release_text(c);
+    ch_mem_trim();   /* the normalized texts and the stage's scratch go back to the system */
     out->seconds[CH_DS_NEARDUP] = ch_now() - t;
     if (o->narratives_ready)
         o->narratives_ready(o->narratives_ready_ctx, narr_of_post);
@@ -101,6 +102,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
             out->published[i] = ch_stmtset_get(stmts, i)->published_at;
     }
     ch_corpus_release_text(c);
+    ch_mem_trim();
     out->seconds[CH_DS_PARROT] = ch_now() - t;
 
     t = ch_now();
@@ -122,6 +124,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     }
     rc = ch_coact_run(c, &co, &out->co);
     ch_corpus_release_text(c);
+    ch_mem_trim();   /* events and pair tables */
     ch_free(stmt_ids);
     if (rc)
         goto out;
