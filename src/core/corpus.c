@@ -25,7 +25,8 @@ struct chorus_corpus {
     size_t naccounts, cap_accounts;
     uint32_t *post_of_sid;        /* pool id -> post index + 1 (0 = none) */
     uint32_t *account_of_sid;     /* pool id -> account index + 1 (0 = none) */
-    size_t cap_sid;
+    size_t cap_sid;               /* elements usable in both arrays */
+    size_t cap_post_sid, cap_account_sid; /* elements allocated in each */
     scoped_map post_other, account_other; /* ids already held on another platform */
     scoped_map pending;           /* (platform, account id) -> index + 1 in pending_acct:
                                      handles and profiles of accounts not held yet */
@@ -125,10 +126,10 @@ void chorus_corpus_free(chorus_corpus *c)
     ch_arena_free(&c->arena);
     for (int i = 0; i < CH_CORPUS_WORKERS; i++)
         ch_arena_free(&c->worker[i]);
-    ch_free(c->posts);
+    ch_free_big(c->posts, c->cap_posts * sizeof *c->posts);
     ch_free(c->accounts);
-    ch_free(c->post_of_sid);
-    ch_free(c->account_of_sid);
+    ch_free_big(c->post_of_sid, c->cap_post_sid * sizeof *c->post_of_sid);
+    ch_free_big(c->account_of_sid, c->cap_account_sid * sizeof *c->account_of_sid);
     for (size_t i = 0; i < c->nfiles; i++)
         ch_free(c->files[i]);
     ch_free(c->files);
@@ -174,13 +175,8 @@ void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out)
 
 void ch_corpus_shrink(ch_corpus *c)
 {
-    if (c->nposts && c->nposts < c->cap_posts) {
-        ch_post *p = ch_realloc(c->posts, c->nposts * sizeof *p);
-        if (p) {
-            c->posts = p;
-            c->cap_posts = c->nposts;
-        }
-    }
+    if (c->nposts && c->nposts < c->cap_posts)
+        ch_shrink_big((void **)&c->posts, &c->cap_posts, c->nposts, sizeof *c->posts);
     if (c->naccounts && c->naccounts < c->cap_accounts) {
         ch_account *a = ch_realloc(c->accounts, c->naccounts * sizeof *a);
         if (a) {
@@ -360,16 +356,12 @@ static int sync_sid_arrays(ch_corpus *c)
     size_t cap = c->cap_sid ? c->cap_sid : 1024;
     while (cap < need)
         cap *= 2;
-    uint32_t *a = ch_realloc(c->post_of_sid, cap * sizeof *a);
-    if (!a)
+    /* New elements come zeroed. When only the first array could grow, its extra room stays
+     * unused until the next attempt. */
+    if (ch_grow_big((void **)&c->post_of_sid, &c->cap_post_sid, cap, sizeof *c->post_of_sid) ||
+        ch_grow_big((void **)&c->account_of_sid, &c->cap_account_sid, cap,
+                    sizeof *c->account_of_sid))
         return CHORUS_ENOMEM;
-    c->post_of_sid = a;
-    uint32_t *b = ch_realloc(c->account_of_sid, cap * sizeof *b);
-    if (!b)
-        return CHORUS_ENOMEM;
-    c->account_of_sid = b;
-    memset(a + c->cap_sid, 0, (cap - c->cap_sid) * sizeof *a);
-    memset(b + c->cap_sid, 0, (cap - c->cap_sid) * sizeof *b);
     c->cap_sid = cap;
     return CHORUS_OK;
 }
@@ -680,7 +672,7 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
     uint32_t acct;
     if ((rc = find_or_add_account(c, r, pf, &acct)))
         return rc;
-    if (ch_grow((void **)&c->posts, &c->cap_posts, c->nposts + 1, sizeof *c->posts))
+    if (ch_grow_big((void **)&c->posts, &c->cap_posts, c->nposts + 1, sizeof *c->posts))
         return CHORUS_ENOMEM;
     ch_post *p = &c->posts[c->nposts];
     memset(p, 0, sizeof *p);

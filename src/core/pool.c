@@ -12,11 +12,11 @@ int ch_pool_init(ch_pool *p)
     memset(p, 0, sizeof *p);
     ch_arena_init(&p->arena);
     p->cap_ents = 1024;
-    p->ents = ch_calloc(p->cap_ents, sizeof *p->ents);
-    p->table = ch_calloc(2048, sizeof *p->table);
+    p->ents = ch_alloc_big(p->cap_ents * sizeof *p->ents);
+    p->table = ch_alloc_big(2048 * sizeof *p->table);
     if (!p->ents || !p->table) {
-        ch_free(p->ents);
-        ch_free(p->table);
+        ch_free_big(p->ents, p->cap_ents * sizeof *p->ents);
+        ch_free_big(p->table, 2048 * sizeof *p->table);
         memset(p, 0, sizeof *p); /* so a later ch_pool_free is harmless */
         return CHORUS_ENOMEM;
     }
@@ -30,8 +30,9 @@ void ch_pool_free(ch_pool *p)
     if (!p)
         return;
     ch_arena_free(&p->arena);
-    ch_free(p->ents);
-    ch_free(p->table);
+    ch_free_big(p->ents, (size_t)p->cap_ents * sizeof *p->ents);
+    if (p->table)
+        ch_free_big(p->table, ((size_t)p->mask + 1) * sizeof *p->table);
     memset(p, 0, sizeof *p);
 }
 
@@ -61,7 +62,7 @@ static int rehash(ch_pool *p)
     size_t nsize = ((size_t)p->mask + 1) * 2;
     if (nsize > ((size_t)1 << 31))
         return CHORUS_ENOMEM;
-    uint64_t *nt = ch_calloc(nsize, sizeof *nt);
+    uint64_t *nt = ch_alloc_big(nsize * sizeof *nt);
     if (!nt)
         return CHORUS_ENOMEM;
     uint32_t nmask = (uint32_t)(nsize - 1);
@@ -71,7 +72,7 @@ static int rehash(ch_pool *p)
             i = (i + 1) & nmask;
         nt[i] = (uint64_t)p->ents[id].hash << 32 | id;
     }
-    ch_free(p->table);
+    ch_free_big(p->table, ((size_t)p->mask + 1) * sizeof *p->table);
     p->table = nt;
     p->mask = nmask;
     return CHORUS_OK;
@@ -91,7 +92,7 @@ int ch_pool_intern(ch_pool *p, const char *s, size_t len, ch_sid *out)
     }
     if (p->n + 2 > p->cap_ents) {
         size_t cap = p->cap_ents;
-        if (ch_grow((void **)&p->ents, &cap, (size_t)p->n + 2, sizeof *p->ents))
+        if (ch_grow_big((void **)&p->ents, &cap, (size_t)p->n + 2, sizeof *p->ents))
             return CHORUS_ENOMEM;
         if (cap > UINT32_MAX)
             return CHORUS_ENOMEM;
