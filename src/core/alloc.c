@@ -1,5 +1,5 @@
 /* alloc.c — allocation choke point with failure injection for tests. */
-#define _DEFAULT_SOURCE 1 /* MAP_ANONYMOUS, madvise */
+#define _GNU_SOURCE 1 /* MAP_ANONYMOUS, madvise, mremap */
 #include "core/alloc.h"
 
 #include <stdlib.h>
@@ -88,7 +88,7 @@ int ch_grow(void **p, size_t *cap, size_t need, size_t size)
 #endif
 #endif
 
-#define HUGE_PAGE ((size_t)2 << 20)
+#define HUGE_PAGE CH_ALLOC_BIG_MIN
 
 /* Whether a block of n bytes is mapped (else it comes from the heap). */
 static bool big_mapped(size_t n)
@@ -162,9 +162,20 @@ int ch_grow_big(void **p, size_t *cap, size_t need, size_t size)
     void *np = ch_alloc_big(bytes);
     if (!np)
         return CHORUS_ENOMEM;
-    if (old)
-        memcpy(np, *p, old);
-    ch_free_big(*p, old);
+    if (big_mapped(old)) {
+        /* Move the old pages to the start of the new block instead of copying them into
+         * fresh pages the kernel must first zero: both ends lie on 2 MiB boundaries, so huge
+         * pages move whole. */
+        size_t olen = (old + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        if (mremap(*p, olen, olen, MREMAP_MAYMOVE | MREMAP_FIXED, np) == MAP_FAILED) {
+            memcpy(np, *p, old);
+            munmap(*p, olen);
+        }
+    } else {
+        if (old)
+            memcpy(np, *p, old);
+        ch_free_big(*p, old);
+    }
     *p = np;
     *cap = ncap;
     return CHORUS_OK;

@@ -40,6 +40,7 @@ static inline bool ch_add_ok(size_t a, size_t b, size_t *out)
  * and every block in sanitizer builds (so overflows stay detectable), come from ch_calloc.
  * Counted by the failure injection like any allocation. ch_free_big needs the size given to
  * ch_alloc_big; it is harmless on NULL. */
+#define CH_ALLOC_BIG_MIN ((size_t)2 << 20) /* the huge page size of x86-64 and arm64 (4 KiB base) */
 void *ch_alloc_big(size_t n);
 void ch_free_big(void *p, size_t n);
 /* ch_grow for an array held by ch_alloc_big (*cap elements of `size` bytes): the contents move

@@ -9,7 +9,7 @@
 /* Once an arena holds this much, it grows in blocks of this size (then of BIG_BLOCK from
  * 8x as much), which ch_alloc_big maps as huge pages: a corpus of millions of posts touches
  * hundreds of MiB of arena, and 4 KiB pages cost a fault each. */
-#define HUGE_BLOCK ((size_t)2 << 20)
+#define HUGE_BLOCK CH_ALLOC_BIG_MIN
 #define BIG_BLOCK ((size_t)8 << 20)
 
 struct ch_arena_block {
@@ -53,7 +53,8 @@ void *ch_arena_alloc(ch_arena *a, size_t n, size_t align)
     size_t bytes;
     if (!ch_add_ok(cap, sizeof(ch_arena_block), &bytes))
         return NULL;
-    ch_arena_block *b = ch_alloc_big(bytes);
+    /* small blocks need no zeroing: ch_malloc; ch_free_big releases either kind */
+    ch_arena_block *b = bytes < HUGE_BLOCK ? ch_malloc(bytes) : ch_alloc_big(bytes);
     if (!b)
         return NULL;
     b->cap = cap;

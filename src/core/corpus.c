@@ -375,6 +375,27 @@ static int intern(ch_corpus *c, ch_slice s, ch_sid *out)
     return ch_pool_intern(&c->pool, s.p, s.n, out);
 }
 
+/* The pool hash of s (0 when empty), with its table slot starting to load: a record's strings
+ * are hashed first and interned after, so their cache misses overlap (pool.h). */
+static uint32_t hash_ahead(const ch_corpus *c, ch_slice s)
+{
+    if (s.n == 0)
+        return 0;
+    uint32_t h = ch_pool_hash(s.p, s.n);
+    ch_pool_prefetch(&c->pool, h);
+    return h;
+}
+
+/* intern() with the hash taken by hash_ahead. */
+static int intern_h(ch_corpus *c, ch_slice s, uint32_t h, ch_sid *out)
+{
+    if (s.n == 0) {
+        *out = 0;
+        return CHORUS_OK;
+    }
+    return ch_pool_intern_h(&c->pool, s.p, s.n, h, out);
+}
+
 int ch_corpus_intern(ch_corpus *c, const char *s, size_t n, ch_sid *out)
 {
     return intern(c, (ch_slice){s, n}, out);
@@ -468,10 +489,15 @@ static int intern_list(ch_corpus *c, const ch_slice *in, size_t n, ch_sid **out,
     ch_sid *arr = ch_arena_alloc(&c->arena, n * sizeof *arr, _Alignof(ch_sid));
     if (!arr)
         return CHORUS_ENOMEM;
+    uint32_t h[CH_MAX_ENTITIES];
+    if (n > CH_MAX_ENTITIES)
+        n = CH_MAX_ENTITIES;
+    for (size_t i = 0; i < n; i++)
+        h[i] = hash_ahead(c, in[i]);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         ch_sid id;
-        int rc = intern(c, in[i], &id);
+        int rc = intern_h(c, in[i], h[i], &id);
         if (rc)
             return rc;
         if (id)
@@ -490,10 +516,12 @@ static int intern_if_changed(ch_corpus *c, ch_slice s, ch_sid *id)
     return intern(c, s, id);
 }
 
-static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint8_t pf, uint32_t *out)
+/* hauthor: the hash_ahead of the account's id (author_id, else author). */
+static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint8_t pf, uint32_t hauthor,
+                               uint32_t *out)
 {
     ch_sid id;
-    int rc = intern(c, r->author_id.n ? r->author_id : r->author, &id);
+    int rc = intern_h(c, r->author_id.n ? r->author_id : r->author, hauthor, &id);
     if (!rc)
         rc = sync_sid_arrays(c);
     if (rc)
@@ -648,10 +676,16 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
     }
     c->stats.records++;
     uint8_t pf = file < c->nfiles ? c->file_platform[file] : 0;
+    /* Hash the record's ids first, so the table slots load together (hash_ahead); a record
+     * the corpus holds already wastes the later ones, rarely. */
+    uint32_t hid = hash_ahead(c, r->id);
+    uint32_t hauthor = hash_ahead(c, r->author_id.n ? r->author_id : r->author);
+    uint32_t href = hash_ahead(c, r->ref_id), hroot = hash_ahead(c, r->root_id);
+    uint32_t hrefacct = hash_ahead(c, r->ref_author_id), hrefhandle = hash_ahead(c, r->ref_author);
     ch_sid pid;
     int rc = r->platform.n ? platform_index(c, r->platform.p, r->platform.n, &pf) : CHORUS_OK;
     if (!rc)
-        rc = intern(c, r->id, &pid);
+        rc = intern_h(c, r->id, hid, &pid);
     if (!rc)
         rc = sync_sid_arrays(c);
     if (rc)
@@ -670,7 +704,7 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
     if (c->nposts >= UINT32_MAX - 1)
         return CHORUS_ELIMIT;
     uint32_t acct;
-    if ((rc = find_or_add_account(c, r, pf, &acct)))
+    if ((rc = find_or_add_account(c, r, pf, hauthor, &acct)))
         return rc;
     if (ch_grow_big((void **)&c->posts, &c->cap_posts, c->nposts + 1, sizeof *c->posts))
         return CHORUS_ENOMEM;
@@ -681,10 +715,10 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
     p->created_at = r->created_at;
     p->kind = (uint8_t)r->kind;
     p->file = file;
-    if ((rc = intern(c, r->ref_id, &p->ref_id)) ||
-        (rc = intern(c, r->root_id, &p->root_id)) ||
-        (rc = intern(c, r->ref_author_id, &p->ref_account)) ||
-        (rc = intern(c, r->ref_author, &p->ref_handle)) ||
+    if ((rc = intern_h(c, r->ref_id, href, &p->ref_id)) ||
+        (rc = intern_h(c, r->root_id, hroot, &p->root_id)) ||
+        (rc = intern_h(c, r->ref_author_id, hrefacct, &p->ref_account)) ||
+        (rc = intern_h(c, r->ref_author, hrefhandle, &p->ref_handle)) ||
         (rc = intern_repeat(c, r->lang, &c->last_lang, &p->lang)) ||
         (rc = intern_repeat(c, r->client, &c->last_client, &p->client)) ||
         (rc = intern_list(c, r->urls, r->n_urls, &p->urls, &p->n_urls)) ||

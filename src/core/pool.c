@@ -41,6 +41,11 @@ static uint32_t hash_of(const char *s, size_t len)
     return (uint32_t)XXH3_64bits(s, len);
 }
 
+uint32_t ch_pool_hash(const char *s, size_t len)
+{
+    return hash_of(s ? s : "", len);
+}
+
 static uint32_t lookup_slot(const ch_pool *p, const char *s, size_t len, uint32_t h)
 {
     uint32_t i = h & p->mask;
@@ -80,21 +85,27 @@ static int rehash(ch_pool *p)
 
 int ch_pool_intern(ch_pool *p, const char *s, size_t len, ch_sid *out)
 {
+    if (!s)
+        s = "";
+    return ch_pool_intern_h(p, s, len, hash_of(s, len), out);
+}
+
+int ch_pool_intern_h(ch_pool *p, const char *s, size_t len, uint32_t h, ch_sid *out)
+{
     if (len > UINT32_MAX - 1)
         return CHORUS_ELIMIT;
     if (!s)
         s = "";
-    uint32_t h = hash_of(s, len);
     uint32_t slot = lookup_slot(p, s, len, h);
     if (p->table[slot]) {
         *out = (uint32_t)p->table[slot];
         return CHORUS_OK;
     }
     if (p->n + 2 > p->cap_ents) {
+        if (p->cap_ents >= UINT32_MAX / 2)
+            return CHORUS_ELIMIT; /* ids are 32 bits */
         size_t cap = p->cap_ents;
         if (ch_grow_big((void **)&p->ents, &cap, (size_t)p->n + 2, sizeof *p->ents))
-            return CHORUS_ENOMEM;
-        if (cap > UINT32_MAX)
             return CHORUS_ENOMEM;
         p->cap_ents = (uint32_t)cap;
     }

@@ -31,6 +31,16 @@ void ch_pool_free(ch_pool *p);
 /* Interns s[0..len) and stores its id in *out (0 only when len == 0 and s is NULL).
  * Returns 0 or CHORUS_ENOMEM. */
 int ch_pool_intern(ch_pool *p, const char *s, size_t len, ch_sid *out);
+/* The same in two steps, so a caller with several strings to intern can hash them all and
+ * start loading their slots (ch_pool_prefetch) before the first lookup waits for memory: the
+ * slots of a large table are cache misses, and the misses then overlap. h must be
+ * ch_pool_hash(s, len); a prefetch made before the table grows is merely wasted. */
+uint32_t ch_pool_hash(const char *s, size_t len);
+static inline void ch_pool_prefetch(const ch_pool *p, uint32_t h)
+{
+    __builtin_prefetch(&p->table[h & p->mask]);
+}
+int ch_pool_intern_h(ch_pool *p, const char *s, size_t len, uint32_t h, ch_sid *out);
 /* Id of s if already interned, else 0. */
 ch_sid ch_pool_find(const ch_pool *p, const char *s, size_t len);
 /* The string of an id (NUL-terminated); "" for 0. */
