@@ -97,7 +97,7 @@ static bool big_mapped(size_t n)
     (void)n;
     return false;
 #else
-    return n >= HUGE_PAGE;
+    return n >= CH_ALLOC_MAP_MIN;
 #endif
 }
 
@@ -150,6 +150,14 @@ int ch_grow_big(void **p, size_t *cap, size_t need, size_t size)
     size_t bytes, old = *cap * size;
     if (!ch_mul_ok(ncap, size, &bytes))
         return CHORUS_ENOMEM;
+    if (big_mapped(bytes)) {
+        /* fill the huge pages the block will take anyway */
+        size_t whole = (bytes + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        if (whole < bytes || size > HUGE_PAGE)
+            return CHORUS_ENOMEM;
+        ncap = whole / size;
+        bytes = ncap * size;
+    }
     if (!big_mapped(bytes) && !big_mapped(old)) {
         void *np = ch_realloc(*p, bytes);
         if (!np)

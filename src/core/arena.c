@@ -6,8 +6,8 @@
 #include "core/alloc.h"
 
 #define BLOCK_SIZE ((size_t)64 * 1024)
-/* Once an arena holds this much, it grows in blocks of this size (then of BIG_BLOCK from
- * 8x as much), which ch_alloc_big maps as huge pages: a corpus of millions of posts touches
+/* Once an arena holds CH_ALLOC_MAP_MIN, it grows in blocks of HUGE_BLOCK (then of BIG_BLOCK
+ * from 64 MiB), which ch_alloc_big maps as huge pages: a corpus of millions of posts touches
  * hundreds of MiB of arena, and 4 KiB pages cost a fault each. */
 #define HUGE_BLOCK CH_ALLOC_BIG_MIN
 #define BIG_BLOCK ((size_t)8 << 20)
@@ -47,14 +47,14 @@ void *ch_arena_alloc(ch_arena *a, size_t n, size_t align)
             return a->head->data + off;
         }
     }
-    size_t block = a->total < HUGE_BLOCK ? BLOCK_SIZE
+    size_t block = a->total < CH_ALLOC_MAP_MIN ? BLOCK_SIZE
                    : a->total < 8 * BIG_BLOCK ? HUGE_BLOCK : BIG_BLOCK;
     size_t cap = n > BLOCK_SIZE / 4 ? n : block - sizeof(ch_arena_block);
     size_t bytes;
     if (!ch_add_ok(cap, sizeof(ch_arena_block), &bytes))
         return NULL;
     /* small blocks need no zeroing: ch_malloc; ch_free_big releases either kind */
-    ch_arena_block *b = bytes < HUGE_BLOCK ? ch_malloc(bytes) : ch_alloc_big(bytes);
+    ch_arena_block *b = bytes < CH_ALLOC_MAP_MIN ? ch_malloc(bytes) : ch_alloc_big(bytes);
     if (!b)
         return NULL;
     b->cap = cap;
