@@ -6,6 +6,11 @@
 #include "core/alloc.h"
 
 #define BLOCK_SIZE ((size_t)64 * 1024)
+/* Once an arena holds CH_ALLOC_MAP_MIN, it grows in blocks of HUGE_BLOCK (then of BIG_BLOCK
+ * from 64 MiB), which ch_alloc_big maps as huge pages: a corpus of millions of posts touches
+ * hundreds of MiB of arena, and 4 KiB pages cost a fault each. */
+#define HUGE_BLOCK CH_ALLOC_BIG_MIN
+#define BIG_BLOCK ((size_t)8 << 20)
 
 struct ch_arena_block {
     ch_arena_block *prev;
@@ -25,7 +30,7 @@ void ch_arena_free(ch_arena *a)
     ch_arena_block *b = a->head;
     while (b) {
         ch_arena_block *prev = b->prev;
-        ch_free(b);
+        ch_free_big(b, sizeof *b + b->cap);
         b = prev;
     }
     ch_arena_init(a);
@@ -42,16 +47,19 @@ void *ch_arena_alloc(ch_arena *a, size_t n, size_t align)
             return a->head->data + off;
         }
     }
-    size_t cap = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
+    size_t block = a->total < CH_ALLOC_MAP_MIN ? BLOCK_SIZE
+                   : a->total < 8 * BIG_BLOCK ? HUGE_BLOCK : BIG_BLOCK;
+    size_t cap = n > BLOCK_SIZE / 4 ? n : block - sizeof(ch_arena_block);
     size_t bytes;
     if (!ch_add_ok(cap, sizeof(ch_arena_block), &bytes))
         return NULL;
-    ch_arena_block *b = ch_malloc(bytes);
+    /* small blocks need no zeroing: ch_malloc; ch_free_big releases either kind */
+    ch_arena_block *b = bytes < CH_ALLOC_MAP_MIN ? ch_malloc(bytes) : ch_alloc_big(bytes);
     if (!b)
         return NULL;
     b->cap = cap;
     a->total += bytes;
-    if (cap == n && a->head) {
+    if (cap == n && n > BLOCK_SIZE / 4 && a->head) {
         /* A large request gets its own block behind the head, so the head keeps its room. */
         b->prev = a->head->prev;
         a->head->prev = b;

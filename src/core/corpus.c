@@ -26,7 +26,8 @@ struct chorus_corpus {
     size_t naccounts, cap_accounts;
     uint32_t *post_of_sid;        /* pool id -> post index + 1 (0 = none) */
     uint32_t *account_of_sid;     /* pool id -> account index + 1 (0 = none) */
-    size_t cap_sid;
+    size_t cap_sid;               /* elements usable in both arrays */
+    size_t cap_post_sid, cap_account_sid; /* elements allocated in each */
     scoped_map post_other, account_other; /* ids already held on another platform */
     scoped_map pending;           /* (platform, account id) -> index + 1 in pending_acct:
                                      handles and profiles of accounts not held yet */
@@ -131,10 +132,10 @@ void chorus_corpus_free(chorus_corpus *c)
     for (int i = 0; i < CH_CORPUS_WORKERS; i++)
         ch_arena_free(&c->worker[i]);
     ch_spill_free(&c->spill);
-    ch_free(c->posts);
+    ch_free_big(c->posts, c->cap_posts * sizeof *c->posts);
     ch_free(c->accounts);
-    ch_free(c->post_of_sid);
-    ch_free(c->account_of_sid);
+    ch_free_big(c->post_of_sid, c->cap_post_sid * sizeof *c->post_of_sid);
+    ch_free_big(c->account_of_sid, c->cap_account_sid * sizeof *c->account_of_sid);
     for (size_t i = 0; i < c->nfiles; i++)
         ch_free(c->files[i]);
     ch_free(c->files);
@@ -228,13 +229,8 @@ static char *text_alloc(ch_corpus *c, size_t n, int *rc)
 
 void ch_corpus_shrink(ch_corpus *c)
 {
-    if (c->nposts && c->nposts < c->cap_posts) {
-        ch_post *p = ch_realloc(c->posts, c->nposts * sizeof *p);
-        if (p) {
-            c->posts = p;
-            c->cap_posts = c->nposts;
-        }
-    }
+    if (c->nposts && c->nposts < c->cap_posts)
+        ch_shrink_big((void **)&c->posts, &c->cap_posts, c->nposts, sizeof *c->posts);
     if (c->naccounts && c->naccounts < c->cap_accounts) {
         ch_account *a = ch_realloc(c->accounts, c->naccounts * sizeof *a);
         if (a) {
@@ -414,16 +410,12 @@ static int sync_sid_arrays(ch_corpus *c)
     size_t cap = c->cap_sid ? c->cap_sid : 1024;
     while (cap < need)
         cap *= 2;
-    uint32_t *a = ch_realloc(c->post_of_sid, cap * sizeof *a);
-    if (!a)
+    /* New elements come zeroed. When only the first array could grow, its extra room stays
+     * unused until the next attempt. */
+    if (ch_grow_big((void **)&c->post_of_sid, &c->cap_post_sid, cap, sizeof *c->post_of_sid) ||
+        ch_grow_big((void **)&c->account_of_sid, &c->cap_account_sid, cap,
+                    sizeof *c->account_of_sid))
         return CHORUS_ENOMEM;
-    c->post_of_sid = a;
-    uint32_t *b = ch_realloc(c->account_of_sid, cap * sizeof *b);
-    if (!b)
-        return CHORUS_ENOMEM;
-    c->account_of_sid = b;
-    memset(a + c->cap_sid, 0, (cap - c->cap_sid) * sizeof *a);
-    memset(b + c->cap_sid, 0, (cap - c->cap_sid) * sizeof *b);
     c->cap_sid = cap;
     return CHORUS_OK;
 }
@@ -435,6 +427,27 @@ static int intern(ch_corpus *c, ch_slice s, ch_sid *out)
         return CHORUS_OK;
     }
     return ch_pool_intern(&c->pool, s.p, s.n, out);
+}
+
+/* The pool hash of s (0 when empty), with its table slot starting to load: a record's strings
+ * are hashed first and interned after, so their cache misses overlap (pool.h). */
+static uint32_t hash_ahead(const ch_corpus *c, ch_slice s)
+{
+    if (s.n == 0)
+        return 0;
+    uint32_t h = ch_pool_hash(s.p, s.n);
+    ch_pool_prefetch(&c->pool, h);
+    return h;
+}
+
+/* intern() with the hash taken by hash_ahead. */
+static int intern_h(ch_corpus *c, ch_slice s, uint32_t h, ch_sid *out)
+{
+    if (s.n == 0) {
+        *out = 0;
+        return CHORUS_OK;
+    }
+    return ch_pool_intern_h(&c->pool, s.p, s.n, h, out);
 }
 
 int ch_corpus_intern(ch_corpus *c, const char *s, size_t n, ch_sid *out)
@@ -530,10 +543,15 @@ static int intern_list(ch_corpus *c, const ch_slice *in, size_t n, ch_sid **out,
     ch_sid *arr = ch_arena_alloc(&c->arena, n * sizeof *arr, _Alignof(ch_sid));
     if (!arr)
         return CHORUS_ENOMEM;
+    uint32_t h[CH_MAX_ENTITIES];
+    if (n > CH_MAX_ENTITIES)
+        n = CH_MAX_ENTITIES;
+    for (size_t i = 0; i < n; i++)
+        h[i] = hash_ahead(c, in[i]);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         ch_sid id;
-        int rc = intern(c, in[i], &id);
+        int rc = intern_h(c, in[i], h[i], &id);
         if (rc)
             return rc;
         if (id)
@@ -552,10 +570,12 @@ static int intern_if_changed(ch_corpus *c, ch_slice s, ch_sid *id)
     return intern(c, s, id);
 }
 
-static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint8_t pf, uint32_t *out)
+/* hauthor: the hash_ahead of the account's id (author_id, else author). */
+static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint8_t pf, uint32_t hauthor,
+                               uint32_t *out)
 {
     ch_sid id;
-    int rc = intern(c, r->author_id.n ? r->author_id : r->author, &id);
+    int rc = intern_h(c, r->author_id.n ? r->author_id : r->author, hauthor, &id);
     if (!rc)
         rc = sync_sid_arrays(c);
     if (rc)
@@ -710,10 +730,16 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
     }
     c->stats.records++;
     uint8_t pf = file < c->nfiles ? c->file_platform[file] : 0;
+    /* Hash the record's ids first, so the table slots load together (hash_ahead); a record
+     * the corpus holds already wastes the later ones, rarely. */
+    uint32_t hid = hash_ahead(c, r->id);
+    uint32_t hauthor = hash_ahead(c, r->author_id.n ? r->author_id : r->author);
+    uint32_t href = hash_ahead(c, r->ref_id), hroot = hash_ahead(c, r->root_id);
+    uint32_t hrefacct = hash_ahead(c, r->ref_author_id), hrefhandle = hash_ahead(c, r->ref_author);
     ch_sid pid;
     int rc = r->platform.n ? platform_index(c, r->platform.p, r->platform.n, &pf) : CHORUS_OK;
     if (!rc)
-        rc = intern(c, r->id, &pid);
+        rc = intern_h(c, r->id, hid, &pid);
     if (!rc)
         rc = sync_sid_arrays(c);
     if (rc)
@@ -732,9 +758,9 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
     if (c->nposts >= UINT32_MAX - 1)
         return CHORUS_ELIMIT;
     uint32_t acct;
-    if ((rc = find_or_add_account(c, r, pf, &acct)))
+    if ((rc = find_or_add_account(c, r, pf, hauthor, &acct)))
         return rc;
-    if (ch_grow((void **)&c->posts, &c->cap_posts, c->nposts + 1, sizeof *c->posts))
+    if (ch_grow_big((void **)&c->posts, &c->cap_posts, c->nposts + 1, sizeof *c->posts))
         return CHORUS_ENOMEM;
     ch_post *p = &c->posts[c->nposts];
     memset(p, 0, sizeof *p);
@@ -743,10 +769,10 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
     p->created_at = r->created_at;
     p->kind = (uint8_t)r->kind;
     p->file = file;
-    if ((rc = intern(c, r->ref_id, &p->ref_id)) ||
-        (rc = intern(c, r->root_id, &p->root_id)) ||
-        (rc = intern(c, r->ref_author_id, &p->ref_account)) ||
-        (rc = intern(c, r->ref_author, &p->ref_handle)) ||
+    if ((rc = intern_h(c, r->ref_id, href, &p->ref_id)) ||
+        (rc = intern_h(c, r->root_id, hroot, &p->root_id)) ||
+        (rc = intern_h(c, r->ref_author_id, hrefacct, &p->ref_account)) ||
+        (rc = intern_h(c, r->ref_author, hrefhandle, &p->ref_handle)) ||
         (rc = intern_repeat(c, r->lang, &c->last_lang, &p->lang)) ||
         (rc = intern_repeat(c, r->client, &c->last_client, &p->client)) ||
         (rc = intern_list(c, r->urls, r->n_urls, &p->urls, &p->n_urls)) ||

@@ -3,7 +3,7 @@
  *
  * Ids are dense, start at 1 (0 means "no string") and stay valid for the pool's lifetime, so
  * records store 4-byte ids instead of pointers and equal strings compare by id. Strings are
- * copied into the pool's arena with a trailing NUL. Hashing is XXH3; the table is open
+ * copied into the pool's arena with a trailing NUL (and their length before them). Hashing is XXH3; the table is open
  * addressing with linear probing, resized at 50% load. Cost: O(len) per intern, usually one
  * cache miss for the slot and one for the string.
  */
@@ -21,8 +21,10 @@ typedef struct ch_pool {
     ch_arena arena;
     struct ch_pool_ent { const char *s; uint32_t len; uint32_t hash; } *ents; /* by id; [0] unused */
     uint32_t n, cap_ents;
-    uint64_t *table;      /* slot -> (hash << 32 | id), 0 = empty: the hash in the slot
-                             rejects most mismatches without touching ents or the string */
+    /* slot -> hash, id (0 = empty) and the string, whose length is stored in the 4 bytes
+     * before it: the hash rejects most mismatches, and a match is checked with one more
+     * memory access (the string) rather than two (ents, then the string) */
+    struct ch_pool_slot { uint32_t hash, id; const char *s; } *table;
     uint32_t mask;        /* table size - 1 */
 } ch_pool;
 
@@ -31,6 +33,16 @@ void ch_pool_free(ch_pool *p);
 /* Interns s[0..len) and stores its id in *out (0 only when len == 0 and s is NULL).
  * Returns 0 or CHORUS_ENOMEM. */
 int ch_pool_intern(ch_pool *p, const char *s, size_t len, ch_sid *out);
+/* The same in two steps, so a caller with several strings to intern can hash them all and
+ * start loading their slots (ch_pool_prefetch) before the first lookup waits for memory: the
+ * slots of a large table are cache misses, and the misses then overlap. h must be
+ * ch_pool_hash(s, len); a prefetch made before the table grows is merely wasted. */
+uint32_t ch_pool_hash(const char *s, size_t len);
+static inline void ch_pool_prefetch(const ch_pool *p, uint32_t h)
+{
+    __builtin_prefetch(&p->table[h & p->mask]);
+}
+int ch_pool_intern_h(ch_pool *p, const char *s, size_t len, uint32_t h, ch_sid *out);
 /* Id of s if already interned, else 0. */
 ch_sid ch_pool_find(const ch_pool *p, const char *s, size_t len);
 /* The string of an id (NUL-terminated); "" for 0. */

@@ -35,6 +35,55 @@ static void test_arena(void **state)
     ch_arena_free(&a);
 }
 
+/* Big blocks (mapped in huge pages in plain builds, from the heap under sanitizers) come
+ * zeroed, keep their contents when grown or shrunk, and fail cleanly under injection. */
+static void test_alloc_big(void **state)
+{
+    (void)state;
+    size_t sizes[] = {16, CH_ALLOC_MAP_MIN - 8, CH_ALLOC_MAP_MIN, 3 * CH_ALLOC_BIG_MIN + 5};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        unsigned char *p = ch_alloc_big(sizes[k]);
+        assert_non_null(p);
+        assert_int_equal(p[0] | p[sizes[k] / 2] | p[sizes[k] - 1], 0);
+        memset(p, 0xab, sizes[k]);
+        ch_free_big(p, sizes[k]);
+    }
+    ch_free_big(NULL, CH_ALLOC_BIG_MIN);
+    /* an array of uint32 grown from the heap into mapped blocks and back down */
+    uint32_t *a = NULL;
+    size_t cap = 0;
+    for (uint32_t n = 1; n <= 2000000; n = n * 3 + 1) {
+        size_t old = cap;
+        assert_int_equal(ch_grow_big((void **)&a, &cap, n, sizeof *a), 0);
+        assert_true(cap >= n);
+        for (size_t i = old; i < cap; i++)
+            assert_int_equal(a[i], 0);  /* new room comes zeroed */
+        for (size_t i = old; i < cap; i++)
+            a[i] = (uint32_t)i * 7u;
+        for (size_t i = 0; i < cap; i += cap / 97 + 1)
+            assert_int_equal(a[i], (uint32_t)i * 7u);
+    }
+    ch_shrink_big((void **)&a, &cap, 700000, sizeof *a);  /* still mapped */
+    assert_int_equal(cap, 700000);
+    assert_int_equal(a[699999], 699999u * 7u);
+    ch_shrink_big((void **)&a, &cap, 1000, sizeof *a);     /* back to the heap */
+    assert_int_equal(cap, 1000);
+    assert_int_equal(a[999], 999u * 7u);
+    ch_free_big(a, cap * sizeof *a);
+    /* a failed growth leaves the array as it was */
+    a = NULL;
+    cap = 0;
+    assert_int_equal(ch_grow_big((void **)&a, &cap, 300000, sizeof *a), 0);
+    a[5] = 42;
+    size_t had = cap;
+    ch_alloc_fail_after(1);
+    assert_int_equal(ch_grow_big((void **)&a, &cap, had + 1, sizeof *a), CHORUS_ENOMEM);
+    ch_alloc_fail_after(0);
+    assert_int_equal(cap, had);
+    assert_int_equal(a[5], 42);
+    ch_free_big(a, cap * sizeof *a);
+}
+
 static void test_pool(void **state)
 {
     (void)state;
@@ -490,7 +539,7 @@ static void test_kind(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_arena), cmocka_unit_test(test_pool),
+        cmocka_unit_test(test_arena), cmocka_unit_test(test_alloc_big), cmocka_unit_test(test_pool),
         cmocka_unit_test(test_pool_oom), cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_corpus_platforms),
         cmocka_unit_test(test_time), cmocka_unit_test(test_kind),
