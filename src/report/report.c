@@ -58,6 +58,7 @@ static int open_db(ch_report_ctx *c, const char *path)
     c->has_narratives = si.has_narratives;
     c->has_before_pub = si.has_before_pub;
     c->has_platform = si.has_platform;
+    c->has_timeline = si.has_timeline;
     return CHORUS_OK;
 }
 
@@ -273,7 +274,7 @@ static const char CSS[] =
     "@media print{nav,.search{display:none}details.sec{break-inside:avoid}"
     "details>summary:before{display:none}.hid{display:revert!important}"
     "details::details-content{content-visibility:visible;display:contents}"
-    "body{font-size:12px}.net{break-inside:avoid}a{color:inherit;text-decoration:none}}";
+    "body{font-size:12px}.net,.fig{break-inside:avoid}a{color:inherit;text-decoration:none}}";
 
 static void run_value(ch_report_ctx *c, const char *key, char *buf, size_t cap)
 {
@@ -343,7 +344,8 @@ static void page_head(ch_report_ctx *c)
     ch_report_put(o, "report of a chorus ");
     ch_report_textz(o, version);
     ch_report_put(o, " scan</p></div></header>\n<nav><div class=\"wrap\">"
-                     "<a href=\"#overview\">Overview</a><a href=\"#network\">Network</a>");
+                     "<a href=\"#overview\">Overview</a><a href=\"#timeline\">Over time</a>"
+                     "<a href=\"#network\">Network</a>");
     ch_report_putf(o, "<a href=\"#clusters\">Clusters (%s)</a>", ch_report_num(c->n_clusters, a));
     ch_report_putf(o, "<a href=\"#statements\">Statements (%s)</a>",
                    ch_report_num(c->n_statements, a));
@@ -696,6 +698,8 @@ static void render(ch_report_ctx *c)
     page_head(c);
     if (!c->rc)
         overview(c);
+    if (!c->rc)
+        ch_report_timeline(c);
     if (!c->rc)
         ch_svg_network(c);
     if (!c->rc)
