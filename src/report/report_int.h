@@ -218,7 +218,7 @@ const char *ch_svg_per_bin(int64_t width, char buf[32]);
 
 /* The width of a point of the coordination chart for hours first..last (Unix seconds,
  * last >= first): 3600, 86400 or a multiple of 7 * 86400, the smallest of those giving at
- * most max points (max >= 1). */
+ * most max points, counted as span / width + 2 (max below 3 counts as 3). */
 int64_t ch_report_tl_width(int64_t first, int64_t last, size_t max);
 
 /* ---- sections (one file each) --------------------------------------------------------------- */

@@ -35,16 +35,17 @@ typedef struct tl_bin {
 
 int64_t ch_report_tl_width(int64_t first, int64_t last, size_t max)
 {
-    if (max < 1)
-        max = 1;
+    /* points needed at width w: at most span / w + 2 (the ends may sit in partial bins), so
+     * fewer than 3 points cannot be promised */
+    if (max < 3)
+        max = 3;
     const uint64_t span = last > first ? (uint64_t)(last - first) : 0;
-    /* points needed at width w: at most span / w + 2 (the ends may sit in partial bins) */
     if (span / 3600 + 2 <= max)
         return 3600;
     if (span / 86400 + 2 <= max)
         return 86400;
     const uint64_t week = 7 * 86400;
-    uint64_t k = span / (week * (max > 2 ? max - 2 : 1)) + 1;
+    uint64_t k = span / (week * (max - 2)) + 1;
     while (k > 1 && span / (week * (k - 1)) + 2 <= max)
         k--;
     while (span / (week * k) + 2 > max)
