@@ -1,10 +1,11 @@
 /*
  * report.c — ch_report_write: opens the results database read-only, checks it is one of ours,
- * renders the page (header, overview, network, clusters, statements, accounts, how to read)
- * into an atomic output file (core/outfile.h). The sections live in html_clusters.c,
- * html_statements.c and svg_network.c; the helpers they share sit below them (report_ctx.c,
- * html_match.c, svg_plot.c, html_out.c). This file is the top: the page frame, the overview,
- * the accounts table and ch_report_write; nothing below calls back into it.
+ * renders the page (header, overview, coordination over time, network, clusters, statements,
+ * accounts, how to read) into an atomic output file (core/outfile.h). The sections live in
+ * html_clusters.c, html_statements.c, svg_timeline.c and svg_network.c; the helpers they
+ * share sit below them (report_ctx.c, html_match.c, svg_plot.c, html_out.c). This file is the
+ * top: the page frame, the overview, the accounts table and ch_report_write; nothing below
+ * calls back into it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -257,6 +258,7 @@ static const char CSS[] =
     ".net{border:1px solid var(--line);border-radius:10px;background:#fcfcfd}"
     ".net .node:hover,.net .nbr:hover{stroke:#1d2330;stroke-width:2}"
     ".legend{display:flex;flex-wrap:wrap;gap:6px 16px;font-size:13px;margin:8px 0}"
+    "table.spikes td{white-space:nowrap}"
     /* a phone: one column, and a wide table scrolls inside itself, not the page sideways */
     "@media (max-width:760px){.pair,.grid2{grid-template-columns:1fr}.wrap{padding:0 12px}"
     "table{display:block;overflow-x:auto}nav .wrap{overflow-x:auto;white-space:nowrap}}"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end: `chorus report` on a scanned scenario writes one standalone HTML file; headless
 # Chromium loads it with no console message at all (any message is an error or a blocked
-# load), the network picture has one node per clustered account, and a cluster section shows
-# highlighted evidence, the coordination chart marks every spike hour (and a database before
-# schema 3 says it has no timeline). report_browser.py then drives the page over the DevTools protocol:
-# every member in the page, the search, screenshots at desktop and phone widths, printing.
+# load), the network picture has one node per clustered account, a cluster section shows
+# highlighted evidence, and the coordination chart marks every spike hour (a database before
+# schema 3 gets a line saying it has no timeline). report_browser.py then drives the page over
+# the DevTools protocol: every member in the page, the search, the chart's spike markers, the
+# largest cluster's central account labelled, screenshots at desktop and phone widths, printing.
 # Hostile texts stay text in the browser's DOM; a database with 10,000 clusters (40,000
 # accounts) gives a report under 8 MB with every member in it. The browser checks are skipped
 # (and counted as passed) when chromium is not installed; the setup script installs it with
