@@ -475,7 +475,8 @@ static int bucket_edges(net *n, size_t **ge_out)
         if (b - a > budget)
             b = a + budget;
         kept[g] = k;
-        memmove(n->edges + k, tmp + a, (b - a) * sizeof *tmp);
+        if (b > a)   /* with no edge at all, n->edges is NULL */
+            memmove(n->edges + k, tmp + a, (b - a) * sizeof *tmp);
         k += b - a;
     }
     kept[n->ngroups + 1] = k;
