@@ -157,6 +157,12 @@ const chorus_format_info *chorus_format_at(size_t i);
  *   force            true/false                            false    scan: replace an existing
  *                                                                   database or report file
  *                                                                   that chorus did not write
+ *   memory           auto, or a size from 1M (2G, 500M,    auto     every job: memory budget
+ *                    bytes; K/M/G/T are powers of 1024)             (auto: half the physical
+ *                                                                   memory); past half of it,
+ *                                                                   post texts go to a temporary
+ *                                                                   file in $TMPDIR mapped back
+ *                                                                   (results never depend on it)
  */
 typedef struct chorus_option_info {
     const char *key;

@@ -83,6 +83,7 @@ struct chorus_scan {
     double fdr;                   /* 0: the stage's default (screened edges) */
     int compat;                   /* CH_COMPAT_* */
     double similarity;            /* CNT co-similarity threshold; 0: the default */
+    uint64_t memory;              /* memory budget in bytes; 0: auto (ch_api_memory_limit) */
 
     /* what to read */
     scan_input *inputs;
@@ -139,6 +140,9 @@ void ch_api_options_default(chorus_scan *s);
 chorus_err ch_api_parse_format(chorus_scan *s, const char *value, const ch_reader **out);
 /* options.c: the format asked for by default: the format option, csv under a map, or auto. */
 const ch_reader *ch_api_default_reader(const chorus_scan *s);
+/* The scan's memory budget in bytes: the "memory" option, or half the physical memory (0 when
+ * the system does not say: no budget). */
+uint64_t ch_api_memory_limit(const chorus_scan *s);
 
 /* ---- ranks of a distributed scan (dist.c) ---- */
 int ch_api_dist_rank(void);   /* 0 outside an MPI job */

@@ -13,6 +13,7 @@
 #include "api/api_int.h"
 #include "core/alloc.h"
 #include "core/error.h"
+#include "core/sys.h"
 #include "core/timeparse.h"
 
 #define MAX_THREADS 1024          /* accepted; the stages use at most CH_CORPUS_WORKERS */
@@ -336,6 +337,61 @@ static chorus_err set_time_format(chorus_scan *s, const char *key, const char *v
     return CHORUS_OK;
 }
 
+/* A size: bytes, or a number with K, M, G or T (powers of 1024; "B" or "iB" may follow). */
+static bool parse_size(const char *v, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (*v < '0' || *v > '9')
+        return false;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (errno)
+        return false;
+    int shift = 0;
+    switch (*end) {
+    case 'k': case 'K': shift = 10; end++; break;
+    case 'm': case 'M': shift = 20; end++; break;
+    case 'g': case 'G': shift = 30; end++; break;
+    case 't': case 'T': shift = 40; end++; break;
+    default: break;
+    }
+    if (shift && (end[0] == 'i' || end[0] == 'I') && (end[1] == 'B' || end[1] == 'b'))
+        end += 2;
+    else if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end || x > (UINT64_MAX >> shift))
+        return false;
+    *out = (uint64_t)x << shift;
+    return true;
+}
+
+#define MIN_MEMORY ((uint64_t)1 << 20)
+#define MAX_MEMORY ((uint64_t)1 << 50)
+
+static chorus_err set_memory(chorus_scan *s, const char *key, const char *v)
+{
+    (void)key;
+    uint64_t x = 0;
+    if (!strcasecmp(v, "auto")) {
+        s->memory = 0;
+        return CHORUS_OK;
+    }
+    if (!parse_size(v, &x) || x < MIN_MEMORY || x > MAX_MEMORY)
+        return scan_fail(s, CHORUS_EUSAGE, NULL,
+                         "memory takes auto or a size from 1M to 1P (2G, 500M, bytes), not '%s'",
+                         v);
+    s->memory = x;
+    return CHORUS_OK;
+}
+
+uint64_t ch_api_memory_limit(const chorus_scan *s)
+{
+    if (s->memory)
+        return s->memory;
+    uint64_t phys = ch_phys_memory();
+    return phys ? phys / 2 : 0;
+}
+
 /* The defaults are documented here and in chorus.h; "threshold"'s is the parroting stage's
  * (a unit test checks they agree). */
 static const option options[] = {
@@ -382,6 +438,9 @@ static const option options[] = {
       "scan: also write the HTML report there"}, set_report},
     {{"force", "true or false", "false",
       "scan: replace an existing database or report file that chorus did not write"}, set_force},
+    {{"memory", "auto, or a size from 1M (2G, 500M, bytes)", "auto",
+      "memory budget (auto: half the physical memory); past half of it, post texts go to a "
+      "temporary file in $TMPDIR mapped back; results never depend on it"}, set_memory},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -417,6 +476,7 @@ void ch_api_options_default(chorus_scan *s)
     s->errors_per_file = 100;
     s->report = NULL;
     s->force = false;
+    s->memory = 0;
     s->time_format = NULL;
 }
 

@@ -241,8 +241,11 @@ static chorus_err read_inputs(chorus_scan *s)
 {
     const double t0 = ch_now();
     chorus_err rc = CHORUS_OK;
-    if (!s->corpus && chorus_corpus_new(&s->corpus))
-        return scan_fail(s, CHORUS_ENOMEM, NULL, "out of memory");
+    if (!s->corpus) {
+        if (chorus_corpus_new(&s->corpus))
+            return scan_fail(s, CHORUS_ENOMEM, NULL, "out of memory");
+        ch_corpus_set_memory(s->corpus, ch_api_memory_limit(s), NULL);
+    }
     s->records_before = s->records_file = 0;
     s->cur_input = 0;
     stage(s, ST_READ);
@@ -283,6 +286,14 @@ static chorus_err read_inputs(chorus_scan *s)
         }
         if (irc == CHORUS_ENOMEM) {
             rc = scan_fail(s, CHORUS_ENOMEM, in->path, "out of memory");
+            break;
+        }
+        if (ch_corpus_spill_error(s->corpus)) {
+            /* the texts past the memory budget could not go to disk: nothing is left out
+             * silently, the job stops */
+            rc = scan_fail(s, CHORUS_EIO, in->path, "%s: cannot spill post texts past the "
+                           "memory budget (--memory; TMPDIR): %s", in->path,
+                           ch_corpus_spill_error(s->corpus));
             break;
         }
     }
@@ -544,6 +555,12 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
         rc = scan_fail(s, (chorus_err)src, NULL, "%s", msg);
         goto out;
     }
+    /* SQLite's page cache takes a sixteenth of the budget, at most its usual 64 MiB */
+    const uint64_t cache = ch_api_memory_limit(s) / 16;
+    if (cache && cache < ((uint64_t)64 << 20) && (src = ch_store_set_cache(store, cache))) {
+        rc = scan_fail(s, CHORUS_EDB, NULL, "cannot write '%s': cannot set its cache", db_path);
+        goto out;
+    }
     /* normalize, narratives, parroting, co-actions, network, scores: ch_detect_run, as the
      * quality benchmark runs them; the posts table is written alongside */
     ch_store_posts_job pj = {.s = store, .c = s->corpus};
@@ -564,6 +581,11 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     if (s->similarity > 0)
         dopt.coact.compat_similarity = s->similarity;
     dopt.parrot.threshold = s->threshold;
+    /* a co-action pair table takes at most an eighth of the budget (from 32 MiB up to the
+     * stage's usual 256 MiB): more pairs are counted in more partitions, one at a time */
+    const uint64_t table = ch_api_memory_limit(s) / 8;
+    if (table && table < dopt.coact.max_table_bytes)
+        dopt.coact.max_table_bytes = table > ((uint64_t)32 << 20) ? (size_t)table : (size_t)32 << 20;
     dopt.progress = on_detect_progress;
     dopt.progress_ctx = s;
     dopt.narratives_ready = ch_store_posts_start;

@@ -16,7 +16,8 @@ static void help(FILE *f)
             "                   [--window auto|SECONDS|BEHAVIOUR=SECONDS,...] [--format FORMAT]\n"
             "                   [--map SPEC] [--behaviours LIST] [--min-events N] [--fdr Q]\n"
             "                   [--match-threshold X] [--compat coortweet|cnt]\n"
-            "                   [--split] [--threads N] [--force] [--strict] [--quiet]\n"
+            "                   [--split] [--threads N] [--memory LIMIT] [--force] [--strict]\n"
+            "                   [--quiet]\n"
             "                   [--json] [--progress auto|bar|plain|none]\n"
             "\n"
             "Finds accounts that act in concert and posts that parrot statements, scores every\n"
@@ -48,6 +49,10 @@ static void help(FILE *f)
             "  --similarity X         --compat cnt: co_similar_tweet's Jaccard threshold (0.8)\n"
             "  --threads N            worker threads (default 0: all cores); results do not\n"
             "                         depend on it\n"
+            "  --memory LIMIT         memory budget of the scan, as 2G, 500M or bytes (default\n"
+            "                         auto: half the physical memory); past half of it, post\n"
+            "                         texts go to a temporary file in $TMPDIR (or /tmp) mapped\n"
+            "                         back; results do not depend on it (docs/scale.md)\n"
             "  --quiet                no progress, no per-record messages, no summary (errors\n"
             "                         and warnings still go to stderr)\n"
             "  --json                 the summary as one JSON object on stdout\n"
@@ -64,7 +69,8 @@ static void help(FILE *f)
             "  chorus inspect results.db            # then look at the evidence\n");
 }
 
-enum { O_BEHAVIOURS = 0x100, O_MIN_EVENTS, O_FDR, O_MATCH_THRESHOLD, O_COMPAT, O_SIMILARITY };
+enum { O_BEHAVIOURS = 0x100, O_MIN_EVENTS, O_FDR, O_MATCH_THRESHOLD, O_COMPAT, O_SIMILARITY,
+       O_MEMORY };
 
 typedef struct scan_opts {
     cli_input_opts in;
@@ -92,6 +98,7 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
         {"match-threshold", required_argument, 0, O_MATCH_THRESHOLD},
         {"compat", required_argument, 0, O_COMPAT},
         {"similarity", required_argument, 0, O_SIMILARITY},
+        {"memory", required_argument, 0, O_MEMORY},
         {"force", no_argument, 0, 'F'},
         {0, 0, 0, 0},
     };
@@ -100,6 +107,7 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
         [O_BEHAVIOURS - O_BEHAVIOURS] = "behaviours", [O_MIN_EVENTS - O_BEHAVIOURS] = "min_events",
         [O_FDR - O_BEHAVIOURS] = "fdr", [O_MATCH_THRESHOLD - O_BEHAVIOURS] = "threshold",
         [O_COMPAT - O_BEHAVIOURS] = "compat", [O_SIMILARITY - O_BEHAVIOURS] = "similarity",
+        [O_MEMORY - O_BEHAVIOURS] = "memory",
     };
     memset(o, 0, sizeof *o);
     o->out = "chorus.db";
@@ -144,6 +152,7 @@ static int parse_args(int argc, char **argv, chorus_scan *s, scan_opts *o, const
         case O_MATCH_THRESHOLD:
         case O_COMPAT:
         case O_SIMILARITY:
+        case O_MEMORY:
             /* the message names the flag, not the key (--min-events for min_events) */
             if (chorus_scan_set(s, keys[c - O_BEHAVIOURS], optarg) != CHORUS_OK) {
                 const char *m = chorus_scan_error(s)->message;

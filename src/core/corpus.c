@@ -5,6 +5,7 @@
 #include "core/alloc.h"
 #include "core/hash.h"
 #include "core/post.h"
+#include "core/spill.h"
 
 /* Ids recur across platforms only rarely, so the sid-indexed arrays hold the first post or
  * account with each id, and the others go to this side table keyed by (platform, sid).
@@ -38,6 +39,9 @@ struct chorus_corpus {
     size_t nplatforms;
     ch_sid last_lang, last_client; /* most posts repeat the previous post's language and client */
     ch_corpus_stats stats;
+    uint64_t mem_limit;           /* ch_corpus_set_memory; 0 = none */
+    bool spilling;                /* texts go to `spill` from now on */
+    ch_spill spill;               /* texts past the budget */
 };
 
 static const char *const kind_names[CH_KIND__COUNT] = {"post", "repost", "reply", "quote", "like"};
@@ -113,6 +117,7 @@ chorus_err chorus_corpus_new(chorus_corpus **out)
     c->stats.min_time = c->stats.max_time = CH_UNKNOWN_I64;
     c->platforms[0] = (char *)"";
     c->nplatforms = 1;
+    ch_spill_init(&c->spill, NULL);
     *out = c;
     return CHORUS_OK;
 }
@@ -125,6 +130,7 @@ void chorus_corpus_free(chorus_corpus *c)
     ch_arena_free(&c->arena);
     for (int i = 0; i < CH_CORPUS_WORKERS; i++)
         ch_arena_free(&c->worker[i]);
+    ch_spill_free(&c->spill);
     ch_free(c->posts);
     ch_free(c->accounts);
     ch_free(c->post_of_sid);
@@ -170,6 +176,54 @@ void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out)
     const scoped_map *m[3] = {&c->post_other, &c->account_other, &c->pending};
     for (int k = 0; k < 3; k++)
         out->index += m[k]->cap * (sizeof *m[k]->keys + sizeof *m[k]->vals);
+    out->spilled = (size_t)c->spill.bytes;
+}
+
+/* What the corpus holds on the heap while reading (the parts of ch_corpus_mem that grow with
+ * it; the worker arenas are empty until normalization). O(1). */
+static uint64_t heap_bytes(const ch_corpus *c)
+{
+    return (uint64_t)c->cap_posts * sizeof *c->posts + (uint64_t)c->cap_accounts * sizeof *c->accounts +
+           c->arena.total + c->pool.arena.total + (uint64_t)c->pool.cap_ents * sizeof *c->pool.ents +
+           ((uint64_t)c->pool.mask + 1) * sizeof *c->pool.table + 2 * (uint64_t)c->cap_sid * sizeof(uint32_t);
+}
+
+void ch_corpus_set_memory(ch_corpus *c, uint64_t limit, const char *tmpdir)
+{
+    c->mem_limit = limit;
+    if (c->spill.nchunks == 0)
+        ch_spill_init(&c->spill, tmpdir);
+}
+
+void ch_corpus_release_text(const ch_corpus *c)
+{
+    ch_spill_release(&c->spill);
+}
+
+bool ch_corpus_spilling(const ch_corpus *c)
+{
+    return c->spilling;
+}
+
+const char *ch_corpus_spill_error(const ch_corpus *c)
+{
+    return c->spill.err[0] ? c->spill.err : NULL;
+}
+
+/* Room for a text of n bytes: in the arena while the corpus is within half its memory budget
+ * (the detection stages need about as much again at their peak), in the spill file past it.
+ * Once spilling, every later text spills, so the texts in memory are the first ones read. */
+static char *text_alloc(ch_corpus *c, size_t n, int *rc)
+{
+    *rc = CHORUS_OK;
+    if (!c->spilling && c->mem_limit && heap_bytes(c) + n > c->mem_limit / 2)
+        c->spilling = true;
+    if (c->spilling)
+        return ch_spill_alloc(&c->spill, n, rc);
+    char *p = ch_arena_alloc(&c->arena, n, 1);
+    if (!p)
+        *rc = CHORUS_ENOMEM;
+    return p;
 }
 
 void ch_corpus_shrink(ch_corpus *c)
@@ -699,9 +753,9 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
         (rc = intern_list(c, r->hashtags, r->n_hashtags, &p->hashtags, &p->n_hashtags)) ||
         (rc = intern_list(c, r->mentions, r->n_mentions, &p->mentions, &p->n_mentions)))
         return rc;
-    char *text = ch_arena_alloc(&c->arena, r->text.n + 1, 1);
+    char *text = text_alloc(c, r->text.n + 1, &rc);
     if (!text)
-        return CHORUS_ENOMEM;
+        return rc;
     if (r->text_html_escaped) {
         p->text_len = (uint32_t)html_unescape(text, r->text.p, r->text.n);
     } else {

@@ -83,11 +83,11 @@ typedef struct ch_post {
     ch_sid client;                /* posting client / source, e.g. "Twitter for iPhone" */
     uint32_t file;                /* index of the input file (ch_corpus_file) */
     uint32_t text_len;
+    uint32_t norm_len;            /* (beside text_len: no padding) */
     const char *text;             /* original text, UTF-8, NUL-terminated, HTML entities decoded;
                                    * a NUL character in the input (JSON \u0000) is stored as
                                    * U+FFFD, so the text never stops early */
     const char *norm;             /* normalized text for matching (ch_corpus_normalize), or NULL */
-    uint32_t norm_len;
     ch_sid *urls;                 /* expanded where the export has them */
     ch_sid *hashtags;             /* without '#', as written */
     ch_sid *mentions;             /* handles without '@' */
@@ -257,6 +257,8 @@ typedef struct ch_corpus_mem {
     size_t norm;                  /* derived per-post data: normalized texts (worker arenas) */
     size_t pool;                  /* interned ids, handles, URLs, hashtags... and their table */
     size_t index;                 /* id lookups: sid -> post/account, cross-platform maps */
+    size_t spilled;               /* texts in the spill file (ch_corpus_set_memory): on disk,
+                                     resident only while read, not counted above */
 } ch_corpus_mem;
 void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out);
 /* Gives back the slack of the post and account arrays (grown by doubling while reading: up to
@@ -265,5 +267,23 @@ void ch_corpus_shrink(ch_corpus *c);
 /* Forgets every post's normalized text (norm = NULL) and frees the worker arenas that hold
  * them and any other derived data: for when the last stage that reads them has run. */
 void ch_corpus_drop_derived(ch_corpus *c);
+
+/* A memory budget in bytes for the scan this corpus belongs to (0: none, the default). Once the
+ * corpus's own heap (records, strings, texts, lookups) would pass half of it, the texts of the
+ * posts added next go to a temporary file in `tmpdir` (NULL: $TMPDIR, else /tmp; unlinked at
+ * once, gone when the corpus is freed) mapped back into memory (core/spill.h): ch_post.text
+ * keeps pointing at them, and every reader sees the same bytes, so results do not change.
+ * Set before the first post is added. ch_corpus_add then also returns CHORUS_EIO (the file
+ * cannot be created, extended or mapped: ch_corpus_spill_error says why). */
+void ch_corpus_set_memory(ch_corpus *c, uint64_t limit, const char *tmpdir);
+/* Drops the spilled texts' pages from the resident set (they stay in the file and come back
+ * when read): for when a stage that read every text is over. Safe while other threads read
+ * texts. No effect when nothing was spilled. */
+void ch_corpus_release_text(const ch_corpus *c);
+/* Whether texts went to the spill file (the corpus passed half its budget while reading). */
+bool ch_corpus_spilling(const ch_corpus *c);
+/* Why the spill file failed ("cannot extend the temporary file: No space left on device"), or
+ * NULL. */
+const char *ch_corpus_spill_error(const ch_corpus *c);
 
 #endif

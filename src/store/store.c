@@ -384,6 +384,14 @@ int ch_store_statement(ch_store *s, const ch_statement_row *r)
     return step(s, q);
 }
 
+int ch_store_set_cache(ch_store *s, uint64_t bytes)
+{
+    char sql[64];
+    const uint64_t kib = bytes < ((uint64_t)1 << 20) ? 1024 : bytes >> 10;
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%llu;", (unsigned long long)kib);
+    return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? CHORUS_OK : CHORUS_EDB;
+}
+
 int ch_store_posts(ch_store *s, const ch_corpus *c, const uint32_t *narrative_of_post)
 {
     const ch_pool *pool = ch_corpus_pool(c);
@@ -392,6 +400,8 @@ int ch_store_posts(ch_store *s, const ch_corpus *c, const uint32_t *narrative_of
     for (size_t i = 0; i < ch_corpus_nposts(c); i++) {
         const ch_post *p = ch_corpus_post(c, i);
         const ch_account *a = ch_corpus_account(c, p->account);
+        if ((i & 65535) == 65535)
+            ch_corpus_release_text(c);   /* spilled texts written so far leave the resident set */
         bind_sid(q, 1, pool, p->id);
         bind_sid(q, 2, pool, a->id);
         sqlite3_bind_int64(q, 3, p->created_at);

@@ -48,6 +48,10 @@ typedef struct ch_store ch_store;
  * the schema), CHORUS_ENOMEM. */
 int ch_store_open(const char *path, const ch_outfile_opts *o, ch_store **out, char *err,
                   size_t errlen);
+/* Bounds SQLite's page cache of a store being written to `bytes` (at least 1 MiB; the default
+ * is 64 MiB): for a scan under a memory budget. Call before writing. Returns CHORUS_OK or
+ * CHORUS_EDB. The database written is the same whatever the cache. */
+int ch_store_set_cache(ch_store *s, uint64_t bytes);
 /* The policy of ch_store_open without creating anything (a scan checks before it reads).
  * Returns CHORUS_OK, CHORUS_EUSAGE or CHORUS_EDB (cannot be written, with the reason). */
 int ch_store_check(const char *path, const ch_outfile_opts *o, char *err, size_t errlen);

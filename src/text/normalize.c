@@ -302,7 +302,7 @@ static size_t url_at(const unsigned char *s, size_t n, size_t i)
 }
 
 /* Length of an @mention at s[i]: '@' or U+FF20 not after [A-Za-z0-9_], then 1-64 handle
- * characters [A-Za-z0-9_], then, for domain handles (Bluesky's "@alice.bsky.social"), every
+ * characters [A-Za-z0-9_] ('-' too when a domain label follows), then, for domain handles (Bluesky's "@alice.bsky.social"), every
  * ".label" that follows (label: [A-Za-z0-9-]+ starting with a letter or digit), up to
  * DOMAIN_MAX bytes, so that a mention leaves no "bsky social" words behind; a final '.' ends
  * the sentence, not the handle. 0 if none. */
@@ -322,6 +322,15 @@ static size_t mention_at(const unsigned char *s, size_t n, size_t i)
         j++;
     if (j == h)
         return 0;
+    /* a domain handle's first label may hold '-' ("@jane-doe.bsky.social"; X handles cannot,
+     * so "@jane-doe" stays the mention "@jane" and the word "doe") */
+    if (j < n && s[j] == '-') {
+        size_t k = j;
+        while (k < n && k - h < HANDLE_MAX && (a_handle(s[k]) || s[k] == '-'))
+            k++;
+        if (k + 1 < n && s[k] == '.' && a_alnum(s[k + 1]))
+            j = k;
+    }
     while (j + 1 < n && s[j] == '.' && a_alnum(s[j + 1]) && j - h < DOMAIN_MAX) {
         j++;
         while (j < n && j - h < DOMAIN_MAX && (a_alnum(s[j]) || s[j] == '-'))

@@ -28,27 +28,16 @@ done
 check "inputs over the split threshold" test "$(stat -c %s "$TMP/posts.chorus.jsonl")" -gt 1048576
 inputs=("$TMP/posts.chorus.jsonl" "$TMP/posts.v1.jsonl" "$TMP/s/posts.io.csv")
 
-# every table but the run's timings
-dump() {
-  for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"); do
-    echo "== $t"
-    if [ "$t" = run ]; then
-      sqlite3 "$1" "SELECT * FROM run WHERE key NOT LIKE 'time.%' ORDER BY key"
-    else
-      sqlite3 "$1" "SELECT * FROM \"$t\""
-    fi
-  done
-}
 
 "$CHORUS" scan "${inputs[@]}" -s "$TMP/s/statements.jsonl" -o "$TMP/one.db" --quiet >/dev/null 2>"$TMP/one.err"
 eq "single-process scan" $? 0
-dump "$TMP/one.db" > "$TMP/one.txt"
+db_dump "$TMP/one.db" > "$TMP/one.txt"
 check "errors recorded" test "$(sqlite3 "$TMP/one.db" 'SELECT count(*) FROM ingest_errors')" -ge 4
 for n in 1 2 4; do
   "${MPIRUN[@]}" -n $n "$CHORUS" scan "${inputs[@]}" -s "$TMP/s/statements.jsonl" \
     -o "$TMP/n$n.db" --quiet >"$TMP/n$n.out" 2>"$TMP/n$n.err"
   eq "mpirun -n $n exit" $? 0
-  dump "$TMP/n$n.db" > "$TMP/n$n.txt"
+  db_dump "$TMP/n$n.db" > "$TMP/n$n.txt"
   if cmp -s "$TMP/one.txt" "$TMP/n$n.txt"; then ok; else
     bad "mpirun -n $n: tables differ from the single-process scan"
     diff "$TMP/one.txt" "$TMP/n$n.txt" | head -20 >&2

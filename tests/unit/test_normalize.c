@@ -192,6 +192,10 @@ static void test_urls_and_mentions(void **state)
     /* domain handles (Bluesky) are one mention; a final '.' ends the sentence */
     check("thanks @alice.bsky.social and @bob.example.com. ok @carol. @dan.bsky.social-fan x",
           "thanks and ok x");
+    /* Bluesky handles hold '-' (X's '_' becomes '-'): the whole handle goes; an X-style
+     * "@jane-doe" is the mention "@jane" and the word "doe" */
+    check("@colleen-brown.bsky.social 100% agree @a-b-c.example.org.", "100 agree");
+    check("@jane-doe hi @x-.y ok", "doe hi ok");
     check("\xE6\x84\x9F\xE8\xB0\xA2@zh.bsky.social\xE6\x94\xAF\xE6\x8C\x81", "\xE6\x84\x9F\xE8\xB0\xA2 \xE6\x94\xAF\xE6\x8C\x81");
 
     /* kept as words on request */

@@ -4,7 +4,7 @@
  *                [--campaign-size MIN:MAX] [--days N] [--start UNIX] [--noise 0..1]
  *                [--statements N] [--scenario NAME] [--kinds LIST] [--size-mix S:M:L]
  *                [--timing LIST] [--compress none|gz|zst] [--rewrites N]
- *                [--rewrite-pool A|B] [--quiet] -o OUTDIR
+ *                [--rewrite-pool A|B] [--platform-mix X:B:M] [--quiet] -o OUTDIR
  *
  * Same seed and parameters give byte-identical files. Exit 0 on success, 1 on a runtime
  * error, 2 on a usage error. */
@@ -47,6 +47,11 @@ static void usage(FILE *f)
           "                         statements they need in rewrite_statements.jsonl\n"
           "  --rewrite-pool A|B     the half of the extra statements to use (default both): A for\n"
           "                         tuning, B held out\n"
+          "  --platform-mix X:B:M   spread the accounts over X, Bluesky and Mastodon with these\n"
+          "                         weights (e.g. 1:1:1); campaigns span platforms; posts go to\n"
+          "                         posts.v1.jsonl, posts.jetstream.jsonl (+ profiles.bsky.jsonl)\n"
+          "                         and posts.mastodon.jsonl by their author's platform (replaces\n"
+          "                         --format)\n"
           "  --quiet                no summary on stderr\n"
           "  -o, --out DIR          output directory (created if missing)\n"
           "Outputs: posts.v1.jsonl, posts.v2.jsonl, posts.io.csv, posts.csv, posts.chorus.jsonl,\n"
@@ -153,6 +158,22 @@ static void parse_size_mix(const char *v, double *w)
         usage_error("invalid --size-mix '%s' (all weights are 0)", v);
 }
 
+static void parse_platform_mix(const char *v, double *w)
+{
+    char *end;
+    const char *p = v;
+    double sum = 0;
+    for (int k = 0; k < PF_N; k++) {
+        w[k] = strtod(p, &end);
+        if (end == p || !(w[k] >= 0 && w[k] <= 1e6) || (k < PF_N - 1 ? *end != ':' : *end != 0))
+            usage_error("invalid --platform-mix '%s' (expected three weights X:B:M, e.g. 1:1:1)", v);
+        sum += w[k];
+        p = end + 1;
+    }
+    if (sum <= 0)
+        usage_error("invalid --platform-mix '%s' (all weights are 0)", v);
+}
+
 static void mkdirs(const char *path)
 {
     char tmp[4096];
@@ -186,6 +207,7 @@ int main(int argc, char **argv)
     p->outdir = NULL;
     int rewrites = 0;
     char rewrite_pool = 0;
+    bool mix = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -273,6 +295,10 @@ int main(int argc, char **argv)
             if (strcmp(v, "A") && strcmp(v, "B"))
                 usage_error("invalid --rewrite-pool '%s' (expected A or B)", v);
             rewrite_pool = v[0];
+        } else if (!strcmp(a, "--platform-mix")) {
+            NEED();
+            parse_platform_mix(v, p->mix);
+            mix = true;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             p->quiet = true;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--out")) {
@@ -285,6 +311,12 @@ int main(int argc, char **argv)
     }
     if (!p->outdir)
         usage_error("%s", "missing -o OUTDIR");
+    if (mix) {
+        if (p->formats)
+            usage_error("%s", "--platform-mix writes each platform's native format: no --format with it");
+        p->formats = (p->mix[PF_X] > 0 ? FMT_V1 : 0) | (p->mix[PF_BLUESKY] > 0 ? FMT_JETSTREAM : 0) |
+                     (p->mix[PF_MASTODON] > 0 ? FMT_MASTODON : 0);
+    }
     if (!p->formats)
         p->formats = FMT_V1;
     if (!p->accounts)
@@ -302,6 +334,8 @@ int main(int argc, char **argv)
     accounts_build();
     statements_build();
     plan_build();
+    if (mix)
+        mix_assign();
     writers_open();
     sim_run();
     writers_close();

@@ -91,6 +91,9 @@ static void handle_of(const Account *a, char out[48])
     memcpy(out + n, ".bsky.social", 13);
 }
 
+void js_did(const Account *a, char out[40]) { did_of(a, out); }
+void js_handle(const Account *a, char out[48]) { handle_of(a, out); }
+
 static void post_uri(Buf *b, uint32_t author, const char *collection, uint64_t id)
 {
     char did[40], tid[14];

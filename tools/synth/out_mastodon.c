@@ -28,6 +28,11 @@ static const char *server_of(const Account *a)
     return mastodon_server[a->id % 4];
 }
 
+void md_acct(const Account *a, char *out, size_t cap)
+{
+    snprintf(out, cap, "%s@%s", a->handle, server_of(a));
+}
+
 static bool is_local(const Account *a)
 {
     return a->id % 4 == MASTODON_HOME;

@@ -40,6 +40,8 @@ void writers_open(void)
 void writers_post(const Post *p)
 {
     int f = S.p.formats;
+    if (mix_on()) /* --platform-mix: the native file of the author's platform only */
+        f &= S.plat[p->author] == PF_X ? FMT_V1 : S.plat[p->author] == PF_BLUESKY ? FMT_JETSTREAM : FMT_MASTODON;
     if (f & FMT_V1) {
         v1_status(&o_v1.b, p, 0);
         buf_putc(&o_v1.b, '\n');

@@ -166,7 +166,10 @@ static Rec *pick_target(Ring *g, Rng *r, int64_t now_ms, double median_s, double
 {
     if (g->head == 0)
         return NULL;
-    for (int attempt = 0; attempt < 4; attempt++) {
+    /* with --platform-mix a target on another platform is drawn again: more attempts, since
+     * only the author's platform's share of the posts is acceptable */
+    const int attempts = mix_on() ? 16 : 4;
+    for (int attempt = 0; attempt < attempts; attempt++) {
         /* a share of reactions comes within seconds to minutes (followers online right then) */
         double d = rng_chance(r, 0.2) ? rng_lognormal(r, 75, 1.0) : rng_lognormal(r, median_s, sigma);
         if (d < 4)
@@ -187,7 +190,7 @@ static Rec *pick_target(Ring *g, Rng *r, int64_t now_ms, double median_s, double
         if (s < 0)
             continue;
         Rec *rc = ring_get(g, (uint64_t)s);
-        if (rc && rc->author != self)
+        if (rc && rc->author != self && mix_same_platform(rc->author, self))
             return rc;
     }
     return NULL;
@@ -361,9 +364,12 @@ static bool rest_mode_at(int64_t t_ms)
     return mix64(S.p.seed ^ (uint64_t)(t_ms / 3600000 / 3) * 0x9E37) % 5 == 0;
 }
 
-static void emit(Post *p)
+/* planted: the planted index of p, or -1 for an organic post */
+static void emit(Post *p, int32_t planted)
 {
     p->rest_mode = rest_mode_at(p->t_ms);
+    if (mix_on() && !mix_route(p, planted))
+        return;
     writers_post(p);
     S.n_posts_out++;
     S.n_kind[p->kind]++;
@@ -439,7 +445,7 @@ static void organic_action(uint32_t ai, int64_t t_ms)
         p->ref_id = target->id;
         p->ref_author = target->author;
         p->in_dataset = true;
-        emit(p);
+        emit(p, -1);
         return;
     }
     Rec rc;
@@ -488,7 +494,7 @@ static void organic_action(uint32_t ai, int64_t t_ms)
         post_from_rec(&pbuf[1], &cbuf[1], NULL, NULL, target);
         p->ref = &pbuf[1];
     }
-    emit(p);
+    emit(p, -1);
 }
 
 static void planted_action(uint32_t k)
@@ -528,7 +534,7 @@ static void planted_action(uint32_t k)
         p->ref = &pbuf[1];
         p->c = &cbuf[1];
         p->lang = pbuf[1].lang;
-        emit(p);
+        emit(p, (int32_t)k);
         return;
     }
     content_from_planted(&cbuf[0], pl);
@@ -570,7 +576,7 @@ static void planted_action(uint32_t k)
     int gl = pl->lang == LANG_ZH ? 1 : 0;
     pl_ring[k] = (uint8_t)(gl ? LANG_ZH : LANG_EN);
     pl_seq[k] = (int64_t)push_rec(gl ? &ring_zh : &ring_main, &rc, w);
-    emit(p);
+    emit(p, (int32_t)k);
 }
 
 /* Scale ordinary users' activity so that organic plus planted posts land near --posts. */

@@ -422,6 +422,7 @@ typedef struct {
     double size_mix[SZ_N];/* weights of the size classes; all 0 = --campaign-size decides */
     unsigned timings;     /* bit per timing (0 tight .. 3 office) allowed; 0 = all */
     bool campaigns_set, csize_set;
+    double mix[3];        /* --platform-mix weights of x, bluesky, mastodon; all 0 = off */
 } Params;
 
 /* Extra hard negatives of --scenario (hardneg.c), one descriptor per event for the truth. */
@@ -472,6 +473,13 @@ typedef struct {
     /* counters */
     uint64_t n_posts_out, n_kind[4];
     uint64_t planted_seq;
+    /* --platform-mix (mix.c); plat is NULL without it */
+    uint8_t *plat;            /* PF_* per account */
+    uint8_t *pl_written;      /* per planted post: kind written (K_*), or MIX_DROPPED */
+    uint64_t n_plat_kind[3][4];
+    uint64_t n_plat_embedded[3]; /* distinct originals from before the period embedded by reposts
+                                    and quotes (X and Mastodon readers count them as posts) */
+    uint64_t n_cross_post, n_cross_dropped, n_cross_converted;
 } Scenario;
 
 extern Scenario S;
@@ -539,6 +547,25 @@ void hardneg_plan(void);
 
 /* sim.c */
 void sim_run(void);
+
+/* mix.c — --platform-mix: one platform per account, posts routed to the native file of their
+ * author's platform, references that would cross platforms turned into what an operator does
+ * on the other platform (see mix.c) */
+enum { PF_X, PF_BLUESKY, PF_MASTODON, PF_N };
+#define MIX_DROPPED 255
+extern const char *const platform_name[PF_N];
+bool mix_on(void);
+void mix_assign(void);          /* after plan_build: draws each account's platform */
+bool mix_same_platform(uint32_t a, uint32_t b); /* true without --platform-mix */
+/* Rewrites a post whose reference would cross platforms; false: the post is not written.
+ * planted: its planted index or -1. Counts what is written per platform. */
+bool mix_route(Post *p, int32_t planted);
+void mix_truth_meta(Buf *b);    /* ,"platforms":{...} */
+void mix_truth_account(Buf *b, const Account *a); /* ,"platform":..,"native_id":..,"native_handle":.. */
+void mix_truth_post(Buf *b, uint32_t planted);    /* ,"platform":..,"written":.. */
+void js_did(const Account *a, char out[40]);      /* out_jetstream.c */
+void js_handle(const Account *a, char out[48]);
+void md_acct(const Account *a, char *out, size_t cap); /* out_mastodon.c: handle@server */
 
 /* writers: out_v1.c, out_v2.c, out_csv.c, out_chorus.c */
 void writers_open(void);

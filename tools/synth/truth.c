@@ -124,6 +124,8 @@ void truth_write(void)
     buf_i64(b, S.n_camp);
     kq(b, "n_planted_posts");
     buf_u64(b, S.n_pl);
+    if (mix_on())
+        mix_truth_meta(b);
     buf_puts(b, "}\n");
 
     /* statements */
@@ -299,6 +301,8 @@ void truth_write(void)
             kq(b, "io_userid");
             buf_json_cstr(b, a->io_id);
         }
+        if (mix_on())
+            mix_truth_account(b, a);
         buf_puts(b, "}\n");
         out_flush_if(&o, 1u << 22);
     }
@@ -335,6 +339,8 @@ void truth_write(void)
             buf_u64str(b, p->ref_id);
         else
             buf_puts(b, "null");
+        if (mix_on())
+            mix_truth_post(b, i);
         buf_puts(b, "}\n");
         out_flush_if(&o, 1u << 22);
     }

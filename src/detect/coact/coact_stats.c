@@ -195,10 +195,7 @@ int ch_evset_build(ch_evraw *raw, ch_evset *out)
         goto out;
     rc = CHORUS_ENOMEM;
 
-    if (!(out->ostart = ch_calloc((size_t)nobj + 1, sizeof *out->ostart)) ||
-        !(out->t = ch_malloc(n * sizeof *out->t)) ||
-        !(out->acct = ch_malloc(n * sizeof *out->acct)) ||
-        !(out->post = ch_malloc(n * sizeof *out->post)))
+    if (!(out->ostart = ch_calloc((size_t)nobj + 1, sizeof *out->ostart)))
         goto out;
     out->n = n;
     out->nobj = nobj;
@@ -235,6 +232,14 @@ int ch_evset_build(ch_evraw *raw, ch_evset *out)
             a = b;
             b = tmp;
         }
+        /* the sort's second buffer goes before the set's arrays come: 16 bytes per event
+         * less at the stage's peak */
+        ch_free(b);
+        b = NULL;
+        if (!(out->t = ch_malloc(n * sizeof *out->t)) ||
+            !(out->acct = ch_malloc(n * sizeof *out->acct)) ||
+            !(out->post = ch_malloc(n * sizeof *out->post)))
+            goto out;
         for (size_t i = 0; i < n; i++) {
             const ch_ev *e = &raw->ev[a[i].i];
             out->t[i] = e->t;
@@ -248,6 +253,10 @@ int ch_evset_build(ch_evraw *raw, ch_evset *out)
         for (size_t i = 0; i < n; i++)
             f[i] = (fkey){dense[i], (uint32_t)i, raw->ev[i].t};
         ch_sort(f, n, sizeof *f, cmp_fkey);
+        if (!(out->t = ch_malloc(n * sizeof *out->t)) ||
+            !(out->acct = ch_malloc(n * sizeof *out->acct)) ||
+            !(out->post = ch_malloc(n * sizeof *out->post)))
+            goto out;
         for (size_t i = 0; i < n; i++) {
             const ch_ev *e = &raw->ev[f[i].i];
             out->t[i] = e->t;
