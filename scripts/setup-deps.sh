@@ -9,7 +9,8 @@ pkgs=(build-essential cmake pkg-config clang libclang-rt-14-dev
       libstemmer-dev wordnet-base libmicrohttpd-dev curl libxml2-dev
       zstd gzip time bc python3 python3-networkx python3-igraph
       python3-cffi python3-dev python3-setuptools python3-pandas python3-matplotlib
-      jupyter-nbconvert python3-ipykernel python3-nbformat)
+      jupyter-nbconvert python3-ipykernel python3-nbformat
+      r-base-core r-cran-dbi r-cran-rsqlite)
 # the browser tests: Chromium, driven over the DevTools protocol (python3-websocket; the
 # report's screenshots checked with python3-pil) or through Selenium (chromium-driver)
 [ "${CHORUS_WITH_BROWSER:-0}" = 1 ] && pkgs+=(chromium chromium-driver python3-selenium wrk

@@ -1,10 +1,11 @@
 /*
  * report.c — ch_report_write: opens the results database read-only, checks it is one of ours,
- * renders the page (header, overview, network, clusters, statements, accounts, how to read)
- * into an atomic output file (core/outfile.h). The sections live in html_clusters.c,
- * html_statements.c and svg_network.c; the helpers they share sit below them (report_ctx.c,
- * html_match.c, svg_plot.c, html_out.c). This file is the top: the page frame, the overview,
- * the accounts table and ch_report_write; nothing below calls back into it.
+ * renders the page (header, overview, coordination over time, network, clusters, statements,
+ * accounts, how to read) into an atomic output file (core/outfile.h). The sections live in
+ * html_clusters.c, html_statements.c, svg_timeline.c and svg_network.c; the helpers they
+ * share sit below them (report_ctx.c, html_match.c, svg_plot.c, html_out.c). This file is the
+ * top: the page frame, the overview, the accounts table and ch_report_write; nothing below
+ * calls back into it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,7 @@ static int open_db(ch_report_ctx *c, const char *path)
     c->has_narratives = si.has_narratives;
     c->has_before_pub = si.has_before_pub;
     c->has_platform = si.has_platform;
+    c->has_timeline = si.has_timeline;
     return CHORUS_OK;
 }
 
@@ -257,6 +259,7 @@ static const char CSS[] =
     ".net{border:1px solid var(--line);border-radius:10px;background:#fcfcfd}"
     ".net .node:hover,.net .nbr:hover{stroke:#1d2330;stroke-width:2}"
     ".legend{display:flex;flex-wrap:wrap;gap:6px 16px;font-size:13px;margin:8px 0}"
+    "table.spikes td{white-space:nowrap}"
     /* a phone: one column, and a wide table scrolls inside itself, not the page sideways */
     "@media (max-width:760px){.pair,.grid2{grid-template-columns:1fr}.wrap{padding:0 12px}"
     "table{display:block;overflow-x:auto}nav .wrap{overflow-x:auto;white-space:nowrap}}"
@@ -274,7 +277,7 @@ static const char CSS[] =
     "@media print{nav,.search{display:none}details.sec{break-inside:avoid}"
     "details>summary:before{display:none}.hid{display:revert!important}"
     "details::details-content{content-visibility:visible;display:contents}"
-    "body{font-size:12px}.net{break-inside:avoid}a{color:inherit;text-decoration:none}}";
+    "body{font-size:12px}.net,.fig{break-inside:avoid}a{color:inherit;text-decoration:none}}";
 
 static void run_value(ch_report_ctx *c, const char *key, char *buf, size_t cap)
 {
@@ -344,7 +347,8 @@ static void page_head(ch_report_ctx *c)
     ch_report_put(o, "report of a chorus ");
     ch_report_textz(o, version);
     ch_report_put(o, " scan</p></div></header>\n<nav><div class=\"wrap\">"
-                     "<a href=\"#overview\">Overview</a><a href=\"#network\">Network</a>");
+                     "<a href=\"#overview\">Overview</a><a href=\"#timeline\">Over time</a>"
+                     "<a href=\"#network\">Network</a>");
     ch_report_putf(o, "<a href=\"#clusters\">Clusters (%s)</a>", ch_report_num(c->n_clusters, a));
     ch_report_putf(o, "<a href=\"#statements\">Statements (%s)</a>",
                    ch_report_num(c->n_statements, a));
@@ -703,6 +707,8 @@ static void render(ch_report_ctx *c)
     page_head(c);
     if (!c->rc)
         overview(c);
+    if (!c->rc)
+        ch_report_timeline(c);
     if (!c->rc)
         ch_svg_network(c);
     if (!c->rc)

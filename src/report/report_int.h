@@ -6,7 +6,8 @@
  * The files form layers, and calls only go down (nothing calls back into a file above it):
  *
  *   report.c                         the page: frame, overview, accounts, ch_report_write
- *   html_clusters.c html_statements.c svg_network.c     the sections (never call each other)
+ *   html_clusters.c html_statements.c svg_network.c svg_timeline.c
+ *                                    the sections (never call each other)
  *   html_match.c  svg_plot.c         renderings the sections share: a match, the plots
  *   report_ctx.c                     the render context: errors, queries, colours, bins
  *   html_out.c                       output, escaping, formats
@@ -107,6 +108,7 @@ typedef struct ch_report_ctx {
 
     bool has_evidence, has_narratives, has_before_pub;
     bool has_platform;            /* accounts.platform and posts.platform */
+    bool has_timeline;            /* the timeline table (schema 3) */
     int64_t t_first, t_last;      /* span of the posts (0, 0 when there are none) */
     uint64_t n_posts, n_accounts, n_clusters, n_clustered, n_statements, n_matches;
 
@@ -201,10 +203,34 @@ typedef struct ch_svg_dot {
 void ch_svg_echo(ch_report_ctx *c, const ch_svg_dot *dots, size_t n, const ch_svg_row *rows,
                  size_t nrows, bool published_known);
 
+/* x-axis ticks on round UTC boundaries over [t0, t1] drawn from x0 over a width pw, at
+ * height y: dates ("2023-03-02"), or month-day and hour ("03-02 12:00") when ticks fall
+ * within days; at most ~9 labels. */
+void ch_svg_time_axis(ch_report_out *o, int64_t t0, int64_t t1, double x0, double pw, double y);
+/* A bin width in words: "per hour", "per 6 hours", "per day", "per 7 days" (buf[32]). */
+const char *ch_svg_per_bin(int64_t width, char buf[32]);
+
+/* ---- coordination over time (svg_timeline.c) ------------------------------------------------ */
+
+/* Points of the coordination chart at most: an hour each while the period has at most this
+ * many hours, else a day each, else whole weeks (the caption says which). */
+#define CH_REPORT_TL_MAX_POINTS 1200
+
+/* The width of a point of the coordination chart for hours first..last (Unix seconds,
+ * last >= first): 3600, 86400 or a multiple of 7 * 86400, the smallest of those giving at
+ * most max points, counted as span / width + 2 (max below 3 counts as 3). */
+int64_t ch_report_tl_width(int64_t first, int64_t last, size_t max);
+
 /* ---- sections (one file each) --------------------------------------------------------------- */
 
 void ch_report_clusters(ch_report_ctx *c);     /* html_clusters.c */
 void ch_report_statements(ch_report_ctx *c);   /* html_statements.c */
 void ch_svg_network(ch_report_ctx *c);         /* svg_network.c */
+/* "Coordination over time": the timeline table as a chart (posts and the coordination index
+ * per hour, spikes marked) and the strongest spike hours with the clusters that posted most in
+ * them. A database without the table (before schema 3) gets a line saying so. Reads the table
+ * once (O(rows), memory O(CH_REPORT_TL_MAX_POINTS)) and, per listed spike, the posts of
+ * clustered accounts in that hour through the posts_account index. */
+void ch_report_timeline(ch_report_ctx *c);     /* svg_timeline.c */
 
 #endif

@@ -30,12 +30,14 @@
 #define MAX_EDGE_ROWS 2000000  /* edge rows read; beyond, the picture says it is partial */
 #define EDGES_PER_NODE 12      /* strongest edges kept per cluster node */
 #define MAX_LABELS 400
+#define CENTRAL_LABELS 5       /* the most central of each cluster may be written over dots */
 #define LABEL_FONT 10.0
 #define TITLES_ALWAYS 5000     /* below this many dots every dot gets a tooltip */
 
 typedef struct node {
     ch_sid id, handle;
     float score;
+    float strength;            /* weighted degree within its cluster (labels go by it) */
     uint32_t group;
     double x, y, r;
     bool clustered;
@@ -473,7 +475,8 @@ static int bucket_edges(net *n, size_t **ge_out)
         if (b - a > budget)
             b = a + budget;
         kept[g] = k;
-        memmove(n->edges + k, tmp + a, (b - a) * sizeof *tmp);
+        if (b > a)   /* with no edge at all, n->edges is NULL */
+            memmove(n->edges + k, tmp + a, (b - a) * sizeof *tmp);
         k += b - a;
     }
     kept[n->ngroups + 1] = k;
@@ -739,19 +742,49 @@ static bool overlaps(const rect *a, const rect *b)
     return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
 }
 
-/* Handles beside the highest-scoring dots, where they overlap neither another label nor a
- * dot. A uniform grid of dots keeps each test local. */
-typedef struct by_score {
-    float score;
+/* Handles beside the most central dots of each cluster, where they overlap neither another
+ * label nor a dot: the first place goes to every cluster's most central account, then to
+ * every cluster's second, and so on, so a large cluster does not take all the labels and a
+ * small one gets its hub named. Central = the largest weighted degree within the cluster
+ * (the accounts the others acted with most); ties by score. The central accounts sit in the
+ * dense middle of their cluster, where every place beside them covers other dots: the first
+ * CENTRAL_LABELS of each cluster are written there anyway (on a halo, so they stay legible),
+ * the others only where they cover no dot. A uniform grid of dots keeps each test local. */
+typedef struct by_centre {
+    uint32_t rank;             /* place by strength within its cluster, 0 = the most central */
+    float strength, score;
     uint32_t i;
-} by_score;
+} by_centre;
 
-static int cmp_by_score(const void *a, const void *b)
+static int cmp_in_cluster(const void *a, const void *b)
 {
-    const by_score *x = a, *y = b;
+    const by_centre *x = a, *y = b;
+    if (x->strength != y->strength)
+        return x->strength > y->strength ? -1 : 1;
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
     return (x->i > y->i) - (x->i < y->i);
+}
+
+static int cmp_by_centre(const void *a, const void *b)
+{
+    const by_centre *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return cmp_in_cluster(a, b);
+}
+
+/* Weighted degree of each member within its cluster, from the merged edges. */
+static void strengths(net *n)
+{
+    for (size_t i = 0; i < n->nedges; i++) {
+        const edge *e = &n->edges[i];
+        node *u = &n->nodes[e->u], *v = &n->nodes[e->v];
+        if (u->clustered && v->clustered && u->group == v->group) {
+            u->strength += e->w;
+            v->strength += e->w;
+        }
+    }
 }
 
 static void labels(net *n)
@@ -764,9 +797,9 @@ static void labels(net *n)
         return;
     uint32_t *head = ch_calloc(ncell + 1, sizeof *head);
     uint32_t *items = ch_calloc(n->nnodes, sizeof *items);
-    by_score *byscore = ch_calloc(n->nclustered, sizeof *byscore);
+    by_centre *byc = ch_calloc(n->nclustered, sizeof *byc);
     rect *placed = ch_calloc(MAX_LABELS, sizeof *placed);
-    if (!head || !items || !byscore || !placed)
+    if (!head || !items || !byc || !placed)
         goto out;   /* labels are a nicety: without memory for them the picture has none */
     /* CSR grid: head[c]..head[c+1] are the dots whose centre is in cell c */
 #define CELL(x, y) ((size_t)((y) < 0 ? 0 : (y) / cell) * gw + (size_t)((x) < 0 ? 0 : (x) / cell))
@@ -785,14 +818,21 @@ static void labels(net *n)
         items[head[cidx] + fill[cidx]++] = (uint32_t)i;
     }
     ch_free(fill);
-    /* highest scores first: their handles get the free places */
+    /* the most central of each cluster first: their handles get the free places (a group's
+     * members are the nodes [first, first + nmem)) */
     for (size_t i = 0; i < n->nclustered; i++)
-        byscore[i] = (by_score){n->nodes[i].score, (uint32_t)i};
-    ch_sort(byscore, n->nclustered, sizeof *byscore, cmp_by_score);
+        byc[i] = (by_centre){0, n->nodes[i].strength, n->nodes[i].score, (uint32_t)i};
+    for (size_t g = 0; g < n->ngroups; g++) {
+        const group *gr = &n->groups[g];
+        ch_sort(byc + gr->first, gr->nmem, sizeof *byc, cmp_in_cluster);
+        for (uint32_t k = 0; k < gr->nmem; k++)
+            byc[gr->first + k].rank = k;
+    }
+    ch_sort(byc, n->nclustered, sizeof *byc, cmp_by_centre);
     size_t np = 0, tries = 0;
     bool open = false;
     for (size_t i = 0; i < n->nclustered && np < MAX_LABELS && tries < 20000; i++, tries++) {
-        const node *v = &n->nodes[byscore[i].i];
+        const node *v = &n->nodes[byc[i].i];
         size_t hn = ch_pool_len(&n->handles, v->handle);
         const char *h = ch_pool_str(&n->handles, v->handle);
         if (!hn)
@@ -810,7 +850,8 @@ static void labels(net *n)
             for (size_t k = 0; k < np && !clash; k++)
                 clash = overlaps(&r, &placed[k]);
             /* dots whose centre lies within one cell of the rectangle */
-            for (double cy = r.y0 - cell; cy <= r.y1 + cell && !clash; cy += cell)
+            const bool over_dots = byc[i].rank < CENTRAL_LABELS;
+            for (double cy = r.y0 - cell; cy <= r.y1 + cell && !clash && !over_dots; cy += cell)
                 for (double cx = r.x0 - cell; cx <= r.x1 + cell && !clash; cx += cell) {
                     if (cx < 0 || cy < 0)
                         continue;
@@ -834,7 +875,8 @@ static void labels(net *n)
                                   "paint-order=\"stroke\">", LABEL_FONT);
                 open = true;
             }
-            ch_report_putf(o, "<text x=\"%.1f\" y=\"%.1f\"%s>@", side == 0 ? r.x0 : r.x1,
+            ch_report_putf(o, "<text class=\"lab\" data-cluster=\"%lld\" x=\"%.1f\" y=\"%.1f\"%s>@",
+                           (long long)n->groups[v->group].cluster, side == 0 ? r.x0 : r.x1,
                            v->y + hh * 0.7, side == 0 ? "" : " text-anchor=\"end\"");
             if (ch_report_utf8_len(h, hn) > 18) {
                 size_t cut = 0, nc = 0;
@@ -853,7 +895,7 @@ static void labels(net *n)
     if (open)
         ch_report_put(o, "</g>");
 out:
-    ch_free(head), ch_free(items), ch_free(byscore), ch_free(placed);
+    ch_free(head), ch_free(items), ch_free(byc), ch_free(placed);
 }
 
 static void draw(net *n, const size_t *ge)
@@ -958,7 +1000,8 @@ static void draw(net *n, const size_t *ge)
     ch_report_putf(o, "Each dot is one of the %s accounts in a cluster; colour = cluster, size "
                       "= score. Lines join pairs of accounts that acted together, thicker for "
                       "stronger links, coloured by the behaviour that weighs most in the pair "
-                      "(legend below); the strongest accounts are labelled. ",
+                      "(legend below); the most central accounts of each cluster (the most and "
+                      "strongest links within it) are labelled. ",
                    ch_report_num(n->nclustered, a));
     if (n->nnodes > n->nclustered)
         ch_report_put(o, "Small grey dots are the accounts outside any cluster most strongly "
@@ -1003,6 +1046,7 @@ void ch_svg_network(ch_report_ctx *c)
     if (load_nodes(&n) || load_edges(&n) || choose_partners(&n))
         goto out;
     n.nedges = merge_edges(n.edges, n.nedges);
+    strengths(&n);
     if (bucket_edges(&n, &ge) || layout_groups(&n, ge) || pack(&n))
         goto out;
     draw(&n, ge);

@@ -11,8 +11,7 @@
 
 #define W 1000.0
 
-/* Human words for a bin width ("per hour", "per 6 hours", "per day"). */
-static const char *per_bin(int64_t w, char buf[32])
+const char *ch_svg_per_bin(int64_t w, char buf[32])
 {
     if (w % 86400 == 0)
         snprintf(buf, 32, w == 86400 ? "per day" : "per %lld days", (long long)(w / 86400));
@@ -23,8 +22,7 @@ static const char *per_bin(int64_t w, char buf[32])
     return buf;
 }
 
-/* x-axis ticks on round UTC boundaries, at most ~9 labels over [t0, t1). */
-static void time_axis(ch_report_out *o, int64_t t0, int64_t t1, double x0, double pw, double y)
+void ch_svg_time_axis(ch_report_out *o, int64_t t0, int64_t t1, double x0, double pw, double y)
 {
     static const int64_t steps[] = {3600, 3 * 3600, 6 * 3600, 12 * 3600, 86400, 2 * 86400,
                                     7 * 86400, 14 * 86400, 30 * 86400, 91 * 86400, 365 * 86400};
@@ -72,7 +70,7 @@ void ch_svg_activity(ch_report_ctx *c, const uint32_t *bg, const uint32_t *fg, c
         fgsum += fg[i];
     }
     char pb[32], n1[32], n2[32];
-    per_bin(c->binw, pb);
+    ch_svg_per_bin(c->binw, pb);
     ch_report_putf(o, "<figure class=\"fig\"><svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
                       "aria-label=\"activity over time\" fill=\"#5b6474\">", W, base + 26);
     /* the background: grey steps scaled to their own peak, so its shape shows even when the
@@ -129,7 +127,7 @@ void ch_svg_activity(ch_report_ctx *c, const uint32_t *bg, const uint32_t *fg, c
             break;
         }
     }
-    time_axis(o, c->bin0, c->bin0 + c->binw * (int64_t)nb, x0, pw, base);
+    ch_svg_time_axis(o, c->bin0, c->bin0 + c->binw * (int64_t)nb, x0, pw, base);
     ch_report_put(o, "</svg><figcaption class=\"legend\">");
     ch_report_putf(o, "<span><span class=\"sw\" style=\"background:%s;border-radius:2px\"></span>",
                    colour);

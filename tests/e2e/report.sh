@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # End-to-end: `chorus report` on a scanned scenario writes one standalone HTML file; headless
 # Chromium loads it with no console message at all (any message is an error or a blocked
-# load), the network picture has one node per clustered account, and a cluster section shows
-# highlighted evidence. report_browser.py then drives the page over the DevTools protocol:
-# every member in the page, the search, screenshots at desktop and phone widths, printing.
+# load), the network picture has one node per clustered account, a cluster section shows
+# highlighted evidence, and the coordination chart marks every spike hour (a database before
+# schema 3 gets a line saying it has no timeline). report_browser.py then drives the page over
+# the DevTools protocol: every member in the page, the search, the chart's spike markers, the
+# largest cluster's central account labelled, screenshots at desktop and phone widths, printing.
 # Hostile texts stay text in the browser's DOM; a database with 10,000 clusters (40,000
 # accounts) gives a report under 8 MB with every member in it. The browser checks are skipped
 # (and counted as passed) when chromium is not installed; the setup script installs it with
@@ -38,6 +40,24 @@ check "pairs: the report's count is the distinct pairs" \
 check "edge colours have a legend" grep -q 'id="edge-legend"' "$out"
 check "emoji-capable font stack" grep -q "'Noto Color Emoji'" "$out"
 check "print stylesheet" grep -q '@media print' "$out"
+# coordination over time: the chart, one marker per spike hour (the scenario's campaigns post
+# in bursts; a two-week period is drawn hour by hour), the strongest spikes with their clusters
+spikes=$(q "$db" 'SELECT count(*) FROM timeline WHERE spike = 1')
+check "the scenario has spike hours" test "$spikes" -gt 0
+check "coordination chart" grep -q '<svg class="tl" ' "$out"
+eq "one marker per spike hour" "$(grep -o 'class="spike"' "$out" | wc -l)" "$spikes"
+check "chart drawn hour by hour" grep -q 'posts per hour (' "$out"
+check "strongest spikes listed with their clusters" grep -q 'clusters posting most in the hour' "$out"
+eq "spike table rows" "$(grep -o '<table class="spikes">.*</table>' "$out" | grep -o '<tr class="f">' | wc -l)" \
+  "$(( spikes < 10 ? spikes : 10 ))"
+# a database before schema 3 has no timeline table: a line says so, the rest is the same
+old=$TMP/schema2.db
+cp "$db" "$old"
+sqlite3 "$old" 'DROP TABLE timeline; PRAGMA user_version = 2'
+"$CHORUS" report "$old" -o "$TMP/schema2.html" --quiet; eq "schema 2 report exit" $? 0
+check "schema 2: the section says there is no timeline" grep -q 'has no coordination timeline' "$TMP/schema2.html"
+check "schema 2: no chart" test "$(grep -c 'class="tl"' "$TMP/schema2.html")" = 0
+eq "schema 2: one node per clustered account" "$(grep -o 'class="node"' "$TMP/schema2.html" | wc -l)" "$clustered"
 # every clustered account in the page (handles are plain in the synthetic data)
 nmiss=0
 while IFS= read -r h; do
@@ -192,6 +212,7 @@ check "console detector sees an uncaught exception" grep -q "Uncaught" "$TMP/con
 render "$out"; eq "chromium loads the report" $? 0
 eq "no console messages" "$(cat "$TMP/console.log")" ""
 check "DOM complete" grep -q 'id="reading"' "$TMP/dom.html"
+eq "DOM: one spike marker per spike hour" "$(grep -o 'class="spike"' "$TMP/dom.html" | wc -l)" "$spikes"
 eq "DOM: network nodes = clustered accounts" "$(grep -o 'class="node"' "$TMP/dom.html" | wc -l)" "$clustered"
 # a cluster section (the DOM as the browser built it) holds <mark>ed evidence
 marked=$(python3 - "$TMP/dom.html" <<'EOF'

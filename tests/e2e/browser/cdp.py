@@ -131,9 +131,14 @@ class Browser:
             self.call("Input.dispatchKeyEvent", type="keyDown", text=ch, key=ch)
             self.call("Input.dispatchKeyEvent", type="keyUp", key=ch)
 
-    def screenshot(self, path, full_page=False):
+    def screenshot(self, path, full_page=False, clip=None):
+        """The viewport, the whole page, or clip = [x, y, width, height] of the page."""
         params = {"format": "png"}
-        if full_page:
+        if clip:
+            params["captureBeyondViewport"] = True
+            params["clip"] = {"x": clip[0], "y": clip[1], "width": clip[2], "height": clip[3],
+                              "scale": 1}
+        elif full_page:
             params["captureBeyondViewport"] = True
             m = self.call("Page.getLayoutMetrics")["cssContentSize"]
             params["clip"] = {"x": 0, "y": 0, "width": m["width"], "height": m["height"],

@@ -10,6 +10,10 @@ by cdp.py), as a reader would use it:
     any member): the row becomes visible and rows that do not match are hidden;
   - screenshots at desktop and phone widths are not blank (many colours, ink on most of the
     page), and the phone layout does not scroll sideways;
+  - the coordination chart is drawn with a visible marker on every spike hour of the
+    database's timeline (and a screenshot of it is not blank);
+  - the largest cluster's most central account (the largest weighted degree within the
+    cluster, from the edges table) is labelled with its handle in the network picture;
   - printing to PDF works and opens the collapsed sections first.
 
 usage: report_browser.py CHROMIUM REPORT.html DB TMPDIR [quick]
@@ -67,6 +71,21 @@ def main():
     if not hidden:
         hidden = con.execute("SELECT handle FROM accounts WHERE cluster_id IS NOT NULL AND "
                              "handle <> '' ORDER BY handle LIMIT 1").fetchone()
+    spikes = con.execute("SELECT count(*) FROM timeline WHERE spike = 1").fetchone()[0]
+    # the largest cluster, and its members by weighted degree within it (the weights as the
+    # picture reads them: a missing, non-finite or non-positive weight counts 1)
+    largest = con.execute("SELECT cluster_id FROM accounts WHERE cluster_id IS NOT NULL "
+                          "GROUP BY cluster_id ORDER BY count(*) DESC, cluster_id "
+                          "LIMIT 1").fetchone()
+    central = []
+    if largest:
+        central = con.execute(
+            "SELECT a.handle, sum(CASE WHEN e.weight > 0 AND e.weight < 1e300 THEN e.weight "
+            "ELSE 1 END) AS s FROM edges e JOIN accounts a ON a.account_id IN (e.account_a, "
+            "e.account_b) JOIN accounts x ON x.account_id = e.account_a JOIN accounts y ON "
+            "y.account_id = e.account_b WHERE x.cluster_id = ?1 AND y.cluster_id = ?1 "
+            "AND e.account_a <> e.account_b GROUP BY a.account_id ORDER BY s DESC LIMIT 3",
+            (largest[0],)).fetchall()
     con.close()
 
     control = os.path.abspath(os.path.join(tmp, "control.html"))
@@ -94,6 +113,33 @@ def main():
         check("every member of every cluster is in the page (%d)" % len(members),
               not missing, "missing: %s" % ", ".join(missing[:5]))
         check("edge colours have a legend", b.eval("!!document.getElementById('edge-legend')"))
+
+        # coordination over time: a visible marker on every spike hour
+        drawn = b.eval("[...document.querySelectorAll('svg.tl circle.spike')]"
+                       ".filter(e => { const r = e.getBoundingClientRect();"
+                       " return r.width > 0 && r.height > 0; }).length")
+        check("coordination chart: a visible marker on each of the %d spike hours" % spikes,
+              b.eval("!!document.querySelector('svg.tl')") and drawn == spikes,
+              "%s markers" % drawn)
+        r = b.eval("(() => { const e = document.querySelector('#timeline .fig');"
+                   " if (!e) return null; e.scrollIntoView(); const r = e.getBoundingClientRect();"
+                   " return [r.x, r.y + window.scrollY, r.width, r.height]; })()")
+        if r:
+            shot = os.path.join(tmp, "timeline.png")
+            b.screenshot(shot, clip=r)
+            ok, detail = not_blank(shot, min_colours=6)
+            check("coordination chart screenshot is not blank", ok, detail)
+            b.eval("window.scrollTo(0, 0)")
+
+        # the largest cluster's central accounts are named in the picture
+        if central:
+            labels = b.eval("[...document.querySelectorAll('svg.net text.lab[data-cluster=\"%d\"]')]"
+                            ".map(e => e.textContent)" % largest[0]) or []
+            top = "@" + central[0][0]
+            check("the largest cluster (#%d) has labels" % largest[0], len(labels) > 0)
+            check("its most central account %s is labelled" % top,
+                  any(top[:19] == l.rstrip("…")[:19] for l in labels),
+                  "labels: %s" % ", ".join(labels[:8]))
 
         shot = os.path.join(tmp, "desktop.png")
         b.screenshot(shot)
