@@ -371,8 +371,9 @@ static void test_hashtag_sets(void **state)
     chorus_corpus_free(c);
 }
 
-/* Mentions: a post acts on its least-mentioned account, by handle in lower case; neither the
- * author's own handle nor a reply's addressee counts. Audiences: a tag whose every occasion
+/* Mentions: a post acts on its least-mentioned account, by handle in lower case; the author's
+ * own handle does not count, a reply's addressee does (a push at one account mixes "@target"
+ * posts with replies under the target's posts). Audiences: a tag whose every occasion
  * brings together another part of its users generates no pairs; a cell's tag, whose bursts
  * bring back the same accounts, does. */
 static void test_mentions_and_audiences(void **state)
@@ -402,6 +403,28 @@ static void test_mentions_and_audiences(void **state)
     assert_int_equal(ab->n_objects, 1);      /* @critic, A's rarest */
     assert_int_equal(ab->n_occasions, 3);
     assert_null(find_pair(e, n, acct(c, "A"), acct(c, "C")));
+    ch_free(e);
+    chorus_corpus_free(c);
+
+    /* D writes "@Target ..." and E replies under Target's post of the day, three days running:
+     * both address @target (E's reply mentions nobody else; a self-reply addresses nobody) */
+    c = new_corpus();
+    for (int d = 0; d < 3; d++) {
+        const int64_t t = T0 + d * 86400;
+        snprintf(id, sizeof id, "tp%d", d);
+        addp(c, (P){id, "T", t - 600, CH_KIND_POST, .text = "news"});
+        snprintf(id, sizeof id, "md%d", d);
+        addp(c, (P){id, "D", t, CH_KIND_POST, .mentions = {"@Target"}});
+        snprintf(id, sizeof id, "re%d", d);
+        char ref[32];
+        snprintf(ref, sizeof ref, "tp%d", d);
+        addp(c, (P){id, "E", t + 30, CH_KIND_REPLY, .ref = ref, .ref_author = "target"});
+    }
+    pairs(c, CH_B_MENTION, 60, &e, &n);
+    const ch_edge *de = find_pair(e, n, acct(c, "D"), acct(c, "E"));
+    assert_non_null(de);
+    assert_int_equal(de->n_objects, 1);
+    assert_int_equal(de->n_occasions, 3);
     ch_free(e);
     chorus_corpus_free(c);
 

@@ -14,8 +14,8 @@
  * one the fewest distinct accounts of the corpus use (ties: the smaller key). A push that
  * appends a trending tag to its own keeps its object, a post is one action however many tags
  * it carries (counting each tag would count one act several times over), and the rarity comes
- * from a pre-pass over the posts. A reply's addressee (the replied-to account, which the reply
- * behaviour covers) and the author's own handle are not mentions.
+ * from a pre-pass over the posts. A reply addresses the replied-to account as a mention does
+ * (a push at one account mixes both); the author's own handle is not a mention.
  *
  * The same file names the objects of the evidence (ch_coact_name_object): it is the one place
  * that knows what a key stands for.
@@ -383,8 +383,10 @@ static int post_tags(xctx *x, const ch_post *p, uint64_t set[CH_MAX_ENTITIES], s
     return CHORUS_OK;
 }
 
-/* The distinct mention keys of post p: neither the author's own handle nor, for a reply, the
- * replied-to account's. */
+/* The distinct accounts post p addresses: its mentions and, for a reply, the replied-to
+ * account (a push at one account mixes "@target ..." posts with replies under the target's
+ * posts; both address the target, and counting only the former splits one campaign's
+ * evidence between two behaviours). Never the author's own handle. */
 static size_t post_mentions(xctx *x, const ch_post *p, uint64_t set[CH_MAX_ENTITIES])
 {
     const ch_account *me = ch_corpus_account(x->c, p->account);
@@ -392,6 +394,8 @@ static size_t post_mentions(xctx *x, const ch_post *p, uint64_t set[CH_MAX_ENTIT
     const uint64_t addressee =
         p->kind == CH_KIND_REPLY && p->ref_handle ? handle_hash(x, p->ref_handle) : 1;
     size_t ns = 0;
+    if (addressee != 1 && addressee != self)
+        set[ns++] = mention_key(x, p->account, addressee);
     for (size_t k = 0; k < p->n_mentions && ns < CH_MAX_ENTITIES; k++) {
         const uint64_t hh = handle_hash(x, p->mentions[k]);
         if (hh == 1 || hh == self || hh == addressee)
@@ -399,6 +403,12 @@ static size_t post_mentions(xctx *x, const ch_post *p, uint64_t set[CH_MAX_ENTIT
         set[ns++] = mention_key(x, p->account, hh);
     }
     return uniq_u64(set, ns);
+}
+
+/* Whether post p can address an account (see post_mentions). */
+static bool addresses(const ch_post *p)
+{
+    return p->n_mentions || (p->kind == CH_KIND_REPLY && p->ref_handle);
 }
 
 /* The rarest key of set[0..n) (fewest distinct accounts, then the smaller key). */
@@ -465,7 +475,7 @@ static int count_rarity(xctx *x, uint32_t mask)
                 if ((rc = km_use(&x->seen, &x->count, set[k], p->account)))
                     return rc;
         }
-        if ((mask & (1u << CH_B_MENTION)) && p->n_mentions) {
+        if ((mask & (1u << CH_B_MENTION)) && addresses(p)) {
             ns = post_mentions(x, p, set);
             for (size_t k = 0; k < ns; k++)
                 if ((rc = km_use(&x->seen, &x->count, set[k], p->account)))
@@ -571,7 +581,7 @@ int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
             if (ns && (rc = push(&raw[CH_B_HASHTAG], rarest(&x, set, ns), 0, p, pi)))
                 goto out;
         }
-        if ((mask & (1u << CH_B_MENTION)) && p->n_mentions && (ns = post_mentions(&x, p, set)) &&
+        if ((mask & (1u << CH_B_MENTION)) && addresses(p) && (ns = post_mentions(&x, p, set)) &&
             (rc = push(&raw[CH_B_MENTION], rarest(&x, set, ns), 0, p, pi)))
             goto out;
         if (o->narrative_of_post && o->narrative_of_post[i] != CH_NONE &&
@@ -692,6 +702,17 @@ static const char *mention_text(const ch_corpus *c, const ch_post *p, uint64_t k
     for (size_t k = 0; k < p->n_mentions; k++) {
         const char *s = ch_pool_str(pool, p->mentions[k]);
         size_t n = ch_pool_len(pool, p->mentions[k]);
+        if (mention_key_seed(handle_hash_str(s, n), seed) == key) {
+            if (n && s[0] == '@') {
+                s++;
+                n--;
+            }
+            return cat(a, "@", s, n);
+        }
+    }
+    if (p->kind == CH_KIND_REPLY && p->ref_handle) { /* the addressee of a reply */
+        const char *s = ch_pool_str(pool, p->ref_handle);
+        size_t n = ch_pool_len(pool, p->ref_handle);
         if (mention_key_seed(handle_hash_str(s, n), seed) == key) {
             if (n && s[0] == '@') {
                 s++;
