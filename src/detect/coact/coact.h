@@ -11,8 +11,9 @@
  *   hashtag    one hashtag per post: its rarest (fewest distinct accounts in the corpus), folded
  *              like text — a post is one act however many tags it carries, and a popular tag
  *              appended to a push's own does not change its object
- *   mention    one mentioned account per post: its least-mentioned (not the author, not the
- *              replied-to account), by handle on the post's platform
+ *   mention    one addressed account per post: its least-mentioned among its mentions and, for
+ *              a reply, the replied-to account (never the author), by handle on the post's
+ *              platform
  *   narrative  a near-duplicate narrative id (from neardup; optional input)
  *   statement  a parroted statement id (from parrot; optional input)
  *   like       the liked post (ids as for repost)
