@@ -60,17 +60,25 @@ char *ch_strndup(const char *s, size_t n)
     return d;
 }
 
+/* The capacity a growing array doubles to (from 16) to hold need items, and its bytes;
+ * false on overflow. One rule for ch_grow and ch_grow_big. */
+static bool grown_cap(size_t cap, size_t need, size_t size, size_t *ncap, size_t *bytes)
+{
+    size_t n = cap ? cap : 16;
+    while (n < need) {
+        if (!ch_mul_ok(n, 2, &n))
+            return false;
+    }
+    *ncap = n;
+    return ch_mul_ok(n, size, bytes);
+}
+
 int ch_grow(void **p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
         return CHORUS_OK;
-    size_t ncap = *cap ? *cap : 16;
-    while (ncap < need) {
-        if (!ch_mul_ok(ncap, 2, &ncap))
-            return CHORUS_ENOMEM;
-    }
-    size_t bytes;
-    if (!ch_mul_ok(ncap, size, &bytes))
+    size_t ncap, bytes;
+    if (!grown_cap(*cap, need, size, &ncap, &bytes))
         return CHORUS_ENOMEM;
     void *np = ch_realloc(*p, bytes);
     if (!np)
@@ -142,13 +150,8 @@ int ch_grow_big(void **p, size_t *cap, size_t need, size_t size)
 {
     if (need <= *cap)
         return CHORUS_OK;
-    size_t ncap = *cap ? *cap : 16;
-    while (ncap < need) {
-        if (!ch_mul_ok(ncap, 2, &ncap))
-            return CHORUS_ENOMEM;
-    }
-    size_t bytes, old = *cap * size;
-    if (!ch_mul_ok(ncap, size, &bytes))
+    size_t ncap, bytes, old = *cap * size;
+    if (!grown_cap(*cap, need, size, &ncap, &bytes))
         return CHORUS_ENOMEM;
     if (big_mapped(bytes)) {
         /* fill the huge pages the block will take anyway */

@@ -614,7 +614,7 @@ static void overview(ch_report_ctx *c)
 static void accounts(ch_report_ctx *c)
 {
     ch_report_out *o = &c->out;
-    char a[32], col[8];
+    char a[32];
     ch_report_put(o, "<section id=\"accounts\"><h2>Accounts with the highest scores</h2>"
                      "<p>The score (0 to 1) combines how strongly an account acts in concert "
                      "with others and how it behaves on its own (timing, repetition, profile). "
@@ -650,13 +650,7 @@ static void accounts(ch_report_ctx *c)
                           "</span>%.2f</td><td>", 100 * s, s);
         if (sqlite3_column_type(q, 4) != SQLITE_NULL) {
             int64_t cl = sqlite3_column_int64(q, 4);
-            ch_report_colour(c, cl, col);
-            if (ch_report_rank(c, cl) >= 0)
-                ch_report_putf(o, "<a href=\"#c%lld\"><span class=\"sw\" style=\"background:%s\">"
-                                  "</span>#%lld</a>", (long long)cl, col, (long long)cl);
-            else
-                ch_report_putf(o, "<span class=\"sw\" style=\"background:%s\"></span>#%lld", col,
-                               (long long)cl);
+            ch_report_cluster_ref(o, c, cl);
         } else {
             ch_report_put(o, "<span class=\"muted\">none</span>");
         }

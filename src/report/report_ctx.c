@@ -96,6 +96,18 @@ const char *ch_report_colour(const ch_report_ctx *c, int64_t id, char buf[8])
     return hue_colour(id, buf);
 }
 
+void ch_report_cluster_ref(ch_report_out *o, const ch_report_ctx *c, int64_t id)
+{
+    char col[8];
+    ch_report_colour(c, id, col);
+    if (ch_report_rank(c, id) >= 0)
+        ch_report_putf(o, "<a href=\"#c%lld\"><span class=\"sw\" style=\"background:%s\">"
+                          "</span>#%lld</a>", (long long)id, col, (long long)id);
+    else
+        ch_report_putf(o, "<span class=\"sw\" style=\"background:%s\"></span>#%lld", col,
+                       (long long)id);
+}
+
 const char *ch_report_cluster_colour(int64_t id, char buf[8])
 {
     if (id >= 0 && (uint64_t)id < NPALETTE) {

@@ -141,6 +141,8 @@ const char *ch_report_colour(const ch_report_ctx *c, int64_t cluster_id, char bu
 /* The same colours without a render context (exports): the palette by cluster id, which is
  * the rank by score in a scan's database, then hues derived from the id. */
 const char *ch_report_cluster_colour(int64_t cluster_id, char buf[8]);
+/* "#id" after the cluster's colour swatch, a link to its section when the page details it. */
+void ch_report_cluster_ref(ch_report_out *o, const ch_report_ctx *c, int64_t cluster_id);
 /* Sorts rank_by_id (filled with the detailed clusters) for ch_report_rank. */
 void ch_report_rank_index(ch_report_ctx *c);
 /* Rank of a detailed cluster, or -1. */

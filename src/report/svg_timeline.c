@@ -214,7 +214,7 @@ static void chart(ch_report_ctx *c, const tl_bin *b, size_t nb, int64_t bin0, in
 static void spike_table(ch_report_ctx *c, uint64_t nspikes)
 {
     ch_report_out *o = &c->out;
-    char a[32], col[8];
+    char a[32];
     if (!nspikes) {
         ch_report_put(o, "<p class=\"muted\">No hour stands out: the share of posts made by "
                          "accounts in clusters never jumps (robust z-score 3.5 or more with at "
@@ -255,13 +255,7 @@ static void spike_table(ch_report_ctx *c, uint64_t nspikes)
             const int64_t cl = sqlite3_column_int64(d, 0);
             const int64_t np = sqlite3_column_int64(d, 1);
             ch_report_put(o, k++ ? ", " : "");
-            ch_report_colour(c, cl, col);
-            if (ch_report_rank(c, cl) >= 0)
-                ch_report_putf(o, "<a href=\"#c%lld\"><span class=\"sw\" style=\"background:%s\">"
-                                  "</span>#%lld</a>", (long long)cl, col, (long long)cl);
-            else
-                ch_report_putf(o, "<span class=\"sw\" style=\"background:%s\"></span>#%lld", col,
-                               (long long)cl);
+            ch_report_cluster_ref(o, c, cl);
             ch_report_putf(o, " (%s post%s)", ch_report_num(np > 0 ? (uint64_t)np : 0, a),
                            np == 1 ? "" : "s");
         }
