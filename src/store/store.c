@@ -80,6 +80,18 @@ static void set_err(char *err, size_t errlen, const char *what, sqlite3 *db)
         snprintf(err, errlen, "%s: %s", what, why);
 }
 
+/* Prepares every insert statement (a new results file and a live one share them). */
+static int prepare_inserts(ch_store *s, char *err, size_t errlen)
+{
+    for (int i = 0; i < Q__N; i++) {
+        if (sqlite3_prepare_v2(s->db, sql_insert[i], -1, &s->q[i], NULL) != SQLITE_OK) {
+            set_err(err, errlen, "cannot prepare statements", s->db);
+            return CHORUS_EDB;
+        }
+    }
+    return CHORUS_OK;
+}
+
 const char *ch_store_errmsg(const ch_store *s, char *buf, size_t cap)
 {
     describe(s ? s->db : NULL, buf, cap);
@@ -196,12 +208,8 @@ int ch_store_open(const char *path, const ch_outfile_opts *o, ch_store **out, ch
         set_err(err, errlen, what, s->db);
         goto fail;
     }
-    for (int i = 0; i < Q__N; i++) {
-        if (sqlite3_prepare_v2(s->db, sql_insert[i], -1, &s->q[i], NULL) != SQLITE_OK) {
-            set_err(err, errlen, "cannot prepare statements", s->db);
-            goto fail;
-        }
-    }
+    if (prepare_inserts(s, err, errlen))
+        goto fail;
     *out = s;
     return CHORUS_OK;
 fail:
@@ -698,12 +706,8 @@ int ch_store_live_open(const char *path, const ch_outfile_protect *protect, size
         set_err(err, errlen, "cannot open the results database", s->db);
         goto fail;
     }
-    for (int i = 0; i < Q__N; i++) {
-        if (sqlite3_prepare_v2(s->db, sql_insert[i], -1, &s->q[i], NULL) != SQLITE_OK) {
-            set_err(err, errlen, "cannot prepare statements", s->db);
-            goto fail;
-        }
-    }
+    if (prepare_inserts(s, err, errlen))
+        goto fail;
     *out = s;
     return CHORUS_OK;
 fail:
