@@ -40,7 +40,8 @@
  * its test statistics, one campaign account's reasons, and the reasons and co-action edges of
  * every hard negative that is clustered or flagged. In the environment, QC_MEMBERS=1 adds
  * per-member degrees, QC_MISSED=1 the campaign accounts left out with their edges, QC_PAIRS=1
- * per behaviour the candidate pairs inside and outside campaigns by p-value, QC_INST=1 per
+ * per behaviour the candidate pairs inside and outside campaigns by p-value, QC_CAMPS=1 per
+ * campaign not wholly clustered its internal co-action and combined edges, QC_INST=1 per
  * label the accounts with graph edges to institutional accounts.
  * tools/fit/quality.sh runs the benchmark of the default scenario, tools/fit/grid.py the grid of
  * --scenario settings; docs/network.md and docs/scoring.md have the figures. Exit status 0 unless something failed to run (then 1, or 2 for usage).
@@ -472,6 +473,41 @@ int main(int argc, char **argv)
             if (cnt1[l])
                 printf("  institutional neighbours: %s >=1: %zu, >=2: %zu\n", label_names[l], cnt1[l], cnt2[l]);
         free(ni);
+    }
+    if (getenv("QC_CAMPS")) {
+        /* per campaign that is not wholly clustered: its internal co-action edges (run with
+         * --screen 1 to see the pairs below the screening level too) */
+        for (int cp = 0; cp < t.n_camp; cp++) {
+            int tot = 0, found = 0;
+            for (size_t a = 0; a < na; a++)
+                if (t.campaign[a] == cp) {
+                    tot++;
+                    found += net->cluster_of_account[a] != CH_NONE;
+                }
+            if (found == tot || tot == 0)
+                continue;
+            printf("  camp %d %s size %d %s %s: clustered %d/%d\n", cp,
+                   t.camp[cp].kind >= 0 ? t.kinds[t.camp[cp].kind] : "?", t.camp[cp].size,
+                   t.camp[cp].timing, t.camp[cp].behaviours, found, tot);
+            for (size_t e = 0; e < co->n_edges; e++) {
+                const ch_edge *ed = &co->edges[e];
+                if (t.campaign[ed->a] != cp || t.campaign[ed->b] != cp)
+                    continue;
+                printf("    %-9s %5u %5u obj %u occ %u units %u ev %u exp %.3g p %.3g w %lld%s%s cl %d %d\n",
+                       ch_behaviour_name((ch_behaviour)ed->behaviour), ed->a, ed->b, ed->n_objects,
+                       ed->n_occasions, ed->n_units, ed->n_events, ed->expected, ed->pvalue,
+                       (long long)ed->window, ed->flags & CH_EDGE_LONG ? " long" : "",
+                       ed->flags & CH_EDGE_SIGNIFICANT ? " sig" : "",
+                       (int)net->cluster_of_account[ed->a], (int)net->cluster_of_account[ed->b]);
+            }
+            for (size_t e = 0; e < net->n_edges; e++) {
+                const ch_network_edge *ne = &net->edges[e];
+                if (t.campaign[ne->a] == cp && t.campaign[ne->b] == cp)
+                    printf("    NET %5u %5u w %.2f (W %.2f) comm %d %d\n", ne->a, ne->b, ne->weight,
+                           net->min_weight, (int)net->community_of_account[ne->a],
+                           (int)net->community_of_account[ne->b]);
+            }
+        }
     }
     if (getenv("QC_MISSED")) {
         /* campaign accounts outside clusters: their combined edges to their own campaign */

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "chorus.h"
@@ -21,6 +22,7 @@
 #include "core/post.h"
 #include "detect/coact/coact.h"
 #include "detect/network/network.h"
+#include "detect/network/network_int.h"
 
 #define T0 INT64_C(1600000000)
 #define NACC 30
@@ -660,6 +662,67 @@ static void test_long_look_summary(void **state)
     teardown(&f);
 }
 
+/* The surprise test's strength thresholds (network_int.h): a three-account cell among 4,000
+ * accounts whose three edges are only as strong as the threshold W fails (the count of edges
+ * at W is the test it always was: P(Binomial(3, p0) >= 3) C(N, 3) against alpha / N), while
+ * the same triangle of edges far stronger than W, which few pairs of the corpus reach, passes
+ * at its share of the level (alpha / (k (k - 1) (steps - 1))). */
+static void test_surprise_strength(void **state)
+{
+    (void)state;
+    const double alpha = 1e-3;
+    const size_t na = 4000;
+    double p0_at[CH_NET_STEPS];
+    for (int j = 0; j < CH_NET_STEPS; j++)
+        p0_at[j] = 2e-5 / pow(10, j);   /* strong edges rarer by a decade a step */
+    uint32_t weak[CH_NET_STEPS] = {3}, strong[CH_NET_STEPS] = {3, 3, 3, 3};
+    const double lw = ch_network_surprise(3, weak, p0_at, na, alpha);
+    const double ls = ch_network_surprise(3, strong, p0_at, na, alpha);
+    /* at W alone: exactly the count test against alpha / N, rescaled to alpha */
+    const double c3 = log10(4000.0 * 3999 * 3998 / 6);
+    assert_true(fabs(lw - (3 * log10(2e-5) + c3 + log10(4000.0))) < 1e-6);
+    assert_true(lw > log10(alpha));
+    /* three edges >= W + 3 at p0 2e-8: 3 x (-7.7) + log10 C(4000, 3) (10.0) is far below
+     * log10(alpha / (3 x 2 x 15)) */
+    assert_true(ls <= log10(alpha));
+    /* a four-member community with one strong edge is no stronger than its count at W */
+    uint32_t one[CH_NET_STEPS] = {6, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    uint32_t none[CH_NET_STEPS] = {6};
+    assert_true(fabs(ch_network_surprise(4, one, p0_at, na, alpha) -
+                     ch_network_surprise(4, none, p0_at, na, alpha)) < 1e-9);
+}
+
+/* p0 per threshold: the smallest of p0 at W, the Gamma tail and the observed share of pairs
+ * with edges that strong plus three; institutional accounts' edges do not count. */
+static void test_strength_null(void **state)
+{
+    (void)state;
+    ch_network_edge e[5] = {0};
+    const double w[5] = {3.5, 4.2, 9.0, 30.0, 30.0};
+    for (int i = 0; i < 5; i++) {
+        e[i].a = (uint32_t)(2 * i);
+        e[i].b = (uint32_t)(2 * i + 1);
+        e[i].weight = w[i];
+    }
+    uint8_t inst[1000] = {0};
+    inst[8] = CH_INST_METADATA;   /* the last edge touches an institutional account */
+    ch_network n = {.edges = e, .n_edges = 5, .institutional = inst, .null_edge_p = 1e-4};
+    const uint32_t ge[5] = {0, 1, 2, 3, 4};
+    double p0_at[CH_NET_STEPS];
+    ch_network_strength_null(&n, ge, 5, 3.0, 8, 1000, p0_at);
+    const double pairs = 1000.0 * 999 / 2;
+    assert_true(p0_at[0] == 1e-4);
+    /* >= 4: three edges (4.2, 9, 30) + 3; the tail of eight behaviours is larger */
+    assert_true(fabs(p0_at[1] - 6 / pairs) < 1e-15);
+    /* >= 10: one edge (30) + 3 */
+    assert_true(fabs(p0_at[7] - 4 / pairs) < 1e-15);
+    /* with one behaviour, its tail 10^-(W + j) is the smaller bound far above W */
+    ch_network_strength_null(&n, ge, 5, 3.0, 1, 1000, p0_at);
+    assert_true(fabs(p0_at[7] / 1e-10 - 1) < 1e-9);
+    for (int j = 1; j < CH_NET_STEPS; j++)
+        assert_true(p0_at[j] <= p0_at[j - 1] && p0_at[j] > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -675,6 +738,8 @@ int main(void)
         cmocka_unit_test(test_attach),
         cmocka_unit_test(test_associates),
         cmocka_unit_test(test_long_look_summary),
+        cmocka_unit_test(test_surprise_strength),
+        cmocka_unit_test(test_strength_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -296,6 +296,7 @@ static int select_graph(ch_netbuild *bd)
         p0 = dens < p0 ? dens : p0;
     }
     n->null_edge_p = p0 < 1e-300 ? 1e-300 : p0 > 0.5 ? 0.5 : p0;
+    ch_network_strength_null(n, bd->ge, bd->ne, minw, nb_used, na, bd->p0_at);
     return CHORUS_OK;
 }
 
@@ -450,6 +451,8 @@ static int gather(ch_netbuild *bd)
         net_comm[bd->ge[i]] = bd->memb[va];
         k->n_edges++;
         k->wsum += e->weight;
+        for (int j = 0; j < CH_NET_STEPS && e->weight >= bd->minw + j; j++)
+            k->n_strong[j]++;
         k->behaviours |= e->behaviours;
         k->long_looks |= e->long_looks & e->behaviours;
         for (int b = 0; b < CH_B__COUNT; b++)

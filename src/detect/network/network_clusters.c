@@ -48,6 +48,62 @@ static double log10_choose(double n, double k)
     return (lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1)) / log(10);
 }
 
+/* Chance tail of the sum of nb -log10 p of uniform p-values reaching w: the Gamma(nb, 1)
+ * tail at w ln 10. */
+static double gamma_tail(double w, int nb)
+{
+    const double x = w * log(10);
+    double term = 1, sum = 1;
+    for (int j = 1; j < nb; j++) {
+        term *= x / j;
+        sum += term;
+    }
+    return exp(-x) * sum;
+}
+
+void ch_network_strength_null(const ch_network *n, const uint32_t *ge, size_t ne, double minw,
+                              int nb, size_t na, double p0_at[CH_NET_STEPS])
+{
+    double cnt[CH_NET_STEPS] = {0};
+    for (size_t i = 0; i < ne; i++) {
+        const ch_network_edge *e = &n->edges[ge[i]];
+        if (n->institutional[e->a] || n->institutional[e->b])
+            continue;
+        for (int j = 0; j < CH_NET_STEPS && e->weight >= minw + j; j++)
+            cnt[j]++;
+    }
+    const double pairs = na >= 2 ? (double)na * (double)(na - 1) / 2 : 1;
+    p0_at[0] = n->null_edge_p;
+    for (int j = 1; j < CH_NET_STEPS; j++) {
+        double p = p0_at[0];
+        if (nb > 0) {
+            const double g = gamma_tail(minw + j, nb);
+            p = g < p ? g : p;
+        }
+        const double dens = (cnt[j] + 3) / pairs;
+        p = dens < p ? dens : p;
+        p0_at[j] = p < 1e-300 ? 1e-300 : p;
+    }
+}
+
+double ch_network_surprise(uint32_t k, const uint32_t n_strong[CH_NET_STEPS],
+                           const double p0_at[CH_NET_STEPS], size_t na, double alpha)
+{
+    const double pairs = (double)k * (k - 1) / 2;
+    const double choose = log10_choose((double)(na > k ? na : k), k);
+    /* the count of edges at W, at alpha / 2 spread evenly over the sizes k <= N */
+    double best = binom_log10_sf(n_strong[0], pairs, p0_at[0]) + choose -
+                  (log10(alpha) - log10((double)(na > 1 ? na : 2)));
+    /* the counts of stronger edges, at alpha / 2 spread over the sizes as 1 / (k (k - 1))
+     * (which adds up to 1 over k >= 2) and evenly over the CH_NET_STEPS - 1 thresholds */
+    const double lim = log10(alpha) - log10(pairs * 2) - log10(CH_NET_STEPS - 1.0);
+    for (int j = 1; j < CH_NET_STEPS && n_strong[j] > 0; j++) {
+        const double lp = binom_log10_sf(n_strong[j], pairs, p0_at[j]) + choose - lim;
+        best = lp < best ? lp : best;
+    }
+    return best + log10(alpha);
+}
+
 /* One member's part in an object of the evidence: objects are the co-action stage's
  * (ch_shared.object), counted by index. */
 typedef struct objent {
@@ -127,7 +183,6 @@ int ch_network_test_communities(ch_netbuild *bd)
         ch_free(objs);
         return CHORUS_ENOMEM;
     }
-    const double log10_alpha = log10(o->alpha) - log10((double)(na > 1 ? na : 2));
     for (uint32_t k = 0; k < ncomm; k++) {
         const ch_netcomm *m = &cm[k];
         ch_nettest *t = &bd->test[k];
@@ -136,8 +191,13 @@ int ch_network_test_communities(ch_netbuild *bd)
         const double pairs = (double)m->n * (m->n - 1) / 2;
         t->density = m->n_edges / pairs;
         t->meanw = m->n_edges ? m->wsum / m->n_edges : 0;
-        t->log10_p = binom_log10_sf(m->n_edges, pairs, n->null_edge_p) +
-                     log10_choose((double)na, m->n);
+        t->log10_p = ch_network_surprise(m->n, m->n_strong, bd->p0_at, na, o->alpha);
+        const double log10_alpha = log10(o->alpha);
+        /* an object counts when min_object_members members share it; in a cluster of three,
+         * when two do (three would ask every unit of a cell to be shared by all of it) */
+        const uint32_t obj_members =
+            o->min_object_members < m->n - 1 ? o->min_object_members
+                                             : (m->n - 1 > 2 ? m->n - 1 : 2);
         /* objects: distinct ones, and how many members acted on each */
         size_t no = 0;
         for (uint32_t i = 0; i < m->n_ev; i++) {
@@ -159,7 +219,7 @@ int ch_network_test_communities(ch_netbuild *bd)
                 t->distinct++;
                 t->by[objs[i].b]++;
             }
-            t->core += members >= o->min_object_members;
+            t->core += members >= obj_members;
             i = j;
         }
         int fail = -1;

@@ -17,12 +17,17 @@
 
 #include "detect/network/network.h"
 
+/* Steps of the surprise test's edge-strength thresholds: W, W + 1, ... W + CH_NET_STEPS - 1
+ * (combined weight, -log10 p units). */
+#define CH_NET_STEPS 16
+
 /* A Louvain community while it is examined. */
 typedef struct ch_netcomm {
     uint32_t first, n0;      /* members before pruning: vmembers[first .. first + n0) */
     uint32_t n;              /* members left after pruning */
     uint32_t n_edges;        /* internal edges between members left */
     double wsum;             /* their combined weight */
+    uint32_t n_strong[CH_NET_STEPS]; /* internal edges with weight >= W + j (j = 0: all) */
     double obs, idf;         /* sum of n_objects and of rarity weights over internal behaviour
                                 edges */
     uint32_t behaviours;
@@ -48,6 +53,8 @@ typedef struct ch_netbuild {
     size_t na;               /* accounts */
     uint32_t *co_to_net;     /* per co-action edge: its combined edge, or CH_NONE */
     double minw;             /* W */
+    double p0_at[CH_NET_STEPS]; /* chance that two independent accounts become an edge of
+                                   weight >= W + j (p0_at[0] = n->null_edge_p) */
     /* the graph: combined edges with weight >= W, on the accounts they join */
     uint32_t *ge;            /* per graph edge: its combined edge */
     size_t ne;
@@ -69,6 +76,24 @@ typedef struct ch_netbuild {
     uint32_t *cev;           /* evidence rows (co->shared indices) grouped by community */
     ch_nettest *test;        /* per community: the cluster test */
 } ch_netbuild;
+
+/* p0_at[j], the chance that two accounts acting independently become an edge of combined
+ * weight >= W + j, for the surprise test: p0_at[0] = n->null_edge_p; above W, the smallest of
+ * p0_at[0], the Gamma tail of nb behaviours' -log10 p reaching W + j, and the observed share
+ * of account pairs (na accounts) joined by a non-institutional graph edge (ge[0 .. ne)) that
+ * strong, plus 3 edges (so that few or no observed edges never give a bound of 0). */
+void ch_network_strength_null(const ch_network *n, const uint32_t *ge, size_t ne, double minw,
+                              int nb, size_t na, double p0_at[CH_NET_STEPS]);
+
+/* The surprise of k accounts (of na) joined by n_strong[j] internal edges of weight >= W + j,
+ * as a log10 p-value to compare with log10(alpha). Half of alpha goes to the count at W,
+ * P(Binomial(k(k-1)/2, p0_at[0]) >= n_strong[0]) C(na, k) at level alpha / (2 na) (an even
+ * share for every size); the other half to the counts of stronger edges, j = 1 ..
+ * CH_NET_STEPS - 1, at level alpha / (2 k (k - 1) (CH_NET_STEPS - 1)) (the sizes' shares add
+ * up to 1 over k >= 2: small cells get a larger share than the even one). The smallest
+ * p-value, rescaled to the level alpha, is returned. */
+double ch_network_surprise(uint32_t k, const uint32_t n_strong[CH_NET_STEPS],
+                           const double p0_at[CH_NET_STEPS], size_t na, double alpha);
 
 /* The cluster test (network.h) on every community of >= min_size members left: fills
  * b->test and the rejection counters. Returns 0 or CHORUS_ENOMEM. */
