@@ -41,10 +41,14 @@
  *                   (largest p-value among the edges); the chance that that many -log10 p of
  *                   uniform p-values sum to W; the observed edge density over all account
  *                   pairs. The union bound over every k-subset (and every k) makes the test
- *                   valid however the community was found;
+ *                   valid however the community was found. Or, for some j in 1 .. 15, its
+ *                   internal edges of weight >= W + j pass the same count at that threshold's
+ *                   chance rate, at level opts.alpha / (k(k-1) 15): strong small cells
+ *                   (network_int.h, ch_network_surprise; overall level 2 opts.alpha);
  *       objects     >= opts.min_objects units — an object on one occasion (ch_shared's
  *                   occasion) — each shared (in the evidence of internal edges; objects as
- *                   co-action named them, ch_object) by >= opts.min_object_members members:
+ *                   co-action named them, ch_object) by >= opts.min_object_members members
+ *                   (two in a cluster of three):
  *                   a campaign pushes many items, or one tag burst after burst, through many
  *                   of its accounts, while a crowd that beat the edge test around one viral
  *                   post shares its other objects by pairs only;
@@ -161,7 +165,8 @@ typedef struct ch_cluster {
     double strength;         /* 0..1: the structural score above (the account scores' input) */
     double density;          /* internal edges / possible pairs */
     double mean_weight;      /* mean combined weight of internal edges */
-    double log10_p;          /* log10 of the surprise test's p-value */
+    double log10_p;          /* log10 of the surprise test's p-value (the better of its two
+                                counts, rescaled to the level opts.alpha) */
     double rarity;           /* mean rarity weight ln(1 + N / actors) of the shared objects */
     uint32_t n_edges;        /* internal combined edges */
     uint32_t n_objects;      /* distinct shared objects in the evidence, all behaviours */
