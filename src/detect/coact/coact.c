@@ -812,7 +812,13 @@ static void score(const run *r, const bstate *bs, const pent *e, uint8_t beh, ca
     }
     int L = 1;
     double lp = logp[1];
-    if (bs->looks == 2) {
+    if (bs->q[0] && bs->looks == 2) {
+        /* statements: under the timing null the long look (3 days) cannot find anything (every
+         * parrot of a statement lands within days of the others); it only bounds the shared
+         * statements counted. One look, the short one: no correction. */
+        L = 0;
+        lp = logp[0];
+    } else if (bs->looks == 2) {
         if (logp[0] < logp[1] || (logp[0] == logp[1] && e->n_obj[0] == e->n_obj[1]))
             L = 0;
         lp = logp[L] + log(2.0);
