@@ -127,10 +127,9 @@ typedef struct bstate {
                            in sweep order); == occ when the behaviour has no sources */
     uint16_t *cnt;      /* per event: events of its account on its object (saturated) */
     double span;        /* seconds between the behaviour's first and last event (>= 1) */
-    float *q[2];        /* statements only, per look and event: the share of the behaviour's
-                           other events whose delay after their object's first event is within
-                           the look's window of this event's delay (the timing null, below);
-                           NULL for the other behaviours */
+    int64_t *delay;     /* statements only (the timing null, below), per event: seconds after
+                           its object's first event; NULL for the other behaviours */
+    int64_t *dsorted;   /* the same delays, sorted */
     float *idf;         /* per object: ln(1 + N / actors) */
     double E;           /* events */
     uint64_t est_pairs; /* upper bound on pairs the sweep generates */
@@ -194,8 +193,8 @@ static void run_free(run *r)
             ch_free(r->b[b].occ[L]);
         }
         ch_free(r->b[b].cnt);
-        ch_free(r->b[b].q[0]);
-        ch_free(r->b[b].q[1]);
+        ch_free(r->b[b].delay);
+        ch_free(r->b[b].dsorted);
         ch_free(r->b[b].crowd);
         ch_free(r->b[b].idf);
         ch_free((void *)r->b[b].fa);
@@ -283,62 +282,55 @@ static int cmp_i64(const void *x, const void *y)
  * the statement's popularity. What is evidence is timing: posting a statement within minutes
  * of the same accounts, statement after statement, at whatever delay after its release. So
  * each event's delay is measured from its statement's first post (the official's, in
- * general), the delays of all statements are pooled, and q[L][i] is the share of the other
- * events whose delay lies within the look's window of event i's: the chance that an
- * independent parrot of the same statement lands next to it. Pooling over statements is what
- * breaks the circularity: a campaign's wave sits at another delay for every statement, while
- * the crowd right after each release (officials, wires, fast campaigns) keeps q high there.
- * Cost O(n log n) for n events. */
-static int timing_null(bstate *bs, const uint64_t W[2])
+ * general) and the delays of all statements are pooled. Under the null, an account's delay on
+ * a statement is a draw from that pool, independent of the other account's; for a shared
+ * statement with delays d_a, d_b and gap g = |d_a - d_b|, the chance of a gap as small is
+ * gap_p(d_a, g), the share of the pool within g of d_a (the larger of the two readings).
+ * Pooling over statements is what breaks the circularity: a campaign's wave sits at another
+ * delay for every statement, while the crowd right after each release (officials, wires, fast
+ * campaigns) keeps the chance high there. Cost O(n log n) for n events. */
+static int timing_null(bstate *bs)
 {
     const ch_evset *es = &bs->es;
     if (es->n < 2)
         return CHORUS_OK;
-    int64_t *d = ch_malloc(es->n * sizeof *d), *sorted = ch_malloc(es->n * sizeof *sorted);
-    int rc = CHORUS_ENOMEM;
-    for (int L = 0; L < 2; L++)
-        if (d && sorted && !(bs->q[L] = ch_malloc(es->n * sizeof *bs->q[L])))
-            goto out;
-    if (!d || !sorted)
-        goto out;
+    if (!(bs->delay = ch_malloc(es->n * sizeof *bs->delay)) ||
+        !(bs->dsorted = ch_malloc(es->n * sizeof *bs->dsorted)))
+        return CHORUS_ENOMEM;
     for (uint32_t o = 0; o < es->nobj; o++)
         for (uint32_t i = es->ostart[o]; i < es->ostart[o + 1]; i++)
-            d[i] = es->t[i] - es->t[es->ostart[o]];   /* events are time-sorted per object */
-    memcpy(sorted, d, es->n * sizeof *d);
-    ch_sort(sorted, es->n, sizeof *sorted, cmp_i64);
-    const double others = (double)(es->n - 1);
-    for (int L = 0; L < 2; L++) {
-        const int64_t w = W[L] > (uint64_t)INT64_MAX / 4 ? INT64_MAX / 4 : (int64_t)W[L];
-        for (size_t i = 0; i < es->n; i++) {
-            /* [lo, hi): the pooled delays within w of d[i] (binary searches) */
-            size_t lo = 0, hi = es->n, a = 0, b = es->n;
-            while (a < b) {
-                size_t m = a + (b - a) / 2;
-                if (sorted[m] < d[i] - w)
-                    a = m + 1;
-                else
-                    b = m;
-            }
-            lo = a;
-            a = lo, b = es->n;
-            while (a < b) {
-                size_t m = a + (b - a) / 2;
-                if (sorted[m] <= d[i] + w)
-                    a = m + 1;
-                else
-                    b = m;
-            }
-            hi = a;
-            /* itself excluded; a co-action needs another event that close, so at least one */
-            double c = (double)(hi - lo) - 1;
-            bs->q[L][i] = (float)((c < 1 ? 1 : c) / others);
-        }
+            bs->delay[i] = es->t[i] - es->t[es->ostart[o]];   /* time-sorted per object */
+    memcpy(bs->dsorted, bs->delay, es->n * sizeof *bs->delay);
+    ch_sort(bs->dsorted, es->n, sizeof *bs->dsorted, cmp_i64);
+    return CHORUS_OK;
+}
+
+/* The share of the pooled delays other than d's own event within g of d: the chance that an
+ * independent parrot of the statement lands that close (at least one event: the other one of
+ * the pair is there). Two binary searches. */
+static double gap_p(const bstate *bs, int64_t d, uint64_t g)
+{
+    const size_t n = bs->es.n;
+    const int64_t w = g > (uint64_t)INT64_MAX / 4 ? INT64_MAX / 4 : (int64_t)g;
+    size_t a = 0, b = n;
+    while (a < b) {   /* first >= d - w */
+        const size_t m = a + (b - a) / 2;
+        if (bs->dsorted[m] < d - w)
+            a = m + 1;
+        else
+            b = m;
     }
-    rc = CHORUS_OK;
-out:
-    ch_free(d);
-    ch_free(sorted);
-    return rc;
+    const size_t lo = a;
+    b = n;
+    while (a < b) {   /* first > d + w */
+        const size_t m = a + (b - a) / 2;
+        if (bs->dsorted[m] <= d + w)
+            a = m + 1;
+        else
+            b = m;
+    }
+    const double c = (double)(a - lo) - 1;
+    return (c < 1 ? 1 : c) / (double)(n - 1);
 }
 
 static int stats_task(void *ctx, size_t bi, unsigned worker)
@@ -528,7 +520,7 @@ static int stats_task(void *ctx, size_t bi, unsigned worker)
             }
         }
     }
-    if (bi == CH_B_STATEMENT && (rc = timing_null(bs, Wlook)))
+    if (bi == CH_B_STATEMENT && (rc = timing_null(bs)))
         goto out;
     bs->E = (double)es->n;
     bs->est_pairs = est;
@@ -756,27 +748,16 @@ static int cands_push(cands *c, const cand *x)
  * per look; the better look's p-value, times the number of looks. Ties go to the short look
  * when it saw as many objects (the same evidence in a narrower window), else to the long
  * one. */
-/* log P(X >= x) for X the number of the n statements a pair shares on which they co-act,
- * each with its own chance under the timing null (their sum lam): a Poisson-binomial, whose
- * upper tail the binomial of the same mean bounds from above (Hoeffding 1956) and which is
- * sharper than the Poisson when the chances are large, as they are right after a release.
- * x is capped at n (a statement can hold two occasions); beyond 4096 statements, the Poisson. */
-static double binom_log_sf(uint32_t x, uint32_t n, double lam)
+/* Fisher's combination of the k gap chances of the statements a pair shares: with S = -sum
+ * ln p_s, P(chi2(2k) >= 2S) = P(Gamma(k) >= S) = P(Poisson(S) <= k - 1), in log space. */
+static double fisher_log_sf(double S, uint32_t k)
 {
-    if (x == 0)
+    if (k == 0 || S <= 0)
         return 0;
-    if (n > 4096 || n == 0)
-        return ch_poisson_log_sf(x, lam);
-    if (x > n)
-        x = n;
-    const double p = lam / n < 1 ? lam / n : 1;
-    if (p >= 1)
-        return 0;
-    const double lp = log(p), lq = log1p(-p), ln = lgamma((double)n + 1);
+    const double lS = log(S);
     double mx = -INFINITY, sum = 0;
-    for (uint32_t k = x; k <= n; k++) {   /* log-sum-exp of the terms */
-        const double t = ln - lgamma((double)k + 1) - lgamma((double)(n - k) + 1) + k * lp +
-                         (n - k) * lq;
+    for (uint32_t i = 0; i < k; i++) {   /* log-sum-exp of the Poisson terms */
+        const double t = -S + i * lS - lgamma((double)i + 1);
         if (t > mx) {
             sum = sum * exp(mx - t) + 1;
             mx = t;
@@ -802,17 +783,19 @@ static void score(const run *r, const bstate *bs, const pent *e, uint8_t beh, ca
         lam[L] = (la > lb ? la : lb) / E;
         lam[L] = lt > lam[L] ? lt : lam[L];
         const bool test = e->n_obj[L] >= r->o.min_objects && e->n_unit[L] >= r->o.min_units;
-        if (bs->q[0]) {
-            /* statements: the timing null (timing_null), over the statements the pair shares */
-            lam[L] = e->kk[L] > 0 ? (double)e->kk[L] : 1e-9;
-            logp[L] = test ? binom_log_sf(e->n_unit[L], e->n_obj[1], lam[L]) : 0;
+        if (bs->delay) {
+            /* statements: the timing null (timing_null) over every statement the pair shares
+             * at the long look, asked only of pairs that co-acted at the short one; kk[0] is
+             * the sum of -ln gap_p, kk[1] the expected co-actions within the short window */
+            lam[L] = e->kk[1];
+            logp[L] = L == 0 && test ? fisher_log_sf(e->kk[0], e->n_obj[1]) : 0;
         } else {
             logp[L] = test ? ch_poisson_log_sf(e->n_unit[L], lam[L]) : 0;
         }
     }
     int L = 1;
     double lp = logp[1];
-    if (bs->q[0] && bs->looks == 2) {
+    if (bs->delay && bs->looks == 2) {
         /* statements: under the timing null the long look (3 days) cannot find anything (every
          * parrot of a statement lands within days of the others); it only bounds the shared
          * statements counted. One look, the short one: no correction. */
@@ -903,14 +886,16 @@ static int pair_task(void *ctx, size_t ti, unsigned worker)
                 e->n_obj[L]++;
                 e->w[L] += wo;
                 const float kk = (float)bs->cnt[i] * (float)bs->cnt[j];
-                if (!bs->q[0]) {
+                if (!bs->delay) {
                     e->kk[L] += kk;
                 } else if (L == 1) {
-                    /* the timing null's expectation, per look, over every statement the
-                     * pair shares at the long look, whether or not it co-acted at the short
-                     * one */
-                    for (int l = 0; l < 2; l++)
-                        e->kk[l] += kk * (bs->q[l][i] > bs->q[l][j] ? bs->q[l][i] : bs->q[l][j]);
+                    /* the timing null, over every statement the pair shares at the long
+                     * look, whether or not it co-acted at the short one (score) */
+                    const uint64_t g = tdiff(es->t[j], es->t[i]);
+                    const double pa = gap_p(bs, bs->delay[i], g), pb = gap_p(bs, bs->delay[j], g);
+                    const double qa = gap_p(bs, bs->delay[i], Ws), qb = gap_p(bs, bs->delay[j], Ws);
+                    e->kk[0] -= (float)log(pa > pb ? pa : pb);
+                    e->kk[1] += (float)(qa > qb ? qa : qb);
                 }
             }
             const uint32_t oc = bs->occ[L][i];
