@@ -785,10 +785,11 @@ static void score(const run *r, const bstate *bs, const pent *e, uint8_t beh, ca
         const bool test = e->n_obj[L] >= r->o.min_objects && e->n_unit[L] >= r->o.min_units;
         if (bs->delay) {
             /* statements: the timing null (timing_null) over every statement the pair shares
-             * at the long look, asked only of pairs that co-acted at the short one; kk[0] is
-             * the sum of -ln gap_p, kk[1] the expected co-actions within the short window */
+             * at the long look, asked of pairs that co-acted at the look (the short one, with
+             * two looks: below); kk[0] is the sum of -ln gap_p, kk[1] the expected co-actions
+             * within the short window */
             lam[L] = e->kk[1];
-            logp[L] = L == 0 && test ? fisher_log_sf(e->kk[0], e->n_obj[1]) : 0;
+            logp[L] = test ? fisher_log_sf(e->kk[0], e->n_obj[1]) : 0;
         } else {
             logp[L] = test ? ch_poisson_log_sf(e->n_unit[L], lam[L]) : 0;
         }
