@@ -111,6 +111,8 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     co.threads = threads;
     co.narrative_of_post = narr_of_post;
     co.statement_of_post = stmt_of_post;
+    co.err = out->spill_err;
+    co.err_size = sizeof out->spill_err;
     const char **stmt_ids = NULL;   /* names statement objects in the evidence */
     if (stmt_of_post) {
         if (!(stmt_ids = ch_malloc(out->n_statements * sizeof *stmt_ids))) {

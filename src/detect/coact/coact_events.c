@@ -58,7 +58,12 @@ static uint64_t platform_seed(const ch_corpus *c, uint32_t acct)
 
 static int push(ch_evraw *r, uint64_t key, uint64_t src, const ch_post *p, uint32_t post)
 {
-    if (r->n == r->cap && ch_grow((void **)&r->ev, &r->cap, r->n + 1, sizeof *r->ev))
+    /* past the memory budget the buffer is bounded: a full one goes to disk (evrun.h) */
+    if (r->n == r->cap && r->runs.sp) {
+        int rc = ch_evraw_room(r);
+        if (rc)
+            return rc;
+    } else if (r->n == r->cap && ch_grow((void **)&r->ev, &r->cap, r->n + 1, sizeof *r->ev))
         return CHORUS_ENOMEM;
     r->ev[r->n++] = (ch_ev){key, p->created_at, p->account, post, src};
     return CHORUS_OK;
