@@ -72,6 +72,9 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     if (o->narratives) {
         ch_neardup_opts no = o->neardup;
         no.threads = threads;
+        no.err = out->spill_err;
+        no.err_size = sizeof out->spill_err;
+        out->spill_what = "narrative sketches";
         if ((rc = ch_neardup_run(c, &no, &out->nd)))
             goto out;
         narr_of_post = out->nd->narrative_of_post;
@@ -113,6 +116,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     co.statement_of_post = stmt_of_post;
     co.err = out->spill_err;
     co.err_size = sizeof out->spill_err;
+    out->spill_what = "co-action events";
     const char **stmt_ids = NULL;   /* names statement objects in the evidence */
     if (stmt_of_post) {
         if (!(stmt_ids = ch_malloc(out->n_statements * sizeof *stmt_ids))) {

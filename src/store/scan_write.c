@@ -172,8 +172,10 @@ static int write_run(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     run_f64(s, &rc, "time.network", r->seconds[CH_DS_NETWORK]);
     run_f64(s, &rc, "time.score", r->seconds[CH_DS_SCORE]);
     run_f64(s, &rc, "time.store_posts", m->seconds_store_posts);
-    /* past the memory budget: the co-action events that went through sorted runs on disk
-     * (how the scan ran, like the times, not a result: absent when nothing spilled) */
+    /* past the memory budget: the narrative sketches and co-action events that went through
+     * the disk (how the scan ran, like the times, not a result: absent when nothing spilled) */
+    if (r->nd && r->nd->stats.spilled_bytes)
+        run_i64(s, &rc, "spill.narrative_sketch_bytes", (int64_t)r->nd->stats.spilled_bytes);
     if (co->spill_runs) {
         run_i64(s, &rc, "spill.coact_runs", (int64_t)co->spill_runs);
         run_i64(s, &rc, "spill.coact_events", (int64_t)co->spill_events);

@@ -33,7 +33,9 @@ runs=$(sqlite3 "$TMP/small.db" "SELECT value FROM run WHERE key='spill.coact_run
 check "--memory 1M: co-action events spilled in several runs ($runs)" test "${runs:-0}" -gt 2
 check "--memory 1M: the spilled events counted" \
   test "$(sqlite3 "$TMP/small.db" "SELECT value FROM run WHERE key='spill.coact_events'")" -gt 1000
-eq "no budget: no run" "$(sqlite3 "$TMP/one.db" "SELECT count(*) FROM run WHERE key LIKE 'spill.%'")" 0
+check "--memory 1M: narrative sketches spilled" \
+  test "$(sqlite3 "$TMP/small.db" "SELECT value FROM run WHERE key='spill.narrative_sketch_bytes'")" -gt 100000
+eq "no budget: nothing spilled" "$(sqlite3 "$TMP/one.db" "SELECT count(*) FROM run WHERE key LIKE 'spill.%'")" 0
 # the same through the option key, and sizes written other ways
 TMPDIR="$TMP/spill" "$CHORUS" scan "${inputs[@]}" -s "$TMP/s/statements.jsonl" -o "$TMP/kib.db" \
   --memory 2048KiB --quiet
@@ -49,21 +51,26 @@ TMPDIR="$TMP/nonexistent" "$CHORUS" scan "${inputs[@]}" -o "$TMP/fail.db" --memo
 eq "unwritable spill: exit" $? 1
 check "unwritable spill: says why" grep -q "cannot spill post texts.*cannot create a temporary file" "$TMP/fail.err"
 check "unwritable spill: no database" test ! -e "$TMP/fail.db"
-# a disk that fills up once the texts are spilled (their file reserves one 64 MiB chunk): the
-# co-action events' runs cannot be written; the scan stops, says why, writes nothing, leaves
-# no file in TMPDIR
+# a disk that fills up: each spill file reserves a 64 MiB chunk first (the texts', then the
+# narrative sketches', then the co-action events'); once the texts (or the texts and the
+# sketches) have their room, the next cannot be written: the scan stops, says why, writes
+# nothing, leaves no file in TMPDIR
 if [ -n "${FAULT_SHIM:-}" ] && [ -e "$FAULT_SHIM" ]; then
-  ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0 FAULT_SHIM_MODE=ENOSPC \
-    FAULT_SHIM_MATCH=chorus-spill FAULT_SHIM_AFTER=$((64 << 20)) LD_PRELOAD=$FAULT_SHIM \
-    TMPDIR="$TMP/spill" "$CHORUS" scan "${inputs[@]}" -s "$TMP/s/statements.jsonl" \
-    -o "$TMP/full.db" --memory 1M --quiet 2>"$TMP/full.err"
-  eq "disk full while spilling events: exit" $? 1
-  check "disk full while spilling events: says why" \
-    grep -q "cannot spill co-action events past the memory budget.*cannot extend the temporary file: No space left on device" "$TMP/full.err"
-  check "disk full while spilling events: no database" test ! -e "$TMP/full.db"
-  eq "disk full while spilling events: no file left" "$(ls -A "$TMP/spill")" ""
+  for case in "1:narrative sketches" "2:co-action events"; do
+    files=${case%%:*} what=${case#*:}
+    ASAN_OPTIONS=${ASAN_OPTIONS:-}:verify_asan_link_order=0 FAULT_SHIM_MODE=ENOSPC \
+      FAULT_SHIM_MATCH=chorus-spill FAULT_SHIM_AFTER=$((files * (64 << 20))) \
+      LD_PRELOAD=$FAULT_SHIM TMPDIR="$TMP/spill" "$CHORUS" scan "${inputs[@]}" \
+      -s "$TMP/s/statements.jsonl" -o "$TMP/full.db" --memory 1M --quiet 2>"$TMP/full.err"
+    eq "disk full while spilling $what: exit" $? 1
+    check "disk full while spilling $what: says why" grep -q \
+      "cannot spill $what past the memory budget.*cannot extend the temporary file: No space left on device" \
+      "$TMP/full.err"
+    check "disk full while spilling $what: no database" test ! -e "$TMP/full.db"
+    eq "disk full while spilling $what: no file left" "$(ls -A "$TMP/spill")" ""
+  done
 else
-  echo "SKIP: disk-full case of the events' runs: no fault shim (FAULT_SHIM unset)" >&2
+  echo "SKIP: disk-full cases of the sketches and events: no fault shim (FAULT_SHIM unset)" >&2
 fi
 # ... which the default budget (half the physical memory) never needs for so few posts
 TMPDIR="$TMP/nonexistent" "$CHORUS" scan "${inputs[@]}" -o "$TMP/auto.db" --memory auto --quiet
