@@ -21,6 +21,7 @@
 #include "bench_util.h"
 #include "chorus.h"
 #include "core/json.h"
+#include "core/sys.h"
 #include "detect/detect.h"
 #include "ingest/ingest.h"
 #include "ingest/split.h"
@@ -178,8 +179,19 @@ typedef struct breakdown {
     long hwm[CH_DS__COUNT + 1];
     long base_kb;
     size_t posts;
+    long held_kb[5];   /* what each stage's result holds after the chain (resident, given back
+                          when it is freed): narratives, parroting, co-actions, network, scores */
     int ok;
 } breakdown;
+
+/* Resident KiB now, once the allocator gave back what it could. */
+static long rss_trimmed(void)
+{
+    long rss, hwm;
+    ch_mem_trim();
+    rss_now(&rss, &hwm);
+    return rss;
+}
 
 static void measure_breakdown(const job *j, breakdown *b)
 {
@@ -210,6 +222,31 @@ static void measure_breakdown(const job *j, breakdown *b)
     memcpy(b->hwm, m.hwm, sizeof b->hwm);
     ch_corpus_mem_get(c, &b->mem);
     b->posts = ch_corpus_nposts(c);
+    /* the stages' results, as the store stage holds them: freed one at a time, the resident
+     * set given back by each */
+    long before = rss_trimmed(), now;
+    ch_neardup_result_free(d.nd);
+    d.nd = NULL;
+    now = rss_trimmed();
+    b->held_kb[0] = before - now;
+    before = now;
+    ch_parrot_result_free(&d.parrot);
+    now = rss_trimmed();
+    b->held_kb[1] = before - now;
+    before = now;
+    ch_coact_result_free(d.co);
+    d.co = NULL;
+    now = rss_trimmed();
+    b->held_kb[2] = before - now;
+    before = now;
+    ch_network_free(d.net);
+    d.net = NULL;
+    now = rss_trimmed();
+    b->held_kb[3] = before - now;
+    before = now;
+    ch_scores_free(d.scores);
+    d.scores = NULL;
+    b->held_kb[4] = before - rss_trimmed();
     b->ok = 1;
 out:
     ch_detect_result_free(&d);
@@ -241,6 +278,11 @@ static void breakdown_child(void *arg, bench_result *r)
     for (size_t k = 0; k < sizeof order / sizeof order[0]; k++)
         printf(", %s %.0f", names[order[k]], (double)(b.hwm[order[k]] - b.base_kb) * 1024 / n);
     printf("\n");
+    printf("  results held after the chain, bytes per post: narratives %.0f, parroting %.0f, "
+           "co-actions %.0f, network %.0f, scores %.0f\n",
+           (double)b.held_kb[0] * 1024 / n, (double)b.held_kb[1] * 1024 / n,
+           (double)b.held_kb[2] * 1024 / n, (double)b.held_kb[3] * 1024 / n,
+           (double)b.held_kb[4] * 1024 / n);
     fflush(stdout);
 }
 

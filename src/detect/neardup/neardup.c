@@ -417,8 +417,11 @@ static int sketch_task(void *ctx, size_t task, unsigned worker)
     }
     /* spilled sketches written so far leave the resident set (safe while other workers
      * write theirs: the pages of a shared mapping keep their bytes in the page cache) */
-    if (j->spill && task % (RELEASE_POSTS / CHUNK) == 0)
-        ch_spill_release(j->spill);
+    if (task % (RELEASE_POSTS / CHUNK) == 0) {
+        if (j->spill)
+            ch_spill_release(j->spill);
+        ch_corpus_release_text(j->c);   /* spilled texts read so far, likewise */
+    }
     return CHORUS_OK;
 }
 
@@ -653,8 +656,11 @@ static int band_all(band_ctx *bc, const uint8_t *status, size_t n, size_t ne, ui
             if (rc)
                 return rc;
             /* the buckets read sketches here and there: bounded the same way */
-            if (bc->spill && (i / RELEASE_POSTS) != (e / RELEASE_POSTS))
-                ch_spill_release(bc->spill);
+            if ((i / RELEASE_POSTS) != (e / RELEASE_POSTS)) {
+                if (bc->spill)
+                    ch_spill_release(bc->spill);
+                ch_corpus_release_text(bc->c);   /* texts read by the exact checks */
+            }
             i = e;
         }
     }
