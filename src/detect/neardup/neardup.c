@@ -37,6 +37,7 @@
 /* Spilled sketches: their pages leave the resident set after this many posts are read in a
  * band (4 MiB of sketches at 64 hashes), and every few chunks of sketching. */
 #define RELEASE_POSTS 65536
+#define RELEASE_RECORDS ((size_t)1 << 20)
 
 /* Fixed seeds: sketches must be identical across runs, threads and machines. */
 #define SEED_SHINGLE UINT64_C(0x6e656172647570a1)   /* "neardup" */
@@ -655,8 +656,9 @@ static int band_all(band_ctx *bc, const uint8_t *status, size_t n, size_t ne, ui
             int rc = e - i >= 2 ? bucket(bc, a + i, e - i) : CHORUS_OK;
             if (rc)
                 return rc;
-            /* the buckets read sketches here and there: bounded the same way */
-            if ((i / RELEASE_POSTS) != (e / RELEASE_POSTS)) {
+            /* the buckets read sketches (and texts) of posts anywhere in the corpus: the pages
+             * go after every few thousand records, else a band would map them all back */
+            if ((i / RELEASE_RECORDS) != (e / RELEASE_RECORDS)) {
                 if (bc->spill)
                     ch_spill_release(bc->spill);
                 ch_corpus_release_text(bc->c);   /* texts read by the exact checks */
