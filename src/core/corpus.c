@@ -22,6 +22,9 @@ struct chorus_corpus {
     ch_arena worker[CH_CORPUS_WORKERS]; /* derived data written by worker threads */
     ch_post *posts;
     size_t nposts, cap_posts;
+    const char **norm;            /* per post: normalized text (ch_corpus_norm_reserve), or NULL */
+    uint32_t *norm_len;
+    size_t cap_norm;              /* posts the two arrays cover */
     ch_account *accounts;
     size_t naccounts, cap_accounts;
     uint32_t *post_of_sid;        /* pool id -> post index + 1 (0 = none) */
@@ -133,6 +136,8 @@ void chorus_corpus_free(chorus_corpus *c)
         ch_arena_free(&c->worker[i]);
     ch_spill_free(&c->spill);
     ch_free_big(c->posts, c->cap_posts * sizeof *c->posts);
+    ch_free_big(c->norm, c->cap_norm * sizeof *c->norm);
+    ch_free_big(c->norm_len, c->cap_norm * sizeof *c->norm_len);
     ch_free(c->accounts);
     ch_free_big(c->post_of_sid, c->cap_post_sid * sizeof *c->post_of_sid);
     ch_free_big(c->account_of_sid, c->cap_account_sid * sizeof *c->account_of_sid);
@@ -169,6 +174,7 @@ void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out)
     out->posts = c->cap_posts * sizeof *c->posts;
     out->accounts = c->cap_accounts * sizeof *c->accounts + c->cap_pending * sizeof *c->pending_acct;
     out->text = c->arena.total;
+    out->norm = c->cap_norm * (sizeof *c->norm + sizeof *c->norm_len);
     for (int i = 0; i < CH_CORPUS_WORKERS; i++)
         out->norm += c->worker[i].total;
     out->pool = c->pool.arena.total + (size_t)c->pool.cap_ents * sizeof *c->pool.ents +
@@ -242,12 +248,47 @@ void ch_corpus_shrink(ch_corpus *c)
 
 void ch_corpus_drop_derived(ch_corpus *c)
 {
-    for (size_t i = 0; i < c->nposts; i++) {
-        c->posts[i].norm = NULL;
-        c->posts[i].norm_len = 0;
-    }
+    ch_free_big(c->norm, c->cap_norm * sizeof *c->norm);
+    ch_free_big(c->norm_len, c->cap_norm * sizeof *c->norm_len);
+    c->norm = NULL;
+    c->norm_len = NULL;
+    c->cap_norm = 0;
     for (int i = 0; i < CH_CORPUS_WORKERS; i++)
         ch_arena_free(&c->worker[i]);
+}
+
+int ch_corpus_norm_reserve(ch_corpus *c)
+{
+    ch_free_big(c->norm, c->cap_norm * sizeof *c->norm);
+    ch_free_big(c->norm_len, c->cap_norm * sizeof *c->norm_len);
+    c->cap_norm = 0;
+    c->norm_len = NULL;
+    c->norm = c->nposts ? ch_alloc_big(c->nposts * sizeof *c->norm) : NULL;
+    if (c->nposts && !c->norm)
+        return CHORUS_ENOMEM;
+    c->norm_len = c->nposts ? ch_alloc_big(c->nposts * sizeof *c->norm_len) : NULL;
+    if (c->nposts && !c->norm_len) {
+        ch_free_big(c->norm, c->nposts * sizeof *c->norm);
+        c->norm = NULL;
+        return CHORUS_ENOMEM;
+    }
+    c->cap_norm = c->nposts; /* both zeroed: every post without one */
+    return CHORUS_OK;
+}
+
+void ch_corpus_set_norm(ch_corpus *c, size_t i, const char *s, uint32_t len)
+{
+    if (i < c->cap_norm) {
+        c->norm[i] = s;
+        c->norm_len[i] = len;
+    }
+}
+
+const char *ch_corpus_norm(const ch_corpus *c, size_t i, uint32_t *len)
+{
+    const char *s = i < c->cap_norm ? c->norm[i] : NULL;
+    *len = s ? c->norm_len[i] : 0;
+    return s;
 }
 
 int ch_corpus_add_file(ch_corpus *c, const char *name, uint32_t *out)
@@ -534,15 +575,10 @@ static int replace_nul(ch_corpus *c, char **text, uint32_t *len)
     return CHORUS_OK;
 }
 
-static int intern_list(ch_corpus *c, const ch_slice *in, size_t n, ch_sid **out, uint8_t *count)
+/* Interns a list of entities into arr[0..*count): empty ones are left out, at most
+ * CH_MAX_ENTITIES kept. */
+static int intern_list(ch_corpus *c, const ch_slice *in, size_t n, ch_sid *arr, uint8_t *count)
 {
-    *out = NULL;
-    *count = 0;
-    if (n == 0)
-        return CHORUS_OK;
-    ch_sid *arr = ch_arena_alloc(&c->arena, n * sizeof *arr, _Alignof(ch_sid));
-    if (!arr)
-        return CHORUS_ENOMEM;
     uint32_t h[CH_MAX_ENTITIES];
     if (n > CH_MAX_ENTITIES)
         n = CH_MAX_ENTITIES;
@@ -557,8 +593,29 @@ static int intern_list(ch_corpus *c, const ch_slice *in, size_t n, ch_sid **out,
         if (id)
             arr[k++] = id;
     }
-    *out = arr;
     *count = (uint8_t)k;
+    return CHORUS_OK;
+}
+
+/* The URLs, hashtags and mentions of r into one array of the arena (ch_post.ents). */
+static int intern_ents(ch_corpus *c, const ch_rawpost *r, ch_post *p)
+{
+    size_t nu = r->n_urls < CH_MAX_ENTITIES ? r->n_urls : CH_MAX_ENTITIES;
+    size_t nh = r->n_hashtags < CH_MAX_ENTITIES ? r->n_hashtags : CH_MAX_ENTITIES;
+    size_t nm = r->n_mentions < CH_MAX_ENTITIES ? r->n_mentions : CH_MAX_ENTITIES;
+    p->ents = NULL;
+    p->n_urls = p->n_hashtags = p->n_mentions = 0;
+    if (nu + nh + nm == 0)
+        return CHORUS_OK;
+    ch_sid *arr = ch_arena_alloc(&c->arena, (nu + nh + nm) * sizeof *arr, _Alignof(ch_sid));
+    if (!arr)
+        return CHORUS_ENOMEM;
+    int rc;
+    if ((rc = intern_list(c, r->urls, nu, arr, &p->n_urls)) ||
+        (rc = intern_list(c, r->hashtags, nh, arr + p->n_urls, &p->n_hashtags)) ||
+        (rc = intern_list(c, r->mentions, nm, arr + p->n_urls + p->n_hashtags, &p->n_mentions)))
+        return rc;
+    p->ents = arr;
     return CHORUS_OK;
 }
 
@@ -644,41 +701,66 @@ static bool same_str(const ch_corpus *c, ch_slice s, ch_sid sid)
     return ch_pool_len(&c->pool, sid) == s.n && memcmp(ch_pool_str(&c->pool, sid), s.p, s.n) == 0;
 }
 
-/* Adds to *arr (count *n, at most CH_MAX_ENTITIES) the entities of in[0..nin) it lacks. The
- * array is replaced by a larger copy in the arena (the old one stays there, unused). */
-static int merge_list(ch_corpus *c, const ch_slice *in, size_t nin, ch_sid **arr, uint8_t *n,
-                      bool *added)
+/* The entities of in[0..nin) that list have[0..nhave) lacks, into fresh[0..*nfresh), so that
+ * nhave + *nfresh stays within CH_MAX_ENTITIES. */
+static int merge_list(ch_corpus *c, const ch_slice *in, size_t nin, const ch_sid *have_arr,
+                      size_t nhave, ch_sid *fresh, size_t *nfresh)
 {
-    ch_sid fresh[CH_MAX_ENTITIES];
-    size_t nfresh = 0;
-    for (size_t i = 0; i < nin && *n + nfresh < CH_MAX_ENTITIES; i++) {
+    *nfresh = 0;
+    for (size_t i = 0; i < nin && nhave + *nfresh < CH_MAX_ENTITIES; i++) {
         ch_sid sid = find_sid(c, in[i]);
         bool have = false;
-        for (uint8_t k = 0; sid && k < *n && !have; k++)
-            have = (*arr)[k] == sid;
-        for (size_t k = 0; sid && k < nfresh && !have; k++)
+        for (size_t k = 0; sid && k < nhave && !have; k++)
+            have = have_arr[k] == sid;
+        for (size_t k = 0; sid && k < *nfresh && !have; k++)
             have = fresh[k] == sid;
         if (have || in[i].n == 0)
             continue;
         int rc = intern(c, in[i], &sid);
         if (rc)
             return rc;
-        for (size_t k = 0; k < nfresh && !have; k++)
+        for (size_t k = 0; k < *nfresh && !have; k++)
             have = fresh[k] == sid;
         if (!have)
-            fresh[nfresh++] = sid;
+            fresh[(*nfresh)++] = sid;
     }
-    if (nfresh == 0)
+    return CHORUS_OK;
+}
+
+/* Adds to post p the URLs, hashtags and mentions of r it lacks (each list at most
+ * CH_MAX_ENTITIES). The entity array is replaced by a larger copy in the arena (the old one
+ * stays there, unused). */
+static int merge_ents(ch_corpus *c, const ch_rawpost *r, ch_post *p, bool *added)
+{
+    ch_sid fresh[3][CH_MAX_ENTITIES];
+    size_t nfresh[3];
+    int rc;
+    if ((rc = merge_list(c, r->urls, r->n_urls, ch_post_urls(p), p->n_urls, fresh[0], &nfresh[0])) ||
+        (rc = merge_list(c, r->hashtags, r->n_hashtags, ch_post_hashtags(p), p->n_hashtags,
+                         fresh[1], &nfresh[1])) ||
+        (rc = merge_list(c, r->mentions, r->n_mentions, ch_post_mentions(p), p->n_mentions,
+                         fresh[2], &nfresh[2])))
+        return rc;
+    if (nfresh[0] + nfresh[1] + nfresh[2] == 0)
         return CHORUS_OK;
-    size_t total = *n + nfresh;
+    const size_t old[3] = {p->n_urls, p->n_hashtags, p->n_mentions};
+    const ch_sid *from[3] = {ch_post_urls(p), ch_post_hashtags(p), ch_post_mentions(p)};
+    size_t total = old[0] + old[1] + old[2] + nfresh[0] + nfresh[1] + nfresh[2];
     ch_sid *grown = ch_arena_alloc(&c->arena, total * sizeof *grown, _Alignof(ch_sid));
     if (!grown)
         return CHORUS_ENOMEM;
-    if (*n)
-        memcpy(grown, *arr, *n * sizeof *grown);
-    memcpy(grown + *n, fresh, nfresh * sizeof *grown);
-    *arr = grown;
-    *n = (uint8_t)total;
+    size_t o = 0;
+    uint8_t *counts[3] = {&p->n_urls, &p->n_hashtags, &p->n_mentions};
+    for (int k = 0; k < 3; k++) {
+        if (old[k])
+            memcpy(grown + o, from[k], old[k] * sizeof *grown);
+        o += old[k];
+        if (nfresh[k])
+            memcpy(grown + o, fresh[k], nfresh[k] * sizeof *grown);
+        o += nfresh[k];
+        *counts[k] = (uint8_t)(old[k] + nfresh[k]);
+    }
+    p->ents = grown;
     *added = true;
     return CHORUS_OK;
 }
@@ -697,12 +779,8 @@ static int merge_repeat(ch_corpus *c, const ch_rawpost *r, uint8_t pf, size_t id
     if (r->text.n && p->text_len && !r->text_html_escaped &&
         (r->text.n != p->text_len || memcmp(r->text.p, p->text, p->text_len) != 0))
         return CHORUS_OK;
-    int rc;
-    if ((rc = merge_list(c, r->urls, r->n_urls, &p->urls, &p->n_urls, added)) ||
-        (rc = merge_list(c, r->hashtags, r->n_hashtags, &p->hashtags, &p->n_hashtags, added)) ||
-        (rc = merge_list(c, r->mentions, r->n_mentions, &p->mentions, &p->n_mentions, added)))
-        return rc;
-    return sync_sid_arrays(c);
+    int rc = merge_ents(c, r, p, added);
+    return rc ? rc : sync_sid_arrays(c);
 }
 
 int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, ch_reason *reason)
@@ -775,9 +853,7 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
         (rc = intern_h(c, r->ref_author, hrefhandle, &p->ref_handle)) ||
         (rc = intern_repeat(c, r->lang, &c->last_lang, &p->lang)) ||
         (rc = intern_repeat(c, r->client, &c->last_client, &p->client)) ||
-        (rc = intern_list(c, r->urls, r->n_urls, &p->urls, &p->n_urls)) ||
-        (rc = intern_list(c, r->hashtags, r->n_hashtags, &p->hashtags, &p->n_hashtags)) ||
-        (rc = intern_list(c, r->mentions, r->n_mentions, &p->mentions, &p->n_mentions)))
+        (rc = intern_ents(c, r, p)))
         return rc;
     char *text = text_alloc(c, r->text.n + 1, &rc);
     if (!text)

@@ -207,9 +207,9 @@ static void test_corpus(void **state)
     const ch_post *p = ch_corpus_post(c, 0);
     assert_string_equal(p->text, "Tom & Jerry <3 > \"x\" &amp;");
     assert_int_equal(p->n_hashtags, 1);
-    assert_string_equal(ch_pool_str(pool, p->hashtags[0]), "tag");
-    assert_string_equal(ch_pool_str(pool, p->urls[0]), "https://example.com/a");
-    assert_string_equal(ch_pool_str(pool, p->mentions[0]), "jerry");
+    assert_string_equal(ch_pool_str(pool, ch_post_hashtags(p)[0]), "tag");
+    assert_string_equal(ch_pool_str(pool, ch_post_urls(p)[0]), "https://example.com/a");
+    assert_string_equal(ch_pool_str(pool, ch_post_mentions(p)[0]), "jerry");
     const ch_account *a = ch_corpus_account(c, p->account);
     assert_string_equal(ch_pool_str(pool, a->handle), "tom");
     assert_true(a->meta.present);
@@ -512,8 +512,8 @@ static void test_corpus_merge(void **state)
     const ch_pool *pool = ch_corpus_pool(c);
     const ch_post *p = ch_corpus_post(c, 0);
     assert_int_equal(p->n_urls, 2);
-    assert_string_equal(ch_pool_str(pool, p->urls[0]), "https://a.example/1");
-    assert_string_equal(ch_pool_str(pool, p->urls[1]), "https://b.example/2");
+    assert_string_equal(ch_pool_str(pool, ch_post_urls(p)[0]), "https://a.example/1");
+    assert_string_equal(ch_pool_str(pool, ch_post_urls(p)[1]), "https://b.example/2");
     assert_int_equal(p->n_hashtags, 1);
     const ch_corpus_stats *st = ch_corpus_stats_get(c);
     assert_int_equal(st->merged, 1);
