@@ -177,7 +177,7 @@ void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out)
     out->norm = c->cap_norm * (sizeof *c->norm + sizeof *c->norm_len);
     for (int i = 0; i < CH_CORPUS_WORKERS; i++)
         out->norm += c->worker[i].total;
-    out->pool = c->pool.arena.total + (size_t)c->pool.cap_ents * sizeof *c->pool.ents +
+    out->pool = c->pool.arena.total + (size_t)c->pool.cap_ents * sizeof *c->pool.strs +
                 ((size_t)c->pool.mask + 1) * sizeof *c->pool.table;
     out->index = 2 * c->cap_sid * sizeof(uint32_t);
     const scoped_map *m[3] = {&c->post_other, &c->account_other, &c->pending};
@@ -191,7 +191,7 @@ void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out)
 static uint64_t heap_bytes(const ch_corpus *c)
 {
     return (uint64_t)c->cap_posts * sizeof *c->posts + (uint64_t)c->cap_accounts * sizeof *c->accounts +
-           c->arena.total + c->pool.arena.total + (uint64_t)c->pool.cap_ents * sizeof *c->pool.ents +
+           c->arena.total + c->pool.arena.total + (uint64_t)c->pool.cap_ents * sizeof *c->pool.strs +
            ((uint64_t)c->pool.mask + 1) * sizeof *c->pool.table + 2 * (uint64_t)c->cap_sid * sizeof(uint32_t);
 }
 
