@@ -783,6 +783,21 @@ static int merge_repeat(ch_corpus *c, const ch_rawpost *r, uint8_t pf, size_t id
     return rc ? rc : sync_sid_arrays(c);
 }
 
+/* The text of the post a repost reposts when the repost's text is the same bytes (a Bluesky
+ * or Mastodon repost, chorus JSONL, most CSV exports: a third of the posts of many inputs), so
+ * it is held once; NULL otherwise (then the text is copied). Only texts stored as given (no
+ * entities to decode): the bytes compared are the bytes that would be stored. */
+static const char *shared_text(const ch_corpus *c, const ch_rawpost *r, uint8_t pf, ch_sid ref)
+{
+    if (r->kind != CH_KIND_REPOST || !ref || r->text.n == 0 || r->text_html_escaped)
+        return NULL;
+    uint32_t held = post_of(c, pf, ref);
+    if (!held)
+        return NULL;
+    const ch_post *o = &c->posts[held - 1];
+    return o->text_len == r->text.n && memcmp(o->text, r->text.p, r->text.n) == 0 ? o->text : NULL;
+}
+
 int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, ch_reason *reason)
 {
     *kept = false;
@@ -855,10 +870,14 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
         (rc = intern_repeat(c, r->client, &c->last_client, &p->client)) ||
         (rc = intern_ents(c, r, p)))
         return rc;
-    char *text = text_alloc(c, r->text.n + 1, &rc);
-    if (!text)
+    const char *same = shared_text(c, r, pf, p->ref_id);
+    char *text = same ? NULL : text_alloc(c, r->text.n + 1, &rc);
+    if (same) {
+        p->text = same;
+        p->text_len = (uint32_t)r->text.n;
+    } else if (!text) {
         return rc;
-    if (r->text_html_escaped) {
+    } else if (r->text_html_escaped) {
         p->text_len = (uint32_t)html_unescape(text, r->text.p, r->text.n);
     } else {
         if (r->text.n)
@@ -866,9 +885,12 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
         text[r->text.n] = '\0';
         p->text_len = (uint32_t)r->text.n;
     }
-    if (p->text_len && memchr(text, '\0', p->text_len) && (rc = replace_nul(c, &text, &p->text_len)))
-        return rc;
-    p->text = text;
+    if (text) {
+        if (p->text_len && memchr(text, '\0', p->text_len) &&
+            (rc = replace_nul(c, &text, &p->text_len)))
+            return rc;
+        p->text = text;
+    }
     /* sync again: interning above may have grown the pool */
     if ((rc = sync_sid_arrays(c)))
         return rc;
