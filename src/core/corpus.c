@@ -22,6 +22,8 @@ struct chorus_corpus {
     ch_arena worker[CH_CORPUS_WORKERS]; /* derived data written by worker threads */
     ch_post *posts;
     size_t nposts, cap_posts;
+    ch_sid *client;               /* per post: posting client, once a record named one (else NULL) */
+    size_t cap_client;
     const char **norm;            /* per post: normalized text (ch_corpus_norm_reserve), or NULL */
     uint32_t *norm_len;
     size_t cap_norm;              /* posts the two arrays cover */
@@ -138,6 +140,7 @@ void chorus_corpus_free(chorus_corpus *c)
     ch_free_big(c->posts, c->cap_posts * sizeof *c->posts);
     ch_free_big(c->norm, c->cap_norm * sizeof *c->norm);
     ch_free_big(c->norm_len, c->cap_norm * sizeof *c->norm_len);
+    ch_free_big(c->client, c->cap_client * sizeof *c->client);
     ch_free(c->accounts);
     ch_free_big(c->post_of_sid, c->cap_post_sid * sizeof *c->post_of_sid);
     ch_free_big(c->account_of_sid, c->cap_account_sid * sizeof *c->account_of_sid);
@@ -171,7 +174,7 @@ const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c) { return &c->stat
 void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out)
 {
     memset(out, 0, sizeof *out);
-    out->posts = c->cap_posts * sizeof *c->posts;
+    out->posts = c->cap_posts * sizeof *c->posts + c->cap_client * sizeof *c->client;
     out->accounts = c->cap_accounts * sizeof *c->accounts + c->cap_pending * sizeof *c->pending_acct;
     out->text = c->arena.total;
     out->norm = c->cap_norm * (sizeof *c->norm + sizeof *c->norm_len);
@@ -190,7 +193,8 @@ void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out)
  * it; the worker arenas are empty until normalization). O(1). */
 static uint64_t heap_bytes(const ch_corpus *c)
 {
-    return (uint64_t)c->cap_posts * sizeof *c->posts + (uint64_t)c->cap_accounts * sizeof *c->accounts +
+    return (uint64_t)c->cap_posts * sizeof *c->posts + (uint64_t)c->cap_client * sizeof *c->client +
+           (uint64_t)c->cap_accounts * sizeof *c->accounts +
            c->arena.total + c->pool.arena.total + (uint64_t)c->pool.cap_ents * sizeof *c->pool.strs +
            ((uint64_t)c->pool.mask + 1) * sizeof *c->pool.table + 2 * (uint64_t)c->cap_sid * sizeof(uint32_t);
 }
@@ -237,6 +241,8 @@ void ch_corpus_shrink(ch_corpus *c)
 {
     if (c->nposts && c->nposts < c->cap_posts)
         ch_shrink_big((void **)&c->posts, &c->cap_posts, c->nposts, sizeof *c->posts);
+    if (c->nposts && c->client && c->nposts < c->cap_client)
+        ch_shrink_big((void **)&c->client, &c->cap_client, c->nposts, sizeof *c->client);
     if (c->naccounts && c->naccounts < c->cap_accounts) {
         ch_account *a = ch_realloc(c->accounts, c->naccounts * sizeof *a);
         if (a) {
@@ -783,6 +789,24 @@ static int merge_repeat(ch_corpus *c, const ch_rawpost *r, uint8_t pf, size_t id
     return rc ? rc : sync_sid_arrays(c);
 }
 
+/* Sets the client of the post being added (index c->nposts) from s. The array is made when a
+ * first record names a client (zeroed: the posts before have none), then grows with the posts. */
+static int set_client(ch_corpus *c, ch_slice s)
+{
+    if (!c->client && s.n == 0)
+        return CHORUS_OK;
+    if (c->nposts >= c->cap_client &&
+        ch_grow_big((void **)&c->client, &c->cap_client, c->nposts + 1, sizeof *c->client))
+        return CHORUS_ENOMEM;
+    return intern_repeat(c, s, &c->last_client, &c->client[c->nposts]);
+}
+
+ch_sid ch_corpus_client(const ch_corpus *c, const ch_post *p)
+{
+    size_t i = (size_t)(p - c->posts);
+    return i < c->nposts && i < c->cap_client ? c->client[i] : 0;
+}
+
 /* The text of the post a repost reposts when the repost's text is the same bytes (a Bluesky
  * or Mastodon repost, chorus JSONL, most CSV exports: a third of the posts of many inputs), so
  * it is held once; NULL otherwise (then the text is copied). Only texts stored as given (no
@@ -867,7 +891,8 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
         (rc = intern_h(c, r->ref_author_id, hrefacct, &p->ref_account)) ||
         (rc = intern_h(c, r->ref_author, hrefhandle, &p->ref_handle)) ||
         (rc = intern_repeat(c, r->lang, &c->last_lang, &p->lang)) ||
-        (rc = intern_repeat(c, r->client, &c->last_client, &p->client)) ||
+        (rc = set_client(c, r->client)) ||
+
         (rc = intern_ents(c, r, p)))
         return rc;
     const char *same = shared_text(c, r, pf, p->ref_id);

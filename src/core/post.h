@@ -80,7 +80,6 @@ typedef struct ch_post {
     ch_sid ref_account;           /* account id of the referenced post, 0 if unknown */
     ch_sid ref_handle;            /* handle of the referenced account, 0 if unknown */
     ch_sid lang;
-    ch_sid client;                /* posting client / source, e.g. "Twitter for iPhone" */
     uint32_t file;                /* index of the input file (ch_corpus_file) */
     uint32_t text_len;
     const char *text;             /* original text, UTF-8, NUL-terminated, HTML entities decoded;
@@ -91,8 +90,8 @@ typedef struct ch_post {
                                      as written), then n_mentions handles (without '@'); read
                                      them with ch_post_urls, ch_post_hashtags, ch_post_mentions.
                                      One pointer instead of three: 16 bytes a post. */
-} ch_post;                        /* 64 bytes: the normalized text is held beside the posts
-                                     (ch_corpus_norm), only while the stages that read it run */
+} ch_post;                        /* 64 bytes: the posting client (ch_corpus_client) and the
+                                     normalized text (ch_corpus_norm) are held beside the posts */
 
 static inline const ch_sid *ch_post_urls(const ch_post *p) { return p->ents; }
 static inline const ch_sid *ch_post_hashtags(const ch_post *p)
@@ -252,6 +251,10 @@ size_t ch_corpus_find_account(const ch_corpus *c, uint8_t platform, const char *
 uint8_t ch_corpus_post_platform(const ch_corpus *c, size_t i);
 const ch_pool *ch_corpus_pool(const ch_corpus *c);
 const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c);
+/* The posting client or source of post p (a post of this corpus), e.g. "Twitter for iPhone",
+ * or 0. Held beside the posts, 4 bytes a post, only once a record has named one (X, Mastodon,
+ * CSV with a client column): no stage reads it yet, so formats without it pay nothing. */
+ch_sid ch_corpus_client(const ch_corpus *c, const ch_post *p);
 /* Mutable access for the stages that annotate posts. */
 ch_post *ch_corpus_post_mut(ch_corpus *c, size_t i);
 /* Normalized texts (text/features.h), held beside the posts while the stages that read them

@@ -582,6 +582,35 @@ static void test_corpus_entities(void **state)
     chorus_corpus_free(c);
 }
 
+/* The client is held beside the posts from the first record that names one. */
+static void test_corpus_client(void **state)
+{
+    (void)state;
+    chorus_corpus *c;
+    assert_int_equal(chorus_corpus_new(&c), 0);
+    uint32_t f;
+    assert_int_equal(ch_corpus_add_file(c, "p.jsonl", &f), 0);
+    static ch_rawpost r;
+    bool kept;
+    ch_reason why;
+    char id[16];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(id, sizeof id, "p%d", i);
+        raw_basic(&r, id, "u1", 100 + i, "text");
+        if (i >= 1000 && i % 2 == 0)
+            r.client = i < 2000 ? S("Web") : S("App");
+        assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    }
+    ch_corpus_shrink(c);
+    const ch_pool *pool = ch_corpus_pool(c);
+    for (size_t i = 0; i < 3000; i++) {
+        ch_sid s = ch_corpus_client(c, ch_corpus_post(c, i));
+        const char *want = i < 1000 || i % 2 ? "" : i < 2000 ? "Web" : "App";
+        assert_string_equal(ch_pool_str(pool, s), want);
+    }
+    chorus_corpus_free(c);
+}
+
 /* A repost whose text is the reposted post's holds the same bytes once; any other text is its
  * own copy. */
 static void test_corpus_repost_text(void **state)
@@ -653,7 +682,7 @@ int main(void)
         cmocka_unit_test(test_time), cmocka_unit_test(test_kind),
         cmocka_unit_test(test_time_zones_formats), cmocka_unit_test(test_corpus_merge),
         cmocka_unit_test(test_corpus_nul), cmocka_unit_test(test_corpus_entities),
-        cmocka_unit_test(test_corpus_repost_text),
+        cmocka_unit_test(test_corpus_repost_text), cmocka_unit_test(test_corpus_client),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

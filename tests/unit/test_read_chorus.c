@@ -22,7 +22,7 @@ static void test_sample_file(void **state)
     /* not HTML-escaped: '&' stays as written */
     assert_string_equal(p->text, "Our position is clear: the referendum was free & fair.");
     assert_string_equal(S(c, p->lang), "en");
-    assert_string_equal(S(c, p->client), "Web");
+    assert_string_equal(S(c, ch_corpus_client(c, p)), "Web");
     assert_int_equal(p->n_hashtags, 1);
     assert_string_equal(S(c, ch_post_hashtags(p)[0]), "Referendum");
     assert_string_equal(S(c, ch_post_urls(p)[0]), "https://example.org/statement");

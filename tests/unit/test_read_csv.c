@@ -215,7 +215,7 @@ static void test_lists_and_bad_rows(void **state)
     assert_int_equal(p->n_mentions, 2);
     assert_string_equal(str(c, ch_post_mentions(p)[0]), "m1");
     assert_string_equal(str(c, p->lang), "ru");
-    assert_string_equal(str(c, p->client), "web");
+    assert_string_equal(str(c, ch_corpus_client(c, p)), "web");
     assert_int_equal(g.n, 4);
     assert_int_equal(g.d[0].reason, CH_R_COLUMNS);
     assert_string_equal(g.d[0].msg, "expected 8 columns, got 3");

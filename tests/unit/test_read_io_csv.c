@@ -76,7 +76,7 @@ static void test_fixture(void **state)
     assert_string_equal(p->text, "Stop the \"riots\" in Hong Kong!\nRestore order now #HongKong "
                                  "#China https://t.co/Xy12AbCd");
     assert_string_equal(str(c, p->lang), "en");
-    assert_string_equal(str(c, p->client), "Twitter for Android");
+    assert_string_equal(str(c, ch_corpus_client(c, p)), "Twitter for Android");
     assert_int_equal(p->ref_id, 0);
     assert_int_equal(p->ref_account, 0);
     assert_int_equal(p->n_hashtags, 2);
@@ -106,7 +106,7 @@ static void test_fixture(void **state)
     assert_string_equal(str(c, p->ref_account), "712345678901234567");
     assert_string_equal(str(c, ch_corpus_account(c, p->account)->id), HASHED);
     assert_string_equal(str(c, ch_corpus_account(c, p->account)->handle), HASHED);
-    assert_string_equal(str(c, p->client), "Twitter Web Client");
+    assert_string_equal(str(c, ch_corpus_client(c, p)), "Twitter Web Client");
     assert_int_equal(p->n_mentions, 1);
     assert_string_equal(str(c, ch_post_mentions(p)[0]), "712345678901234567");
 

@@ -51,7 +51,7 @@ static void test_retweets_of_one_status(void **state)
     assert_string_equal(S(c, orig->id), "266367358078169089");
     assert_int_equal(orig->kind, CH_KIND_POST);
     assert_int_equal(orig->created_at, 1352341901); /* Thu Nov 08 02:31:41 +0000 2012 */
-    assert_string_equal(S(c, orig->client), "Twitter Web Client");
+    assert_string_equal(S(c, ch_corpus_client(c, orig)), "Twitter Web Client");
     const ch_account *tw = author(c, orig);
     assert_string_equal(S(c, tw->id), "783214");
     assert_string_equal(S(c, tw->handle), "Twitter");
@@ -71,7 +71,7 @@ static void test_retweets_of_one_status(void **state)
     assert_string_equal(S(c, p->ref_id), "266367358078169089");
     assert_string_equal(S(c, p->ref_account), "783214");
     assert_string_equal(S(c, p->ref_handle), "Twitter");
-    assert_string_equal(S(c, p->client), "Twitter for iPhone");
+    assert_string_equal(S(c, ch_corpus_client(c, p)), "Twitter for iPhone");
     assert_string_equal(S(c, p->lang), "en");
     assert_string_equal(p->text, "RT @twitter: RT @TwitterEng: Bolstering our infrastructure. "
                                  "\"As  usage patterns change, Twitter can remain resilient.\" "
@@ -111,7 +111,7 @@ static void test_user_timeline_replies(void **state)
     assert_string_equal(S(c, p->ref_account), "211002550");
     assert_string_equal(S(c, p->ref_handle), "TreyNKennedy");
     assert_string_equal(S(c, author(c, p)->handle), "Twitter");
-    assert_string_equal(S(c, p->client), "Twitter for iPhone");
+    assert_string_equal(S(c, ch_corpus_client(c, p)), "Twitter for iPhone");
     assert_string_equal(S(c, p->lang), "und");
     assert_string_equal(p->text, "@TreyNKennedy \xf0\x9f\x91\x80 https://t.co/1CZ6VbgaIL");
     assert_int_equal(p->n_mentions, 1);
@@ -120,7 +120,7 @@ static void test_user_timeline_replies(void **state)
     p = post(c, "1149914662164684800");
     assert_int_equal(p->kind, CH_KIND_POST);
     assert_int_equal(p->ref_id, 0);
-    assert_string_equal(S(c, p->client), "Testing for Tweepy");
+    assert_string_equal(S(c, ch_corpus_client(c, p)), "Testing for Tweepy");
     assert_string_equal(S(c, author(c, p)->id), "1072250532645998596");
     chorus_corpus_free(c);
 }
@@ -145,7 +145,7 @@ static void test_search_page_hashtags(void **state)
     assert_int_equal(p->n_urls, 1);
     assert_string_equal(S(c, ch_post_urls(p)[0]),
                         "https://www.data-blogger.com/2017/02/24/gathering-tweets-with-python/");
-    assert_string_equal(S(c, p->client), "TweetFeedDataBlogger");
+    assert_string_equal(S(c, ch_corpus_client(c, p)), "TweetFeedDataBlogger");
     assert_string_equal(p->text, "Scrape Tweets from Twitter using Python and Tweepy #data #tweets "
                                  "#python #twitter https://t.co/JJfExblgzY");
 
@@ -272,7 +272,7 @@ static void test_extended_quote_and_numeric_ids(void **state)
     assert_int_equal(p->n_hashtags, 1);
     assert_string_equal(S(c, ch_post_hashtags(p)[0]), "Win");
     assert_string_equal(S(c, ch_post_mentions(p)[0]), "bob");
-    assert_string_equal(S(c, p->client), "Plain Client");
+    assert_string_equal(S(c, ch_corpus_client(c, p)), "Plain Client");
     assert_int_equal(p->created_at, 1609754400);
     const ch_account *a = author(c, p);
     assert_string_equal(S(c, a->id), "9007199254740993"); /* 2^53 + 1, exact */

@@ -37,7 +37,7 @@ static void test_brexit_page(void **state)
     assert_string_equal(S(c, p->ref_id), "1440713161355583489");
     assert_string_equal(S(c, p->ref_account), "711945679");
     assert_string_equal(S(c, p->ref_handle), "carolJhedges");
-    assert_string_equal(S(c, p->client), "Twitter Web App");
+    assert_string_equal(S(c, ch_corpus_client(c, p)), "Twitter Web App");
     assert_string_equal(S(c, p->lang), "en");
     assert_int_equal(p->n_hashtags, 1);
     assert_string_equal(S(c, ch_post_hashtags(p)[0]), "BorisJohnson");
@@ -133,7 +133,7 @@ static void test_flat_equals_pages(void **state)
             assert_string_equal(S(pages, a->ref_handle), S(flat, b->ref_handle));
         else
             missing_handles += a->ref_handle != 0;
-        assert_string_equal(S(pages, a->client), S(flat, b->client));
+        assert_string_equal(S(pages, ch_corpus_client(pages, a)), S(flat, ch_corpus_client(flat, b)));
         assert_string_equal(S(pages, author(pages, a)->id), S(flat, author(flat, b)->id));
         assert_string_equal(S(pages, author(pages, a)->handle), S(flat, author(flat, b)->handle));
         assert_int_equal(a->n_urls, b->n_urls);
