@@ -58,8 +58,11 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     ch_corpus_shrink(c);   /* reading is over: the arrays' doubling slack goes back */
     /* Past its memory budget (its texts spill: ch_corpus_set_memory), the corpus keeps no
      * normalized texts: the narratives normalize each text as they read it, with the same
-     * function and flags, so the result is the same; 64 bytes a post less for time. */
-    if (!ch_corpus_spilling(c) && (rc = ch_corpus_normalize(c, threads)))
+     * function and flags, so the result is the same; 64 bytes a post less for time. A
+     * distributed scan does the same, so that each rank normalizes only the posts of its
+     * share of the narratives. */
+    const bool ranks = ch_dist_active(o->dist), root = !ranks || o->dist->rank == 0;
+    if (!ch_corpus_spilling(c) && !ranks && (rc = ch_corpus_normalize(c, threads)))
         goto out;
     /* the stages that read every text (normalization, narratives, parroting, co-actions'
      * "RT @" keys) leave spilled texts resident; each gives them back when it ends */
@@ -72,6 +75,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     if (o->narratives) {
         ch_neardup_opts no = o->neardup;
         no.threads = threads;
+        no.dist = ranks ? o->dist : NULL;
         if ((rc = ch_neardup_run(c, &no, &out->nd)))
             goto out;
         narr_of_post = out->nd->narrative_of_post;
@@ -82,14 +86,15 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     ch_corpus_release_text(c);
     ch_mem_trim();   /* the normalized texts and the stage's scratch go back to the system */
     out->seconds[CH_DS_NEARDUP] = ch_now() - t;
-    if (o->narratives_ready)
+    if (o->narratives_ready && root)
         o->narratives_ready(o->narratives_ready_ctx, narr_of_post);
 
     t = ch_now();
     progress(o, CH_DS_PARROT, "matching posts to statements");
     const uint32_t *stmt_of_post = NULL;
     if (stmts && ch_stmtset_count(stmts) > 0) {
-        ch_parrot_corpus_opts po = {.threads = threads, .max_per_post = 1};
+        ch_parrot_corpus_opts po = {.threads = threads, .max_per_post = 1,
+                                    .dist = ranks ? o->dist : NULL};
         if ((rc = ch_parrot_run(stmts, c, &o->parrot, &po, &out->parrot)))
             goto out;
         stmt_of_post = out->parrot.post_stmt;
@@ -104,6 +109,10 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     ch_corpus_release_text(c);
     ch_mem_trim();
     out->seconds[CH_DS_PARROT] = ch_now() - t;
+    if (!root) {   /* this rank's shares are with rank 0, which runs the rest */
+        ch_detect_result_free(out);
+        goto out;
+    }
 
     t = ch_now();
     progress(o, CH_DS_COACT, "finding co-actions");
