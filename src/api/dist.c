@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api_int.h"
 #include "core/alloc.h"
@@ -92,6 +93,27 @@ typedef struct slice_note {
 
 #define CHUNK ((size_t)64 << 20)  /* MPI counts are int: buffers go in pieces of 64 MiB */
 
+/* Waits for a transfer without spinning: a rank that waits for another (rank 0 finishing a
+ * stage, a slower share) gives its core back, which on a machine with fewer cores than ranks
+ * plus threads is the core the others need. A few quick tests first keep short waits short. */
+static void wait_req(MPI_Request *r)
+{
+    int done = 0;
+    MPI_Test(r, &done, MPI_STATUS_IGNORE);
+    for (unsigned tries = 0; !done; tries++) {
+        if (tries >= 32)
+            nanosleep(&(struct timespec){0, 100000}, NULL);   /* 0.1 ms */
+        MPI_Test(r, &done, MPI_STATUS_IGNORE);
+    }
+}
+
+static void bcast(void *p, int n, MPI_Datatype t, int root)
+{
+    MPI_Request r;
+    MPI_Ibcast(p, n, t, root, MPI_COMM_WORLD, &r);
+    wait_req(&r);
+}
+
 /* Bytes this rank sent to others, counted once per receiver (chorus_dist_bytes_sent). */
 static uint64_t g_sent;
 
@@ -99,7 +121,9 @@ static void send_buf(const unsigned char *p, size_t len, int to, int tag)
 {
     for (size_t at = 0; at < len; at += CHUNK) {
         size_t n = len - at < CHUNK ? len - at : CHUNK;
-        MPI_Send(p + at, (int)n, MPI_BYTE, to, tag, MPI_COMM_WORLD);
+        MPI_Request r;
+        MPI_Isend(p + at, (int)n, MPI_BYTE, to, tag, MPI_COMM_WORLD, &r);
+        wait_req(&r);
     }
     g_sent += len;
 }
@@ -110,7 +134,9 @@ static void recv_buf(int from, unsigned char *p, size_t len, int tag)
 {
     for (size_t at = 0; at < len; at += CHUNK) {
         size_t n = len - at < CHUNK ? len - at : CHUNK;
-        MPI_Recv(p + at, (int)n, MPI_BYTE, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        MPI_Request r;
+        MPI_Irecv(p + at, (int)n, MPI_BYTE, from, tag, MPI_COMM_WORLD, &r);
+        wait_req(&r);
     }
 }
 
@@ -119,7 +145,7 @@ static void bcast_buf(unsigned char *p, size_t len, int root)
 {
     for (size_t at = 0; at < len; at += CHUNK) {
         size_t n = len - at < CHUNK ? len - at : CHUNK;
-        MPI_Bcast(p + at, (int)n, MPI_BYTE, root, MPI_COMM_WORLD);
+        bcast(p + at, (int)n, MPI_BYTE, root);
     }
     if (g_rank == root)
         g_sent += len * (uint64_t)(g_size - 1);
@@ -132,11 +158,13 @@ int ch_api_dist_agree(int rc)
     int first = rc, all_ok = rc == 0;
     /* the lowest failing rank's code: every rank learns the same one */
     int key = rc ? g_rank : g_size, lowest;
-    MPI_Allreduce(&key, &lowest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    MPI_Request r;
+    MPI_Iallreduce(&key, &lowest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD, &r);
+    wait_req(&r);
     (void)all_ok;
     if (lowest == g_size)
         return 0;
-    MPI_Bcast(&first, 1, MPI_INT, lowest, MPI_COMM_WORLD);
+    bcast(&first, 1, MPI_INT, lowest);
     return first;
 }
 
@@ -154,7 +182,9 @@ static int mpi_gather(const ch_dist *d, int status, const void *mine, size_t len
     unsigned char *dest = NULL;
     if (g_rank == 0 && !(hdrs = ch_malloc((size_t)g_size * sizeof hdr)))
         MPI_Abort(MPI_COMM_WORLD, 1);   /* a few bytes a rank: the job cannot go on */
-    MPI_Gather(hdr, 2, MPI_INT64_T, hdrs, 2, MPI_INT64_T, 0, MPI_COMM_WORLD);
+    MPI_Request r;
+    MPI_Igather(hdr, 2, MPI_INT64_T, hdrs, 2, MPI_INT64_T, 0, MPI_COMM_WORLD, &r);
+    wait_req(&r);
     if (g_rank == 0) {
         size_t total = 0;
         for (int k = 0; k < g_size && !verdict; k++) {
@@ -168,7 +198,7 @@ static int mpi_gather(const ch_dist *d, int status, const void *mine, size_t len
         else if (!verdict && total && !(dest = ch_malloc(total)))
             verdict = CHORUS_ENOMEM;
     }
-    MPI_Bcast(&verdict, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    bcast(&verdict, 1, MPI_INT, 0);
     if (verdict) {
         if (dest != into)
             ch_free(dest);
@@ -220,7 +250,7 @@ int ch_api_dist_ingest(ch_corpus *c, const char *path, const ch_ingest_opts *io,
                 if (ch_reader_at(i) == r)
                     plan = (int)i;
     }
-    MPI_Bcast(&plan, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    bcast(&plan, 1, MPI_INT, 0);
     if (plan < 0)
         return CHORUS_OK;   /* every rank reads it whole */
     *handled = true;
@@ -235,7 +265,10 @@ int ch_api_dist_ingest(ch_corpus *c, const char *path, const ch_ingest_opts *io,
     unsigned char *b = NULL;
     if ((rc = ch_api_dist_agree(notes && caps ? CHORUS_OK : CHORUS_ENOMEM)))
         goto out;
-    MPI_Allgather(&note, sizeof note, MPI_BYTE, notes, sizeof note, MPI_BYTE, MPI_COMM_WORLD);
+    MPI_Request req;
+    MPI_Iallgather(&note, sizeof note, MPI_BYTE, notes, sizeof note, MPI_BYTE, MPI_COMM_WORLD,
+                   &req);
+    wait_req(&req);
     int nvalid = 0;
     uint64_t rest = 0;
     for (int k = 0; k < g_size; k++)
