@@ -99,10 +99,13 @@ typedef struct slice_note {
 static void wait_req(MPI_Request *r)
 {
     int done = 0;
+    long ns = 20000;   /* the sleep doubles from 20 us to 2 ms: a long wait costs few wake-ups */
     MPI_Test(r, &done, MPI_STATUS_IGNORE);
     for (unsigned tries = 0; !done; tries++) {
-        if (tries >= 32)
-            nanosleep(&(struct timespec){0, 100000}, NULL);   /* 0.1 ms */
+        if (tries >= 32) {
+            nanosleep(&(struct timespec){0, ns}, NULL);
+            ns = ns < 2000000 / 2 ? ns * 2 : 2000000;
+        }
         MPI_Test(r, &done, MPI_STATUS_IGNORE);
     }
 }
