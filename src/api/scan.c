@@ -574,9 +574,11 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     ch_detect_opts_default(&dopt);
     dopt.threads = s->threads;
     if (!dopt.threads && ch_api_dist_local_size() > 1) {
-        /* "all cores" means this rank's part of them when ranks share a machine */
+        /* "all cores" means this rank's part of them when ranks share a machine, and all of
+         * them again for the stages rank 0 runs alone, once the others have ended */
         const int per = ch_parallel_threads(0) / ch_api_dist_local_size();
         dopt.threads = per > 1 ? per : 1;
+        dopt.threads_alone = ch_parallel_threads(0);
     }
     dopt.dist = ch_api_dist();
     dopt.coact.window = s->window;

@@ -50,7 +50,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     if (!c || !o || !out)
         return CHORUS_EUSAGE;
     memset(out, 0, sizeof *out);
-    const int threads = ch_parallel_threads(o->threads);
+    int threads = ch_parallel_threads(o->threads);
     double t = ch_now();
     int rc;
 
@@ -58,11 +58,12 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     ch_corpus_shrink(c);   /* reading is over: the arrays' doubling slack goes back */
     /* Past its memory budget (its texts spill: ch_corpus_set_memory), the corpus keeps no
      * normalized texts: the narratives normalize each text as they read it, with the same
-     * function and flags, so the result is the same; 64 bytes a post less for time. A
-     * distributed scan does the same, so that each rank normalizes only the posts of its
-     * share of the narratives. */
+     * function and flags, so the result is the same; 64 bytes a post less for time. In a
+     * distributed scan the other ranks do the same for the posts of their share, while rank
+     * 0 normalizes every post: its banding compares posts of every block, and normalizing
+     * once is cheaper than at each comparison. */
     const bool ranks = ch_dist_active(o->dist), root = !ranks || o->dist->rank == 0;
-    if (!ch_corpus_spilling(c) && !ranks && (rc = ch_corpus_normalize(c, threads)))
+    if (!ch_corpus_spilling(c) && root && (rc = ch_corpus_normalize(c, threads)))
         goto out;
     /* the stages that read every text (normalization, narratives, parroting, co-actions'
      * "RT @" keys) leave spilled texts resident; each gives them back when it ends */
@@ -113,6 +114,8 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
         ch_detect_result_free(out);
         goto out;
     }
+    if (ranks && o->threads_alone > 0)   /* the other ranks are done: their cores are free */
+        threads = ch_parallel_threads(o->threads_alone);
 
     t = ch_now();
     progress(o, CH_DS_COACT, "finding co-actions");

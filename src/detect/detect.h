@@ -74,6 +74,9 @@ typedef struct ch_detect_opts {
      * single process. On the other ranks ch_detect_run returns 0 once their share is sent,
      * with an empty result; narratives_ready is not called there. */
     const ch_dist *dist;
+    /* With dist: rank 0's threads for the stages it runs alone (co-actions onwards), once the
+     * other ranks have ended and given their cores back; 0 keeps `threads`. */
+    int threads_alone;
 } ch_detect_opts;
 
 void ch_detect_opts_default(ch_detect_opts *o);
