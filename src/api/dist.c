@@ -93,9 +93,12 @@ typedef struct slice_note {
 
 #define CHUNK ((size_t)64 << 20)  /* MPI counts are int: buffers go in pieces of 64 MiB */
 
-/* Waits for a transfer without spinning: a rank that waits for another (rank 0 finishing a
- * stage, a slower share) gives its core back, which on a machine with fewer cores than ranks
- * plus threads is the core the others need. A few quick tests first keep short waits short. */
+/* Waits for a small message without spinning: a rank that waits for another (rank 0
+ * finishing a stage, a slower share) gives its core back, which on a machine with fewer cores
+ * than ranks plus threads is the core the others need. A few quick tests first keep short
+ * waits short. Only the small messages that say a rank is ready (headers, statuses) wait
+ * this way: MPI moves a large message only while it is being tested, so the bulk transfers,
+ * which start when both sides are ready, use the blocking calls. */
 static void wait_req(MPI_Request *r)
 {
     int done = 0;
@@ -124,9 +127,7 @@ static void send_buf(const unsigned char *p, size_t len, int to, int tag)
 {
     for (size_t at = 0; at < len; at += CHUNK) {
         size_t n = len - at < CHUNK ? len - at : CHUNK;
-        MPI_Request r;
-        MPI_Isend(p + at, (int)n, MPI_BYTE, to, tag, MPI_COMM_WORLD, &r);
-        wait_req(&r);
+        MPI_Send(p + at, (int)n, MPI_BYTE, to, tag, MPI_COMM_WORLD);
     }
     g_sent += len;
 }
@@ -137,9 +138,7 @@ static void recv_buf(int from, unsigned char *p, size_t len, int tag)
 {
     for (size_t at = 0; at < len; at += CHUNK) {
         size_t n = len - at < CHUNK ? len - at : CHUNK;
-        MPI_Request r;
-        MPI_Irecv(p + at, (int)n, MPI_BYTE, from, tag, MPI_COMM_WORLD, &r);
-        wait_req(&r);
+        MPI_Recv(p + at, (int)n, MPI_BYTE, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
     }
 }
 
@@ -148,7 +147,7 @@ static void bcast_buf(unsigned char *p, size_t len, int root)
 {
     for (size_t at = 0; at < len; at += CHUNK) {
         size_t n = len - at < CHUNK ? len - at : CHUNK;
-        bcast(p + at, (int)n, MPI_BYTE, root);
+        MPI_Bcast(p + at, (int)n, MPI_BYTE, root, MPI_COMM_WORLD);
     }
     if (g_rank == root)
         g_sent += len * (uint64_t)(g_size - 1);
