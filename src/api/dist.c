@@ -71,11 +71,22 @@ chorus_err chorus_dist_init(int *rank, int *nranks)
     return CHORUS_OK;
 }
 
+#ifdef CHORUS_HAVE_MPI
+static void wait_req(MPI_Request *r);
+#endif
+
 void chorus_dist_finish(void)
 {
 #ifdef CHORUS_HAVE_MPI
-    if (g_inited)
+    if (g_inited) {
+        /* The other ranks end long before rank 0 (it writes the results alone), and
+         * MPI_Finalize waits for every rank by polling: a barrier that sleeps first gives
+         * their cores to rank 0 for the rest of the scan. */
+        MPI_Request r;
+        if (g_size > 1 && MPI_Ibarrier(MPI_COMM_WORLD, &r) == MPI_SUCCESS)
+            wait_req(&r);
         MPI_Finalize();
+    }
 #endif
     g_inited = false;
     g_rank = 0;
