@@ -627,6 +627,22 @@ int main(int argc, char **argv)
                t_ingest, t_parrot, (unsigned long long)pr.posts_matched, t_neardup,
                nd ? nd->n_narratives : 0, t_coact, (long long)co->window, co->n_edges, t_net,
                t_score);
+        {
+            /* matched posts per truth label: all, and quoted (left out of co-parroting) */
+            size_t m_all[L_N] = {0}, m_q[L_N] = {0};
+            for (size_t k = 0; k < pr.nrows; k++) {
+                if (k && pr.rows[k - 1].post == pr.rows[k].post)
+                    continue;   /* the best row of a post only */
+                const ch_post *p = ch_corpus_post(c, pr.rows[k].post);
+                m_all[t.label[p->account]]++;
+                m_q[t.label[p->account]] += pr.rows[k].m.quoted;
+            }
+            printf("matched posts by label (quoted of them):");
+            for (int l = 0; l < L_N; l++)
+                if (m_all[l])
+                    printf(" %s %zu (%zu)", label_names[l], m_all[l], m_q[l]);
+            printf("\n");
+        }
         printf("edges by behaviour (screened/significant, window short/long):");
         for (int b = 0; b < CH_B__COUNT; b++)
             printf(" %s %llu/%llu (window %lld/%lld)", ch_behaviour_name((ch_behaviour)b),

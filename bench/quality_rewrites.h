@@ -36,6 +36,7 @@ typedef struct rwb_counts {
     uint64_t n[RWB_N];     /* items */
     uint64_t hit[RWB_N];   /* paraphrases found / negatives matched */
     uint64_t wrong[RWB_N]; /* paraphrases matched to another statement only */
+    uint64_t quoted[RWB_N]; /* matched items whose best match is quoted (ch_parrot_match) */
 } rwb_counts;
 
 static int rwb_kind(const char *s, size_t n)
@@ -103,6 +104,7 @@ static int rwb_eval(const char *dir, const ch_parrot_params *p, rwb_counts *k, b
         if (ch_parrot_match_text(ix, sc, tbuf, tn, CH_UNKNOWN_I64, 8, &m, &n))
             goto out;
         k->n[kk]++;
+        k->quoted[kk] += n > 0 && m[0].quoted;
         bool found = false;
         for (size_t j = 0; j < n && m[j].similarity == m[0].similarity; j++)
             found |= m[j].stmt == want;
@@ -130,14 +132,15 @@ out:
 static void rwb_report(const rwb_counts *k)
 {
     uint64_t pn = 0, ph = 0, pw = 0, nn = 0, nh = 0;
-    printf("  %-18s %-10s %8s %8s %8s\n", "kind", "label", "items", "found", "rate");
+    printf("  %-18s %-10s %8s %8s %8s %8s\n", "kind", "label", "items", "found", "rate", "quoted");
     for (int i = 0; i < RWB_N; i++) {
         if (!k->n[i])
             continue;
         bool pos = i < RWB_NPOS;
-        printf("  %-18s %-10s %8llu %8llu %8.4f%s\n", rwb_name[i], pos ? "paraphrase" : "negative",
-               (unsigned long long)k->n[i], (unsigned long long)k->hit[i],
-               (double)k->hit[i] / (double)k->n[i],
+        printf("  %-18s %-10s %8llu %8llu %8.4f %8llu%s\n", rwb_name[i],
+               pos ? "paraphrase" : "negative", (unsigned long long)k->n[i],
+               (unsigned long long)k->hit[i], (double)k->hit[i] / (double)k->n[i],
+               (unsigned long long)k->quoted[i],
                pos ? "  recall" : i == RWB_SLOT_SWAP ? "  false matches (not a clear negative)"
                                                      : "  false matches");
         if (pos) {

@@ -122,13 +122,27 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     ch_coact_opts co = o->coact;
     co.threads = threads;
     co.narrative_of_post = narr_of_post;
-    co.statement_of_post = stmt_of_post;
+    /* A post that quotes a statement in quotation marks reports it (a journalist's quote,
+     * attributed, with a comment): it is no co-action on the statement, which is reserved for
+     * posts presenting its words as their own (docs/parroting.md, "Co-parroting"). The scores
+     * still see every match. */
+    uint32_t *co_stmt = NULL;
     const char **stmt_ids = NULL;   /* names statement objects in the evidence */
     if (stmt_of_post) {
-        if (!(stmt_ids = ch_malloc(out->n_statements * sizeof *stmt_ids))) {
+        if (!(co_stmt = ch_malloc(out->parrot.nposts * sizeof *co_stmt)) ||
+            !(stmt_ids = ch_malloc(out->n_statements * sizeof *stmt_ids))) {
+            ch_free(co_stmt);
             rc = CHORUS_ENOMEM;
             goto out;
         }
+        memcpy(co_stmt, stmt_of_post, out->parrot.nposts * sizeof *co_stmt);
+        for (size_t k = 0; k < out->parrot.nrows; k++) {
+            const ch_parrot_row *pr = &out->parrot.rows[k];
+            const bool best = k == 0 || pr[-1].post != pr->post;   /* rows: best first */
+            if (best && pr->m.quoted)
+                co_stmt[pr->post] = CH_NONE;
+        }
+        co.statement_of_post = co_stmt;
         for (size_t i = 0; i < out->n_statements; i++)
             stmt_ids[i] = ch_stmtset_get(stmts, i)->id;
         co.statement_ids = stmt_ids;
@@ -138,6 +152,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     ch_corpus_release_text(c);
     ch_mem_trim();   /* events and pair tables */
     ch_free(stmt_ids);
+    ch_free(co_stmt);
     if (rc)
         goto out;
     out->seconds[CH_DS_COACT] = ch_now() - t;

@@ -746,6 +746,80 @@ static void test_negative_journalists(void **state)
     chorus_corpus_free(c);
 }
 
+/* Co-parroting (the statement behaviour's timing null, coact.h). A ministry posts ten
+ * statements a day apart; 20 fast accounts (wires, fans of the ministry) post most of them on
+ * their own schedule, mostly within the first hours; a cell of 4 posts each statement it
+ * pushes within 15 minutes of each other, at a delay after the release that changes from
+ * statement to statement (half an hour to a day and a half). Which statements two accounts
+ * share is no evidence (everyone parrots the same few); timing is: the cell's pairs must be
+ * screened statement edges, nobody else's. */
+static void test_coparroting_cell(void **state)
+{
+    (void)state;
+    rng_state = 11;
+    ch_corpus *c = new_corpus();
+    background(c, 600, "u");
+    const int S = 10, F = 20, CELL = 4;
+    size_t who[10 * (1 + 20 + 4)], nwho = 0;   /* posts with a statement, and which */
+    uint32_t which[10 * (1 + 20 + 4)];
+    char au[32], id[32];
+    for (int s = 0; s < S; s++) {
+        const int64_t pub = T0 + s * 86400;
+        snprintf(id, sizeof id, "m%d", s);
+        size_t pi = addp(c, (P){id, "ministry", pub, CH_KIND_POST, .urls = {0}});
+        who[nwho] = pi, which[nwho++] = (uint32_t)s;
+        for (int f = 0; f < F; f++) {
+            if (rnd() % 10 < 4)
+                continue;
+            snprintf(au, sizeof au, "fast%d", f);
+            snprintf(id, sizeof id, "f%d_%d", s, f);
+            pi = addp(c, (P){id, au, pub + 120 + expo(2 * 3600), CH_KIND_POST, .urls = {0}});
+            who[nwho] = pi, which[nwho++] = (uint32_t)s;
+        }
+        if (rnd() % 10 < 2)
+            continue;   /* the cell pushes most statements, not all */
+        const int64_t wave = pub + 1800 + (int64_t)(rnd() % (36 * 3600));
+        for (int m = 0; m < CELL; m++) {
+            snprintf(au, sizeof au, "cell%d", m);
+            snprintf(id, sizeof id, "c%d_%d", s, m);
+            pi = addp(c, (P){id, au, wave + (int64_t)(rnd() % 900), CH_KIND_POST, .urls = {0}});
+            who[nwho] = pi, which[nwho++] = (uint32_t)s;
+        }
+    }
+    const size_t np = ch_corpus_nposts(c);
+    uint32_t *stmt = ch_malloc(np * sizeof *stmt);
+    assert_non_null(stmt);
+    for (size_t i = 0; i < np; i++)
+        stmt[i] = CH_NONE;   /* the background reposts */
+    for (size_t i = 0; i < nwho; i++)
+        stmt[who[i]] = which[i];
+    /* auto and an hour (a minute is narrower than the cell's waves) */
+    const int64_t looks[2] = {0, 3600};
+    for (size_t w = 0; w < 2; w++) {
+        ch_coact_result *r = run_all(c, looks[w], stmt);
+        print_result(c, "co-parroting cell", r);
+        size_t cell = 0, other = 0;
+        for (size_t i = 0; i < r->n_edges; i++) {
+            const ch_edge *e = &r->edges[i];
+            if (e->behaviour != CH_B_STATEMENT)
+                continue;
+            const ch_account *a = ch_corpus_account(c, e->a), *b = ch_corpus_account(c, e->b);
+            const char *ia = ch_pool_str(ch_corpus_pool(c), a->id);
+            const char *ib = ch_pool_str(ch_corpus_pool(c), b->id);
+            const bool in = strncmp(ia, "cell", 4) == 0 && strncmp(ib, "cell", 4) == 0;
+            cell += in;
+            other += !in && (e->flags & CH_EDGE_SIGNIFICANT);   /* screened: chance pairs too */
+        }
+        print_message("  statement edges: cell %zu / 6, other significant %zu\n", cell, other);
+        assert_true(cell >= 5);
+        assert_int_equal(other, 0);
+        assert_int_equal(clusters_of(c, r), 1);
+        ch_coact_result_free(r);
+    }
+    ch_free(stmt);
+    chorus_corpus_free(c);
+}
+
 /* Ordinary users who each repost a few of the day's popular posts: they share several objects
  * with many others, often within minutes (the reposts come in the first hour of each post). */
 static void test_negative_popular_posts(void **state)
@@ -1749,6 +1823,7 @@ int main(void)
         cmocka_unit_test(test_negative_viral),
         cmocka_unit_test(test_negative_news_url),
         cmocka_unit_test(test_negative_journalists),
+        cmocka_unit_test(test_coparroting_cell),
         cmocka_unit_test(test_negative_popular_posts),
         cmocka_unit_test(test_ring_detected),
         cmocka_unit_test(test_two_looks),

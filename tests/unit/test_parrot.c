@@ -291,6 +291,37 @@ static void test_journalist_quote(void **state)
            "A", SENT2, SENT2);
 }
 
+/* Quoting or parroting: the match says whether the words found lie inside quotation marks
+ * (a journalist's attributed quote) or are presented as the post's own (a parrot's copy, a
+ * lead-in colon included); the co-action stage leaves quoted matches out of co-parroting. */
+static void test_quoted_flag(void **state)
+{
+    fixture *f = *state;
+    const ch_parrot_match *m;
+    m = best(f, "Port desk: the authority says “" SENT2 ".” No evidence was offered for that "
+                "claim. Full story: https://example.org/news/1", T_A + 3600);
+    assert_non_null(m);
+    assert_int_equal(m->quoted, 1);
+    m = best(f, "As the harbour authority put it, \"" SENT2 "\" (we will see)", T_A + 3600);
+    assert_non_null(m);
+    assert_int_equal(m->quoted, 1);
+    m = best(f, "港务局表示：“港务局从未忽视西侧防波堤的维护工作，独立工程师去年春天已完成全面检查。”", T_A + 3600);
+    assert_non_null(m);
+    assert_int_equal(m->quoted, 1);
+    /* the words as the post's own: bare, with hashtags, after a lead-in colon, or with a
+     * short phrase of it in quotation marks */
+    m = best(f, SENT2 " #HarbourTruth", T_A + 3600);
+    assert_non_null(m);
+    assert_int_equal(m->quoted, 0);
+    m = best(f, "The harbour authority says: " SENT2, T_A + 3600);
+    assert_non_null(m);
+    assert_int_equal(m->quoted, 0);
+    m = best(f, "We reject the “claim” that the harbour authority neglected the western "
+                "breakwater, which was inspected last spring by independent engineers", T_A + 3600);
+    assert_non_null(m);
+    assert_int_equal(m->quoted, 0);
+}
+
 /* ---- hard negatives ------------------------------------------------------------------------ */
 
 static void test_negatives(void **state)
@@ -1152,6 +1183,7 @@ int main(void)
         cmocka_unit_test(test_unicode),
         cmocka_unit_test(test_chinese),
         cmocka_unit_test(test_journalist_quote),
+        cmocka_unit_test(test_quoted_flag),
         cmocka_unit_test(test_negatives),
         cmocka_unit_test(test_tie_break),
         cmocka_unit_test(test_long_post),

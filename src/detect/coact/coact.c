@@ -127,6 +127,9 @@ typedef struct bstate {
                            in sweep order); == occ when the behaviour has no sources */
     uint16_t *cnt;      /* per event: events of its account on its object (saturated) */
     double span;        /* seconds between the behaviour's first and last event (>= 1) */
+    int64_t *delay;     /* statements only (the timing null, below), per event: seconds after
+                           its object's first event; NULL for the other behaviours */
+    int64_t *dsorted;   /* the same delays, sorted */
     float *idf;         /* per object: ln(1 + N / actors) */
     double E;           /* events */
     uint64_t est_pairs; /* upper bound on pairs the sweep generates */
@@ -190,6 +193,8 @@ static void run_free(run *r)
             ch_free(r->b[b].occ[L]);
         }
         ch_free(r->b[b].cnt);
+        ch_free(r->b[b].delay);
+        ch_free(r->b[b].dsorted);
         ch_free(r->b[b].crowd);
         ch_free(r->b[b].idf);
         ch_free((void *)r->b[b].fa);
@@ -264,6 +269,69 @@ static int64_t set_windows(run *r)
 }
 
 /* ---- phase 4: statistics for the null model and the partitioning ------------------------ */
+
+static int cmp_i64(const void *x, const void *y)
+{
+    const int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* The statement behaviour's timing null (coact.h). Which statement two parrots share is no
+ * evidence: everyone who parrots repeats the same few official lines, and when one campaign
+ * is most of a statement's parrots, the popularity null counts the campaign's own waves as
+ * the statement's popularity. What is evidence is timing: posting a statement within minutes
+ * of the same accounts, statement after statement, at whatever delay after its release. So
+ * each event's delay is measured from its statement's first post (the official's, in
+ * general) and the delays of all statements are pooled. Under the null, an account's delay on
+ * a statement is a draw from that pool, independent of the other account's; for a shared
+ * statement with delays d_a, d_b and gap g = |d_a - d_b|, the chance of a gap as small is
+ * gap_p(d_a, g), the share of the pool within g of d_a (the larger of the two readings).
+ * Pooling over statements is what breaks the circularity: a campaign's wave sits at another
+ * delay for every statement, while the crowd right after each release (officials, wires, fast
+ * campaigns) keeps the chance high there. Cost O(n log n) for n events. */
+static int timing_null(bstate *bs)
+{
+    const ch_evset *es = &bs->es;
+    if (es->n < 2)
+        return CHORUS_OK;
+    if (!(bs->delay = ch_malloc(es->n * sizeof *bs->delay)) ||
+        !(bs->dsorted = ch_malloc(es->n * sizeof *bs->dsorted)))
+        return CHORUS_ENOMEM;
+    for (uint32_t o = 0; o < es->nobj; o++)
+        for (uint32_t i = es->ostart[o]; i < es->ostart[o + 1]; i++)
+            bs->delay[i] = es->t[i] - es->t[es->ostart[o]];   /* time-sorted per object */
+    memcpy(bs->dsorted, bs->delay, es->n * sizeof *bs->delay);
+    ch_sort(bs->dsorted, es->n, sizeof *bs->dsorted, cmp_i64);
+    return CHORUS_OK;
+}
+
+/* The share of the pooled delays other than d's own event within g of d: the chance that an
+ * independent parrot of the statement lands that close (at least one event: the other one of
+ * the pair is there). Two binary searches. */
+static double gap_p(const bstate *bs, int64_t d, uint64_t g)
+{
+    const size_t n = bs->es.n;
+    const int64_t w = g > (uint64_t)INT64_MAX / 4 ? INT64_MAX / 4 : (int64_t)g;
+    size_t a = 0, b = n;
+    while (a < b) {   /* first >= d - w */
+        const size_t m = a + (b - a) / 2;
+        if (bs->dsorted[m] < d - w)
+            a = m + 1;
+        else
+            b = m;
+    }
+    const size_t lo = a;
+    b = n;
+    while (a < b) {   /* first > d + w */
+        const size_t m = a + (b - a) / 2;
+        if (bs->dsorted[m] <= d + w)
+            a = m + 1;
+        else
+            b = m;
+    }
+    const double c = (double)(a - lo) - 1;
+    return (c < 1 ? 1 : c) / (double)(n - 1);
+}
 
 static int stats_task(void *ctx, size_t bi, unsigned worker)
 {
@@ -452,6 +520,8 @@ static int stats_task(void *ctx, size_t bi, unsigned worker)
             }
         }
     }
+    if (bi == CH_B_STATEMENT && (rc = timing_null(bs)))
+        goto out;
     bs->E = (double)es->n;
     bs->est_pairs = est;
     bs->capped = capped;
@@ -678,6 +748,27 @@ static int cands_push(cands *c, const cand *x)
  * per look; the better look's p-value, times the number of looks. Ties go to the short look
  * when it saw as many objects (the same evidence in a narrower window), else to the long
  * one. */
+/* Fisher's combination of the k gap chances of the statements a pair shares: with S = -sum
+ * ln p_s, P(chi2(2k) >= 2S) = P(Gamma(k) >= S) = P(Poisson(S) <= k - 1), in log space. */
+static double fisher_log_sf(double S, uint32_t k)
+{
+    if (k == 0 || S <= 0)
+        return 0;
+    const double lS = log(S);
+    double mx = -INFINITY, sum = 0;
+    for (uint32_t i = 0; i < k; i++) {   /* log-sum-exp of the Poisson terms */
+        const double t = -S + i * lS - lgamma((double)i + 1);
+        if (t > mx) {
+            sum = sum * exp(mx - t) + 1;
+            mx = t;
+        } else {
+            sum += exp(t - mx);
+        }
+    }
+    const double r = mx + log(sum);
+    return r < 0 ? r : 0;
+}
+
 static void score(const run *r, const bstate *bs, const pent *e, uint8_t beh, cand *x)
 {
     const uint32_t a = (uint32_t)(e->key >> 32), b = (uint32_t)e->key;
@@ -691,13 +782,27 @@ static void score(const run *r, const bstate *bs, const pent *e, uint8_t beh, ca
         const double lt = L == 1 ? (double)e->kk[L] * (f < 1 ? f : 1) : 0;
         lam[L] = (la > lb ? la : lb) / E;
         lam[L] = lt > lam[L] ? lt : lam[L];
-        logp[L] = e->n_obj[L] >= r->o.min_objects && e->n_unit[L] >= r->o.min_units
-                      ? ch_poisson_log_sf(e->n_unit[L], lam[L])
-                      : 0;
+        const bool test = e->n_obj[L] >= r->o.min_objects && e->n_unit[L] >= r->o.min_units;
+        if (bs->delay) {
+            /* statements: the timing null (timing_null) over every statement the pair shares
+             * at the long look, asked of pairs that co-acted at the look (the short one, with
+             * two looks: below); kk[0] is the sum of -ln gap_p, kk[1] the expected co-actions
+             * within the short window */
+            lam[L] = e->kk[1];
+            logp[L] = test ? fisher_log_sf(e->kk[0], e->n_obj[1]) : 0;
+        } else {
+            logp[L] = test ? ch_poisson_log_sf(e->n_unit[L], lam[L]) : 0;
+        }
     }
     int L = 1;
     double lp = logp[1];
-    if (bs->looks == 2) {
+    if (bs->delay && bs->looks == 2) {
+        /* statements: under the timing null the long look (3 days) cannot find anything (every
+         * parrot of a statement lands within days of the others); it only bounds the shared
+         * statements counted. One look, the short one: no correction. */
+        L = 0;
+        lp = logp[0];
+    } else if (bs->looks == 2) {
         if (logp[0] < logp[1] || (logp[0] == logp[1] && e->n_obj[0] == e->n_obj[1]))
             L = 0;
         lp = logp[L] + log(2.0);
@@ -781,7 +886,18 @@ static int pair_task(void *ctx, size_t ti, unsigned worker)
                 e->last[L] = o + 1;
                 e->n_obj[L]++;
                 e->w[L] += wo;
-                e->kk[L] += (float)bs->cnt[i] * (float)bs->cnt[j];
+                const float kk = (float)bs->cnt[i] * (float)bs->cnt[j];
+                if (!bs->delay) {
+                    e->kk[L] += kk;
+                } else if (L == 1) {
+                    /* the timing null, over every statement the pair shares at the long
+                     * look, whether or not it co-acted at the short one (score) */
+                    const uint64_t g = tdiff(es->t[j], es->t[i]);
+                    const double pa = gap_p(bs, bs->delay[i], g), pb = gap_p(bs, bs->delay[j], g);
+                    const double qa = gap_p(bs, bs->delay[i], Ws), qb = gap_p(bs, bs->delay[j], Ws);
+                    e->kk[0] -= (float)log(pa > pb ? pa : pb);
+                    e->kk[1] += (float)(qa > qb ? qa : qb);
+                }
             }
             const uint32_t oc = bs->occ[L][i];
             if (e->last_occ[L] != oc) {

@@ -52,6 +52,17 @@
  *     niche tag every few hours for weeks meet within hours by chance. (At the short look the
  *     same bound cost a third of the hashtag pushes' recall on the tuning seeds: bursts repeat
  *     the tag many times.)
+ *   - Statements: the timing null instead. Which statement two parrots share is no evidence
+ *     (every parrot repeats the same few lines, and one campaign can be most of a statement's
+ *     parrots); timing is. Each event's delay is taken from its statement's first event and
+ *     the delays of all statements pooled; for a shared statement with gap g between the two
+ *     accounts' posts, p_s = the share of the pool within g of either account's delay (the
+ *     larger), and the pair's p-value is Fisher's combination over every statement the two
+ *     share at the long look: P(Gamma(k) >= -sum ln p_s), asked of pairs with n_units >=
+ *     min_units at the short look. With two looks only the short one counts (3 days finds
+ *     nothing under this null) and the p-value is not doubled; `expected` is the co-actions
+ *     expected within the short window. Quoted matches are left out before this stage
+ *     (detect.c): a journalist's attributed quote is no co-action on the statement.
  *   - Audiences. A hashtag or mentioned account is an audience object when, over its
  *     occasions at the long look with two or more accounts, the mean number of accounts is
  *     below 0.3 of its distinct accounts (two occasions at least): every burst brings together

@@ -112,6 +112,11 @@ typedef struct ch_parrot_match {
     uint32_t post_start, post_end, stmt_start, stmt_end;
     uint32_t nseg;             /* segments in post order, at most CH_PARROT_MAX_SEG */
     ch_parrot_seg seg[CH_PARROT_MAX_SEG];
+    /* 1 when most of the words found lie inside quotation marks (“…”, "…", «…», ...): the post
+     * quotes the statement, as a journalist does, rather than presenting its words as its
+     * own. Text after a lead-in colon does not count as quoted. The co-action stage leaves
+     * quoted matches out of the statement behaviour (docs/parroting.md). */
+    uint8_t quoted;
 } ch_parrot_match;
 
 /*

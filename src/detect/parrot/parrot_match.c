@@ -86,6 +86,7 @@ struct ch_parrot_scratch {
     /* quotation byte ranges of the current post */
     uint32_t quotes[PX_MAX_QUOTES][2];
     size_t nquotes;
+    size_t nmarks;           /* of them, in quotation marks (the first nmarks; then a lead-in) */
     uint8_t *qr;             /* per post token: quotation it lies in + 1, 0 none */
 };
 
@@ -289,6 +290,7 @@ static int prepare(ch_parrot_scratch *sc, const char *text, size_t len)
     if (rc)
         return rc;
     find_quotes(sc, text, len);
+    sc->nmarks = sc->nquotes;
     const ch_lex_tok *lt;
     size_t nt, n = 0, qg = 0;
     if ((rc = ch_lex_tokens(sc->lx, text, len, &sc->nb, ix->post_lang, px_known_word, ix,
@@ -825,7 +827,7 @@ static int verify(ch_parrot_scratch *sc, uint32_t s, const char *text, size_t le
     }
     /* containment of the post in the statement; a token that joins words ("62 per cent")
      * weighs as the words it stands for */
-    double num = 0, den = 0, matched = 0;
+    double num = 0, den = 0, matched = 0, in_marks = 0;
     for (size_t t = 0; t < sc->n; t++) {
         if (sc->fl[t] & PX_SKIP)
             continue;
@@ -835,6 +837,8 @@ static int verify(ch_parrot_scratch *sc, uint32_t s, const char *text, size_t le
         if (sc->cov[t] == 1) {
             num += sc->wc[t] * sc->nw[t];
             matched += px_words(sc, t);
+            if (sc->qr[t] && sc->qr[t] <= sc->nmarks)
+                in_marks += px_words(sc, t);
         } else if (sc->cov[t] == 2) {
             num += ix->p.subst_credit * sc->wc[t] * sc->nw[t];
         }
@@ -914,6 +918,7 @@ static int verify(ch_parrot_scratch *sc, uint32_t s, const char *text, size_t le
     m->stmt = s;
     m->similarity = (float)sim;
     m->matched_tokens = (float)matched;
+    m->quoted = in_marks * 2 > matched;
     m->nseg = (uint32_t)nseg;
     m->post_start = m->stmt_start = UINT32_MAX;
     for (size_t i = 0; i < nseg; i++) {
