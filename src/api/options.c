@@ -440,7 +440,8 @@ static const option options[] = {
       "scan: replace an existing database or report file that chorus did not write"}, set_force},
     {{"memory", "auto, or a size from 1M (2G, 500M, bytes)", "auto",
       "memory budget (auto: half the physical memory); past half of it, post texts go to a "
-      "temporary file in $TMPDIR mapped back; results never depend on it"}, set_memory},
+      "temporary file in $TMPDIR mapped back, and narrative sketches and co-action events past "
+      "their shares; results never depend on it"}, set_memory},
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 

@@ -600,6 +600,12 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     const uint64_t table = ch_api_memory_limit(s) / 8;
     if (table && table < dopt.coact.max_table_bytes)
         dopt.coact.max_table_bytes = table > ((uint64_t)32 << 20) ? (size_t)table : (size_t)32 << 20;
+    /* co-action events: a behaviour holds at most a 32nd of the budget (from 32 KiB) while
+     * they are extracted; the rest goes to sorted runs on disk, merged by object key */
+    const uint64_t evbytes = ch_api_memory_limit(s) / 32;
+    dopt.coact.max_event_bytes = evbytes > ((uint64_t)32 << 10) ? (size_t)evbytes : (size_t)32 << 10;
+    /* narrative sketches (64 bytes a post): past a 16th of the budget, in a file mapped back */
+    dopt.neardup.max_sketch_bytes = (size_t)(ch_api_memory_limit(s) / 16);
     dopt.progress = on_detect_progress;
     dopt.progress_ctx = s;
     dopt.narratives_ready = ch_store_posts_start;
@@ -620,6 +626,13 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     for (int k = 0; k < CH_DS__COUNT; k++) {
         s->seconds[from_detect[k]] = s->d.seconds[k];
         s->ran[from_detect[k]] = true;
+    }
+    if (drc == CHORUS_EIO && s->d.spill_err[0]) {
+        /* the events past the memory budget could not go to disk: nothing is written */
+        rc = scan_fail(s, CHORUS_EIO, NULL, "cannot spill %s past the memory budget "
+                       "(--memory; TMPDIR): %s", s->d.spill_what ? s->d.spill_what : "data",
+                       s->d.spill_err);
+        goto out;
     }
     if (drc) {
         rc = scan_fail(s, (chorus_err)drc, NULL, "%s", chorus_strerror((chorus_err)drc));

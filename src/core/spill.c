@@ -20,6 +20,7 @@ void ch_spill_init(ch_spill *s, const char *dir)
 {
     memset(s, 0, sizeof *s);
     s->fd = -1;
+    s->chunk = CH_SPILL_CHUNK;
     if (dir)
         snprintf(s->dir, sizeof s->dir, "%s", dir);
 }
@@ -33,7 +34,9 @@ void ch_spill_free(ch_spill *s)
         close(s->fd);
     char dir[sizeof s->dir];
     memcpy(dir, s->dir, sizeof dir);
+    const size_t chunk = s->chunk;
     ch_spill_init(s, dir);
+    s->chunk = chunk;
 }
 
 static char *fail(ch_spill *s, int *rc, int code, const char *what, int err)
@@ -86,7 +89,7 @@ char *ch_spill_alloc(ch_spill *s, size_t n, int *rc)
         if (s->nchunks >= CH_SPILL_MAX_CHUNKS)
             return fail(s, rc, CHORUS_ELIMIT, "temporary file", 0);
         const size_t page = (size_t)sysconf(_SC_PAGESIZE);
-        size_t size = CH_SPILL_CHUNK;
+        size_t size = s->chunk ? (s->chunk + page - 1) / page * page : CH_SPILL_CHUNK;
         if (n > size)
             size = (n + page - 1) / page * page;
         if (ch_grow((void **)&s->chunks, &s->cap_chunks, s->nchunks + 1, sizeof *s->chunks)) {

@@ -35,6 +35,8 @@ typedef struct ch_spill_chunk {
 typedef struct ch_spill {
     int fd;                         /* -1 until the first allocation */
     char dir[1024];                 /* where the file goes ("" = TMPDIR or /tmp) */
+    size_t chunk;                   /* bytes of a chunk (CH_SPILL_CHUNK; tests set fewer,
+                                       a multiple of the page size) */
     ch_spill_chunk *chunks;
     size_t nchunks, cap_chunks;
     size_t used;                    /* bytes used in the last chunk */

@@ -77,6 +77,9 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
         ch_neardup_opts no = o->neardup;
         no.threads = threads;
         no.dist = ranks ? o->dist : NULL;
+        no.err = out->spill_err;
+        no.err_size = sizeof out->spill_err;
+        out->spill_what = "narrative sketches";
         if ((rc = ch_neardup_run(c, &no, &out->nd)))
             goto out;
         narr_of_post = out->nd->narrative_of_post;
@@ -122,6 +125,9 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     ch_coact_opts co = o->coact;
     co.threads = threads;
     co.narrative_of_post = narr_of_post;
+    co.err = out->spill_err;
+    co.err_size = sizeof out->spill_err;
+    out->spill_what = "co-action events";
     /* A post that quotes a statement in quotation marks reports it (a journalist's quote,
      * attributed, with a comment): it is no co-action on the statement, which is reserved for
      * posts presenting its words as their own (docs/parroting.md, "Co-parroting"). The scores

@@ -90,6 +90,9 @@ typedef struct ch_detect_result {
     ch_network *net;
     ch_scores *scores;
     double seconds[CH_DS__COUNT];  /* wall time per stage */
+    char spill_err[256];           /* why a stage could not spill past the memory budget (it
+                                      returned CHORUS_EIO); "" otherwise */
+    const char *spill_what;        /* what that stage spills ("co-action events") */
 } ch_detect_result;
 
 /*

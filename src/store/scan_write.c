@@ -172,6 +172,14 @@ static int write_run(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     run_f64(s, &rc, "time.network", r->seconds[CH_DS_NETWORK]);
     run_f64(s, &rc, "time.score", r->seconds[CH_DS_SCORE]);
     run_f64(s, &rc, "time.store_posts", m->seconds_store_posts);
+    /* past the memory budget: the narrative sketches and co-action events that went through
+     * the disk (how the scan ran, like the times, not a result: absent when nothing spilled) */
+    if (r->nd && r->nd->stats.spilled_bytes)
+        run_i64(s, &rc, "spill.narrative_sketch_bytes", (int64_t)r->nd->stats.spilled_bytes);
+    if (co->spill_runs) {
+        run_i64(s, &rc, "spill.coact_runs", (int64_t)co->spill_runs);
+        run_i64(s, &rc, "spill.coact_events", (int64_t)co->spill_events);
+    }
     return rc;
 }
 
@@ -262,6 +270,10 @@ static int write_rows(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
     for (size_t k = 0; k < parrot->nrows; k++) {
         const ch_parrot_row *pm = &parrot->rows[k];
         const ch_post *p = ch_corpus_post(c, pm->post);
+        /* past the memory budget the texts read for the offsets are in the spill file: their
+         * pages leave the resident set as the rows go (ch_corpus_release_text) */
+        if ((k & 65535) == 65535)
+            ch_corpus_release_text(c);
         const ch_statement *st = ch_stmtset_get(stmts, pm->m.stmt);
         ch_match_row row = {post_id(c, pm->post), st->id,
                             pm->m.similarity, pm->m.post_start, pm->m.post_end,
@@ -274,13 +286,17 @@ static int write_rows(ch_store *s, const ch_scan_meta *m, const ch_corpus *c,
         if ((rc = ch_store_match(s, &row)))
             return rc;
     }
+    ch_corpus_release_text(c);
     for (size_t k = 0; k < nd->n_narratives; k++) {
         const ch_narrative *n = &nd->narratives[k];
+        if ((k & 65535) == 65535)
+            ch_corpus_release_text(c);
         ch_narrative_row row = {(int64_t)k, n->size, n->n_accounts, n->first_seen, n->last_seen,
                                 ch_corpus_post(c, n->rep_post)->text};
         if ((rc = ch_store_narrative(s, &row)))
             return rc;
     }
+    ch_corpus_release_text(c);
     for (size_t k = 0; k < m->nbad; k++) {
         if ((rc = ch_store_ingest_error(s, m->bad[k].file, m->bad[k].line, m->bad[k].reason)))
             return rc;

@@ -21,11 +21,12 @@ for k in sys.argv[2].split("."): v=v[k]
 print(v)' "$1" "$2"
 }
 db_dump() { # db_dump DB -> every table, rows in storage order, the run table without timings
+  # and spill counters (how the scan ran, not what it found)
   local t
   for t in $(sqlite3 "$1" "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"); do
     echo "== $t"
     if [ "$t" = run ]; then
-      sqlite3 "$1" "SELECT * FROM run WHERE key NOT LIKE 'time.%' ORDER BY key"
+      sqlite3 "$1" "SELECT * FROM run WHERE key NOT LIKE 'time.%' AND key NOT LIKE 'spill.%' ORDER BY key"
     else
       sqlite3 "$1" "SELECT * FROM \"$t\""
     fi

@@ -68,4 +68,14 @@ for n in 2 3 4; do
   eq "every scenario, mpirun -n $n: every rank reports what it sent" \
     "$(grep -c 'sent [1-9][0-9]* bytes' "$TMP/a$n.err")" "$n"
 done
+
+# under a memory budget (spilled texts, sketches in a mapped file, co-action runs on disk)
+"$CHORUS" scan "$TMP/a/posts.chorus.jsonl" -s "$TMP/a/statements.jsonl" -o "$TMP/m1.db" --quiet --memory 1M
+eq "single-process scan under --memory 1M" $? 0
+"${MPIRUN[@]}" -n 2 "$CHORUS" scan "$TMP/a/posts.chorus.jsonl" -s "$TMP/a/statements.jsonl" \
+  -o "$TMP/m2.db" --quiet --memory 1M >/dev/null 2>&1
+eq "mpirun -n 2 --memory 1M exit" $? 0
+if cmp -s <(db_dump "$TMP/m1.db") <(db_dump "$TMP/m2.db"); then ok; else
+  bad "mpirun -n 2 --memory 1M: tables differ from the single-process scan"
+fi
 finish

@@ -7,7 +7,8 @@
  *   FAULT_SHIM_MATCH  a substring of the path (/proc/self/fd/N) of the files to hurt
  *                     (default "chorus-tmp-": every temporary output file and its journal);
  *   FAULT_SHIM_MODE   ENOSPC or EIO: writes fail with that errno once FAULT_SHIM_AFTER bytes
- *                     went to matching files (fsync fails too, in EIO mode);
+ *                     went to matching files (fsync fails too, in EIO mode); blocks reserved
+ *                     with posix_fallocate count too, all or nothing (the spill file);
  *                     SHORT: every write to a matching file writes at most half its bytes
  *                     (at least one) and succeeds, as write(2) may; the program must loop;
  *                     PAUSE: the first write to a matching file sleeps FAULT_SHIM_AFTER
@@ -121,6 +122,38 @@ ssize_t pwrite64(int fd, const void *buf, size_t n, off64_t off)
     REAL(pwrite64);
     ssize_t k = allow(fd, n);
     return k < 0 ? -1 : real_pwrite64(fd, buf, (size_t)k, off);
+}
+
+typedef int (*posix_fallocate_fn)(int, off_t, off_t);
+typedef int (*posix_fallocate64_fn)(int, off64_t, off64_t);
+
+/* Reserving blocks (the spill file, core/spill.c): all or nothing, counted like writes; the
+ * error is returned, as posix_fallocate does. */
+static int reserve(int fd, unsigned long long n)
+{
+    setup();
+    if (mode != M_ENOSPC && mode != M_EIO)
+        return 0;
+    if (!n || !matches(fd))
+        return 0;
+    if (atomic_load(&written) + n > after)
+        return mode == M_EIO ? EIO : ENOSPC;
+    atomic_fetch_add(&written, n);
+    return 0;
+}
+
+int posix_fallocate(int fd, off_t off, off_t len)
+{
+    REAL(posix_fallocate);
+    const int e = reserve(fd, (unsigned long long)len);
+    return e ? e : real_posix_fallocate(fd, off, len);
+}
+
+int posix_fallocate64(int fd, off64_t off, off64_t len)
+{
+    REAL(posix_fallocate64);
+    const int e = reserve(fd, (unsigned long long)len);
+    return e ? e : real_posix_fallocate64(fd, off, len);
 }
 
 int fsync(int fd)

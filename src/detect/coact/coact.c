@@ -28,6 +28,7 @@
  */
 #include <math.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,7 @@
 #include "core/parallel.h"
 #include "core/hash.h"
 #include "core/sort.h"
+#include "core/spill.h"
 #include "detect/coact/coact_int.h"
 
 #define DEFAULT_K 20
@@ -163,6 +165,8 @@ typedef struct run {
     size_t max_edges;
     int threads;
     ch_evraw raw[CH_B__COUNT];
+    ch_spill spill;     /* sorted runs of events past max_event_bytes (evrun.h) */
+    uint64_t spill_runs, spill_events;
     bstate b[CH_B__COUNT];
     size_t budget;      /* bytes for one table (and for both filter arrays) */
     struct ftask *ftasks;
@@ -183,6 +187,7 @@ static void run_free(run *r)
 {
     for (int b = 0; b < CH_B__COUNT; b++) {
         ch_free(r->raw[b].ev);
+        ch_evruns_free(&r->raw[b].runs);
         ch_evset_free(&r->b[b].es);
         ch_free(r->b[b].k);
         ch_free(r->b[b].D[0]);
@@ -207,6 +212,7 @@ static void run_free(run *r)
     ch_free(r->ev);
     ch_free(r->evbeg);
     ch_free(r->nev);
+    ch_spill_free(&r->spill);
 }
 
 /* ---- phase 2: group and sort ---------------------------------------------------------- */
@@ -217,7 +223,8 @@ static int build_task(void *ctx, size_t i, unsigned worker)
     bstate *bs = &r->b[i];
     if (!(r->mask & (1u << i)))
         return CHORUS_OK;
-    const int rc = ch_evset_build(&r->raw[i], &bs->es);
+    const int rc = r->raw[i].runs.nruns ? ch_evset_build_runs(&r->raw[i], &bs->es)
+                                        : ch_evset_build(&r->raw[i], &bs->es);
     if (!rc)
         ch_gap_hist_add(&bs->es, bs->hist);
     return rc;
@@ -974,12 +981,35 @@ static int make_tasks(run *r)
     return CHORUS_OK;
 }
 
+/* Phase 1. Past the memory budget (max_event_bytes), each behaviour holds a bounded buffer
+ * of events and writes the rest as sorted runs to one temporary file (evrun.h). */
+static int extract(run *r)
+{
+    const size_t max_events = r->o.max_event_bytes / sizeof(ch_ev);
+    if (r->o.max_event_bytes) {
+        ch_spill_init(&r->spill, r->o.spill_dir);
+        for (int b = 0; b < CH_B__COUNT; b++)
+            r->raw[b].runs = (ch_evruns){.sp = &r->spill,
+                                         .max_events = max_events ? max_events : 1};
+    }
+    int rc = ch_coact_extract(r->c, &r->o, r->mask, r->raw);
+    for (int b = 0; b < CH_B__COUNT && !rc; b++) {
+        rc = ch_evraw_finish(&r->raw[b]);
+        r->spill_runs += r->raw[b].runs.nruns;
+        r->spill_events += r->raw[b].runs.written;
+    }
+    if (rc == CHORUS_EIO && r->o.err && r->o.err_size)
+        snprintf(r->o.err, r->o.err_size, "%s", r->spill.err);
+    return rc;
+}
+
 /* Phases 1-5, shared by ch_coact_run, ch_coact_pairs and ch_coact_estimate_window. */
 static int run_front(run *r, bool windows_only)
 {
-    int rc = ch_coact_extract(r->c, &r->o, r->mask, r->raw);
+    int rc = extract(r);
     if (rc || (rc = ch_parallel_for(r->threads, CH_B__COUNT, build_task, r)))
         return rc;
+    ch_spill_free(&r->spill);   /* the runs are merged: the file goes */
     set_windows(r);
     if (windows_only)
         return CHORUS_OK;
@@ -1021,6 +1051,7 @@ const char *ch_coact_compat_name(int compat)
 static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
 {
     memset(r, 0, sizeof *r);
+    ch_spill_init(&r->spill, NULL);   /* no file until a run is written */
     if (!c || !o)
         return CHORUS_EUSAGE;
     r->c = c;
@@ -1511,6 +1542,8 @@ int ch_coact_run(const ch_corpus *c, const ch_coact_opts *o, ch_coact_result **o
         res->objects_capped[b] = r.b[b].capped;
         res->objects_crowd[b] = r.b[b].ncrowd;
     }
+    res->spill_runs = r.spill_runs;
+    res->spill_events = r.spill_events;
     if (r.o.compat) {
         rc = compat(&r, res);
         goto out;

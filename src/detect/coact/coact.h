@@ -149,6 +149,14 @@ typedef struct ch_coact_opts {
     uint32_t behaviours;     /* bit (1u << b) selects behaviour b; 0 = all (under compat: the
                                 peer tool's networks, ch_coact_compat_behaviours) */
     size_t max_table_bytes;  /* bound on one candidate-pair table (default 256 MiB) */
+    size_t max_event_bytes;  /* past the memory budget: bytes of events one behaviour holds in
+                                memory while they are extracted; beyond, they go to sorted runs
+                                in a temporary file in spill_dir, merged by object key with
+                                identical results (evrun.h). 0 (default): no bound */
+    const char *spill_dir;   /* NULL or "": $TMPDIR, else /tmp */
+    char *err;               /* optional (err_size bytes): why the runs could not be written,
+                                when the stage returns CHORUS_EIO */
+    size_t err_size;
     size_t max_evidence;     /* rows of complete evidence at most (default
                                 CH_COACT_MAX_EVIDENCE); 0 = the default. See ch_coact_result */
     /* Expert control (docs/coordination.md §10): */
@@ -338,6 +346,8 @@ typedef struct ch_coact_result {
     uint64_t significant_by[CH_B__COUNT];  /* of which CH_EDGE_SIGNIFICANT */
     size_t n_significant;
     uint64_t edges_capped;   /* screened pairs dropped by max_edges */
+    uint64_t spill_runs;     /* sorted runs of events written past max_event_bytes */
+    uint64_t spill_events;   /* events that went through them */
     double p_cutoff;         /* largest p-value accepted by Benjamini–Hochberg (0 if none) */
     double family;           /* number of hypotheses (account pairs) the correction counts */
     ch_arena text;           /* owns the objects' text */

@@ -41,6 +41,9 @@
 #include "text/url.h"
 
 #define KEY_HASHED (UINT64_C(1) << 63)
+/* Past the memory budget the texts are in a file mapped back (ch_corpus_set_memory): the
+ * passes over the posts drop the pages they read after this many posts. */
+#define RELEASE_POSTS 65536
 
 /* A post id on the platform of account `acct`, as a key (see above). */
 static uint64_t id_key(const ch_corpus *c, uint32_t acct, ch_sid id)
@@ -58,7 +61,12 @@ static uint64_t platform_seed(const ch_corpus *c, uint32_t acct)
 
 static int push(ch_evraw *r, uint64_t key, uint64_t src, const ch_post *p, uint32_t post)
 {
-    if (r->n == r->cap && ch_grow((void **)&r->ev, &r->cap, r->n + 1, sizeof *r->ev))
+    /* past the memory budget the buffer is bounded: a full one goes to disk (evrun.h) */
+    if (r->n == r->cap && r->runs.sp) {
+        int rc = ch_evraw_room(r);
+        if (rc)
+            return rc;
+    } else if (r->n == r->cap && ch_grow((void **)&r->ev, &r->cap, r->n + 1, sizeof *r->ev))
         return CHORUS_ENOMEM;
     r->ev[r->n++] = (ch_ev){key, p->created_at, p->account, post, src};
     return CHORUS_OK;
@@ -466,6 +474,8 @@ static int count_rarity(xctx *x, uint32_t mask)
     int rc;
     for (size_t i = 0; i < np; i++) {
         const ch_post *p = ch_corpus_post(x->c, i);
+        if (i % RELEASE_POSTS == RELEASE_POSTS - 1)
+            ch_corpus_release_text(x->c);
         if (p->kind == CH_KIND_REPOST || p->kind == CH_KIND_LIKE || is_rt_text(p))
             continue;
         if ((mask & (1u << CH_B_HASHTAG)) && p->n_hashtags) {
@@ -513,6 +523,9 @@ int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
     for (size_t i = 0; i < np; i++) {
         const ch_post *p = ch_corpus_post(c, i);
         const uint32_t pi = (uint32_t)i;
+        /* spilled texts (read for "RT @" keys) leave the resident set as the pass goes on */
+        if (i % RELEASE_POSTS == RELEASE_POSTS - 1)
+            ch_corpus_release_text(c);
         /* Old-style manual retweets ("RT @x: ...") read as plain posts are reposts too. */
         bool repost = p->kind == CH_KIND_REPOST || (p->kind == CH_KIND_POST && is_rt_text(p));
         if (repost && (mask & (1u << CH_B_REPOST))) {

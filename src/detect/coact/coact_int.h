@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "detect/coact/coact.h"
+#include "detect/coact/evrun.h"
 #include "text/normalize.h"
 
 /* One action on one object, as extracted from a post. */
@@ -25,10 +26,13 @@ typedef struct ch_ev {
                          hashed); 0 = none */
 } ch_ev;
 
-/* Raw events of one behaviour, in post order (so ties in time keep post order). */
+/* Raw events of one behaviour, in post order (so ties in time keep post order). Past the
+ * memory budget (runs.sp set), ev is a buffer of runs.max_events and the events already
+ * extracted are in sorted runs on disk (evrun.h). */
 typedef struct ch_evraw {
     ch_ev *ev;
     size_t n, cap;
+    ch_evruns runs;
 } ch_evraw;
 
 /* Events of one behaviour grouped by object and, inside an object, sorted by (time, post
@@ -73,6 +77,11 @@ int ch_coact_name_object(const ch_corpus *c, const ch_coact_opts *o, ch_behaviou
  * O(n) time and memory. */
 int ch_evset_build(ch_evraw *raw, ch_evset *out);
 void ch_evset_free(ch_evset *es);
+/* The source order of ch_evset_build, from each object's source key osk[o] (its first event's
+ * src, 0 = none; objects in order of first appearance): sets out->osrc and out->nsrc,
+ * renumbers out->okey, and returns in *perm (the caller's, ch_free) each object's new index.
+ * Call it only when some event has a source. Returns 0 or CHORUS_ENOMEM. */
+int ch_evset_order_sources(const uint64_t *osk, uint32_t nobj, ch_evset *out, uint32_t **perm);
 
 /* Window estimate from the time-to-share distribution of one behaviour's events (see
  * docs/coordination.md). The histogram is of log2 gaps (quarter octaves) between consecutive

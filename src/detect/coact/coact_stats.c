@@ -63,23 +63,37 @@ void ch_evset_free(ch_evset *es)
 static int order_by_source(const ch_evraw *raw, uint32_t *dense, uint32_t nobj, ch_evset *out)
 {
     const size_t n = raw->n;
-    int rc = CHORUS_ENOMEM;
-    uint64_t *osk = NULL, *skeys = NULL;
-    uint32_t *slots = NULL, *first = NULL, *cnt = NULL, *perm = NULL, *src = NULL;
-    uint64_t *okey2 = NULL;
     bool any = false;
     for (size_t i = 0; i < n && !any; i++)
         any = raw->ev[i].src != 0;
     if (!any)
         return CHORUS_OK;
     /* each object's source key: that of its first event */
-    if (!(osk = ch_malloc((size_t)nobj * sizeof *osk)))
-        goto out;
+    uint64_t *osk = ch_malloc((size_t)nobj * sizeof *osk);
+    uint32_t *perm = NULL;
+    if (!osk)
+        return CHORUS_ENOMEM;
     for (uint32_t o = 0; o < nobj; o++)
         osk[o] = UINT64_MAX;
     for (size_t i = 0; i < n; i++)
         if (osk[dense[i]] == UINT64_MAX)
             osk[dense[i]] = raw->ev[i].src;
+    int rc = ch_evset_order_sources(osk, nobj, out, &perm);
+    if (!rc)
+        for (size_t i = 0; i < n; i++)
+            dense[i] = perm[dense[i]];
+    ch_free(osk);
+    ch_free(perm);
+    return rc;
+}
+
+int ch_evset_order_sources(const uint64_t *osk, uint32_t nobj, ch_evset *out, uint32_t **perm_out)
+{
+    int rc = CHORUS_ENOMEM;
+    uint64_t *skeys = NULL;
+    uint32_t *slots = NULL, *first = NULL, *cnt = NULL, *perm = NULL, *src = NULL;
+    uint64_t *okey2 = NULL;
+    *perm_out = NULL;
     size_t cap = 16;
     while (cap < 2 * (size_t)nobj)
         cap *= 2;
@@ -121,13 +135,12 @@ static int order_by_source(const ch_evraw *raw, uint32_t *dense, uint32_t nobj, 
         okey2[pos] = out->okey[o];
         out->osrc[pos] = src[o];
     }
-    for (size_t i = 0; i < n; i++)
-        dense[i] = perm[dense[i]];
     memcpy(out->okey, okey2, (size_t)nobj * sizeof *okey2);
     out->nsrc = nsrc;
+    *perm_out = perm;
+    perm = NULL;
     rc = CHORUS_OK;
 out:
-    ch_free(osk);
     ch_free(skeys);
     ch_free(slots);
     ch_free(first);

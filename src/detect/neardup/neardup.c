@@ -18,12 +18,14 @@
 #include "detect/neardup/neardup.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/alloc.h"
 #include "core/parallel.h"
 #include "core/sort.h"
+#include "core/spill.h"
 #include "core/sys.h"
 #include "core/hash.h"
 #include "text/normalize.h"
@@ -32,6 +34,10 @@
 #define MAX_SHINGLE 8
 #define MAX_LEADERS 64
 #define MAX_MIN_WORDS 1000
+/* Spilled sketches: their pages leave the resident set after this many posts are read in a
+ * band (4 MiB of sketches at 64 hashes), and every few chunks of sketching. */
+#define RELEASE_POSTS 65536
+#define RELEASE_RECORDS ((size_t)1 << 20)
 
 /* Fixed seeds: sketches must be identical across runs, threads and machines. */
 #define SEED_SHINGLE UINT64_C(0x6e656172647570a1)   /* "neardup" */
@@ -371,6 +377,7 @@ typedef struct sketch_job {
     size_t from, n;             /* the posts [from, n) */
     uint8_t *sk;                /* n * hashes */
     uint8_t *status;            /* n */
+    const ch_spill *spill;      /* where sk is, when it spilled (else NULL) */
     ch_neardup_sketcher *s[CH_PARALLEL_MAX]; /* one per worker, made on its first task */
 } sketch_job;
 
@@ -409,14 +416,22 @@ static int sketch_task(void *ctx, size_t task, unsigned worker)
             return rc;
         j->status[i] = units2 >= min2 ? ST_OK : ST_SHORT;
     }
+    /* spilled sketches written so far leave the resident set (safe while other workers
+     * write theirs: the pages of a shared mapping keep their bytes in the page cache) */
+    if (task % (RELEASE_POSTS / CHUNK) == 0) {
+        if (j->spill)
+            ch_spill_release(j->spill);
+        ch_corpus_release_text(j->c);   /* spilled texts read so far, likewise */
+    }
     return CHORUS_OK;
 }
 
 /* Sketches the posts [from, to) into their slots of sk and status. */
 static int sketch_all(const ch_corpus *c, const ch_neardup_opts *o, size_t from, size_t to,
-                      uint8_t *sk, uint8_t *status)
+                      uint8_t *sk, uint8_t *status, const ch_spill *spill)
 {
-    sketch_job j = {.c = c, .o = o, .from = from, .n = to, .sk = sk, .status = status};
+    sketch_job j = {.c = c, .o = o, .from = from, .n = to, .sk = sk, .status = status,
+                    .spill = spill};
     const int rc = ch_parallel_for(o->threads, (to - from + CHUNK - 1) / CHUNK, sketch_task, &j);
     for (int w = 0; w < CH_PARALLEL_MAX; w++)
         ch_neardup_sketcher_free(j.s[w]);
@@ -427,11 +442,11 @@ static int sketch_all(const ch_corpus *c, const ch_neardup_opts *o, size_t from,
  * every block, so rank 0's sk and status are those of sketching every post here. Returns, on
  * every rank, the first failure of any rank. */
 static int sketch_shared(const ch_corpus *c, const ch_neardup_opts *o, size_t n, uint8_t *sk,
-                         uint8_t *status)
+                         uint8_t *status, const ch_spill *spill)
 {
     size_t a, b;
     ch_dist_block(n, o->dist->rank, o->dist->size, &a, &b);
-    int rc = sketch_all(c, o, a, b, sk, status);
+    int rc = sketch_all(c, o, a, b, sk, status, spill);
     rc = ch_dist_gather_blocks(o->dist, rc, sk, o->hashes, n);
     return ch_dist_gather_blocks(o->dist, rc, status, 1, n);
 }
@@ -517,6 +532,7 @@ typedef struct band_ctx {
     size_t nl, capl;
     uint32_t lpost;
     ch_neardup_stats *st;
+    const ch_spill *spill;       /* where sk is, when it spilled (else NULL) */
 } band_ctx;
 
 /* Sorted distinct shingles of post i in bc->vs->set[0..*n). */
@@ -639,9 +655,14 @@ static int band_all(band_ctx *bc, const uint8_t *status, size_t n, size_t ne, ui
             stride = rows;
         }
         const uint8_t *base = bc->sk + start;
-        for (size_t i = 0, j = 0; i < n; i++)
+        for (size_t i = 0, j = 0; i < n; i++) {
             if (status[i] == ST_OK)
                 a[j++] = (uint64_t)band_key(base + i * k, rows, stride) << 32 | i;
+            if (bc->spill && i % RELEASE_POSTS == RELEASE_POSTS - 1)
+                ch_spill_release(bc->spill);
+        }
+        if (bc->spill)
+            ch_spill_release(bc->spill);
         radix_sort_hi32(a, tmp, ne);
         for (size_t i = 0; i < ne;) {
             size_t e = i + 1;
@@ -650,6 +671,13 @@ static int band_all(band_ctx *bc, const uint8_t *status, size_t n, size_t ne, ui
             int rc = e - i >= 2 ? bucket(bc, a + i, e - i) : CHORUS_OK;
             if (rc)
                 return rc;
+            /* the buckets read sketches (and texts) of posts anywhere in the corpus: the pages
+             * go after every few thousand records, else a band would map them all back */
+            if ((i / RELEASE_RECORDS) != (e / RELEASE_RECORDS)) {
+                if (bc->spill)
+                    ch_spill_release(bc->spill);
+                ch_corpus_release_text(bc->c);   /* texts read by the exact checks */
+            }
             i = e;
         }
     }
@@ -862,6 +890,9 @@ int ch_neardup_run(const ch_corpus *c, const ch_neardup_opts *o, ch_neardup_resu
     uint8_t *sk = NULL, *status = NULL;
     uint64_t *a = NULL, *tmp = NULL;
     uf u = {NULL, NULL};
+    ch_spill spill;              /* the sketches past max_sketch_bytes */
+    bool spilled = false;
+    ch_spill_init(&spill, o->spill_dir);
     ch_neardup_result *r = ch_calloc(1, sizeof *r);
     if (!r)
         return CHORUS_ENOMEM;
@@ -878,14 +909,24 @@ int ch_neardup_run(const ch_corpus *c, const ch_neardup_opts *o, ch_neardup_resu
     size_t skb;
     if (!ch_mul_ok(n, k, &skb))
         goto out;
-    sk = ch_malloc(skb);
-    status = ch_malloc(n);
-    if (!sk || !status)
+    if (o->max_sketch_bytes && skb > o->max_sketch_bytes) {
+        spilled = true;
+        if (!(sk = (uint8_t *)ch_spill_alloc(&spill, skb, &rc))) {
+            if (rc == CHORUS_EIO && o->err && o->err_size)
+                snprintf(o->err, o->err_size, "%s", spill.err);
+            goto out;
+        }
+        r->stats.spilled_bytes = skb;
+        rc = CHORUS_ENOMEM;
+    } else if (!(sk = ch_malloc(skb)))
+        goto out;
+    if (!(status = ch_malloc(n)))
         goto out;
 
     double t0 = ch_now();
-    if ((rc = ch_dist_active(o->dist) ? sketch_shared(c, o, n, sk, status)
-                                      : sketch_all(c, o, 0, n, sk, status)))
+    const ch_spill *sp = spilled ? &spill : NULL;
+    if ((rc = ch_dist_active(o->dist) ? sketch_shared(c, o, n, sk, status, sp)
+                                      : sketch_all(c, o, 0, n, sk, status, sp)))
         goto out;
     if (ch_dist_active(o->dist) && o->dist->rank != 0)
         goto out;   /* rc 0: this rank's share is with rank 0, which clusters */
@@ -909,7 +950,8 @@ int ch_neardup_run(const ch_corpus *c, const ch_neardup_opts *o, ch_neardup_resu
         goto out;
     for (size_t i = 0; i < n; i++)
         u.parent[i] = (uint32_t)i;
-    band_ctx bc = {.c = c, .o = o, .sk = sk, .u = u, .lpost = UINT32_MAX, .st = &r->stats};
+    band_ctx bc = {.c = c, .o = o, .sk = sk, .u = u, .lpost = UINT32_MAX, .st = &r->stats,
+                   .spill = spilled ? &spill : NULL};
     if (o->sketch_only) {
         bc.accept = bc.reject = min_agree_for(o->threshold, k);
     } else {
@@ -938,7 +980,10 @@ int ch_neardup_run(const ch_corpus *c, const ch_neardup_opts *o, ch_neardup_resu
     r->stats.seconds_finish = ch_now() - t2;
     rc = CHORUS_OK;
 out:
-    ch_free(sk);
+    if (spilled)
+        ch_spill_free(&spill);   /* the file goes */
+    else
+        ch_free(sk);
     ch_free(status);
     ch_free(a);
     ch_free(tmp);

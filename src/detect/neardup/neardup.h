@@ -85,6 +85,14 @@ typedef struct ch_neardup_opts {
                                them and alone bands and clusters. Every rank calls
                                ch_neardup_run; on ranks other than 0 the result has no
                                narratives (narrative_of_post all CH_NONE, no stats) */
+    size_t max_sketch_bytes; /* past the memory budget: sketches larger than this (hashes bytes
+                               a post) go to a temporary file in spill_dir mapped back, whose
+                               pages leave the resident set as the bands are read (same
+                               results); 0 (default): in memory */
+    const char *spill_dir;  /* NULL or "": $TMPDIR, else /tmp */
+    char *err;              /* optional (err_size bytes): why the file could not be written,
+                               when the stage returns CHORUS_EIO */
+    size_t err_size;
 } ch_neardup_opts;
 
 void ch_neardup_opts_default(ch_neardup_opts *o);
@@ -116,6 +124,7 @@ typedef struct ch_neardup_stats {
     uint64_t skipped;       /* bucket members already in a leader's component */
     uint64_t unplaced;      /* bucket members that matched no leader when the leaders were full */
     uint64_t max_bucket;    /* largest LSH bucket seen */
+    uint64_t spilled_bytes; /* sketch bytes in the temporary file (max_sketch_bytes), or 0 */
     double seconds_sketch, seconds_band, seconds_finish;  /* wall time per phase */
 } ch_neardup_stats;
 
