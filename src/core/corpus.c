@@ -22,6 +22,11 @@ struct chorus_corpus {
     ch_arena worker[CH_CORPUS_WORKERS]; /* derived data written by worker threads */
     ch_post *posts;
     size_t nposts, cap_posts;
+    ch_sid *client;               /* per post: posting client, once a record named one (else NULL) */
+    size_t cap_client;
+    const char **norm;            /* per post: normalized text (ch_corpus_norm_reserve), or NULL */
+    uint32_t *norm_len;
+    size_t cap_norm;              /* posts the two arrays cover */
     ch_account *accounts;
     size_t naccounts, cap_accounts;
     uint32_t *post_of_sid;        /* pool id -> post index + 1 (0 = none) */
@@ -133,6 +138,9 @@ void chorus_corpus_free(chorus_corpus *c)
         ch_arena_free(&c->worker[i]);
     ch_spill_free(&c->spill);
     ch_free_big(c->posts, c->cap_posts * sizeof *c->posts);
+    ch_free_big(c->norm, c->cap_norm * sizeof *c->norm);
+    ch_free_big(c->norm_len, c->cap_norm * sizeof *c->norm_len);
+    ch_free_big(c->client, c->cap_client * sizeof *c->client);
     ch_free(c->accounts);
     ch_free_big(c->post_of_sid, c->cap_post_sid * sizeof *c->post_of_sid);
     ch_free_big(c->account_of_sid, c->cap_account_sid * sizeof *c->account_of_sid);
@@ -166,12 +174,13 @@ const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c) { return &c->stat
 void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out)
 {
     memset(out, 0, sizeof *out);
-    out->posts = c->cap_posts * sizeof *c->posts;
+    out->posts = c->cap_posts * sizeof *c->posts + c->cap_client * sizeof *c->client;
     out->accounts = c->cap_accounts * sizeof *c->accounts + c->cap_pending * sizeof *c->pending_acct;
     out->text = c->arena.total;
+    out->norm = c->cap_norm * (sizeof *c->norm + sizeof *c->norm_len);
     for (int i = 0; i < CH_CORPUS_WORKERS; i++)
         out->norm += c->worker[i].total;
-    out->pool = c->pool.arena.total + (size_t)c->pool.cap_ents * sizeof *c->pool.ents +
+    out->pool = c->pool.arena.total + (size_t)c->pool.cap_ents * sizeof *c->pool.strs +
                 ((size_t)c->pool.mask + 1) * sizeof *c->pool.table;
     out->index = 2 * c->cap_sid * sizeof(uint32_t);
     const scoped_map *m[3] = {&c->post_other, &c->account_other, &c->pending};
@@ -184,8 +193,9 @@ void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out)
  * it; the worker arenas are empty until normalization). O(1). */
 static uint64_t heap_bytes(const ch_corpus *c)
 {
-    return (uint64_t)c->cap_posts * sizeof *c->posts + (uint64_t)c->cap_accounts * sizeof *c->accounts +
-           c->arena.total + c->pool.arena.total + (uint64_t)c->pool.cap_ents * sizeof *c->pool.ents +
+    return (uint64_t)c->cap_posts * sizeof *c->posts + (uint64_t)c->cap_client * sizeof *c->client +
+           (uint64_t)c->cap_accounts * sizeof *c->accounts +
+           c->arena.total + c->pool.arena.total + (uint64_t)c->pool.cap_ents * sizeof *c->pool.strs +
            ((uint64_t)c->pool.mask + 1) * sizeof *c->pool.table + 2 * (uint64_t)c->cap_sid * sizeof(uint32_t);
 }
 
@@ -231,6 +241,8 @@ void ch_corpus_shrink(ch_corpus *c)
 {
     if (c->nposts && c->nposts < c->cap_posts)
         ch_shrink_big((void **)&c->posts, &c->cap_posts, c->nposts, sizeof *c->posts);
+    if (c->nposts && c->client && c->nposts < c->cap_client)
+        ch_shrink_big((void **)&c->client, &c->cap_client, c->nposts, sizeof *c->client);
     if (c->naccounts && c->naccounts < c->cap_accounts) {
         ch_account *a = ch_realloc(c->accounts, c->naccounts * sizeof *a);
         if (a) {
@@ -242,12 +254,47 @@ void ch_corpus_shrink(ch_corpus *c)
 
 void ch_corpus_drop_derived(ch_corpus *c)
 {
-    for (size_t i = 0; i < c->nposts; i++) {
-        c->posts[i].norm = NULL;
-        c->posts[i].norm_len = 0;
-    }
+    ch_free_big(c->norm, c->cap_norm * sizeof *c->norm);
+    ch_free_big(c->norm_len, c->cap_norm * sizeof *c->norm_len);
+    c->norm = NULL;
+    c->norm_len = NULL;
+    c->cap_norm = 0;
     for (int i = 0; i < CH_CORPUS_WORKERS; i++)
         ch_arena_free(&c->worker[i]);
+}
+
+int ch_corpus_norm_reserve(ch_corpus *c)
+{
+    ch_free_big(c->norm, c->cap_norm * sizeof *c->norm);
+    ch_free_big(c->norm_len, c->cap_norm * sizeof *c->norm_len);
+    c->cap_norm = 0;
+    c->norm_len = NULL;
+    c->norm = c->nposts ? ch_alloc_big(c->nposts * sizeof *c->norm) : NULL;
+    if (c->nposts && !c->norm)
+        return CHORUS_ENOMEM;
+    c->norm_len = c->nposts ? ch_alloc_big(c->nposts * sizeof *c->norm_len) : NULL;
+    if (c->nposts && !c->norm_len) {
+        ch_free_big(c->norm, c->nposts * sizeof *c->norm);
+        c->norm = NULL;
+        return CHORUS_ENOMEM;
+    }
+    c->cap_norm = c->nposts; /* both zeroed: every post without one */
+    return CHORUS_OK;
+}
+
+void ch_corpus_set_norm(ch_corpus *c, size_t i, const char *s, uint32_t len)
+{
+    if (i < c->cap_norm) {
+        c->norm[i] = s;
+        c->norm_len[i] = len;
+    }
+}
+
+const char *ch_corpus_norm(const ch_corpus *c, size_t i, uint32_t *len)
+{
+    const char *s = i < c->cap_norm ? c->norm[i] : NULL;
+    *len = s ? c->norm_len[i] : 0;
+    return s;
 }
 
 int ch_corpus_add_file(ch_corpus *c, const char *name, uint32_t *out)
@@ -534,15 +581,10 @@ static int replace_nul(ch_corpus *c, char **text, uint32_t *len)
     return CHORUS_OK;
 }
 
-static int intern_list(ch_corpus *c, const ch_slice *in, size_t n, ch_sid **out, uint8_t *count)
+/* Interns a list of entities into arr[0..*count): empty ones are left out, at most
+ * CH_MAX_ENTITIES kept. */
+static int intern_list(ch_corpus *c, const ch_slice *in, size_t n, ch_sid *arr, uint8_t *count)
 {
-    *out = NULL;
-    *count = 0;
-    if (n == 0)
-        return CHORUS_OK;
-    ch_sid *arr = ch_arena_alloc(&c->arena, n * sizeof *arr, _Alignof(ch_sid));
-    if (!arr)
-        return CHORUS_ENOMEM;
     uint32_t h[CH_MAX_ENTITIES];
     if (n > CH_MAX_ENTITIES)
         n = CH_MAX_ENTITIES;
@@ -557,8 +599,29 @@ static int intern_list(ch_corpus *c, const ch_slice *in, size_t n, ch_sid **out,
         if (id)
             arr[k++] = id;
     }
-    *out = arr;
     *count = (uint8_t)k;
+    return CHORUS_OK;
+}
+
+/* The URLs, hashtags and mentions of r into one array of the arena (ch_post.ents). */
+static int intern_ents(ch_corpus *c, const ch_rawpost *r, ch_post *p)
+{
+    size_t nu = r->n_urls < CH_MAX_ENTITIES ? r->n_urls : CH_MAX_ENTITIES;
+    size_t nh = r->n_hashtags < CH_MAX_ENTITIES ? r->n_hashtags : CH_MAX_ENTITIES;
+    size_t nm = r->n_mentions < CH_MAX_ENTITIES ? r->n_mentions : CH_MAX_ENTITIES;
+    p->ents = NULL;
+    p->n_urls = p->n_hashtags = p->n_mentions = 0;
+    if (nu + nh + nm == 0)
+        return CHORUS_OK;
+    ch_sid *arr = ch_arena_alloc(&c->arena, (nu + nh + nm) * sizeof *arr, _Alignof(ch_sid));
+    if (!arr)
+        return CHORUS_ENOMEM;
+    int rc;
+    if ((rc = intern_list(c, r->urls, nu, arr, &p->n_urls)) ||
+        (rc = intern_list(c, r->hashtags, nh, arr + p->n_urls, &p->n_hashtags)) ||
+        (rc = intern_list(c, r->mentions, nm, arr + p->n_urls + p->n_hashtags, &p->n_mentions)))
+        return rc;
+    p->ents = arr;
     return CHORUS_OK;
 }
 
@@ -644,41 +707,66 @@ static bool same_str(const ch_corpus *c, ch_slice s, ch_sid sid)
     return ch_pool_len(&c->pool, sid) == s.n && memcmp(ch_pool_str(&c->pool, sid), s.p, s.n) == 0;
 }
 
-/* Adds to *arr (count *n, at most CH_MAX_ENTITIES) the entities of in[0..nin) it lacks. The
- * array is replaced by a larger copy in the arena (the old one stays there, unused). */
-static int merge_list(ch_corpus *c, const ch_slice *in, size_t nin, ch_sid **arr, uint8_t *n,
-                      bool *added)
+/* The entities of in[0..nin) that list have[0..nhave) lacks, into fresh[0..*nfresh), so that
+ * nhave + *nfresh stays within CH_MAX_ENTITIES. */
+static int merge_list(ch_corpus *c, const ch_slice *in, size_t nin, const ch_sid *have_arr,
+                      size_t nhave, ch_sid *fresh, size_t *nfresh)
 {
-    ch_sid fresh[CH_MAX_ENTITIES];
-    size_t nfresh = 0;
-    for (size_t i = 0; i < nin && *n + nfresh < CH_MAX_ENTITIES; i++) {
+    *nfresh = 0;
+    for (size_t i = 0; i < nin && nhave + *nfresh < CH_MAX_ENTITIES; i++) {
         ch_sid sid = find_sid(c, in[i]);
         bool have = false;
-        for (uint8_t k = 0; sid && k < *n && !have; k++)
-            have = (*arr)[k] == sid;
-        for (size_t k = 0; sid && k < nfresh && !have; k++)
+        for (size_t k = 0; sid && k < nhave && !have; k++)
+            have = have_arr[k] == sid;
+        for (size_t k = 0; sid && k < *nfresh && !have; k++)
             have = fresh[k] == sid;
         if (have || in[i].n == 0)
             continue;
         int rc = intern(c, in[i], &sid);
         if (rc)
             return rc;
-        for (size_t k = 0; k < nfresh && !have; k++)
+        for (size_t k = 0; k < *nfresh && !have; k++)
             have = fresh[k] == sid;
         if (!have)
-            fresh[nfresh++] = sid;
+            fresh[(*nfresh)++] = sid;
     }
-    if (nfresh == 0)
+    return CHORUS_OK;
+}
+
+/* Adds to post p the URLs, hashtags and mentions of r it lacks (each list at most
+ * CH_MAX_ENTITIES). The entity array is replaced by a larger copy in the arena (the old one
+ * stays there, unused). */
+static int merge_ents(ch_corpus *c, const ch_rawpost *r, ch_post *p, bool *added)
+{
+    ch_sid fresh[3][CH_MAX_ENTITIES];
+    size_t nfresh[3];
+    int rc;
+    if ((rc = merge_list(c, r->urls, r->n_urls, ch_post_urls(p), p->n_urls, fresh[0], &nfresh[0])) ||
+        (rc = merge_list(c, r->hashtags, r->n_hashtags, ch_post_hashtags(p), p->n_hashtags,
+                         fresh[1], &nfresh[1])) ||
+        (rc = merge_list(c, r->mentions, r->n_mentions, ch_post_mentions(p), p->n_mentions,
+                         fresh[2], &nfresh[2])))
+        return rc;
+    if (nfresh[0] + nfresh[1] + nfresh[2] == 0)
         return CHORUS_OK;
-    size_t total = *n + nfresh;
+    const size_t old[3] = {p->n_urls, p->n_hashtags, p->n_mentions};
+    const ch_sid *from[3] = {ch_post_urls(p), ch_post_hashtags(p), ch_post_mentions(p)};
+    size_t total = old[0] + old[1] + old[2] + nfresh[0] + nfresh[1] + nfresh[2];
     ch_sid *grown = ch_arena_alloc(&c->arena, total * sizeof *grown, _Alignof(ch_sid));
     if (!grown)
         return CHORUS_ENOMEM;
-    if (*n)
-        memcpy(grown, *arr, *n * sizeof *grown);
-    memcpy(grown + *n, fresh, nfresh * sizeof *grown);
-    *arr = grown;
-    *n = (uint8_t)total;
+    size_t o = 0;
+    uint8_t *counts[3] = {&p->n_urls, &p->n_hashtags, &p->n_mentions};
+    for (int k = 0; k < 3; k++) {
+        if (old[k])
+            memcpy(grown + o, from[k], old[k] * sizeof *grown);
+        o += old[k];
+        if (nfresh[k])
+            memcpy(grown + o, fresh[k], nfresh[k] * sizeof *grown);
+        o += nfresh[k];
+        *counts[k] = (uint8_t)(old[k] + nfresh[k]);
+    }
+    p->ents = grown;
     *added = true;
     return CHORUS_OK;
 }
@@ -697,12 +785,41 @@ static int merge_repeat(ch_corpus *c, const ch_rawpost *r, uint8_t pf, size_t id
     if (r->text.n && p->text_len && !r->text_html_escaped &&
         (r->text.n != p->text_len || memcmp(r->text.p, p->text, p->text_len) != 0))
         return CHORUS_OK;
-    int rc;
-    if ((rc = merge_list(c, r->urls, r->n_urls, &p->urls, &p->n_urls, added)) ||
-        (rc = merge_list(c, r->hashtags, r->n_hashtags, &p->hashtags, &p->n_hashtags, added)) ||
-        (rc = merge_list(c, r->mentions, r->n_mentions, &p->mentions, &p->n_mentions, added)))
-        return rc;
-    return sync_sid_arrays(c);
+    int rc = merge_ents(c, r, p, added);
+    return rc ? rc : sync_sid_arrays(c);
+}
+
+/* Sets the client of the post being added (index c->nposts) from s. The array is made when a
+ * first record names a client (zeroed: the posts before have none), then grows with the posts. */
+static int set_client(ch_corpus *c, ch_slice s)
+{
+    if (!c->client && s.n == 0)
+        return CHORUS_OK;
+    if (c->nposts >= c->cap_client &&
+        ch_grow_big((void **)&c->client, &c->cap_client, c->nposts + 1, sizeof *c->client))
+        return CHORUS_ENOMEM;
+    return intern_repeat(c, s, &c->last_client, &c->client[c->nposts]);
+}
+
+ch_sid ch_corpus_client(const ch_corpus *c, const ch_post *p)
+{
+    size_t i = (size_t)(p - c->posts);
+    return i < c->nposts && i < c->cap_client ? c->client[i] : 0;
+}
+
+/* The text of the post a repost reposts when the repost's text is the same bytes (a Bluesky
+ * or Mastodon repost, chorus JSONL, most CSV exports: a third of the posts of many inputs), so
+ * it is held once; NULL otherwise (then the text is copied). Only texts stored as given (no
+ * entities to decode): the bytes compared are the bytes that would be stored. */
+static const char *shared_text(const ch_corpus *c, const ch_rawpost *r, uint8_t pf, ch_sid ref)
+{
+    if (r->kind != CH_KIND_REPOST || !ref || r->text.n == 0 || r->text_html_escaped)
+        return NULL;
+    uint32_t held = post_of(c, pf, ref);
+    if (!held)
+        return NULL;
+    const ch_post *o = &c->posts[held - 1];
+    return o->text_len == r->text.n && memcmp(o->text, r->text.p, r->text.n) == 0 ? o->text : NULL;
 }
 
 int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, ch_reason *reason)
@@ -774,15 +891,18 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
         (rc = intern_h(c, r->ref_author_id, hrefacct, &p->ref_account)) ||
         (rc = intern_h(c, r->ref_author, hrefhandle, &p->ref_handle)) ||
         (rc = intern_repeat(c, r->lang, &c->last_lang, &p->lang)) ||
-        (rc = intern_repeat(c, r->client, &c->last_client, &p->client)) ||
-        (rc = intern_list(c, r->urls, r->n_urls, &p->urls, &p->n_urls)) ||
-        (rc = intern_list(c, r->hashtags, r->n_hashtags, &p->hashtags, &p->n_hashtags)) ||
-        (rc = intern_list(c, r->mentions, r->n_mentions, &p->mentions, &p->n_mentions)))
+        (rc = set_client(c, r->client)) ||
+
+        (rc = intern_ents(c, r, p)))
         return rc;
-    char *text = text_alloc(c, r->text.n + 1, &rc);
-    if (!text)
+    const char *same = shared_text(c, r, pf, p->ref_id);
+    char *text = same ? NULL : text_alloc(c, r->text.n + 1, &rc);
+    if (same) {
+        p->text = same;
+        p->text_len = (uint32_t)r->text.n;
+    } else if (!text) {
         return rc;
-    if (r->text_html_escaped) {
+    } else if (r->text_html_escaped) {
         p->text_len = (uint32_t)html_unescape(text, r->text.p, r->text.n);
     } else {
         if (r->text.n)
@@ -790,9 +910,12 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
         text[r->text.n] = '\0';
         p->text_len = (uint32_t)r->text.n;
     }
-    if (p->text_len && memchr(text, '\0', p->text_len) && (rc = replace_nul(c, &text, &p->text_len)))
-        return rc;
-    p->text = text;
+    if (text) {
+        if (p->text_len && memchr(text, '\0', p->text_len) &&
+            (rc = replace_nul(c, &text, &p->text_len)))
+            return rc;
+        p->text = text;
+    }
     /* sync again: interning above may have grown the pool */
     if ((rc = sync_sid_arrays(c)))
         return rc;

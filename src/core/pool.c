@@ -12,10 +12,10 @@ int ch_pool_init(ch_pool *p)
     memset(p, 0, sizeof *p);
     ch_arena_init(&p->arena);
     p->cap_ents = 1024;
-    p->ents = ch_alloc_big(p->cap_ents * sizeof *p->ents);
+    p->strs = ch_alloc_big(p->cap_ents * sizeof *p->strs);
     p->table = ch_alloc_big(2048 * sizeof *p->table);
-    if (!p->ents || !p->table) {
-        ch_free_big(p->ents, p->cap_ents * sizeof *p->ents);
+    if (!p->strs || !p->table) {
+        ch_free_big(p->strs, p->cap_ents * sizeof *p->strs);
         ch_free_big(p->table, 2048 * sizeof *p->table);
         memset(p, 0, sizeof *p); /* so a later ch_pool_free is harmless */
         return CHORUS_ENOMEM;
@@ -30,7 +30,7 @@ void ch_pool_free(ch_pool *p)
     if (!p)
         return;
     ch_arena_free(&p->arena);
-    ch_free_big(p->ents, (size_t)p->cap_ents * sizeof *p->ents);
+    ch_free_big(p->strs, (size_t)p->cap_ents * sizeof *p->strs);
     if (p->table)
         ch_free_big(p->table, ((size_t)p->mask + 1) * sizeof *p->table);
     memset(p, 0, sizeof *p);
@@ -61,8 +61,11 @@ static uint32_t lookup_slot(const ch_pool *p, const char *s, size_t len, uint32_
         const struct ch_pool_slot *e = &p->table[i];
         if (e->id == 0)
             return i;
-        if (e->hash == h && held_len(e->s) == len && memcmp(e->s, s, len) == 0)
-            return i;
+        if (e->hash == h) {
+            const char *held = p->strs[e->id];
+            if (held_len(held) == len && memcmp(held, s, len) == 0)
+                return i;
+        }
         i = (i + 1) & p->mask;
     }
 }
@@ -76,11 +79,15 @@ static int rehash(ch_pool *p)
     if (!nt)
         return CHORUS_ENOMEM;
     uint32_t nmask = (uint32_t)(nsize - 1);
-    for (uint32_t id = 1; id <= p->n; id++) {
-        uint32_t i = p->ents[id].hash & nmask;
+    /* the old slots hold hash and id: no string is read */
+    for (uint32_t k = 0; k <= p->mask; k++) {
+        const struct ch_pool_slot e = p->table[k];
+        if (!e.id)
+            continue;
+        uint32_t i = e.hash & nmask;
         while (nt[i].id)
             i = (i + 1) & nmask;
-        nt[i] = (struct ch_pool_slot){p->ents[id].hash, id, p->ents[id].s};
+        nt[i] = e;
     }
     ch_free_big(p->table, ((size_t)p->mask + 1) * sizeof *p->table);
     p->table = nt;
@@ -110,7 +117,7 @@ int ch_pool_intern_h(ch_pool *p, const char *s, size_t len, uint32_t h, ch_sid *
         if (p->cap_ents >= UINT32_MAX / 2)
             return CHORUS_ELIMIT; /* ids are 32 bits */
         size_t cap = p->cap_ents;
-        if (ch_grow_big((void **)&p->ents, &cap, (size_t)p->n + 2, sizeof *p->ents))
+        if (ch_grow_big((void **)&p->strs, &cap, (size_t)p->n + 2, sizeof *p->strs))
             return CHORUS_ENOMEM;
         p->cap_ents = (uint32_t)cap;
     }
@@ -125,10 +132,8 @@ int ch_pool_intern_h(ch_pool *p, const char *s, size_t len, uint32_t h, ch_sid *
         memcpy(copy, s, len);
     copy[len] = '\0';
     uint32_t id = ++p->n;
-    p->ents[id].s = copy;
-    p->ents[id].len = (uint32_t)len;
-    p->ents[id].hash = h;
-    p->table[slot] = (struct ch_pool_slot){h, id, copy};
+    p->strs[id] = copy;
+    p->table[slot] = (struct ch_pool_slot){h, id};
     if ((size_t)p->n * 2 > (size_t)p->mask + 1) {
         int rc = rehash(p);
         if (rc)
@@ -148,10 +153,10 @@ ch_sid ch_pool_find(const ch_pool *p, const char *s, size_t len)
 
 const char *ch_pool_str(const ch_pool *p, ch_sid id)
 {
-    return (id && id <= p->n) ? p->ents[id].s : "";
+    return (id && id <= p->n) ? p->strs[id] : "";
 }
 
 uint32_t ch_pool_len(const ch_pool *p, ch_sid id)
 {
-    return (id && id <= p->n) ? p->ents[id].len : 0;
+    return (id && id <= p->n) ? held_len(p->strs[id]) : 0;
 }

@@ -3,9 +3,15 @@
  *
  * Ids are dense, start at 1 (0 means "no string") and stay valid for the pool's lifetime, so
  * records store 4-byte ids instead of pointers and equal strings compare by id. Strings are
- * copied into the pool's arena with a trailing NUL (and their length before them). Hashing is XXH3; the table is open
- * addressing with linear probing, resized at 50% load. Cost: O(len) per intern, usually one
- * cache miss for the slot and one for the string.
+ * copied into the pool's arena with a trailing NUL (and their length before them). Hashing is
+ * XXH3; the table is open addressing with linear probing, resized at 50% load.
+ *
+ * Memory per distinct string: the string, its length and NUL (rounded to 4 bytes), 8 bytes in
+ * `strs` (up to 16 while it grows by doubling) and one 8-byte table slot at 25-50% load (16-32
+ * bytes): the slot holds the hash and the id, not the string's address, which halves the
+ * table (a corpus interns one to a few strings per post, so this is most of the pool).
+ * Cost: O(len) per intern; a new string costs one cache miss (its empty slot), a string held
+ * already about three (the slot, its `strs` entry, the string).
  */
 #ifndef CH_POOL_H
 #define CH_POOL_H
@@ -19,12 +25,12 @@ typedef uint32_t ch_sid;  /* interned string id; 0 = none */
 
 typedef struct ch_pool {
     ch_arena arena;
-    struct ch_pool_ent { const char *s; uint32_t len; uint32_t hash; } *ents; /* by id; [0] unused */
+    const char **strs;    /* by id ([0] unused): the string, whose length is stored in the 4
+                             bytes before it */
     uint32_t n, cap_ents;
-    /* slot -> hash, id (0 = empty) and the string, whose length is stored in the 4 bytes
-     * before it: the hash rejects most mismatches, and a match is checked with one more
-     * memory access (the string) rather than two (ents, then the string) */
-    struct ch_pool_slot { uint32_t hash, id; const char *s; } *table;
+    /* slot -> hash and id (0 = empty): the hash rejects most mismatches without reading the
+     * string, and a rehash needs no string */
+    struct ch_pool_slot { uint32_t hash, id; } *table;
     uint32_t mask;        /* table size - 1 */
 } ch_pool;
 

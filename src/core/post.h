@@ -80,18 +80,28 @@ typedef struct ch_post {
     ch_sid ref_account;           /* account id of the referenced post, 0 if unknown */
     ch_sid ref_handle;            /* handle of the referenced account, 0 if unknown */
     ch_sid lang;
-    ch_sid client;                /* posting client / source, e.g. "Twitter for iPhone" */
     uint32_t file;                /* index of the input file (ch_corpus_file) */
     uint32_t text_len;
-    uint32_t norm_len;            /* (beside text_len: no padding) */
     const char *text;             /* original text, UTF-8, NUL-terminated, HTML entities decoded;
                                    * a NUL character in the input (JSON \u0000) is stored as
                                    * U+FFFD, so the text never stops early */
-    const char *norm;             /* normalized text for matching (ch_corpus_normalize), or NULL */
-    ch_sid *urls;                 /* expanded where the export has them */
-    ch_sid *hashtags;             /* without '#', as written */
-    ch_sid *mentions;             /* handles without '@' */
-} ch_post;
+    ch_sid *ents;                 /* the entities, one array: n_urls URLs (expanded where the
+                                     export has them), then n_hashtags hashtags (without '#',
+                                     as written), then n_mentions handles (without '@'); read
+                                     them with ch_post_urls, ch_post_hashtags, ch_post_mentions.
+                                     One pointer instead of three: 16 bytes a post. */
+} ch_post;                        /* 64 bytes: the posting client (ch_corpus_client) and the
+                                     normalized text (ch_corpus_norm) are held beside the posts */
+
+static inline const ch_sid *ch_post_urls(const ch_post *p) { return p->ents; }
+static inline const ch_sid *ch_post_hashtags(const ch_post *p)
+{
+    return p->ents ? p->ents + p->n_urls : NULL;
+}
+static inline const ch_sid *ch_post_mentions(const ch_post *p)
+{
+    return p->ents ? p->ents + p->n_urls + p->n_hashtags : NULL;
+}
 
 typedef struct ch_slice {
     const char *p;
@@ -241,8 +251,20 @@ size_t ch_corpus_find_account(const ch_corpus *c, uint8_t platform, const char *
 uint8_t ch_corpus_post_platform(const ch_corpus *c, size_t i);
 const ch_pool *ch_corpus_pool(const ch_corpus *c);
 const ch_corpus_stats *ch_corpus_stats_get(const ch_corpus *c);
-/* Mutable access for the stages that annotate posts (normalization). */
+/* The posting client or source of post p (a post of this corpus), e.g. "Twitter for iPhone",
+ * or 0. Held beside the posts, 4 bytes a post, only once a record has named one (X, Mastodon,
+ * CSV with a client column): no stage reads it yet, so formats without it pay nothing. */
+ch_sid ch_corpus_client(const ch_corpus *c, const ch_post *p);
+/* Mutable access for the stages that annotate posts. */
 ch_post *ch_corpus_post_mut(ch_corpus *c, size_t i);
+/* Normalized texts (text/features.h), held beside the posts while the stages that read them
+ * run (12 bytes a post, none before ch_corpus_norm_reserve and after ch_corpus_drop_derived).
+ * ch_corpus_norm_reserve makes room for every post's (all absent) and returns 0 or
+ * CHORUS_ENOMEM; then workers may set those of distinct posts in parallel. ch_corpus_norm gives
+ * post i's and its length, or NULL (and 0) when none is held. */
+int ch_corpus_norm_reserve(ch_corpus *c);
+void ch_corpus_set_norm(ch_corpus *c, size_t i, const char *s, uint32_t len);
+const char *ch_corpus_norm(const ch_corpus *c, size_t i, uint32_t *len);
 /* An arena owned by the corpus for derived per-post data, one per worker of ch_parallel_for
  * (0 <= worker < CH_CORPUS_WORKERS), so workers can allocate without locks. */
 #define CH_CORPUS_WORKERS CH_PARALLEL_MAX
@@ -264,7 +286,7 @@ void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out);
 /* Gives back the slack of the post and account arrays (grown by doubling while reading: up to
  * half of them unused) once reading is over. A failed shrink keeps the arrays as they are. */
 void ch_corpus_shrink(ch_corpus *c);
-/* Forgets every post's normalized text (norm = NULL) and frees the worker arenas that hold
+/* Forgets every post's normalized text (ch_corpus_norm gives NULL) and frees the worker arenas that hold
  * them and any other derived data: for when the last stage that reads them has run. */
 void ch_corpus_drop_derived(ch_corpus *c);
 

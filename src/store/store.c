@@ -424,11 +424,11 @@ int ch_store_posts(ch_store *s, const ch_corpus *c, const uint32_t *narrative_of
         bind_sid0(q, 10, pool, p->lang);
         /* a buffer per list, valid until the step */
         const char *j;
-        if ((j = json_list(s, 0, pool, p->urls, p->n_urls, &oom)))
+        if ((j = json_list(s, 0, pool, ch_post_urls(p), p->n_urls, &oom)))
             sqlite3_bind_text(q, 11, j, -1, SQLITE_STATIC);
-        if ((j = json_list(s, 1, pool, p->hashtags, p->n_hashtags, &oom)))
+        if ((j = json_list(s, 1, pool, ch_post_hashtags(p), p->n_hashtags, &oom)))
             sqlite3_bind_text(q, 12, j, -1, SQLITE_STATIC);
-        if ((j = json_list(s, 2, pool, p->mentions, p->n_mentions, &oom)))
+        if ((j = json_list(s, 2, pool, ch_post_mentions(p), p->n_mentions, &oom)))
             sqlite3_bind_text(q, 13, j, -1, SQLITE_STATIC);
         if (oom) {
             sqlite3_reset(q);

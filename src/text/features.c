@@ -28,15 +28,14 @@ static int run(void *ctx, size_t task, unsigned worker)
     ch_arena *arena = ch_corpus_worker_arena(j->c, (int)worker);
     const size_t from = task * CHUNK, to = from + CHUNK < j->n ? from + CHUNK : j->n;
     for (size_t i = from; i < to; i++) {
-        ch_post *p = ch_corpus_post_mut(j->c, i);
+        const ch_post *p = ch_corpus_post(j->c, i);
         int rc = ch_normalize(p->text, p->text_len, 0, nb);
         if (rc)
             return rc;
         char *s = ch_arena_strndup(arena, nb->s ? nb->s : "", nb->len);
         if (!s)
             return CHORUS_ENOMEM;
-        p->norm = s;
-        p->norm_len = (uint32_t)nb->len;
+        ch_corpus_set_norm(j->c, i, s, (uint32_t)nb->len);
     }
     return CHORUS_OK;
 }
@@ -44,9 +43,12 @@ static int run(void *ctx, size_t task, unsigned worker)
 int ch_corpus_normalize(ch_corpus *c, int threads)
 {
     job j = {.c = c, .n = ch_corpus_nposts(c)};
+    int rc = ch_corpus_norm_reserve(c);
+    if (rc)
+        return rc;
     for (int k = 0; k < CH_CORPUS_WORKERS; k++)
         ch_normbuf_init(&j.w[k].nb);
-    const int rc = ch_parallel_for(threads, (j.n + CHUNK - 1) / CHUNK, run, &j);
+    rc = ch_parallel_for(threads, (j.n + CHUNK - 1) / CHUNK, run, &j);
     for (int k = 0; k < CH_CORPUS_WORKERS; k++)
         ch_normbuf_free(&j.w[k].nb);
     return rc;

@@ -2,7 +2,7 @@
  * features.h — per-post text features computed once after ingest and kept in the corpus
  * beside the original text, for every later stage (parroting, narratives, co-actions).
  *
- * ch_corpus_normalize fills ch_post.norm / norm_len with ch_normalize(text) (no offset map:
+ * ch_corpus_normalize sets every post's ch_corpus_norm to ch_normalize(text) (no offset map:
  * stages that need evidence spans renormalize the few posts they report, with the map).
  * Work is split into chunks of posts over `threads` workers (ch_parallel_for: 0 = all cores);
  * each worker copies into its own corpus worker arena, and a post's normalized text does not

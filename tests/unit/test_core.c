@@ -207,9 +207,9 @@ static void test_corpus(void **state)
     const ch_post *p = ch_corpus_post(c, 0);
     assert_string_equal(p->text, "Tom & Jerry <3 > \"x\" &amp;");
     assert_int_equal(p->n_hashtags, 1);
-    assert_string_equal(ch_pool_str(pool, p->hashtags[0]), "tag");
-    assert_string_equal(ch_pool_str(pool, p->urls[0]), "https://example.com/a");
-    assert_string_equal(ch_pool_str(pool, p->mentions[0]), "jerry");
+    assert_string_equal(ch_pool_str(pool, ch_post_hashtags(p)[0]), "tag");
+    assert_string_equal(ch_pool_str(pool, ch_post_urls(p)[0]), "https://example.com/a");
+    assert_string_equal(ch_pool_str(pool, ch_post_mentions(p)[0]), "jerry");
     const ch_account *a = ch_corpus_account(c, p->account);
     assert_string_equal(ch_pool_str(pool, a->handle), "tom");
     assert_true(a->meta.present);
@@ -512,12 +512,149 @@ static void test_corpus_merge(void **state)
     const ch_pool *pool = ch_corpus_pool(c);
     const ch_post *p = ch_corpus_post(c, 0);
     assert_int_equal(p->n_urls, 2);
-    assert_string_equal(ch_pool_str(pool, p->urls[0]), "https://a.example/1");
-    assert_string_equal(ch_pool_str(pool, p->urls[1]), "https://b.example/2");
+    assert_string_equal(ch_pool_str(pool, ch_post_urls(p)[0]), "https://a.example/1");
+    assert_string_equal(ch_pool_str(pool, ch_post_urls(p)[1]), "https://b.example/2");
     assert_int_equal(p->n_hashtags, 1);
     const ch_corpus_stats *st = ch_corpus_stats_get(c);
     assert_int_equal(st->merged, 1);
     assert_int_equal(st->duplicates, 3);
+    chorus_corpus_free(c);
+}
+
+/* One entity array per post: URLs, then hashtags, then mentions; a merge that adds to each
+ * list keeps the three in their order. */
+static void test_corpus_entities(void **state)
+{
+    (void)state;
+    chorus_corpus *c;
+    assert_int_equal(chorus_corpus_new(&c), 0);
+    uint32_t f;
+    assert_int_equal(ch_corpus_add_file(c, "shares.csv", &f), 0);
+    static ch_rawpost r;
+    bool kept;
+    ch_reason why;
+    raw_basic(&r, "p1", "u1", 100, "look");
+    ch_rawpost_add_url(&r, "https://a.example/1", 19);
+    ch_rawpost_add_mention(&r, "ann", 3);
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    raw_basic(&r, "p2", "u1", 100, "none");
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    raw_basic(&r, "p1", "u1", 100, "look");
+    ch_rawpost_add_url(&r, "https://b.example/2", 19);
+    ch_rawpost_add_hashtag(&r, "t1", 2);
+    ch_rawpost_add_hashtag(&r, "t2", 2);
+    ch_rawpost_add_mention(&r, "bob", 3);
+    ch_rawpost_add_mention(&r, "ann", 3);
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    const ch_pool *pool = ch_corpus_pool(c);
+    const ch_post *p = ch_corpus_post(c, 0);
+    assert_int_equal(p->n_urls, 2);
+    assert_int_equal(p->n_hashtags, 2);
+    assert_int_equal(p->n_mentions, 2);
+    assert_string_equal(ch_pool_str(pool, ch_post_urls(p)[0]), "https://a.example/1");
+    assert_string_equal(ch_pool_str(pool, ch_post_urls(p)[1]), "https://b.example/2");
+    assert_string_equal(ch_pool_str(pool, ch_post_hashtags(p)[0]), "t1");
+    assert_string_equal(ch_pool_str(pool, ch_post_hashtags(p)[1]), "t2");
+    assert_string_equal(ch_pool_str(pool, ch_post_mentions(p)[0]), "ann");
+    assert_string_equal(ch_pool_str(pool, ch_post_mentions(p)[1]), "bob");
+    /* a post without entities has no array */
+    const ch_post *q = ch_corpus_post(c, 1);
+    assert_null(q->ents);
+    assert_null(ch_post_hashtags(q));
+    assert_null(ch_post_mentions(q));
+    /* more than CH_MAX_ENTITIES of one kind: the first ones kept, the others lists intact */
+    raw_basic(&r, "p3", "u1", 100, "many");
+    char buf[16];
+    static char tags[CH_MAX_ENTITIES + 5][16];
+    for (int i = 0; i < CH_MAX_ENTITIES + 5; i++) {
+        int n = snprintf(tags[i], sizeof tags[i], "h%d", i);
+        ch_rawpost_add_hashtag(&r, tags[i], (size_t)n);
+    }
+    ch_rawpost_add_mention(&r, "zed", 3);
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    p = ch_corpus_post(c, 2);
+    assert_int_equal(p->n_urls, 0);
+    assert_int_equal(p->n_hashtags, CH_MAX_ENTITIES);
+    snprintf(buf, sizeof buf, "h%d", CH_MAX_ENTITIES - 1);
+    assert_string_equal(ch_pool_str(pool, ch_post_hashtags(p)[CH_MAX_ENTITIES - 1]), buf);
+    assert_int_equal(p->n_mentions, 1);
+    assert_string_equal(ch_pool_str(pool, ch_post_mentions(p)[0]), "zed");
+    chorus_corpus_free(c);
+}
+
+/* The client is held beside the posts from the first record that names one. */
+static void test_corpus_client(void **state)
+{
+    (void)state;
+    chorus_corpus *c;
+    assert_int_equal(chorus_corpus_new(&c), 0);
+    uint32_t f;
+    assert_int_equal(ch_corpus_add_file(c, "p.jsonl", &f), 0);
+    static ch_rawpost r;
+    bool kept;
+    ch_reason why;
+    char id[16];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(id, sizeof id, "p%d", i);
+        raw_basic(&r, id, "u1", 100 + i, "text");
+        if (i >= 1000 && i % 2 == 0)
+            r.client = i < 2000 ? S("Web") : S("App");
+        assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    }
+    ch_corpus_shrink(c);
+    const ch_pool *pool = ch_corpus_pool(c);
+    for (size_t i = 0; i < 3000; i++) {
+        ch_sid s = ch_corpus_client(c, ch_corpus_post(c, i));
+        const char *want = i < 1000 || i % 2 ? "" : i < 2000 ? "Web" : "App";
+        assert_string_equal(ch_pool_str(pool, s), want);
+    }
+    chorus_corpus_free(c);
+}
+
+/* A repost whose text is the reposted post's holds the same bytes once; any other text is its
+ * own copy. */
+static void test_corpus_repost_text(void **state)
+{
+    (void)state;
+    chorus_corpus *c;
+    assert_int_equal(chorus_corpus_new(&c), 0);
+    uint32_t f;
+    assert_int_equal(ch_corpus_add_file(c, "p.jsonl", &f), 0);
+    static ch_rawpost r;
+    bool kept;
+    ch_reason why;
+    raw_basic(&r, "o1", "u1", 100, "the original words");
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    raw_basic(&r, "r1", "u2", 101, "the original words");     /* same text */
+    r.kind = CH_KIND_REPOST;
+    r.ref_id = S("o1");
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    raw_basic(&r, "r2", "u3", 102, "RT @u1: the original words"); /* another text */
+    r.kind = CH_KIND_REPOST;
+    r.ref_id = S("o1");
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    raw_basic(&r, "r3", "u4", 103, "the original words");     /* a reply: not shared */
+    r.kind = CH_KIND_REPLY;
+    r.ref_id = S("o1");
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    raw_basic(&r, "r4", "u5", 104, "the original words");     /* reposts a post not held */
+    r.kind = CH_KIND_REPOST;
+    r.ref_id = S("o9");
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    raw_basic(&r, "r5", "u6", 105, "the original words");     /* escaped text: copied */
+    r.kind = CH_KIND_REPOST;
+    r.ref_id = S("o1");
+    r.text_html_escaped = true;
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    assert_int_equal(chorus_corpus_posts(c), 6);
+    const ch_post *o = ch_corpus_post(c, 0);
+    assert_ptr_equal(ch_corpus_post(c, 1)->text, o->text);
+    assert_int_equal(ch_corpus_post(c, 1)->text_len, o->text_len);
+    for (size_t i = 2; i < 6; i++)
+        assert_ptr_not_equal(ch_corpus_post(c, i)->text, o->text);
+    assert_string_equal(ch_corpus_post(c, 2)->text, "RT @u1: the original words");
+    for (size_t i = 3; i < 6; i++)
+        assert_string_equal(ch_corpus_post(c, i)->text, "the original words");
     chorus_corpus_free(c);
 }
 
@@ -544,7 +681,8 @@ int main(void)
         cmocka_unit_test(test_corpus_platforms),
         cmocka_unit_test(test_time), cmocka_unit_test(test_kind),
         cmocka_unit_test(test_time_zones_formats), cmocka_unit_test(test_corpus_merge),
-        cmocka_unit_test(test_corpus_nul),
+        cmocka_unit_test(test_corpus_nul), cmocka_unit_test(test_corpus_entities),
+        cmocka_unit_test(test_corpus_repost_text), cmocka_unit_test(test_corpus_client),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

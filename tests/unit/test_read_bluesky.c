@@ -82,7 +82,7 @@ static void test_repost_reason(void **state)
     assert_int_equal(author(c, wapo)->meta.created_at, 1682967425); /* 2023-05-01T18:57:05Z */
     assert_int_equal(author(c, wapo)->meta.default_profile_image, 0);
     assert_int_equal(wapo->n_urls, 1);
-    assert_string_equal(S(c, wapo->urls[0]), "https://www.washingtonpost.com/politics/2025/02/06/"
+    assert_string_equal(S(c, ch_post_urls(wapo)[0]), "https://www.washingtonpost.com/politics/2025/02/06/"
                         "trump-usaid-money-american-farms/?utm_campaign=wp_main&utm_medium=social&utm_source=bluesky");
     const ch_post *q = ch_corpus_post(c, 1);
     assert_int_equal(q->kind, CH_KIND_QUOTE);
@@ -117,7 +117,7 @@ static void test_mentions_in_quoted_post(void **state)
     const char *want[] = {"charliemchapman.com", "ryanashcraft.com", "teamneem.bsky.social",
                           "edwardsanchez.bsky.social", "launchedfm.com"};
     for (int i = 0; i < 5; i++)
-        assert_string_equal(S(c, p->mentions[i]), want[i]);
+        assert_string_equal(S(c, ch_post_mentions(p)[i]), want[i]);
     const ch_post *q = post(c, "at://did:plc:grjqrmpcr7bcrwxmll7weidf/app.bsky.feed.post/3lhmjfkl44s2y");
     assert_int_equal(q->kind, CH_KIND_QUOTE);
     assert_int_equal(q->created_at, 1738962851);
@@ -143,7 +143,7 @@ static void test_quote_chain(void **state)
     assert_string_equal(S(c, mid->ref_id), S(c, deepest->id));
     assert_string_equal(S(c, mid->ref_handle), "danaenight.bsky.social");
     assert_int_equal(mid->n_urls, 1);
-    assert_string_equal(S(c, mid->urls[0]), "https://dame.is/ratingalttext");
+    assert_string_equal(S(c, ch_post_urls(mid)[0]), "https://dame.is/ratingalttext");
     const ch_post *top = ch_corpus_post(c, 2);
     assert_string_equal(S(c, top->id), "at://did:plc:64fyz6rpsagabcfqzdxykwgg/app.bsky.feed.post/3lhnv26fdxc2v");
     assert_string_equal(S(c, top->ref_handle), "bpavuk.bsky.social");
@@ -162,7 +162,7 @@ static void test_other_atat_views(void **state)
     assert_int_equal(p->n_hashtags, 5);
     const char *tags[] = {"swiftUI", "iOS", "beginner", "code", "keeplearning"};
     for (int i = 0; i < 5; i++)
-        assert_string_equal(S(c, p->hashtags[i]), tags[i]);
+        assert_string_equal(S(c, ch_post_hashtags(p)[i]), tags[i]);
     chorus_corpus_free(c);
 
     c = read_sample("api-atat/postWithoutEmbed.json", &log);
@@ -178,7 +178,7 @@ static void test_other_atat_views(void **state)
     assert_int_equal(ch_corpus_nposts(c), 1);
     p = ch_corpus_post(c, 0);
     assert_int_equal(p->kind, CH_KIND_POST);
-    assert_string_equal(S(c, p->urls[0]), "https://www.createwithswift.com/designing-for-application-states-"
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://www.createwithswift.com/designing-for-application-states-"
                                           "creating-seamless-user-experiences/");
     assert_string_equal(S(c, author(c, p)->handle), "createwithswift.bsky.social");
     chorus_corpus_free(c);
@@ -254,7 +254,7 @@ static void test_feeds_and_search(void **state)
     assert_int_equal(ch_corpus_stats_get(c)->duplicates, 1);
     const ch_post *p = post(c, "at://did:plc:wpe35pganb6d4pg4ekmfy6u5/app.bsky.feed.post/3lc5d6zspys2c");
     assert_string_equal(S(c, p->ref_id), "at://did:plc:5c2r73erhng4bszmxlfdtscf/app.bsky.feed.post/3lc5c5qv72r2w");
-    assert_string_equal(S(c, p->urls[0]), "https://christophertkenny.com/bskyr/"); /* media card */
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://christophertkenny.com/bskyr/"); /* media card */
     chorus_corpus_free(c);
 
     /* searchPosts: 25 posts and one post quoted by them */
@@ -266,7 +266,7 @@ static void test_feeds_and_search(void **state)
     assert_int_equal(p->created_at, 1747674609); /* 2025-05-19T17:10:09.561858Z */
     assert_string_equal(S(c, author(c, p)->handle), "socpaperbot.bsky.social");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://osf.io/v87fn");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://osf.io/v87fn");
     chorus_corpus_free(c);
     assert_int_equal(log.n, 0);
 }
@@ -354,7 +354,7 @@ static void test_automod_captures(void **state)
     const ch_post *p = post(c, "at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/3kftldxbvq22p");
     assert_int_equal(p->kind, CH_KIND_REPLY);
     assert_int_equal(p->created_at, 1701822067);
-    assert_string_equal(S(c, p->urls[0]), "https://github.com/bluesky-social/atproto/discussions/1933");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://github.com/bluesky-social/atproto/discussions/1933");
     chorus_corpus_free(c);
 
     /* the copy-paste spam account: 20 near-identical posts, half of them replies, the others
@@ -369,7 +369,7 @@ static void test_automod_captures(void **state)
     p = post(c, "at://did:plc:suvj7i7gk6vzc7wvwd3gx6zq/app.bsky.feed.post/3kfxt2dprhx22");
     assert_int_equal(p->created_at, 1701967774);
     assert_int_equal(p->n_mentions, 1);
-    assert_string_equal(S(c, p->mentions[0]), "crossbunbun.bsky.social");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "crossbunbun.bsky.social");
     chorus_corpus_free(c);
     assert_int_equal(log.n, 0);
 }

@@ -22,10 +22,10 @@ static void test_sample_file(void **state)
     /* not HTML-escaped: '&' stays as written */
     assert_string_equal(p->text, "Our position is clear: the referendum was free & fair.");
     assert_string_equal(S(c, p->lang), "en");
-    assert_string_equal(S(c, p->client), "Web");
+    assert_string_equal(S(c, ch_corpus_client(c, p)), "Web");
     assert_int_equal(p->n_hashtags, 1);
-    assert_string_equal(S(c, p->hashtags[0]), "Referendum");
-    assert_string_equal(S(c, p->urls[0]), "https://example.org/statement");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "Referendum");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://example.org/statement");
     const ch_account *a = author(c, p);
     assert_string_equal(S(c, a->id), "u1");
     assert_string_equal(S(c, a->handle), "embassy_x");
@@ -46,7 +46,7 @@ static void test_sample_file(void **state)
     assert_string_equal(S(c, p->ref_id), "1001");
     assert_string_equal(S(c, p->ref_account), "u1");
     assert_string_equal(S(c, p->ref_handle), "embassy_x");
-    assert_string_equal(S(c, p->mentions[0]), "embassy_x");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "embassy_x");
     a = author(c, p);
     assert_int_equal(a->meta.created_at, 1709000000);
     assert_int_equal(a->meta.default_profile_image, 1);

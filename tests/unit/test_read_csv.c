@@ -209,13 +209,13 @@ static void test_lists_and_bad_rows(void **state)
     assert_int_equal(ch_corpus_nposts(c), 1);
     const ch_post *p = post_by_id(c, "1");
     assert_int_equal(p->n_hashtags, 2);
-    assert_string_equal(str(c, p->hashtags[1]), "b");
+    assert_string_equal(str(c, ch_post_hashtags(p)[1]), "b");
     assert_int_equal(p->n_urls, 2);
-    assert_string_equal(str(c, p->urls[1]), "http://y.org/2");
+    assert_string_equal(str(c, ch_post_urls(p)[1]), "http://y.org/2");
     assert_int_equal(p->n_mentions, 2);
-    assert_string_equal(str(c, p->mentions[0]), "m1");
+    assert_string_equal(str(c, ch_post_mentions(p)[0]), "m1");
     assert_string_equal(str(c, p->lang), "ru");
-    assert_string_equal(str(c, p->client), "web");
+    assert_string_equal(str(c, ch_corpus_client(c, p)), "web");
     assert_int_equal(g.n, 4);
     assert_int_equal(g.d[0].reason, CH_R_COLUMNS);
     assert_string_equal(g.d[0].msg, "expected 8 columns, got 3");

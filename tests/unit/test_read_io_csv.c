@@ -76,14 +76,14 @@ static void test_fixture(void **state)
     assert_string_equal(p->text, "Stop the \"riots\" in Hong Kong!\nRestore order now #HongKong "
                                  "#China https://t.co/Xy12AbCd");
     assert_string_equal(str(c, p->lang), "en");
-    assert_string_equal(str(c, p->client), "Twitter for Android");
+    assert_string_equal(str(c, ch_corpus_client(c, p)), "Twitter for Android");
     assert_int_equal(p->ref_id, 0);
     assert_int_equal(p->ref_account, 0);
     assert_int_equal(p->n_hashtags, 2);
-    assert_string_equal(str(c, p->hashtags[0]), "HongKong");
-    assert_string_equal(str(c, p->hashtags[1]), "China");
+    assert_string_equal(str(c, ch_post_hashtags(p)[0]), "HongKong");
+    assert_string_equal(str(c, ch_post_hashtags(p)[1]), "China");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(str(c, p->urls[0]), "https://t.co/Xy12AbCd");
+    assert_string_equal(str(c, ch_post_urls(p)[0]), "https://t.co/Xy12AbCd");
     assert_int_equal(p->n_mentions, 0);
 
     /* line 4: a retweet; the handle comes from the "RT @handle:" text */
@@ -96,7 +96,7 @@ static void test_fixture(void **state)
     assert_string_equal(p->text, "RT @hkfp_news: Thousands march in Hong Kong against the bill");
     assert_int_equal(p->n_hashtags, 0);
     assert_int_equal(p->n_mentions, 1);
-    assert_string_equal(str(c, p->mentions[0]), "25073877");
+    assert_string_equal(str(c, ch_post_mentions(p)[0]), "25073877");
 
     /* line 5: a reply by a hashed account; "….0" is stripped from the float-written id */
     p = post_by_id(c, "1139100000000000003");
@@ -106,9 +106,9 @@ static void test_fixture(void **state)
     assert_string_equal(str(c, p->ref_account), "712345678901234567");
     assert_string_equal(str(c, ch_corpus_account(c, p->account)->id), HASHED);
     assert_string_equal(str(c, ch_corpus_account(c, p->account)->handle), HASHED);
-    assert_string_equal(str(c, p->client), "Twitter Web Client");
+    assert_string_equal(str(c, ch_corpus_client(c, p)), "Twitter Web Client");
     assert_int_equal(p->n_mentions, 1);
-    assert_string_equal(str(c, p->mentions[0]), "712345678901234567");
+    assert_string_equal(str(c, ch_post_mentions(p)[0]), "712345678901234567");
 
     /* line 7: a quote; list cells without quotes, a URL list, entities in the text */
     p = post_by_id(c, "1139100000000000005");
@@ -119,12 +119,12 @@ static void test_fixture(void **state)
     /* tweet_text is HTML-escaped as the API gave it; the corpus holds it decoded */
     assert_string_equal(p->text, "Look at this, HK police & army are heroes <3 https://t.co/q1");
     assert_int_equal(p->n_hashtags, 2);
-    assert_string_equal(str(c, p->hashtags[0]), "HK");
-    assert_string_equal(str(c, p->hashtags[1]), "\xe9\xa6\x99\xe6\xb8\xaf");
+    assert_string_equal(str(c, ch_post_hashtags(p)[0]), "HK");
+    assert_string_equal(str(c, ch_post_hashtags(p)[1]), "\xe9\xa6\x99\xe6\xb8\xaf");
     assert_int_equal(p->n_urls, 2);
-    assert_string_equal(str(c, p->urls[0]),
+    assert_string_equal(str(c, ch_post_urls(p)[0]),
                         "https://twitter.com/someone/status/1139200000000000002");
-    assert_string_equal(str(c, p->urls[1]), "http://bit.ly/2XyZ");
+    assert_string_equal(str(c, ch_post_urls(p)[1]), "http://bit.ly/2XyZ");
 
     /* line 11: CRLF row, Chinese text, two mention ids */
     p = post_by_id(c, "1139100000000000009");
@@ -133,7 +133,7 @@ static void test_fixture(void **state)
     assert_string_equal(p->text, "\xe6\x94\xaf\xe6\x8c\x81\xe9\xa6\x99\xe6\xb8\xaf\xe8\xad\xa6"
                                  "\xe5\xaf\x9f @newsvoice_hk @hkfp_news");
     assert_int_equal(p->n_mentions, 2);
-    assert_string_equal(str(c, p->mentions[1]), "25073877");
+    assert_string_equal(str(c, ch_post_mentions(p)[1]), "25073877");
     assert_int_equal(p->n_hashtags, 1);
 
     /* account snapshots: the latest row's counts are kept */

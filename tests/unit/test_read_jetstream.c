@@ -132,30 +132,30 @@ static void test_jetstream_corpus(void **state)
     assert_int_equal(p->kind, CH_KIND_POST);
     assert_int_equal(p->created_at, 1783175886);
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://www.youtube.com/watch?v=V5lDo-jw8mA");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://www.youtube.com/watch?v=V5lDo-jw8mA");
 
     /* tag facets; the second one after multi-byte text */
     p = post(c, "at://did:plc:tn3hni2jpphsgl6amfbb7ja6/app.bsky.feed.post/3mptbypfywk2v");
     assert_int_equal(p->n_hashtags, 2);
-    assert_string_equal(S(c, p->hashtags[0]), "HowToTellAiToShutUp");
-    assert_string_equal(S(c, p->hashtags[1]), "IndieRebellion");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "HowToTellAiToShutUp");
+    assert_string_equal(S(c, ch_post_hashtags(p)[1]), "IndieRebellion");
     assert_string_equal(S(c, p->lang), "de");
 
     /* createdAt with "+00:00" and no fraction; langs ["en-US", "en"]: the first */
     p = post(c, "at://did:plc:ybqkf2mtfbwx3qhga63mttja/app.bsky.feed.post/3mptbyoigog2b");
     assert_int_equal(p->created_at, 1783175882);
     assert_string_equal(S(c, p->lang), "en-US");
-    assert_string_equal(S(c, p->urls[0]),
+    assert_string_equal(S(c, ch_post_urls(p)[0]),
                         "https://www.ufofeed.com/266486/has-anyone-properly-debunked-tic-tac-video/");
 
     /* a link facet, then two tag facets; the text holds a shortened link */
     p = post(c, "at://did:plc:ynfp6wddjqpl44gordpsqkuw/app.bsky.feed.post/3mptbyo7tas2u");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://www.tumblr.com/tempo-tales/765681292369166336/"
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://www.tumblr.com/tempo-tales/765681292369166336/"
                                           "behind-them-timmi-and-wankyu-follow-silently-but?source=share");
     assert_int_equal(p->n_hashtags, 2);
-    assert_string_equal(S(c, p->hashtags[0]), "talesatwonderworld");
-    assert_string_equal(S(c, p->hashtags[1]), "balanwonderworldoc");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "talesatwonderworld");
+    assert_string_equal(S(c, ch_post_hashtags(p)[1]), "balanwonderworldoc");
 
     /* a thread by one account: 3 posts within 2 ms, the 2nd and 3rd replying in a chain */
     p = post(c, "at://did:plc:u4lmvw4wwzaql3z5kcf3r7h4/app.bsky.feed.post/3mptbyoumc22i");
@@ -287,15 +287,15 @@ static void test_facets_byte_ranges(void **state)
     const ch_post *p = post(c, "at://did:plc:ana/app.bsky.feed.post/1");
     assert_string_equal(p->text, text);
     assert_int_equal(p->n_mentions, 4);
-    assert_string_equal(S(c, p->mentions[0]), "bob.test");
-    assert_string_equal(S(c, p->mentions[1]), "did:plc:carol"); /* range holds "h\xc3\xa9ll" */
-    assert_string_equal(S(c, p->mentions[2]), "did:plc:dan");   /* range past the text */
-    assert_string_equal(S(c, p->mentions[3]), "did:plc:eve");   /* negative start */
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "bob.test");
+    assert_string_equal(S(c, ch_post_mentions(p)[1]), "did:plc:carol"); /* range holds "h\xc3\xa9ll" */
+    assert_string_equal(S(c, ch_post_mentions(p)[2]), "did:plc:dan");   /* range past the text */
+    assert_string_equal(S(c, ch_post_mentions(p)[3]), "did:plc:eve");   /* negative start */
     assert_int_equal(p->n_hashtags, 2);                          /* the tag twice: kept once */
-    assert_string_equal(S(c, p->hashtags[0]), "\xc3\x9cn\xc3\xaf");
-    assert_string_equal(S(c, p->hashtags[1]), "extra");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "\xc3\x9cn\xc3\xaf");
+    assert_string_equal(S(c, ch_post_hashtags(p)[1]), "extra");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://x.y/zzz");   /* the facet, not the text */
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://x.y/zzz");   /* the facet, not the text */
     chorus_corpus_free(c);
 }
 
@@ -330,7 +330,7 @@ static void test_quotes_and_embeds(void **state)
     assert_int_equal(p->kind, CH_KIND_QUOTE);
     assert_string_equal(S(c, p->ref_id), "at://did:plc:c/app.bsky.feed.post/r");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://news.example/a");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://news.example/a");
     p = post(c, "at://did:plc:a/app.bsky.feed.post/q3");
     assert_int_equal(p->kind, CH_KIND_REPLY); /* a reply that quotes is a reply */
     assert_string_equal(S(c, p->ref_id), "at://did:plc:e/app.bsky.feed.post/par");

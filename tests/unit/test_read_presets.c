@@ -73,7 +73,7 @@ static void test_ct_shares(void **state)
     assert_int_equal(p->created_at, 1484343670);  /* 2017-01-13 21:41:10 */
     assert_int_equal(p->kind, CH_KIND_POST);
     assert_true(p->n_urls >= 1);
-    assert_string_equal(S(c, p->urls[0]), "http://www.cubadebate.cu/noticias/2017/01/12/"
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "http://www.cubadebate.cu/noticias/2017/01/12/"
                                            "fuentes-no-oficiales-barack-obama-pone-fin-a-la-"
                                            "politica-pies-secos-pies-mojados");
     const ch_account *a = author(c, p);
@@ -148,7 +148,7 @@ static void test_ct_export(void **state)
     assert_true(strncmp(p->text, "Read\r\nthis #now", 17) == 0 ||
                 strncmp(p->text, "Read\nthis #now", 15) == 0);
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://ex.com/a?x=1");   /* Final Link first */
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://ex.com/a?x=1");   /* Final Link first */
     const ch_account *a = author(c, p);
     assert_string_equal(S(c, a->id), "1234");
     assert_string_equal(S(c, a->handle), "dailynews");
@@ -187,7 +187,7 @@ static void test_meta_cl(void **state)
     assert_int_equal(p->created_at, 1714557600);
     assert_string_equal(p->text, "Vote early, often #vote");
     assert_string_equal(S(c, p->lang), "en");
-    assert_string_equal(S(c, p->urls[0]), "https://ex.com/a");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://ex.com/a");
     const ch_account *a = author(c, p);
     assert_string_equal(S(c, a->id), "77");
     assert_string_equal(S(c, a->handle), "dailynews");
@@ -234,8 +234,8 @@ static void test_4cat(void **state)
     const ch_post *p = post(c, "15");
     assert_int_equal(p->kind, CH_KIND_POST);
     assert_int_equal(p->root_id, 0);
-    assert_string_equal(S(c, p->hashtags[0]), "vote");
-    assert_string_equal(S(c, p->urls[0]), "https://ex.com/a");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "vote");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://ex.com/a");
     const ch_account *a = author(c, p);
     assert_string_equal(S(c, a->id), "7");
     assert_string_equal(S(c, a->handle), "ana");
@@ -245,7 +245,7 @@ static void test_4cat(void **state)
     assert_int_equal(r->kind, CH_KIND_REPLY);
     assert_string_equal(S(c, r->root_id), "15");
     assert_string_equal(S(c, r->ref_id), "15");
-    assert_string_equal(S(c, r->mentions[0]), "ana");
+    assert_string_equal(S(c, ch_post_mentions(r)[0]), "ana");
     assert_int_equal(post(c, "17")->kind, CH_KIND_REPOST);
     assert_string_equal(S(c, post(c, "17")->ref_handle), "ana");
     const ch_post *q = post(c, "18");

@@ -41,7 +41,7 @@ static void test_praw_submission_with_reply_tree(void **state)
     /* a self post: no url of its own; the https link of its text (closing ')' left out),
      * not the git:// one */
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://github.com/praw-dev/praw/issues");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://github.com/praw-dev/praw/issues");
     assert_int_equal(p->root_id, 0);
 
     p = post(c, "t1_cklfmye");
@@ -97,10 +97,10 @@ static void test_praw_same_url_in_three_subreddits(void **state)
         assert_int_equal(p->created_at, when[i]);
         assert_string_equal(p->text, "xkcd: Spirit");
         assert_int_equal(p->n_urls, 1);
-        assert_string_equal(S(c, p->urls[0]), "http://www.xkcd.com/695");
+        assert_string_equal(S(c, ch_post_urls(p)[0]), "http://www.xkcd.com/695");
     }
     const ch_post *p = post(c, "t3_hk49g");
-    assert_string_equal(S(c, p->urls[0]), "http://xkcd.com/695");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "http://xkcd.com/695");
     assert_string_equal(S(c, author(c, p)->handle), "one-half");
     chorus_corpus_free(c);
 }
@@ -128,14 +128,14 @@ static void test_praw_comment_listing(void **state)
     /* markdown link, bare link */
     p = post(c, "t1_d4y8ax4");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "http://i.imgur.com/AkC7sat.jpg");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "http://i.imgur.com/AkC7sat.jpg");
     p = post(c, "t1_d4y8awr");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://youtu.be/_l3oUjAN1IA");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://youtu.be/_l3oUjAN1IA");
     /* a relative markdown link is not a web link */
     p = post(c, "t1_d4y8b8s");
     for (int i = 0; i < p->n_urls; i++)
-        assert_non_null(strstr(S(c, p->urls[i]), "://"));
+        assert_non_null(strstr(S(c, ch_post_urls(p)[i]), "://"));
     chorus_corpus_free(c);
 }
 
@@ -191,10 +191,10 @@ static void test_pushshift_comments(void **state)
     assert_string_equal(S(c, p->ref_id), "t1_kihqg38");
     assert_string_equal(S(c, p->root_id), "t3_199i3jp");
     assert_int_equal(p->n_mentions, 1);
-    assert_string_equal(S(c, p->mentions[0]), "Cultural_Entrance312");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "Cultural_Entrance312");
     assert_int_equal(p->n_urls, 5);
-    assert_string_equal(S(c, p->urls[0]), "https://bittybot.net/paper-trading");
-    assert_string_equal(S(c, p->urls[4]),
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://bittybot.net/paper-trading");
+    assert_string_equal(S(c, ch_post_urls(p)[4]),
                         "https://reddit.com/message/compose/?to=Bitty_Bot&subject=Bitty_Bot%20Feedback");
     /* 2009: created_utc as a string; no `name` in 2005 lines: the fullname is built */
     p = post(c, "t1_c0cmuol");
@@ -237,7 +237,7 @@ static void test_pushshift_submissions(void **state)
     assert_string_equal(S(c, author(c, x)->handle), "Beastking_17");
     assert_string_equal(S(c, x->ref_id), "t3_1abw4nj");
     assert_string_equal(S(c, x->ref_handle), "Romano16");
-    assert_string_equal(S(c, x->urls[0]), "https://v.redd.it/74ah6jubbvec1");
+    assert_string_equal(S(c, ch_post_urls(x)[0]), "https://v.redd.it/74ah6jubbvec1");
     const ch_post *orig = post(c, "t3_1abw4nj");
     assert_int_equal(orig->kind, CH_KIND_POST);
     assert_string_equal(S(c, author(c, orig)->handle), "Romano16");
@@ -249,10 +249,10 @@ static void test_pushshift_submissions(void **state)
     assert_int_equal(p->created_at, 1119552233);
     assert_string_equal(S(c, author(c, p)->id), "kn0thing");
     assert_string_equal(p->text, "The Downing Street Memo");
-    assert_string_equal(S(c, p->urls[0]), "http://www.downingstreetmemo.com");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "http://www.downingstreetmemo.com");
     p = post(c, "t3_1v3sg");
     assert_string_equal(p->text, "NUMBERS & WEB SITES");
-    assert_string_equal(S(c, p->urls[0]),
+    assert_string_equal(S(c, ch_post_urls(p)[0]),
                         "http://www.nola.com/hurricane/t-p/index.ssf?/base/news-3/118042089721740.xml&coll=1&thispage=23");
     /* 2014: string time; a self post has no url */
     p = post(c, "t3_2f4i98");
@@ -266,7 +266,7 @@ static void test_pushshift_submissions(void **state)
     /* links in a selftext, &amp; undone */
     p = post(c, "t3_jk3lbh");
     assert_int_equal(p->n_urls, 5);
-    assert_string_equal(S(c, p->urls[0]),
+    assert_string_equal(S(c, ch_post_urls(p)[0]),
                         "https://preview.redd.it/g9wl61ehom261.jpg?width=572&format=pjpg&auto=webp&s=5a5b0fb74c0abd6d3d790f2d8e2da7bf470449f7");
     chorus_corpus_free(c);
 }
@@ -326,7 +326,7 @@ static void test_things_listings_and_kinds(void **state)
     assert_int_equal(s2->n_urls, 0);
     const ch_post *s3 = post(c, "t3_s3");
     assert_int_equal(s3->n_urls, 1);
-    assert_string_equal(S(c, s3->urls[0]), "https://www.reddit.com/r/x/comments/s1/t/");
+    assert_string_equal(S(c, ch_post_urls(s3)[0]), "https://www.reddit.com/r/x/comments/s1/t/");
     const ch_post *c9 = post(c, "t1_c9");
     assert_int_equal(c9->created_at, 150);
     assert_string_equal(S(c, c9->ref_id), "t3_s1"); /* no parent_id: the submission */
@@ -439,11 +439,11 @@ static void test_text_entities(void **state)
                                        "https://ex.org/g", "https://reddit.com/u/inlink"};
     assert_int_equal(p->n_urls, 6);
     for (int i = 0; i < 6; i++)
-        assert_string_equal(S(c, p->urls[i]), urls[i]);
+        assert_string_equal(S(c, ch_post_urls(p)[i]), urls[i]);
     static const char *const names[] = {"first", "Second_One", "some_name"};
     assert_int_equal(p->n_mentions, 3);
     for (int i = 0; i < 3; i++)
-        assert_string_equal(S(c, p->mentions[i]), names[i]);
+        assert_string_equal(S(c, ch_post_mentions(p)[i]), names[i]);
     assert_int_equal(p->n_hashtags, 0);
     /* the text itself keeps the markdown, entities decoded */
     assert_non_null(strstr(p->text, "x=1&y=2). and"));
@@ -451,15 +451,15 @@ static void test_text_entities(void **state)
 
     p = post(c, "t1_e2");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://ex.org/\xc3\xa9"); /* an IRI */
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://ex.org/\xc3\xa9"); /* an IRI */
     assert_int_equal(p->n_mentions, 1);
-    assert_string_equal(S(c, p->mentions[0]), "end");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "end");
     assert_int_equal(strncmp(p->text, "\xc3\xa9t\xc3\xa9 \xf0\x9f\x98\x80", 10), 0);
     p = post(c, "t1_e3");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://a.org/b&c_d");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://a.org/b&c_d");
     assert_int_equal(p->n_mentions, 1);
-    assert_string_equal(S(c, p->mentions[0]), "x_yhttps");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "x_yhttps");
     chorus_corpus_free(c);
 }
 

@@ -164,12 +164,12 @@ static void test_channel_export(void **state)
     assert_string_equal(p->text, "Read https://news.example/a and this #UK @redpillboy Ana "
                                  "\xc3\xa9t\xc3\xa9 \xf0\x9f\x87\xac\xf0\x9f\x87\xa7");
     assert_int_equal(p->n_urls, 2);
-    assert_string_equal(S(c, p->urls[0]), "https://news.example/a");
-    assert_string_equal(S(c, p->urls[1]), "https://news.example/b?x=1&y=2");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://news.example/a");
+    assert_string_equal(S(c, ch_post_urls(p)[1]), "https://news.example/b?x=1&y=2");
     assert_int_equal(p->n_hashtags, 1);
-    assert_string_equal(S(c, p->hashtags[0]), "UK");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "UK");
     assert_int_equal(p->n_mentions, 1); /* mention_name is a user id */
-    assert_string_equal(S(c, p->mentions[0]), "redpillboy");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "redpillboy");
 
     /* forwarded_from: a repost known by the source's name */
     p = post(c, "1799276919/2472");

@@ -63,15 +63,15 @@ static void test_columns(void **state)
     assert_string_equal(S(c, a->meta.display_name), "Bloomberg");
     assert_int_equal(a->meta.bot, 0);
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://bloom.bg/4lzgWdi");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://bloom.bg/4lzgWdi");
 
     p = post(c, "bloomberg/3149");
     assert_int_equal(p->kind, CH_KIND_REPOST);
     assert_int_equal(p->ref_id, 0);
     assert_string_equal(S(c, p->ref_handle), "reuters");
     assert_int_equal(p->n_mentions, 2);
-    assert_string_equal(S(c, p->mentions[0]), "ana");
-    assert_string_equal(S(c, p->mentions[1]), "bo");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "ana");
+    assert_string_equal(S(c, ch_post_mentions(p)[1]), "bo");
 
     p = post(c, "-100123/7");
     assert_int_equal(p->kind, CH_KIND_REPLY);

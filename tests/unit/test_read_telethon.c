@@ -83,7 +83,7 @@ static void test_channel_forwards(void **state)
     assert_int_equal(p->created_at, 1688060102); /* 2023-06-29 17:35:02 */
     assert_string_equal(p->text, "https://vm.tiktok.com/ZGJXMAEsf/");
     assert_int_equal(p->n_urls, 1); /* the entity and the link preview are one URL */
-    assert_string_equal(S(c, p->urls[0]), "https://vm.tiktok.com/ZGJXMAEsf/");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://vm.tiktok.com/ZGJXMAEsf/");
 
     /* a forward of another channel's post: a repost of that post */
     p = post(c, "1799276919/2481");
@@ -91,17 +91,17 @@ static void test_channel_forwards(void **state)
     assert_string_equal(S(c, p->ref_id), "1322667292/11482");
     assert_string_equal(S(c, p->ref_account), "channel1322667292");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://www.dailymail.co.uk/health/article-12093195/"
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://www.dailymail.co.uk/health/article-12093195/"
                                           "15-babies-toddlers-sickened-deadly-heart-condition.html");
     assert_true(strncmp(p->text, "15 UK newborns diagnosed with myocarditis", 41) == 0);
 
     /* a url and a mention located by UTF-16 offsets past multi-byte text */
     p = post(c, "1799276919/2478");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://twitter.com/NikoTheAwakened/status/"
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://twitter.com/NikoTheAwakened/status/"
                                           "1653313085069836295?t=mi1y63EFzbOhQFp0mq0pxQ&s=19");
     assert_int_equal(p->n_mentions, 1);
-    assert_string_equal(S(c, p->mentions[0]), "awakenedspecies");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "awakenedspecies");
 
     /* a forward from a hidden account: only its name */
     p = post(c, "1799276919/2476");
@@ -117,7 +117,7 @@ static void test_channel_forwards(void **state)
     /* two channels' forwards of one channel: one original each */
     p = post(c, "1799276919/2482");
     assert_string_equal(S(c, p->ref_account), "channel1724102370");
-    assert_string_equal(S(c, p->mentions[0]), "redpillboy");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "redpillboy");
     chorus_corpus_free(c);
 }
 
@@ -133,10 +133,10 @@ static void test_group_replies(void **state)
     assert_string_equal(S(c, p->ref_id), "1050982793/2004368");
     assert_string_equal(S(c, p->root_id), "1050982793/2004364"); /* reply_to_top_id */
     assert_string_equal(p->text, "thanks\nhttps://pastebin.com/NW6ynk8D");
-    assert_string_equal(S(c, p->urls[0]), "https://pastebin.com/NW6ynk8D");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://pastebin.com/NW6ynk8D");
     p = post(c, "1050982793/2004371");
     assert_int_equal(p->kind, CH_KIND_POST);
-    assert_string_equal(S(c, p->mentions[0]), "Kol1w");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "Kol1w");
     p = post(c, "1050982793/2004378");
     assert_string_equal(S(c, p->ref_id), "1050982793/2004221");
     assert_int_equal(p->root_id, 0);
@@ -145,7 +145,7 @@ static void test_group_replies(void **state)
     c = load("bloomberg_1488156064.jsonl", &log);
     p = post(c, "1488156064/3146");
     /* 🎙 and ’ and — before the link: UTF-16 offsets, not bytes */
-    assert_string_equal(S(c, p->urls[0]), "https://link.podtrac.com/jxfy2rhy");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://link.podtrac.com/jxfy2rhy");
     assert_int_equal(p->n_urls, 1);
     assert_string_equal(S(c, author(c, p)->id), "channel1488156064");
     chorus_corpus_free(c);
@@ -185,10 +185,10 @@ static void test_4cat_ndjson(void **state)
     assert_string_equal(S(c, p->ref_id), "777/99");
     assert_string_equal(S(c, p->ref_account), "channel777");
     assert_int_equal(p->n_hashtags, 1);
-    assert_string_equal(S(c, p->hashtags[0]), "Vote");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "Vote");
     assert_int_equal(p->n_mentions, 1); /* MentionName is a user id, not a handle */
-    assert_string_equal(S(c, p->mentions[0]), "ana");
-    assert_string_equal(S(c, p->urls[0]), "https://x.example/");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "ana");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://x.example/");
     p = post(c, "556/13");
     const ch_account *a = author(c, p);
     assert_string_equal(S(c, a->id), "user42");
@@ -231,7 +231,7 @@ static void test_forward_origins(void **state)
     assert_string_equal(S(c, author(c, p)->id), "user5");
     p = post(c, "8/6");
     assert_int_equal(p->n_urls, 1); /* out-of-range and mid-character entities are skipped */
-    assert_string_equal(S(c, p->urls[0]), "https://a.example");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://a.example");
     assert_int_equal(log.n, 5);
     assert_int_equal(log.reason[0], CH_R_NOT_POST);
     assert_non_null(strstr(log.msg[0], "service message"));

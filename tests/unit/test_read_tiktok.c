@@ -37,12 +37,12 @@ static void test_video_query_page(void **state)
                         "Today the ministry said the vote will go ahead as planned.");
     /* hashtag_names, video_mention_list, a link of the description (not of the transcript) */
     assert_int_equal(p->n_hashtags, 2);
-    assert_string_equal(S(c, p->hashtags[0]), "election");
-    assert_string_equal(S(c, p->hashtags[1]), "vote");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "election");
+    assert_string_equal(S(c, ch_post_hashtags(p)[1]), "vote");
     assert_int_equal(p->n_mentions, 1);
-    assert_string_equal(S(c, p->mentions[0]), "newsroom.eu");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "newsroom.eu");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://example.org/statement?id=7&lang=de");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://example.org/statement?id=7&lang=de");
     /* region_code is a country, not a language */
     assert_int_equal(p->lang, 0);
     assert_int_equal(p->kind, CH_KIND_POST);
@@ -88,17 +88,17 @@ static void test_objects_per_line(void **state)
     const ch_post *p = post(c, "7301234567890124000");
     assert_int_equal(p->created_at, 1700000100);
     assert_int_equal(p->n_hashtags, 1); /* from hashtag_info_list, not the text */
-    assert_string_equal(S(c, p->hashtags[0]), "Election2024");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "Election2024");
     assert_int_equal(p->n_mentions, 1);
-    assert_string_equal(S(c, p->mentions[0]), "someone.else");
-    assert_string_equal(S(c, p->urls[0]), "https://example.org/x");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "someone.else");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://example.org/x");
 
     p = post(c, "7301234567890124001");
     assert_int_equal(p->n_hashtags, 1);
-    assert_string_equal(S(c, p->hashtags[0]), "fyp");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "fyp");
     assert_int_equal(p->n_mentions, 1);
-    assert_string_equal(S(c, p->mentions[0]), "friend_1");
-    assert_string_equal(S(c, p->urls[0]), "http://example.net/a");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "friend_1");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "http://example.net/a");
 
     /* a comment on a video: reply to the video, root the video */
     p = post(c, "comment:7302000000000000003");
@@ -177,8 +177,8 @@ static void test_broken_input(void **state)
     const ch_post *p = post(c, "2");
     assert_string_equal(S(c, author(c, p)->handle), "\xc3\xa9l\xc3\xa8ve");
     assert_int_equal(p->n_hashtags, 1); /* "#123" is not a tag */
-    assert_string_equal(S(c, p->hashtags[0]), "f\xc3\xaate");
-    assert_string_equal(S(c, p->mentions[0]), "b\xc3\xa9" "b\xc3\xa9");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "f\xc3\xaate");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "b\xc3\xa9" "b\xc3\xa9");
     assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_JSON] + ch_corpus_stats_get(c)->errors[CH_R_UTF8], 2);
     chorus_corpus_free(c);
 }

@@ -51,7 +51,7 @@ static void test_retweets_of_one_status(void **state)
     assert_string_equal(S(c, orig->id), "266367358078169089");
     assert_int_equal(orig->kind, CH_KIND_POST);
     assert_int_equal(orig->created_at, 1352341901); /* Thu Nov 08 02:31:41 +0000 2012 */
-    assert_string_equal(S(c, orig->client), "Twitter Web Client");
+    assert_string_equal(S(c, ch_corpus_client(c, orig)), "Twitter Web Client");
     const ch_account *tw = author(c, orig);
     assert_string_equal(S(c, tw->id), "783214");
     assert_string_equal(S(c, tw->handle), "Twitter");
@@ -63,7 +63,7 @@ static void test_retweets_of_one_status(void **state)
     assert_int_equal(tw->meta.created_at, 1171982154); /* Tue Feb 20 14:35:54 +0000 2007 */
     assert_string_equal(S(c, tw->meta.description), "What\xe2\x80\x99s happening?!");
     assert_int_equal(orig->n_mentions, 1);
-    assert_string_equal(S(c, orig->mentions[0]), "TwitterEng");
+    assert_string_equal(S(c, ch_post_mentions(orig)[0]), "TwitterEng");
 
     const ch_post *p = post(c, "486663181901627392");
     assert_int_equal(p->kind, CH_KIND_REPOST);
@@ -71,17 +71,17 @@ static void test_retweets_of_one_status(void **state)
     assert_string_equal(S(c, p->ref_id), "266367358078169089");
     assert_string_equal(S(c, p->ref_account), "783214");
     assert_string_equal(S(c, p->ref_handle), "Twitter");
-    assert_string_equal(S(c, p->client), "Twitter for iPhone");
+    assert_string_equal(S(c, ch_corpus_client(c, p)), "Twitter for iPhone");
     assert_string_equal(S(c, p->lang), "en");
     assert_string_equal(p->text, "RT @twitter: RT @TwitterEng: Bolstering our infrastructure. "
                                  "\"As  usage patterns change, Twitter can remain resilient.\" "
                                  "http://t.co/uML86B6s");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]),
+    assert_string_equal(S(c, ch_post_urls(p)[0]),
                         "https://engineering.twitter.com/2012/11/bolstering-our-infrastructure.html");
     assert_int_equal(p->n_mentions, 2);
-    assert_true(has(c, p->mentions, p->n_mentions, "Twitter"));
-    assert_true(has(c, p->mentions, p->n_mentions, "TwitterEng"));
+    assert_true(has(c, ch_post_mentions(p), p->n_mentions, "Twitter"));
+    assert_true(has(c, ch_post_mentions(p), p->n_mentions, "TwitterEng"));
     assert_int_equal(p->n_hashtags, 0);
     const ch_account *a = author(c, p);
     assert_string_equal(S(c, a->id), "2390428970");
@@ -111,16 +111,16 @@ static void test_user_timeline_replies(void **state)
     assert_string_equal(S(c, p->ref_account), "211002550");
     assert_string_equal(S(c, p->ref_handle), "TreyNKennedy");
     assert_string_equal(S(c, author(c, p)->handle), "Twitter");
-    assert_string_equal(S(c, p->client), "Twitter for iPhone");
+    assert_string_equal(S(c, ch_corpus_client(c, p)), "Twitter for iPhone");
     assert_string_equal(S(c, p->lang), "und");
     assert_string_equal(p->text, "@TreyNKennedy \xf0\x9f\x91\x80 https://t.co/1CZ6VbgaIL");
     assert_int_equal(p->n_mentions, 1);
-    assert_string_equal(S(c, p->mentions[0]), "TreyNKennedy");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "TreyNKennedy");
 
     p = post(c, "1149914662164684800");
     assert_int_equal(p->kind, CH_KIND_POST);
     assert_int_equal(p->ref_id, 0);
-    assert_string_equal(S(c, p->client), "Testing for Tweepy");
+    assert_string_equal(S(c, ch_corpus_client(c, p)), "Testing for Tweepy");
     assert_string_equal(S(c, author(c, p)->id), "1072250532645998596");
     chorus_corpus_free(c);
 }
@@ -138,21 +138,21 @@ static void test_search_page_hashtags(void **state)
     assert_string_equal(S(c, author(c, p)->handle), "curated_data");
     assert_string_equal(S(c, author(c, p)->id), "939060292008468480");
     assert_int_equal(p->n_hashtags, 4);
-    assert_string_equal(S(c, p->hashtags[0]), "data");
-    assert_string_equal(S(c, p->hashtags[1]), "tweets");
-    assert_string_equal(S(c, p->hashtags[2]), "python");
-    assert_string_equal(S(c, p->hashtags[3]), "twitter");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "data");
+    assert_string_equal(S(c, ch_post_hashtags(p)[1]), "tweets");
+    assert_string_equal(S(c, ch_post_hashtags(p)[2]), "python");
+    assert_string_equal(S(c, ch_post_hashtags(p)[3]), "twitter");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]),
+    assert_string_equal(S(c, ch_post_urls(p)[0]),
                         "https://www.data-blogger.com/2017/02/24/gathering-tweets-with-python/");
-    assert_string_equal(S(c, p->client), "TweetFeedDataBlogger");
+    assert_string_equal(S(c, ch_corpus_client(c, p)), "TweetFeedDataBlogger");
     assert_string_equal(p->text, "Scrape Tweets from Twitter using Python and Tweepy #data #tweets "
                                  "#python #twitter https://t.co/JJfExblgzY");
 
     p = post(c, "1149603881011126272"); /* truncated text, no extended_tweet in this mode */
     assert_string_equal(S(c, p->lang), "nl");
     assert_int_equal(p->n_hashtags, 1);
-    assert_string_equal(S(c, p->hashtags[0]), "libellen");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "libellen");
     chorus_corpus_free(c);
 }
 
@@ -257,7 +257,7 @@ static void test_extended_quote_and_numeric_ids(void **state)
     assert_string_equal(S(c, author(c, q)->handle), "carol");
     assert_false(author(c, q)->meta.present);
     assert_int_equal(q->created_at, 1609664400);
-    assert_string_equal(S(c, q->hashtags[0]), "Orig");
+    assert_string_equal(S(c, ch_post_hashtags(q)[0]), "Orig");
 
     const ch_post *p = ch_corpus_post(c, 1);
     assert_string_equal(S(c, p->id), "1440716895355764743");
@@ -267,12 +267,12 @@ static void test_extended_quote_and_numeric_ids(void **state)
     assert_string_equal(S(c, p->ref_account), "77");
     assert_string_equal(S(c, p->ref_handle), "carol");
     assert_int_equal(p->n_urls, 2);
-    assert_string_equal(S(c, p->urls[0]), "https://example.org/a?b=1");
-    assert_string_equal(S(c, p->urls[1]), "https://t.co/noexp"); /* null expanded_url */
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://example.org/a?b=1");
+    assert_string_equal(S(c, ch_post_urls(p)[1]), "https://t.co/noexp"); /* null expanded_url */
     assert_int_equal(p->n_hashtags, 1);
-    assert_string_equal(S(c, p->hashtags[0]), "Win");
-    assert_string_equal(S(c, p->mentions[0]), "bob");
-    assert_string_equal(S(c, p->client), "Plain Client");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "Win");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "bob");
+    assert_string_equal(S(c, ch_corpus_client(c, p)), "Plain Client");
     assert_int_equal(p->created_at, 1609754400);
     const ch_account *a = author(c, p);
     assert_string_equal(S(c, a->id), "9007199254740993"); /* 2^53 + 1, exact */

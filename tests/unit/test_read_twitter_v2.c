@@ -37,12 +37,12 @@ static void test_brexit_page(void **state)
     assert_string_equal(S(c, p->ref_id), "1440713161355583489");
     assert_string_equal(S(c, p->ref_account), "711945679");
     assert_string_equal(S(c, p->ref_handle), "carolJhedges");
-    assert_string_equal(S(c, p->client), "Twitter Web App");
+    assert_string_equal(S(c, ch_corpus_client(c, p)), "Twitter Web App");
     assert_string_equal(S(c, p->lang), "en");
     assert_int_equal(p->n_hashtags, 1);
-    assert_string_equal(S(c, p->hashtags[0]), "BorisJohnson");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "BorisJohnson");
     assert_int_equal(p->n_mentions, 1);
-    assert_string_equal(S(c, p->mentions[0]), "carolJhedges");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "carolJhedges");
     const ch_post *orig = post(c, "1440713161355583489");
     assert_string_equal(S(c, author(c, orig)->handle), "carolJhedges");
     assert_true(index_of(c, "1440713161355583489") < index_of(c, "1440716856763977732"));
@@ -54,8 +54,8 @@ static void test_brexit_page(void **state)
                      0);
     assert_null(strstr(p->text, "&amp;"));
     assert_int_equal(p->n_hashtags, 5);
-    assert_string_equal(S(c, p->hashtags[0]), "Tories");
-    assert_string_equal(S(c, p->hashtags[4]), "Brexit");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "Tories");
+    assert_string_equal(S(c, ch_post_hashtags(p)[4]), "Brexit");
 
     /* A reply: parent author from includes; the URL expanded. */
     p = post(c, "1440716745577140229");
@@ -64,7 +64,7 @@ static void test_brexit_page(void **state)
     assert_string_equal(S(c, p->ref_account), "1717521084");
     assert_string_equal(S(c, p->ref_handle), "AndrewKnight226");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]),
+    assert_string_equal(S(c, ch_post_urls(p)[0]),
                         "https://twitter.com/calin_a/status/1440716745577140229/photo/1");
     assert_int_equal(p->n_hashtags, 8); /* #Brexit twice, as written */
 
@@ -101,7 +101,7 @@ static void test_unwound_urls(void **state)
     const ch_post *p = post(c, "1440717170493689866");
     assert_string_equal(S(c, author(c, p)->id), "1433267766912557062");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://www.chartsecuador.biz/");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://www.chartsecuador.biz/");
     chorus_corpus_free(c);
 }
 
@@ -133,16 +133,16 @@ static void test_flat_equals_pages(void **state)
             assert_string_equal(S(pages, a->ref_handle), S(flat, b->ref_handle));
         else
             missing_handles += a->ref_handle != 0;
-        assert_string_equal(S(pages, a->client), S(flat, b->client));
+        assert_string_equal(S(pages, ch_corpus_client(pages, a)), S(flat, ch_corpus_client(flat, b)));
         assert_string_equal(S(pages, author(pages, a)->id), S(flat, author(flat, b)->id));
         assert_string_equal(S(pages, author(pages, a)->handle), S(flat, author(flat, b)->handle));
         assert_int_equal(a->n_urls, b->n_urls);
         assert_int_equal(a->n_hashtags, b->n_hashtags);
         assert_int_equal(a->n_mentions, b->n_mentions);
         for (size_t k = 0; k < a->n_mentions; k++)
-            assert_string_equal(S(pages, a->mentions[k]), S(flat, b->mentions[k]));
+            assert_string_equal(S(pages, ch_post_mentions(a)[k]), S(flat, ch_post_mentions(b)[k]));
         for (size_t k = 0; k < a->n_urls; k++)
-            assert_string_equal(S(pages, a->urls[k]), S(flat, b->urls[k]));
+            assert_string_equal(S(pages, ch_post_urls(a)[k]), S(flat, ch_post_urls(b)[k]));
     }
     assert_int_equal(missing_handles, 1); /* one tweet in this file */
     /* The first flattened line: a retweet whose original is expanded inline. */
@@ -287,7 +287,7 @@ static void test_handwritten_pages(void **state)
     const ch_post *p = post(c, "10");
     assert_string_equal(p->text, "the long version & more #Long");
     assert_int_equal(p->n_hashtags, 1);
-    assert_string_equal(S(c, p->hashtags[0]), "Long");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "Long");
     assert_int_equal(p->n_urls, 0); /* note_tweet entities replace the short ones */
     assert_int_equal(author(c, p)->meta.default_profile_image, 1);
     assert_string_equal(S(c, author(c, p)->meta.display_name), "One");

@@ -35,9 +35,9 @@ static void test_comment_threads(void **state)
     assert_string_equal(S(c, p->root_id), "vid00000001");
     assert_string_equal(S(c, p->ref_account), "UCvideoOwner000000000000");  /* channelId */
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://example.org/s?a=1&b=2");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://example.org/s?a=1&b=2");
     assert_int_equal(p->n_hashtags, 1);
-    assert_string_equal(S(c, p->hashtags[0]), "truth");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "truth");
 
     /* a reply: to its parent (parentId), root the video, the parent's author known */
     p = post(c, "UgzT0pLevel1AaABAg.A1reply1");
@@ -47,7 +47,7 @@ static void test_comment_threads(void **state)
     assert_string_equal(S(c, p->ref_handle), "firstposter");
     assert_int_equal(p->created_at, 1709287290);
     assert_int_equal(p->n_mentions, 1);
-    assert_string_equal(S(c, p->mentions[0]), "firstposter");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "firstposter");
     /* a reply whose snippet names neither parent nor video: the thread tells */
     p = post(c, "UgzT0pLevel1AaABAg.A1reply2");
     assert_string_equal(S(c, p->ref_id), "UgzT0pLevel1AaABAg");
@@ -76,7 +76,7 @@ static void test_comments_list(void **state)
     const ch_post *p = post(c, "UgzT0pLevel1AaABAg.A1reply3");
     assert_string_equal(p->text, "Same here, see example.net/a\nand this's it \"ok\"");
     assert_int_equal(p->n_urls, 1);
-    assert_string_equal(S(c, p->urls[0]), "https://example.net/a?x=1&y=2");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://example.net/a?x=1&y=2");
     assert_string_equal(S(c, p->ref_id), "UgzT0pLevel1AaABAg");
     assert_string_equal(S(c, p->root_id), "UgzT0pLevel1AaABAg"); /* no video named */
     assert_string_equal(S(c, author(c, p)->handle), "OldStyle Name");
@@ -103,9 +103,9 @@ static void test_videos(void **state)
                                  "Full statement. #election More: https://example.org/statement @civicdesk");
     assert_string_equal(S(c, p->lang), "en");
     assert_int_equal(p->n_hashtags, 1); /* not the uploader's tags */
-    assert_string_equal(S(c, p->hashtags[0]), "election");
-    assert_string_equal(S(c, p->urls[0]), "https://example.org/statement");
-    assert_string_equal(S(c, p->mentions[0]), "civicdesk");
+    assert_string_equal(S(c, ch_post_hashtags(p)[0]), "election");
+    assert_string_equal(S(c, ch_post_urls(p)[0]), "https://example.org/statement");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "civicdesk");
     p = post(c, "vid00000003");
     assert_string_equal(p->text, "Reupload");
     assert_string_equal(S(c, author(c, p)->id), "UCother00000000000000000");
@@ -147,7 +147,7 @@ static void test_other_resources_and_bad_records(void **state)
     assert_int_equal(p->n_urls, 0);
     assert_int_equal(p->n_hashtags, 1);
     assert_int_equal(p->n_mentions, 1);
-    assert_string_equal(S(c, p->mentions[0]), "b.c");
+    assert_string_equal(S(c, ch_post_mentions(p)[0]), "b.c");
     assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NOT_POST], 4);
     assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_BAD_TIME], 1);
     assert_int_equal(ch_corpus_stats_get(c)->errors[CH_R_NO_AUTHOR], 1);

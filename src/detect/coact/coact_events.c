@@ -381,7 +381,7 @@ static int post_tags(xctx *x, const ch_post *p, uint64_t set[CH_MAX_ENTITIES], s
     size_t ns = 0;
     for (size_t k = 0; k < p->n_hashtags && ns < CH_MAX_ENTITIES; k++) {
         uint64_t h;
-        int rc = tag_key(x, p->hashtags[k], &h);
+        int rc = tag_key(x, ch_post_hashtags(p)[k], &h);
         if (rc)
             return rc;
         if (h != 1)
@@ -405,7 +405,7 @@ static size_t post_mentions(xctx *x, const ch_post *p, uint64_t set[CH_MAX_ENTIT
     if (addressee != 1 && addressee != self)
         set[ns++] = mention_key(x, p->account, addressee);
     for (size_t k = 0; k < p->n_mentions && ns < CH_MAX_ENTITIES; k++) {
-        const uint64_t hh = handle_hash(x, p->mentions[k]);
+        const uint64_t hh = handle_hash(x, ch_post_mentions(p)[k]);
         if (hh == 1 || hh == self || hh == addressee)
             continue;
         set[ns++] = mention_key(x, p->account, hh);
@@ -571,8 +571,8 @@ int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
             for (size_t k = 0; k < p->n_urls; k++) {
                 uint64_t key;
                 bool skip;
-                if ((rc = url_key(&x, p->urls[k], &key)) ||
-                    (rc = is_quoted_permalink(&x, p, p->urls[k], &skip)))
+                if ((rc = url_key(&x, ch_post_urls(p)[k], &key)) ||
+                    (rc = is_quoted_permalink(&x, p, ch_post_urls(p)[k], &skip)))
                     goto out;
                 if (key == 1 || skip)
                     continue;
@@ -648,8 +648,8 @@ static const char *url_text(const ch_pool *pool, const ch_post *p, uint64_t key,
 {
     char small[512];
     for (size_t k = 0; k < p->n_urls; k++) {
-        const char *u = ch_pool_str(pool, p->urls[k]);
-        const size_t n = ch_pool_len(pool, p->urls[k]);
+        const char *u = ch_pool_str(pool, ch_post_urls(p)[k]);
+        const size_t n = ch_pool_len(pool, ch_post_urls(p)[k]);
         const size_t len = ch_url_canon(u, n, NULL, 0);
         if (!len)
             continue;
@@ -674,9 +674,9 @@ static const char *raw_url_text(const ch_pool *pool, const ch_post *p, uint64_t 
                                 ch_arena *a)
 {
     for (size_t k = 0; k < p->n_urls; k++)
-        if (raw_url_key(pool, p->urls[k]) == key)
-            return ch_arena_strndup(a, ch_pool_str(pool, p->urls[k]),
-                                    ch_pool_len(pool, p->urls[k]));
+        if (raw_url_key(pool, ch_post_urls(p)[k]) == key)
+            return ch_arena_strndup(a, ch_pool_str(pool, ch_post_urls(p)[k]),
+                                    ch_pool_len(pool, ch_post_urls(p)[k]));
     return "";
 }
 
@@ -689,8 +689,8 @@ static const char *tag_text(const ch_pool *pool, const ch_post *p, uint64_t key,
     ch_normbuf_init(&nb);
     const char *t = "";
     for (size_t k = 0; k < p->n_hashtags; k++) {
-        const char *s = ch_pool_str(pool, p->hashtags[k]);
-        size_t n = ch_pool_len(pool, p->hashtags[k]);
+        const char *s = ch_pool_str(pool, ch_post_hashtags(p)[k]);
+        size_t n = ch_pool_len(pool, ch_post_hashtags(p)[k]);
         uint64_t h;
         if ((*rc = tag_hash(s, n, &nb, &h)))
             break;
@@ -713,8 +713,8 @@ static const char *mention_text(const ch_corpus *c, const ch_post *p, uint64_t k
     const ch_pool *pool = ch_corpus_pool(c);
     const uint64_t seed = platform_seed(c, p->account) | 1;
     for (size_t k = 0; k < p->n_mentions; k++) {
-        const char *s = ch_pool_str(pool, p->mentions[k]);
-        size_t n = ch_pool_len(pool, p->mentions[k]);
+        const char *s = ch_pool_str(pool, ch_post_mentions(p)[k]);
+        size_t n = ch_pool_len(pool, ch_post_mentions(p)[k]);
         if (mention_key_seed(handle_hash_str(s, n), seed) == key) {
             if (n && s[0] == '@') {
                 s++;

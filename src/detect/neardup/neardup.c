@@ -100,7 +100,7 @@ bool ch_neardup_is_repost(const ch_post *p)
 
 struct ch_neardup_sketcher {
     ch_normbuf nb;
-    bool prenormalized;      /* inputs are already ch_normalize output (ch_post.norm) */
+    bool prenormalized;      /* inputs are already ch_normalize output (ch_corpus_norm) */
     unsigned k, n;
     /* perm[i*k .. i*k+k): the order in which an empty bin i borrows from other bins (optimal
      * densification): the same for every text, so two texts borrow from the same bin. */
@@ -405,9 +405,11 @@ static int sketch_task(void *ctx, size_t task, unsigned worker)
         }
         uint32_t units2 = 0;
         /* The corpus keeps every post's normalized text (ch_corpus_normalize): use it. */
-        s->prenormalized = p->norm != NULL;
-        if (p->norm)
-            rc = ch_neardup_sketch(s, p->norm, p->norm_len, sk, &units2);
+        uint32_t norm_len;
+        const char *norm = ch_corpus_norm(j->c, i, &norm_len);
+        s->prenormalized = norm != NULL;
+        if (norm)
+            rc = ch_neardup_sketch(s, norm, norm_len, sk, &units2);
         else
             rc = p->text ? ch_neardup_sketch(s, p->text, p->text_len, sk, &units2) : 0;
         if (rc == CHORUS_ELIMIT)   /* cannot be normalized: too long to be a copy anyway */
@@ -541,8 +543,10 @@ static int post_set(band_ctx *bc, uint32_t i, size_t *n)
     const ch_post *p = ch_corpus_post(bc->c, i);
     size_t ntok;
     bc->vs->nset = 0;
-    bc->vs->prenormalized = p->norm != NULL;
-    int rc = p->norm ? shingles(bc->vs, p->norm, p->norm_len, true, &ntok, NULL)
+    uint32_t norm_len;
+    const char *norm = ch_corpus_norm(bc->c, i, &norm_len);
+    bc->vs->prenormalized = norm != NULL;
+    int rc = norm ? shingles(bc->vs, norm, norm_len, true, &ntok, NULL)
                      : shingles(bc->vs, p->text ? p->text : "", p->text ? p->text_len : 0, true,
                                 &ntok, NULL);
     *n = rc ? 0 : uniq(bc->vs->set, bc->vs->nset);
