@@ -3,7 +3,9 @@
  * `chorus scan` at several sizes, where the bytes of a post go at peak (corpus parts and the
  * peak of each detection stage), against a baseline measured in the same run (reading the
  * canonical JSONL and parsing every line with simdjson), and, when the chorus binary was built
- * with MPI and mpirun is on PATH, the wall time of 2 ranks against 1.
+ * with MPI and mpirun is on PATH, the wall and CPU time of 2 ranks of one thread against 1
+ * rank of two threads (the same cores) and of one thread, and the bytes the ranks send per
+ * post.
  *
  *   bench_scale [--sizes N,N,...] [--keep DIR] [--no-mpi] [--memory LIMIT] [--budget-only]
  *
@@ -17,6 +19,7 @@
  * post, into --keep DIR or a temporary directory removed at the end).
  */
 #include <stdbool.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "bench_util.h"
@@ -335,16 +338,48 @@ static void split_cost_child(void *arg, bench_result *r)
 
 /* ---- MPI ----------------------------------------------------------------------------------- */
 
-static double run_ranks(const char *chorus, int n, const job *j)
+/* One `mpirun -n n` scan with `threads` worker threads per rank: its wall time (-1 on
+ * failure), the CPU seconds of all its processes, and the bytes every rank sent (summed, from
+ * CHORUS_DIST_STATS). A fair comparison on a machine of C cores gives every configuration C
+ * threads in all: -n 1 with C threads against -n 2 with C/2 each. */
+typedef struct ranks_run {
+    double wall, cpu;
+    unsigned long long sent;
+} ranks_run;
+
+static ranks_run run_ranks(const char *chorus, int n, int threads, const job *j)
 {
-    char cmd[4096];
+    char cmd[16384], err[4200];
+    snprintf(err, sizeof err, "%s.ranks.err", j->db);
+    char th[32] = "";
+    if (threads > 0)   /* 0: the default, the machine's cores shared by its ranks */
+        snprintf(th, sizeof th, "--threads %d ", threads);
     snprintf(cmd, sizeof cmd,
-             "mpirun --oversubscribe --allow-run-as-root -n %d %s scan --quiet %s -s %s -o %s "
-             ">/dev/null 2>&1",
-             n, chorus, j->posts, j->stmts, j->db);
+             "CHORUS_DIST_STATS=1 mpirun --oversubscribe --allow-run-as-root -n %d %s scan "
+             "--quiet %s--force %s -s %s -o %s >/dev/null 2>%s",
+             n, chorus, th, j->posts, j->stmts, j->db, err);
+    struct rusage r0, r1;
+    getrusage(RUSAGE_CHILDREN, &r0);
     double t0 = bench_now();
     int rc = system(cmd);
-    return rc == 0 ? bench_now() - t0 : -1;
+    ranks_run out = {.wall = rc == 0 ? bench_now() - t0 : -1};
+    getrusage(RUSAGE_CHILDREN, &r1);
+    out.cpu = (double)(r1.ru_utime.tv_sec - r0.ru_utime.tv_sec + r1.ru_stime.tv_sec -
+                       r0.ru_stime.tv_sec) +
+              (double)(r1.ru_utime.tv_usec - r0.ru_utime.tv_usec + r1.ru_stime.tv_usec -
+                       r0.ru_stime.tv_usec) / 1e6;
+    FILE *f = fopen(err, "r");
+    char line[512];
+    unsigned long long b;
+    while (f && fgets(line, sizeof line, f)) {
+        const char *at = strstr(line, " sent ");
+        if (at && sscanf(at, " sent %llu bytes", &b) == 1)
+            out.sent += b;
+    }
+    if (f)
+        fclose(f);
+    remove(err);
+    return out;
 }
 
 /* ---- driver -------------------------------------------------------------------------------- */
@@ -457,11 +492,22 @@ int main(int argc, char **argv)
             status = 1;
         }
         if (have_mpi) {
-            double t1 = run_ranks(chorus, 1, &j), t2 = run_ranks(chorus, 2, &j);
-            if (t1 > 0 && t2 > 0)
-                printf("  mpirun -n 1: %.2f s, -n 2: %.2f s: speedup %.2fx\n", t1, t2, t1 / t2);
-            else
+            /* the same cores for both: one rank with two threads against two ranks with the
+             * default threads (the cores shared: one each, and both for the stages rank 0
+             * runs alone); and one rank with one thread, the baseline of the ranks' scaling */
+            ranks_run a = run_ranks(chorus, 1, 2, &j), b = run_ranks(chorus, 2, 0, &j),
+                      c = run_ranks(chorus, 1, 1, &j);
+            if (a.wall > 0 && b.wall > 0 && c.wall > 0) {
+                printf("  mpirun -n 1 --threads 2: %.2f s (CPU %.2f s); -n 2 (default threads: "
+                       "1 a rank, 2 for rank 0 alone): %.2f s (CPU %.2f s): speedup %.2fx\n",
+                       a.wall, a.cpu, b.wall, b.cpu, a.wall / b.wall);
+                printf("  mpirun -n 1 --threads 1: %.2f s (CPU %.2f s): -n 2 %.2fx faster\n",
+                       c.wall, c.cpu, c.wall / b.wall);
+                printf("  -n 2 sent %.0f bytes per post (both ranks: %.0f per rank)\n",
+                       (double)b.sent / (double)n, (double)b.sent / (double)n / 2);
+            } else {
                 printf("  mpirun failed\n");
+            }
         }
     next:
         if (!keep) {

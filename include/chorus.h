@@ -73,7 +73,8 @@ const char *chorus_version(void);
  * Distributed scans (docs/scale.md). A program started by an MPI launcher (`mpirun -n N`,
  * Slurm's `srun`) calls chorus_dist_init once before its scan and chorus_dist_finish once
  * after it; every rank then runs the same chorus_scan_run. The ranks share the reading of the
- * inputs; rank 0 builds the corpus a single process would, runs the detection and writes the
+ * inputs (every rank builds the corpus a single process would) and the per-post work of the
+ * narratives and parroting; rank 0 finishes those stages, runs the rest and writes the
  * database (the results do not depend on the number of ranks), while chorus_scan_run returns
  * CHORUS_OK on the other ranks as soon as their part is sent, without writing anything.
  * Outside an MPI launch, or in a build without MPI (chorus_has_mpi), the process is rank 0
@@ -82,6 +83,9 @@ const char *chorus_version(void);
 chorus_err chorus_dist_init(int *rank, int *nranks);
 void chorus_dist_finish(void);
 bool chorus_has_mpi(void);
+/* Bytes this rank has sent to the other ranks so far (each receiver counted), 0 outside an
+ * MPI job: what a distributed scan costs the network. */
+uint64_t chorus_dist_bytes_sent(void);
 
 /* The detail of a failure. `message` is one line without a "chorus:" prefix that says what is
  * wrong first and quotes names ("cannot open 'x.jsonl': No such file or directory"); `file`,

@@ -147,10 +147,15 @@ uint64_t ch_api_memory_limit(const chorus_scan *s);
 /* ---- ranks of a distributed scan (dist.c) ---- */
 int ch_api_dist_rank(void);   /* 0 outside an MPI job */
 int ch_api_dist_size(void);   /* 1 outside an MPI job */
+int ch_api_dist_local_size(void);   /* ranks on this machine (sharing its cores), 1 outside */
+/* The stages' view of the job (core/dist.h), or NULL outside an MPI job or with one rank. */
+const ch_dist *ch_api_dist(void);
+/* Collective: every rank gets the status of the lowest rank whose rc is not 0, or 0. */
+int ch_api_dist_agree(int rc);
 /* Reads input `path` together with the other ranks when it is split (ingest/split.h):
- * *handled true, the corpus of rank 0 filled as ch_ingest_file fills it, *used the reader.
- * *handled false: rank 0 reads it alone, the other ranks skip it. Every rank calls it for
- * every input, in the same order. Returns 0 or the replay's error (rank 0). */
+ * *handled true, the corpus of every rank filled as ch_ingest_file fills it, *used the
+ * reader. *handled false: every rank reads it whole itself. Every rank calls it for every
+ * input, in the same order. Returns 0 or the first error of any rank (the same on all). */
 int ch_api_dist_ingest(ch_corpus *c, const char *path, const ch_ingest_opts *io,
                        const ch_reader **used, bool *handled);
 

@@ -1,9 +1,11 @@
 /*
  * dist.c — a scan spread over the ranks of an MPI job (docs/scale.md): every rank runs the same
  * `chorus scan` command; each splittable input (ingest/split.h) is read in slices, one per
- * rank, whose captured records rank 0 replays in file order, so its corpus is the corpus of a
- * single-process scan and so are the results. The detection chain and the results database
- * run on rank 0; the other ranks end once their slices are sent.
+ * rank, whose captured records every rank replays in file order, so each holds the corpus of
+ * a single-process scan (inputs that are not split are read whole by every rank). The
+ * detection stages then share their per-post work through the ch_dist of core/dist.h, which
+ * this file implements over MPI_COMM_WORLD; rank 0 finishes each stage, and alone runs the
+ * network, the scores and writes the results.
  *
  * Built with Open MPI when CMake finds it (CHORUS_HAVE_MPI); otherwise, and whenever the
  * process was not started by an MPI launcher (mpirun, srun), it is rank 0 of 1 and nothing
@@ -11,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api_int.h"
 #include "core/alloc.h"
@@ -20,11 +23,12 @@
 #include <mpi.h>
 #endif
 
-static int g_rank = 0, g_size = 1;
+static int g_rank = 0, g_size = 1, g_local = 1;
 static bool g_inited;   /* this library called MPI_Init, so it calls MPI_Finalize */
 
 int ch_api_dist_rank(void) { return g_rank; }
 int ch_api_dist_size(void) { return g_size; }
+int ch_api_dist_local_size(void) { return g_local; }
 
 bool chorus_has_mpi(void)
 {
@@ -51,6 +55,13 @@ chorus_err chorus_dist_init(int *rank, int *nranks)
         }
         MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
         MPI_Comm_size(MPI_COMM_WORLD, &g_size);
+        /* the ranks on this machine share its cores (ch_api_dist_local_size) */
+        MPI_Comm node;
+        if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, g_rank, MPI_INFO_NULL,
+                                &node) == MPI_SUCCESS) {
+            MPI_Comm_size(node, &g_local);
+            MPI_Comm_free(&node);
+        }
     }
 #endif
     if (rank)
@@ -60,20 +71,32 @@ chorus_err chorus_dist_init(int *rank, int *nranks)
     return CHORUS_OK;
 }
 
+#ifdef CHORUS_HAVE_MPI
+static void wait_req(MPI_Request *r);
+#endif
+
 void chorus_dist_finish(void)
 {
 #ifdef CHORUS_HAVE_MPI
-    if (g_inited)
+    if (g_inited) {
+        /* The other ranks end long before rank 0 (it writes the results alone), and
+         * MPI_Finalize waits for every rank by polling: a barrier that sleeps first gives
+         * their cores to rank 0 for the rest of the scan. */
+        MPI_Request r;
+        if (g_size > 1 && MPI_Ibarrier(MPI_COMM_WORLD, &r) == MPI_SUCCESS)
+            wait_req(&r);
         MPI_Finalize();
+    }
 #endif
     g_inited = false;
     g_rank = 0;
     g_size = 1;
+    g_local = 1;
 }
 
 #ifdef CHORUS_HAVE_MPI
 
-/* What every rank tells rank 0 about its slice. */
+/* What every rank says about its slice. */
 typedef struct slice_note {
     uint64_t from, lines, len;
     int32_t status, ended_in_doc;
@@ -81,34 +104,151 @@ typedef struct slice_note {
 
 #define CHUNK ((size_t)64 << 20)  /* MPI counts are int: buffers go in pieces of 64 MiB */
 
-static void send_buf(const unsigned char *p, size_t len)
+/* Waits for a small message without spinning: a rank that waits for another (rank 0
+ * finishing a stage, a slower share) gives its core back, which on a machine with fewer cores
+ * than ranks plus threads is the core the others need. A few quick tests first keep short
+ * waits short. Only the small messages that say a rank is ready (headers, statuses) wait
+ * this way: MPI moves a large message only while it is being tested, so the bulk transfers,
+ * which start when both sides are ready, use the blocking calls. */
+static void wait_req(MPI_Request *r)
 {
-    for (size_t at = 0; at < len; at += CHUNK) {
-        size_t n = len - at < CHUNK ? len - at : CHUNK;
-        MPI_Send(p + at, (int)n, MPI_BYTE, 0, 2, MPI_COMM_WORLD);
+    int done = 0;
+    long ns = 20000;   /* the sleep doubles from 20 us to 2 ms: a long wait costs few wake-ups */
+    MPI_Test(r, &done, MPI_STATUS_IGNORE);
+    for (unsigned tries = 0; !done; tries++) {
+        if (tries >= 32) {
+            nanosleep(&(struct timespec){0, ns}, NULL);
+            ns = ns < 2000000 / 2 ? ns * 2 : 2000000;
+        }
+        MPI_Test(r, &done, MPI_STATUS_IGNORE);
     }
 }
 
-/* Receives len bytes into p; with p NULL (no memory for them) the pieces are received into a
- * scratch piece and dropped, since the sender waits for them either way. */
-static int recv_buf(int from, unsigned char *p, size_t len)
+static void bcast(void *p, int n, MPI_Datatype t, int root)
 {
-    unsigned char *scratch = p ? NULL : ch_malloc(CHUNK);
-    int rc = p ? CHORUS_OK : CHORUS_ENOMEM;
+    MPI_Request r;
+    MPI_Ibcast(p, n, t, root, MPI_COMM_WORLD, &r);
+    wait_req(&r);
+}
+
+/* Bytes this rank sent to others, counted once per receiver (chorus_dist_bytes_sent). */
+static uint64_t g_sent;
+
+static void send_buf(const unsigned char *p, size_t len, int to, int tag)
+{
     for (size_t at = 0; at < len; at += CHUNK) {
         size_t n = len - at < CHUNK ? len - at : CHUNK;
-        unsigned char *to = p ? p + at : scratch;
-        if (!to) {   /* nothing to receive into: the job cannot go on */
-            MPI_Abort(MPI_COMM_WORLD, 1);
-            return CHORUS_ENOMEM;
-        }
-        if (MPI_Recv(to, (int)n, MPI_BYTE, from, 2, MPI_COMM_WORLD, MPI_STATUS_IGNORE) !=
-            MPI_SUCCESS)
-            rc = CHORUS_EIO;
+        MPI_Send(p + at, (int)n, MPI_BYTE, to, tag, MPI_COMM_WORLD);
     }
-    ch_free(scratch);
-    return rc;
+    g_sent += len;
 }
+
+/* Receives len bytes into p. MPI's default error handler ends the job on a failed transfer,
+ * so there is nothing to report here. */
+static void recv_buf(int from, unsigned char *p, size_t len, int tag)
+{
+    for (size_t at = 0; at < len; at += CHUNK) {
+        size_t n = len - at < CHUNK ? len - at : CHUNK;
+        MPI_Recv(p + at, (int)n, MPI_BYTE, from, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    }
+}
+
+/* Rank `root`'s len bytes at p to every rank, in pieces (len is known everywhere). */
+static void bcast_buf(unsigned char *p, size_t len, int root)
+{
+    for (size_t at = 0; at < len; at += CHUNK) {
+        size_t n = len - at < CHUNK ? len - at : CHUNK;
+        MPI_Bcast(p + at, (int)n, MPI_BYTE, root, MPI_COMM_WORLD);
+    }
+    if (g_rank == root)
+        g_sent += len * (uint64_t)(g_size - 1);
+}
+
+int ch_api_dist_agree(int rc)
+{
+    if (g_size <= 1)
+        return rc;
+    int first = rc, all_ok = rc == 0;
+    /* the lowest failing rank's code: every rank learns the same one */
+    int key = rc ? g_rank : g_size, lowest;
+    MPI_Request r;
+    MPI_Iallreduce(&key, &lowest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD, &r);
+    wait_req(&r);
+    (void)all_ok;
+    if (lowest == g_size)
+        return 0;
+    bcast(&first, 1, MPI_INT, lowest);
+    return first;
+}
+
+/* ch_dist.gather over MPI_COMM_WORLD (core/dist.h): a header from every rank (status,
+ * length), rank 0's verdict to all, then the bytes to rank 0 rank by rank. */
+static int mpi_gather(const ch_dist *d, int status, const void *mine, size_t len, void *into,
+                      void **all, size_t *lens)
+{
+    (void)d;
+    if (all)
+        *all = NULL;
+    int64_t hdr[2] = {status, (int64_t)len};
+    int64_t *hdrs = NULL;
+    int verdict = 0;
+    unsigned char *dest = NULL;
+    if (g_rank == 0 && !(hdrs = ch_malloc((size_t)g_size * sizeof hdr)))
+        MPI_Abort(MPI_COMM_WORLD, 1);   /* a few bytes a rank: the job cannot go on */
+    MPI_Request r;
+    MPI_Igather(hdr, 2, MPI_INT64_T, hdrs, 2, MPI_INT64_T, 0, MPI_COMM_WORLD, &r);
+    wait_req(&r);
+    if (g_rank == 0) {
+        size_t total = 0;
+        for (int k = 0; k < g_size && !verdict; k++) {
+            verdict = (int)hdrs[2 * k];
+            total += (size_t)hdrs[2 * k + 1];
+            if (lens)
+                lens[k] = (size_t)hdrs[2 * k + 1];
+        }
+        if (!verdict && into)
+            dest = into;
+        else if (!verdict && total && !(dest = ch_malloc(total)))
+            verdict = CHORUS_ENOMEM;
+    }
+    bcast(&verdict, 1, MPI_INT, 0);
+    if (verdict) {
+        if (dest != into)
+            ch_free(dest);
+        ch_free(hdrs);
+        return verdict;
+    }
+    if (g_rank != 0) {
+        send_buf(mine, len, 0, 3);
+        return 0;
+    }
+    size_t at = 0;
+    for (int k = 0; k < g_size; k++) {
+        const size_t n = (size_t)hdrs[2 * k + 1];
+        if (k == 0 && n && dest + at != (const unsigned char *)mine)
+            memcpy(dest + at, mine, n);
+        else if (k > 0)
+            recv_buf(k, dest + at, n, 3);
+        at += n;
+    }
+    ch_free(hdrs);
+    if (all && dest != into)
+        *all = dest;
+    return 0;
+}
+
+static ch_dist g_dist = {.gather = mpi_gather};
+
+const ch_dist *ch_api_dist(void)
+{
+    if (g_size <= 1)
+        return NULL;
+    g_dist.rank = g_rank;
+    g_dist.size = g_size;
+    return &g_dist;
+}
+
+uint64_t chorus_dist_bytes_sent(void) { return g_sent; }
 
 int ch_api_dist_ingest(ch_corpus *c, const char *path, const ch_ingest_opts *io,
                        const ch_reader **used, bool *handled)
@@ -123,9 +263,9 @@ int ch_api_dist_ingest(ch_corpus *c, const char *path, const ch_ingest_opts *io,
                 if (ch_reader_at(i) == r)
                     plan = (int)i;
     }
-    MPI_Bcast(&plan, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    bcast(&plan, 1, MPI_INT, 0);
     if (plan < 0)
-        return CHORUS_OK;   /* rank 0 reads it whole */
+        return CHORUS_OK;   /* every rank reads it whole */
     *handled = true;
     const ch_reader *r = ch_reader_at((size_t)plan);
     ch_capture cap;
@@ -133,52 +273,40 @@ int ch_api_dist_ingest(ch_corpus *c, const char *path, const ch_ingest_opts *io,
     if (rc && !cap.status)
         cap.status = rc;
     slice_note note = {cap.from, cap.lines, cap.len, cap.status, cap.ended_in_doc};
-    slice_note *notes = NULL;
-    ch_capture *caps = NULL;
-    int ok = 1;
-    if (g_rank == 0) {
-        notes = ch_calloc((size_t)g_size, sizeof *notes);
-        caps = ch_calloc((size_t)g_size, sizeof *caps);
-        ok = notes && caps;
-    }
-    MPI_Bcast(&ok, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    if (!ok) {
-        rc = CHORUS_ENOMEM;
+    slice_note *notes = ch_calloc((size_t)g_size, sizeof *notes);
+    ch_capture *caps = ch_calloc((size_t)g_size, sizeof *caps);
+    unsigned char *b = NULL;
+    if ((rc = ch_api_dist_agree(notes && caps ? CHORUS_OK : CHORUS_ENOMEM)))
         goto out;
-    }
-    MPI_Gather(&note, sizeof note, MPI_BYTE, notes, sizeof note, MPI_BYTE, 0, MPI_COMM_WORLD);
+    MPI_Request req;
+    MPI_Iallgather(&note, sizeof note, MPI_BYTE, notes, sizeof note, MPI_BYTE, MPI_COMM_WORLD,
+                   &req);
+    wait_req(&req);
     int nvalid = 0;
     uint64_t rest = 0;
-    if (g_rank == 0) {
-        for (int k = 0; k < g_size; k++)
-            caps[k] = (ch_capture){.from = notes[k].from, .lines = notes[k].lines,
-                                   .status = notes[k].status,
-                                   .ended_in_doc = notes[k].ended_in_doc};
-        ch_split_decide(caps, g_size, &nvalid, &rest);
-    }
-    MPI_Bcast(&nvalid, 1, MPI_INT, 0, MPI_COMM_WORLD);
-    if (g_rank != 0) {
-        if (g_rank < nvalid)
-            send_buf(cap.buf, cap.len);
-        rc = CHORUS_OK;
-        goto out;
-    }
-    /* rank 0: its own slice, then each rank's in turn (one received buffer held at a time),
-     * then, when a bound was doubtful, the rest of the file read here */
+    for (int k = 0; k < g_size; k++)
+        caps[k] = (ch_capture){.from = notes[k].from, .lines = notes[k].lines,
+                               .status = notes[k].status, .ended_in_doc = notes[k].ended_in_doc};
+    ch_split_decide(caps, g_size, &nvalid, &rest);   /* the same on every rank */
+    /* Every rank replays every slice in file order (one received buffer held at a time), so
+     * each holds the corpus of a single-process scan and can take a share of the detection
+     * stages; then, when a bound was doubtful, each reads the rest of the file itself. */
     ch_replay rp;
     rc = ch_replay_begin(&rp, c, path, r, io);
     if (used)
         *used = r;
-    if (!rc && nvalid > 0)
-        rc = ch_replay_run(&rp, cap.buf, cap.len, cap.lines);
-    ch_capture_free(&cap);
-    for (int k = 1; k < nvalid; k++) {
-        unsigned char *b = ch_malloc(notes[k].len ? notes[k].len : 1);
-        int rrc = recv_buf(k, b, notes[k].len);
+    for (int k = 0; k < nvalid; k++) {
+        const size_t len = (size_t)notes[k].len;
+        unsigned char *p = cap.buf;
+        if (k != g_rank && !(p = b = ch_malloc(len ? len : 1)))
+            MPI_Abort(MPI_COMM_WORLD, 1);   /* nothing to receive into: the job cannot go on */
+        bcast_buf(p, len, k);
         if (!rc)
-            rc = rrc ? rrc : ch_replay_run(&rp, b, notes[k].len, notes[k].lines);
+            rc = ch_replay_run(&rp, p, len, notes[k].lines);
         ch_free(b);
+        b = NULL;
     }
+    ch_capture_free(&cap);
     if (!rc && nvalid < g_size) {
         ch_capture tail;
         rc = ch_split_capture(path, r, io, -1, g_size, rest, &tail);
@@ -186,8 +314,11 @@ int ch_api_dist_ingest(ch_corpus *c, const char *path, const ch_ingest_opts *io,
             rc = tail.status ? tail.status : ch_replay_run(&rp, tail.buf, tail.len, tail.lines);
         ch_capture_free(&tail);
     }
+    /* a rank short of memory stops them all at the same input */
+    rc = ch_api_dist_agree(rc);
 out:
     ch_capture_free(&cap);
+    ch_free(b);
     ch_free(notes);
     ch_free(caps);
     return rc;
@@ -202,5 +333,9 @@ int ch_api_dist_ingest(ch_corpus *c, const char *path, const ch_ingest_opts *io,
     *handled = false;
     return CHORUS_OK;
 }
+
+int ch_api_dist_agree(int rc) { return rc; }
+const ch_dist *ch_api_dist(void) { return NULL; }
+uint64_t chorus_dist_bytes_sent(void) { return 0; }
 
 #endif

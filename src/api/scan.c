@@ -270,7 +270,8 @@ static chorus_err read_inputs(chorus_scan *s)
         bool handled = false;
         if (ch_api_dist_size() > 1 && s->job == JOB_SCAN)   /* ranks share the reading */
             irc = ch_api_dist_ingest(s->corpus, in->path, &io, &in->used, &handled);
-        if (!handled && ch_api_dist_rank() == 0)
+        /* in a distributed scan every rank holds the whole corpus (dist.c) */
+        if (!handled && (ch_api_dist_rank() == 0 || s->job == JOB_SCAN))
             irc = ch_ingest_file(s->corpus, in->path, &io, &in->used);
         corpus_marks(s->corpus, &r1, &p1, &e1);
         in->tried = true;
@@ -533,9 +534,11 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
      * others gave posts, the scan goes on over them, so a run over a folder of exports is not
      * lost to one stray file; strict mode, usage errors, or nothing read at all stop here,
      * leaving any previous database untouched. */
+    /* A distributed scan (dist.c): every rank reads the same corpus and statements, takes
+     * its share of the detection stages, and rank 0 alone writes; every rank reaches each
+     * exchange, so a failure on one (ch_api_dist_agree) stops them all at the same step. */
+    const bool root = ch_api_dist_rank() == 0;
     if ((rc = read_inputs(s)))
-        goto out;
-    if (ch_api_dist_rank() != 0)   /* the other ranks only read: rank 0 does the rest */
         goto out;
     bool usage;
     const scan_input *bad = failed_input(s, &usage);
@@ -543,30 +546,41 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
         rc = fail_input(s, bad);
         goto out;
     }
-    if ((rc = load_statements(s, true)))
-        goto out;
+    rc = load_statements(s, true);
+    if (!root && ch_api_dist_agree(rc) != CHORUS_OK)
+        goto out;   /* the scan stopped on some rank: rank 0 says why */
 
     const ch_outfile_opts oo = {
         .flags = s->force ? CH_OUT_FORCE : 0, .protect = protect, .nprotect = nprotect,
         .notice = nd.fn ? ch_outfile_notice_diag : NULL, .notice_ctx = &nd,
     };
-    int src = ch_store_open(db_path, &oo, &store, msg, sizeof msg);
-    if (src) {
+    int src = rc ? CHORUS_OK : ch_store_open(db_path, &oo, &store, msg, sizeof msg);
+    if (src)
         rc = scan_fail(s, (chorus_err)src, NULL, "%s", msg);
-        goto out;
-    }
     /* SQLite's page cache takes a sixteenth of the budget, at most its usual 64 MiB */
     const uint64_t cache = ch_api_memory_limit(s) / 16;
-    if (cache && cache < ((uint64_t)64 << 20) && (src = ch_store_set_cache(store, cache))) {
+    if (!rc && cache && cache < ((uint64_t)64 << 20) &&
+        (src = ch_store_set_cache(store, cache)))
         rc = scan_fail(s, CHORUS_EDB, NULL, "cannot write '%s': cannot set its cache", db_path);
+    if (root && ch_api_dist_size() > 1 && ch_api_dist_agree(rc) != CHORUS_OK && !rc)
+        rc = scan_fail(s, CHORUS_EIO, NULL, "another rank of the MPI job could not read the "
+                       "inputs or statements as rank 0 did");
+    if (rc)
         goto out;
-    }
     /* normalize, narratives, parroting, co-actions, network, scores: ch_detect_run, as the
      * quality benchmark runs them; the posts table is written alongside */
     ch_store_posts_job pj = {.s = store, .c = s->corpus};
     ch_detect_opts dopt;
     ch_detect_opts_default(&dopt);
     dopt.threads = s->threads;
+    if (!dopt.threads && ch_api_dist_local_size() > 1) {
+        /* "all cores" means this rank's part of them when ranks share a machine, and all of
+         * them again for the stages rank 0 runs alone, once the others have ended */
+        const int per = ch_parallel_threads(0) / ch_api_dist_local_size();
+        dopt.threads = per > 1 ? per : 1;
+        dopt.threads_alone = ch_parallel_threads(0);
+    }
+    dopt.dist = ch_api_dist();
     dopt.coact.window = s->window;
     memcpy(dopt.coact.window_of, s->window_of, sizeof dopt.coact.window_of);
     dopt.coact.behaviours = s->behaviours;
@@ -597,6 +611,10 @@ chorus_err chorus_scan_run(chorus_scan *s, const char *db_path)
     dopt.narratives_ready = ch_store_posts_start;
     dopt.narratives_ready_ctx = &pj;
     int drc = ch_detect_run(s->corpus, s->set, &dopt, &s->d);
+    if (!root) {   /* its shares went to rank 0, which writes */
+        rc = (chorus_err)drc;
+        goto out;
+    }
     if (!pj.done && !drc) /* the chain never reported narratives: write posts now */
         ch_store_posts_start(&pj, NULL);
     int prc = ch_store_posts_join(&pj);

@@ -254,6 +254,10 @@ int cmd_scan(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     int status = scan_main(argc, argv, rank);
+    /* what the job cost the network, rank by rank (docs/scale.md) */
+    if (nranks > 1 && getenv("CHORUS_DIST_STATS"))
+        fprintf(stderr, "chorus: rank %d of %d sent %llu bytes\n", rank, nranks,
+                (unsigned long long)chorus_dist_bytes_sent());
     chorus_dist_finish();
     return status;
 }

@@ -50,7 +50,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     if (!c || !o || !out)
         return CHORUS_EUSAGE;
     memset(out, 0, sizeof *out);
-    const int threads = ch_parallel_threads(o->threads);
+    int threads = ch_parallel_threads(o->threads);
     double t = ch_now();
     int rc;
 
@@ -58,8 +58,12 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     ch_corpus_shrink(c);   /* reading is over: the arrays' doubling slack goes back */
     /* Past its memory budget (its texts spill: ch_corpus_set_memory), the corpus keeps no
      * normalized texts: the narratives normalize each text as they read it, with the same
-     * function and flags, so the result is the same; 64 bytes a post less for time. */
-    if (!ch_corpus_spilling(c) && (rc = ch_corpus_normalize(c, threads)))
+     * function and flags, so the result is the same; 64 bytes a post less for time. In a
+     * distributed scan the other ranks do the same for the posts of their share, while rank
+     * 0 normalizes every post: its banding compares posts of every block, and normalizing
+     * once is cheaper than at each comparison. */
+    const bool ranks = ch_dist_active(o->dist), root = !ranks || o->dist->rank == 0;
+    if (!ch_corpus_spilling(c) && root && (rc = ch_corpus_normalize(c, threads)))
         goto out;
     /* the stages that read every text (normalization, narratives, parroting, co-actions'
      * "RT @" keys) leave spilled texts resident; each gives them back when it ends */
@@ -72,6 +76,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     if (o->narratives) {
         ch_neardup_opts no = o->neardup;
         no.threads = threads;
+        no.dist = ranks ? o->dist : NULL;
         no.err = out->spill_err;
         no.err_size = sizeof out->spill_err;
         out->spill_what = "narrative sketches";
@@ -85,14 +90,15 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     ch_corpus_release_text(c);
     ch_mem_trim();   /* the normalized texts and the stage's scratch go back to the system */
     out->seconds[CH_DS_NEARDUP] = ch_now() - t;
-    if (o->narratives_ready)
+    if (o->narratives_ready && root)
         o->narratives_ready(o->narratives_ready_ctx, narr_of_post);
 
     t = ch_now();
     progress(o, CH_DS_PARROT, "matching posts to statements");
     const uint32_t *stmt_of_post = NULL;
     if (stmts && ch_stmtset_count(stmts) > 0) {
-        ch_parrot_corpus_opts po = {.threads = threads, .max_per_post = 1};
+        ch_parrot_corpus_opts po = {.threads = threads, .max_per_post = 1,
+                                    .dist = ranks ? o->dist : NULL};
         if ((rc = ch_parrot_run(stmts, c, &o->parrot, &po, &out->parrot)))
             goto out;
         stmt_of_post = out->parrot.post_stmt;
@@ -107,6 +113,12 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     ch_corpus_release_text(c);
     ch_mem_trim();
     out->seconds[CH_DS_PARROT] = ch_now() - t;
+    if (!root) {   /* this rank's shares are with rank 0, which runs the rest */
+        ch_detect_result_free(out);
+        goto out;
+    }
+    if (ranks && o->threads_alone > 0)   /* the other ranks are done: their cores are free */
+        threads = ch_parallel_threads(o->threads_alone);
 
     t = ch_now();
     progress(o, CH_DS_COACT, "finding co-actions");

@@ -67,6 +67,16 @@ typedef struct ch_detect_opts {
      * Lets a caller start writing posts while the remaining stages run. */
     void (*narratives_ready)(void *ctx, const uint32_t *narrative_of_post);
     void *narratives_ready_ctx;
+    /* Optional: the ranks of a distributed scan (core/dist.h), every one holding the same
+     * corpus and statements and calling ch_detect_run. The narratives' sketching and the
+     * parroting of posts are split between the ranks by blocks of posts; rank 0 finishes
+     * them and runs co-actions, network and scores alone, so its result is the one of a
+     * single process. On the other ranks ch_detect_run returns 0 once their share is sent,
+     * with an empty result; narratives_ready is not called there. */
+    const ch_dist *dist;
+    /* With dist: rank 0's threads for the stages it runs alone (co-actions onwards), once the
+     * other ranks have ended and given their cores back; 0 keeps `threads`. */
+    int threads_alone;
 } ch_detect_opts;
 
 void ch_detect_opts_default(ch_detect_opts *o);

@@ -2,8 +2,10 @@
 # End-to-end: `mpirun -n N chorus scan` writes, table by table, the database of the
 # single-process scan (docs/scale.md), for 1, 2 and 4 ranks; the inputs are split between the
 # ranks (chorus JSONL and X v1.1 with bad lines and a document spread over lines) or read
-# whole by rank 0 (IO-archive CSV). Skipped when chorus was built without MPI or mpirun is
-# missing.
+# whole by every rank (IO-archive CSV). Every rank holds the corpus and takes a block of the
+# narratives' sketching and of parroting (core/dist.h); the second part scans the generator's
+# `all` scenario (narratives, parroting of statements, every kind of co-action) so that those
+# shares carry real work. Skipped when chorus was built without MPI or mpirun is missing.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v mpirun >/dev/null 2>&1; then
@@ -44,4 +46,36 @@ for n in 1 2 4; do
   fi
   eq "mpirun -n $n: diagnostics as one process" "$(sort "$TMP/n$n.err")" "$(sort "$TMP/one.err")"
 done
+
+# every scenario at once: narratives, parroting and co-actions whose shares the ranks split
+"$SYNTH" --seed 11 --scenario all --posts 6000 --format chorus -o "$TMP/a" >/dev/null || bad "synth all failed"
+"$CHORUS" scan "$TMP/a/posts.chorus.jsonl" -s "$TMP/a/statements.jsonl" -o "$TMP/a1.db" --quiet
+eq "single-process scan of every scenario" $? 0
+check "narratives found" test "$(sqlite3 "$TMP/a1.db" 'SELECT count(*) FROM narratives')" -gt 10
+check "parroting found" test "$(sqlite3 "$TMP/a1.db" 'SELECT count(*) FROM matches')" -gt 100
+check "clusters found" test "$(sqlite3 "$TMP/a1.db" 'SELECT count(*) FROM clusters')" -gt 3
+db_dump "$TMP/a1.db" > "$TMP/a1.txt"
+for n in 2 3 4; do
+  CHORUS_DIST_STATS=1 "${MPIRUN[@]}" -n $n "$CHORUS" scan "$TMP/a/posts.chorus.jsonl" \
+    -s "$TMP/a/statements.jsonl" -o "$TMP/a$n.db" --quiet >/dev/null 2>"$TMP/a$n.err"
+  eq "every scenario, mpirun -n $n exit" $? 0
+  db_dump "$TMP/a$n.db" > "$TMP/a$n.txt"
+  if cmp -s "$TMP/a1.txt" "$TMP/a$n.txt"; then ok; else
+    bad "every scenario, mpirun -n $n: tables differ from the single-process scan"
+    diff "$TMP/a1.txt" "$TMP/a$n.txt" | head -20 >&2
+  fi
+  # each rank sent its shares (the rank statistics of CHORUS_DIST_STATS)
+  eq "every scenario, mpirun -n $n: every rank reports what it sent" \
+    "$(grep -c 'sent [1-9][0-9]* bytes' "$TMP/a$n.err")" "$n"
+done
+
+# under a memory budget (spilled texts, sketches in a mapped file, co-action runs on disk)
+"$CHORUS" scan "$TMP/a/posts.chorus.jsonl" -s "$TMP/a/statements.jsonl" -o "$TMP/m1.db" --quiet --memory 1M
+eq "single-process scan under --memory 1M" $? 0
+"${MPIRUN[@]}" -n 2 "$CHORUS" scan "$TMP/a/posts.chorus.jsonl" -s "$TMP/a/statements.jsonl" \
+  -o "$TMP/m2.db" --quiet --memory 1M >/dev/null 2>&1
+eq "mpirun -n 2 --memory 1M exit" $? 0
+if cmp -s <(db_dump "$TMP/m1.db") <(db_dump "$TMP/m2.db"); then ok; else
+  bad "mpirun -n 2 --memory 1M: tables differ from the single-process scan"
+fi
 finish

@@ -374,7 +374,7 @@ int ch_neardup_jaccard(ch_neardup_sketcher *s, const char *a, size_t na, const c
 typedef struct sketch_job {
     const ch_corpus *c;
     const ch_neardup_opts *o;
-    size_t n;                   /* posts */
+    size_t from, n;             /* the posts [from, n) */
     uint8_t *sk;                /* n * hashes */
     uint8_t *status;            /* n */
     const ch_spill *spill;      /* where sk is, when it spilled (else NULL) */
@@ -391,7 +391,7 @@ static int sketch_task(void *ctx, size_t task, unsigned worker)
     ch_neardup_sketcher *s = j->s[worker];
     const unsigned k = j->o->hashes;
     const uint32_t min2 = 2 * j->o->min_words;
-    const size_t a = task * CHUNK, e = a + CHUNK < j->n ? a + CHUNK : j->n;
+    const size_t a = j->from + task * CHUNK, e = a + CHUNK < j->n ? a + CHUNK : j->n;
     for (size_t i = a; i < e; i++) {
         const ch_post *p = ch_corpus_post(j->c, i);
         uint8_t *sk = j->sk + i * k;
@@ -428,14 +428,29 @@ static int sketch_task(void *ctx, size_t task, unsigned worker)
     return CHORUS_OK;
 }
 
-static int sketch_all(const ch_corpus *c, const ch_neardup_opts *o, size_t n, uint8_t *sk,
-                      uint8_t *status, const ch_spill *spill)
+/* Sketches the posts [from, to) into their slots of sk and status. */
+static int sketch_all(const ch_corpus *c, const ch_neardup_opts *o, size_t from, size_t to,
+                      uint8_t *sk, uint8_t *status, const ch_spill *spill)
 {
-    sketch_job j = {.c = c, .o = o, .n = n, .sk = sk, .status = status, .spill = spill};
-    const int rc = ch_parallel_for(o->threads, (n + CHUNK - 1) / CHUNK, sketch_task, &j);
+    sketch_job j = {.c = c, .o = o, .from = from, .n = to, .sk = sk, .status = status,
+                    .spill = spill};
+    const int rc = ch_parallel_for(o->threads, (to - from + CHUNK - 1) / CHUNK, sketch_task, &j);
     for (int w = 0; w < CH_PARALLEL_MAX; w++)
         ch_neardup_sketcher_free(j.s[w]);
     return rc;
+}
+
+/* A distributed scan (o->dist): this rank sketches its block of the posts and rank 0 gathers
+ * every block, so rank 0's sk and status are those of sketching every post here. Returns, on
+ * every rank, the first failure of any rank. */
+static int sketch_shared(const ch_corpus *c, const ch_neardup_opts *o, size_t n, uint8_t *sk,
+                         uint8_t *status, const ch_spill *spill)
+{
+    size_t a, b;
+    ch_dist_block(n, o->dist->rank, o->dist->size, &a, &b);
+    int rc = sketch_all(c, o, a, b, sk, status, spill);
+    rc = ch_dist_gather_blocks(o->dist, rc, sk, o->hashes, n);
+    return ch_dist_gather_blocks(o->dist, rc, status, 1, n);
 }
 
 /* ---- phase 2: banding and union-find ---------------------------------------------------------- */
@@ -913,8 +928,12 @@ int ch_neardup_run(const ch_corpus *c, const ch_neardup_opts *o, ch_neardup_resu
         goto out;
 
     double t0 = ch_now();
-    if ((rc = sketch_all(c, o, n, sk, status, spilled ? &spill : NULL)))
+    const ch_spill *sp = spilled ? &spill : NULL;
+    if ((rc = ch_dist_active(o->dist) ? sketch_shared(c, o, n, sk, status, sp)
+                                      : sketch_all(c, o, 0, n, sk, status, sp)))
         goto out;
+    if (ch_dist_active(o->dist) && o->dist->rank != 0)
+        goto out;   /* rc 0: this rank's share is with rank 0, which clusters */
     rc = CHORUS_ENOMEM;
     size_t ne = 0;
     for (size_t i = 0; i < n; i++) {

@@ -61,6 +61,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/dist.h"
 #include "core/post.h"
 #include "core/vocab.h"   /* CH_NONE */
 
@@ -79,6 +80,11 @@ typedef struct ch_neardup_opts {
     int threads;            /* sketching threads; 0 = all cores. Results do not depend on it */
     bool sketch_only;       /* decide every comparison from the sketches alone (faster, noisier
                                near the threshold); default false: exact check in the gray zone */
+    const ch_dist *dist;    /* ranks of a distributed scan, or NULL (default): each rank
+                               sketches the posts of its block (core/dist.h), rank 0 gathers
+                               them and alone bands and clusters. Every rank calls
+                               ch_neardup_run; on ranks other than 0 the result has no
+                               narratives (narrative_of_post all CH_NONE, no stats) */
     size_t max_sketch_bytes; /* past the memory budget: sketches larger than this (hashes bytes
                                a post) go to a temporary file in spill_dir mapped back, whose
                                pages leave the resident set as the bands are read (same

@@ -57,6 +57,7 @@
 #include <stdint.h>
 
 #include "chorus.h"
+#include "core/dist.h"
 #include "core/post.h"
 #include "core/vocab.h"   /* CH_NONE */
 #include "ingest/statements.h"
@@ -160,6 +161,11 @@ typedef struct ch_parrot_corpus_opts {
     int threads;               /* workers (ch_parallel_for): 0 = all cores; the result does not
                                   depend on it */
     unsigned max_per_post;     /* matches kept per post; 0 = 1 (the best) */
+    const ch_dist *dist;       /* ranks of a distributed scan, or NULL: each rank matches the
+                                  posts of its block (core/dist.h), rank 0 gathers the rows and
+                                  resolves ties for the whole corpus. Every rank calls it; on
+                                  ranks other than 0 the result holds the rank's own block's
+                                  post_stmt only (no rows, no counts) */
 } ch_parrot_corpus_opts;
 
 /*

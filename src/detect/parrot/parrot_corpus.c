@@ -41,7 +41,7 @@ typedef struct job {
     const uint8_t *skip;        /* per post: not matched (SKIP_*) */
     uint32_t *post_stmt;        /* per post: written by the task that holds the post */
     unsigned max_per_post;
-    size_t np;
+    size_t from, np;            /* the posts [from, np) */
     worker *ws;                 /* one per worker */
 } job;
 
@@ -54,7 +54,7 @@ static int match_task(void *ctx, size_t task, unsigned wi)
     if (!w->sc && (rc = ch_parrot_scratch_new(j->ix, &w->sc)))
         return rc;
     const ch_stmtset *set = j->ix->set;
-    const size_t b = task * PX_CHUNK, e = b + PX_CHUNK < j->np ? b + PX_CHUNK : j->np;
+    const size_t b = j->from + task * PX_CHUNK, e = b + PX_CHUNK < j->np ? b + PX_CHUNK : j->np;
     for (size_t i = b; i < e; i++) {
         if (j->skip[i])
             continue;
@@ -197,6 +197,65 @@ static int resolve_ties(const ch_parrot_index *ix, const ch_corpus *c, const tie
     return CHORUS_OK;
 }
 
+/* A distributed scan: the rows and ties every rank found for its block of posts go to rank 0,
+ * where they become worker 0's lists (the other workers' emptied), each post's first row
+ * giving its post_stmt. Rows of a post stay contiguous and best first, so the sort by post
+ * that follows gives the order of one process. Returns, on every rank, the first failure of
+ * any rank (status is this rank's). */
+static int gather_workers(const ch_dist *d, int status, worker *ws, unsigned nth,
+                          uint32_t *post_stmt)
+{
+    size_t nr = 0, nt = 0;
+    for (unsigned t = 0; t < nth; t++)
+        nr += ws[t].nrows, nt += ws[t].nties;
+    ch_parrot_row *rows = ch_malloc((nr ? nr : 1) * sizeof *rows);
+    tie *ties = ch_malloc((nt ? nt : 1) * sizeof *ties);
+    if (!status && (!rows || !ties))
+        status = CHORUS_ENOMEM;
+    for (unsigned t = 0, ar = 0, at = 0; !status && t < nth; t++) {
+        if (ws[t].nrows)
+            memcpy(rows + ar, ws[t].rows, ws[t].nrows * sizeof *rows);
+        if (ws[t].nties)
+            memcpy(ties + at, ws[t].ties, ws[t].nties * sizeof *ties);
+        ar += ws[t].nrows, at += ws[t].nties;
+    }
+    void *all_rows = NULL, *all_ties = NULL;
+    size_t *lens = ch_malloc((size_t)d->size * sizeof *lens);
+    if (!status && !lens)
+        status = CHORUS_ENOMEM;
+    size_t br = 0, bt = 0;   /* bytes gathered, on rank 0 */
+    int rc = d->gather(d, status, rows, status ? 0 : nr * sizeof *rows, NULL, &all_rows, lens);
+    for (int k = 0; !rc && d->rank == 0 && k < d->size; k++)
+        br += lens[k];
+    rc = d->gather(d, rc, ties, rc ? 0 : nt * sizeof *ties, NULL, &all_ties, lens);
+    for (int k = 0; !rc && d->rank == 0 && k < d->size; k++)
+        bt += lens[k];
+    ch_free(rows);
+    ch_free(ties);
+    ch_free(lens);
+    if (rc || d->rank != 0) {
+        ch_free(all_rows);
+        ch_free(all_ties);
+        return rc;
+    }
+    for (unsigned t = 0; t < nth; t++) {
+        ch_free(ws[t].rows);
+        ch_free(ws[t].ties);
+        ws[t].rows = NULL, ws[t].ties = NULL;
+        ws[t].nrows = ws[t].cap = ws[t].nties = ws[t].cap_ties = 0;
+    }
+    ws[0].rows = all_rows;
+    ws[0].nrows = ws[0].cap = br / sizeof(ch_parrot_row);
+    ws[0].ties = all_ties;
+    ws[0].nties = ws[0].cap_ties = bt / sizeof(tie);
+    for (size_t i = 0; i < ws[0].nrows; i++) {
+        const ch_parrot_row *r = &ws[0].rows[i];
+        if (post_stmt[r->post] == CH_NONE)   /* a post's first row is its best match */
+            post_stmt[r->post] = r->m.stmt;
+    }
+    return CHORUS_OK;
+}
+
 void ch_parrot_result_free(ch_parrot_result *r)
 {
     if (!r)
@@ -245,9 +304,17 @@ int ch_parrot_match_corpus(const ch_parrot_index *ix, const ch_corpus *c,
         }
     }
 
+    /* a distributed scan matches this rank's block of the posts; one process all of them */
+    const ch_dist *dist = o && ch_dist_active(o->dist) ? o->dist : NULL;
+    size_t from = 0, to = np;
+    if (dist)
+        ch_dist_block(np, dist->rank, dist->size, &from, &to);
     job jb = {.ix = ix, .c = c, .skip = skip, .post_stmt = out->post_stmt,
-             .max_per_post = per, .np = np, .ws = ws};
-    if ((rc = ch_parallel_for((int)nth, (np + PX_CHUNK - 1) / PX_CHUNK, match_task, &jb)))
+             .max_per_post = per, .from = from, .np = to, .ws = ws};
+    rc = ch_parallel_for((int)nth, (to - from + PX_CHUNK - 1) / PX_CHUNK, match_task, &jb);
+    if (dist && (rc = gather_workers(dist, rc, ws, nth, out->post_stmt)) == 0 && dist->rank)
+        goto out;   /* rc 0: this rank's share is with rank 0, which finishes the stage */
+    if (rc)
         goto out;
     size_t total = 0;
     for (unsigned t = 0; t < nth; t++)
