@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,33 +20,9 @@
 #include "core/spill.h"
 #include "detect/coact/coact_int.h"
 #include "detect/coact/evrun.h"
+#include "scratch_dir.h"
 
-static char dir[64];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/test_evrun.XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return rmdir(dir);   /* fails (and so the test) when a file was left in it */
-}
-
-static size_t files_in(const char *d)
-{
-    DIR *h = opendir(d);
-    size_t n = 0;
-    struct dirent *e;
-    while (h && (e = readdir(h)))
-        n += e->d_name[0] != '.';
-    if (h)
-        closedir(h);
-    return n;
-}
+SCRATCH_DIR_GROUP("test_evrun")
 
 /* n events in extraction (post) order: keys from nkeys objects (some with a source, some
  * hashed), times with many ties, the same object met again much later. */
@@ -125,7 +100,7 @@ static void check(size_t n, uint32_t nkeys, bool sources, size_t max_events, siz
     assert_int_equal(push_all(&raw, ev, n), CHORUS_OK);
     assert_true(raw.runs.nruns >= min_runs);
     assert_int_equal(raw.runs.written, raw.runs.nruns ? n : 0);
-    assert_int_equal(files_in(dir), 0);   /* unlinked at once */
+    assert_int_equal(scratch_files_in(dir), 0);   /* unlinked at once */
     int rc = raw.runs.nruns ? ch_evset_build_runs(&raw, &got) : ch_evset_build(&raw, &got);
     assert_int_equal(rc, CHORUS_OK);
     assert_same_set(&want, &got);
@@ -134,7 +109,7 @@ static void check(size_t n, uint32_t nkeys, bool sources, size_t max_events, siz
     ch_evset_free(&got);
     ch_free(raw.ev);
     ch_spill_free(&sp);
-    assert_int_equal(files_in(dir), 0);
+    assert_int_equal(scratch_files_in(dir), 0);
     free(ev);
 }
 
@@ -239,7 +214,7 @@ static void test_disk_full(void **state)
     ch_free(raw.ev);
     ch_evruns_free(&raw.runs);
     ch_spill_free(&sp);
-    assert_int_equal(files_in(dir), 0);
+    assert_int_equal(scratch_files_in(dir), 0);
     free(ev);
 }
 

@@ -6,7 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,34 +14,9 @@
 #include "chorus.h"
 #include "core/post.h"
 #include "core/spill.h"
+#include "scratch_dir.h"
 
-/* A private directory for the spill files, so the test can see that none is left behind. */
-static char dir[64];
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/test_spill.XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    return rmdir(dir);   /* fails (and so the test) when a file was left in it */
-}
-
-static size_t files_in(const char *d)
-{
-    DIR *h = opendir(d);
-    size_t n = 0;
-    struct dirent *e;
-    while (h && (e = readdir(h)))
-        n += e->d_name[0] != '.';
-    if (h)
-        closedir(h);
-    return n;
-}
+SCRATCH_DIR_GROUP("test_spill")
 
 static void test_spill_bytes(void **state)
 {
@@ -66,7 +40,7 @@ static void test_spill_bytes(void **state)
             big[CH_SPILL_CHUNK - 101] = 'y';
         }
     }
-    assert_int_equal(files_in(dir), 0);   /* unlinked at once */
+    assert_int_equal(scratch_files_in(dir), 0);   /* unlinked at once */
     assert_true(s.nchunks >= 2);
     ch_spill_release(&s);
     for (int i = 0; i < N; i++) {
@@ -135,7 +109,7 @@ static void test_corpus_budget(void **state)
         assert_memory_equal(x->text, y->text, x->text_len + 1);
     }
     assert_null(ch_corpus_spill_error(b));
-    assert_int_equal(files_in(dir), 0);
+    assert_int_equal(scratch_files_in(dir), 0);
     chorus_corpus_free(a);
     chorus_corpus_free(b);
 }
