@@ -63,14 +63,22 @@ void ch_evruns_free(ch_evruns *rs)
 int ch_evraw_room(ch_evraw *raw)
 {
     ch_evruns *rs = &raw->runs;
-    if (!raw->ev) {
-        if (!(raw->ev = ch_malloc(rs->max_events * sizeof *raw->ev)))
-            return CHORUS_ENOMEM;
-        raw->cap = rs->max_events;
-        return CHORUS_OK;
-    }
     if (raw->n < raw->cap)
         return CHORUS_OK;
+    if (raw->cap < rs->max_events) {
+        /* The buffer doubles up to its bound rather than taking the bound at once: the bound
+         * is a share of the whole budget (gigabytes by default), and a scan that never comes
+         * near it should hold, and have mapped, only what it uses. */
+        size_t want = raw->cap ? raw->cap * 2 : 4096;
+        if (want > rs->max_events || want < raw->cap)
+            want = rs->max_events;
+        void *p = ch_realloc(raw->ev, want * sizeof *raw->ev);
+        if (!p)
+            return CHORUS_ENOMEM;
+        raw->ev = p;
+        raw->cap = want;
+        return CHORUS_OK;
+    }
     int rc = ch_evruns_write(rs, raw->ev, raw->n);
     if (!rc)
         raw->n = 0;

@@ -61,8 +61,8 @@ typedef struct ch_evruns {
 int ch_evruns_write(ch_evruns *rs, const void *ev, size_t n);
 void ch_evruns_free(ch_evruns *rs);   /* the bookkeeping; harmless on a zeroed one */
 
-/* Room for one more event in raw (see ch_evraw): the first call allocates the buffer of
- * max_events, a full buffer is written as a run and emptied. Same returns as ch_evruns_write. */
+/* Room for one more event in raw (see ch_evraw): the buffer grows by doubling up to
+ * max_events; a full buffer of max_events is written as a run and emptied. Same returns as ch_evruns_write. */
 int ch_evraw_room(struct ch_evraw *raw);
 /* After extraction: the events still in the buffer of a behaviour that wrote runs become its
  * last run (so that every event is in a run); nothing for one that never did. */
