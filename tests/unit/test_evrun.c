@@ -80,18 +80,24 @@ static int push_all(ch_evraw *raw, const ch_ev *ev, size_t n)
     return ch_evraw_finish(raw);
 }
 
-/* The set from runs of max_events (chunks of `chunk` bytes) equals the in-memory one. */
-static void check(size_t n, uint32_t nkeys, bool sources, size_t max_events, size_t chunk,
-                  size_t min_runs)
+/* The grouped set the in-memory build makes of ev[0..n): what every spilled build must equal. */
+static void in_memory_set(const ch_ev *ev, size_t n, ch_evset *want)
 {
-    ch_ev *ev = make_events(n, nkeys, sources, (unsigned)(n * 31 + max_events));
     ch_evraw mem = {0};
     mem.ev = ch_malloc((n ? n : 1) * sizeof *mem.ev);
     assert_non_null(mem.ev);
     memcpy(mem.ev, ev, n * sizeof *ev);
     mem.n = mem.cap = n;
+    assert_int_equal(ch_evset_build(&mem, want), CHORUS_OK);
+}
+
+/* The set from runs of max_events (chunks of `chunk` bytes) equals the in-memory one. */
+static void check(size_t n, uint32_t nkeys, bool sources, size_t max_events, size_t chunk,
+                  size_t min_runs)
+{
+    ch_ev *ev = make_events(n, nkeys, sources, (unsigned)(n * 31 + max_events));
     ch_evset want, got;
-    assert_int_equal(ch_evset_build(&mem, &want), CHORUS_OK);
+    in_memory_set(ev, n, &want);
 
     ch_spill sp;
     ch_spill_init(&sp, dir);
@@ -123,12 +129,8 @@ static void test_one_run(void **state)
     /* every event in one run */
     const size_t n = 700;
     ch_ev *ev = make_events(n, 50, true, 5);
-    ch_evraw mem = {0};
-    assert_non_null(mem.ev = ch_malloc(n * sizeof *mem.ev));
-    memcpy(mem.ev, ev, n * sizeof *ev);
-    mem.n = mem.cap = n;
     ch_evset want, got;
-    assert_int_equal(ch_evset_build(&mem, &want), CHORUS_OK);
+    in_memory_set(ev, n, &want);
     ch_spill sp;
     ch_spill_init(&sp, dir);
     ch_evraw raw = {.runs = {.sp = &sp, .max_events = n}};
