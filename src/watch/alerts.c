@@ -575,12 +575,6 @@ int64_t ch_tracker_next_id(const ch_tracker *t)
     return t->next_id;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 typedef struct keyref {
     uint64_t key;
     uint32_t track;
@@ -610,7 +604,7 @@ static int cmp_cand(const void *a, const void *b)
 
 static bool has_key(const uint64_t *m, uint32_t n, uint64_t k)
 {
-    return bsearch(&k, m, n, sizeof *m, cmp_u64) != NULL;
+    return bsearch(&k, m, n, sizeof *m, ch_cmp_u64) != NULL;
 }
 
 /* The common part of a cluster's evidence: its figures in this refresh. */
@@ -698,7 +692,7 @@ static int alert_grew(ch_tracker *t, const ch_corpus *c, const ch_detect_result 
         }
         fresh[nfresh++] = key;
     }
-    ch_sort(fresh, nfresh, sizeof *fresh, cmp_u64);
+    ch_sort(fresh, nfresh, sizeof *fresh, ch_cmp_u64);
     ch_jbuf_put(&ev, "],\"posts\":[");
     evidence_posts(&ev, c, r, cl, fresh, nfresh);
     ch_jbuf_put(&ev, "]}");
@@ -767,7 +761,7 @@ int ch_tracker_refresh(ch_tracker *t, const ch_corpus *c, const ch_detect_result
         }
         for (uint32_t i = 0; i < cl->n_members; i++)
             mem[k][i] = ch_account_key(c, cl->members[i]);
-        ch_sort(mem[k], cl->n_members, sizeof **mem, cmp_u64);
+        ch_sort(mem[k], cl->n_members, sizeof **mem, ch_cmp_u64);
     }
     /* every (member, track) of the tracks, sorted by member: a cluster's overlaps are found
      * by looking its members up */
@@ -924,7 +918,7 @@ int ch_tracker_load(ch_tracker *t, ch_json_val v)
                 return CHORUS_EPARSE;
             }
         }
-        ch_sort(tr.m, tr.nm, sizeof *tr.m, cmp_u64);
+        ch_sort(tr.m, tr.nm, sizeof *tr.m, ch_cmp_u64);
         if (ch_grow((void **)&t->t, &t->cap, t->n + 1, sizeof *t->t)) {
             ch_free(tr.m);
             return CHORUS_ENOMEM;
@@ -936,15 +930,9 @@ int ch_tracker_load(ch_tracker *t, ch_json_val v)
 
 /* ---- hourly coordination spikes ----------------------------------------------------------- */
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 static double median_of(int64_t *v, size_t n)
 {
-    ch_sort(v, n, sizeof *v, cmp_i64);
+    ch_sort(v, n, sizeof *v, ch_cmp_i64);
     return n % 2 ? (double)v[n / 2] : ((double)v[n / 2 - 1] + (double)v[n / 2]) / 2;
 }
 

@@ -277,12 +277,6 @@ static int64_t set_windows(run *r)
 
 /* ---- phase 4: statistics for the null model and the partitioning ------------------------ */
 
-static int cmp_i64(const void *x, const void *y)
-{
-    const int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-    return (a > b) - (a < b);
-}
-
 /* The statement behaviour's timing null (coact.h). Which statement two parrots share is no
  * evidence: everyone who parrots repeats the same few official lines, and when one campaign
  * is most of a statement's parrots, the popularity null counts the campaign's own waves as
@@ -308,35 +302,34 @@ static int timing_null(bstate *bs)
         for (uint32_t i = es->ostart[o]; i < es->ostart[o + 1]; i++)
             bs->delay[i] = es->t[i] - es->t[es->ostart[o]];   /* time-sorted per object */
     memcpy(bs->dsorted, bs->delay, es->n * sizeof *bs->delay);
-    ch_sort(bs->dsorted, es->n, sizeof *bs->dsorted, cmp_i64);
+    ch_sort(bs->dsorted, es->n, sizeof *bs->dsorted, ch_cmp_i64);
     return CHORUS_OK;
+}
+
+/* How many of the sorted v[0..n) are below x (binary search). */
+static size_t count_below(const int64_t *v, size_t n, int64_t x)
+{
+    size_t a = 0, b = n;
+    while (a < b) {
+        const size_t m = a + (b - a) / 2;
+        if (v[m] < x)
+            a = m + 1;
+        else
+            b = m;
+    }
+    return a;
 }
 
 /* The share of the pooled delays other than d's own event within g of d: the chance that an
  * independent parrot of the statement lands that close (at least one event: the other one of
- * the pair is there). Two binary searches. */
+ * the pair is there). Two binary searches (count_below). */
 static double gap_p(const bstate *bs, int64_t d, uint64_t g)
 {
     const size_t n = bs->es.n;
     const int64_t w = g > (uint64_t)INT64_MAX / 4 ? INT64_MAX / 4 : (int64_t)g;
-    size_t a = 0, b = n;
-    while (a < b) {   /* first >= d - w */
-        const size_t m = a + (b - a) / 2;
-        if (bs->dsorted[m] < d - w)
-            a = m + 1;
-        else
-            b = m;
-    }
-    const size_t lo = a;
-    b = n;
-    while (a < b) {   /* first > d + w */
-        const size_t m = a + (b - a) / 2;
-        if (bs->dsorted[m] <= d + w)
-            a = m + 1;
-        else
-            b = m;
-    }
-    const double c = (double)(a - lo) - 1;
+    const size_t lo = count_below(bs->dsorted, n, d - w);
+    const size_t hi = count_below(bs->dsorted, n, d + w + 1);   /* first > d + w */
+    const double c = (double)(hi - lo) - 1;
     return (c < 1 ? 1 : c) / (double)(n - 1);
 }
 

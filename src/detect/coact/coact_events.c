@@ -340,16 +340,10 @@ static uint64_t mention_key_seed(uint64_t hh, uint64_t seed)
     return ch_mix64(hh ^ (seed | 1)) | KEY_HASHED;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Sorts and deduplicates set[0..n); returns the new length. */
 static size_t uniq_u64(uint64_t *set, size_t n)
 {
-    ch_sort(set, n, sizeof set[0], cmp_u64);
+    ch_sort(set, n, sizeof set[0], ch_cmp_u64);
     size_t u = 0;
     for (size_t k = 0; k < n; k++) {
         if (u == 0 || set[u - 1] != set[k])

@@ -183,12 +183,6 @@ static const ch_evrec *merge_next(merger *m)
     return e;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    const uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 int ch_evset_build_runs(ch_evraw *raw, ch_evset *out)
 {
     int rc = CHORUS_ENOMEM;
@@ -241,7 +235,7 @@ int ch_evset_build_runs(ch_evraw *raw, ch_evset *out)
     ord = (uint64_t *)oseq;
     for (size_t k = 0; k < nobj; k++)
         ord[k] = ord[k] << 32 | k;
-    ch_sort(ord, nobj, sizeof *ord, cmp_u64);
+    ch_sort(ord, nobj, sizeof *ord, ch_cmp_u64);
     if (!(fin = ch_malloc((nobj ? nobj : 1) * sizeof *fin)) ||
         !(out->okey = ch_malloc((nobj ? nobj : 1) * sizeof *out->okey)))
         goto out;

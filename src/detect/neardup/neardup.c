@@ -322,15 +322,9 @@ double ch_neardup_estimate(const uint8_t *a, const uint8_t *b, unsigned hashes)
     return estimate_from(agree(a, b, hashes), hashes);
 }
 
-static int cmp_u64(const void *x, const void *y)
-{
-    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-    return (a > b) - (a < b);
-}
-
 static size_t uniq(uint64_t *v, size_t n)
 {
-    ch_sort(v, n, sizeof *v, cmp_u64);
+    ch_sort(v, n, sizeof *v, ch_cmp_u64);
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (m == 0 || v[m - 1] != v[i])

@@ -110,12 +110,6 @@ static int cmp_keyed(const void *a, const void *b)
     return x->at < y->at ? -1 : x->at > y->at;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /*
  * Context rule for ties. When several statements contain the passage a post copies (stock
  * sentences recur from statement to statement), the text cannot tell which one the author
@@ -153,7 +147,7 @@ static int resolve_ties(const ch_parrot_index *ix, const ch_corpus *c, const tie
         if (post_stmt[i] != CH_NONE && !ambiguous[i])
             times[fill[post_stmt[i]]++] = ch_corpus_post(c, i)->created_at;
     for (size_t s = 0; s < ns; s++)
-        ch_sort(times + start[s], start[s + 1] - start[s], sizeof *times, cmp_i64);
+        ch_sort(times + start[s], start[s + 1] - start[s], sizeof *times, ch_cmp_i64);
 
     const double span = 8 * PX_CONTEXT_TAU;
     for (size_t a = 0; a < nties;) {

@@ -363,12 +363,6 @@ static uint64_t time_key(const ch_statement *st, int64_t t)
     return (2ULL << 62) + (uint64_t)d;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Is candidate a better than b? */
 static bool cand_better(const ch_parrot_scratch *sc, uint32_t a, uint32_t b, int64_t t)
 {
@@ -397,7 +391,7 @@ static void vote(ch_parrot_scratch *sc, int64_t post_time)
             sc->order[no++] = (uint64_t)sc->sh[i]->cnt << 32 | i;
     if (no == 0)
         return;
-    ch_sort(sc->order, no, sizeof *sc->order, cmp_u64);
+    ch_sort(sc->order, no, sizeof *sc->order, ch_cmp_u64);
     size_t budget = ix->p.vote_budget;
     sc->ntouched = 0;
     for (size_t o = 0; o < no; o++) {
@@ -752,7 +746,7 @@ static int verify(ch_parrot_scratch *sc, uint32_t s, const char *text, size_t le
     if (sc->nan == 0)
         return CHORUS_OK;
     chain_dp(sc, base);
-    ch_sort(sc->aord, sc->nan, sizeof *sc->aord, cmp_u64);
+    ch_sort(sc->aord, sc->nan, sizeof *sc->aord, ch_cmp_u64);
     memset(sc->cov, 0, sc->n);
     memset(sc->taken, 0, sc->n);
     for (size_t t = 0; t < sc->n; t++)

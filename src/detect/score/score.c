@@ -128,12 +128,6 @@ int ch_scores_renumber_clusters(ch_scores *s, const uint32_t *new_id)
 #define SHRINK 10.0   /* pseudo-count of the shrinkage towards "no signal" */
 #define INTERVAL_BINS 48
 
-static int cmp_i64(const void *x, const void *y)
-{
-    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
-    return (a > b) - (a < b);
-}
-
 static int cmp_dbl(const void *x, const void *y)
 {
     double a = *(const double *)x, b = *(const double *)y;
@@ -477,7 +471,7 @@ int ch_score_run(const ch_corpus *c, const ch_network *net, const ch_score_input
             if (in->narrative_of_post && in->narrative_of_post[pi] != CH_NONE)
                 r->n_dup++;
         }
-        ch_sort(tbuf, n, sizeof *tbuf, cmp_i64);
+        ch_sort(tbuf, n, sizeof *tbuf, ch_cmp_i64);
         timing(tbuf, n, s->minute_resolution, x, pr, r);
         metadata(c, acc, n ? tbuf[0] : 0, x, pr, r);
         if (in->statement_of_post && n) {
@@ -532,7 +526,7 @@ int ch_score_run(const ch_corpus *c, const ch_network *net, const ch_score_input
             }
             if (k < 2)
                 continue;
-            ch_sort(cbuf, k, sizeof *cbuf, cmp_i64);
+            ch_sort(cbuf, k, sizeof *cbuf, ch_cmp_i64);
             for (uint32_t j = 0; j < cl->n_members; j++) {
                 const uint32_t a = cl->members[j];
                 const ch_account_meta *m = &ch_corpus_account(c, a)->meta;
