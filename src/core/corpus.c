@@ -30,9 +30,15 @@ struct chorus_corpus {
     ch_account *accounts;
     size_t naccounts, cap_accounts;
     uint32_t *post_of_sid;        /* pool id -> post index + 1 (0 = none) */
-    uint32_t *account_of_sid;     /* pool id -> account index + 1 (0 = none) */
-    size_t cap_sid;               /* elements usable in both arrays */
-    size_t cap_post_sid, cap_account_sid; /* elements allocated in each */
+    size_t cap_sid;               /* elements usable in post_of_sid */
+    size_t cap_post_sid;          /* elements allocated */
+    /* account id (a pool id) -> its first account: a slot holds sid << 32 | index + 1 (0 =
+     * empty). A map rather than an array by pool id like post_of_sid, because accounts are
+     * few among the strings (1 in 10 to 1 in 30): a few bytes per account instead of 4 per
+     * string, so the lookup every post makes stays in a table that caches well. Open
+     * addressing, linear probing, at most half full; cap_account_first is a power of 2. */
+    uint64_t *account_first;
+    size_t cap_account_first, naccount_first;
     scoped_map post_other, account_other; /* ids already held on another platform */
     scoped_map pending;           /* (platform, account id) -> index + 1 in pending_acct:
                                      handles and profiles of accounts not held yet */
@@ -44,6 +50,9 @@ struct chorus_corpus {
     char *platforms[CH_MAX_PLATFORMS]; /* names; [0] = "" */
     size_t nplatforms;
     ch_sid last_lang, last_client; /* most posts repeat the previous post's language and client */
+    uint64_t acct_platforms;      /* bit i: an account of platform i is held. With one bit set
+                                     (one platform read: the usual case), a lookup by id need
+                                     not read the account to check its platform */
     ch_corpus_stats stats;
     uint64_t mem_limit;           /* ch_corpus_set_memory; 0 = none */
     bool spilling;                /* texts go to `spill` from now on */
@@ -143,7 +152,7 @@ void chorus_corpus_free(chorus_corpus *c)
     ch_free_big(c->client, c->cap_client * sizeof *c->client);
     ch_free(c->accounts);
     ch_free_big(c->post_of_sid, c->cap_post_sid * sizeof *c->post_of_sid);
-    ch_free_big(c->account_of_sid, c->cap_account_sid * sizeof *c->account_of_sid);
+    ch_free_big(c->account_first, c->cap_account_first * sizeof *c->account_first);
     for (size_t i = 0; i < c->nfiles; i++)
         ch_free(c->files[i]);
     ch_free(c->files);
@@ -182,7 +191,7 @@ void ch_corpus_mem_get(const ch_corpus *c, ch_corpus_mem *out)
         out->norm += c->worker[i].total;
     out->pool = c->pool.arena.total + (size_t)c->pool.cap_ents * sizeof *c->pool.strs +
                 ((size_t)c->pool.mask + 1) * sizeof *c->pool.table;
-    out->index = 2 * c->cap_sid * sizeof(uint32_t);
+    out->index = c->cap_sid * sizeof(uint32_t) + c->cap_account_first * sizeof *c->account_first;
     const scoped_map *m[3] = {&c->post_other, &c->account_other, &c->pending};
     for (int k = 0; k < 3; k++)
         out->index += m[k]->cap * (sizeof *m[k]->keys + sizeof *m[k]->vals);
@@ -196,7 +205,8 @@ static uint64_t heap_bytes(const ch_corpus *c)
     return (uint64_t)c->cap_posts * sizeof *c->posts + (uint64_t)c->cap_client * sizeof *c->client +
            (uint64_t)c->cap_accounts * sizeof *c->accounts +
            c->arena.total + c->pool.arena.total + (uint64_t)c->pool.cap_ents * sizeof *c->pool.strs +
-           ((uint64_t)c->pool.mask + 1) * sizeof *c->pool.table + 2 * (uint64_t)c->cap_sid * sizeof(uint32_t);
+           ((uint64_t)c->pool.mask + 1) * sizeof *c->pool.table + (uint64_t)c->cap_sid * sizeof(uint32_t) +
+           (uint64_t)c->cap_account_first * sizeof *c->account_first;
 }
 
 void ch_corpus_set_memory(ch_corpus *c, uint64_t limit, const char *tmpdir)
@@ -419,19 +429,67 @@ static int scoped_put(scoped_map *m, uint64_t key, uint32_t val)
     return CHORUS_OK;
 }
 
+/* Whether every account held is on platform pf (then so is every post). */
+static bool only_platform(const ch_corpus *c, uint8_t pf)
+{
+    return c->acct_platforms == (uint64_t)1 << pf;
+}
+
 /* The post (index + 1, 0 = none) with id sid on platform pf. */
 static uint32_t post_of(const ch_corpus *c, uint8_t pf, ch_sid sid)
 {
     uint32_t first = sid < c->cap_sid ? c->post_of_sid[sid] : 0;
-    if (!first || c->accounts[c->posts[first - 1].account].platform == pf)
+    if (!first || only_platform(c, pf) || c->accounts[c->posts[first - 1].account].platform == pf)
         return first;
     return scoped_get(&c->post_other, scoped_key(pf, sid));
 }
 
+/* The first account (index + 1, 0 = none) with id sid, on any platform. */
+static uint32_t account_first(const ch_corpus *c, ch_sid sid)
+{
+    if (!c->cap_account_first)
+        return 0;
+    size_t m = c->cap_account_first - 1;
+    for (size_t i = ch_mix64(sid) & m;; i = (i + 1) & m) {
+        uint64_t e = c->account_first[i];
+        if (e == 0 || (uint32_t)(e >> 32) == sid)
+            return (uint32_t)e;
+    }
+}
+
+/* Records idx (index + 1) as the first account with id sid (which has none yet). */
+static int account_first_put(ch_corpus *c, ch_sid sid, uint32_t idx)
+{
+    if (2 * (c->naccount_first + 1) > c->cap_account_first) {
+        size_t cap = c->cap_account_first ? 2 * c->cap_account_first : 1024;
+        uint64_t *t = ch_alloc_big(cap * sizeof *t);
+        if (!t)
+            return CHORUS_ENOMEM;
+        for (size_t k = 0; k < c->cap_account_first; k++) {
+            uint64_t e = c->account_first[k];
+            if (!e)
+                continue;
+            size_t i = ch_mix64(e >> 32) & (cap - 1);
+            while (t[i])
+                i = (i + 1) & (cap - 1);
+            t[i] = e;
+        }
+        ch_free_big(c->account_first, c->cap_account_first * sizeof *c->account_first);
+        c->account_first = t;
+        c->cap_account_first = cap;
+    }
+    size_t m = c->cap_account_first - 1, i = ch_mix64(sid) & m;
+    while (c->account_first[i])
+        i = (i + 1) & m;
+    c->account_first[i] = (uint64_t)sid << 32 | idx;
+    c->naccount_first++;
+    return CHORUS_OK;
+}
+
 static uint32_t account_of(const ch_corpus *c, uint8_t pf, ch_sid sid)
 {
-    uint32_t first = sid < c->cap_sid ? c->account_of_sid[sid] : 0;
-    if (!first || c->accounts[first - 1].platform == pf)
+    uint32_t first = account_first(c, sid);
+    if (!first || only_platform(c, pf) || c->accounts[first - 1].platform == pf)
         return first;
     return scoped_get(&c->account_other, scoped_key(pf, sid));
 }
@@ -448,7 +506,7 @@ void ch_corpus_count_unreadable(ch_corpus *c, uint64_t bytes)
     c->stats.unreadable_bytes += bytes;
 }
 
-/* Keeps the sid-indexed lookup arrays as long as the pool. */
+/* Keeps the sid-indexed lookup array as long as the pool. */
 static int sync_sid_arrays(ch_corpus *c)
 {
     size_t need = (size_t)ch_pool_count(&c->pool) + 1;
@@ -457,11 +515,8 @@ static int sync_sid_arrays(ch_corpus *c)
     size_t cap = c->cap_sid ? c->cap_sid : 1024;
     while (cap < need)
         cap *= 2;
-    /* New elements come zeroed. When only the first array could grow, its extra room stays
-     * unused until the next attempt. */
-    if (ch_grow_big((void **)&c->post_of_sid, &c->cap_post_sid, cap, sizeof *c->post_of_sid) ||
-        ch_grow_big((void **)&c->account_of_sid, &c->cap_account_sid, cap,
-                    sizeof *c->account_of_sid))
+    /* New elements come zeroed. */
+    if (ch_grow_big((void **)&c->post_of_sid, &c->cap_post_sid, cap, sizeof *c->post_of_sid))
         return CHORUS_ENOMEM;
     c->cap_sid = cap;
     return CHORUS_OK;
@@ -485,6 +540,14 @@ static uint32_t hash_ahead(const ch_corpus *c, ch_slice s)
     uint32_t h = ch_pool_hash(s.p, s.n);
     ch_pool_prefetch(&c->pool, h);
     return h;
+}
+
+/* After hash_ahead of a record's strings: starts loading the string held in s's slot when
+ * that looks like a hit, so that the lookup finds it in cache. */
+static void held_ahead(const ch_corpus *c, ch_slice s, uint32_t h)
+{
+    if (s.n)
+        ch_pool_prefetch_held(&c->pool, h);
 }
 
 /* intern() with the hash taken by hash_ahead. */
@@ -653,6 +716,7 @@ static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint8_t pf, ui
         memset(a, 0, sizeof *a);
         a->id = id;
         a->platform = pf;
+        c->acct_platforms |= (uint64_t)1 << pf;
         a->meta.created_at = a->meta.followers = a->meta.following = a->meta.statuses =
             CH_UNKNOWN_I64;
         a->meta.default_profile = a->meta.default_profile_image = a->meta.verified =
@@ -665,12 +729,19 @@ static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint8_t pf, ui
                 a->meta = c->pending_acct[pend - 1].meta;
         }
         idx = (uint32_t)++c->naccounts;
-        if (!c->account_of_sid[id])
-            c->account_of_sid[id] = idx;
-        else if ((rc = scoped_put(&c->account_other, scoped_key(pf, id), idx)))
+        if (!account_first(c, id))
+            rc = account_first_put(c, id, idx);
+        else
+            rc = scoped_put(&c->account_other, scoped_key(pf, id), idx);
+        if (rc) {
+            c->naccounts--;
             return rc;
+        }
     }
     ch_account *a = &c->accounts[idx - 1];
+    /* Among many accounts this is a cache miss; the post's other strings are interned before
+     * its count is updated, so let it load meanwhile. */
+    __builtin_prefetch(a, 1);
     if (r->author.n && (rc = intern_if_changed(c, r->author, &a->handle)))
         return rc;
     /* Keep the most recent profile snapshot: it is what the platform showed last. */
@@ -853,6 +924,12 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
     uint32_t hauthor = hash_ahead(c, r->author_id.n ? r->author_id : r->author);
     uint32_t href = hash_ahead(c, r->ref_id), hroot = hash_ahead(c, r->root_id);
     uint32_t hrefacct = hash_ahead(c, r->ref_author_id), hrefhandle = hash_ahead(c, r->ref_author);
+    /* then the strings of the slots that look like hits (the author, the post referred to) */
+    held_ahead(c, r->author_id.n ? r->author_id : r->author, hauthor);
+    held_ahead(c, r->ref_id, href);
+    held_ahead(c, r->root_id, hroot);
+    held_ahead(c, r->ref_author_id, hrefacct);
+    held_ahead(c, r->ref_author, hrefhandle);
     ch_sid pid;
     int rc = r->platform.n ? platform_index(c, r->platform.p, r->platform.n, &pf) : CHORUS_OK;
     if (!rc)

@@ -46,24 +46,31 @@ uint32_t ch_pool_hash(const char *s, size_t len)
     return hash_of(s ? s : "", len);
 }
 
-/* The length stored before a string of the pool. */
-static uint32_t held_len(const char *s)
+/* The header before a string of the pool: [0] its hash, [1] its id, [2] its length. */
+static uint32_t head(const char *s, int k)
 {
-    uint32_t n;
-    memcpy(&n, s - sizeof n, sizeof n);
-    return n;
+    uint32_t v;
+    memcpy(&v, s - CH_POOL_HEAD + 4 * k, sizeof v);
+    return v;
 }
 
+static const char *slot_str(uint64_t e)
+{
+    return (const char *)(uintptr_t)(e & CH_POOL_ADDR_);
+}
+
+/* The slot holding s, or the empty slot where it would go. */
 static uint32_t lookup_slot(const ch_pool *p, const char *s, size_t len, uint32_t h)
 {
+    uint64_t fp = ch_pool_fp_(h);
     uint32_t i = h & p->mask;
     for (;;) {
-        const struct ch_pool_slot *e = &p->table[i];
-        if (e->id == 0)
+        uint64_t e = p->table[i];
+        if (e == 0)
             return i;
-        if (e->hash == h) {
-            const char *held = p->strs[e->id];
-            if (held_len(held) == len && memcmp(held, s, len) == 0)
+        if ((e & ~CH_POOL_ADDR_) == fp) {
+            const char *held = slot_str(e);
+            if (head(held, 2) == len && memcmp(held, s, len) == 0)
                 return i;
         }
         i = (i + 1) & p->mask;
@@ -75,19 +82,19 @@ static int rehash(ch_pool *p)
     size_t nsize = ((size_t)p->mask + 1) * 2;
     if (nsize > ((size_t)1 << 31))
         return CHORUS_ENOMEM;
-    struct ch_pool_slot *nt = ch_alloc_big(nsize * sizeof *nt);
+    uint64_t *nt = ch_alloc_big(nsize * sizeof *nt);
     if (!nt)
         return CHORUS_ENOMEM;
     uint32_t nmask = (uint32_t)(nsize - 1);
-    /* the old slots hold hash and id: no string is read */
-    for (uint32_t k = 0; k <= p->mask; k++) {
-        const struct ch_pool_slot e = p->table[k];
-        if (!e.id)
-            continue;
-        uint32_t i = e.hash & nmask;
-        while (nt[i].id)
+    /* In id order: the strings lie in that order in the arena, so their headers (which hold
+     * the hashes) are read front to back. */
+    for (uint32_t id = 1; id <= p->n; id++) {
+        const char *s = p->strs[id];
+        uint32_t h = head(s, 0);
+        uint32_t i = h & nmask;
+        while (nt[i])
             i = (i + 1) & nmask;
-        nt[i] = e;
+        nt[i] = ch_pool_fp_(h) | (uint64_t)(uintptr_t)s;
     }
     ch_free_big(p->table, ((size_t)p->mask + 1) * sizeof *p->table);
     p->table = nt;
@@ -109,8 +116,8 @@ int ch_pool_intern_h(ch_pool *p, const char *s, size_t len, uint32_t h, ch_sid *
     if (!s)
         s = "";
     uint32_t slot = lookup_slot(p, s, len, h);
-    if (p->table[slot].id) {
-        *out = p->table[slot].id;
+    if (p->table[slot]) {
+        *out = head(slot_str(p->table[slot]), 1);
         return CHORUS_OK;
     }
     if (p->n + 2 > p->cap_ents) {
@@ -121,19 +128,22 @@ int ch_pool_intern_h(ch_pool *p, const char *s, size_t len, uint32_t h, ch_sid *
             return CHORUS_ENOMEM;
         p->cap_ents = (uint32_t)cap;
     }
-    /* the length, then the bytes and a NUL */
-    char *copy = ch_arena_alloc(&p->arena, sizeof(uint32_t) + len + 1, _Alignof(uint32_t));
+    /* the header, then the bytes and a NUL */
+    char *copy = ch_arena_alloc(&p->arena, CH_POOL_HEAD + len + 1, _Alignof(uint32_t));
     if (!copy)
         return CHORUS_ENOMEM;
-    uint32_t len32 = (uint32_t)len;
-    memcpy(copy, &len32, sizeof len32);
-    copy += sizeof len32;
+    copy += CH_POOL_HEAD;
+    if (((uint64_t)(uintptr_t)copy & ~CH_POOL_ADDR_) != 0)
+        return CHORUS_ELIMIT; /* the slot keeps 48 bits of address (left in the arena) */
+    uint32_t id = p->n + 1;
+    const uint32_t hd[3] = {h, id, (uint32_t)len};
+    memcpy(copy - CH_POOL_HEAD, hd, sizeof hd);
     if (len)
         memcpy(copy, s, len);
     copy[len] = '\0';
-    uint32_t id = ++p->n;
+    p->n = id;
     p->strs[id] = copy;
-    p->table[slot] = (struct ch_pool_slot){h, id};
+    p->table[slot] = ch_pool_fp_(h) | (uint64_t)(uintptr_t)copy;
     if ((size_t)p->n * 2 > (size_t)p->mask + 1) {
         int rc = rehash(p);
         if (rc)
@@ -148,7 +158,8 @@ ch_sid ch_pool_find(const ch_pool *p, const char *s, size_t len)
     if (!s)
         s = "";
     uint32_t h = hash_of(s, len);
-    return p->table[lookup_slot(p, s, len, h)].id;
+    uint64_t e = p->table[lookup_slot(p, s, len, h)];
+    return e ? head(slot_str(e), 1) : 0;
 }
 
 const char *ch_pool_str(const ch_pool *p, ch_sid id)
@@ -158,5 +169,5 @@ const char *ch_pool_str(const ch_pool *p, ch_sid id)
 
 uint32_t ch_pool_len(const ch_pool *p, ch_sid id)
 {
-    return (id && id <= p->n) ? held_len(p->strs[id]) : 0;
+    return (id && id <= p->n) ? head(p->strs[id], 2) : 0;
 }
