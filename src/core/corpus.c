@@ -35,8 +35,9 @@ struct chorus_corpus {
     /* account id (a pool id) -> its first account: a slot holds sid << 32 | index + 1 (0 =
      * empty). A map rather than an array by pool id like post_of_sid, because accounts are
      * few among the strings (1 in 10 to 1 in 30): a few bytes per account instead of 4 per
-     * string, so the lookup every post makes stays in a table that caches well. Open
-     * addressing, linear probing, at most half full; cap_account_first is a power of 2. */
+     * string, so the lookup every post makes stays in a table that caches well. Placed by the
+     * pool hash of the id, which a record has before it is interned, so the slot can load
+     * early. Open addressing, linear probing, at most half full; the capacity is a power of 2. */
     uint64_t *account_first;
     size_t cap_account_first, naccount_first;
     scoped_map post_other, account_other; /* ids already held on another platform */
@@ -444,21 +445,23 @@ static uint32_t post_of(const ch_corpus *c, uint8_t pf, ch_sid sid)
     return scoped_get(&c->post_other, scoped_key(pf, sid));
 }
 
-/* The first account (index + 1, 0 = none) with id sid, on any platform. */
-static uint32_t account_first(const ch_corpus *c, ch_sid sid)
+/* The first account (index + 1, 0 = none) with id sid, on any platform; h is the pool hash
+ * of sid's string (ch_pool_hash_of, or the one a record was interned with). */
+static uint32_t account_first(const ch_corpus *c, ch_sid sid, uint32_t h)
 {
     if (!c->cap_account_first)
         return 0;
     size_t m = c->cap_account_first - 1;
-    for (size_t i = ch_mix64(sid) & m;; i = (i + 1) & m) {
+    for (size_t i = h & m;; i = (i + 1) & m) {
         uint64_t e = c->account_first[i];
         if (e == 0 || (uint32_t)(e >> 32) == sid)
             return (uint32_t)e;
     }
 }
 
-/* Records idx (index + 1) as the first account with id sid (which has none yet). */
-static int account_first_put(ch_corpus *c, ch_sid sid, uint32_t idx)
+/* Records idx (index + 1) as the first account with id sid, of pool hash h (which has none
+ * yet). */
+static int account_first_put(ch_corpus *c, ch_sid sid, uint32_t h, uint32_t idx)
 {
     if (2 * (c->naccount_first + 1) > c->cap_account_first) {
         size_t cap = c->cap_account_first ? 2 * c->cap_account_first : 1024;
@@ -469,7 +472,7 @@ static int account_first_put(ch_corpus *c, ch_sid sid, uint32_t idx)
             uint64_t e = c->account_first[k];
             if (!e)
                 continue;
-            size_t i = ch_mix64(e >> 32) & (cap - 1);
+            size_t i = ch_pool_hash_of(&c->pool, (ch_sid)(e >> 32)) & (cap - 1);
             while (t[i])
                 i = (i + 1) & (cap - 1);
             t[i] = e;
@@ -478,7 +481,7 @@ static int account_first_put(ch_corpus *c, ch_sid sid, uint32_t idx)
         c->account_first = t;
         c->cap_account_first = cap;
     }
-    size_t m = c->cap_account_first - 1, i = ch_mix64(sid) & m;
+    size_t m = c->cap_account_first - 1, i = h & m;
     while (c->account_first[i])
         i = (i + 1) & m;
     c->account_first[i] = (uint64_t)sid << 32 | idx;
@@ -486,12 +489,18 @@ static int account_first_put(ch_corpus *c, ch_sid sid, uint32_t idx)
     return CHORUS_OK;
 }
 
-static uint32_t account_of(const ch_corpus *c, uint8_t pf, ch_sid sid)
+/* The account (index + 1, 0 = none) with id sid on platform pf; h as for account_first. */
+static uint32_t account_of_h(const ch_corpus *c, uint8_t pf, ch_sid sid, uint32_t h)
 {
-    uint32_t first = account_first(c, sid);
+    uint32_t first = account_first(c, sid, h);
     if (!first || only_platform(c, pf) || c->accounts[first - 1].platform == pf)
         return first;
     return scoped_get(&c->account_other, scoped_key(pf, sid));
+}
+
+static uint32_t account_of(const ch_corpus *c, uint8_t pf, ch_sid sid)
+{
+    return account_of_h(c, pf, sid, ch_pool_hash_of(&c->pool, sid));
 }
 
 void ch_corpus_count_error(ch_corpus *c, ch_reason r)
@@ -548,6 +557,15 @@ static void held_ahead(const ch_corpus *c, ch_slice s, uint32_t h)
 {
     if (s.n)
         ch_pool_prefetch_held(&c->pool, h);
+}
+
+void ch_corpus_prefetch_ids(const ch_corpus *c, ch_rawpost *r)
+{
+    if (!c)
+        return; /* a reader capturing records for another rank (ingest/split.h) */
+    r->id_hash = hash_ahead(c, r->id);
+    r->author_hash = hash_ahead(c, r->author_id.n ? r->author_id : r->author);
+    r->ids_hashed = true;
 }
 
 /* intern() with the hash taken by hash_ahead. */
@@ -706,7 +724,7 @@ static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint8_t pf, ui
         rc = sync_sid_arrays(c);
     if (rc)
         return rc;
-    uint32_t idx = account_of(c, pf, id);
+    uint32_t idx = account_of_h(c, pf, id, hauthor);
     if (idx == 0) {
         if (c->naccounts >= UINT32_MAX - 1)
             return CHORUS_ELIMIT;
@@ -729,8 +747,8 @@ static int find_or_add_account(ch_corpus *c, const ch_rawpost *r, uint8_t pf, ui
                 a->meta = c->pending_acct[pend - 1].meta;
         }
         idx = (uint32_t)++c->naccounts;
-        if (!account_first(c, id))
-            rc = account_first_put(c, id, idx);
+        if (!account_first(c, id, hauthor))
+            rc = account_first_put(c, id, hauthor, idx);
         else
             rc = scoped_put(&c->account_other, scoped_key(pf, id), idx);
         if (rc) {
@@ -920,10 +938,13 @@ int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, 
     uint8_t pf = file < c->nfiles ? c->file_platform[file] : 0;
     /* Hash the record's ids first, so the table slots load together (hash_ahead); a record
      * the corpus holds already wastes the later ones, rarely. */
-    uint32_t hid = hash_ahead(c, r->id);
-    uint32_t hauthor = hash_ahead(c, r->author_id.n ? r->author_id : r->author);
+    uint32_t hid = r->ids_hashed ? r->id_hash : hash_ahead(c, r->id);
+    uint32_t hauthor = r->ids_hashed ? r->author_hash
+                                     : hash_ahead(c, r->author_id.n ? r->author_id : r->author);
     uint32_t href = hash_ahead(c, r->ref_id), hroot = hash_ahead(c, r->root_id);
     uint32_t hrefacct = hash_ahead(c, r->ref_author_id), hrefhandle = hash_ahead(c, r->ref_author);
+    if (c->cap_account_first)
+        __builtin_prefetch(&c->account_first[hauthor & (c->cap_account_first - 1)]);
     /* then the strings of the slots that look like hits (the author, the post referred to) */
     held_ahead(c, r->author_id.n ? r->author_id : r->author, hauthor);
     held_ahead(c, r->ref_id, href);

@@ -171,3 +171,8 @@ uint32_t ch_pool_len(const ch_pool *p, ch_sid id)
 {
     return (id && id <= p->n) ? head(p->strs[id], 2) : 0;
 }
+
+uint32_t ch_pool_hash_of(const ch_pool *p, ch_sid id)
+{
+    return (id && id <= p->n) ? head(p->strs[id], 0) : 0;
+}

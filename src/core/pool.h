@@ -78,6 +78,8 @@ ch_sid ch_pool_find(const ch_pool *p, const char *s, size_t len);
 /* The string of an id (NUL-terminated); "" for 0. */
 const char *ch_pool_str(const ch_pool *p, ch_sid id);
 uint32_t ch_pool_len(const ch_pool *p, ch_sid id);
+/* The ch_pool_hash of string id (read from its header; 0 for 0). */
+uint32_t ch_pool_hash_of(const ch_pool *p, ch_sid id);
 static inline uint32_t ch_pool_count(const ch_pool *p) { return p->n; }
 
 #endif

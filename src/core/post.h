@@ -126,6 +126,10 @@ typedef struct ch_rawpost {
     int64_t created_at;           /* CH_UNKNOWN_I64 if missing */
     ch_kind kind;
     bool text_html_escaped;       /* decode &amp; &lt; &gt; &quot; &#39; (v1.1 text) */
+    bool ids_hashed;              /* id_hash, author_hash hold the hashes of id and of the
+                                     account key (ch_corpus_prefetch_ids); cleared by
+                                     ch_rawpost_clear */
+    uint32_t id_hash, author_hash;
     size_t n_urls, n_hashtags, n_mentions;
     ch_slice urls[CH_MAX_ENTITIES], hashtags[CH_MAX_ENTITIES], mentions[CH_MAX_ENTITIES];
     struct {
@@ -206,6 +210,13 @@ size_t chorus_corpus_accounts(const chorus_corpus *c);
  * field that disagrees) counts as a duplicate and changes nothing: the first copy read is
  * kept. Cost of a repeat: one account lookup and one string lookup per entity. */
 int ch_corpus_add(ch_corpus *c, const ch_rawpost *r, uint32_t file, bool *kept, ch_reason *reason);
+/* Optional, for readers that know a record's id and author before they have walked the rest
+ * of it: hashes r->id and the account key (r->author_id, else r->author) into r and starts
+ * loading their string-table slots, so that the cache misses of ch_corpus_add's lookups
+ * overlap the reader's own work. Call it once both are final: ch_corpus_add trusts the
+ * hashes (a slice changed after this call must be followed by ch_rawpost_clear or another
+ * call). c may be NULL (nothing is done). Cost: two hashes and two prefetches. */
+void ch_corpus_prefetch_ids(const ch_corpus *c, ch_rawpost *r);
 /* Registers an input file name; returns its index in *out. */
 int ch_corpus_add_file(ch_corpus *c, const char *name, uint32_t *out);
 const char *ch_corpus_file(const ch_corpus *c, uint32_t file);

@@ -240,8 +240,9 @@ static const ch_json_key post_keys[K__N] = {
     [K_AUTHOR_META] = CH_JSON_KEY("author_meta"),
 };
 
-/* Fills r from one object. Returns 0 or CHORUS_EPARSE with *b set. */
-static int to_post(ch_json_val obj, ch_rawpost *r, id_bufs *ib, bad *b)
+/* Fills r from one object. Returns 0 or CHORUS_EPARSE with *b set. The id and author come
+ * first, so that their string-table slots in corpus c load while the rest is read. */
+static int to_post(const ch_corpus *c, ch_json_val obj, ch_rawpost *r, id_bufs *ib, bad *b)
 {
     ch_json_val f[K__N];
     int rc;
@@ -251,8 +252,11 @@ static int to_post(ch_json_val obj, ch_rawpost *r, id_bufs *ib, bad *b)
     if ((rc = get_id(f[K_ID], "id", ib->id, sizeof ib->id, &r->id, b)) ||
            (rc = get_id(f[K_AUTHOR_ID], "author_id", ib->author_id, sizeof ib->author_id,
                         &r->author_id, b)) ||
-           (rc = get_str(f[K_AUTHOR], "author", &r->author, b)) ||
-           (rc = get_time(f[K_CREATED_AT], "created_at", false, &r->created_at, b)) ||
+           (rc = get_str(f[K_AUTHOR], "author", &r->author, b)))
+        return rc;
+    strip_prefix(&r->author, '@');
+    ch_corpus_prefetch_ids(c, r);
+    if ((rc = get_time(f[K_CREATED_AT], "created_at", false, &r->created_at, b)) ||
            (rc = get_str(f[K_TEXT], "text", &r->text, b)) ||
            (rc = get_str(f[K_LANG], "lang", &r->lang, b)) ||
            (rc = get_str(f[K_CLIENT], "client", &r->client, b)) ||
@@ -265,7 +269,6 @@ static int to_post(ch_json_val obj, ch_rawpost *r, id_bufs *ib, bad *b)
            (rc = get_list(f[K_MENTIONS], "mentions", '@', r, ch_rawpost_add_mention, b)) ||
            (rc = get_meta(f[K_AUTHOR_META], r, b)))
         return rc;
-    strip_prefix(&r->author, '@');
     strip_prefix(&r->ref_author, '@');
     if (!absent(f[K_KIND])) {
         ch_slice s;
@@ -301,7 +304,7 @@ static int chorus_object(chorus_reader *cr, ch_json_val obj, uint64_t line)
     if (ch_json_type_of(obj) != CH_JSON_OBJECT)
         return ch_ingest_reject(cr->ctx, line, CH_R_NOT_POST, "not a JSON object");
     cr->b.reason = CH_R__COUNT;
-    if (to_post(obj, &cr->r, &cr->ib, &cr->b) != CHORUS_OK)
+    if (to_post(cr->ctx->corpus, obj, &cr->r, &cr->ib, &cr->b) != CHORUS_OK)
         return ch_ingest_reject(cr->ctx, line, cr->b.reason, "%s", cr->b.msg);
     return ch_ingest_emit(cr->ctx, line, &cr->r);
 }

@@ -132,6 +132,7 @@ static int do_commit(js_reader *rd, ch_slice did, ch_json_val time_us, ch_json_v
     ch_rawpost_clear(r);
     r->id = id;
     r->author_id = did;
+    ch_corpus_prefetch_ids(ctx->corpus, r); /* their slots load while the record is walked */
     ch_bsky_rec info;
     ch_bsky_record(c[C_RECORD], kind, r, &info);
     if (info.not_post)
