@@ -34,8 +34,8 @@ struct ch_dist {
      * mine[0..len). Rank 0 receives the bytes of every rank in rank order, concatenated:
      * into `into` when it is not NULL (the caller knows the total and that it fits; rank 0's
      * own bytes are copied too unless mine already points at the right place), otherwise
-     * into a new buffer *all (ch_malloc; the caller owns it; NULL when the total is 0) with
-     * every rank's length in lens[size] when lens is not NULL. Other ranks receive nothing
+     * into a new buffer *all (ch_malloc; the caller owns it; NULL when the total is 0); in
+     * both cases with every rank's length in lens[size] when lens is not NULL. Other ranks receive nothing
      * (*all NULL). Returns, on every rank, the first non-zero status of ranks 0, 1, ..., or
      * the exchange's own failure (CHORUS_ENOMEM, CHORUS_EIO), or 0.
      */

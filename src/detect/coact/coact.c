@@ -1046,12 +1046,30 @@ static int extract_dist(run *r)
         rc = ch_shuf_events(d, rc, &plan, rec, n, &got, &ngot);
         ch_shuf_plan_free(&plan);
         ch_free(rec);
-        rc = d->gather(d, rc, got, ngot * sizeof *got, NULL, (void **)&all, lens);
+        /* Past the memory budget rank 0 receives the runs into its spill file, as runs it
+         * wrote itself would be (evrun.h); their pages leave the resident set as they merge. */
+        ch_evrec *into = NULL;
+        int st0 = rc;
+        if (!rc && d->rank == 0 && r->o.max_event_bytes && total) {
+            if (total > SIZE_MAX / sizeof *into)
+                st0 = CHORUS_ELIMIT;
+            else if (!(into = (ch_evrec *)ch_spill_alloc(&r->spill, (size_t)total * sizeof *into,
+                                                         &st0)) &&
+                     st0 == CHORUS_EIO && r->o.err && r->o.err_size)
+                snprintf(r->o.err, r->o.err_size, "%s", r->spill.err);
+        }
+        rc = d->gather(d, st0, got, ngot * sizeof *got, into, into ? NULL : (void **)&all, lens);
         ch_free(got);
         if (rc || d->rank != 0)
             continue;
+        if (into) {
+            all = into;
+            r->spill_runs += (uint64_t)size;
+            r->spill_events += total;
+        }
         /* rank 0: one run per rank that sorted events, merged by ch_evset_build_runs */
-        r->dist_runs[b] = all;
+        if (!into)
+            r->dist_runs[b] = all;
         ch_evruns *rs = &raw->runs;
         *rs = (ch_evruns){.sp = &r->spill, .max_events = 1};
         size_t at = 0;
