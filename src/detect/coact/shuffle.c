@@ -2,6 +2,7 @@
  * shuffle.c — co-action events sent to the rank owning their object key, hot keys split by
  * time (see shuffle.h for the partitioning and why the grouped result does not change).
  */
+#include <stdbool.h>
 #include <string.h>
 
 #include "chorus.h"
@@ -264,6 +265,94 @@ int ch_shuf_plan_make(const ch_dist *d, int status, const ch_evrec *ev, size_t n
     return rc;
 }
 
+typedef struct keyid {
+    uint64_t key;
+    uint32_t id;
+} keyid;
+
+static int cmp_keyid(const void *x, const void *y)
+{
+    const keyid *a = x, *b = y;
+    return (a->key > b->key) - (a->key < b->key);
+}
+
+static int cmp_t_seq(const void *x, const void *y)
+{
+    const ch_evrec *a = x, *b = y;
+    if (a->t != b->t)
+        return (a->t > b->t) - (a->t < b->t);
+    return (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* Sorts rec[0..n), which is in event-number order, by (key, time, event number): the keys
+ * numbered by a hash table and ordered (a sort of the distinct keys only), the events placed
+ * by a stable counting sort on their key's place, then each key's events by time (stable: they
+ * are in event-number order already). O(n + k log k) for k keys, plus the sorts by time of
+ * the keys' events; a comparison sort of every event costs several times more. */
+static int sort_events(ch_evrec **recp, size_t n)
+{
+    ch_evrec *rec = *recp, *out = NULL;
+    if (n < 2)
+        return CHORUS_OK;
+    if (n >= UINT32_MAX)
+        return CHORUS_ELIMIT;
+    int rc = CHORUS_ENOMEM;
+    size_t cap = 16;
+    while (cap < 2 * n)
+        cap *= 2;
+    uint32_t *slots = ch_calloc(cap, sizeof *slots), *dense = ch_malloc(n * sizeof *dense);
+    uint32_t *place = NULL, *start = NULL;
+    keyid *keys = ch_malloc(n * sizeof *keys);
+    if (!slots || !dense || !keys)
+        goto out;
+    uint32_t nk = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t sl = ch_mix64(rec[i].key) & (cap - 1);
+        while (slots[sl] && keys[slots[sl] - 1].key != rec[i].key)
+            sl = (sl + 1) & (cap - 1);
+        if (!slots[sl]) {
+            keys[nk] = (keyid){rec[i].key, nk};
+            slots[sl] = ++nk;
+        }
+        dense[i] = slots[sl] - 1;
+    }
+    ch_free(slots);
+    slots = NULL;
+    ch_sort(keys, nk, sizeof *keys, cmp_keyid);
+    if (!(place = ch_malloc((size_t)nk * sizeof *place)) ||
+        !(start = ch_calloc((size_t)nk + 1, sizeof *start)) || !(out = ch_malloc(n * sizeof *out)))
+        goto out;
+    for (uint32_t k = 0; k < nk; k++)
+        place[keys[k].id] = k;
+    for (size_t i = 0; i < n; i++)
+        start[place[dense[i]] + 1]++;
+    for (uint32_t k = 0; k < nk; k++)
+        start[k + 1] += start[k];
+    for (size_t i = 0; i < n; i++)
+        out[start[place[dense[i]]]++] = rec[i];
+    /* start[k] is now the end of key k's events */
+    for (uint32_t k = 0, a = 0; k < nk; a = start[k], k++) {
+        const uint32_t b = start[k];
+        bool sorted = true;
+        for (uint32_t i = a + 1; i < b && sorted; i++)
+            sorted = out[i - 1].t <= out[i].t;
+        if (!sorted)
+            ch_sort(out + a, b - a, sizeof *out, cmp_t_seq);
+    }
+    ch_free(rec);
+    *recp = out;
+    out = NULL;
+    rc = CHORUS_OK;
+out:
+    ch_free(slots);
+    ch_free(dense);
+    ch_free(keys);
+    ch_free(place);
+    ch_free(start);
+    ch_free(out);
+    return rc;
+}
+
 int ch_shuf_events(const ch_dist *d, int status, const ch_shuf_plan *p, const ch_evrec *ev,
                    size_t n, ch_evrec **out, size_t *nout)
 {
@@ -277,7 +366,12 @@ int ch_shuf_events(const ch_dist *d, int status, const ch_shuf_plan *p, const ch
         if (!(*out = ch_malloc(n * sizeof **out)))
             return CHORUS_ENOMEM;
         memcpy(*out, ev, n * sizeof **out);
-        ch_sort(*out, n, sizeof **out, ch_evrec_cmp);
+        int rc = sort_events(out, n);
+        if (rc) {
+            ch_free(*out);
+            *out = NULL;
+            return rc;
+        }
         *nout = n;
         return CHORUS_OK;
     }
@@ -310,10 +404,13 @@ int ch_shuf_events(const ch_dist *d, int status, const ch_shuf_plan *p, const ch
         size_t total = 0;
         for (int k = 0; k < size; k++)
             total += rcount[k];
-        *nout = total / sizeof *recv;
-        ch_sort(recv, *nout, sizeof *recv, ch_evrec_cmp);
-        *out = recv;
-        recv = NULL;
+        /* the blocks came in rank order, each in event-number order: all of it is */
+        const size_t m = total / sizeof *recv;
+        if (!(rc = sort_events(&recv, m))) {
+            *nout = m;
+            *out = recv;
+            recv = NULL;
+        }
     }
     ch_free(recv);
     ch_free(scount);

@@ -56,7 +56,9 @@ void ch_shuf_plan_free(ch_shuf_plan *p);   /* harmless on a zeroed or freed plan
 
 /* Collective: sends each of ev[0..n) to its rank under p and receives this rank's events,
  * sorted by (key, time, event number) into *out (ch_malloc, the caller's; NULL when none),
- * *nout of them. Returns as ch_dist.exchange. */
+ * *nout of them. ev must be in event-number order, and the blocks of ranks 0, 1, ... in
+ * ascending ranges of numbers (ch_dist_block's blocks of posts give both). Returns as
+ * ch_dist.exchange; a rank's failure to sort after the exchange is its own. */
 int ch_shuf_events(const ch_dist *d, int status, const ch_shuf_plan *p, const ch_evrec *ev,
                    size_t n, ch_evrec **out, size_t *nout);
 
