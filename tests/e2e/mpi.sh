@@ -78,6 +78,21 @@ for n in 1 2 3 4; do
   fi
 done
 
+# a peer tool's network (events extracted with the peer's keys on every rank) and a subset of
+# behaviours with a fixed window: the same shuffle, other events
+for args in "--compat coortweet" "--behaviours link,hashtag,statement --window 120"; do
+  "$CHORUS" scan "$TMP/a/posts.chorus.jsonl" -s "$TMP/a/statements.jsonl" -o "$TMP/o1.db" --quiet $args
+  eq "single-process scan $args" $? 0
+  "${MPIRUN[@]}" -n 2 "$CHORUS" scan "$TMP/a/posts.chorus.jsonl" -s "$TMP/a/statements.jsonl" \
+    -o "$TMP/o2.db" --quiet $args >/dev/null 2>&1
+  eq "mpirun -n 2 $args exit" $? 0
+  check "$args: edges found" test "$(sqlite3 "$TMP/o1.db" 'SELECT count(*) FROM edges')" -gt 0
+  if cmp -s <(db_dump "$TMP/o1.db") <(db_dump "$TMP/o2.db"); then ok; else
+    bad "mpirun -n 2 $args: tables differ from the single-process scan"
+  fi
+  rm -f "$TMP/o1.db" "$TMP/o2.db"
+done
+
 # under a memory budget (spilled texts, sketches in a mapped file, co-action runs on disk)
 "$CHORUS" scan "$TMP/a/posts.chorus.jsonl" -s "$TMP/a/statements.jsonl" -o "$TMP/m1.db" --quiet --memory 1M
 eq "single-process scan under --memory 1M" $? 0
