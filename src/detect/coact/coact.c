@@ -1062,14 +1062,11 @@ static int extract_dist(run *r)
         ch_free(got);
         if (rc || d->rank != 0)
             continue;
-        if (into) {
+        if (into)
             all = into;
-            r->spill_runs += (uint64_t)size;
-            r->spill_events += total;
-        }
-        /* rank 0: one run per rank that sorted events, merged by ch_evset_build_runs */
-        if (!into)
+        else
             r->dist_runs[b] = all;
+        /* rank 0: one run per rank that sorted events, merged by ch_evset_build_runs */
         ch_evruns *rs = &raw->runs;
         *rs = (ch_evruns){.sp = &r->spill, .max_events = 1};
         size_t at = 0;
@@ -1084,6 +1081,10 @@ static int extract_dist(run *r)
             at += nk;
         }
         rs->written = at;
+        if (into) {   /* runs in the spill file, as the spill counters report them */
+            r->spill_runs += rs->nruns;
+            r->spill_events += at;
+        }
     }
     if (!rc)
         rc = local;
@@ -1651,11 +1652,15 @@ int ch_coact_run(const ch_corpus *c, const ch_coact_opts *o, ch_coact_result **o
     ch_coact_result *res = NULL;
     if (rc)
         goto out;
+    /* the ranks' exchanges first: a rank short of memory for its result leaves the others
+     * waiting for nobody (theirs is empty, rank 0's is filled below) */
+    if ((rc = run_front(&r, false)))
+        goto out;
     if (!(res = ch_calloc(1, sizeof *res))) {
         rc = CHORUS_ENOMEM;
         goto out;
     }
-    if ((rc = run_front(&r, false)) || r.idle)
+    if (r.idle)
         goto out;
     res->window = r.o.window > 0 ? r.o.window : pooled_window(&r);
     for (int b = 0; b < CH_B__COUNT; b++) {
