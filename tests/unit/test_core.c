@@ -245,6 +245,68 @@ static int64_t T(const char *s)
 }
 
 /* A NUL character in a text (JSON \u0000) becomes U+FFFD: the text is never cut short. */
+/* Ids and authors hashed ahead by the reader (ch_corpus_prefetch_ids) land where the corpus's
+ * own hashing puts them: thousands of accounts (the account map grows several times), every
+ * post added twice, once each way. */
+static void test_corpus_prefetch_ids(void **state)
+{
+    (void)state;
+    ch_corpus *c;
+    assert_int_equal(chorus_corpus_new(&c), CHORUS_OK);
+    uint32_t f;
+    assert_int_equal(ch_corpus_add_file(c, "a.jsonl", &f), 0);
+    ch_rawpost r;
+    bool kept;
+    ch_reason why;
+    char id[32], who[32];
+    for (int i = 0; i < 6000; i++) {
+        snprintf(id, sizeof id, "post%d", i);
+        snprintf(who, sizeof who, "acct%d", i / 2);
+        raw_basic(&r, id, who, 10 + i, "text");
+        if (i % 3)
+            ch_corpus_prefetch_ids(c, &r);
+        assert_true(r.ids_hashed == (i % 3 != 0));
+        assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+        assert_true(kept);
+        raw_basic(&r, id, who, 10 + i, "text");
+        if (i % 3 == 0)
+            ch_corpus_prefetch_ids(c, &r);
+        assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+        assert_false(kept);
+    }
+    /* an account named by its handle alone */
+    ch_rawpost_clear(&r);
+    r.id = S("byhandle");
+    r.author = S("someone");
+    r.created_at = 5;
+    ch_corpus_prefetch_ids(c, &r);
+    assert_int_equal(ch_corpus_add(c, &r, f, &kept, &why), 0);
+    assert_true(kept);
+    ch_corpus_prefetch_ids(NULL, &r); /* a reader capturing for another rank: nothing */
+    assert_int_equal(ch_corpus_nposts(c), 6001);
+    assert_int_equal(ch_corpus_naccounts(c), 3001);
+    assert_int_equal(ch_corpus_stats_get(c)->duplicates, 6000);
+    for (int k = 0; k < 3000; k += 7) {
+        snprintf(who, sizeof who, "acct%d", k);
+        size_t a = ch_corpus_find_account(c, 0, who, strlen(who));
+        assert_int_equal(a, (size_t)k);
+        assert_int_equal(ch_corpus_account(c, a)->n_posts, 2);
+        snprintf(id, sizeof id, "post%d", 2 * k + 1);
+        size_t p = ch_corpus_find_post(c, 0, id, strlen(id));
+        assert_int_equal(p, (size_t)(2 * k + 1));
+        assert_int_equal(ch_corpus_post(c, p)->account, (uint32_t)k);
+    }
+    assert_int_equal(ch_corpus_find_account(c, 0, "someone", 7), 3000);
+    assert_int_equal(ch_corpus_find_account(c, 0, "acct3000", 8), SIZE_MAX);
+    /* the pool hash a reader takes is the one the pool keeps */
+    const ch_pool *pool = ch_corpus_pool(c);
+    ch_sid sid = ch_pool_find(pool, "acct42", 6);
+    assert_int_not_equal(sid, 0);
+    assert_int_equal(ch_pool_hash_of(pool, sid), ch_pool_hash("acct42", 6));
+    assert_int_equal(ch_pool_hash_of(pool, 0), 0);
+    chorus_corpus_free(c);
+}
+
 static void test_corpus_nul(void **state)
 {
     (void)state;
@@ -678,7 +740,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arena), cmocka_unit_test(test_alloc_big), cmocka_unit_test(test_pool),
         cmocka_unit_test(test_pool_oom), cmocka_unit_test(test_corpus),
-        cmocka_unit_test(test_corpus_platforms),
+        cmocka_unit_test(test_corpus_platforms), cmocka_unit_test(test_corpus_prefetch_ids),
         cmocka_unit_test(test_time), cmocka_unit_test(test_kind),
         cmocka_unit_test(test_time_zones_formats), cmocka_unit_test(test_corpus_merge),
         cmocka_unit_test(test_corpus_nul), cmocka_unit_test(test_corpus_entities),
