@@ -1,6 +1,7 @@
 /* test_spill.c — the spill file (core/spill.h) and a corpus under a memory budget whose texts
  * go there (ch_corpus_set_memory): bytes kept across releases and chunks, texts equal to those
- * of a corpus without a budget, errors reported and not signals. */
+ * of a corpus without a budget, errors reported and not signals, bytes read back from the file
+ * (ch_spill_read) equal to those written through the mapping. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
