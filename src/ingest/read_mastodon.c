@@ -203,7 +203,9 @@ typedef struct mst_map {
 #define NOTE_CACHE 16384
 typedef struct mst_note {
     uint64_t key;                 /* 0 = empty */
-    ch_sid text;
+    const char *text;             /* in the pool: the address, not the id, so that a hit reads
+                                     the string and not the pool's id table first */
+    uint32_t len;
 } mst_note;
 
 typedef struct mst_reader {
@@ -581,18 +583,19 @@ static uint64_t note_key(ch_slice note)
 static int note_text(mst_reader *rd, mst_buf *b, ch_slice note, uint64_t key, ch_slice *out)
 {
     mst_note *e = &rd->notes[key & (NOTE_CACHE - 1)];
-    const ch_pool *pool = ch_corpus_pool(rd->ctx->corpus);
     if (e->key != key) {
         ch_html_links none;
         ch_slice t = html_text(b, (ch_slice){NULL, 0}, note, &none);
-        int rc = ch_corpus_intern(rd->ctx->corpus, t.p, t.n, &e->text);
+        ch_sid sid;
+        int rc = ch_corpus_intern(rd->ctx->corpus, t.p, t.n, &sid);
         if (rc) {
             e->key = 0;
             return rc;
         }
-        e->key = key;
+        const ch_pool *pool = ch_corpus_pool(rd->ctx->corpus);
+        *e = (mst_note){key, ch_pool_str(pool, sid), ch_pool_len(pool, sid)};
     }
-    *out = (ch_slice){ch_pool_str(pool, e->text), ch_pool_len(pool, e->text)};
+    *out = (ch_slice){e->text, e->len};
     return CHORUS_OK;
 }
 
@@ -651,14 +654,22 @@ static const ch_json_key mention_keys[N__N] = {
 
 static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, mst_who *who);
 
+/* The two fields that tell whether an embedded status is held already: its walk stops at
+ * `uri`, before the content and the account. */
+enum { E_ID, E_URI, E__N };
+static const ch_json_key embed_keys[E__N] = {
+    [E_ID] = CH_JSON_KEY("id"),
+    [E_URI] = CH_JSON_KEY("uri"),
+};
+
 static int do_embedded(mst_reader *rd, ch_json_val obj, int depth, mst_who *who)
 {
     ch_json_val f[S__N];
-    scan_status(obj, f);
+    ch_json_get_many(obj, embed_keys, E__N, f);
     /* A status read before (a popular one is reblogged many times): what the outer status
      * needs of it is in the corpus, and reading it again would only be dropped as a duplicate
      * (so embedded statuses held already are not counted as duplicates). */
-    ch_slice uri = ch_jsonl_str(f[S_URI]), local = ch_jsonl_str(f[S_ID]);
+    ch_slice uri = ch_jsonl_str(f[E_URI]), local = ch_jsonl_str(f[E_ID]);
     const ch_corpus *c = rd->ctx->corpus;
     size_t pi = SIZE_MAX;
     ch_slice held = {NULL, 0};
@@ -683,6 +694,7 @@ static int do_embedded(mst_reader *rd, ch_json_val obj, int depth, mst_who *who)
         who->lang = (ch_slice){ch_pool_str(pool, p->lang), ch_pool_len(pool, p->lang)};
         return CHORUS_OK;
     }
+    scan_status(obj, f);
     return do_status(rd, f, depth, false, who);
 }
 
