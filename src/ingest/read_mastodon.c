@@ -63,10 +63,14 @@
  * account's (ch_json_get_many), a second short one over arrays for the id map; the HTML
  * conversion is one pass over the content. An account's note is converted once and then
  * found by its hash (NOTE_CACHE entries, direct-mapped); an embedded status the corpus holds
- * already (a popular status reblogged again) is looked up, not read again. Scratch text lives
- * in per-depth buffers that grow to the largest status seen; nothing is allocated per record.
- * Memory: the id map, 16 bytes per slot at most half full (about 32 bytes per status of the
- * file, bounded by MAP_MAX), and the note cache (256 KiB).
+ * already (a popular status reblogged again) is looked up, not read again: read for its id
+ * and uri only, and found through the id map when it was read earlier in the same file. Scratch
+ * text lives in per-depth buffers that grow to the largest status seen; nothing is allocated
+ * per record.
+ * Memory: the id map, 16 bytes a slot at most 3/4 full, sized once from the file's size
+ * (about 21-35 bytes per status of the file, bounded by MAP_MAX), and the note cache
+ * (384 KiB). Fresh memory is the dearest thing a reader touches (a page fault, and on virtual
+ * machines the host's work behind it, per page): docs/performance.md.
  */
 #include <stdio.h>
 #include <string.h>
