@@ -6,7 +6,7 @@
  *
  *   bench_quality_coord --truth DIR/truth.jsonl [--statements DIR/statements.jsonl]
  *                       [--no-parrot] [--no-neardup] [--window SECONDS] [--format F]
- *                       [--threads N] [--alpha Q] [--screen P] [--max-p P]
+ *                       [--threads N] [--alpha Q] [--screen P] [--combine T] [--max-p P]
  *                       [--min-weight W] [--min-degree D] [--attach-alpha A] [--no-associates]
  *                       [--long-action S] [--long-narrative S] [--long-statement S]
  *                       [--weights FILE] [--dump FILE] [--json] [--verbose] POSTS...
@@ -14,7 +14,7 @@
  *
  * Without options every stage runs with its defaults. The options override one default each
  * for experiments: --alpha the co-action stage's false discovery rate (the significant flag),
- * --screen its screening level, --long-* its long looks (0: one look), --max-p, --min-weight,
+ * --screen its screening level, --combine the level of the combined screen (0: off), --long-* its long looks (0: one look), --max-p, --min-weight,
  * --min-degree, --attach-alpha and --no-associates the network's filters and rules.
  * Metrics (truth: the generator's account labels):
  *   clustered   precision and recall of "in a cluster" against label campaign;
@@ -261,6 +261,10 @@ int main(int argc, char **argv)
             cop->alpha = atof(argv[++i]);
         else if (!strcmp(a, "--screen") && arg)
             cop->screen_p = atof(argv[++i]);
+        else if (!strcmp(a, "--combine") && arg)
+            cop->combine_p = atof(argv[++i]);
+        else if (!strcmp(a, "--combine-units") && arg)
+            cop->combine_units = (uint32_t)atoi(argv[++i]);
         else if (!strcmp(a, "--long-action") && arg) {
             const int64_t w = atoll(argv[++i]);
             for (int b = 0; b < CH_B__COUNT; b++)
