@@ -6,7 +6,8 @@
  *
  *   bench_quality_coord --truth DIR/truth.jsonl [--statements DIR/statements.jsonl]
  *                       [--no-parrot] [--no-neardup] [--window SECONDS] [--format F]
- *                       [--threads N] [--alpha Q] [--screen P] [--combine T] [--max-p P]
+ *                       [--threads N] [--alpha Q] [--screen P] [--combine T] [--combine-units U]
+ *                       [--max-p P]
  *                       [--min-weight W] [--min-degree D] [--attach-alpha A] [--no-associates]
  *                       [--long-action S] [--long-narrative S] [--long-statement S]
  *                       [--weights FILE] [--dump FILE] [--json] [--verbose] POSTS...
@@ -14,8 +15,10 @@
  *
  * Without options every stage runs with its defaults. The options override one default each
  * for experiments: --alpha the co-action stage's false discovery rate (the significant flag),
- * --screen its screening level, --combine the level of the combined screen (0: off), --long-* its long looks (0: one look), --max-p, --min-weight,
- * --min-degree, --attach-alpha and --no-associates the network's filters and rules.
+ * --screen its screening level, --combine the level of the combined screen (0: off; coact.h)
+ * and --combine-units the units a behaviour needs to count there, --long-* its long looks (0:
+ * one look), --max-p, --min-weight, --min-degree, --attach-alpha and --no-associates the
+ * network's filters and rules.
  * Metrics (truth: the generator's account labels):
  *   clustered   precision and recall of "in a cluster" against label campaign;
  *   flagged     the same for "score >= CH_SCORE_FLAG" (evidence z >= 0);
