@@ -95,7 +95,11 @@
  *     returned, those above screen_p flagged CH_EDGE_COMBINED (each keeps its own behaviour's
  *     figures and evidence; the network sums them). A three-account cell with p 0.03 in two
  *     behaviours and nothing below 0.01 is screened in; one behaviour alone is screened as
- *     before.
+ *     before. With combine_units below min_units, evidence with fewer units than min_units
+ *     counts too (its p-value is the null model's for its units, which such an edge then
+ *     carries). Off by default: measured on the generator's tuning seeds it adds nothing at
+ *     min_units and floods the network at one unit, the behaviours of one post (a repost
+ *     that is also a mention) not being independent (docs/network.md §14).
  *   - Window auto, short look: per behaviour, Otsu's threshold on the log-histogram of gaps
  *     between consecutive actions by different accounts on the same object (each object
  *     weighing 1): the valley between the "together" and "independent" modes when there are
