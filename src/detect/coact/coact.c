@@ -810,7 +810,9 @@ static void score(const run *r, const bstate *bs, const pent *e, uint8_t beh, ca
         lp = logp[0];
         lc = logc[0];
     } else if (bs->looks == 2) {
-        const double *lv = logp[0] == 0 && logp[1] == 0 ? logc : logp;
+        /* a pair below min_units at both looks: the look the combined screen would use */
+        const double *lv =
+            r->o.combine_p > 0 && logp[0] == 0 && logp[1] == 0 ? logc : logp;
         if (lv[0] < lv[1] || (lv[0] == lv[1] && e->n_obj[0] == e->n_obj[1]))
             L = 0;
         lp = logp[L] + log(2.0);
