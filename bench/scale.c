@@ -4,11 +4,13 @@
  * peak of each detection stage), against a baseline measured in the same run (reading the
  * canonical JSONL and parsing every line with simdjson), and, when the chorus binary was built
  * with MPI and mpirun is on PATH, the wall and CPU time of 2 ranks of one thread against 1
- * rank of two threads (the same cores) and of one thread, and the bytes the ranks send per
- * post.
+ * rank of one thread, of 2 ranks against 1 rank of two threads (the same cores), rank 0's
+ * stage times (what stays serial) and the bytes each rank sends per post.
  *
  *   bench_scale [--sizes N,N,...] [--keep DIR] [--no-mpi] [--memory LIMIT] [--budget-only]
+ *               [--mpi-only]
  *
+ * --mpi-only runs the MPI comparisons alone (each configuration once: see mpi_runs).
  * The full scan runs twice: with the default memory budget, and under --memory LIMIT (default
  * 1M: every post text spills to a temporary file, see ch_corpus_set_memory), whose peak is
  * printed against the first's. --budget-only runs the baseline and the scan under the budget
@@ -342,9 +344,16 @@ static void split_cost_child(void *arg, bench_result *r)
  * failure), the CPU seconds of all its processes, and the bytes every rank sent (summed, from
  * CHORUS_DIST_STATS). A fair comparison on a machine of C cores gives every configuration C
  * threads in all: -n 1 with C threads against -n 2 with C/2 each. */
+#define BENCH_STAGES 9
+static const char *const stage_keys[BENCH_STAGES] = {
+    "ingest", "normalize", "neardup", "parrot", "coact", "network", "score", "store_posts",
+    "store"};
+
 typedef struct ranks_run {
     double wall, cpu;
     unsigned long long sent;
+    unsigned long long sent_by[8];   /* per rank (the first 8) */
+    double stage[BENCH_STAGES];      /* rank 0's stage times (the run table's time.*) */
 } ranks_run;
 
 static ranks_run run_ranks(const char *chorus, int n, int threads, const job *j)
@@ -371,15 +380,83 @@ static ranks_run run_ranks(const char *chorus, int n, int threads, const job *j)
     FILE *f = fopen(err, "r");
     char line[512];
     unsigned long long b;
+    int rank = -1;
     while (f && fgets(line, sizeof line, f)) {
         const char *at = strstr(line, " sent ");
-        if (at && sscanf(at, " sent %llu bytes", &b) == 1)
+        if (at && sscanf(at, " sent %llu bytes", &b) == 1) {
             out.sent += b;
+            if (sscanf(line, "chorus: rank %d", &rank) == 1 && rank >= 0 && rank < 8)
+                out.sent_by[rank] = b;
+        }
     }
     if (f)
         fclose(f);
+    /* rank 0's stage times, from the results database */
+    snprintf(cmd, sizeof cmd, "sqlite3 %s \"SELECT key, value FROM run WHERE key LIKE 'time.%%'\" "
+             "2>/dev/null", j->db);
+    FILE *q = popen(cmd, "r");
+    while (q && fgets(line, sizeof line, q)) {
+        char *bar = strchr(line, '|');
+        if (!bar || strncmp(line, "time.", 5))
+            continue;
+        *bar = '\0';
+        for (int k = 0; k < BENCH_STAGES; k++)
+            if (!strcmp(line + 5, stage_keys[k]))
+                out.stage[k] = atof(bar + 1);
+    }
+    if (q)
+        pclose(q);
     remove(err);
     return out;
+}
+
+static void print_ranks(const char *what, const ranks_run *r)
+{
+    printf("    %-34s wall %7.2f s  CPU %7.2f s  stages on rank 0:", what, r->wall, r->cpu);
+    for (int k = 0; k < BENCH_STAGES; k++)
+        printf(" %s %.2f", stage_keys[k], r->stage[k]);
+    printf("\n");
+}
+
+/* The ranks against one process, each run once (the machine is shared: its load average is
+ * printed with them). (a) one thread a process: -n 1 --threads 1 against -n 2 --threads 1
+ * (the issue's "2 ranks vs 1"); (b) the same two cores: -n 1 --threads 2 against -n 2 with the
+ * default threads (one a rank, both for the stages rank 0 runs alone). Then where rank 0's
+ * time goes (the stages it runs alone are the serial part) and the bytes each rank sent. */
+static void read_load(double load[3])
+{
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (!f || fscanf(f, "%lf %lf %lf", &load[0], &load[1], &load[2]) != 3)
+        load[0] = load[1] = load[2] = -1;
+    if (f)
+        fclose(f);
+}
+
+static void mpi_runs(const char *chorus, const job *j, long n)
+{
+    double load[3] = {0};
+    read_load(load);
+    printf("  MPI (load average %.2f %.2f %.2f before):\n", load[0], load[1], load[2]);
+    fflush(stdout);
+    ranks_run a1 = run_ranks(chorus, 1, 1, j), a2 = run_ranks(chorus, 2, 1, j);
+    ranks_run b1 = run_ranks(chorus, 1, 2, j), b2 = run_ranks(chorus, 2, 0, j);
+    if (a1.wall <= 0 || a2.wall <= 0 || b1.wall <= 0 || b2.wall <= 0) {
+        printf("  mpirun failed\n");
+        return;
+    }
+    print_ranks("-n 1 --threads 1", &a1);
+    print_ranks("-n 2 --threads 1", &a2);
+    print_ranks("-n 1 --threads 2", &b1);
+    print_ranks("-n 2 (1 thread a rank, 2 alone)", &b2);
+    printf("  (a) 2 ranks x 1 thread vs 1 x 1: %.2fx wall (goal 1.7x), CPU %.2fx\n",
+           a1.wall / a2.wall, a2.cpu / a1.cpu);
+    printf("  (b) 2 ranks vs 1 process of 2 threads: %.2fx wall, CPU %.2fx\n",
+           b1.wall / b2.wall, b2.cpu / b1.cpu);
+    printf("  -n 2 --threads 1 sent %.0f bytes per post: rank 0 %.0f, rank 1 %.0f\n",
+           (double)a2.sent / (double)n, (double)a2.sent_by[0] / (double)n,
+           (double)a2.sent_by[1] / (double)n);
+    read_load(load);
+    printf("  (load average %.2f %.2f %.2f after)\n", load[0], load[1], load[2]);
 }
 
 /* ---- driver -------------------------------------------------------------------------------- */
@@ -396,7 +473,7 @@ static void print_row(const char *what, const bench_result *r, const bench_resul
 int main(int argc, char **argv)
 {
     const char *sizes = "50000,200000", *keep = NULL, *memory = "1M";
-    bool mpi = true, budget_only = false;
+    bool mpi = true, budget_only = false, mpi_only = false;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--sizes") && i + 1 < argc)
             sizes = argv[++i];
@@ -408,9 +485,11 @@ int main(int argc, char **argv)
             memory = argv[++i];
         else if (!strcmp(argv[i], "--budget-only"))
             budget_only = true;
+        else if (!strcmp(argv[i], "--mpi-only"))
+            mpi_only = true;
         else {
             fprintf(stderr, "usage: bench_scale [--sizes N,N,...] [--keep DIR] [--no-mpi] "
-                            "[--memory LIMIT] [--budget-only]\n");
+                            "[--memory LIMIT] [--budget-only] [--mpi-only]\n");
             return 2;
         }
     }
@@ -458,6 +537,13 @@ int main(int argc, char **argv)
         job j = {.posts = posts, .stmts = stmts, .db = db};
         printf("%ld posts requested (%.0f MB canonical JSONL)\n", n, st.st_size / 1e6);
         fflush(stdout);
+        if (mpi_only) {
+            if (have_mpi)
+                mpi_runs(chorus, &j, n);
+            else
+                printf("  no MPI: chorus built without it, or no mpirun\n");
+            goto next;
+        }
         bench_result base = bench_in_child(parse_only, &j);
         print_row("baseline: simdjson parse", &base, NULL);
         bench_result scan = {0};
@@ -491,24 +577,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_scale: the scan of %ld posts failed\n", n);
             status = 1;
         }
-        if (have_mpi) {
-            /* the same cores for both: one rank with two threads against two ranks with the
-             * default threads (the cores shared: one each, and both for the stages rank 0
-             * runs alone); and one rank with one thread, the baseline of the ranks' scaling */
-            ranks_run a = run_ranks(chorus, 1, 2, &j), b = run_ranks(chorus, 2, 0, &j),
-                      c = run_ranks(chorus, 1, 1, &j);
-            if (a.wall > 0 && b.wall > 0 && c.wall > 0) {
-                printf("  mpirun -n 1 --threads 2: %.2f s (CPU %.2f s); -n 2 (default threads: "
-                       "1 a rank, 2 for rank 0 alone): %.2f s (CPU %.2f s): speedup %.2fx\n",
-                       a.wall, a.cpu, b.wall, b.cpu, a.wall / b.wall);
-                printf("  mpirun -n 1 --threads 1: %.2f s (CPU %.2f s): -n 2 %.2fx faster\n",
-                       c.wall, c.cpu, c.wall / b.wall);
-                printf("  -n 2 sent %.0f bytes per post (both ranks: %.0f per rank)\n",
-                       (double)b.sent / (double)n, (double)b.sent / (double)n / 2);
-            } else {
-                printf("  mpirun failed\n");
-            }
-        }
+        if (have_mpi)
+            mpi_runs(chorus, &j, n);
     next:
         if (!keep) {
             snprintf(cmd, sizeof cmd, "rm -rf %s", out);

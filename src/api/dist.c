@@ -237,7 +237,109 @@ static int mpi_gather(const ch_dist *d, int status, const void *mine, size_t len
     return 0;
 }
 
-static ch_dist g_dist = {.gather = mpi_gather};
+/* Bytes of one pair of ranks per MPI_Alltoallv round: MPI counts and displacements are int,
+ * so large shuffles go in rounds through staging buffers of at most size * XCHUNK bytes. */
+#define XCHUNK ((size_t)16 << 20)
+
+/* ch_dist.exchange over MPI_COMM_WORLD (core/dist.h): every rank's lengths to every rank
+ * (MPI_Ialltoall) with the agreed status, then the bytes by MPI_Alltoallv in rounds. */
+static int mpi_exchange(const ch_dist *d, int status, const void *send, const size_t *scount,
+                        void **recv, size_t *rcount)
+{
+    (void)d;
+    *recv = NULL;
+    const int n = g_size;
+    /* per pair and round: the staging buffers' displacements must fit in an int */
+    const size_t xchunk = XCHUNK < (size_t)INT32_MAX / (size_t)n ? XCHUNK
+                                                                 : (size_t)INT32_MAX / (size_t)n;
+    int64_t *sc = ch_malloc((size_t)n * sizeof *sc), *rc64 = ch_malloc((size_t)n * sizeof *rc64);
+    int *cs = ch_malloc((size_t)n * sizeof *cs), *ds = ch_malloc((size_t)n * sizeof *ds);
+    int *cr = ch_malloc((size_t)n * sizeof *cr), *dr = ch_malloc((size_t)n * sizeof *dr);
+    size_t *soff = ch_malloc(((size_t)n + 1) * sizeof *soff);
+    size_t *roff = ch_malloc(((size_t)n + 1) * sizeof *roff);
+    unsigned char *out = NULL, *sbuf = NULL, *rbuf = NULL;
+    if (!status && !(sc && rc64 && cs && ds && cr && dr && soff && roff))
+        status = CHORUS_ENOMEM;
+    /* the status first, so that every rank takes part in the same exchanges */
+    int rc = ch_api_dist_agree(status);
+    if (rc)
+        goto out;
+    soff[0] = 0;
+    for (int k = 0; k < n; k++) {
+        sc[k] = (int64_t)scount[k];
+        soff[k + 1] = soff[k] + scount[k];
+    }
+    MPI_Request r;
+    MPI_Ialltoall(sc, 1, MPI_INT64_T, rc64, 1, MPI_INT64_T, MPI_COMM_WORLD, &r);
+    wait_req(&r);
+    roff[0] = 0;
+    uint64_t rounds = 0;
+    for (int k = 0; k < n; k++) {
+        rcount[k] = (size_t)rc64[k];
+        roff[k + 1] = roff[k] + rcount[k];
+        const uint64_t a = (scount[k] + xchunk - 1) / xchunk, b = (rcount[k] + xchunk - 1) / xchunk;
+        rounds = a > rounds ? a : rounds;
+        rounds = b > rounds ? b : rounds;
+    }
+    uint64_t all_rounds = 0;
+    MPI_Iallreduce(&rounds, &all_rounds, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD, &r);
+    wait_req(&r);
+    const size_t stage = (size_t)n * xchunk;
+    const bool direct = all_rounds <= 1;   /* the same on every rank: each block fits */
+    int ok = 1;
+    if (roff[n] && !(out = ch_malloc(roff[n])))
+        ok = 0;
+    if (!direct && (!(sbuf = ch_malloc(stage)) || !(rbuf = ch_malloc(stage))))
+        ok = 0;
+    if ((rc = ch_api_dist_agree(ok ? 0 : CHORUS_ENOMEM)))
+        goto out;
+    if (direct) {
+        for (int k = 0; k < n; k++) {
+            cs[k] = (int)scount[k], ds[k] = (int)soff[k];
+            cr[k] = (int)rcount[k], dr[k] = (int)roff[k];
+        }
+        MPI_Alltoallv(send, cs, ds, MPI_BYTE, out, cr, dr, MPI_BYTE, MPI_COMM_WORLD);
+    } else {
+        for (uint64_t j = 0; j < all_rounds; j++) {
+            const size_t at = (size_t)j * xchunk;
+            size_t ps = 0, pr = 0;
+            for (int k = 0; k < n; k++) {
+                const size_t s1 = scount[k] > at ? scount[k] - at : 0;
+                const size_t r1 = rcount[k] > at ? rcount[k] - at : 0;
+                cs[k] = (int)(s1 < xchunk ? s1 : xchunk), ds[k] = (int)ps;
+                cr[k] = (int)(r1 < xchunk ? r1 : xchunk), dr[k] = (int)pr;
+                if (cs[k])
+                    memcpy(sbuf + ps, (const unsigned char *)send + soff[k] + at, (size_t)cs[k]);
+                ps += (size_t)cs[k];
+                pr += (size_t)cr[k];
+            }
+            MPI_Alltoallv(sbuf, cs, ds, MPI_BYTE, rbuf, cr, dr, MPI_BYTE, MPI_COMM_WORLD);
+            for (int k = 0; k < n; k++)
+                if (cr[k])
+                    memcpy(out + roff[k] + at, rbuf + dr[k], (size_t)cr[k]);
+        }
+    }
+    for (int k = 0; k < n; k++)
+        if (k != g_rank)
+            g_sent += scount[k];
+    *recv = out;
+    out = NULL;
+out:
+    ch_free(out);
+    ch_free(sbuf);
+    ch_free(rbuf);
+    ch_free(sc);
+    ch_free(rc64);
+    ch_free(cs);
+    ch_free(ds);
+    ch_free(cr);
+    ch_free(dr);
+    ch_free(soff);
+    ch_free(roff);
+    return rc;
+}
+
+static ch_dist g_dist = {.gather = mpi_gather, .exchange = mpi_exchange};
 
 const ch_dist *ch_api_dist(void)
 {

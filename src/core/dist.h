@@ -11,6 +11,10 @@
  * together in rank order — the order of the posts — and finishes the stage as one process
  * does. So results never depend on the number of ranks.
  *
+ * A stage may also shuffle (exchange): every rank sends each item it extracted from its block
+ * to the rank that owns the item's key, which does the per-key work of its keys
+ * (detect/coact/shuffle.h).
+ *
  * Errors are collective: every gather carries each rank's status, and every rank gets back
  * the first failure (of the lowest rank), so all ranks stop at the same step and none waits
  * for a message that will never come.
@@ -30,13 +34,25 @@ struct ch_dist {
      * mine[0..len). Rank 0 receives the bytes of every rank in rank order, concatenated:
      * into `into` when it is not NULL (the caller knows the total and that it fits; rank 0's
      * own bytes are copied too unless mine already points at the right place), otherwise
-     * into a new buffer *all (ch_malloc; the caller owns it; NULL when the total is 0) with
-     * every rank's length in lens[size] when lens is not NULL. Other ranks receive nothing
+     * into a new buffer *all (ch_malloc; the caller owns it; NULL when the total is 0); in
+     * both cases with every rank's length in lens[size] when lens is not NULL. Other ranks receive nothing
      * (*all NULL). Returns, on every rank, the first non-zero status of ranks 0, 1, ..., or
      * the exchange's own failure (CHORUS_ENOMEM, CHORUS_EIO), or 0.
      */
     int (*gather)(const ch_dist *d, int status, const void *mine, size_t len, void *into,
                   void **all, size_t *lens);
+    /*
+     * Collective, every rank to every rank (MPI_Alltoallv): rank r's bytes for rank k are
+     * send[off_k, off_k + scount[k]), the blocks laid one after the other in rank order
+     * (off_k = scount[0] + ... + scount[k-1]). Every rank receives, in a new buffer *recv
+     * (ch_malloc; the caller owns it; NULL when nothing came), the blocks sent to it
+     * concatenated in the order of the sending ranks, with each one's length in rcount[size].
+     * Statuses are collective as for gather: on a non-zero return *recv is NULL everywhere;
+     * a rank calling with a non-zero status may pass NULL send, scount and rcount.
+     * NULL on an implementation without it (then a stage does not shuffle).
+     */
+    int (*exchange)(const ch_dist *d, int status, const void *send, const size_t *scount,
+                    void **recv, size_t *rcount);
     void *ctx;        /* the implementation's */
 };
 

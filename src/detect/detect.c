@@ -113,17 +113,15 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     ch_corpus_release_text(c);
     ch_mem_trim();
     out->seconds[CH_DS_PARROT] = ch_now() - t;
-    if (!root) {   /* this rank's shares are with rank 0, which runs the rest */
-        ch_detect_result_free(out);
-        goto out;
-    }
-    if (ranks && o->threads_alone > 0)   /* the other ranks are done: their cores are free */
-        threads = ch_parallel_threads(o->threads_alone);
 
+    /* Co-actions are shared too (coact.h): every rank extracts the events of its block and
+     * sends them to the ranks owning their objects; rank 0 runs the rest of the stage. */
     t = ch_now();
     progress(o, CH_DS_COACT, "finding co-actions");
     ch_coact_opts co = o->coact;
     co.threads = threads;
+    co.dist = ranks ? o->dist : NULL;
+    co.threads_alone = o->threads_alone;
     co.narrative_of_post = narr_of_post;
     co.err = out->spill_err;
     co.err_size = sizeof out->spill_err;
@@ -134,7 +132,7 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
      * still see every match. */
     uint32_t *co_stmt = NULL;
     const char **stmt_ids = NULL;   /* names statement objects in the evidence */
-    if (stmt_of_post) {
+    if (stmt_of_post && root) {   /* rank 0 extracts the statement events (coact.h) */
         if (!(co_stmt = ch_malloc(out->parrot.nposts * sizeof *co_stmt)) ||
             !(stmt_ids = ch_malloc(out->n_statements * sizeof *stmt_ids))) {
             ch_free(co_stmt);
@@ -162,6 +160,12 @@ int ch_detect_run(ch_corpus *c, const ch_stmtset *stmts, const ch_detect_opts *o
     if (rc)
         goto out;
     out->seconds[CH_DS_COACT] = ch_now() - t;
+    if (!root) {   /* this rank's shares are with rank 0, which runs the rest */
+        ch_detect_result_free(out);
+        goto out;
+    }
+    if (ranks && o->threads_alone > 0)   /* the other ranks are done: their cores are free */
+        threads = ch_parallel_threads(o->threads_alone);
 
     t = ch_now();
     progress(o, CH_DS_NETWORK, "clustering the account network");

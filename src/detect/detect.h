@@ -69,9 +69,10 @@ typedef struct ch_detect_opts {
     void *narratives_ready_ctx;
     /* Optional: the ranks of a distributed scan (core/dist.h), every one holding the same
      * corpus and statements and calling ch_detect_run. The narratives' sketching and the
-     * parroting of posts are split between the ranks by blocks of posts; rank 0 finishes
-     * them and runs co-actions, network and scores alone, so its result is the one of a
-     * single process. On the other ranks ch_detect_run returns 0 once their share is sent,
+     * parroting of posts are split between the ranks by blocks of posts, and so is the
+     * extraction of co-action events, which are shuffled to the ranks owning their objects
+     * (coact.h); rank 0 finishes each stage and runs the rest of co-actions, network and
+     * scores alone, so its result is the one of a single process. On the other ranks ch_detect_run returns 0 once their share is sent,
      * with an empty result; narratives_ready is not called there. */
     const ch_dist *dist;
     /* With dist: rank 0's threads for the stages it runs alone (co-actions onwards), once the

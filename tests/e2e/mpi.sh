@@ -5,7 +5,9 @@
 # whole by every rank (IO-archive CSV). Every rank holds the corpus and takes a block of the
 # narratives' sketching and of parroting (core/dist.h); the second part scans the generator's
 # `all` scenario (narratives, parroting of statements, every kind of co-action) so that those
-# shares carry real work. Skipped when chorus was built without MPI or mpirun is missing.
+# shares carry real work: co-action events are shuffled by object key between the ranks
+# (detect/coact/shuffle.h), and the edges and their evidence must come out row by row as one
+# process writes them, with and without a memory budget. Skipped when chorus was built without MPI or mpirun is missing.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v mpirun >/dev/null 2>&1; then
@@ -54,28 +56,57 @@ eq "single-process scan of every scenario" $? 0
 check "narratives found" test "$(sqlite3 "$TMP/a1.db" 'SELECT count(*) FROM narratives')" -gt 10
 check "parroting found" test "$(sqlite3 "$TMP/a1.db" 'SELECT count(*) FROM matches')" -gt 100
 check "clusters found" test "$(sqlite3 "$TMP/a1.db" 'SELECT count(*) FROM clusters')" -gt 3
+# co-action evidence of several behaviours, which the ranks' shuffled events must reproduce row
+# by row and in order
+check "co-action evidence found" test "$(sqlite3 "$TMP/a1.db" 'SELECT count(*) FROM evidence')" -gt 100
+check "evidence of several behaviours" \
+  test "$(sqlite3 "$TMP/a1.db" 'SELECT count(DISTINCT behaviour) FROM edges')" -ge 3
 db_dump "$TMP/a1.db" > "$TMP/a1.txt"
-for n in 2 3 4; do
+for n in 1 2 3 4; do
   CHORUS_DIST_STATS=1 "${MPIRUN[@]}" -n $n "$CHORUS" scan "$TMP/a/posts.chorus.jsonl" \
-    -s "$TMP/a/statements.jsonl" -o "$TMP/a$n.db" --quiet >/dev/null 2>"$TMP/a$n.err"
+    -s "$TMP/a/statements.jsonl" -o "$TMP/an$n.db" --quiet >/dev/null 2>"$TMP/an$n.err"
   eq "every scenario, mpirun -n $n exit" $? 0
-  db_dump "$TMP/a$n.db" > "$TMP/a$n.txt"
-  if cmp -s "$TMP/a1.txt" "$TMP/a$n.txt"; then ok; else
+  db_dump "$TMP/an$n.db" > "$TMP/an$n.txt"
+  if cmp -s "$TMP/a1.txt" "$TMP/an$n.txt"; then ok; else
     bad "every scenario, mpirun -n $n: tables differ from the single-process scan"
-    diff "$TMP/a1.txt" "$TMP/a$n.txt" | head -20 >&2
+    diff "$TMP/a1.txt" "$TMP/an$n.txt" | head -20 >&2
   fi
   # each rank sent its shares (the rank statistics of CHORUS_DIST_STATS)
-  eq "every scenario, mpirun -n $n: every rank reports what it sent" \
-    "$(grep -c 'sent [1-9][0-9]* bytes' "$TMP/a$n.err")" "$n"
+  if [ "$n" -gt 1 ]; then
+    eq "every scenario, mpirun -n $n: every rank reports what it sent" \
+      "$(grep -c 'sent [1-9][0-9]* bytes' "$TMP/an$n.err")" "$n"
+  fi
+done
+
+# a peer tool's network (events extracted with the peer's keys on every rank) and a subset of
+# behaviours with a fixed window: the same shuffle, other events
+for args in "--compat coortweet" "--behaviours link,hashtag,statement --window 120"; do
+  "$CHORUS" scan "$TMP/a/posts.chorus.jsonl" -s "$TMP/a/statements.jsonl" -o "$TMP/o1.db" --quiet $args
+  eq "single-process scan $args" $? 0
+  "${MPIRUN[@]}" -n 2 "$CHORUS" scan "$TMP/a/posts.chorus.jsonl" -s "$TMP/a/statements.jsonl" \
+    -o "$TMP/o2.db" --quiet $args >/dev/null 2>&1
+  eq "mpirun -n 2 $args exit" $? 0
+  check "$args: edges found" test "$(sqlite3 "$TMP/o1.db" 'SELECT count(*) FROM edges')" -gt 0
+  if cmp -s <(db_dump "$TMP/o1.db") <(db_dump "$TMP/o2.db"); then ok; else
+    bad "mpirun -n 2 $args: tables differ from the single-process scan"
+  fi
+  rm -f "$TMP/o1.db" "$TMP/o2.db"
 done
 
 # under a memory budget (spilled texts, sketches in a mapped file, co-action runs on disk)
 "$CHORUS" scan "$TMP/a/posts.chorus.jsonl" -s "$TMP/a/statements.jsonl" -o "$TMP/m1.db" --quiet --memory 1M
 eq "single-process scan under --memory 1M" $? 0
-"${MPIRUN[@]}" -n 2 "$CHORUS" scan "$TMP/a/posts.chorus.jsonl" -s "$TMP/a/statements.jsonl" \
-  -o "$TMP/m2.db" --quiet --memory 1M >/dev/null 2>&1
-eq "mpirun -n 2 --memory 1M exit" $? 0
-if cmp -s <(db_dump "$TMP/m1.db") <(db_dump "$TMP/m2.db"); then ok; else
-  bad "mpirun -n 2 --memory 1M: tables differ from the single-process scan"
-fi
+check "the single process spilled co-action events" \
+  test "$(sqlite3 "$TMP/m1.db" "SELECT value FROM run WHERE key = 'spill.coact_runs'")" -gt 1
+db_dump "$TMP/m1.db" > "$TMP/m1.txt"
+eq "under --memory 1M: the tables of the scan without a budget" "$(cat "$TMP/m1.txt")" "$(cat "$TMP/a1.txt")"
+for n in 1 2 4; do
+  "${MPIRUN[@]}" -n $n "$CHORUS" scan "$TMP/a/posts.chorus.jsonl" -s "$TMP/a/statements.jsonl" \
+    -o "$TMP/mp$n.db" --quiet --memory 1M >/dev/null 2>&1
+  eq "mpirun -n $n --memory 1M exit" $? 0
+  if cmp -s "$TMP/m1.txt" <(db_dump "$TMP/mp$n.db"); then ok; else
+    bad "mpirun -n $n --memory 1M: tables differ from the single-process scan"
+    diff "$TMP/m1.txt" <(db_dump "$TMP/mp$n.db") | head -20 >&2
+  fi
+done
 finish

@@ -38,6 +38,7 @@
 #include "core/sort.h"
 #include "core/spill.h"
 #include "detect/coact/coact_int.h"
+#include "detect/coact/shuffle.h"
 
 #define DEFAULT_K 20
 #define DEFAULT_TABLE_BYTES ((size_t)256 << 20)
@@ -185,6 +186,9 @@ typedef struct run {
     size_t *evbeg;                  /* n_edges + 1 offsets */
     uint32_t *nev;                  /* slots used per edge */
     ch_edge_lead *lead;             /* per edge (the result's) */
+    /* distributed (o.dist): the sorted runs gathered on rank 0, per behaviour */
+    ch_evrec *dist_runs[CH_B__COUNT];
+    bool idle;                      /* a rank other than 0: its share is sent, nothing left */
 } run;
 
 static void run_free(run *r)
@@ -216,6 +220,8 @@ static void run_free(run *r)
     ch_free(r->ev);
     ch_free(r->evbeg);
     ch_free(r->nev);
+    for (int b = 0; b < CH_B__COUNT; b++)
+        ch_free(r->dist_runs[b]);
     ch_spill_free(&r->spill);
 }
 
@@ -988,10 +994,134 @@ static int make_tasks(run *r)
     return CHORUS_OK;
 }
 
+/* Phase 1 over the ranks of a distributed scan (coact.h, shuffle.h): this rank's block of
+ * posts, its events numbered as one process numbers them (the blocks' counts before it), sent
+ * to the ranks owning their keys, sorted there, and the sorted runs gathered on rank 0, where
+ * ch_evset_build_runs merges them into the grouped set of one process. Collective: every
+ * exchange carries the status, so all ranks leave at the same step. */
+static int extract_dist(run *r)
+{
+    const ch_dist *d = r->o.dist;
+    const int size = d->size;
+    size_t from, to;
+    ch_dist_block(ch_corpus_nposts(r->c), d->rank, size, &from, &to);
+    /* Narratives and statements come from per-post arrays rank 0 alone holds (the ranks sent
+     * it their shares): rank 0 extracts those two behaviours for every post, a lookup each. */
+    const uint32_t at0 = (1u << CH_B_NARRATIVE) | (1u << CH_B_STATEMENT);
+    const uint32_t mask = r->mask & ~at0;
+    int rc = ch_coact_extract_range(r->c, &r->o, mask, r->raw, from, to), local = 0;
+    /* every rank's event counts per behaviour, to every rank */
+    uint64_t mine[CH_B__COUNT];
+    uint64_t *sendc = NULL, *counts = NULL;
+    size_t *sc = NULL, *rcnt = NULL, *lens = NULL;
+    for (int b = 0; b < CH_B__COUNT; b++)
+        mine[b] = r->raw[b].n;
+    if (!rc && (!(sendc = ch_malloc((size_t)size * sizeof mine)) ||
+                !(sc = ch_malloc((size_t)size * sizeof *sc)) ||
+                !(rcnt = ch_malloc((size_t)size * sizeof *rcnt)) ||
+                !(lens = ch_malloc((size_t)size * sizeof *lens))))
+        rc = CHORUS_ENOMEM;
+    if (!rc)
+        for (int k = 0; k < size; k++) {
+            memcpy(sendc + (size_t)k * CH_B__COUNT, mine, sizeof mine);
+            sc[k] = sizeof mine;
+        }
+    rc = d->exchange(d, rc, sendc, rc ? NULL : sc, (void **)&counts, rc ? NULL : rcnt);
+    for (int b = 0; b < CH_B__COUNT && !rc; b++) {
+        if (!(mask & (1u << b)))
+            continue;
+        uint64_t off = 0, total = 0;
+        for (int k = 0; k < size; k++) {
+            const uint64_t nk = counts[(size_t)k * CH_B__COUNT + (size_t)b];
+            off += k < d->rank ? nk : 0;
+            total += nk;
+        }
+        ch_evraw *raw = &r->raw[b];
+        ch_evrec *rec = raw->n ? ch_malloc(raw->n * sizeof *rec) : NULL;
+        int st = raw->n && !rec ? CHORUS_ENOMEM : CHORUS_OK;
+        for (size_t i = 0; rec && i < raw->n; i++) {
+            const ch_ev *e = &raw->ev[i];
+            rec[i] = (ch_evrec){e->key, e->t, e->src, e->acct, e->post, off + i};
+        }
+        const size_t n = raw->n;
+        ch_free(raw->ev);
+        raw->ev = NULL;
+        raw->n = raw->cap = 0;
+        /* hot: a quarter of a rank's even share of the behaviour's events, and not few */
+        uint64_t hot = r->o.shuffle_hot;
+        if (!hot) {
+            hot = total / (uint64_t)size / 4;
+            hot = hot > CH_COACT_SHUFFLE_HOT_MIN ? hot : CH_COACT_SHUFFLE_HOT_MIN;
+        }
+        ch_shuf_plan plan;
+        ch_evrec *got = NULL, *all = NULL;
+        size_t ngot = 0;
+        rc = ch_shuf_plan_make(d, st, rec, n, hot, &plan);
+        rc = ch_shuf_events(d, rc, &plan, rec, n, &got, &ngot);
+        ch_shuf_plan_free(&plan);
+        ch_free(rec);
+        /* Past the memory budget rank 0 receives the runs into its spill file, as runs it
+         * wrote itself would be (evrun.h); their pages leave the resident set as they merge. */
+        ch_evrec *into = NULL;
+        int st0 = rc;
+        if (!rc && d->rank == 0 && r->o.max_event_bytes && total) {
+            if (total > SIZE_MAX / sizeof *into)
+                st0 = CHORUS_ELIMIT;
+            else if (!(into = (ch_evrec *)ch_spill_alloc(&r->spill, (size_t)total * sizeof *into,
+                                                         &st0)) &&
+                     st0 == CHORUS_EIO && r->o.err && r->o.err_size)
+                snprintf(r->o.err, r->o.err_size, "%s", r->spill.err);
+        }
+        rc = d->gather(d, st0, got, ngot * sizeof *got, into, into ? NULL : (void **)&all, lens);
+        ch_free(got);
+        if (rc || d->rank != 0)
+            continue;
+        if (into)
+            all = into;
+        else
+            r->dist_runs[b] = all;
+        /* rank 0: one run per rank that sorted events, merged by ch_evset_build_runs */
+        ch_evruns *rs = &raw->runs;
+        *rs = (ch_evruns){.sp = &r->spill, .max_events = 1};
+        size_t at = 0;
+        /* the others go on with the next behaviour's exchanges: a failure here is rank 0's
+         * alone and is returned once they are done */
+        for (int k = 0; k < size && !local; k++) {
+            const size_t nk = lens[k] / sizeof *all;
+            if (nk && ch_grow((void **)&rs->runs, &rs->cap, rs->nruns + 1, sizeof *rs->runs))
+                local = CHORUS_ENOMEM;
+            else if (nk)
+                rs->runs[rs->nruns++] = (ch_evrun){all + at, nk};
+            at += nk;
+        }
+        rs->written = at;
+        if (into) {   /* runs in the spill file, as the spill counters report them */
+            r->spill_runs += rs->nruns;
+            r->spill_events += at;
+        }
+    }
+    if (!rc)
+        rc = local;
+    if (!rc && d->rank == 0 && (r->mask & at0))
+        rc = ch_coact_extract_range(r->c, &r->o, r->mask & at0, r->raw, 0, ch_corpus_nposts(r->c));
+    ch_free(sendc);
+    ch_free(counts);
+    ch_free(sc);
+    ch_free(rcnt);
+    ch_free(lens);
+    if (!rc && d->rank != 0)
+        r->idle = true;
+    else if (!rc && r->o.threads_alone > 0)   /* the other ranks are done: their cores are free */
+        r->threads = ch_parallel_threads(r->o.threads_alone);
+    return rc;
+}
+
 /* Phase 1. Past the memory budget (max_event_bytes), each behaviour holds a bounded buffer
  * of events and writes the rest as sorted runs to one temporary file (evrun.h). */
 static int extract(run *r)
 {
+    if (ch_dist_active(r->o.dist) && r->o.dist->exchange)
+        return extract_dist(r);
     const size_t max_events = r->o.max_event_bytes / sizeof(ch_ev);
     if (r->o.max_event_bytes) {
         ch_spill_init(&r->spill, r->o.spill_dir);
@@ -1014,6 +1144,8 @@ static int extract(run *r)
 static int run_front(run *r, bool windows_only)
 {
     int rc = extract(r);
+    if (!rc && r->idle)
+        return CHORUS_OK;   /* a rank other than 0: its share went to rank 0 */
     if (rc || (rc = ch_parallel_for(r->threads, CH_B__COUNT, build_task, r)))
         return rc;
     ch_spill_free(&r->spill);   /* the runs are merged: the file goes */
@@ -1624,11 +1756,15 @@ int ch_coact_run(const ch_corpus *c, const ch_coact_opts *o, ch_coact_result **o
     ch_coact_result *res = NULL;
     if (rc)
         goto out;
+    /* the ranks' exchanges first: a rank short of memory for its result leaves the others
+     * waiting for nobody (theirs is empty, rank 0's is filled below) */
+    if ((rc = run_front(&r, false)))
+        goto out;
     if (!(res = ch_calloc(1, sizeof *res))) {
         rc = CHORUS_ENOMEM;
         goto out;
     }
-    if ((rc = run_front(&r, false)))
+    if (r.idle)
         goto out;
     res->window = r.o.window > 0 ? r.o.window : pooled_window(&r);
     for (int b = 0; b < CH_B__COUNT; b++) {
@@ -1694,6 +1830,7 @@ int ch_coact_pairs(const ch_corpus *c, const ch_coact_opts *o, ch_behaviour b, c
     *n = 0;
     run r;
     int rc = run_init(&r, c, o);
+    r.o.dist = NULL;   /* one process: only ch_coact_run spreads over ranks */
     if (rc)
         goto out;
     /* every behaviour is extracted, so that the windows are those of ch_coact_run */
@@ -1734,6 +1871,7 @@ int ch_coact_estimate_window(const ch_corpus *c, const ch_coact_opts *o,
     run r;
     ch_coact_opts oo = *o;
     oo.window = 0;
+    oo.dist = NULL;   /* one process: only ch_coact_run spreads over ranks */
     int rc = run_init(&r, c, &oo);
     if (!rc)
         rc = run_front(&r, true);

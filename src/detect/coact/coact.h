@@ -130,6 +130,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/dist.h"
 #include "core/post.h"
 #include "core/vocab.h"   /* ch_behaviour, CH_NONE */
 
@@ -177,6 +178,18 @@ typedef struct ch_coact_opts {
     size_t err_size;
     size_t max_evidence;     /* rows of complete evidence at most (default
                                 CH_COACT_MAX_EVIDENCE); 0 = the default. See ch_coact_result */
+    /* Optional: the ranks of a distributed scan (core/dist.h), every one holding the corpus
+     * and calling ch_coact_run with the same options. Each rank extracts the events of its
+     * block of posts and sends each to the rank owning its object key (shuffle.h), which
+     * sorts its objects' events; rank 0 merges the sorted runs into the grouped events of a
+     * single process and runs the rest of the stage alone, so its result is identical for
+     * any number of ranks. The other ranks return an empty result. Only ch_coact_run reads
+     * it. */
+    const ch_dist *dist;
+    int threads_alone;       /* with dist: rank 0's threads once the others are done (0: threads) */
+    uint64_t shuffle_hot;    /* with dist: events that make a key hot, split by time between
+                                ranks (0: the default, a quarter of a rank's even share and at
+                                least CH_COACT_SHUFFLE_HOT_MIN) */
     /* Expert control (docs/coordination.md §10): */
     int64_t window_of[CH_B__COUNT]; /* > 0: behaviour b's window, fixed (one look), whatever
                                 `window` says; 0 (default): as `window` says */
@@ -237,6 +250,7 @@ void ch_coact_opts_default(ch_coact_opts *o);
 #define CH_COACT_COMBINE_UNITS 0
 #define CH_COACT_MAX_OBJECT_ACTORS 10000
 /* Complete evidence held at most, in rows (16 bytes each: 128 MiB), see ch_coact_result. */
+#define CH_COACT_SHUFFLE_HOT_MIN 4096   /* fewest events of a hot key (shuffle_hot) */
 #define CH_COACT_MAX_EVIDENCE ((size_t)1 << 23)
 
 /* ch_edge.flags */

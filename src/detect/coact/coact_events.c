@@ -495,6 +495,12 @@ static int count_rarity(xctx *x, uint32_t mask)
 int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
                      ch_evraw raw[CH_B__COUNT])
 {
+    return ch_coact_extract_range(c, o, mask, raw, 0, ch_corpus_nposts(c));
+}
+
+int ch_coact_extract_range(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
+                           ch_evraw raw[CH_B__COUNT], size_t from, size_t to)
+{
     int rc = CHORUS_OK;
     xctx x = {.c = c, .pool = ch_corpus_pool(c), .raw_urls = o->compat != CH_COMPAT_NONE};
     /* CNT's co-similarity replaces the narrative behaviour (coact_compat.c): no events */
@@ -514,7 +520,9 @@ int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
     }
     if ((mask & ((1u << CH_B_HASHTAG) | (1u << CH_B_MENTION))) && (rc = count_rarity(&x, mask)))
         goto out;
-    for (size_t i = 0; i < np; i++) {
+    if (to > np)
+        to = np;
+    for (size_t i = from; i < to; i++) {
         const ch_post *p = ch_corpus_post(c, i);
         const uint32_t pi = (uint32_t)i;
         /* spilled texts (read for "RT @" keys) leave the resident set as the pass goes on */

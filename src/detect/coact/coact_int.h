@@ -59,6 +59,10 @@ typedef struct ch_evset {
  * hashtag string is canonicalized once (cached by pool id). */
 int ch_coact_extract(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
                      ch_evraw raw[CH_B__COUNT]);
+/* The same for the posts [from, to) only (a rank's block; the rarity of hashtags and mentions
+ * is still counted over the whole corpus, so an event's key does not depend on the block). */
+int ch_coact_extract_range(const ch_corpus *c, const ch_coact_opts *o, uint32_t mask,
+                           ch_evraw raw[CH_B__COUNT], size_t from, size_t to);
 
 /* Key of a repost known only by "RT @handle: text" (ref_id empty): the original's handle
  * (lower case) or account id, and the normalized text after the prefix. *key is 0 when the

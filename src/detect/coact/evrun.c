@@ -23,7 +23,7 @@ static int rec_cmp(const ch_evrec *a, const ch_evrec *b)
     return (a->seq > b->seq) - (a->seq < b->seq);
 }
 
-static int rec_qcmp(const void *a, const void *b)
+int ch_evrec_cmp(const void *a, const void *b)
 {
     return rec_cmp(a, b);
 }
@@ -44,7 +44,7 @@ int ch_evruns_write(ch_evruns *rs, const void *evv, size_t n)
     for (size_t i = 0; i < n; i++)
         r[i] = (ch_evrec){ev[i].key, ev[i].t, ev[i].src, ev[i].acct, ev[i].post,
                           rs->written + i};
-    ch_sort(r, n, sizeof *r, rec_qcmp);
+    ch_sort(r, n, sizeof *r, ch_evrec_cmp);
     /* written: the pages go to the file, out of the resident set */
     ch_spill_release(rs->sp);
     rs->runs[rs->nruns++] = (ch_evrun){r, n};
