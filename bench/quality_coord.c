@@ -6,16 +6,20 @@
  *
  *   bench_quality_coord --truth DIR/truth.jsonl [--statements DIR/statements.jsonl]
  *                       [--no-parrot] [--no-neardup] [--window SECONDS] [--format F]
- *                       [--threads N] [--alpha Q] [--screen P] [--max-p P]
- *                       [--min-weight W] [--min-degree D] [--attach-alpha A] [--no-associates]
+ *                       [--threads N] [--alpha Q] [--screen P] [--combine T] [--combine-units U]
+ *                       [--max-p P]
+ *                       [--min-weight W] [--min-objects K] [--min-degree D] [--attach-alpha A]
+ *                       [--no-associates]
  *                       [--long-action S] [--long-narrative S] [--long-statement S]
  *                       [--weights FILE] [--dump FILE] [--json] [--verbose] POSTS...
  *   bench_quality_coord [options] DIR     (DIR/truth.jsonl, statements.jsonl, posts.v1.jsonl)
  *
  * Without options every stage runs with its defaults. The options override one default each
  * for experiments: --alpha the co-action stage's false discovery rate (the significant flag),
- * --screen its screening level, --long-* its long looks (0: one look), --max-p, --min-weight,
- * --min-degree, --attach-alpha and --no-associates the network's filters and rules.
+ * --screen its screening level, --combine the level of the combined screen (0: off; coact.h)
+ * and --combine-units the units a behaviour needs to count there, --long-* its long looks (0:
+ * one look), --max-p, --min-weight, --min-objects, --min-degree, --attach-alpha and
+ * --no-associates the network's filters and rules.
  * Metrics (truth: the generator's account labels):
  *   clustered   precision and recall of "in a cluster" against label campaign;
  *   flagged     the same for "score >= CH_SCORE_FLAG" (evidence z >= 0);
@@ -261,6 +265,10 @@ int main(int argc, char **argv)
             cop->alpha = atof(argv[++i]);
         else if (!strcmp(a, "--screen") && arg)
             cop->screen_p = atof(argv[++i]);
+        else if (!strcmp(a, "--combine") && arg)
+            cop->combine_p = atof(argv[++i]);
+        else if (!strcmp(a, "--combine-units") && arg)
+            cop->combine_units = (uint32_t)atoi(argv[++i]);
         else if (!strcmp(a, "--long-action") && arg) {
             const int64_t w = atoll(argv[++i]);
             for (int b = 0; b < CH_B__COUNT; b++)
@@ -274,6 +282,8 @@ int main(int argc, char **argv)
             nop->max_pvalue = atof(argv[++i]);
         else if (!strcmp(a, "--min-weight") && arg)
             nop->min_weight = atof(argv[++i]);
+        else if (!strcmp(a, "--min-objects") && arg)
+            nop->min_objects = (uint32_t)atoi(argv[++i]);
         else if (!strcmp(a, "--min-degree") && arg)
             nop->min_member_degree = (uint32_t)atoi(argv[++i]);
         else if (!strcmp(a, "--attach-alpha") && arg)

@@ -106,7 +106,8 @@ char *ch_spill_alloc(ch_spill *s, size_t n, int *rc)
             return fail(s, rc, CHORUS_EIO, "cannot map the temporary file", errno);
         if (s->nchunks)
             release_chunk(&s->chunks[s->nchunks - 1]);   /* full: written back */
-        s->chunks[s->nchunks++] = (ch_spill_chunk){.base = base, .size = size};
+        s->chunks[s->nchunks++] =
+            (ch_spill_chunk){.base = base, .size = size, .off = s->file_size};
         s->file_size += size;
         s->used = 0;
     }
@@ -119,4 +120,30 @@ char *ch_spill_alloc(ch_spill *s, size_t n, int *rc)
         s->unreleased = 0;
     }
     return p;
+}
+
+int ch_spill_read(const ch_spill *s, const void *p, size_t n, void *dst)
+{
+    const char *q = p;
+    /* the last chunk first: large allocations (sketches) are alone in theirs */
+    for (size_t i = s->nchunks; i > 0; i--) {
+        const ch_spill_chunk *k = &s->chunks[i - 1];
+        if (q < k->base || q >= k->base + k->size)
+            continue;
+        const size_t at = (size_t)(q - k->base);
+        if (n > k->size - at)
+            return CHORUS_EUSAGE;
+        size_t done = 0;
+        while (done < n) {   /* pread may return less than asked (a signal): go on */
+            ssize_t r = pread(s->fd, (char *)dst + done, n - done,
+                              (off_t)(k->off + at + done));
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0)
+                return CHORUS_EIO;
+            done += (size_t)r;
+        }
+        return CHORUS_OK;
+    }
+    return n == 0 ? CHORUS_OK : CHORUS_EUSAGE;
 }

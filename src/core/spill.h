@@ -30,6 +30,7 @@
 typedef struct ch_spill_chunk {
     char *base;
     size_t size;                    /* bytes mapped */
+    uint64_t off;                   /* where the chunk starts in the file */
 } ch_spill_chunk;
 
 typedef struct ch_spill {
@@ -57,5 +58,12 @@ char *ch_spill_alloc(ch_spill *s, size_t n, int *rc);
 /* Drops the pages of every chunk from the resident set: they stay in the file (written back by
  * the kernel, not lost) and come back when read or written again. */
 void ch_spill_release(const ch_spill *s);
+/* Copies the n bytes at p (handed out by ch_spill_alloc, within one allocation) to dst by
+ * reading the file, not the mapping: the pages stay in the page cache and do not enter the
+ * process's resident set, so random reads of spilled bytes (a bucket's sketches) leave it
+ * unchanged. Bytes written through the mapping are read back (one page cache). Returns
+ * CHORUS_OK, CHORUS_EIO (the read failed, s->err unchanged: the store is const) or
+ * CHORUS_EUSAGE (p is not in the store). */
+int ch_spill_read(const ch_spill *s, const void *p, size_t n, void *dst);
 
 #endif

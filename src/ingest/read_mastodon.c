@@ -63,10 +63,14 @@
  * account's (ch_json_get_many), a second short one over arrays for the id map; the HTML
  * conversion is one pass over the content. An account's note is converted once and then
  * found by its hash (NOTE_CACHE entries, direct-mapped); an embedded status the corpus holds
- * already (a popular status reblogged again) is looked up, not read again. Scratch text lives
- * in per-depth buffers that grow to the largest status seen; nothing is allocated per record.
- * Memory: the id map, 16 bytes per slot at most half full (about 32 bytes per status of the
- * file, bounded by MAP_MAX), and the note cache (256 KiB).
+ * already (a popular status reblogged again) is looked up, not read again: read for its id
+ * and uri only, and found through the id map when it was read earlier in the same file. Scratch
+ * text lives in per-depth buffers that grow to the largest status seen; nothing is allocated
+ * per record.
+ * Memory: the id map, 16 bytes a slot at most 3/4 full, sized once from the file's size
+ * (about 21-35 bytes per status of the file, bounded by MAP_MAX), and the note cache
+ * (384 KiB). Fresh memory is the dearest thing a reader touches (a page fault, and on virtual
+ * machines the host's work behind it, per page): docs/performance.md.
  */
 #include <stdio.h>
 #include <string.h>
@@ -90,6 +94,7 @@ extern const ch_reader ch_reader_mastodon;
 #define SLOTS (EMBED_MAX + 2)          /* one scratch buffer per depth */
 #define CONTAINER_MAX 3                /* cassette -> context -> array */
 #define MAP_MAX ((size_t)1 << 23)      /* local ids remembered per file */
+#define MAP_BYTES_PER_STATUS 2048      /* for sizing the id map from the file size */
 #define NMENTION 64
 
 /* ---- keys --------------------------------------------------------------------------------- */
@@ -178,12 +183,17 @@ typedef struct mst_buf {
     size_t cap, used;
 } mst_buf;
 
-/* Local status id (hash) -> uri (pool id). Open addressing, at most half full; key and value
- * side by side, so a probe touches one cache line (the table is read and written for every
- * status, at random places). */
+/* Local status id (hash) -> uri (pool id) and the post the corpus added for it (for an embedded
+ * status seen before, which then needs no lookup by uri). Open addressing with linear probing,
+ * at most 3/4 full, any capacity (a slot is found by multiplying the hash by the capacity):
+ * on the machines chorus runs on, a fresh page of memory costs more than the probes it would
+ * save, so the table is kept small — sized once from the file, 16 bytes a slot — and taken in
+ * huge pages (ch_alloc_big). */
+#define MAP_NOPOST UINT32_MAX
 typedef struct mst_slot {
     uint64_t key;                 /* 0 = empty */
-    ch_sid val;
+    ch_sid uri;
+    uint32_t post;                /* index in the corpus, or MAP_NOPOST */
 } mst_slot;
 
 typedef struct mst_map {
@@ -197,7 +207,9 @@ typedef struct mst_map {
 #define NOTE_CACHE 16384
 typedef struct mst_note {
     uint64_t key;                 /* 0 = empty */
-    ch_sid text;
+    const char *text;             /* in the pool: the address, not the id, so that a hit reads
+                                     the string and not the pool's id table first */
+    uint32_t len;
 } mst_note;
 
 typedef struct mst_reader {
@@ -366,35 +378,48 @@ static uint64_t map_key(ch_slice local)
 
 static void map_free(mst_map *m)
 {
-    ch_free(m->slot);
+    ch_free_big(m->slot, m->cap * sizeof *m->slot);
     memset(m, 0, sizeof *m);
 }
 
-static int map_grow(mst_map *m)
+/* The home slot of a key in a table of cap slots. */
+static inline size_t map_home(uint64_t key, size_t cap)
+{
+    return (size_t)(((unsigned __int128)ch_mix64(key) * cap) >> 64);
+}
+
+/* Grows the table to at least `want` slots (at least twice its size). */
+static int map_grow(mst_map *m, size_t want)
 {
     size_t cap = m->cap ? 2 * m->cap : 1024;
-    mst_slot *slot = ch_calloc(cap, sizeof *slot);
+    if (cap < want)
+        cap = want;
+    size_t bytes;
+    if (!ch_mul_ok(cap, sizeof(mst_slot), &bytes))
+        return CHORUS_ENOMEM;
+    mst_slot *slot = ch_alloc_big(bytes);
     if (!slot)
         return CHORUS_ENOMEM;
     for (size_t i = 0; i < m->cap; i++) {
         if (!m->slot[i].key)
             continue;
-        size_t j = ch_mix64(m->slot[i].key) & (cap - 1);
+        size_t j = map_home(m->slot[i].key, cap);
         while (slot[j].key)
-            j = (j + 1) & (cap - 1);
+            j = j + 1 < cap ? j + 1 : 0;
         slot[j] = m->slot[i];
     }
-    ch_free(m->slot);
+    ch_free_big(m->slot, m->cap * sizeof *m->slot);
     m->slot = slot;
     m->cap = cap;
     return CHORUS_OK;
 }
 
-/* Remembers that local id `local` is the status `uri`. Past MAP_MAX entries, new ids are not
- * remembered (their replies keep the bare local id). `added` is the number of posts the corpus
- * held before the status was emitted (SIZE_MAX: not emitted): when the corpus has just added
- * it, its interned id is taken from there instead of hashing the uri again. */
-static int map_put(mst_reader *rd, ch_slice local, ch_slice uri, size_t added)
+/* Remembers that local id `local` (key map_key(local)) is the status `uri`. Past MAP_MAX
+ * entries, new ids are not remembered (their replies keep the bare local id). `added` is the
+ * number of posts the corpus held before the status was emitted (SIZE_MAX: not emitted): when
+ * the corpus has just added it, its interned id is taken from there instead of hashing the uri
+ * again, and the slot remembers the post. */
+static int map_put(mst_reader *rd, ch_slice local, uint64_t key, ch_slice uri, size_t added)
 {
     mst_map *m = &rd->map;
     if (!local.n || !uri.n || slice_eq(local, uri))
@@ -407,52 +432,58 @@ static int map_put(mst_reader *rd, ch_slice local, ch_slice uri, size_t added)
         return CHORUS_OK;
     }
     int rc;
-    if (2 * (m->n + 1) > m->cap && (rc = map_grow(m)))
+    if (4 * (m->n + 1) > 3 * m->cap && (rc = map_grow(m, 0)))
         return rc;
     ch_sid sid;
+    uint32_t post = MAP_NOPOST;
     const ch_corpus *c = rd->ctx->corpus;
-    if (added != SIZE_MAX && ch_corpus_nposts(c) == added + 1)
+    if (added != SIZE_MAX && added < MAP_NOPOST && ch_corpus_nposts(c) == added + 1) {
         sid = ch_corpus_post(c, added)->id;
-    else if ((rc = ch_corpus_intern(rd->ctx->corpus, uri.p, uri.n, &sid)))
+        post = (uint32_t)added;
+    } else if ((rc = ch_corpus_intern(rd->ctx->corpus, uri.p, uri.n, &sid))) {
         return rc;
-    uint64_t key = map_key(local);
-    size_t i = ch_mix64(key) & (m->cap - 1);
+    }
+    size_t i = map_home(key, m->cap);
     while (m->slot[i].key && m->slot[i].key != key)
-        i = (i + 1) & (m->cap - 1);
+        i = i + 1 < m->cap ? i + 1 : 0;
     if (!m->slot[i].key)
         m->n++;
-    m->slot[i] = (mst_slot){key, sid};
+    m->slot[i] = (mst_slot){key, sid, post};
     return CHORUS_OK;
 }
 
-static void map_prefetch(const mst_reader *rd, ch_slice local)
+static void map_prefetch(const mst_reader *rd, uint64_t key)
 {
-    if (rd->map.cap && local.n)
-        __builtin_prefetch(&rd->map.slot[ch_mix64(map_key(local)) & (rd->map.cap - 1)]);
+    if (rd->map.cap && key)
+        __builtin_prefetch(&rd->map.slot[map_home(key, rd->map.cap)]);
 }
 
-/* The uri of local id `local` when known (a string that lives as long as the corpus). */
-static ch_slice map_get(const mst_reader *rd, ch_slice local)
+/* The slot of local id `local` (key map_key(local)), or NULL. */
+static const mst_slot *map_find(const mst_reader *rd, ch_slice local, uint64_t key)
 {
     const mst_map *m = &rd->map;
     if (!m->cap || !local.n)
-        return (ch_slice){NULL, 0};
-    uint64_t key = map_key(local);
-    for (size_t i = ch_mix64(key) & (m->cap - 1); m->slot[i].key; i = (i + 1) & (m->cap - 1)) {
-        if (m->slot[i].key == key) {
-            const ch_pool *pool = ch_corpus_pool(rd->ctx->corpus);
-            return (ch_slice){ch_pool_str(pool, m->slot[i].val), ch_pool_len(pool, m->slot[i].val)};
-        }
-    }
-    return (ch_slice){NULL, 0};
+        return NULL;
+    for (size_t i = map_home(key, m->cap); m->slot[i].key; i = i + 1 < m->cap ? i + 1 : 0)
+        if (m->slot[i].key == key)
+            return &m->slot[i];
+    return NULL;
 }
 
-/* A local status id as a reference: the uri when known, else the local id itself. */
+/* The uri a slot names (a string that lives as long as the corpus). */
+static ch_slice map_uri(const mst_reader *rd, const mst_slot *e)
+{
+    const ch_pool *pool = ch_corpus_pool(rd->ctx->corpus);
+    return (ch_slice){ch_pool_str(pool, e->uri), ch_pool_len(pool, e->uri)};
+}
+
+/* A local status id as a reference: the uri when known (a string that lives as long as the
+ * corpus), else the local id itself. */
 static ch_slice resolve(const mst_reader *rd, ch_slice local, bool *found)
 {
-    ch_slice u = map_get(rd, local);
-    *found = u.n > 0;
-    return u.n ? u : local;
+    const mst_slot *e = local.n ? map_find(rd, local, map_key(local)) : NULL;
+    *found = e != NULL;
+    return e ? map_uri(rd, e) : local;
 }
 
 /* ---- statuses ----------------------------------------------------------------------------- */
@@ -556,18 +587,19 @@ static uint64_t note_key(ch_slice note)
 static int note_text(mst_reader *rd, mst_buf *b, ch_slice note, uint64_t key, ch_slice *out)
 {
     mst_note *e = &rd->notes[key & (NOTE_CACHE - 1)];
-    const ch_pool *pool = ch_corpus_pool(rd->ctx->corpus);
     if (e->key != key) {
         ch_html_links none;
         ch_slice t = html_text(b, (ch_slice){NULL, 0}, note, &none);
-        int rc = ch_corpus_intern(rd->ctx->corpus, t.p, t.n, &e->text);
+        ch_sid sid;
+        int rc = ch_corpus_intern(rd->ctx->corpus, t.p, t.n, &sid);
         if (rc) {
             e->key = 0;
             return rc;
         }
-        e->key = key;
+        const ch_pool *pool = ch_corpus_pool(rd->ctx->corpus);
+        *e = (mst_note){key, ch_pool_str(pool, sid), ch_pool_len(pool, sid)};
     }
-    *out = (ch_slice){ch_pool_str(pool, e->text), ch_pool_len(pool, e->text)};
+    *out = (ch_slice){e->text, e->len};
     return CHORUS_OK;
 }
 
@@ -626,27 +658,47 @@ static const ch_json_key mention_keys[N__N] = {
 
 static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, mst_who *who);
 
+/* The two fields that tell whether an embedded status is held already: its walk stops at
+ * `uri`, before the content and the account. */
+enum { E_ID, E_URI, E__N };
+static const ch_json_key embed_keys[E__N] = {
+    [E_ID] = CH_JSON_KEY("id"),
+    [E_URI] = CH_JSON_KEY("uri"),
+};
+
 static int do_embedded(mst_reader *rd, ch_json_val obj, int depth, mst_who *who)
 {
     ch_json_val f[S__N];
-    scan_status(obj, f);
+    ch_json_get_many(obj, embed_keys, E__N, f);
     /* A status read before (a popular one is reblogged many times): what the outer status
      * needs of it is in the corpus, and reading it again would only be dropped as a duplicate
      * (so embedded statuses held already are not counted as duplicates). */
-    ch_slice uri = ch_jsonl_str(f[S_URI]);
+    ch_slice uri = ch_jsonl_str(f[E_URI]), local = ch_jsonl_str(f[E_ID]);
     const ch_corpus *c = rd->ctx->corpus;
-    size_t pi = uri.n && rd->pf >= 0 ? ch_corpus_find_post(c, (uint8_t)rd->pf, uri.p, uri.n)
-                                     : SIZE_MAX;
+    size_t pi = SIZE_MAX;
+    ch_slice held = {NULL, 0};
+    if (uri.n && rd->pf >= 0) {
+        /* Seen in this file: the id map names its post (the one the corpus added with this
+         * uri, so the one a lookup by uri would find) without hashing and probing the pool. */
+        const mst_slot *e = local.n ? map_find(rd, local, map_key(local)) : NULL;
+        if (e && e->post != MAP_NOPOST && slice_eq(held = map_uri(rd, e), uri)) {
+            pi = e->post;
+        } else {
+            held = (ch_slice){NULL, 0};
+            pi = ch_corpus_find_post(c, (uint8_t)rd->pf, uri.p, uri.n);
+        }
+    }
     if (pi != SIZE_MAX) {
         const ch_pool *pool = ch_corpus_pool(c);
         const ch_post *p = ch_corpus_post(c, pi);
         ch_sid acct = ch_corpus_account(c, p->account)->id;
-        who->id = (ch_slice){ch_pool_str(pool, p->id), ch_pool_len(pool, p->id)};
+        who->id = held.n ? held : (ch_slice){ch_pool_str(pool, p->id), ch_pool_len(pool, p->id)};
         who->author = (ch_slice){ch_pool_str(pool, acct), ch_pool_len(pool, acct)};
         who->text = (ch_slice){p->text, p->text_len};
         who->lang = (ch_slice){ch_pool_str(pool, p->lang), ch_pool_len(pool, p->lang)};
         return CHORUS_OK;
     }
+    scan_status(obj, f);
     return do_status(rd, f, depth, false, who);
 }
 
@@ -660,8 +712,10 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
     mst_buf *b = &rd->slot[depth < SLOTS ? depth : SLOTS - 1];
     /* The id map is read (the parent) and written (this status) at random places: ask for
      * those cache lines now, they arrive while the status is converted. */
-    map_prefetch(rd, ch_jsonl_str(f[S_ID]));
-    map_prefetch(rd, ch_jsonl_str(f[S_REPLY_ID]));
+    ch_slice sid_s = ch_jsonl_str(f[S_ID]), reply_s = ch_jsonl_str(f[S_REPLY_ID]);
+    uint64_t id_key = sid_s.n ? map_key(sid_s) : 0, reply_key = reply_s.n ? map_key(reply_s) : 0;
+    map_prefetch(rd, id_key);
+    map_prefetch(rd, reply_key);
 
     bool is_rt = ch_json_type_of(f[S_REBLOG]) == CH_JSON_OBJECT;
     ch_json_val quote = f[S_QUOTE];
@@ -739,7 +793,9 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
         }
     } else if (reply.n) {
         r->kind = CH_KIND_REPLY;
-        r->ref_id = resolve(rd, reply, &found);
+        const mst_slot *par = map_find(rd, reply, reply_s.n ? reply_key : map_key(reply));
+        found = par != NULL;
+        r->ref_id = par ? map_uri(rd, par) : reply;
         ch_slice racct = id_of(f[S_REPLY_ACCT], b);
         if (racct.n && slice_eq(racct, author_local)) {
             r->ref_author_id = r->ref_author = author;
@@ -751,9 +807,11 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
                 }
         }
         if (!r->ref_author_id.n && found) {
-            size_t pi = rd->pf < 0 ? SIZE_MAX
-                                   : ch_corpus_find_post(rd->ctx->corpus, (uint8_t)rd->pf,
-                                                         r->ref_id.p, r->ref_id.n);
+            size_t pi = rd->pf < 0                 ? SIZE_MAX
+                        : par->post != MAP_NOPOST ? par->post /* the post of that uri */
+                                                  : ch_corpus_find_post(rd->ctx->corpus,
+                                                                        (uint8_t)rd->pf,
+                                                                        r->ref_id.p, r->ref_id.n);
             if (pi != SIZE_MAX) {
                 const ch_corpus *c = rd->ctx->corpus;
                 const ch_account *pa = ch_corpus_account(c, ch_corpus_post(c, pi)->account);
@@ -793,7 +851,7 @@ static int do_status(mst_reader *rd, const ch_json_val *f, int depth, bool top, 
     size_t before = ch_corpus_nposts(rd->ctx->corpus);
     if ((rc = emit(rd, r, top)))
         goto out;
-    if ((rc = map_put(rd, local, r->id, before)))
+    if ((rc = map_put(rd, local, sid_s.n ? id_key : map_key(local), r->id, before)))
         goto out;
     who->id = r->id;
     who->author = r->author_id;
@@ -984,7 +1042,7 @@ static int register_ids(mst_reader *rd, ch_json_val st, int depth)
     ch_slice local = ch_jsonl_str(f[P_ID]), uri = ch_jsonl_str(f[P_URI]);
     if (!uri.n)
         uri = ch_jsonl_str(f[P_URL]);
-    int rc = map_put(rd, local, uri, SIZE_MAX);
+    int rc = map_put(rd, local, map_key(local), uri, SIZE_MAX);
     if (!rc && depth < EMBED_MAX) {
         if (ch_json_type_of(f[P_REBLOG]) == CH_JSON_OBJECT)
             rc = register_ids(rd, f[P_REBLOG], depth + 1);
@@ -1185,7 +1243,17 @@ static int read(ch_ingest_ctx *ctx)
     }
     rd->ctx = ctx;
     rd->pf = ch_corpus_platform_find(ctx->corpus, ch_reader_mastodon.platform);
-    int rc = ch_jsonl_each(ctx, mst_doc, rd, &rd->line);
+    /* The id map sized once for the statuses the file likely holds (a status takes 2-4 KB on
+     * the wire), so that it is not rebuilt at every doubling (each rebuild touches a larger
+     * table). A compressed input is larger than its size says: the map then grows as it
+     * fills. */
+    int64_t size = ctx->in ? ch_input_file_size(ctx->in) : -1;
+    size_t guess = size > 0 ? (size_t)size / MAP_BYTES_PER_STATUS : 0;
+    int rc = CHORUS_OK;
+    if (guess > 1024 && (rc = map_grow(&rd->map, (guess < MAP_MAX ? guess : MAP_MAX) / 3 * 4)))
+        goto out;
+    rc = ch_jsonl_each(ctx, mst_doc, rd, &rd->line);
+out:
     for (int i = 0; i < SLOTS; i++)
         ch_free(rd->slot[i].p);
     map_free(&rd->map);

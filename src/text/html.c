@@ -119,6 +119,46 @@ static const unsigned char stops[256] = {
     ['<'] = 1, ['&'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\f'] = 1,
 };
 
+/* Eight bytes at a time (SWAR): the bytes equal to c, as 0x80 in their byte (exact up to the
+ * first one; a byte above a match may be flagged too). */
+static inline uint64_t swar_eq(uint64_t x, unsigned char c)
+{
+    uint64_t v = x ^ (0x0101010101010101u * c);
+    return (v - 0x0101010101010101u) & ~v & 0x8080808080808080u;
+}
+
+/* The first index from j on where the scalar text-run loop must look again: every byte
+ * before it is ordinary text, or a single space followed by ordinary text (outside pre).
+ * Words of eight bytes are tested at once for '<', '&', control bytes and a space followed by
+ * any of those or by a space; the first flagged byte is at or before the first real stop (no
+ * stop goes unflagged), and the scalar loop decides from there. Sentences are long runs with
+ * a space every few bytes, on which the byte loop mispredicts a branch per word. */
+static inline size_t run_skip(const unsigned char *s, size_t j, size_t n, bool pre)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (pre)
+        return j;
+    while (n - j >= 8) {
+        uint64_t x;
+        memcpy(&x, s + j, 8);
+        uint64_t ctl = (x - 0x2020202020202020u) & ~x & 0x8080808080808080u; /* < 0x20 */
+        uint64_t sp = swar_eq(x, ' ');
+        uint64_t other = ctl | swar_eq(x, '<') | swar_eq(x, '&');
+        uint64_t stop = other | sp;
+        /* a space whose next byte is a stop (the last byte's next is in the next word) */
+        uint64_t cand = other | (sp & ((stop >> 8) | 0x8000000000000000u));
+        if (cand)
+            return j + (size_t)(__builtin_ctzll(cand) >> 3);
+        j += 8;
+    }
+#else
+    (void)s;
+    (void)n;
+    (void)pre;
+#endif
+    return j;
+}
+
 /* Writes what is owed before text, then nothing else; text is never written past n bytes
  * (it cannot grow beyond the input, see html.h, but the check keeps that a local fact). */
 static inline void flush_pending(walker *w)
@@ -513,12 +553,11 @@ size_t ch_html_text(const char *html, size_t n, char *out, ch_html_links *links)
          * stops it, and newlines, tabs, '<' and '&' do. One copy per run of words rather than
          * per word: this loop is most of the cost of reading Mastodon content. */
         size_t j = i + 1;
-        for (; j < n; j++) {
+        while ((j = run_skip(s, j, n, w.pre > 0)) < n) {
             unsigned d = s[j];
-            if (!stops[d])
-                continue;
-            if (d != ' ' || w.pre > 0 || j + 1 >= n || stops[s[j + 1]])
+            if (stops[d] && (d != ' ' || w.pre > 0 || j + 1 >= n || stops[s[j + 1]]))
                 break;
+            j++;
         }
         put_bytes(&w, s + i, j - i);
         i = j;

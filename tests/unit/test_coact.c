@@ -1770,6 +1770,123 @@ static void test_screen_and_cap(void **state)
     chorus_corpus_free(c);
 }
 
+/* The truncated product of the combined screen: one p-value is itself, tau = 1 is Fisher's
+ * combination, and under the null (independent uniform p-values) its tail is exact. */
+static void test_truncated_product(void **state)
+{
+    (void)state;
+    assert_true(fabs(exp(ch_tpm_log_sf(log(0.003), 1, 0.1)) - 0.003) < 1e-12);
+    const double w = 1e-3;   /* Fisher, two p-values: w (1 - ln w) */
+    assert_true(fabs(exp(ch_tpm_log_sf(log(w), 2, 1.0)) - w * (1 - log(w))) < 1e-12);
+    assert_true(ch_tpm_log_sf(0.0, 3, 0.1) == 0.0);
+    assert_true(ch_tpm_log_sf(log(0.01), 0, 0.1) == 0.0);
+    const double deep = ch_tpm_log_sf(-800.0, 4, 0.05);   /* far below the double range */
+    assert_true(isfinite(deep) && deep < -780);
+    /* more behaviours looked at, the same product: less surprising */
+    assert_true(ch_tpm_log_sf(log(1e-4), 2, 0.1) < ch_tpm_log_sf(log(1e-4), 5, 0.1));
+    /* Monte Carlo under the null: L = 3 uniform p-values, tau 0.1, level 0.01 */
+    rng_state = 11;
+    const int n = 200000;
+    int hits = 0;
+    for (int i = 0; i < n; i++) {
+        double lw = 0;
+        for (int k = 0; k < 3; k++) {
+            const double u = unif();
+            if (u <= 0.1)
+                lw += log(u > 0 ? u : 1e-300);
+        }
+        hits += lw < 0 && ch_tpm_log_sf(lw, 3, 0.1) <= log(0.01);
+    }
+    print_message("truncated product: %d of %d null draws at level 0.01\n", hits, n);
+    assert_true(hits > 0.008 * n && hits < 0.012 * n);
+}
+
+/* A three-account cell that pushes one rare tag and one link together on two days each: each
+ * behaviour alone stays above the screening level, the two together pass the combined screen.
+ * Hundreds of ordinary users sharing a viral link with its tag in bursts do not. */
+static void test_combined_screen(void **state)
+{
+    (void)state;
+    rng_state = 12;
+    ch_corpus *c = new_corpus();
+    background(c, 400, "u");
+    char au[32], id[32];
+    for (int day = 0; day < 2; day++) {
+        for (int k = 0; k < 3; k++) {
+            snprintf(au, sizeof au, "cell%d", k);
+            snprintf(id, sizeof id, "t%d%d", day, k);
+            addp(c, (P){id, au, T0 + day * 86400 + 60 * k, CH_KIND_POST,
+                        .tags = {"cellpush"}});
+            snprintf(id, sizeof id, "l%d%d", day, k);
+            addp(c, (P){id, au, T0 + day * 86400 + 7200 + 60 * k, CH_KIND_POST,
+                        .urls = {"https://cell.example/story"}});
+        }
+    }
+    for (int u = 0; u < 300; u++) {   /* a viral link and its tag, in bursts over two days */
+        snprintf(au, sizeof au, "u%d", u);
+        snprintf(id, sizeof id, "v%d", u);
+        addp(c, (P){id, au, T0 + 3 * 86400 + (u % 2) * 86400 + expo(600) % 3600,
+                    CH_KIND_POST, .urls = {"https://viral.example/now"}, .tags = {"viralnow"}});
+    }
+    const uint32_t a = acct(c, "cell0"), b = acct(c, "cell1"), cell2 = acct(c, "cell2");
+#define IN_CELL(x) ((x) == a || (x) == b || (x) == cell2)
+    ch_coact_opts o = opts(0, 20);
+    o.alpha = 1e-300;     /* no edge returned for significance alone */
+    o.screen_p = 1;
+    o.combine_p = 0;
+    ch_coact_result *r;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    double ph = 0, pl = 0;
+    for (size_t i = 0; i < r->n_edges; i++) {
+        const ch_edge *e = &r->edges[i];
+        if (e->a == (a < b ? a : b) && e->b == (a < b ? b : a)) {
+            if (e->behaviour == CH_B_HASHTAG)
+                ph = e->pvalue;
+            if (e->behaviour == CH_B_LINK)
+                pl = e->pvalue;
+        }
+    }
+    ch_coact_result_free(r);
+    assert_true(ph > 0 && pl > 0);
+    /* a screening level between the pair's combined evidence and each behaviour's */
+    const double tau = fmin(1, 2 * fmax(ph, pl));
+    const double lc = ch_tpm_log_sf(log(ph) + log(pl), 2, tau);
+    const double screen = exp(0.5 * (lc + log(fmin(ph, pl))));
+    print_message("cell pair: hashtag p %.3g, link p %.3g, combined %.3g, screen %.3g\n", ph, pl,
+                  exp(lc), screen);
+    assert_true(exp(lc) < screen && screen < fmin(ph, pl));
+    o.screen_p = screen;
+    for (int on = 0; on < 2; on++) {
+        o.combine_p = on ? tau : 0;
+        assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+        size_t cell = 0, viral = 0;
+        for (size_t i = 0; i < r->n_edges; i++) {
+            const ch_edge *e = &r->edges[i];
+            const bool in_cell = IN_CELL(e->a) && IN_CELL(e->b);
+            assert_true(e->pvalue > screen ? (e->flags & CH_EDGE_COMBINED) != 0
+                                           : !(e->flags & CH_EDGE_COMBINED));
+            cell += in_cell;
+            viral += !in_cell;
+        }
+        /* three pairs, two behaviours each, only with the combined screen */
+        assert_int_equal(cell, on ? 6 : 0);
+        assert_int_equal(viral, 0);
+        ch_coact_result_free(r);
+    }
+    /* the shipped levels: the viral crowd gets no combined edge */
+    ch_coact_opts_default(&o);
+    o.threads = 1;
+    o.combine_p = 0.1;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_OK);
+    for (size_t i = 0; i < r->n_edges; i++)
+        assert_true(!(r->edges[i].flags & CH_EDGE_COMBINED) || IN_CELL(r->edges[i].a));
+#undef IN_CELL
+    ch_coact_result_free(r);
+    o.combine_p = 1.5;
+    assert_int_equal(ch_coact_run(c, &o, &r), CHORUS_EUSAGE);
+    chorus_corpus_free(c);
+}
+
 /* Crowd objects: an object acted on by more than max_object_actors accounts generates no
  * pairs (it stays in the null model); pairs keep their other objects. */
 static void test_crowd_objects(void **state)
@@ -1820,6 +1937,8 @@ int main(void)
         cmocka_unit_test(test_narrative_statement),
         cmocka_unit_test(test_pair_bound),
         cmocka_unit_test(test_poisson_tail),
+        cmocka_unit_test(test_truncated_product),
+        cmocka_unit_test(test_combined_screen),
         cmocka_unit_test(test_negative_viral),
         cmocka_unit_test(test_negative_news_url),
         cmocka_unit_test(test_negative_journalists),

@@ -134,6 +134,88 @@ static void test_hostile(void **state)
     free(t);
 }
 
+/* Runs of text are scanned eight bytes at a time: every stop (a space before white space, a
+ * tag or an entity; control bytes) at every offset within and across those words, against
+ * what the text must be: tags dropped, entities decoded, white space collapsed and trimmed. */
+static void test_text_runs(void **state)
+{
+    (void)state;
+    static const struct { const char *html, *text; } tok[] = {
+        {"a", "a"}, {"bcdefg", "bcdefg"}, {"\xc3\xa9", "\xc3\xa9"}, {"\x01", "\x01"},
+        {" ", " "}, {"  ", " "}, {"\t", " "}, {"\n", " "}, {"\r\n", " "}, {"\f", " "},
+        {"<b>", ""}, {"</b>", ""}, {"<span class=\"invisible\">", ""}, {"</span>", ""},
+        {"&amp;", "&"}, {"&lt;", "<"}, {"&#x27;", "'"}, {"<3", "<3"}, {"&x;", "&x;"},
+        {"0123456789abcdef", "0123456789abcdef"},
+    };
+    enum { NTOK = sizeof tok / sizeof tok[0] };
+    uint32_t seed = 12345;
+    char html[512], want[512];
+    for (int round = 0; round < 4000; round++) {
+        size_t hn = 0, wn = 0;
+        int ntok = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 24;
+        for (int k = 0; k < ntok; k++) {
+            seed = seed * 1103515245u + 12345u;
+            /* mostly words and single spaces, as in sentences */
+            unsigned r = (seed >> 16) % 100;
+            size_t t = r < 40 ? (r % 2 ? 1 : 0) : r < 70 ? 4 : (size_t)((seed >> 8) % NTOK);
+            size_t a = strlen(tok[t].html), b = strlen(tok[t].text);
+            memcpy(html + hn, tok[t].html, a);
+            hn += a;
+            memcpy(want + wn, tok[t].text, b);
+            wn += b;
+        }
+        html[hn] = '\0';
+        /* collapse white space, trim */
+        size_t o = 0;
+        bool space = false;
+        for (size_t i = 0; i < wn; i++) {
+            if (want[i] == ' ') {
+                space = o > 0;
+                continue;
+            }
+            if (space)
+                want[o++] = ' ';
+            space = false;
+            want[o++] = want[i];
+        }
+        want[o] = '\0';
+        char *got = text_of(html, NULL);
+        if (strcmp(got, want) != 0)
+            fail_msg("round %d: '%s' gave '%s', want '%s'", round, html, got, want);
+        free(got);
+    }
+    /* one stop at every offset of a long sentence */
+    static const char *stops[] = {"  ", " <b>", " &amp;", "\t", " \n", "<br>", "&lt;", " <3"};
+    static const char *stop_text[] = {" ", " ", " &", " ", " ", "\n", "<", " <3"};
+    for (size_t s = 0; s < sizeof stops / sizeof stops[0]; s++) {
+        for (int at = 1; at < 24; at++) {
+            char h[128], w[128];
+            const char *words = "the quick brown fox jumps over the lazy dog";
+            snprintf(h, sizeof h, "%.*s%sx%s", at, words, stops[s], words + at);
+            snprintf(w, sizeof w, "%.*s%sx%s", at, words, stop_text[s], words + at);
+            /* white space collapses; a line break takes the space before it */
+            size_t wl = strlen(w);
+            char *got = text_of(h, NULL);
+            char want2[128];
+            size_t o = 0;
+            for (size_t i = 0; i < wl; i++) {
+                if (w[i] == ' ' && o > 0 && want2[o - 1] == ' ')
+                    continue;
+                if (w[i] == '\n' && o > 0 && want2[o - 1] == ' ')
+                    o--;
+                want2[o++] = w[i];
+            }
+            want2[o] = '\0';
+            if (strcmp(got, want2) != 0)
+                fail_msg("'%s' gave '%s', want '%s'", h, got, want2);
+            free(got);
+        }
+    }
+    /* inside pre every space is kept, at any offset */
+    expect("<pre>ab  cd\t e   fghijklmnop  q</pre>", "ab  cd\t e   fghijklmnop  q");
+    expect("x<pre>  a  b</pre>y  z", "x\n\n  a  b\n\ny z");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_mastodon_links),
         cmocka_unit_test(test_quote_inline),
         cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_text_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

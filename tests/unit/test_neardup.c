@@ -1,7 +1,8 @@
 /* test_neardup.c — near-duplicate narratives: evasion variants cluster, same-topic texts do
  * not, Chinese, short texts and reposts get none, a 20,000-copy template stays bounded,
  * narrative ids/fields/representative, determinism across runs and thread counts, options,
- * the sketch and exact similarity, empty corpus, allocation failure. */
+ * the sketch and exact similarity, empty corpus, allocation failure, sketches spilled to a
+ * file (same narratives). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -420,6 +421,42 @@ static void test_determinism(void **state)
     chorus_corpus_free(c);
 }
 
+/* Sketches spilled past max_sketch_bytes (read back from the file by the buckets and the
+ * representatives): the same narratives, representatives and comparisons as in memory; a
+ * spill directory that cannot be written is an error with a message. */
+static void test_spilled_sketches(void **state)
+{
+    (void)state;
+    chorus_corpus *c = mixed_corpus(5000);
+    ch_neardup_result *ref = run(c, 2);
+    assert_true(ref->n_narratives > 5);
+    assert_int_equal(ref->stats.spilled_bytes, 0);
+    ch_neardup_opts o;
+    ch_neardup_opts_default(&o);
+    o.threads = 2;
+    o.max_sketch_bytes = 1;
+    ch_neardup_result *r;
+    assert_int_equal(ch_neardup_run(c, &o, &r), CHORUS_OK);
+    assert_int_equal(r->stats.spilled_bytes, (uint64_t)5000 * o.hashes);
+    assert_int_equal(r->n_narratives, ref->n_narratives);
+    assert_memory_equal(r->narrative_of_post, ref->narrative_of_post,
+                        r->n_posts * sizeof *r->narrative_of_post);
+    assert_memory_equal(r->narratives, ref->narratives, r->n_narratives * sizeof *r->narratives);
+    assert_int_equal(r->stats.compared, ref->stats.compared);
+    assert_int_equal(r->stats.exact, ref->stats.exact);
+    assert_int_equal(r->stats.links, ref->stats.links);
+    ch_neardup_result_free(r);
+    char err[256] = "";
+    o.spill_dir = "/nonexistent/chorus-test";
+    o.err = err;
+    o.err_size = sizeof err;
+    assert_int_equal(ch_neardup_run(c, &o, &r), CHORUS_EIO);
+    assert_null(r);
+    assert_non_null(strstr(err, "cannot create a temporary file"));
+    ch_neardup_result_free(ref);
+    chorus_corpus_free(c);
+}
+
 static void test_empty(void **state)
 {
     (void)state;
@@ -582,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_id_order_and_rep), cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_empty),            cmocka_unit_test(test_options),
         cmocka_unit_test(test_sketch_similarity), cmocka_unit_test(test_oom),
+        cmocka_unit_test(test_spilled_sketches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -365,6 +365,106 @@ static void test_ids_across_servers(void **state)
     chorus_corpus_free(c);
 }
 
+/* The local-id map: a reblog of a status read earlier in the file is found through it; a
+ * status of another server with the same local id is not taken for it; a reply whose parent's
+ * author is not mentioned gets the author of the parent the map names; the last status read
+ * with a local id is the one its replies name. */
+static void test_local_id_map(void **state)
+{
+    (void)state;
+    diag_log log = {0};
+#define ST(id, uri, acct, body) \
+    "{\"id\":\"" id "\",\"uri\":\"" uri "\",\"created_at\":\"2023-03-01T10:00:00Z\",\"content\":" \
+    "\"<p>" body "</p>\",\"account\":{\"id\":\"1" acct "\",\"acct\":\"" acct "\",\"url\":"    \
+    "\"https://a.example/@" acct "\"}}"
+#define U1 "https://a.example/users/ana/statuses/1"
+#define U2 "https://c.example/users/cy/statuses/1"
+    ch_corpus *c = read_str(
+        ST("10", U1, "ana", "first") "\n"
+        /* a reply naming its parent by local id only: no mention, no parent account id */
+        "{\"id\":\"11\",\"uri\":\"https://a.example/users/bo/statuses/2\",\"created_at\":"
+        "\"2023-03-01T10:01:00Z\",\"content\":\"<p>r1</p>\",\"in_reply_to_id\":\"10\","
+        "\"account\":{\"id\":\"2\",\"acct\":\"bo\",\"url\":\"https://a.example/@bo\"}}\n"
+        /* reblog of the first status: found through the map, not read again */
+        "{\"id\":\"12\",\"uri\":\"https://a.example/users/bo/statuses/3/activity\",\"created_at\":"
+        "\"2023-03-01T10:02:00Z\",\"content\":\"\",\"reblog\":" ST("10", U1, "ana", "first")
+        ",\"account\":{\"id\":\"2\",\"acct\":\"bo\",\"url\":\"https://a.example/@bo\"}}\n"
+        /* reblog of another server's status with the same local id: a new post */
+        "{\"id\":\"13\",\"uri\":\"https://a.example/users/bo/statuses/4/activity\",\"created_at\":"
+        "\"2023-03-01T10:03:00Z\",\"content\":\"\",\"reblog\":" ST("10", U2, "cy", "other")
+        ",\"account\":{\"id\":\"2\",\"acct\":\"bo\",\"url\":\"https://a.example/@bo\"}}\n"
+        /* the first status reblogged again, now that its local id names the other one */
+        "{\"id\":\"14\",\"uri\":\"https://a.example/users/bo/statuses/5/activity\",\"created_at\":"
+        "\"2023-03-01T10:04:00Z\",\"content\":\"\",\"reblog\":" ST("10", U1, "ana", "first")
+        ",\"account\":{\"id\":\"2\",\"acct\":\"bo\",\"url\":\"https://a.example/@bo\"}}\n"
+        /* a reply to local id 10 now names the last status read with it */
+        "{\"id\":\"15\",\"uri\":\"https://a.example/users/bo/statuses/6\",\"created_at\":"
+        "\"2023-03-01T10:05:00Z\",\"content\":\"<p>r2</p>\",\"in_reply_to_id\":\"10\","
+        "\"account\":{\"id\":\"2\",\"acct\":\"bo\",\"url\":\"https://a.example/@bo\"}}\n",
+        &log);
+#undef ST
+    assert_int_equal(log.n, 0);
+    assert_int_equal(ch_corpus_nposts(c), 7);
+    assert_int_equal(ch_corpus_stats_get(c)->duplicates, 0);
+    const ch_post *r1 = post(c, "https://a.example/users/bo/statuses/2");
+    assert_int_equal(r1->kind, CH_KIND_REPLY);
+    assert_string_equal(S(c, r1->ref_id), U1);
+    assert_string_equal(S(c, r1->ref_account), "ana@a.example");
+    const ch_post *b1 = post(c, "https://a.example/users/bo/statuses/3/activity");
+    assert_int_equal(b1->kind, CH_KIND_REPOST);
+    assert_string_equal(S(c, b1->ref_id), U1);
+    assert_string_equal(S(c, b1->ref_account), "ana@a.example");
+    assert_string_equal(b1->text, "first");
+    const ch_post *b2 = post(c, "https://a.example/users/bo/statuses/4/activity");
+    assert_string_equal(S(c, b2->ref_id), U2);
+    assert_string_equal(S(c, b2->ref_account), "cy@a.example");
+    assert_string_equal(b2->text, "other");
+    assert_string_equal(post(c, U2)->text, "other");
+    const ch_post *b3 = post(c, "https://a.example/users/bo/statuses/5/activity");
+    assert_string_equal(S(c, b3->ref_id), U1);
+    assert_string_equal(S(c, b3->ref_account), "ana@a.example");
+    assert_string_equal(b3->text, "first");
+    const ch_post *r2 = post(c, "https://a.example/users/bo/statuses/6");
+    assert_string_equal(S(c, r2->ref_id), U2);
+    assert_string_equal(S(c, r2->ref_account), "cy@a.example");
+    chorus_corpus_free(c);
+#undef U1
+#undef U2
+}
+
+/* Replies resolve across the id map's growth (an input of unknown size starts small). */
+static void test_local_id_map_growth(void **state)
+{
+    (void)state;
+    enum { N = 5000 };
+    size_t cap = (size_t)N * 400, o = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int i = 0; i < N; i++)
+        o += (size_t)snprintf(text + o, cap - o,
+                              "{\"id\":\"%d\",\"uri\":\"https://a.example/users/u%d/statuses/%d\","
+                              "\"created_at\":\"2023-03-01T10:00:00Z\",\"content\":\"<p>s%d</p>\","
+                              "\"in_reply_to_id\":\"%d\",\"account\":{\"id\":\"%d\",\"acct\":"
+                              "\"u%d\",\"url\":\"https://a.example/@u%d\"}}\n",
+                              1000 + i, i % 50, i, i, 1000 + i / 2, i % 50, i % 50, i % 50);
+    diag_log log = {0};
+    ch_corpus *c = read_str(text, &log);
+    assert_int_equal(log.n, 0);
+    assert_int_equal(ch_corpus_nposts(c), N);
+    for (int i = 1; i < N; i += 97) {
+        char id[96], parent[96], acct[32];
+        snprintf(id, sizeof id, "https://a.example/users/u%d/statuses/%d", i % 50, i);
+        snprintf(parent, sizeof parent, "https://a.example/users/u%d/statuses/%d", (i / 2) % 50, i / 2);
+        snprintf(acct, sizeof acct, "u%d@a.example", (i / 2) % 50);
+        const ch_post *p = post(c, id);
+        assert_int_equal(p->kind, CH_KIND_REPLY);
+        assert_string_equal(S(c, p->ref_id), parent);
+        assert_string_equal(S(c, p->ref_account), acct);
+    }
+    chorus_corpus_free(c);
+    free(text);
+}
+
 /* ---- hand-written: streaming, ActivityPub -------------------------------------------------- */
 
 static void test_streaming_envelopes(void **state)
@@ -633,6 +733,8 @@ int main(void)
         cmocka_unit_test(test_recorded_exchanges),
         cmocka_unit_test(test_streaming_payloads),
         cmocka_unit_test(test_ids_across_servers),
+        cmocka_unit_test(test_local_id_map),
+        cmocka_unit_test(test_local_id_map_growth),
         cmocka_unit_test(test_streaming_envelopes),
         cmocka_unit_test(test_activitypub_outbox),
         cmocka_unit_test(test_quote_shapes),

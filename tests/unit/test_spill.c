@@ -1,6 +1,7 @@
 /* test_spill.c — the spill file (core/spill.h) and a corpus under a memory budget whose texts
  * go there (ch_corpus_set_memory): bytes kept across releases and chunks, texts equal to those
- * of a corpus without a budget, errors reported and not signals. */
+ * of a corpus without a budget, errors reported and not signals, bytes read back from the file
+ * (ch_spill_read) equal to those written through the mapping. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,6 +61,47 @@ static void test_spill_error(void **state)
     assert_null(ch_spill_alloc(&s, 10, &rc));
     assert_int_equal(rc, CHORUS_EIO);
     assert_non_null(strstr(s.err, "cannot create a temporary file"));
+    ch_spill_free(&s);
+}
+
+/* ch_spill_read: the bytes written through the mapping, read back from the file, before and
+ * after the pages are dropped, across many one-page chunks; a pointer outside the store or a
+ * read past its allocation's chunk is refused. */
+static void test_spill_read(void **state)
+{
+    (void)state;
+    ch_spill s;
+    ch_spill_init(&s, dir);
+    s.chunk = (size_t)sysconf(_SC_PAGESIZE);
+    enum { N = 3000 };
+    char *p[N];
+    int rc;
+    for (int i = 0; i < N; i++) {
+        const size_t n = 1 + (size_t)(i % 97);
+        p[i] = ch_spill_alloc(&s, n, &rc);
+        assert_non_null(p[i]);
+        for (size_t k = 0; k < n; k++)
+            p[i][k] = (char)(i * 31 + (int)k);
+    }
+    assert_true(s.nchunks > 20);
+    char buf[128];
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < N; i++) {
+            const size_t n = 1 + (size_t)(i % 97);
+            memset(buf, 0, sizeof buf);
+            assert_int_equal(ch_spill_read(&s, p[i], n, buf), CHORUS_OK);
+            for (size_t k = 0; k < n; k++)
+                assert_int_equal(buf[k], (char)(i * 31 + (int)k));
+            if (n > 1)   /* a tail of the allocation */
+                assert_int_equal(ch_spill_read(&s, p[i] + 1, n - 1, buf), CHORUS_OK);
+            assert_int_equal(buf[0], (char)(i * 31 + 1 - (n == 1)));
+        }
+        ch_spill_release(&s);
+    }
+    char outside[4];
+    assert_int_equal(ch_spill_read(&s, outside, sizeof outside, buf), CHORUS_EUSAGE);
+    assert_int_equal(ch_spill_read(&s, s.chunks[0].base + s.chunks[0].size - 2, 4, buf),
+                     CHORUS_EUSAGE);
     ch_spill_free(&s);
 }
 
@@ -142,6 +184,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spill_bytes),
         cmocka_unit_test(test_spill_error),
+        cmocka_unit_test(test_spill_read),
         cmocka_unit_test(test_corpus_budget),
         cmocka_unit_test(test_corpus_spill_error),
     };

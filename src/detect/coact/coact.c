@@ -65,6 +65,8 @@ void ch_coact_opts_default(ch_coact_opts *o)
     o->min_units = 2;
     o->alpha = 1e-3;
     o->screen_p = DEFAULT_SCREEN_P;
+    o->combine_p = CH_COACT_COMBINE_P;
+    o->combine_units = CH_COACT_COMBINE_UNITS;
     o->max_object_actors = CH_COACT_MAX_OBJECT_ACTORS;
     o->max_edges = CH_COACT_MAX_EDGES;
     o->max_pairs_per_event = DEFAULT_K;
@@ -103,6 +105,7 @@ static inline uint64_t tdiff(int64_t b, int64_t a)
 typedef struct cand {
     ch_edge e;
     double logp;
+    double logc;   /* log p for the combined screen: as logp, without min_units */
 } cand;
 
 typedef struct cands {
@@ -163,6 +166,7 @@ typedef struct run {
     uint32_t keep_min_units; /* ... and pairs with fewer units */
     bool keep_all;      /* ch_coact_pairs: every pair, whatever its p-value */
     double keep_logp;   /* otherwise pairs with a larger log p are dropped at extraction */
+    double keep_logc;   /* ... unless the combined screen may use them (-INFINITY: off) */
     size_t max_edges;
     int threads;
     ch_evraw raw[CH_B__COUNT];
@@ -778,7 +782,7 @@ static double fisher_log_sf(double S, uint32_t k)
 static void score(const run *r, const bstate *bs, const pent *e, uint8_t beh, cand *x)
 {
     const uint32_t a = (uint32_t)(e->key >> 32), b = (uint32_t)e->key;
-    double lam[2], logp[2];
+    double lam[2], logp[2], logc[2];
     const double E = bs->E > 0 ? bs->E : 1;
     const double Wl[2] = {(double)bs->window, (double)bs->wlong};
     for (int L = 0; L < 2; L++) {
@@ -789,31 +793,40 @@ static void score(const run *r, const bstate *bs, const pent *e, uint8_t beh, ca
         lam[L] = (la > lb ? la : lb) / E;
         lam[L] = lt > lam[L] ? lt : lam[L];
         const bool test = e->n_obj[L] >= r->o.min_objects && e->n_unit[L] >= r->o.min_units;
+        const bool test_c = e->n_obj[L] >= r->o.min_objects && e->n_unit[L] >= 1;
         if (bs->delay) {
             /* statements: the timing null (timing_null) over every statement the pair shares
              * at the long look, asked of pairs that co-acted at the look (the short one, with
              * two looks: below); kk[0] is the sum of -ln gap_p, kk[1] the expected co-actions
              * within the short window */
             lam[L] = e->kk[1];
-            logp[L] = test ? fisher_log_sf(e->kk[0], e->n_obj[1]) : 0;
+            logc[L] = test_c ? fisher_log_sf(e->kk[0], e->n_obj[1]) : 0;
         } else {
-            logp[L] = test ? ch_poisson_log_sf(e->n_unit[L], lam[L]) : 0;
+            logc[L] = test_c ? ch_poisson_log_sf(e->n_unit[L], lam[L]) : 0;
         }
+        logp[L] = test ? logc[L] : 0;
     }
     int L = 1;
-    double lp = logp[1];
+    double lp = logp[1], lc = logc[1];
     if (bs->delay && bs->looks == 2) {
         /* statements: under the timing null the long look (3 days) cannot find anything (every
          * parrot of a statement lands within days of the others); it only bounds the shared
          * statements counted. One look, the short one: no correction. */
         L = 0;
         lp = logp[0];
+        lc = logc[0];
     } else if (bs->looks == 2) {
-        if (logp[0] < logp[1] || (logp[0] == logp[1] && e->n_obj[0] == e->n_obj[1]))
+        /* a pair below min_units at both looks: the look the combined screen would use */
+        const double *lv =
+            r->o.combine_p > 0 && logp[0] == 0 && logp[1] == 0 ? logc : logp;
+        if (lv[0] < lv[1] || (lv[0] == lv[1] && e->n_obj[0] == e->n_obj[1]))
             L = 0;
         lp = logp[L] + log(2.0);
         if (lp > 0)
             lp = 0;
+        lc = logc[L] + log(2.0);
+        if (lc > 0)
+            lc = 0;
     }
     x->e = (ch_edge){.a = a, .b = b, .behaviour = beh, .n_objects = e->n_obj[L],
                      .n_occasions = e->n_occ[L], .n_units = e->n_unit[L],
@@ -821,6 +834,7 @@ static void score(const run *r, const bstate *bs, const pent *e, uint8_t beh, ca
                      .pvalue = exp(lp), .window = L ? bs->wlong : bs->window,
                      .flags = L && bs->looks == 2 ? CH_EDGE_LONG : 0};
     x->logp = lp;
+    x->logc = lc;
 }
 
 static int cmp_logp_val(const void *x, const void *y);
@@ -932,7 +946,7 @@ static int pair_task(void *ctx, size_t ti, unsigned worker)
             continue;
         cand x;
         score(r, bs, e, pt->beh, &x);
-        if (!r->keep_all && !(x.logp <= r->keep_logp))
+        if (!r->keep_all && !(x.logp <= r->keep_logp) && !(x.logc <= r->keep_logc))
             continue;
         if ((rc = cands_push(&pt->out, &x)))
             goto out;
@@ -1185,8 +1199,11 @@ static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
         r->o.min_objects = 1;
     if (r->o.min_units == 0)
         r->o.min_units = 1;
-    if (!(r->o.alpha > 0 && r->o.alpha <= 1) || !(r->o.screen_p >= 0 && r->o.screen_p <= 1))
+    if (!(r->o.alpha > 0 && r->o.alpha <= 1) || !(r->o.screen_p >= 0 && r->o.screen_p <= 1) ||
+        !(r->o.combine_p >= 0 && r->o.combine_p <= 1))
         return CHORUS_EUSAGE;
+    if (r->o.screen_p == 0)
+        r->o.combine_p = 0;   /* the significant edges only */
     if (r->o.compat > CH_COMPAT_CNT || !(r->o.compat_similarity > 0) ||
         !(r->o.compat_similarity <= 1))
         return CHORUS_EUSAGE;
@@ -1218,6 +1235,10 @@ static int run_init(run *r, const ch_corpus *c, const ch_coact_opts *o)
     /* BH accepts p-values <= alpha only (its threshold alpha k / m never exceeds alpha), so
      * the pairs above both levels can be dropped as soon as they are scored */
     r->keep_logp = log(r->o.screen_p > r->o.alpha ? r->o.screen_p : r->o.alpha);
+    /* the combined screen's evidence: single units too, when asked */
+    r->keep_logc = r->o.combine_p > 0 ? log(r->o.combine_p) : -INFINITY;
+    if (r->o.combine_p > 0 && r->o.combine_units && r->o.combine_units < r->keep_min_units)
+        r->keep_min_units = r->o.combine_units;
     r->budget = o->max_table_bytes ? o->max_table_bytes : DEFAULT_TABLE_BYTES;
     return CHORUS_OK;
 }
@@ -1255,6 +1276,83 @@ static int cmp_edge(const void *x, const void *y)
     if (a->a != b->a)
         return a->a < b->a ? -1 : 1;
     return (a->b > b->b) - (a->b < b->b);
+}
+
+/* Candidates by pair (a, b), then behaviour. */
+static int cmp_pair(const void *x, const void *y)
+{
+    const cand *a = *(cand *const *)x, *b = *(cand *const *)y;
+    if (a->e.a != b->e.a)
+        return a->e.a < b->e.a ? -1 : 1;
+    if (a->e.b != b->e.b)
+        return a->e.b < b->e.b ? -1 : 1;
+    return (a->e.behaviour > b->e.behaviour) - (a->e.behaviour < b->e.behaviour);
+}
+
+/* Behaviours in which both accounts act: the L of the truncated product. */
+static uint32_t shared_behaviours(const run *r, uint32_t a, uint32_t b)
+{
+    uint32_t L = 0;
+    for (int h = 0; h < CH_B__COUNT; h++) {
+        const bstate *bs = &r->b[h];
+        if ((r->count_mask & (1u << h)) && bs->k && bs->k[a] && bs->k[b])
+            L++;
+    }
+    return L;
+}
+
+/* The combined screen (coact.h). v[0, m) holds the candidates by ascending p, the first nout
+ * screened in on their own. Candidates of v[nout, m) whose combined-screen p (logc) is <=
+ * combine_p and whose pair's truncated product passes screen_p are flagged CH_EDGE_COMBINED,
+ * take that p-value, and move, in their order, to v[nout, nout + *nadd). */
+static int combine(run *r, cand **v, size_t m, size_t nout, size_t *nadd)
+{
+    *nadd = 0;
+    const double lt = log(r->o.combine_p), ls = log(r->o.screen_p);
+    size_t n = 0;
+    for (size_t k = 0; k < m; k++)
+        n += v[k]->logc <= lt;
+    if (n < 2)
+        return CHORUS_OK;
+    cand **u = ch_malloc((n > m - nout ? n : m - nout) * sizeof *u);
+    if (!u)
+        return CHORUS_ENOMEM;
+    n = 0;
+    for (size_t k = 0; k < m; k++)
+        if (v[k]->logc <= lt)
+            u[n++] = v[k];
+    ch_sort(u, n, sizeof *u, cmp_pair);
+    for (size_t i = 0, j; i < n; i = j) {
+        double lw = 0;
+        bool weak = false;
+        for (j = i; j < n && u[j]->e.a == u[i]->e.a && u[j]->e.b == u[i]->e.b; j++) {
+            lw += u[j]->logc;
+            weak |= !(u[j]->logp <= ls);
+        }
+        if (!weak || j - i < 2)
+            continue;   /* nothing to add, or one behaviour: screened alone */
+        const uint32_t L = shared_behaviours(r, u[i]->e.a, u[i]->e.b);
+        if (!(ch_tpm_log_sf(lw, L > j - i ? L : (uint32_t)(j - i), r->o.combine_p) <= ls))
+            continue;
+        for (size_t k = i; k < j; k++) {
+            if (!(u[k]->logp <= ls)) {
+                u[k]->e.flags |= CH_EDGE_COMBINED;
+                u[k]->e.pvalue = exp(u[k]->logc);
+            }
+        }
+    }
+    /* stable partition of v[nout, m): the flagged ones first (u reused as scratch) */
+    size_t w = nout, n_rest = 0;
+    for (size_t k = nout; k < m; k++) {
+        if (v[k]->e.flags & CH_EDGE_COMBINED)
+            v[w++] = v[k];
+        else
+            u[n_rest++] = v[k];
+    }
+    memcpy(&v[w], u, n_rest * sizeof *u);
+    ch_free(u);
+    *nadd = w - nout;
+    return CHORUS_OK;
 }
 
 /* Benjamini–Hochberg at level alpha. The family is every pair of accounts active in a
@@ -1308,11 +1406,17 @@ static int significance(run *r, ch_coact_result *res)
         while (nout < m && v[nout]->logp <= ls)
             nout++;
     }
+    int rc = CHORUS_OK;
+    /* the combined screen: the weaker candidates of pairs whose behaviours together pass move
+     * up to follow the screened prefix, in the same order */
+    size_t ncomb = 0;
+    if (r->o.combine_p > 0 && nout < m && (rc = combine(r, v, m, nout, &ncomb)))
+        goto out;
+    nout += ncomb;
     if (nout > r->max_edges) {
         res->edges_capped += nout - r->max_edges;
         nout = r->max_edges;
     }
-    int rc = CHORUS_OK;
     if (kmax)
         res->p_cutoff = exp(v[kmax - 1]->logp);
     if (nout) {

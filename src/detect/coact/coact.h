@@ -87,6 +87,19 @@
  *     its own (CH_EDGE_SIGNIFICANT): Benjamini–Hochberg at level alpha over every pair of
  *     accounts active in a behaviour, summed over the behaviours (pairs that never co-acted
  *     have p = 1). screen_p = 0 returns the significant edges only.
+ *   - Combined screen (combine_p = tau > 0): a pair's weak evidence in several behaviours
+ *     adds up before the screen. Over the L behaviours in which both accounts act, the
+ *     truncated product of the pair's p-values at or below tau (Zaykin et al. 2002: the
+ *     chance that L independent uniform p-values give a product of those <= tau as small) is
+ *     compared with screen_p; when it passes, every edge of the pair with p <= tau is
+ *     returned, those above screen_p flagged CH_EDGE_COMBINED (each keeps its own behaviour's
+ *     figures and evidence; the network sums them). A three-account cell with p 0.03 in two
+ *     behaviours and nothing below 0.01 is screened in; one behaviour alone is screened as
+ *     before. With combine_units below min_units, evidence with fewer units than min_units
+ *     counts too (its p-value is the null model's for its units, which such an edge then
+ *     carries). Off by default: measured on the generator's tuning seeds it adds nothing at
+ *     min_units and floods the network at one unit, the behaviours of one post (a repost
+ *     that is also a mention) not being independent (docs/network.md §14).
  *   - Window auto, short look: per behaviour, Otsu's threshold on the log-histogram of gaps
  *     between consecutive actions by different accounts on the same object (each object
  *     weighing 1): the valley between the "together" and "independent" modes when there are
@@ -134,6 +147,11 @@ typedef struct ch_coact_opts {
                                 1e-3, Benjamini–Hochberg over all account pairs) */
     double screen_p;         /* edges returned: corrected p <= screen_p (default 0.01), plus the
                                 significant ones; 0 = the significant ones only */
+    double combine_p;        /* combined screen (below): a behaviour's evidence with p <=
+                                combine_p counts towards its pair's truncated product (default
+                                CH_COACT_COMBINE_P); 0 = each behaviour screened alone */
+    uint32_t combine_units;  /* units a behaviour's evidence needs to count there (default
+                                CH_COACT_COMBINE_UNITS; 0 = min_units) */
     size_t max_edges;        /* at most this many edges returned, smallest p first (default
                                 2^20); 0 = the default */
     uint32_t max_pairs_per_event; /* rank bound K on pair generation (default 20); 0 = none */
@@ -228,6 +246,8 @@ void ch_coact_opts_default(ch_coact_opts *o);
 #define CH_COACT_LONG_ACTION 21600      /* default long look of repost .. hashtag (6 h) */
 #define CH_COACT_LONG_STATEMENT 259200  /* default long look of statement (3 days) */
 #define CH_COACT_MAX_EDGES ((size_t)1 << 20)
+#define CH_COACT_COMBINE_P 0.0
+#define CH_COACT_COMBINE_UNITS 0
 #define CH_COACT_MAX_OBJECT_ACTORS 10000
 /* Complete evidence held at most, in rows (16 bytes each: 128 MiB), see ch_coact_result. */
 #define CH_COACT_SHUFFLE_HOT_MIN 4096   /* fewest events of a hot key (shuffle_hot) */
@@ -236,6 +256,8 @@ void ch_coact_opts_default(ch_coact_opts *o);
 /* ch_edge.flags */
 #define CH_EDGE_SIGNIFICANT 1u   /* passes Benjamini–Hochberg at alpha on its own */
 #define CH_EDGE_LONG 2u          /* the long look gave the (better) p-value */
+#define CH_EDGE_COMBINED 4u      /* above screen_p on its own, returned because its pair's
+                                    behaviours together pass the combined screen */
 
 /* One account pair for one behaviour (a < b, account indices of the corpus), as screened. */
 typedef struct ch_edge {

@@ -125,4 +125,9 @@ int ch_coact_compat_run(const ch_corpus *c, const ch_coact_opts *o, uint32_t mas
 /* log P(X >= n) for X ~ Poisson(lam); 0 for n == 0, -INFINITY for lam <= 0 < n. */
 double ch_poisson_log_sf(uint64_t n, double lam);
 
+/* Combining a pair's behaviours before the screen (coact.h, "Combined screen"): log P(W <= w)
+ * for the truncated product W of L independent uniform p-values, the product of those at or
+ * below tau (W = 1 when none is), at log_w = ln w. 0 when L == 0 or log_w >= 0. */
+double ch_tpm_log_sf(double log_w, uint32_t L, double tau);
+
 #endif

@@ -435,3 +435,53 @@ double ch_poisson_log_sf(uint64_t n, double lam)
         return 0.0;  /* cannot happen for lam >= n; rounding errs towards "not significant" */
     return log1p(-cdf);
 }
+
+/* The truncated product (Zaykin et al. 2002): given k of the L p-values at or below tau,
+ * P(all k <= tau and their product <= w) = w sum_{s<k} x^s / s!, x = ln(tau^k / w), when
+ * w <= tau^k, else tau^k; the other L - k lie above tau with probability (1 - tau)^(L-k).
+ * Summed over k in log space (log-sum-exp), so products far below the double range order. */
+double ch_tpm_log_sf(double log_w, uint32_t L, double tau)
+{
+    if (L == 0 || !(tau > 0) || !(log_w < 0))
+        return 0.0;
+    if (tau >= 1)
+        tau = 1;
+    const double lt = log(tau), l1t = tau < 1 ? log1p(-tau) : -INFINITY;
+    double mx = -INFINITY, sum = 0;
+    for (uint32_t k = 1; k <= L; k++) {
+        double lg;
+        const double x = k * lt - log_w;
+        if (x >= 0) {
+            /* log sum_{s<k} x^s / s!, itself by log-sum-exp (x may be large) */
+            double m2 = -INFINITY, s2 = 0;
+            const double lx = x > 0 ? log(x) : -INFINITY;
+            for (uint32_t s = 0; s < k; s++) {
+                const double t = s == 0 ? 0.0 : s * lx - lgamma((double)s + 1);
+                if (t > m2) {
+                    s2 = s2 * exp(m2 - t) + 1;
+                    m2 = t;
+                } else {
+                    s2 += exp(t - m2);
+                }
+            }
+            lg = log_w + m2 + log(s2);
+        } else {
+            lg = k * lt;
+        }
+        const double rest = L - k ? (double)(L - k) * l1t : 0.0;
+        const double t = lgamma((double)L + 1) - lgamma((double)k + 1) -
+                         lgamma((double)(L - k) + 1) + rest + lg;
+        if (t == -INFINITY)
+            continue;
+        if (t > mx) {
+            sum = sum * exp(mx - t) + 1;
+            mx = t;
+        } else {
+            sum += exp(t - mx);
+        }
+    }
+    if (mx == -INFINITY)
+        return -INFINITY;
+    const double r = mx + log(sum);
+    return r < 0 ? r : 0.0;
+}

@@ -529,7 +529,34 @@ typedef struct band_ctx {
     uint32_t lpost;
     ch_neardup_stats *st;
     const ch_spill *spill;       /* where sk is, when it spilled (else NULL) */
+    /* Spilled sketches compared in a bucket are read from the file into these, not through
+     * the mapping: a bucket's posts are anywhere in the corpus, and each mapped page would
+     * stay resident (4 KiB for 64 bytes) until the next release */
+    uint8_t lbuf[MAX_LEADERS][CH_NEARDUP_MAX_HASHES];
+    uint8_t xbuf[CH_NEARDUP_MAX_HASHES];
 } band_ctx;
+
+/* The message of a spilled sketch that cannot be read back (CHORUS_EIO). */
+static void spill_read_failed(const ch_neardup_opts *o)
+{
+    if (o->err && o->err_size)
+        snprintf(o->err, o->err_size, "cannot read narrative sketches back from the temporary "
+                                      "file past the memory budget (--memory; TMPDIR)");
+}
+
+/* The sketch of post i (k bytes) in memory: sk itself, or a copy read from the spill file
+ * into buf. CHORUS_EIO when the file cannot be read. */
+static int sketch_at(const uint8_t *sk, unsigned k, const ch_spill *spill, uint32_t i,
+                     uint8_t *buf, const uint8_t **out)
+{
+    const uint8_t *p = sk + (size_t)i * k;
+    if (!spill) {
+        *out = p;
+        return CHORUS_OK;
+    }
+    *out = buf;
+    return ch_spill_read(spill, p, k, buf) == CHORUS_OK ? CHORUS_OK : CHORUS_EIO;
+}
 
 /* Sorted distinct shingles of post i in bc->vs->set[0..*n). */
 static int post_set(band_ctx *bc, uint32_t i, size_t *n)
@@ -585,7 +612,10 @@ static int bucket(band_ctx *bc, const uint64_t *b, size_t m)
 {
     const unsigned k = bc->o->hashes;
     uint32_t lead[MAX_LEADERS];
+    const uint8_t *lsk[MAX_LEADERS];   /* a leader's sketch, once compared (else NULL) */
     unsigned nl = 0;
+    int rc;
+    lsk[nl] = NULL;
     lead[nl++] = (uint32_t)b[0];
     if (m > bc->st->max_bucket)
         bc->st->max_bucket = m;
@@ -593,6 +623,7 @@ static int bucket(band_ctx *bc, const uint64_t *b, size_t m)
         uint32_t x = (uint32_t)b[i];
         uint32_t rx = uf_find(&bc->u, x);
         bool placed = false;
+        const uint8_t *xs = NULL;      /* x's sketch, once compared */
         for (unsigned l = 0; l < nl && !placed; l++) {
             uint32_t rl = uf_find(&bc->u, lead[l]);
             if (rl == rx) {
@@ -601,12 +632,15 @@ static int bucket(band_ctx *bc, const uint64_t *b, size_t m)
                 break;
             }
             bc->st->compared++;
-            unsigned g = agree(bc->sk + (size_t)x * k, bc->sk + (size_t)lead[l] * k, k);
+            if (!xs && (rc = sketch_at(bc->sk, k, bc->spill, x, bc->xbuf, &xs)))
+                return rc;
+            if (!lsk[l] && (rc = sketch_at(bc->sk, k, bc->spill, lead[l], bc->lbuf[l], &lsk[l])))
+                return rc;
+            unsigned g = agree(xs, lsk[l], k);
             bool ok = g >= bc->accept;
             if (!ok && g >= bc->reject) {
                 bc->st->exact++;
-                int rc = exact_ok(bc, x, lead[l], &ok);
-                if (rc)
+                if ((rc = exact_ok(bc, x, lead[l], &ok)))
                     return rc;
             }
             if (ok) {
@@ -616,9 +650,16 @@ static int bucket(band_ctx *bc, const uint64_t *b, size_t m)
             }
         }
         if (!placed) {
-            if (nl < bc->o->max_leaders)
+            if (nl < bc->o->max_leaders) {
+                lsk[nl] = NULL;
+                if (xs && bc->spill) {   /* already read: keep the copy */
+                    memcpy(bc->lbuf[nl], xs, k);
+                    lsk[nl] = bc->lbuf[nl];
+                } else if (xs) {
+                    lsk[nl] = xs;
+                }
                 lead[nl++] = x;
-            else
+            } else
                 bc->st->unplaced++;
         }
     }
@@ -667,6 +708,8 @@ static int band_all(band_ctx *bc, const uint8_t *status, size_t n, size_t ne, ui
             while (e < ne && (a[e] >> 32) == (a[i] >> 32))
                 e++;
             int rc = e - i >= 2 ? bucket(bc, a + i, e - i) : CHORUS_OK;
+            if (rc == CHORUS_EIO)
+                spill_read_failed(bc->o);
             if (rc)
                 return rc;
             /* the buckets read sketches (and texts) of posts anywhere in the corpus: the pages
@@ -697,11 +740,14 @@ static int cmp_nsort(const void *x, const void *y)
     return (a->first > b->first) - (a->first < b->first);
 }
 
-/* Representative: the medoid (largest summed sketch agreement) of a sample of the members. */
-static uint32_t representative(const uint8_t *sk, unsigned k, const uint32_t *mem, uint32_t n,
-                               uint32_t first)
+/* Representative: the medoid (largest summed sketch agreement) of a sample of the members,
+ * in *rep. The sample's sketches are copied first (read from the file when spilled). */
+static int representative(const uint8_t *sk, unsigned k, const ch_spill *spill,
+                          const uint32_t *mem, uint32_t n, uint32_t first, uint32_t *rep)
 {
     uint32_t smp[CH_NEARDUP_REP_SAMPLE];
+    uint8_t buf[CH_NEARDUP_REP_SAMPLE][CH_NEARDUP_MAX_HASHES];
+    const uint8_t *ssk[CH_NEARDUP_REP_SAMPLE];
     unsigned ns = 0;
     smp[ns++] = first;
     /* CH_NEARDUP_REP_SAMPLE - 1 positions evenly spaced from the first to the last member */
@@ -713,23 +759,27 @@ static uint32_t representative(const uint8_t *sk, unsigned k, const uint32_t *me
         if (!dup)
             smp[ns++] = p;
     }
+    for (unsigned i = 0; i < ns; i++)
+        if (sketch_at(sk, k, spill, smp[i], buf[i], &ssk[i]))
+            return CHORUS_EIO;
     uint32_t best = first;
     unsigned long best_sum = 0;
     for (unsigned i = 0; i < ns; i++) {
         unsigned long sum = 0;
         for (unsigned j = 0; j < ns; j++)
             if (j != i)
-                sum += agree(sk + (size_t)smp[i] * k, sk + (size_t)smp[j] * k, k);
+                sum += agree(ssk[i], ssk[j], k);
         if (i == 0 || sum > best_sum) {
             best = smp[i];
             best_sum = sum;
         }
     }
-    return best;
+    *rep = best;
+    return CHORUS_OK;
 }
 
 static int finish(const ch_corpus *c, const ch_neardup_opts *o, const uint8_t *sk,
-                  const uint8_t *status, uf *u, ch_neardup_result *r)
+                  const ch_spill *spill, const uint8_t *status, uf *u, ch_neardup_result *r)
 {
     int rc = CHORUS_ENOMEM;
     const size_t n = r->n_posts;
@@ -841,8 +891,11 @@ static int finish(const ch_corpus *c, const ch_neardup_opts *o, const uint8_t *s
             }
         }
         nar[id].n_accounts = acc;
-        nar[id].rep_post =
-            representative(sk, k, mem + off[id], off[id + 1] - off[id], nar[id].first_post);
+        if ((rc = representative(sk, k, spill, mem + off[id], off[id + 1] - off[id],
+                                 nar[id].first_post, &nar[id].rep_post))) {
+            spill_read_failed(o);
+            goto out;
+        }
     }
     r->narratives = nar;
     r->n_narratives = m;
@@ -973,7 +1026,7 @@ int ch_neardup_run(const ch_corpus *c, const ch_neardup_opts *o, ch_neardup_resu
     double t2 = ch_now();
     r->stats.seconds_band = t2 - t1;
 
-    if ((rc = finish(c, o, sk, status, &u, r)))
+    if ((rc = finish(c, o, sk, spilled ? &spill : NULL, status, &u, r)))
         goto out;
     r->stats.seconds_finish = ch_now() - t2;
     rc = CHORUS_OK;

@@ -87,8 +87,10 @@ typedef struct ch_neardup_opts {
                                narratives (narrative_of_post all CH_NONE, no stats) */
     size_t max_sketch_bytes; /* past the memory budget: sketches larger than this (hashes bytes
                                a post) go to a temporary file in spill_dir mapped back, whose
-                               pages leave the resident set as the bands are read (same
-                               results); 0 (default): in memory */
+                               pages leave the resident set as the bands are read; the
+                               buckets and representatives read the sketches they compare
+                               from the file (pread), not the mapping (same results);
+                               0 (default): in memory */
     const char *spill_dir;  /* NULL or "": $TMPDIR, else /tmp */
     char *err;              /* optional (err_size bytes): why the file could not be written,
                                when the stage returns CHORUS_EIO */
