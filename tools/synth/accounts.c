@@ -119,7 +119,10 @@ static const char *hw_noun[] = {"dad", "mom", "fan", "guy", "gal", "nerd", "runn
                                 "cat", "dog", "ranger", "canuck", "hiker", "teacher", "nurse", "farmer", "geek",
                                 "bear", "moose", "otter", "loon", "fox"};
 
-/* Make a handle unique (append digits when taken) and copy into a->handle. */
+/* Make a handle unique (append digits when taken) and copy into a->handle. The suffix has up to
+ * 3, then 4 digits; past 20 attempts (a common base whose ten thousand suffixes are mostly
+ * taken, as in scenarios of millions of accounts) it grows to 6 and then 8 digits, cutting the
+ * base, so the search always ends. Scenarios that never need 20 attempts draw as before. */
 static void set_handle(Account *a, Rng *r, const char *base)
 {
     char h[32];
@@ -140,8 +143,13 @@ static void set_handle(Account *a, Rng *r, const char *base)
         if (set_add(&handles, hash_str(low)))
             break;
         /* taken: replace the tail with digits */
+        unsigned digits = attempt < 5 ? 3 : attempt < 20 ? 4 : attempt < 40 ? 6 : 8;
+        uint32_t span = digits == 3 ? 999 : digits == 4 ? 9999 : digits == 6 ? 999999 : 99999999;
+        size_t room = 15 - digits;
         size_t keep = n > 11 ? 11 : n;
-        snprintf(h + keep, sizeof h - keep, "%u", (unsigned)(rng_below(r, attempt < 5 ? 999 : 9999) + 1));
+        if (keep > room)
+            keep = room;
+        snprintf(h + keep, sizeof h - keep, "%u", (unsigned)(rng_below(r, span) + 1));
         if (strlen(h) > 15)
             h[15] = 0;
     }
