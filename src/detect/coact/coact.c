@@ -1039,10 +1039,8 @@ static int extract_dist(run *r)
         ch_evraw *raw = &r->raw[b];
         ch_evrec *rec = raw->n ? ch_malloc(raw->n * sizeof *rec) : NULL;
         int st = raw->n && !rec ? CHORUS_ENOMEM : CHORUS_OK;
-        for (size_t i = 0; rec && i < raw->n; i++) {
-            const ch_ev *e = &raw->ev[i];
-            rec[i] = (ch_evrec){e->key, e->t, e->src, e->acct, e->post, off + i};
-        }
+        if (rec)
+            ch_evrec_from(rec, raw->ev, raw->n, off);
         const size_t n = raw->n;
         ch_free(raw->ev);
         raw->ev = NULL;

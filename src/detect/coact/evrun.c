@@ -28,6 +28,13 @@ int ch_evrec_cmp(const void *a, const void *b)
     return rec_cmp(a, b);
 }
 
+void ch_evrec_from(ch_evrec *out, const void *evv, size_t n, uint64_t seq0)
+{
+    const ch_ev *ev = evv;
+    for (size_t i = 0; i < n; i++)
+        out[i] = (ch_evrec){ev[i].key, ev[i].t, ev[i].src, ev[i].acct, ev[i].post, seq0 + i};
+}
+
 int ch_evruns_write(ch_evruns *rs, const void *evv, size_t n)
 {
     const ch_ev *ev = evv;
@@ -41,9 +48,7 @@ int ch_evruns_write(ch_evruns *rs, const void *evv, size_t n)
     ch_evrec *r = (ch_evrec *)ch_spill_alloc(rs->sp, n * sizeof *r, &rc);
     if (!r)
         return rc;
-    for (size_t i = 0; i < n; i++)
-        r[i] = (ch_evrec){ev[i].key, ev[i].t, ev[i].src, ev[i].acct, ev[i].post,
-                          rs->written + i};
+    ch_evrec_from(r, ev, n, rs->written);
     ch_sort(r, n, sizeof *r, ch_evrec_cmp);
     /* written: the pages go to the file, out of the resident set */
     ch_spill_release(rs->sp);

@@ -59,6 +59,9 @@ typedef struct ch_evruns {
 /* The merge order of records (ch_sort comparator): object key, then time, then event number. */
 int ch_evrec_cmp(const void *a, const void *b);
 
+/* The records of events ev[0..n) (ch_ev, coact_int.h), numbered seq0, seq0 + 1, ... */
+void ch_evrec_from(ch_evrec *out, const void *ev, size_t n, uint64_t seq0);
+
 /* Writes ev[0..n) (n >= 1, extraction order, numbered from rs->written) as one sorted run.
  * Returns 0, CHORUS_ENOMEM, or CHORUS_EIO / CHORUS_ELIMIT (the file: rs->sp->err says why). */
 int ch_evruns_write(ch_evruns *rs, const void *ev, size_t n);

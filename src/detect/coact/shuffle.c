@@ -59,6 +59,7 @@ void ch_shuf_plan_free(ch_shuf_plan *p)
 }
 
 /* What a rank says of one key that may be hot. */
+/* report, point and keyid sort by their first member (ch_cmp_u64, ch_cmp_i64 read it). */
 typedef struct report {
     uint64_t key;
     uint64_t count;                    /* this rank's events of the key */
@@ -69,18 +70,6 @@ typedef struct point {
     int64_t t;
     uint64_t w;
 } point;
-
-static int cmp_report(const void *x, const void *y)
-{
-    const report *a = x, *b = y;
-    return (a->key > b->key) - (a->key < b->key);
-}
-
-static int cmp_point(const void *x, const void *y)
-{
-    const point *a = x, *b = y;
-    return (a->t > b->t) - (a->t < b->t);
-}
 
 /* This rank's reports: keys with at least `local_min` of its events (estimated on a sample,
  * then counted exactly), with their time quantiles. */
@@ -170,7 +159,7 @@ static int plan_from(report *all, size_t n, int size, uint64_t hot_min, ch_shuf_
 {
     /* stable enough: equal keys' reports are summed, and the cuts depend on the set of
      * points only (sorted by time; equal times are one cut value) */
-    ch_sort(all, n, sizeof *all, cmp_report);
+    ch_sort(all, n, sizeof *all, ch_cmp_u64);
     size_t nhot = 0;
     for (size_t i = 0; i < n;) {
         size_t j = i;
@@ -202,7 +191,7 @@ static int plan_from(report *all, size_t n, int size, uint64_t hot_min, ch_shuf_
                 pts[np++] = (point){all[j].q[k], all[j].count};
         }
         if (total >= hot_min) {
-            ch_sort(pts, np, sizeof *pts, cmp_point);
+            ch_sort(pts, np, sizeof *pts, ch_cmp_i64);
             const uint64_t W = total * CH_SHUF_QUANTILES;
             uint64_t cum = 0;
             size_t k = 0;
@@ -270,20 +259,6 @@ typedef struct keyid {
     uint32_t id;
 } keyid;
 
-static int cmp_keyid(const void *x, const void *y)
-{
-    const keyid *a = x, *b = y;
-    return (a->key > b->key) - (a->key < b->key);
-}
-
-static int cmp_t_seq(const void *x, const void *y)
-{
-    const ch_evrec *a = x, *b = y;
-    if (a->t != b->t)
-        return (a->t > b->t) - (a->t < b->t);
-    return (a->seq > b->seq) - (a->seq < b->seq);
-}
-
 /* Sorts rec[0..n), which is in event-number order, by (key, time, event number): the keys
  * numbered by a hash table and ordered (a sort of the distinct keys only), the events placed
  * by a stable counting sort on their key's place, then each key's events by time (stable: they
@@ -318,7 +293,7 @@ static int sort_events(ch_evrec **recp, size_t n)
     }
     ch_free(slots);
     slots = NULL;
-    ch_sort(keys, nk, sizeof *keys, cmp_keyid);
+    ch_sort(keys, nk, sizeof *keys, ch_cmp_u64);
     if (!(place = ch_malloc((size_t)nk * sizeof *place)) ||
         !(start = ch_calloc((size_t)nk + 1, sizeof *start)) || !(out = ch_malloc(n * sizeof *out)))
         goto out;
@@ -330,14 +305,14 @@ static int sort_events(ch_evrec **recp, size_t n)
         start[k + 1] += start[k];
     for (size_t i = 0; i < n; i++)
         out[start[place[dense[i]]]++] = rec[i];
-    /* start[k] is now the end of key k's events */
+    /* start[k] is now the end of key k's events; within a key, the merge order is by time */
     for (uint32_t k = 0, a = 0; k < nk; a = start[k], k++) {
         const uint32_t b = start[k];
         bool sorted = true;
         for (uint32_t i = a + 1; i < b && sorted; i++)
             sorted = out[i - 1].t <= out[i].t;
         if (!sorted)
-            ch_sort(out + a, b - a, sizeof *out, cmp_t_seq);
+            ch_sort(out + a, b - a, sizeof *out, ch_evrec_cmp);
     }
     ch_free(rec);
     *recp = out;
